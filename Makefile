@@ -1,0 +1,64 @@
+# rare-earths: `make reports` and `make test` each build .venv/ from requirements.lock by themselves.
+# Needs only Python >= 3.11 and GNU make.  `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+# uv is pinned and installed into the venv by pip: pip alone takes ~37 s to install
+# the lock, uv ~4 s.  Pinned so the venv and `make lock` don't change with a new uv release.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+STAMP := $(VENV)/.installed
+# Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`.
+ARGS ?=
+LOCK_ARGS ?=
+
+.DEFAULT_GOAL := help
+# A recipe that fails leaves no half-made target (or stamp) behind.
+.DELETE_ON_ERROR:
+.PHONY: help venv data reports test lock clean distclean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(STAMP) ## Create .venv/ and install the locked dependencies (only if stale)
+
+# The venv with pinned uv in it.
+$(UV_STAMP):
+	@v=$$($(PYTHON) -c 'import sys; print(sys.version.split()[0]); sys.exit(sys.version_info < (3, 11))' 2>/dev/null) || { \
+	  echo "error: rare-earths needs Python >= 3.11; '$(PYTHON)' is $${v:-not found}. Try: make $(or $(MAKECMDGOALS),venv) PYTHON=python3.11" >&2; \
+	  exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	rm -f $(VENV)/.uv-*
+	touch $@
+
+# Written last, so a failed install leaves no stamp and the next make retries.
+# --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles.
+$(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
+	$(UV) pip sync --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode requirements.lock
+	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
+	touch $@
+
+data: $(STAMP) ## Build data/processed/ from data/raw/
+	$(VENV)/bin/python -m rare_earths data
+
+# For now the same as `data`; a later change adds the notebook chain here.
+reports: data ## Build every report (for now: the data)
+
+test: $(STAMP) ## Run the test suite
+	$(VENV)/bin/python -m pytest $(ARGS)
+
+# Re-resolve after editing pyproject.toml; keeps existing pins unless LOCK_ARGS=--upgrade.
+# --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one
+# version of each package for all of them (environment.yml relies on it).
+lock: $(UV_STAMP) ## Regenerate requirements.lock and environment.yml
+	$(UV) pip compile --quiet pyproject.toml --extra test --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $(LOCK_ARGS) -o requirements.lock
+	$(VENV)/bin/python tools/write_environment_yml.py
+
+clean: ## Remove generated outputs (data/processed/*.csv|json, reports/*), keep .venv
+	rm -f data/processed/*.csv data/processed/*.json
+	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf -- {} +
+
+distclean: clean ## Also remove .venv/
+	rm -rf $(VENV)

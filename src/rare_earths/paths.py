@@ -1,0 +1,29 @@
+"""Every path the project reads or writes, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+ARTICLES = RAW / "articles"
+REFERENCE = RAW / "reference"
+SOURCES_CSV = RAW / "sources.csv"
+REFERENCES_CSV = REFERENCE / "references.csv"
+RAW_CLAIMS_CSV = RAW / "claims.csv"
+EXCLUSIONS_CSV = RAW / "exclusions.csv"
+
+PROCESSED = DATA / "processed"
+PROCESSED_CLAIMS_CSV = PROCESSED / "claims.csv"
+
+PARAMS_YAML = ROOT / "params.yaml"
+
+
+def relative(path: Path) -> str:
+    """A path as shown in messages and outputs: relative to the repository, never absolute."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

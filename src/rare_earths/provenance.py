@@ -1,0 +1,60 @@
+"""Where every raw file came from, and proof that it is still the file that was received."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from . import metadata, paths
+from .errors import InputError, Problem, line_of
+from .paths import relative
+from .tables import read_raw
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _check_catalogue(catalogue: pd.DataFrame, catalogue_path: Path, folder: Path) -> list[Problem]:
+    problems = []
+    listed = set(catalogue["file"])
+    for index, row in catalogue.iterrows():
+        path = folder / row["file"]
+        where = dict(file=relative(catalogue_path), line=line_of(index), column="sha256")
+        if not path.is_file():
+            problems.append(Problem(**{**where, "column": "file"}, message=f"{relative(path)} does not exist"))
+        elif (actual := sha256(path)) != row["sha256"]:
+            problems.append(Problem(**where, message=f"{relative(path)} has changed: its SHA-256 is {actual}, not the recorded {row['sha256']}"))
+    for path in sorted(folder.iterdir()):
+        if path.suffix in {".txt", ".csv"} and path != catalogue_path and path.name not in listed:
+            problems.append(Problem(relative(catalogue_path), f"{relative(path)} is not listed, so it has no recorded origin or checksum"))
+    return problems
+
+
+def load_sources(path: Path = paths.SOURCES_CSV, articles: Path = paths.ARTICLES) -> pd.DataFrame:
+    """sources.csv, after checking that every article is listed and unchanged."""
+    sources = read_raw(metadata.SOURCES, path)
+    problems = _check_catalogue(sources, path, articles)
+    for index, row in sources.iterrows():
+        expected = "a" + row["file"][:3]
+        if row["source_id"] != expected:
+            problems.append(Problem(relative(path), f"{row['source_id']!r} should be {expected!r}, from the file name", line_of(index), "source_id"))
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+def load_references(path: Path = paths.REFERENCES_CSV, folder: Path = paths.REFERENCE) -> pd.DataFrame:
+    """references.csv, after checking that every USGS table is listed and unchanged."""
+    references = read_raw(metadata.REFERENCES, path)
+    problems = _check_catalogue(references, path, folder)
+    if problems:
+        raise InputError(problems)
+    return references
+
+
+def load_articles(sources: pd.DataFrame, articles: Path = paths.ARTICLES) -> dict[str, str]:
+    """source_id -> the article's text, exactly as received."""
+    return {row.source_id: (articles / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}

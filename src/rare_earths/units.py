@@ -1,0 +1,233 @@
+"""The project's pint registry, and the parser that reads figures as the articles write them.
+
+`ureg` is built from `units.txt` alone: see that file for why it does not extend pint's defaults
+(plain `ton` would be the short ton and `kt` the knot). Every quantity in the project is a
+`ureg.Quantity` until it is displayed.
+
+The parser reads a figure in two parts, as `data/raw/claims.csv` records it: the number as written
+("1,345", "180-202", "six to eight", "two-thirds", "fifth") and the unit as written ("₹ crore",
+"USD million", "million metric tons", "kg annual", "per cent"). `parse_quantity` reads both from one
+string ("₹1,345 crore", "44 million metric tons").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pint
+
+UNITS_FILE = Path(__file__).with_name("units.txt")
+
+
+class UnitParseError(ValueError):
+    """A figure whose number or unit the project does not know how to read."""
+
+
+def build_registry() -> pint.UnitRegistry:
+    """A fresh registry from units.txt; any redefinition inside that file is an error."""
+    registry = pint.UnitRegistry(str(UNITS_FILE), on_redefinition="raise", cache_folder=None)
+    # Unit strings written to data/processed/ use the symbols below, not pint's long names.
+    registry.formatter.default_format = "~"
+    return registry
+
+
+ureg = build_registry()
+Quantity = ureg.Quantity
+pint.set_application_registry(ureg)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as stated: one value, or a low-high range. Both ends carry the same unit."""
+
+    low: pint.Quantity
+    high: pint.Quantity
+
+    def __post_init__(self) -> None:
+        if self.low.units != self.high.units:
+            raise ValueError(f"range ends in different units: {self.low.units} and {self.high.units}")
+        if self.low.magnitude > self.high.magnitude:
+            raise ValueError(f"range low {self.low} is above high {self.high}")
+
+    @classmethod
+    def point(cls, value: pint.Quantity) -> Figure:
+        return cls(value, value)
+
+    @property
+    def is_range(self) -> bool:
+        return self.low.magnitude != self.high.magnitude
+
+    @property
+    def units(self) -> pint.Unit:
+        return self.low.units
+
+    def to(self, unit: str | pint.Unit, *contexts: str, **context_params: float) -> Figure:
+        return Figure(
+            self.low.to(unit, *contexts, **context_params),
+            self.high.to(unit, *contexts, **context_params),
+        )
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+CARDINALS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+# Denominators of fractions written in words: "two-thirds", "one-half", "three-quarters".
+FRACTION_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_RANGE_DASH = re.compile(rf"^({_DIGITS})\s*[-–—]\s*({_DIGITS})$")
+_RANGE_TO = re.compile(r"^(\S+)\s+to\s+(\S+)$")
+_FRACTION = re.compile(r"^(\w+)[-\s](\w+)$")
+
+
+def _single_number(text: str) -> float | None:
+    if re.fullmatch(_DIGITS, text):
+        return float(text.replace(",", ""))
+    return CARDINALS.get(text.lower())
+
+
+def parse_number(text: str) -> tuple[float, float]:
+    """Read a number as written: returns (low, high), equal unless the text is a range.
+
+    >>> parse_number("1,345"), parse_number("180-202"), parse_number("six to eight")
+    ((1345.0, 1345.0), (180.0, 202.0), (6.0, 8.0))
+    """
+    stripped = text.strip()
+    single = _single_number(stripped)
+    if single is not None:
+        return single, single
+    if stripped.lower() in ORDINALS:
+        rank = float(ORDINALS[stripped.lower()])
+        return rank, rank
+    for pattern in (_RANGE_DASH, _RANGE_TO):
+        match = pattern.match(stripped)
+        if match:
+            low, high = (_single_number(part) for part in match.groups())
+            if low is not None and high is not None:
+                return low, high
+    match = _FRACTION.match(stripped)
+    if match:
+        numerator = CARDINALS.get(match.group(1).lower())
+        denominator = FRACTION_DENOMINATORS.get(match.group(2).lower())
+        if numerator is not None and denominator is not None:
+            return numerator / denominator, numerator / denominator
+    raise UnitParseError(f"not a number the parser can read: {text!r}")
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+# Words of the articles that are not unit names in the registry, and what they mean there.
+# Everything else in a unit as written must be a unit the registry defines.
+UNIT_WORDS = {
+    "₹": "INR", "rs": "INR", "rs.": "INR", "rupees": "INR",
+    "$": "USD", "us$": "USD", "dollars": "USD",
+    "metric": "",  # "metric tons": the registry's ton is already the metric tonne
+    "cent": "percent",  # "per cent"; the "per" before it is dropped below
+    "applications": "count", "applicants": "count", "metals": "count", "rees": "count",
+    "elements": "count", "member": "count", "members": "count",
+}  # fmt: skip
+# Words that make a figure a yearly rate: "3,000 kg annual capacity", "USD 249 million per year".
+PER_YEAR_WORDS = ("per year", "a year", "per annum", "annually", "annual", "/year", "/yr", "/ year")
+
+
+@cache
+def parse_unit(text: str) -> pint.Unit:
+    """Read a unit as written, e.g. "₹ crore", "million metric tons", "kg annual", "per cent".
+
+    Cached: a table repeats a handful of unit strings, and each is parsed once.
+    """
+    words = f" {text.strip()} "
+    per_year = False
+    for phrase in PER_YEAR_WORDS:
+        pattern = re.compile(rf"(?<=[\s\w]){re.escape(phrase)}(?=\s)", re.IGNORECASE)
+        if pattern.search(words):
+            per_year = True
+            words = pattern.sub(" ", words)
+    words = re.sub(r"\bper\s+cent\b", "cent", words, flags=re.IGNORECASE)
+    factors = []
+    for word in words.split():
+        mapped = UNIT_WORDS.get(word.lower(), word)
+        if not mapped:
+            continue
+        try:
+            factors.append(ureg.parse_units(mapped))
+        except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError) as error:
+            raise UnitParseError(f"unknown unit {word!r} in {text!r}") from error
+    if not factors:
+        raise UnitParseError(f"no unit in {text!r}")
+    unit = math.prod(factors[1:], start=factors[0])
+    return unit / ureg.year if per_year else unit
+
+
+def parse_figure(value_as_written: str, unit_as_written: str) -> Figure:
+    """A figure from its number and unit as written, e.g. ("180-202", "kilotons")."""
+    low, high = parse_number(value_as_written)
+    unit = parse_unit(unit_as_written)
+    return Figure(Quantity(low, unit), Quantity(high, unit))
+
+
+_NUMBER_IN_TEXT = re.compile(
+    rf"(?:{_DIGITS})(?:\s*[-–—]\s*(?:{_DIGITS}))?"
+    rf"|\b(?:{'|'.join(CARDINALS)})\s+to\s+(?:{'|'.join(CARDINALS)})\b",
+    re.IGNORECASE,
+)
+
+
+def parse_quantity(text: str) -> Figure:
+    """A figure written in one string: "₹1,345 crore", "USD 291 million", "240 kilotons", "11.6%"."""
+    match = _NUMBER_IN_TEXT.search(text)
+    if match is None:
+        raise UnitParseError(f"no number in {text!r}")
+    unit_words = f"{text[: match.start()]} {text[match.end() :]}"
+    return parse_figure(match.group(), unit_words)
+
+
+# --- canonical units -----------------------------------------------------------------------------
+
+# The unit each kind of quantity is stored in under data/processed/, by dimensionality.
+CANONICAL_UNITS = {
+    "[mass]": "t",
+    "[mass] / [time]": "t / year",
+    "[currency_usd]": "USD",
+    "[currency_usd] / [time]": "USD / year",
+    "[currency_inr]": "crore * INR",
+    "[currency_inr] / [time]": "crore * INR / year",
+    "dimensionless": "percent",
+    "[count]": "count",
+    "[rank]": "rank",
+}
+_SHORT_DURATIONS = {"day", "week"}
+
+
+def canonical_unit(unit: pint.Unit) -> str:
+    """The canonical unit string for a quantity in `unit`; durations stay in weeks or years."""
+    dimensionality = ureg.get_dimensionality(unit)
+    if dimensionality == ureg.get_dimensionality("year"):
+        return "week" if str(ureg.Unit(unit)) in _SHORT_DURATIONS else "year"
+    for canonical in CANONICAL_UNITS.values():
+        if ureg.get_dimensionality(canonical) == dimensionality:
+            return canonical
+    raise UnitParseError(f"no canonical unit for {unit} ({dimensionality})")
+
+
+def to_usd(quantity: pint.Quantity, usd_inr: float) -> pint.Quantity:
+    """Convert a money amount (or a yearly one) to US dollars at `usd_inr` rupees per US dollar."""
+    if isinstance(usd_inr, bool) or not isinstance(usd_inr, (int, float)) or not usd_inr > 0:
+        raise ValueError(f"usd_inr must be a positive number of rupees per US dollar, got {usd_inr!r}")
+    per_year = quantity.check("[currency_inr] / [time]") or quantity.check("[currency_usd] / [time]")
+    # pint's contexts map whole dimensions only, so a yearly amount converts as an amount.
+    amount = quantity * ureg.year if per_year else quantity
+    dollars = amount.to("USD", "fx", usd_inr=usd_inr)
+    return (dollars / ureg.year).to("USD / year") if per_year else dollars
