@@ -9,8 +9,10 @@ UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 STAMP := $(VENV)/.installed
-# Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`.
+# Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`,
+# parameters: `make data PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
 ARGS ?=
+PARAMS ?=
 LOCK_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -41,7 +43,7 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	touch $@
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
-	$(VENV)/bin/python -m rare_earths data
+	$(VENV)/bin/python -m rare_earths data $(foreach p,$(PARAMS),--set $(p))
 
 # For now the same as `data`; a later change adds the notebook chain here.
 reports: data ## Build every report (for now: the data)

@@ -93,7 +93,7 @@ def _check_row(row: pd.Series, articles: dict[str, str]) -> tuple[Figure | None,
     return figure, problems
 
 
-def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path = paths.RAW_CLAIMS_CSV) -> dict[str, Figure]:
+def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> dict[str, Figure]:
     """claim_id -> parsed figure; InputError listing every problem in every row."""
     figures, problems = {}, []
     for index, row in raw.iterrows():
@@ -150,22 +150,27 @@ def clean(raw: pd.DataFrame, figures: dict[str, Figure], usd_inr: float) -> pd.D
     return pd.DataFrame.from_records(records, columns=metadata.CLAIMS.names)
 
 
-def load_checked(claims_path: Path = paths.RAW_CLAIMS_CSV, sources_path: Path = paths.SOURCES_CSV, articles_dir: Path = paths.ARTICLES):
-    """(raw claims, parsed figures, articles) after every check on the sources and the claims."""
-    sources = load_sources(sources_path, articles_dir)
+def load_checked(claims_path: Path | None = None, sources_path: Path | None = None, articles_dir: Path | None = None):
+    """(raw claims, parsed figures, articles) after every check on the sources and the claims.
+
+    Paths default to the project's (`rare_earths.paths`), looked up at call time.
+    """
+    claims_path = claims_path or paths.RAW_CLAIMS_CSV
+    articles_dir = articles_dir or paths.ARTICLES
+    sources = load_sources(sources_path or paths.SOURCES_CSV, articles_dir)
     articles = load_articles(sources, articles_dir)
     raw = read_raw(metadata.RAW_CLAIMS, claims_path)
     figures = check_claims(raw, articles, claims_path)
     return raw, figures, articles
 
 
-def build(usd_inr: float, *, claims_path: Path = paths.RAW_CLAIMS_CSV, sources_path: Path = paths.SOURCES_CSV,
-          articles_dir: Path = paths.ARTICLES, output: Path = paths.PROCESSED_CLAIMS_CSV) -> Path:
+def build(usd_inr: float, *, claims_path: Path | None = None, sources_path: Path | None = None,
+          articles_dir: Path | None = None, output: Path | None = None) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
-    return write_processed(metadata.CLAIMS, clean(raw, figures, usd_inr), output)
+    return write_processed(metadata.CLAIMS, clean(raw, figures, usd_inr), output or paths.PROCESSED_CLAIMS_CSV)
 
 
-def load(path: Path = paths.PROCESSED_CLAIMS_CSV) -> pd.DataFrame:
+def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/claims.csv, validated against its schema."""
-    return read_processed(metadata.CLAIMS, path)
+    return read_processed(metadata.CLAIMS, path or paths.PROCESSED_CLAIMS_CSV)

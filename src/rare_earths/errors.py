@@ -21,9 +21,8 @@ class Problem:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column {self.column}")
-        if self.row_id:
-            where.append(f"({self.row_id})")
-        return f"{', '.join(where)}: {self.message}"
+        located = ", ".join(where) + (f" ({self.row_id})" if self.row_id else "")
+        return f"{located}: {self.message}"
 
 
 class InputError(Exception):

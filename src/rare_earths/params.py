@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ def _convert(name: str, spec: Mapping[str, Any], value: Any) -> Any:
         converted = _TYPES[kind](value)
     except (TypeError, ValueError):
         raise ParameterError(f"parameter {name}: {value!r} is not a {kind}") from None
+    if isinstance(converted, float) and not math.isfinite(converted):
+        raise ParameterError(f"parameter {name}: must be a finite number, got {value!r}")
     if "minimum_exclusive" in spec and not converted > spec["minimum_exclusive"]:
         raise ParameterError(f"parameter {name}: must be greater than {spec['minimum_exclusive']}, got {value!r}")
     return converted

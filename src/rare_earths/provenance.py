@@ -33,7 +33,7 @@ def _check_catalogue(catalogue: pd.DataFrame, catalogue_path: Path, folder: Path
     return problems
 
 
-def load_sources(path: Path = paths.SOURCES_CSV, articles: Path = paths.ARTICLES) -> pd.DataFrame:
+def load_sources(path: Path, articles: Path) -> pd.DataFrame:
     """sources.csv, after checking that every article is listed and unchanged."""
     sources = read_raw(metadata.SOURCES, path)
     problems = _check_catalogue(sources, path, articles)
@@ -46,8 +46,9 @@ def load_sources(path: Path = paths.SOURCES_CSV, articles: Path = paths.ARTICLES
     return sources
 
 
-def load_references(path: Path = paths.REFERENCES_CSV, folder: Path = paths.REFERENCE) -> pd.DataFrame:
+def load_references(path: Path | None = None, folder: Path | None = None) -> pd.DataFrame:
     """references.csv, after checking that every USGS table is listed and unchanged."""
+    path, folder = path or paths.REFERENCES_CSV, folder or paths.REFERENCE
     references = read_raw(metadata.REFERENCES, path)
     problems = _check_catalogue(references, path, folder)
     if problems:
@@ -55,6 +56,6 @@ def load_references(path: Path = paths.REFERENCES_CSV, folder: Path = paths.REFE
     return references
 
 
-def load_articles(sources: pd.DataFrame, articles: Path = paths.ARTICLES) -> dict[str, str]:
+def load_articles(sources: pd.DataFrame, articles: Path) -> dict[str, str]:
     """source_id -> the article's text, exactly as received."""
     return {row.source_id: (articles / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}

@@ -208,14 +208,13 @@ CANONICAL_UNITS = {
     "[count]": "count",
     "[rank]": "rank",
 }
-_SHORT_DURATIONS = {"day", "week"}
 
 
 def canonical_unit(unit: pint.Unit) -> str:
     """The canonical unit string for a quantity in `unit`; durations stay in weeks or years."""
     dimensionality = ureg.get_dimensionality(unit)
     if dimensionality == ureg.get_dimensionality("year"):
-        return "week" if str(ureg.Unit(unit)) in _SHORT_DURATIONS else "year"
+        return "week" if ureg.Unit(unit) in (ureg.day, ureg.week) else "year"
     for canonical in CANONICAL_UNITS.values():
         if ureg.get_dimensionality(canonical) == dimensionality:
             return canonical
@@ -224,8 +223,8 @@ def canonical_unit(unit: pint.Unit) -> str:
 
 def to_usd(quantity: pint.Quantity, usd_inr: float) -> pint.Quantity:
     """Convert a money amount (or a yearly one) to US dollars at `usd_inr` rupees per US dollar."""
-    if isinstance(usd_inr, bool) or not isinstance(usd_inr, (int, float)) or not usd_inr > 0:
-        raise ValueError(f"usd_inr must be a positive number of rupees per US dollar, got {usd_inr!r}")
+    if isinstance(usd_inr, bool) or not isinstance(usd_inr, (int, float)) or not 0 < usd_inr < math.inf:
+        raise ValueError(f"usd_inr must be a positive, finite number of rupees per US dollar, got {usd_inr!r}")
     per_year = quantity.check("[currency_inr] / [time]") or quantity.check("[currency_usd] / [time]")
     # pint's contexts map whole dimensions only, so a yearly amount converts as an amount.
     amount = quantity * ureg.year if per_year else quantity

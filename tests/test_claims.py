@@ -1,0 +1,201 @@
+"""The cleaning step: the real claims, and every bad-input path on small broken fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+import pytest
+
+from rare_earths import __main__ as cli
+from rare_earths import claims, metadata, paths
+from rare_earths.errors import InputError
+
+USD_INR = 84.57
+
+
+def build_fixture(fixtures: Path, claims_file: str, output: Path, sources: str = "sources.csv") -> Path:
+    return claims.build(
+        USD_INR,
+        claims_path=fixtures / "claims" / claims_file,
+        sources_path=fixtures / sources,
+        articles_dir=fixtures / "articles",
+        output=output,
+    )
+
+
+# --- the real claims -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return claims.load_checked()
+
+
+@pytest.fixture(scope="module")
+def processed(checked) -> pd.DataFrame:
+    raw, figures, _ = checked
+    return claims.clean(raw, figures, USD_INR)
+
+
+def test_every_quote_occurs_verbatim_once_in_its_article(checked):
+    raw, _, articles = checked
+    for row in raw.itertuples():
+        assert articles[row.source_id].count(row.quote) == 1, row.claim_id
+
+
+def test_every_value_as_written_occurs_in_its_quote(checked):
+    raw, _, _ = checked
+    for row in raw.itertuples():
+        assert claims.find_number(row.quote, row.value_as_written), row.claim_id
+
+
+def test_claim_ids_are_numbered_in_reading_order_per_article(checked):
+    raw, _, articles = checked
+    for source_id, group in raw.groupby("source_id"):
+        numbers = [int(claim_id.split("-")[1]) for claim_id in group.claim_id]
+        assert numbers == list(range(1, len(group) + 1)), source_id
+        figures_at = [claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in group.itertuples()]
+        assert figures_at == sorted(figures_at), source_id
+
+
+def test_the_articles_figures_are_read_in_canonical_units(processed):
+    by_id = processed.set_index("claim_id")
+    assert by_id.loc["a000-03", ["value", "unit"]].tolist() == [44_000_000, "t"]  # 44 million metric tons
+    assert by_id.loc["a000-12", ["value", "unit"]].tolist() == [240_000, "t"]  # 240 kilotons
+    assert by_id.loc["a000-28", ["value_low", "value_high", "unit"]].tolist() == [180_000, 202_000, "t"]
+    assert pd.isna(by_id.loc["a000-28", "value"])  # a range has no single value
+    assert by_id.loc["a000-31", ["value", "unit"]].tolist() == [3, "t / year"]  # 3,000 kg annual
+    assert by_id.loc["a000-24", ["value", "unit"]].tolist() == [30_000_000, "USD"]  # $30 million
+    assert by_id.loc["a001-01", ["value", "unit"]].tolist() == [1345, "crore * INR"]
+    assert by_id.loc["a001-01", "value_usd"] == pytest.approx(1345e7 / USD_INR)
+    assert by_id.loc["a001-06", ["value", "unit"]].tolist() == [249e6, "USD / year"]
+    assert by_id.loc["a002-02", ["value_low", "value_high", "unit"]].tolist() == [6, 8, "week"]
+    assert by_id.loc["a004-07", "value"] == pytest.approx(200 / 3)  # two-thirds, in percent
+
+
+def test_qualifiers_become_bounds(processed):
+    by_id = processed.set_index("claim_id")
+    assert by_id.loc["a000-01", "bound"] == "lower_bound"  # over 90%
+    assert by_id.loc["a000-08", "bound"] == "approximate"  # approximately 6.9 million metric tons
+    assert by_id.loc["a003-03", "bound"] == "lower_bound"  # at least two to three years
+    assert by_id.loc["a000-04", "bound"] == "exact"
+
+
+def test_the_usd_equivalent_follows_the_rate(checked):
+    raw, figures, _ = checked
+    at_80 = claims.clean(raw, figures, 80.0).set_index("claim_id")
+    at_90 = claims.clean(raw, figures, 90.0).set_index("claim_id")
+    assert at_80.loc["a001-03", "value_usd"] == pytest.approx(16_300e7 / 80)
+    assert at_90.loc["a001-03", "value_usd"] == pytest.approx(16_300e7 / 90)
+    # Dollar figures do not depend on the rate.
+    assert at_80.loc["a001-07", "value_usd"] == at_90.loc["a001-07", "value_usd"] == 291e6
+
+
+def test_processed_table_matches_its_schema_and_metadata(processed):
+    metadata.schema(metadata.CLAIMS).validate(processed)
+    assert list(processed.columns) == metadata.CLAIMS.names
+    assert set(processed.claim_id) == set(claims.load_checked()[0].claim_id)
+
+
+# --- writing and reading -------------------------------------------------------------------------
+
+
+def test_two_runs_write_byte_identical_files(tmp_path):
+    first = claims.build(USD_INR, output=tmp_path / "first.csv")
+    second = claims.build(USD_INR, output=tmp_path / "second.csv")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_written_file_reads_back_equal(tmp_path, processed):
+    written = claims.build(USD_INR, output=tmp_path / "claims.csv")
+    pd.testing.assert_frame_equal(claims.load(written), processed, check_exact=False, rtol=1e-11)
+
+
+def test_reading_a_corrupted_processed_file_fails_its_schema(tmp_path):
+    written = claims.build(USD_INR, output=tmp_path / "claims.csv")
+    text = written.read_text(encoding="utf-8").replace(",t,", ",furlong,", 1)
+    written.write_text(text, encoding="utf-8")
+    with pytest.raises(pandera.errors.SchemaError, match="unit"):
+        claims.load(written)
+
+
+def test_output_has_no_absolute_paths_or_machine_details(tmp_path):
+    text = claims.build(USD_INR, output=tmp_path / "claims.csv").read_text(encoding="utf-8")
+    assert str(paths.ROOT) not in text and str(tmp_path) not in text
+
+
+# --- bad input: one test per case, each naming file, line and column, writing nothing -------------
+
+BROKEN = [
+    ("unknown_unit.csv", 4, "unit_as_written", "unknown unit 'capacity'"),
+    ("value_not_a_number.csv", 2, "value_as_written", "not a number the parser can read: 'forty-four'"),
+    ("unknown_source.csv", 7, "source_id", "unknown source 'a009'"),
+    ("duplicate_claim_id.csv", 6, "claim_id", "duplicate value 'a000-01'"),
+    ("quote_not_in_article.csv", 3, "quote", "quote not found verbatim in the article"),
+    ("range_mismatch.csv", 6, "range_high", "9 does not match '6-8'"),
+    ("unit_wrong_for_metric.csv", 2, "unit_as_written", "cannot measure reserve_share"),
+]
+
+
+@pytest.mark.parametrize(("claims_file", "line", "column", "message"), BROKEN, ids=[case[0] for case in BROKEN])
+def test_bad_claims_are_refused_with_file_line_and_column(fixtures, tmp_path, claims_file, line, column, message):
+    output = tmp_path / "claims.csv"
+    with pytest.raises(InputError) as raised:
+        build_fixture(fixtures, claims_file, output)
+    text = str(raised.value)
+    assert f"tests/fixtures/claims/{claims_file}, line {line}, column {column}" in text
+    assert message in text
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind either
+
+
+def test_a_changed_article_is_refused(fixtures, tmp_path):
+    output = tmp_path / "claims.csv"
+    with pytest.raises(InputError) as raised:
+        build_fixture(fixtures, "good.csv", output, sources="sources_bad_checksum.csv")
+    text = str(raised.value)
+    assert "tests/fixtures/sources_bad_checksum.csv, line 3, column sha256" in text
+    assert "001_fixture.txt has changed" in text
+    assert not output.exists()
+
+
+def test_bad_input_keeps_the_previous_output(fixtures, tmp_path):
+    output = build_fixture(fixtures, "good.csv", tmp_path / "claims.csv")
+    before = output.read_bytes()
+    with pytest.raises(InputError):
+        build_fixture(fixtures, "unknown_unit.csv", output)
+    assert output.read_bytes() == before
+
+
+def test_the_clean_fixture_passes(fixtures, tmp_path):
+    table = claims.load(build_fixture(fixtures, "good.csv", tmp_path / "claims.csv"))
+    assert table.claim_id.tolist() == ["a000-01", "a000-02", "a000-03", "a000-04", "a000-05", "a001-01"]
+
+
+def test_command_line_exits_non_zero_and_names_the_cell(fixtures, tmp_path, monkeypatch, capsys):
+    previous = tmp_path / "claims.csv"
+    previous.write_text("previous output\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", fixtures / "claims" / "unknown_unit.csv")
+    monkeypatch.setattr(paths, "SOURCES_CSV", fixtures / "sources.csv")
+    monkeypatch.setattr(paths, "ARTICLES", fixtures / "articles")
+    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", previous)
+    assert cli.main(["data"]) == 1
+    assert "unknown_unit.csv, line 4, column unit_as_written (a000-03)" in capsys.readouterr().err
+    assert previous.read_text(encoding="utf-8") == "previous output\n"
+
+
+def test_command_line_refuses_a_bad_parameter(capsys):
+    assert cli.main(["data", "--set", "usd_inr=0"]) == 1
+    assert "usd_inr" in capsys.readouterr().err
+
+
+def test_a_copy_of_the_raw_data_with_one_edited_byte_is_refused(tmp_path):
+    articles = tmp_path / "articles"
+    shutil.copytree(paths.ARTICLES, articles)
+    edited = articles / "003_61b66ccfd8cb0b26.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("90%", "80%"), encoding="utf-8")
+    with pytest.raises(InputError, match="003_61b66ccfd8cb0b26.txt has changed"):
+        claims.load_checked(articles_dir=articles)
