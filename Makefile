@@ -18,7 +18,7 @@ LOCK_ARGS ?=
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv data reports test lock clean distclean
+.PHONY: help venv data reports notebooks test lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,11 +45,15 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 data: $(STAMP) ## Build data/processed/ from data/raw/
 	$(VENV)/bin/python -m rare_earths data $(foreach p,$(PARAMS),--set $(p))
 
-# For now the same as `data`; a later change adds the notebook chain here.
-reports: data ## Build every report (for now: the data)
+reports: $(STAMP) ## Run the whole chain: data, every notebook (papermill), HTML in reports/html/
+	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(p))
 
-test: $(STAMP) ## Run the test suite
-	$(VENV)/bin/python -m pytest $(ARGS)
+notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
+	$(VENV)/bin/python -m rare_earths notebooks
+
+# The chain first, as CI runs it; then pytest, with nbval checking the committed notebooks.
+test: reports ## Run the chain, then every test (pytest, nbval strict on notebooks/)
+	$(VENV)/bin/python -m pytest --nbval --nbval-current-env $(ARGS)
 
 # Re-resolve after editing pyproject.toml; keeps existing pins unless LOCK_ARGS=--upgrade.
 # --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one

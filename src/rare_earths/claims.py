@@ -174,3 +174,13 @@ def build(usd_inr: float, *, claims_path: Path | None = None, sources_path: Path
 def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/claims.csv, validated against its schema."""
     return read_processed(metadata.CLAIMS, path or paths.PROCESSED_CLAIMS_CSV)
+
+
+def figure_of(table: pd.DataFrame, claim_id: str) -> Figure:
+    """A processed claim as a pint figure (a value, or a low-high range) in its canonical unit."""
+    rows = table.loc[table.claim_id == claim_id]
+    if len(rows) != 1:
+        raise KeyError(f"no claim {claim_id!r} in the processed claims" if rows.empty else f"claim {claim_id!r} is not unique")
+    row = rows.iloc[0]
+    unit = ureg.Unit(row.unit)
+    return Figure(ureg.Quantity(float(row.value_low), unit), ureg.Quantity(float(row.value_high), unit))

@@ -251,7 +251,22 @@ CLAIMS = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS)
+USGS = Table(
+    "usgs",
+    "data/processed/usgs.csv",
+    "The two USGS editions' world mine production and reserves, one row per edition, country, measure and year.",
+    (
+        _c("edition", "Mineral Commodity Summaries edition: `MCS2024` or `MCS2025`.", allowed=("MCS2024", "MCS2025")),
+        _c("country", "Country, or `World total (rounded)` (USGS's own rounded total, not the sum of the rows) or `Other`."),
+        _c("measure", "`mine_production` (in the year) or `reserves` (as of the edition).", allowed=("mine_production", "reserves")),
+        _c("year", "Year of the production figure; empty for reserves.", required=False, pattern=r"^$|^\d{4}$"),
+        _c("value_t", "Metric tons of rare-earth-oxide equivalent; empty where USGS gives none ('NA').", kind="number", required=False, unit="t"),
+        _c("estimated", "`yes` where the edition marks the figure as an estimate.", allowed=("yes", "no")),
+        _c("greater_than", "`yes` where USGS publishes the figure as a lower bound ('>90,000,000').", allowed=("yes", "no")),
+    ),
+)
+
+TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS)
 
 
 # --- schemas and documentation -------------------------------------------------------------------

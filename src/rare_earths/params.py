@@ -31,6 +31,8 @@ def _convert(name: str, spec: Mapping[str, Any], value: Any) -> Any:
         raise ParameterError(f"parameter {name}: {value!r} is not a {kind}") from None
     if isinstance(converted, float) and not math.isfinite(converted):
         raise ParameterError(f"parameter {name}: must be a finite number, got {value!r}")
+    if "allowed" in spec and converted not in spec["allowed"]:
+        raise ParameterError(f"parameter {name}: {value!r} is not one of {', '.join(map(str, spec['allowed']))}")
     if "minimum_exclusive" in spec and not converted > spec["minimum_exclusive"]:
         raise ParameterError(f"parameter {name}: must be greater than {spec['minimum_exclusive']}, got {value!r}")
     return converted
@@ -56,3 +58,17 @@ def resolve(overrides: Mapping[str, Any] | None = None, path: Path = paths.PARAM
     values = {name: spec["default"] for name, spec in declared.items()}
     values.update(overrides or {})
     return {name: _convert(name, declared[name], value) for name, value in values.items()}
+
+
+def table(path: Path = paths.PARAMS_YAML, **values: Any):
+    """The parameters a notebook ran with: value, unit, default and where the default comes from."""
+    import pandas as pd  # here, not at the top: the chain imports this module before any table
+
+    declared = specs(path)
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise ParameterError(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
+    rows = [{"parameter": name, "value": str(value), "unit": declared[name].get("unit", ""), "default": str(declared[name]["default"]),
+             "meaning": declared[name]["description"], "source of the default": declared[name].get("source", "")}
+            for name, value in values.items()]
+    return pd.DataFrame(rows).set_index("parameter")

@@ -17,8 +17,14 @@ EXCLUSIONS_CSV = RAW / "exclusions.csv"
 
 PROCESSED = DATA / "processed"
 PROCESSED_CLAIMS_CSV = PROCESSED / "claims.csv"
+PROCESSED_USGS_CSV = PROCESSED / "usgs.csv"
 
 PARAMS_YAML = ROOT / "params.yaml"
+
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ROOT / "reports"
+EXECUTED = REPORTS / "executed"
+HTML = REPORTS / "html"
 
 
 def relative(path: Path) -> str:

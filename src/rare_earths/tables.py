@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pandera.errors
 
-from . import metadata
+from . import atomic, metadata
 from .errors import InputError, Problem, line_of
 from .paths import ROOT, relative
 
@@ -72,13 +70,4 @@ def write_processed(table: metadata.Table, frame: pd.DataFrame, path: Path | Non
     """Validate, then write atomically: a reader sees the old file or the new one, never half."""
     path = Path(path) if path is not None else ROOT / table.path
     validated = metadata.schema(table).validate(frame)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            validated.to_csv(stream, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.write_text(path, validated.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))

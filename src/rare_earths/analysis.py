@@ -1,0 +1,391 @@
+"""The articles' calculations, topic by topic, as tables the notebooks show and plot.
+
+Every function takes the processed claims (and the tidy USGS table where it compares) and
+returns a DataFrame whose numeric columns name their unit (`reserves_mt`, `share_pct`,
+`value_usd_million`). Each row carries the ids of the claims it uses (`claim_ids`, separated by
+"; "), so a reader can go from any number on a page back to the quote it came from.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pint
+
+from . import metrics
+from .claims import PLACEHOLDER_UNITS, figure_of
+from .units import Figure, Quantity, to_usd
+
+SEPARATOR = "; "
+
+
+# --- selecting claims ----------------------------------------------------------------------------
+
+
+def select(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
+           source_id: str | None = None) -> pd.DataFrame:
+    """The claims of one metric (and subject, counterpart, source), in claim order."""
+    rows = claims[claims.metric == metric]
+    if source_id is not None:
+        rows = rows[rows.source_id == source_id]
+    if subject is not None:
+        rows = rows[rows.subject == subject]
+    if counterpart is not None:
+        rows = rows[rows.counterpart == counterpart]
+    return rows.sort_values("claim_id")
+
+
+def distinct(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
+             source_id: str | None = None) -> pd.DataFrame:
+    """One row per distinct figure (subject, counterpart, period, low, high), with every claim stating it."""
+    rows = select(claims, metric, subject, counterpart, source_id)
+    keys = ["subject", "counterpart", "period", "value_low", "value_high", "unit"]
+    grouped = rows.groupby(keys, sort=False, dropna=False).agg(claim_ids=("claim_id", SEPARATOR.join)).reset_index()
+    return grouped
+
+
+def one(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
+        source_id: str | None = None) -> tuple[Figure, str]:
+    """The single figure the articles give for a metric, and the claims that state it.
+
+    Raises if the articles give different figures: the calculation would have to choose, and the
+    caller should say which it uses.
+    """
+    rows = distinct(claims, metric, subject, counterpart, source_id)
+    if len(rows) != 1:
+        described = ", ".join(f"{row.value_low:g}-{row.value_high:g} {row.unit} ({row.claim_ids})" for row in rows.itertuples())
+        raise LookupError(f"{len(rows)} different figures for {metric} {subject or ''}: {described or 'none'}")
+    claim_ids = rows.iloc[0].claim_ids
+    return figure_of(claims, claim_ids.split(SEPARATOR)[0]), claim_ids
+
+
+def _ids(*groups: str) -> str:
+    ids = []
+    for group in groups:
+        ids += [claim_id for claim_id in group.split(SEPARATOR) if claim_id not in ids]
+    return SEPARATOR.join(sorted(ids))
+
+
+def _magnitude(quantity: pint.Quantity, unit: str) -> float:
+    return float(quantity.to(unit).magnitude)
+
+
+# --- reserves and production ---------------------------------------------------------------------
+
+
+def reserves_comparison(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
+    """Each country's reserves as the articles state them, beside both USGS editions, in Mt."""
+    stated = distinct(claims, "reserves")
+    reserves = usgs[usgs.measure == "reserves"].pivot_table(index="country", columns="edition", values="value_t")
+    rows = []
+    for row in stated.itertuples():
+        reference = reserves.loc[row.subject] if row.subject in reserves.index else {}
+        rows.append({
+            "country": row.subject,
+            "articles_mt": row.value_low / 1e6,
+            "usgs_mcs2024_mt": reference.get("MCS2024", float("nan")) / 1e6,
+            "usgs_mcs2025_mt": reference.get("MCS2025", float("nan")) / 1e6,
+            "claim_ids": row.claim_ids,
+        })
+    return pd.DataFrame(rows)
+
+
+def reserve_shares(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
+    """Stated reserve shares, the world total each implies, and the share of each USGS world total."""
+    rows = []
+    for row in distinct(claims, "reserve_share").itertuples():
+        amount, amount_ids = one(claims, "reserves", row.subject)
+        stated = Quantity(row.value_low, "percent")
+        implied_world = amount.low / stated.to("dimensionless")
+        record = {
+            "country": row.subject,
+            "reserves_mt": _magnitude(amount.low, "Mt"),
+            "stated_share_pct": row.value_low,
+            "implied_world_mt": _magnitude(implied_world, "Mt"),
+        }
+        for edition in ("MCS2024", "MCS2025"):
+            world = usgs[(usgs.edition == edition) & (usgs.measure == "reserves") & (usgs.country == "World total (rounded)")].value_t.iloc[0]
+            record[f"share_of_usgs_{edition.lower()}_world_pct"] = _magnitude(metrics.share(amount.low, Quantity(world, "t")), "percent")
+        record["claim_ids"] = _ids(row.claim_ids, amount_ids)
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def production_share(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
+    """China's stated production share against the share its stated tonnages give, and USGS's."""
+    china, china_ids = one(claims, "production", "China")
+    world, world_ids = one(claims, "production", "world")
+    # The share stated beside these tonnages, not a004's "two-thirds", which names no tonnage.
+    source_id = select(claims, "production", "China").source_id.iloc[0]
+    stated, stated_ids = one(claims, "production_share", "China", "world", source_id)
+    year = select(claims, "production", "China").period.iloc[0]
+    rows = [{
+        "basis": f"articles ({source_id})",
+        "china_kt": _magnitude(china.low, "kt"),
+        "world_kt": _magnitude(world.low, "kt"),
+        "share_pct": _magnitude(metrics.share(china.low, world.low), "percent"),
+        "stated_share_pct": stated.low.magnitude,
+        "claim_ids": _ids(china_ids, world_ids, stated_ids),
+    }]
+    for edition in ("MCS2024", "MCS2025"):
+        rows_for_year = usgs[(usgs.edition == edition) & (usgs.measure == "mine_production") & (usgs.year == year)]
+        by_country = rows_for_year.set_index("country").value_t
+        rows.append({
+            "basis": f"USGS {edition}, {year}" + (" (estimate)" if (rows_for_year.estimated == "yes").any() else ""),
+            "china_kt": by_country["China"] / 1e3,
+            "world_kt": by_country["World total (rounded)"] / 1e3,
+            "share_pct": 100 * by_country["China"] / by_country["World total (rounded)"],
+            "stated_share_pct": float("nan"),
+            "claim_ids": "",
+        })
+    return pd.DataFrame(rows)
+
+
+# --- trade ---------------------------------------------------------------------------------------
+
+
+def export_growth(claims: pd.DataFrame) -> pd.DataFrame:
+    """China's stated export CAGR and the growth multiple it implies over its period."""
+    rows = []
+    for row in distinct(claims, "export_cagr", "China").itertuples():
+        rate = Quantity(row.value_low, "percent")
+        years = metrics.span_years(row.period)
+        rows.append({"period": row.period, "years": years, "cagr_pct": row.value_low,
+                     "growth_multiple": metrics.growth_multiple(rate, years), "claim_ids": row.claim_ids})
+    return pd.DataFrame(rows)
+
+
+def value_against_quantity(claims: pd.DataFrame) -> pd.DataFrame:
+    """Value share against quantity share: their ratio is the flow's price relative to the whole's."""
+    pairs = [("China's exports, share of world", "export_value_share", "export_quantity_share", "China", "world"),
+             ("India's imports, share from China", "import_value_share", "import_quantity_share", "India", "China")]
+    rows = []
+    for label, value_metric, quantity_metric, subject, counterpart in pairs:
+        values = distinct(claims, value_metric, subject, counterpart)
+        quantities = distinct(claims, quantity_metric, subject, counterpart)
+        for value_row in values.itertuples():
+            quantity_row = quantities[quantities.period == value_row.period].iloc[0]
+            rows.append({
+                "flow": label,
+                "period": value_row.period,
+                "value_share_pct": value_row.value_low,
+                "quantity_share_pct": quantity_row.value_low,
+                "relative_unit_value": value_row.value_low / quantity_row.value_low,
+                "claim_ids": _ids(value_row.claim_ids, quantity_row.claim_ids),
+            })
+    return pd.DataFrame(rows)
+
+
+def export_destinations(claims: pd.DataFrame) -> pd.DataFrame:
+    """China's export value by destination as stated, with the remainder the articles leave unnamed."""
+    rows = distinct(claims, "export_destination_value_share", "China")
+    table = pd.DataFrame({"destination": rows.counterpart, "share_pct": rows.value_low, "claim_ids": rows.claim_ids})
+    rest = pd.DataFrame([{"destination": "other (not stated)", "share_pct": 100 - table.share_pct.sum(), "claim_ids": _ids(*rows.claim_ids)}])
+    return pd.concat([table, rest], ignore_index=True)
+
+
+def magnet_import_values(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
+    """India's magnet and REE import values: the four-year averages and FY25, in USD and ₹ crore."""
+    average, average_ids = one(claims, "magnet_imports_value_average", "India")
+    latest, latest_ids = one(claims, "magnet_imports_value", "India")
+    compounds, compounds_ids = one(claims, "ree_imports_value_average", "India")
+    year = Quantity(1, "year")
+    items = [
+        ("magnets, yearly average over four years", average.low * year, average_ids),
+        ("magnets, FY2024-25", latest.low, latest_ids),
+        ("REEs and compounds, yearly average over four years", compounds.low * year, compounds_ids),
+    ]
+    rows = [{"item": label, "value_usd_million": _magnitude(value, "USD") / 1e6,
+             "value_inr_crore": _magnitude(value.to("crore * INR", "fx", usd_inr=usd_inr), "crore * INR"),
+             "claim_ids": ids} for label, value, ids in items]
+    return pd.DataFrame(rows)
+
+
+def magnet_import_comparisons(claims: pd.DataFrame) -> pd.DataFrame:
+    """FY25 against the four-year average, what that leaves for the other three years, magnets against REEs."""
+    average, average_ids = one(claims, "magnet_imports_value_average", "India")
+    latest, latest_ids = one(claims, "magnet_imports_value", "India")
+    compounds, compounds_ids = one(claims, "ree_imports_value_average", "India")
+    yearly_average = _magnitude(average.low, "USD / year") / 1e6
+    fy25 = _magnitude(latest.low, "USD") / 1e6
+    rows = [
+        {"comparison": "FY2024-25 above the four-year average", "value": 100 * (fy25 / yearly_average - 1), "unit": "percent", "claim_ids": _ids(average_ids, latest_ids)},
+        {"comparison": "average of the other three years, if FY2024-25 is one of the four", "value": (4 * yearly_average - fy25) / 3, "unit": "USD million / year", "claim_ids": _ids(average_ids, latest_ids)},
+        {"comparison": "magnet imports as a multiple of REE and compound imports (averages)", "value": metrics.ratio(average.low, compounds.low), "unit": "times", "claim_ids": _ids(average_ids, compounds_ids)},
+    ]
+    return pd.DataFrame(rows)
+
+
+def auto_sector_magnets(claims: pd.DataFrame) -> pd.DataFrame:
+    """The auto sector's magnet imports: FY25, the 2025 projection, its growth and implied price."""
+    imported, imported_ids = one(claims, "magnet_imports", "Indian auto sector")
+    projected, projected_ids = one(claims, "magnet_imports_projected", "Indian auto sector")
+    value, value_ids = one(claims, "magnet_imports_value_projected", "Indian auto sector")
+    rows = [
+        {"measure": "imported, FY2024-25", "value": _magnitude(imported.low, "t"), "unit": "t", "claim_ids": imported_ids},
+        {"measure": "projected imports, 2025", "value": _magnitude(projected.low, "t"), "unit": "t", "claim_ids": projected_ids},
+        {"measure": "growth, projected over FY2024-25", "value": _magnitude(metrics.share(projected.low, imported.low), "percent") - 100, "unit": "percent", "claim_ids": _ids(imported_ids, projected_ids)},
+        {"measure": "projected value", "value": _magnitude(value.low, "USD") / 1e6, "unit": "USD million", "claim_ids": value_ids},
+        {"measure": "implied price", "value": _magnitude(metrics.unit_price(value.low, projected.low), "USD / kg"), "unit": "USD / kg", "claim_ids": _ids(projected_ids, value_ids)},
+    ]
+    return pd.DataFrame(rows)
+
+
+# --- demand --------------------------------------------------------------------------------------
+
+
+def iea_demand(claims: pd.DataFrame) -> pd.DataFrame:
+    """IEA world demand now and projected, the implied CAGR range, and clean technologies' part."""
+    now, now_ids = one(claims, "demand", "world")
+    later, later_ids = one(claims, "demand_projected", "world")
+    share_now, share_now_ids = one(claims, "clean_tech_demand_share", "world")
+    share_later, share_later_ids = one(claims, "clean_tech_demand_share_projected", "world")
+    start_year = metrics.period_end_year(select(claims, "demand", "world").period.iloc[0])
+    end_year = metrics.period_end_year(select(claims, "demand_projected", "world").period.iloc[0])
+    years = end_year - start_year
+    demand_cagr = metrics.over_range(lambda a, b: metrics.cagr(a, b, years), now, later)
+    clean_now = metrics.over_range(metrics.part_of, now, share_now)
+    clean_later = metrics.over_range(metrics.part_of, later, share_later)
+    clean_cagr = metrics.over_range(lambda a, b: metrics.cagr(a, b, years), clean_now, clean_later)
+    rows = [
+        ("world demand", start_year, now.to("kt"), "kt", now_ids),
+        ("world demand", end_year, later.to("kt"), "kt", later_ids),
+        ("world demand, implied CAGR", f"{start_year}-{end_year}", demand_cagr, "percent", _ids(now_ids, later_ids)),
+        ("clean-technology share", start_year, share_now, "percent", share_now_ids),
+        ("clean-technology share", end_year, share_later, "percent", share_later_ids),
+        ("clean-technology demand", start_year, clean_now.to("kt"), "kt", _ids(now_ids, share_now_ids)),
+        ("clean-technology demand", end_year, clean_later.to("kt"), "kt", _ids(later_ids, share_later_ids)),
+        ("clean-technology demand, implied CAGR", f"{start_year}-{end_year}", clean_cagr, "percent", _ids(now_ids, later_ids, share_now_ids, share_later_ids)),
+    ]
+    return pd.DataFrame([{"measure": measure, "year": str(year), "low": _magnitude(figure.low, unit), "high": _magnitude(figure.high, unit),
+                          "unit": unit, "claim_ids": ids} for measure, year, figure, unit, ids in rows])
+
+
+def iea_demand_path(claims: pd.DataFrame) -> pd.DataFrame:
+    """The yearly path from today's demand to each end of the projected range, in kt (a band)."""
+    now, _ = one(claims, "demand", "world")
+    later, _ = one(claims, "demand_projected", "world")
+    start_year = metrics.period_end_year(select(claims, "demand", "world").period.iloc[0])
+    end_year = metrics.period_end_year(select(claims, "demand_projected", "world").period.iloc[0])
+    paths = []
+    for end, label in ((later.low, "low"), (later.high, "high")):
+        rate = metrics.cagr(now.low, end, end_year - start_year)
+        path = metrics.yearly_path(now.low.to("kt"), rate, start_year, end_year).rename(columns={"value": f"demand_{label}_kt"})
+        paths.append(path.set_index("year"))
+    return pd.concat(paths, axis=1).reset_index()
+
+
+def india_consumption(claims: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """India's consumption growth implied by 1,700 t now and 15,400 t by 2032, from `base_year`."""
+    now, now_ids = one(claims, "consumption", "India")
+    later, later_ids = one(claims, "consumption_projected", "India")
+    end_year = metrics.period_end_year(select(claims, "consumption_projected", "India").period.iloc[0])
+    if base_year >= end_year:
+        raise ValueError(f"consumption_base_year {base_year} must be before the projection year {end_year}")
+    rate = metrics.cagr(now.low, later.low, end_year - base_year)
+    return pd.DataFrame([{
+        "base_year": base_year, "target_year": end_year, "base_t": _magnitude(now.low, "t"), "target_t": _magnitude(later.low, "t"),
+        "growth_multiple": metrics.ratio(later.low, now.low), "implied_cagr_pct": _magnitude(rate, "percent"),
+        "claim_ids": _ids(now_ids, later_ids),
+    }])
+
+
+def india_consumption_sensitivity(claims: pd.DataFrame, base_years: range) -> pd.DataFrame:
+    """The implied CAGR for each candidate base year: the article does not date the 1,700 t."""
+    return pd.concat([india_consumption(claims, year) for year in base_years], ignore_index=True)
+
+
+# --- capacity and policy -------------------------------------------------------------------------
+
+
+def capacity_comparison(claims: pd.DataFrame) -> pd.DataFrame:
+    """Magnet quantities side by side, in t a year, with IREL's plant as a share of each."""
+    plant, plant_ids = one(claims, "magnet_production_capacity", "IREL")
+    items = [
+        ("IREL magnet plant capacity (samarium-cobalt)", plant.low, plant_ids),
+        ("IREL NdPr production", *one(claims, "ndpr_production", "IREL")),
+        ("Indian auto sector magnet imports, FY2024-25", *_per_year(one(claims, "magnet_imports", "Indian auto sector"))),
+        ("Indian auto sector magnet imports, 2025 projection", *_per_year(one(claims, "magnet_imports_projected", "Indian auto sector"))),
+        ("China magnet production (over)", *one(claims, "magnet_production", "China")),
+    ]
+    rows = []
+    for label, figure, ids in items:
+        quantity = figure.low if isinstance(figure, Figure) else figure
+        rows.append({"item": label, "t_per_year": _magnitude(quantity, "t / year"),
+                     "irel_plant_as_pct": _magnitude(metrics.share(plant.low, quantity), "percent"),
+                     "claim_ids": _ids(ids, plant_ids) if "IREL magnet" not in label else ids})
+    return pd.DataFrame(rows)
+
+
+def _per_year(found: tuple[Figure, str]) -> tuple[pint.Quantity, str]:
+    """A yearly quantity (imports in a fiscal or calendar year) as a rate, for comparison with capacity."""
+    figure, ids = found
+    return figure.low / Quantity(1, "year"), ids
+
+
+def budgets(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
+    """The rupee budgets in ₹ crore and in US dollars at `usd_inr`, with the NCMM total."""
+    magnets, magnets_ids = one(claims, "budget_allocation", "Government of India")
+    mission, mission_ids = one(claims, "budget_allocation", "National Critical Mineral Mission")
+    enterprises, enterprises_ids = one(claims, "investment_expected", "National Critical Mineral Mission")
+    items = [
+        ("rare earth magnet manufacturing support", magnets.low, magnets_ids),
+        ("NCMM government spending", mission.low, mission_ids),
+        ("NCMM investment expected from public sector enterprises", enterprises.low, enterprises_ids),
+        ("NCMM total", mission.low + enterprises.low, _ids(mission_ids, enterprises_ids)),
+    ]
+    return pd.DataFrame([{"item": label, "inr_crore": _magnitude(amount, "crore * INR"),
+                          "usd_million": _magnitude(to_usd(amount, usd_inr), "USD") / 1e6, "claim_ids": ids}
+                         for label, amount, ids in items])
+
+
+def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:
+    """Magnet production shares by country as stated, with their sum."""
+    rows = distinct(claims, "magnet_production_share")
+    table = pd.DataFrame({"country": rows.subject, "share_pct": rows.value_low, "claim_ids": rows.claim_ids})
+    total = pd.DataFrame([{"country": "sum", "share_pct": table.share_pct.sum(), "claim_ids": _ids(*rows.claim_ids)}])
+    return pd.concat([table, total], ignore_index=True)
+
+
+CHINA_DOMINANCE_METRICS = (
+    "magnet_processing_capacity_share", "ree_processing_capacity_share", "magnet_processing_share",
+    "magnet_production_capacity_share", "magnet_production_share", "mine_to_metal_capacity_share",
+    "production_share", "reserve_share", "export_value_share", "export_quantity_share",
+)  # fmt: skip
+
+
+def china_shares(claims: pd.DataFrame) -> pd.DataFrame:
+    """Every share of the world the articles give China, with what exactly it is a share of."""
+    rows = claims[(claims.subject == "China") & (claims.counterpart == "world") & claims.metric.isin(CHINA_DOMINANCE_METRICS)]
+    return pd.DataFrame({
+        "metric": rows.metric, "share_pct": rows.value_low, "bound": rows.bound,
+        "as_written": [" ".join(part for part in (row.qualifier, row.value_as_written, row.unit_as_written) if part and part not in PLACEHOLDER_UNITS)
+                       for row in rows.itertuples()],
+        "source_id": rows.source_id, "claim_id": rows.claim_id,
+    }).sort_values(["metric", "claim_id"]).reset_index(drop=True)
+
+
+def stock_depletion(claims: pd.DataFrame, step_weeks: float = 0.5) -> pd.DataFrame:
+    """Magnet stock remaining week by week if no magnets arrive, for each end of the stated cover."""
+    cover, _ = one(claims, "magnet_stock", "Indian auto sector")
+    weeks_low, weeks_high = _magnitude(cover.low, "week"), _magnitude(cover.high, "week")
+    steps = int(weeks_high / step_weeks)
+    rows = []
+    for index in range(steps + 1):
+        week = index * step_weeks
+        rows.append({"week": week, "stock_left_low_pct": max(0.0, 100 * (1 - week / weeks_low)),
+                     "stock_left_high_pct": max(0.0, 100 * (1 - week / weeks_high))})
+    return pd.DataFrame(rows)
+
+
+def permits(claims: pd.DataFrame) -> pd.DataFrame:
+    """Indian permit applications, and how many would be approved at the European approval rate."""
+    applications, applications_ids = one(claims, "permit_applications", "Indian firms")
+    applicants, applicants_ids = one(claims, "permit_applicants", "Indian firms")
+    approved, approved_ids = one(claims, "permit_approval_share", "European auto suppliers")
+    rate = approved.low.to("dimensionless").magnitude
+    return pd.DataFrame([
+        {"measure": "Indian applications pending", "value": applications.low.magnitude, "claim_ids": applications_ids},
+        {"measure": "Indian applicants (fact box)", "value": applicants.low.magnitude, "claim_ids": applicants_ids},
+        {"measure": "European approval rate (percent)", "value": approved.low.magnitude, "claim_ids": approved_ids},
+        {"measure": "Indian approvals at the European rate", "value": applications.low.magnitude * rate, "claim_ids": _ids(applications_ids, approved_ids)},
+    ])

@@ -1,0 +1,79 @@
+"""The USGS reference tables, tidied: one row per edition, country, measure and year."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import metadata, paths
+from .errors import InputError, Problem
+from .paths import relative
+from .provenance import load_references
+from .tables import read_processed, write_processed
+
+_PRODUCTION_COLUMN = re.compile(r"^prod_t_(\d{4})(_est)?$")
+
+
+def read_edition(path: Path) -> pd.DataFrame:
+    """One USGS table as received, all text.
+
+    The MCS 2025 file's last column, `notes`, is free text written without CSV quoting, and its
+    world-total row reads `World reserves published as ">90,000,000".`: the commas split it into
+    extra fields. Only `notes` is free text, so fields beyond the header's count are joined back
+    into it; any other malformation is an error naming the line.
+    """
+    with Path(path).open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    header, records = rows[0], []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) < len(header):
+            raise InputError([Problem(relative(path), f"{len(row)} fields, expected {len(header)}", line)])
+        if len(row) > len(header):
+            if header[-1] != "notes":
+                raise InputError([Problem(relative(path), f"{len(row)} fields, expected {len(header)}", line)])
+            row = [*row[: len(header) - 1], ",".join(row[len(header) - 1 :])]
+        records.append(row)
+    return pd.DataFrame(records, columns=header)
+
+
+def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
+    """One USGS edition as received (wide, one column per year) -> the `usgs` table's rows."""
+    rows = []
+    for record in edition_table.to_dict("records"):
+        greater_than = "yes" if record.get("reserves_qualifier", "") == "greater_than" else "no"
+        for column, text in record.items():
+            match = _PRODUCTION_COLUMN.match(column)
+            if match:
+                measure, year, estimated = "mine_production", match.group(1), "yes" if match.group(2) else "no"
+                qualifier = "no"
+            elif column == "reserves_t":
+                measure, year, estimated, qualifier = "reserves", "", "no", greater_than
+            else:
+                continue
+            value = float(text) if text != "" else float("nan")
+            rows.append({"edition": record["source"], "country": record["country"], "measure": measure, "year": year,
+                         "value_t": value, "estimated": estimated, "greater_than": qualifier})
+    return pd.DataFrame(rows, columns=metadata.USGS.names)
+
+
+def build(output: Path | None = None) -> Path:
+    """Check the reference tables' checksums, tidy both editions, write data/processed/usgs.csv."""
+    references = load_references()
+    editions = [read_edition(paths.REFERENCE / name) for name in references.file]
+    table = pd.concat([tidy(edition) for edition in editions], ignore_index=True)
+    return write_processed(metadata.USGS, table, output or paths.PROCESSED_USGS_CSV)
+
+
+def load(path: Path | None = None) -> pd.DataFrame:
+    return read_processed(metadata.USGS, path or paths.PROCESSED_USGS_CSV)
+
+
+def world_total(usgs: pd.DataFrame, edition: str, measure: str, year: str = "") -> pd.Series:
+    """USGS's own rounded world total row for an edition and measure (and year, for production)."""
+    rows = usgs[(usgs.edition == edition) & (usgs.measure == measure) & (usgs.year == year) & (usgs.country == "World total (rounded)")]
+    if len(rows) != 1:
+        raise KeyError(f"no single world total for {edition} {measure} {year}")
+    return rows.iloc[0]
