@@ -25,6 +25,7 @@ SAMPLES = {
     "date": "2024-01-01",
     "range_low": "180",
     "range_high": "202",
+    "year": "2023",
 }
 
 by_table = pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)

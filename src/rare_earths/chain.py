@@ -9,6 +9,7 @@ before it is written.
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 import time
@@ -55,7 +56,8 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     """The names and literal defaults of a notebook's `parameters` cell."""
     import papermill  # imported on use: it costs a second, and most commands never run a notebook
 
-    return {name: spec["default"] for name, spec in papermill.inspect_notebook(str(notebook)).items()}
+    # papermill reports each default as the source text of its literal ("'MCS2025'", "84.57").
+    return {name: ast.literal_eval(spec["default"]) for name, spec in papermill.inspect_notebook(str(notebook)).items()}
 
 
 def parameters_cells(notebook: nbformat.NotebookNode) -> list[int]:
@@ -92,12 +94,15 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
     output.parent.mkdir(parents=True, exist_ok=True)
     defaults = declared_parameters(notebook)
     overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
+    # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
+    source_notebook = nbformat.read(notebook, as_version=4)
+    source_notebook.cells = [cell for cell in source_notebook.cells if "injected-parameters" not in cell.metadata.get("tags", [])]
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=output_dir)
     os.close(handle)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(notebook), temporary, parameters=overrides, kernel_name=KERNEL, cwd=str(notebook.parent),
+            source_notebook, temporary, parameters=overrides or None, kernel_name=KERNEL, cwd=str(notebook.parent),
             progress_bar=False, log_output=False,
         )
     except PapermillExecutionError as error:

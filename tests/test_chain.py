@@ -1,0 +1,135 @@
+"""The notebook chain: its list, its notebooks' parameters, execution, failure, and the HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rare_earths import chain, params, paths, report
+
+
+def committed(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(paths.NOTEBOOKS / name, as_version=4)
+
+
+# --- consistency ---------------------------------------------------------------------------------
+
+
+def test_the_chain_lists_exactly_the_notebooks_present_in_run_order():
+    present = sorted(path.name for path in paths.NOTEBOOKS.glob("*.ipynb"))
+    assert list(chain.NOTEBOOKS) == present
+    assert all(re.fullmatch(r"\d{2}-[a-z0-9-]+\.ipynb", name) for name in chain.NOTEBOOKS)
+
+
+def test_the_readme_lists_the_chain_notebooks():
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"`notebooks/(\d{2}-[a-z0-9-]+\.ipynb)`", readme)
+    assert listed == list(chain.NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_notebook_has_one_parameters_cell_with_the_declared_defaults(name):
+    notebook = committed(name)
+    assert len(chain.parameters_cells(notebook)) == 1
+    declared = params.specs()
+    defaults = chain.declared_parameters(paths.NOTEBOOKS / name)
+    assert defaults, f"{name} declares no parameter"
+    for key, value in defaults.items():
+        assert key in declared, f"{name} declares {key}, which params.yaml does not"
+        assert params.resolve({key: value})[key] == declared[key]["default"], f"{name}: {key} default differs from params.yaml"
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_notebook_is_committed_executed_and_clean(name):
+    notebook = committed(name)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count is not None for cell in code), "commit it executed: make notebooks"
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1)), "executed top to bottom once"
+    text = nbformat.writes(notebook)
+    assert '"output_type": "error"' not in text
+    assert not re.search(r"/work/|/tmp/|/root/|/home/|0x[0-9a-f]{8,}", text), "absolute path or memory address"
+    assert "papermill" not in notebook.metadata
+    assert not any("injected-parameters" in cell.metadata.get("tags", []) for cell in notebook.cells), "run with defaults"
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_notebook_opens_with_a_title_and_a_summary(name):
+    page = report.describe(committed(name), name)
+    assert page.title and len(page.summary) > 80
+
+
+# --- execution -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fixture_notebooks(fixtures) -> Path:
+    return fixtures / "notebooks"
+
+
+def outputs_text(path: Path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    return "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def test_parameters_are_injected_only_when_they_differ(fixture_notebooks, tmp_path):
+    defaults = chain.execute("01-greets.ipynb", {"greeting": "hello"}, tmp_path, notebooks_dir=fixture_notebooks)
+    assert outputs_text(defaults.output) == "hello\n"
+    assert "injected-parameters" not in defaults.output.read_text(encoding="utf-8")
+    override = chain.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path, notebooks_dir=fixture_notebooks)
+    assert outputs_text(override.output) == "namaste\n"
+
+
+def test_a_failing_notebook_names_the_cell_stops_the_chain_and_keeps_its_copy(fixture_notebooks, tmp_path):
+    previous = tmp_path / "02-fails.ipynb"
+    previous.write_text("previous output", encoding="utf-8")
+    ran = []
+    with pytest.raises(chain.NotebookFailed) as raised:
+        chain.run({}, tmp_path, ("02-fails.ipynb", "01-greets.ipynb"), notebooks_dir=fixture_notebooks, echo=ran.append)
+    failure = raised.value
+    assert (failure.notebook, failure.cell) == ("02-fails.ipynb", 3)
+    assert "ZeroDivisionError" in str(failure) and "02-fails.ipynb failed in cell 3" in str(failure)
+    assert not any("01-greets" in line for line in ran), "the chain stops at the first failure"
+    kept = nbformat.read(failure.kept, as_version=4)
+    assert any(output.output_type == "error" for cell in kept.cells for output in cell.get("outputs", []))
+    assert previous.read_text(encoding="utf-8") == "previous output"
+    assert not list(tmp_path.glob(".*.running.ipynb")), "no temporary file left behind"
+
+
+def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):
+    result = chain.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
+    text = result.output.read_text(encoding="utf-8")
+    assert "start_time" not in text and "duration" not in text and str(tmp_path) not in text
+
+
+# --- the readers' pages --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The committed notebooks (executed with the defaults) rendered as the chain renders them."""
+    html_dir = tmp_path_factory.mktemp("html")
+    report.render(paths.NOTEBOOKS, html_dir, values=params.resolve())
+    return html_dir
+
+
+def test_the_index_links_every_page_with_its_summary(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for name in chain.NOTEBOOKS:
+        page = report.describe(committed(name), name)
+        assert f'href="{page.href}"' in index and (site / page.href).is_file()
+        assert page.summary.replace("'", "&#x27;") in index
+    assert "usd_inr" in index
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_pages_hide_code_embed_figures_and_load_nothing_from_the_network(site, name):
+    page = (site / Path(name).with_suffix(".html").name).read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", page), "loads from the network"
+    assert "hl-ipython3" not in page, "code is shown"
+    assert page.count("data:image/png;base64,") >= 1, "no embedded figure"
+    assert '<a href="index.html">' in page
+    assert "<h1" in page
+    assert "parameter" in page and "source of the default" in page, "the parameters it ran with are not shown"
