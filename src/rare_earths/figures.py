@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import matplotlib as mpl
+import pandas as pd
 import seaborn as sns
 from IPython import get_ipython
 from IPython.display import Markdown, display
 
 
+def readable(number: float) -> str:
+    """A number as a table shows it: whole above 1,000 (15,400), four significant digits below (31.71, 0.001875)."""
+    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+
+
 def setup() -> None:
-    """One seaborn theme for every figure; PNG output without run-dependent metadata."""
+    """One seaborn theme for every figure, readable numbers in tables, PNGs without run metadata."""
+    pd.set_option("display.float_format", readable)
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
     mpl.rcParams.update({
         "figure.figsize": (8, 4.2),
@@ -22,7 +29,12 @@ def setup() -> None:
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}")
 
 
-def caption(number: int, text: str, claim_ids: str | list[str]) -> None:
-    """Show a figure's caption below it, ending with the claims the figure is drawn from."""
+def caption_text(number: int, text: str, claim_ids: str | list[str]) -> str:
+    """A figure's caption, ending with the claims the figure is drawn from."""
     ids = claim_ids if isinstance(claim_ids, str) else "; ".join(sorted(set(claim_ids)))
-    display(Markdown(f"**Figure {number}.** {text} Claims: {ids}."))
+    return f"**Figure {number}.** {text} Claims: {ids}."
+
+
+def caption(number: int, text: str, claim_ids: str | list[str]) -> None:
+    """Show a figure's caption below it (as Markdown in a notebook)."""
+    display(Markdown(caption_text(number, text, claim_ids)))
