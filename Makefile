@@ -9,6 +9,9 @@ UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 STAMP := $(VENV)/.installed
+# uv reads the platform's certificate store, as pip does, so installs also work behind a proxy
+# that re-signs TLS with a locally trusted certificate (uv's own bundle would refuse it).
+export UV_SYSTEM_CERTS := 1
 # Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`,
 # parameters: `make data PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
 ARGS ?=
