@@ -8,6 +8,8 @@ returns a DataFrame whose numeric columns name their unit (`reserves_mt`, `share
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pint
 
@@ -102,9 +104,13 @@ def reserve_shares(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
             "stated_share_pct": row.value_low,
             "implied_world_mt": _magnitude(implied_world, "Mt"),
         }
+        caveats = []
         for edition in ("MCS2024", "MCS2025"):
-            world = usgs[(usgs.edition == edition) & (usgs.measure == "reserves") & (usgs.country == "World total (rounded)")].value_t.iloc[0]
-            record[f"share_of_usgs_{edition.lower()}_world_pct"] = _magnitude(metrics.share(amount.low, Quantity(world, "t")), "percent")
+            world = usgs[(usgs.edition == edition) & (usgs.measure == "reserves") & (usgs.country == "World total (rounded)")].iloc[0]
+            record[f"share_of_usgs_{edition.lower()}_world_pct"] = _magnitude(metrics.share(amount.low, Quantity(world.value_t, "t")), "percent")
+            if world.greater_than == "yes":
+                caveats.append(f"{edition} gives world reserves only as more than {world.value_t / 1e6:g} Mt, so the share against it is an upper bound")
+        record["caveat"] = "; ".join(caveats)
         record["claim_ids"] = _ids(row.claim_ids, amount_ids)
         rows.append(record)
     return pd.DataFrame(rows)
@@ -368,7 +374,7 @@ def stock_depletion(claims: pd.DataFrame, step_weeks: float = 0.5) -> pd.DataFra
     """Magnet stock remaining week by week if no magnets arrive, for each end of the stated cover."""
     cover, _ = one(claims, "magnet_stock", "Indian auto sector")
     weeks_low, weeks_high = _magnitude(cover.low, "week"), _magnitude(cover.high, "week")
-    steps = int(weeks_high / step_weeks)
+    steps = math.ceil(weeks_high / step_weeks)  # through the week the larger stock runs out
     rows = []
     for index in range(steps + 1):
         week = index * step_weeks

@@ -1,0 +1,650 @@
+"""The articles' calculations: on the real claims, and on small synthetic tables whose arithmetic is known.
+
+The real-claims tests pin what the report pages show; the synthetic ones check the arithmetic itself
+(a figure changed in a synthetic table must change the result as the formula says), so they do not
+merely re-read today's numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from rare_earths import analysis, claims, metadata, reference
+from rare_earths.units import parse_figure
+
+USD_INR = 84.57
+SEP = analysis.SEPARATOR
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real() -> pd.DataFrame:
+    return claims.load()
+
+
+@pytest.fixture(scope="module")
+def usgs() -> pd.DataFrame:
+    return reference.load()
+
+
+def synthetic(*rows: tuple, usd_inr: float = USD_INR) -> pd.DataFrame:
+    """A processed claims table from rows shaped like data/raw/claims.csv.
+
+    Each row: (claim_id, subject, metric, counterpart, period, value_as_written, unit_as_written[, qualifier]).
+    The figures are parsed as the cleaning step parses them, then cleaned with `claims.clean`, and the
+    result is checked against the processed schema.
+    """
+    records, figures = [], {}
+    for claim_id, subject, metric, counterpart, period, value, unit, *rest in rows:
+        figure = parse_figure(value, unit)
+        figures[claim_id] = figure
+        records.append({
+            "claim_id": claim_id, "source_id": claim_id.split("-")[0], "subject": subject, "metric": metric,
+            "counterpart": counterpart, "value_as_written": value, "unit_as_written": unit,
+            "qualifier": rest[0] if rest else "",
+            "range_low": f"{figure.low.magnitude:g}" if figure.is_range else "",
+            "range_high": f"{figure.high.magnitude:g}" if figure.is_range else "",
+            "period_as_written": "", "period": period, "quote": f"synthetic quote for {claim_id}", "note": "",
+        })
+    raw = pd.DataFrame(records, columns=metadata.RAW_CLAIMS.names)
+    return metadata.schema(metadata.CLAIMS).validate(claims.clean(raw, figures, usd_inr))
+
+
+def synthetic_usgs(*rows: tuple) -> pd.DataFrame:
+    """A tidy USGS table from (edition, country, measure, year, value_t[, estimated[, greater_than]])."""
+    records = [{"edition": edition, "country": country, "measure": measure, "year": year, "value_t": value,
+                "estimated": rest[0] if rest else "no", "greater_than": rest[1] if len(rest) > 1 else "no"}
+               for edition, country, measure, year, value, *rest in rows]
+    return metadata.schema(metadata.USGS).validate(pd.DataFrame(records, columns=metadata.USGS.names))
+
+
+def ids(text: str) -> list[str]:
+    return [claim_id for claim_id in text.split(SEP) if claim_id]
+
+
+def by(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The table indexed by a label column, which must be unique."""
+    assert table[column].is_unique, table[column].tolist()
+    return table.set_index(column)
+
+
+# --- one() ---------------------------------------------------------------------------------------
+
+
+def test_one_returns_the_figure_and_every_claim_stating_it():
+    table = synthetic(
+        ("a000-01", "China", "reserves", "", "", "44", "million metric tons", "estimated"),
+        ("a001-01", "China", "reserves", "", "", "44,000", "kilotons"),  # the same figure in other words
+        ("a001-02", "Brazil", "reserves", "", "", "21", "million metric tons"),
+    )
+    figure, claim_ids = analysis.one(table, "reserves", "China")
+    assert claim_ids == "a000-01; a001-01"
+    assert figure.low.to("Mt").magnitude == pytest.approx(44)
+    assert not figure.is_range
+
+
+def test_one_refuses_two_different_figures_and_names_their_claims():
+    table = synthetic(
+        ("a000-01", "China", "production_share", "world", "2023", "67", "%"),
+        ("a000-02", "China", "production_share", "world", "2023", "67", "%"),
+        ("a004-01", "China", "production_share", "world", "", "two-thirds", "fraction"),
+    )
+    with pytest.raises(LookupError) as raised:
+        analysis.one(table, "production_share", "China")
+    message = str(raised.value)
+    assert "2 different figures" in message
+    assert "a000-01; a000-02" in message and "a004-01" in message
+    # Narrowed to one source, the figure is single again.
+    assert analysis.one(table, "production_share", "China", source_id="a000")[1] == "a000-01; a000-02"
+
+
+def test_one_refuses_a_metric_the_articles_do_not_give():
+    table = synthetic(("a000-01", "China", "reserves", "", "", "44", "million metric tons"))
+    with pytest.raises(LookupError, match="0 different figures"):
+        analysis.one(table, "reserves", "India")
+
+
+def test_one_on_the_real_claims(real):
+    figure, claim_ids = analysis.one(real, "reserves", "China")
+    assert claim_ids == "a000-03; a000-38"
+    assert figure.low.to("Mt").magnitude == pytest.approx(44)
+    # a000 says 67 %, a004 says two-thirds: the articles disagree, and one() says so.
+    with pytest.raises(LookupError, match=r"a000-14.*a004-07|a004-07.*a000-14"):
+        analysis.one(real, "production_share", "China")
+
+
+# --- reserves and production ---------------------------------------------------------------------
+
+
+def test_reserves_comparison_real(real, usgs):
+    table = by(analysis.reserves_comparison(real, usgs), "country")
+    assert list(table.index) == ["China", "Brazil", "India", "Australia", "Russia", "Vietnam"]
+    assert table.loc["China", "claim_ids"] == "a000-03; a000-38"
+    assert table.loc["China", "articles_mt"] == pytest.approx(44)
+    assert table.loc["India", "articles_mt"] == pytest.approx(6.9)
+    # USGS revised Russia and Vietnam between the editions; the articles follow MCS2025.
+    assert table.loc["Russia", ["usgs_mcs2024_mt", "usgs_mcs2025_mt"]].tolist() == pytest.approx([10, 3.8])
+    assert table.loc["Vietnam", ["usgs_mcs2024_mt", "usgs_mcs2025_mt"]].tolist() == pytest.approx([22, 3.5])
+    assert table.loc["China", ["usgs_mcs2024_mt", "usgs_mcs2025_mt"]].tolist() == pytest.approx([44, 44])
+    # Every stated reserve appears in exactly one row.
+    stated = real[real.metric == "reserves"].claim_id
+    listed = [claim_id for text in table.claim_ids for claim_id in ids(text)]
+    assert sorted(listed) == sorted(stated)
+
+
+def test_reserves_comparison_synthetic():
+    table = synthetic(
+        ("a000-01", "Russia", "reserves", "", "", "3.8", "million metric tons"),
+        ("a001-01", "Russia", "reserves", "", "", "3,800", "kilotons"),  # a repeat in other units
+        ("a001-02", "Vietnam", "reserves", "", "", "22", "million metric tons"),
+        ("a002-01", "Vietnam", "reserves", "", "", "3.5", "million metric tons"),  # a different figure
+        ("a002-02", "Japan", "reserves", "", "", "1", "million metric tons"),  # not in USGS
+    )
+    reference_table = synthetic_usgs(
+        ("MCS2024", "Russia", "reserves", "", 10e6), ("MCS2025", "Russia", "reserves", "", 3.8e6),
+        ("MCS2024", "Vietnam", "reserves", "", 22e6), ("MCS2025", "Vietnam", "reserves", "", 3.5e6),
+        ("MCS2025", "Russia", "mine_production", "2024", 2500.0),
+    )
+    result = analysis.reserves_comparison(table, reference_table)
+    assert len(result) == 4
+    russia = result[result.country == "Russia"].iloc[0]
+    assert russia.claim_ids == "a000-01; a001-01"
+    assert (russia.articles_mt, russia.usgs_mcs2024_mt, russia.usgs_mcs2025_mt) == pytest.approx((3.8, 10, 3.8))
+    vietnam = result[result.country == "Vietnam"].set_index("claim_ids")
+    assert vietnam.loc["a001-02", "articles_mt"] == pytest.approx(22)
+    assert vietnam.loc["a002-01", "articles_mt"] == pytest.approx(3.5)
+    assert vietnam.usgs_mcs2024_mt.tolist() == pytest.approx([22, 22])
+    japan = result[result.country == "Japan"].iloc[0]
+    assert japan.articles_mt == pytest.approx(1)
+    assert math.isnan(japan.usgs_mcs2024_mt) and math.isnan(japan.usgs_mcs2025_mt)
+
+
+def test_reserve_shares_real(real, usgs):
+    table = by(analysis.reserve_shares(real, usgs), "country")
+    china = table.loc["China"]
+    assert china.reserves_mt == pytest.approx(44)
+    assert china.stated_share_pct == pytest.approx(38)
+    assert china.implied_world_mt == pytest.approx(44 / 0.38)
+    assert china.implied_world_mt == pytest.approx(115.79, abs=0.005)
+    assert china.share_of_usgs_mcs2024_world_pct == pytest.approx(100 * 44 / 110)
+    assert china.share_of_usgs_mcs2025_world_pct == pytest.approx(100 * 44 / 90)
+    assert china.share_of_usgs_mcs2025_world_pct == pytest.approx(48.9, abs=0.05)
+    assert ids(china.claim_ids) == ["a000-03", "a000-04", "a000-38", "a000-39"]
+    assert table.loc["Brazil", "implied_world_mt"] == pytest.approx(21 / 0.18)
+
+
+def test_reserve_shares_synthetic():
+    table = synthetic(
+        ("a000-01", "Brazil", "reserves", "", "", "20", "million metric tons"),
+        ("a000-02", "Brazil", "reserve_share", "world", "", "25", "%"),
+    )
+    reference_table = synthetic_usgs(
+        ("MCS2024", "World total (rounded)", "reserves", "", 100e6),
+        ("MCS2025", "World total (rounded)", "reserves", "", 80e6, "no", "yes"),
+    )
+    row = analysis.reserve_shares(table, reference_table).iloc[0]
+    assert row.country == "Brazil"
+    assert row.reserves_mt == pytest.approx(20)
+    assert row.implied_world_mt == pytest.approx(80)
+    assert row.share_of_usgs_mcs2024_world_pct == pytest.approx(20)
+    assert row.share_of_usgs_mcs2025_world_pct == pytest.approx(25)
+    assert row.claim_ids == "a000-01; a000-02"
+
+
+def test_production_share_real(real, usgs):
+    table = analysis.production_share(real, usgs)
+    articles = table.iloc[0]
+    assert articles.basis == "articles (a000)"
+    assert (articles.china_kt, articles.world_kt) == pytest.approx((240, 356))
+    assert articles.share_pct == pytest.approx(100 * 240 / 356)
+    assert articles.share_pct == pytest.approx(67.42, abs=0.005)
+    assert articles.stated_share_pct == pytest.approx(67)  # a000's 67 %, not a004's two-thirds
+    assert ids(articles.claim_ids) == ["a000-12", "a000-13", "a000-14"]
+    usgs_rows = table.iloc[1:].set_index("basis")
+    assert list(usgs_rows.index) == ["USGS MCS2024, 2023 (estimate)", "USGS MCS2025, 2023"]
+    assert usgs_rows.iloc[0][["china_kt", "world_kt"]].tolist() == pytest.approx([240, 350])
+    assert usgs_rows.iloc[1][["china_kt", "world_kt"]].tolist() == pytest.approx([255, 376])
+    assert usgs_rows.share_pct.tolist() == pytest.approx([100 * 240 / 350, 100 * 255 / 376])
+    assert usgs_rows.stated_share_pct.isna().all()
+
+
+def test_production_share_synthetic():
+    table = synthetic(
+        ("a000-01", "China", "production", "", "2023", "200", "kilotons"),
+        ("a000-02", "world", "production", "", "2023", "400", "kilotons"),
+        ("a000-03", "China", "production_share", "world", "2023", "55", "%"),
+        ("a004-01", "China", "production_share", "world", "", "two-thirds", "fraction"),
+    )
+    reference_table = synthetic_usgs(
+        ("MCS2024", "China", "mine_production", "2022", 100e3), ("MCS2024", "World total (rounded)", "mine_production", "2022", 200e3),
+        ("MCS2024", "China", "mine_production", "2023", 150e3, "yes"), ("MCS2024", "World total (rounded)", "mine_production", "2023", 300e3, "yes"),
+        ("MCS2025", "China", "mine_production", "2023", 160e3), ("MCS2025", "World total (rounded)", "mine_production", "2023", 400e3),
+        ("MCS2025", "China", "mine_production", "2024", 1e3, "yes"), ("MCS2025", "World total (rounded)", "mine_production", "2024", 2e3, "yes"),
+    )
+    result = analysis.production_share(table, reference_table)
+    assert len(result) == 3
+    articles = result.iloc[0]
+    assert articles.share_pct == pytest.approx(50)
+    assert articles.stated_share_pct == pytest.approx(55)
+    assert articles.claim_ids == "a000-01; a000-02; a000-03"
+    assert result.basis.tolist()[1:] == ["USGS MCS2024, 2023 (estimate)", "USGS MCS2025, 2023"]
+    assert result.china_kt.tolist()[1:] == pytest.approx([150, 160])
+    assert result.share_pct.tolist()[1:] == pytest.approx([50, 40])
+
+
+# --- trade ---------------------------------------------------------------------------------------
+
+
+def test_export_growth_real(real):
+    row = analysis.export_growth(real).iloc[0]
+    assert row.period == "2018-2023"
+    assert row.years == 5
+    assert row.cagr_pct == pytest.approx(11.6)
+    assert row.growth_multiple == pytest.approx(1.116**5)
+    assert row.growth_multiple == pytest.approx(1.731, abs=0.0005)
+    assert row.claim_ids == "a000-17"
+
+
+def test_export_growth_synthetic():
+    table = synthetic(("a000-01", "China", "export_cagr", "", "2015-2020", "10", "%"))
+    row = analysis.export_growth(table).iloc[0]
+    assert row.years == 5
+    assert row.growth_multiple == pytest.approx(1.61051)
+
+
+def test_value_against_quantity_real(real):
+    table = analysis.value_against_quantity(real)
+    assert len(table) == 3
+    china = table[table.flow.str.startswith("China")].iloc[0]
+    assert (china.value_share_pct, china.quantity_share_pct) == pytest.approx((64, 86))
+    assert china.relative_unit_value == pytest.approx(64 / 86)
+    india = table[table.flow.str.startswith("India")].set_index("period")
+    assert list(india.index) == ["2022", "2023"]  # both periods kept
+    assert india.loc["2022", "claim_ids"] == "a000-47; a000-48"
+    assert india.loc["2023", "claim_ids"] == "a004-09; a004-10"
+    assert india.relative_unit_value.tolist() == pytest.approx([81 / 90, 81 / 90])
+
+
+def test_value_against_quantity_pairs_by_period():
+    table = synthetic(
+        ("a000-01", "China", "export_value_share", "world", "2023", "60", "%"),
+        ("a000-02", "China", "export_quantity_share", "world", "2023", "80", "%"),
+        ("a000-03", "India", "import_value_share", "China", "2022", "50", "%"),
+        ("a000-04", "India", "import_quantity_share", "China", "2023", "75", "%"),  # listed before 2022's
+        ("a000-05", "India", "import_quantity_share", "China", "2022", "80", "%"),
+        ("a000-06", "India", "import_value_share", "China", "2023", "60", "%"),
+    )
+    result = analysis.value_against_quantity(table)
+    assert result.relative_unit_value.tolist() == pytest.approx([0.75, 50 / 80, 60 / 75])
+    assert result.claim_ids.tolist() == ["a000-01; a000-02", "a000-03; a000-05", "a000-04; a000-06"]
+
+
+def test_export_destinations_real(real):
+    table = by(analysis.export_destinations(real), "destination")
+    assert table.loc["other (not stated)", "share_pct"] == pytest.approx(100 - (85 + 3.5 + 3.2))
+    assert table.loc["other (not stated)", "share_pct"] == pytest.approx(8.3)
+    assert table.share_pct.sum() == pytest.approx(100)
+    assert table.loc["Japan", "claim_ids"] == "a000-18"
+
+
+def test_export_destinations_synthetic():
+    table = synthetic(
+        ("a000-01", "China", "export_destination_value_share", "Japan", "", "50", "%"),
+        ("a000-02", "China", "export_destination_value_share", "USA", "", "20", "%"),
+        ("a000-03", "China", "tariff_rate", "USA", "", "34", "%"),
+    )
+    result = by(analysis.export_destinations(table), "destination")
+    assert list(result.index) == ["Japan", "USA", "other (not stated)"]
+    assert result.loc["other (not stated)", "share_pct"] == pytest.approx(30)
+    assert result.loc["other (not stated)", "claim_ids"] == "a000-01; a000-02"
+
+
+def test_magnet_import_values_real(real):
+    table = by(analysis.magnet_import_values(real, USD_INR), "item")
+    assert table.value_usd_million.tolist() == pytest.approx([249, 291, 33])
+    assert table.loc["magnets, yearly average over four years", "value_inr_crore"] == pytest.approx(249 * 1e6 * USD_INR / 1e7)
+    assert table.value_inr_crore.tolist() == pytest.approx([v * 1e6 * USD_INR / 1e7 for v in (249, 291, 33)])
+    assert table.claim_ids.tolist() == ["a001-06", "a001-07", "a001-05"]
+
+
+def test_magnet_import_values_follow_the_rate_only_in_rupees(real):
+    at_80 = analysis.magnet_import_values(real, 80.0)
+    at_90 = analysis.magnet_import_values(real, 90.0)
+    pd.testing.assert_series_equal(at_80.value_usd_million, at_90.value_usd_million)
+    pd.testing.assert_series_equal(at_80.claim_ids, at_90.claim_ids)
+    assert (at_90.value_inr_crore / at_80.value_inr_crore).tolist() == pytest.approx([90 / 80] * 3)
+
+
+MAGNET_IMPORTS = (
+    ("a001-01", "India", "magnet_imports_value_average", "", "", "100", "USD million per year"),
+    ("a001-02", "India", "magnet_imports_value", "", "FY2024-25", "120", "USD million"),
+    ("a001-03", "India", "ree_imports_value_average", "", "", "20", "annual USD million", "around"),
+)
+
+
+def test_magnet_import_values_synthetic():
+    result = analysis.magnet_import_values(synthetic(*MAGNET_IMPORTS), 80.0)
+    assert result.value_usd_million.tolist() == pytest.approx([100, 120, 20])
+    assert result.value_inr_crore.tolist() == pytest.approx([800, 960, 160])
+
+
+def test_magnet_import_comparisons_real(real):
+    table = analysis.magnet_import_comparisons(real)
+    assert table.value.tolist() == pytest.approx([100 * (291 / 249 - 1), (4 * 249 - 291) / 3, 249 / 33])
+    assert table.value.tolist() == pytest.approx([16.87, 235, 7.545], abs=0.005)
+    assert table.unit.tolist() == ["percent", "USD million / year", "times"]
+
+
+def test_magnet_import_comparisons_synthetic():
+    result = analysis.magnet_import_comparisons(synthetic(*MAGNET_IMPORTS))
+    assert result.value.tolist() == pytest.approx([20, (400 - 120) / 3, 5])
+    assert result.claim_ids.tolist() == ["a001-01; a001-02", "a001-01; a001-02", "a001-01; a001-03"]
+
+
+def test_auto_sector_magnets_real(real):
+    table = by(analysis.auto_sector_magnets(real), "measure")
+    assert table.loc["imported, FY2024-25", "value"] == pytest.approx(460)
+    assert table.loc["projected imports, 2025", "value"] == pytest.approx(700)
+    assert table.loc["growth, projected over FY2024-25", "value"] == pytest.approx(100 * (700 / 460 - 1))
+    assert table.loc["growth, projected over FY2024-25", "value"] == pytest.approx(52.17, abs=0.005)
+    assert table.loc["implied price", "value"] == pytest.approx(30e6 / 700e3)
+    assert table.loc["implied price", "value"] == pytest.approx(42.857, abs=0.0005)
+    assert table.loc["projected imports, 2025", "claim_ids"] == "a000-23; a000-25; a000-36"
+
+
+def test_auto_sector_magnets_synthetic():
+    table = synthetic(
+        ("a000-01", "Indian auto sector", "magnet_imports", "China", "FY2024-25", "400", "tons"),
+        ("a000-02", "Indian auto sector", "magnet_imports_projected", "", "2025", "500", "tons"),
+        ("a000-03", "Indian auto sector", "magnet_imports_value_projected", "", "2025", "20", "$ million"),
+    )
+    result = by(analysis.auto_sector_magnets(table), "measure")
+    assert result.loc["growth, projected over FY2024-25", "value"] == pytest.approx(25)
+    assert result.loc["projected value", "value"] == pytest.approx(20)
+    assert result.loc["implied price", "value"] == pytest.approx(40)
+    assert result.loc["implied price", "unit"] == "USD / kg"
+
+
+# --- demand --------------------------------------------------------------------------------------
+
+
+def test_iea_demand_real(real):
+    table = analysis.iea_demand(real).set_index(["measure", "year"])
+    cagr = table.loc[("world demand, implied CAGR", "2024-2050")]
+    assert (cagr.low, cagr.high) == pytest.approx((100 * ((180 / 93) ** (1 / 26) - 1), 100 * ((202 / 93) ** (1 / 26) - 1)))
+    assert (cagr.low, cagr.high) == pytest.approx((2.572, 3.028), abs=0.0005)
+    clean_now = table.loc[("clean-technology demand", "2024")]
+    assert (clean_now.low, clean_now.high) == pytest.approx((16.74, 16.74))
+    clean_later = table.loc[("clean-technology demand", "2050")]
+    assert (clean_later.low, clean_later.high) == pytest.approx((57.6, 78.78))
+    assert clean_later.unit == "kt"
+    assert ids(clean_later.claim_ids) == ["a000-28", "a000-29"]
+
+
+def test_iea_demand_synthetic():
+    table = synthetic(
+        ("a000-01", "world", "demand", "", "2020", "100", "kilotons"),
+        ("a000-02", "world", "demand_projected", "", "2030", "200-400", "kilotons"),
+        ("a000-03", "world", "clean_tech_demand_share", "", "2020", "10", "%"),
+        ("a000-04", "world", "clean_tech_demand_share_projected", "", "2030", "20-30", "%"),
+    )
+    result = analysis.iea_demand(table).set_index(["measure", "year"])
+    cagr = result.loc[("world demand, implied CAGR", "2020-2030")]
+    assert (cagr.low, cagr.high) == pytest.approx((100 * (2**0.1 - 1), 100 * (4**0.1 - 1)))
+    clean_later = result.loc[("clean-technology demand", "2030")]
+    assert (clean_later.low, clean_later.high) == pytest.approx((40, 120))
+    clean_cagr = result.loc[("clean-technology demand, implied CAGR", "2020-2030")]
+    assert (clean_cagr.low, clean_cagr.high) == pytest.approx((100 * (4**0.1 - 1), 100 * (12**0.1 - 1)))
+
+
+def test_iea_demand_path_real(real):
+    path = analysis.iea_demand_path(real)
+    assert path.year.tolist() == list(range(2024, 2051))
+    first, last = path.iloc[0], path.iloc[-1]
+    assert (first.demand_low_kt, first.demand_high_kt) == pytest.approx((93, 93))
+    assert (last.demand_low_kt, last.demand_high_kt) == pytest.approx((180, 202))
+    assert path.demand_low_kt.is_monotonic_increasing and path.demand_high_kt.is_monotonic_increasing
+    assert (path.demand_high_kt >= path.demand_low_kt).all()
+
+
+def test_iea_demand_path_synthetic():
+    table = synthetic(
+        ("a000-01", "world", "demand", "", "2020", "100", "kilotons"),
+        ("a000-02", "world", "demand_projected", "", "2022", "121-144", "kilotons"),
+    )
+    path = analysis.iea_demand_path(table)
+    assert path.year.tolist() == [2020, 2021, 2022]
+    assert path.demand_low_kt.tolist() == pytest.approx([100, 110, 121])
+    assert path.demand_high_kt.tolist() == pytest.approx([100, 120, 144])
+
+
+def test_india_consumption_real(real):
+    row = analysis.india_consumption(real, 2024).iloc[0]
+    assert (row.base_t, row.target_t, row.target_year) == (1700, 15400, 2032)
+    assert row.growth_multiple == pytest.approx(15400 / 1700)
+    assert row.implied_cagr_pct == pytest.approx(100 * ((15400 / 1700) ** (1 / 8) - 1))
+    assert row.implied_cagr_pct == pytest.approx(31.71, abs=0.005)
+    assert row.claim_ids == "a002-11; a002-12"
+
+
+@pytest.mark.parametrize("base_year", [2032, 2033])
+def test_india_consumption_refuses_a_base_year_at_or_after_the_target(real, base_year):
+    with pytest.raises(ValueError, match="consumption_base_year"):
+        analysis.india_consumption(real, base_year)
+
+
+def test_india_consumption_sensitivity_real(real):
+    table = analysis.india_consumption_sensitivity(real, range(2020, 2026))
+    assert table.base_year.tolist() == list(range(2020, 2026))
+    # An earlier base year spreads the same growth over more years: a lower rate.
+    assert table.implied_cagr_pct.is_monotonic_increasing and table.implied_cagr_pct.is_unique
+    assert table.implied_cagr_pct.iloc[-2] == pytest.approx(analysis.india_consumption(real, 2024).implied_cagr_pct.iloc[0])
+
+
+def test_india_consumption_synthetic():
+    table = synthetic(
+        ("a002-01", "India", "consumption", "", "", "1,000", "tonnes"),
+        ("a002-02", "India", "consumption_projected", "", "2030", "8,000", "tonnes"),
+    )
+    assert analysis.india_consumption(table, 2027).implied_cagr_pct.iloc[0] == pytest.approx(100)
+    assert analysis.india_consumption(table, 2029).implied_cagr_pct.iloc[0] == pytest.approx(700)
+    with pytest.raises(ValueError, match="consumption_base_year"):
+        analysis.india_consumption(table, 2030)
+
+
+# --- capacity and policy -------------------------------------------------------------------------
+
+
+def test_capacity_comparison_real(real):
+    table = by(analysis.capacity_comparison(real), "item")
+    assert table.loc["IREL magnet plant capacity (samarium-cobalt)", "t_per_year"] == pytest.approx(3)
+    fy25 = table.loc["Indian auto sector magnet imports, FY2024-25"]
+    assert fy25.t_per_year == pytest.approx(460)
+    assert fy25.irel_plant_as_pct == pytest.approx(100 * 3 / 460)
+    assert fy25.irel_plant_as_pct == pytest.approx(0.652, abs=0.0005)
+    projected = table.loc["Indian auto sector magnet imports, 2025 projection"]
+    assert projected.irel_plant_as_pct == pytest.approx(100 * 3 / 700)
+    assert projected.irel_plant_as_pct == pytest.approx(0.4286, abs=0.00005)
+    assert table.loc["IREL NdPr production", "irel_plant_as_pct"] == pytest.approx(0.2)
+    assert table.loc["China magnet production (over)", "t_per_year"] == pytest.approx(160000)
+
+
+def test_capacity_comparison_synthetic():
+    table = synthetic(
+        ("a000-01", "IREL", "magnet_production_capacity", "", "", "10,000", "kg annual"),
+        ("a001-01", "IREL", "magnet_production_capacity", "", "", "10", "tonnes annually"),  # a repeat
+        ("a000-02", "IREL", "ndpr_production", "", "", "100", "tonnes annually"),
+        ("a000-03", "Indian auto sector", "magnet_imports", "China", "FY2024-25", "200", "tons"),
+        ("a000-04", "Indian auto sector", "magnet_imports_projected", "", "2025", "400", "tons"),
+        ("a000-05", "China", "magnet_production", "", "", "1,000", "tons annually", "over"),
+    )
+    result = analysis.capacity_comparison(table)
+    assert result.t_per_year.tolist() == pytest.approx([10, 100, 200, 400, 1000])
+    assert result.irel_plant_as_pct.tolist() == pytest.approx([100, 10, 5, 2.5, 1])
+    assert result.claim_ids.tolist()[0] == "a000-01; a001-01"
+    assert result.claim_ids.tolist()[2] == "a000-01; a000-03; a001-01"
+
+
+def test_budgets_real(real):
+    table = by(analysis.budgets(real, USD_INR), "item")
+    assert table.loc["NCMM total", "inr_crore"] == pytest.approx(16300 + 18000)
+    assert table.loc["NCMM total", "inr_crore"] == pytest.approx(34300)
+    assert table.loc["rare earth magnet manufacturing support", "inr_crore"] == pytest.approx(1345)
+    assert table.usd_million.tolist() == pytest.approx((table.inr_crore * 1e7 / USD_INR / 1e6).tolist())
+    assert table.loc["NCMM total", "claim_ids"] == "a001-03; a001-04"
+
+
+def test_budgets_synthetic():
+    table = synthetic(
+        ("a001-01", "Government of India", "budget_allocation", "", "", "50", "₹ crore"),
+        ("a001-02", "National Critical Mineral Mission", "budget_allocation", "", "2025", "100", "₹ crore"),
+        ("a001-03", "National Critical Mineral Mission", "investment_expected", "", "", "200", "₹ crore"),
+    )
+    result = analysis.budgets(table, 100.0)
+    assert result.inr_crore.tolist() == pytest.approx([50, 100, 200, 300])
+    assert result.usd_million.tolist() == pytest.approx([5, 10, 20, 30])
+    at_50 = analysis.budgets(table, 50.0)
+    assert at_50.inr_crore.tolist() == pytest.approx([50, 100, 200, 300])
+    assert at_50.usd_million.tolist() == pytest.approx([10, 20, 40, 60])
+
+
+def test_magnet_production_shares_real(real):
+    table = by(analysis.magnet_production_shares(real), "country")
+    assert table.loc["sum", "share_pct"] == pytest.approx(100)
+    assert table.loc["sum", "claim_ids"] == "a002-04; a002-05; a002-06"
+
+
+def test_magnet_production_shares_synthetic():
+    table = synthetic(
+        ("a002-01", "China", "magnet_production_share", "world", "", "60", "per cent"),
+        ("a002-02", "Japan", "magnet_production_share", "world", "", "30", "per cent"),
+    )
+    result = by(analysis.magnet_production_shares(table), "country")
+    assert result.loc["sum", "share_pct"] == pytest.approx(90)
+
+
+def test_china_shares_real(real):
+    table = analysis.china_shares(real)
+    assert set(table.metric) <= set(analysis.CHINA_DOMINANCE_METRICS)
+    expected = real[(real.subject == "China") & (real.counterpart == "world") & real.metric.isin(analysis.CHINA_DOMINANCE_METRICS)]
+    assert sorted(table.claim_id) == sorted(expected.claim_id)
+    as_written = table.set_index("claim_id").as_written
+    assert as_written["a004-07"] == "two-thirds"
+    assert as_written["a000-01"] == "over 90 %"
+    assert as_written["a002-04"] == "92 per cent"
+    for placeholder in ("fraction", "rank"):
+        assert not as_written.str.contains(placeholder).any()
+    assert table.set_index("claim_id").share_pct["a004-07"] == pytest.approx(200 / 3)
+
+
+def test_china_shares_synthetic():
+    table = synthetic(
+        ("a000-01", "China", "reserve_share", "world", "", "38", "%"),
+        ("a000-02", "China", "tariff_rate", "USA", "", "34", "%"),  # not a share of the world
+        ("a000-03", "India", "reserve_share", "world", "", "5", "%"),  # not China
+        ("a000-04", "China", "export_cagr", "world", "2018-2023", "11.6", "%"),  # not a dominance metric
+        ("a000-05", "China", "export_destination_value_share", "Japan", "", "85", "%"),
+        ("a004-01", "China", "production_share", "world", "", "two-thirds", "fraction"),
+        ("a004-02", "China", "magnet_processing_share", "world", "", "90", "%", "around"),
+    )
+    result = analysis.china_shares(table)
+    assert result.claim_id.tolist() == ["a004-02", "a004-01", "a000-01"]  # sorted by metric
+    assert result.as_written.tolist() == ["around 90 %", "two-thirds", "38 %"]
+    assert result.bound.tolist() == ["approximate", "exact", "exact"]
+
+
+def test_stock_depletion_real(real):
+    table = analysis.stock_depletion(real).set_index("week")
+    assert table.loc[0.0].tolist() == pytest.approx([100, 100])
+    assert table.loc[6.0, "stock_left_low_pct"] == pytest.approx(0)
+    assert table.loc[5.5, "stock_left_low_pct"] > 0
+    assert table.loc[8.0, "stock_left_high_pct"] == pytest.approx(0)
+    assert table.loc[7.5, "stock_left_high_pct"] > 0
+    assert table.loc[4.0, "stock_left_high_pct"] == pytest.approx(50)
+    assert (table >= 0).all().all()
+    assert table.index.max() == pytest.approx(8)
+
+
+def test_stock_depletion_synthetic():
+    table = synthetic(("a002-01", "Indian auto sector", "magnet_stock", "", "", "2-4", "weeks"))
+    result = analysis.stock_depletion(table, step_weeks=1)
+    assert result.week.tolist() == pytest.approx([0, 1, 2, 3, 4])
+    assert result.stock_left_low_pct.tolist() == pytest.approx([100, 50, 0, 0, 0])
+    assert result.stock_left_high_pct.tolist() == pytest.approx([100, 75, 50, 25, 0])
+
+
+def test_stock_depletion_runs_until_both_ends_are_exhausted_whatever_the_step(real):
+    # 8 weeks is not a multiple of 3: the table must still reach the week the larger stock runs out.
+    result = analysis.stock_depletion(real, step_weeks=3)
+    assert result.stock_left_high_pct.iloc[-1] == pytest.approx(0)
+    assert (result[["stock_left_low_pct", "stock_left_high_pct"]] >= 0).all().all()
+
+
+def test_permits_real(real):
+    table = by(analysis.permits(real), "measure")
+    assert table.loc["Indian approvals at the European rate", "value"] == pytest.approx(30 * 0.25)
+    assert table.loc["Indian approvals at the European rate", "value"] == pytest.approx(7.5)
+    assert table.loc["Indian approvals at the European rate", "claim_ids"] == "a002-01; a002-03"
+
+
+def test_permits_synthetic():
+    table = synthetic(
+        ("a002-01", "Indian firms", "permit_applications", "China", "", "40", "applications"),
+        ("a002-02", "Indian firms", "permit_applicants", "China", "", "35", "applicants"),
+        ("a002-03", "European auto suppliers", "permit_approval_share", "China", "", "10", "per cent"),
+    )
+    result = by(analysis.permits(table), "measure")
+    assert result.loc["Indian approvals at the European rate", "value"] == pytest.approx(4)
+    assert result.loc["European approval rate (percent)", "value"] == pytest.approx(10)
+
+
+# --- traceability --------------------------------------------------------------------------------
+
+TABLES = {
+    "reserves_comparison": lambda c, u: analysis.reserves_comparison(c, u),
+    "reserve_shares": lambda c, u: analysis.reserve_shares(c, u),
+    "production_share": lambda c, u: analysis.production_share(c, u),
+    "export_growth": lambda c, u: analysis.export_growth(c),
+    "value_against_quantity": lambda c, u: analysis.value_against_quantity(c),
+    "export_destinations": lambda c, u: analysis.export_destinations(c),
+    "magnet_import_values": lambda c, u: analysis.magnet_import_values(c, USD_INR),
+    "magnet_import_comparisons": lambda c, u: analysis.magnet_import_comparisons(c),
+    "auto_sector_magnets": lambda c, u: analysis.auto_sector_magnets(c),
+    "iea_demand": lambda c, u: analysis.iea_demand(c),
+    "india_consumption": lambda c, u: analysis.india_consumption(c, 2024),
+    "india_consumption_sensitivity": lambda c, u: analysis.india_consumption_sensitivity(c, range(2020, 2026)),
+    "capacity_comparison": lambda c, u: analysis.capacity_comparison(c),
+    "budgets": lambda c, u: analysis.budgets(c, USD_INR),
+    "magnet_production_shares": lambda c, u: analysis.magnet_production_shares(c),
+    "china_shares": lambda c, u: analysis.china_shares(c),
+    "permits": lambda c, u: analysis.permits(c),
+}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_listed_claim_id_exists(real, usgs, name):
+    table = TABLES[name](real, usgs)
+    known = set(real.claim_id)
+    column = "claim_ids" if "claim_ids" in table.columns else "claim_id"
+    listed = [claim_id for text in table[column] for claim_id in ids(text)]
+    assert listed, f"{name} lists no claims"
+    assert set(listed) <= known, sorted(set(listed) - known)
+    for text in table[column]:
+        assert ids(text) == sorted(set(ids(text))), f"{name}: {text!r} is not sorted and unique"
+
+
+def test_only_usgs_rows_lack_claim_ids(real, usgs):
+    table = analysis.production_share(real, usgs)
+    without = table[table.claim_ids == ""]
+    assert without.basis.str.startswith("USGS").all()
+
+
+def test_a_share_of_a_lower_bound_world_total_says_it_is_an_upper_bound():
+    shares = analysis.reserve_shares(claims.load(), reference.load()).set_index("country")
+    assert "MCS2025" in shares.loc["China", "caveat"] and "upper bound" in shares.loc["China", "caveat"]
+    assert "MCS2024" not in shares.loc["China", "caveat"]
