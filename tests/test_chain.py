@@ -52,6 +52,7 @@ def test_each_notebook_is_committed_executed_and_clean(name):
     assert '"output_type": "error"' not in text
     assert not re.search(r"/work/|/tmp/|/root/|/home/|0x[0-9a-f]{8,}", text), "absolute path or memory address"
     assert "papermill" not in notebook.metadata
+    assert "...</td>" not in text, "a table cell is cut short"
     assert not any("injected-parameters" in cell.metadata.get("tags", []) for cell in notebook.cells), "run with defaults"
 
 

@@ -17,6 +17,8 @@ def readable(number: float) -> str:
 def setup() -> None:
     """One seaborn theme for every figure, readable numbers in tables, PNGs without run metadata."""
     pd.set_option("display.float_format", readable)
+    # Whole cells: a claim-id list or a source cut to 50 characters with "..." loses provenance.
+    pd.set_option("display.max_colwidth", None)
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
     mpl.rcParams.update({
         "figure.figsize": (8, 4.2),
