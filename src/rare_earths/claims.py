@@ -34,17 +34,25 @@ class Located:
     part_end: int
 
 
-def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Located | str:
+@dataclass(frozen=True)
+class NotLocated:
+    """Why a row could not be located: its quote (`in_quote` False) or the part inside the quote."""
+
+    in_quote: bool
+    message: str
+
+
+def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Located | NotLocated:
     """Locate `part` inside the one occurrence of `quote` in `article`, or say what is wrong."""
     count = article.count(quote)
     if count == 0:
-        return "quote not found verbatim in the article"
+        return NotLocated(False, "quote not found verbatim in the article")
     if count > 1:
-        return f"quote occurs {count} times in the article; lengthen it so that it locates one place"
+        return NotLocated(False, f"quote occurs {count} times in the article; lengthen it so that it locates one place")
     start = article.index(quote)
     offsets = find_number(quote, part) if is_number else [match.start() for match in re.finditer(re.escape(part), quote)]
     if not offsets:
-        return f"{part!r} not found in the quote"
+        return NotLocated(True, f"{part!r} not found in the quote")
     return Located(start, start + offsets[0], start + offsets[0] + len(part))
 
 
@@ -55,8 +63,8 @@ def _check_row(row: pd.Series, articles: dict[str, str]) -> tuple[Figure | None,
     if article is None:
         return None, [("source_id", f"unknown source {row.source_id!r}; known: {', '.join(sorted(articles))}")]
     where = locate(article, row.quote, row.value_as_written)
-    if isinstance(where, str):
-        problems.append(("quote" if "quote" in where.split(" not found")[0] else "value_as_written", where))
+    if isinstance(where, NotLocated):
+        problems.append(("value_as_written" if where.in_quote else "quote", where.message))
     for word in row.unit_as_written.split():
         if word not in PLACEHOLDER_UNITS and word not in row.quote:
             problems.append(("unit_as_written", f"{word!r} is not in the quote"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import metadata, paths
-from .claims import locate
+from .claims import Located, NotLocated, locate
 from .errors import InputError, Problem, line_of
 from .paths import relative
 from .tables import read_raw
@@ -56,7 +56,7 @@ def claim_spans(raw_claims: pd.DataFrame, articles: dict[str, str]) -> list[Span
             parts.append((row.period_as_written, False))
         for part, is_number in parts:
             where = locate(article, row.quote, part, is_number=is_number)
-            if not isinstance(where, str):
+            if isinstance(where, Located):
                 spans.append(Span(row.source_id, where.part_start, where.part_end, f"claim {row.claim_id}"))
     return spans
 
@@ -71,9 +71,9 @@ def exclusion_spans(exclusions: pd.DataFrame, articles: dict[str, str], path: Pa
             problems.append(Problem(relative(path), f"unknown source {row.source_id!r}", line_of(index), "source_id"))
             continue
         where = locate(article, row.quote, row.number_as_written)
-        if isinstance(where, str):
-            column = "number_as_written" if where.endswith("not found in the quote") else "quote"
-            problems.append(Problem(relative(path), where, line_of(index), column))
+        if isinstance(where, NotLocated):
+            column = "number_as_written" if where.in_quote else "quote"
+            problems.append(Problem(relative(path), where.message, line_of(index), column))
             continue
         spans.append(Span(row.source_id, where.part_start, where.part_end, f"exclusion ({row.reason}), line {line_of(index)}"))
     if problems:
