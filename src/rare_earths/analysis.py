@@ -15,6 +15,7 @@ import pint
 
 from . import metrics
 from .claims import PLACEHOLDER_UNITS, figure_of
+from .reference import world_total
 from .units import Figure, Quantity, to_usd
 
 SEPARATOR = "; "
@@ -106,7 +107,7 @@ def reserve_shares(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
         }
         caveats = []
         for edition in ("MCS2024", "MCS2025"):
-            world = usgs[(usgs.edition == edition) & (usgs.measure == "reserves") & (usgs.country == "World total (rounded)")].iloc[0]
+            world = world_total(usgs, edition, "reserves")
             record[f"share_of_usgs_{edition.lower()}_world_pct"] = _magnitude(metrics.share(amount.low, Quantity(world.value_t, "t")), "percent")
             if world.greater_than == "yes":
                 caveats.append(f"{edition} gives world reserves only as more than {world.value_t / 1e6:g} Mt, so the share against it is an upper bound")
@@ -134,12 +135,13 @@ def production_share(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
     }]
     for edition in ("MCS2024", "MCS2025"):
         rows_for_year = usgs[(usgs.edition == edition) & (usgs.measure == "mine_production") & (usgs.year == year)]
-        by_country = rows_for_year.set_index("country").value_t
+        usgs_china = Quantity(rows_for_year.set_index("country").value_t["China"], "t")
+        usgs_world = Quantity(world_total(usgs, edition, "mine_production", year).value_t, "t")
         rows.append({
             "basis": f"USGS {edition}, {year}" + (" (estimate)" if (rows_for_year.estimated == "yes").any() else ""),
-            "china_kt": by_country["China"] / 1e3,
-            "world_kt": by_country["World total (rounded)"] / 1e3,
-            "share_pct": 100 * by_country["China"] / by_country["World total (rounded)"],
+            "china_kt": _magnitude(usgs_china, "kt"),
+            "world_kt": _magnitude(usgs_world, "kt"),
+            "share_pct": _magnitude(metrics.share(usgs_china, usgs_world), "percent"),
             "stated_share_pct": float("nan"),
             "claim_ids": "",
         })
