@@ -48,10 +48,6 @@ class Result:
     output: Path
 
 
-def source(name: str) -> Path:
-    return paths.NOTEBOOKS / name
-
-
 def declared_parameters(notebook: Path) -> dict[str, Any]:
     """The names and literal defaults of a notebook's `parameters` cell."""
     import papermill  # imported on use: it costs a second, and most commands never run a notebook

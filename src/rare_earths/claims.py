@@ -13,7 +13,7 @@ from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
-from .units import Figure, UnitParseError, canonical_unit, parse_figure, to_usd, ureg
+from .units import Figure, UnitParseError, canonical_unit, is_money, parse_figure, to_usd, ureg
 
 # Unit words that stand for a figure written without a unit; the only ones not found in the quote.
 PLACEHOLDER_UNITS = {"fraction", "rank"}
@@ -112,14 +112,6 @@ def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> dic
     if problems:
         raise InputError(problems)
     return figures
-
-
-def is_money(quantity) -> bool:
-    """An amount of money, or money per year, in either currency."""
-    return any(quantity.check(dimension) for dimension in _MONEY_DIMENSIONS)
-
-
-_MONEY_DIMENSIONS = ("[currency_inr]", "[currency_usd]", "[currency_inr] / [time]", "[currency_usd] / [time]")
 
 
 def clean(raw: pd.DataFrame, figures: dict[str, Figure], usd_inr: float) -> pd.DataFrame:

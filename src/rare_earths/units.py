@@ -221,11 +221,20 @@ def canonical_unit(unit: pint.Unit) -> str:
     raise UnitParseError(f"no canonical unit for {unit} ({dimensionality})")
 
 
+_AMOUNTS = ("[currency_inr]", "[currency_usd]")
+_YEARLY_AMOUNTS = ("[currency_inr] / [time]", "[currency_usd] / [time]")
+
+
+def is_money(quantity: pint.Quantity) -> bool:
+    """An amount of money, or money per year, in either currency."""
+    return any(quantity.check(dimension) for dimension in _AMOUNTS + _YEARLY_AMOUNTS)
+
+
 def to_usd(quantity: pint.Quantity, usd_inr: float) -> pint.Quantity:
     """Convert a money amount (or a yearly one) to US dollars at `usd_inr` rupees per US dollar."""
     if isinstance(usd_inr, bool) or not isinstance(usd_inr, (int, float)) or not 0 < usd_inr < math.inf:
         raise ValueError(f"usd_inr must be a positive, finite number of rupees per US dollar, got {usd_inr!r}")
-    per_year = quantity.check("[currency_inr] / [time]") or quantity.check("[currency_usd] / [time]")
+    per_year = any(quantity.check(dimension) for dimension in _YEARLY_AMOUNTS)
     # pint's contexts map whole dimensions only, so a yearly amount converts as an amount.
     amount = quantity * ureg.year if per_year else quantity
     dollars = amount.to("USD", "fx", usd_inr=usd_inr)
