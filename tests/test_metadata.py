@@ -20,6 +20,7 @@ SchemaError = (pandera.errors.SchemaError, pandera.errors.SchemaErrors)
 SAMPLES = {
     "source_id": "a001",
     "claim_id": "a001-01",
+    "claim_ids": "a001-01; a002-03",
     "sha256": "0" * 64,
     "period": "2023",
     "date": "2024-01-01",

@@ -7,7 +7,7 @@ import shutil
 import sys
 import time
 
-from . import claims, metadata, params, paths, reference
+from . import audit, claims, metadata, params, paths, reference
 from .errors import InputError
 from .params import ParameterError
 
@@ -21,6 +21,10 @@ def _build_data(values: dict) -> None:
     print(f"wrote {paths.relative(written)} ({len(claims.load(written))} claims, usd_inr={values['usd_inr']})")
     written = reference.build()
     print(f"wrote {paths.relative(written)} ({len(reference.load(written))} USGS figures)")
+    written = audit.build()
+    checks = audit.load(written)
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
+    print(f"wrote {paths.relative(written)} ({len(checks)} checks: {verdicts})")
 
 
 def _data(args: argparse.Namespace) -> None:

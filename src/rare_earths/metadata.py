@@ -63,6 +63,28 @@ METRICS: dict[str, tuple[str, str]] = {
     "element_count": ("Number of rare earth elements.", "count"),
     "ree_count_with_rich_reserves": ("Number of rare earth elements of which the subject has rich reserves.", "count"),
     "delegation_size": ("Members of a delegation.", "count"),
+    # Levels that growth rates are computed from. No article states them yet; the audit looks for
+    # them, so a growth rate becomes checkable as soon as its two levels are captured.
+    "exports_value": ("Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),
+    "exports_quantity": ("Quantity of the subject's rare-earth exports (to the counterpart, if any) in the period.", "t"),
+    "imports_value": ("Value of the subject's rare-earth imports (from the counterpart, if any) in the period.", "USD"),
+    "imports_quantity": ("Quantity of the subject's rare-earth imports (from the counterpart, if any) in the period.", "t"),
+}
+
+# metric -> (family, what exactly it measures). Metrics of one family are figures a reader would
+# take for one another ("China's share"); the audit flags one number given for different measures.
+# An empty "what" marks a metric whose article does not say what it measures.
+MEASURES: dict[str, tuple[str, str]] = {
+    "production_share": ("share of the world's rare-earth supply chain", "mine production"),
+    "mine_to_metal_capacity_share": ("share of the world's rare-earth supply chain", "mine-to-metal capacity"),
+    "ree_processing_capacity_share": ("share of the world's rare-earth supply chain", "rare-earth processing capacity"),
+    "magnet_processing_capacity_share": ("share of the world's rare-earth supply chain", "magnet processing capacity"),
+    "magnet_processing_share": ("share of the world's rare-earth supply chain", "magnets processed"),
+    "magnet_production_capacity_share": ("share of the world's rare-earth supply chain", "magnet production capacity"),
+    "magnet_production_share": ("share of the world's rare-earth supply chain", "magnet production"),
+    "import_value_share": ("share of imports from one supplier", "import value"),
+    "import_quantity_share": ("share of imports from one supplier", "import quantity"),
+    "import_dependence_share": ("share of imports from one supplier", ""),
 }
 
 SUBJECTS: tuple[str, ...] = (
@@ -90,6 +112,32 @@ BOUNDS: dict[str, str] = {
     "approximate": "The figure is hedged ('around', 'approximately', 'estimated').",
     "lower_bound": "The true value is at or above the figure ('over', 'at least').",
     "upper_bound": "The true value is at or just below the figure ('nearly').",
+}
+
+CHECK_KINDS: dict[str, str] = {
+    "recomputation": "A figure the articles derive from other figures, recomputed from those figures.",
+    "cross_source": "Figures for the same thing compared across articles, or within one article.",
+    "reference": "A reserve or production figure compared with the USGS Mineral Commodity Summaries 2024 and 2025.",
+}
+
+# check rule -> (its kind, what it checks). Each rule is one function in `rare_earths.audit`.
+CHECK_RULES: dict[str, tuple[str, str]] = {
+    "share_of_whole": ("recomputation", "A share recomputed from the part and the whole the same article states."),
+    "implied_whole": ("recomputation", "Shares of one whole, each with its part stated: the wholes they imply must agree."),
+    "parts_of_whole": ("recomputation", "Shares of one whole by the same article may add up to at most 100%."),
+    "growth_rate": ("recomputation", "A growth rate or decline recomputed from the levels at the ends of its period."),
+    "rank_from_figures": ("recomputation", "A rank against the same article's own figures for the others ranked."),
+    "same_figure": ("cross_source", "Every statement of one subject's metric (same counterpart) must agree in value and in date."),
+    "same_number_different_measure": ("cross_source", "One number given for different measures of one family (processing capacity, magnet production, mine production)."),
+    "usgs": ("reference", "The figure against both USGS editions: the value, or the share or rank USGS's own figures give."),
+    "one_edition": ("reference", "An article's figures that each match only one USGS edition must all match the same one."),
+}
+
+VERDICTS: dict[str, str] = {
+    "consistent": "The figure holds as stated.",
+    "consistent_within_rounding": "The figure holds once the rounding of the figures compared is allowed for.",
+    "inconsistent": "The figures cannot all hold as stated.",
+    "not_reproducible": "The figures needed to check it are not in the sources.",
 }
 
 EXCLUSION_REASONS: dict[str, str] = {
@@ -266,7 +314,25 @@ USGS = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS)
+AUDIT = Table(
+    "audit",
+    "data/processed/audit.csv",
+    "Every check of the articles' figures, one row per check: recomputations, comparisons between the articles, and comparisons with USGS.",
+    (
+        _c("check_id", "Stable id: the rule and the first claim the check involves (`share_of_whole:a000-14`).", unique=True),
+        _c("kind", "What kind of check it is.", allowed=tuple(CHECK_KINDS)),
+        _c("rule", "The rule that made the check (see the rule vocabulary).", allowed=tuple(CHECK_RULES)),
+        _c("claim_ids", "The claims involved, separated by `; `.", pattern=r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"),
+        _c("stated_value", "The stated figure checked (its low end for a range or a lower bound), in `unit`.", kind="number", unit="see `unit`"),
+        _c("check_value", "The value it is checked against: recomputed from its inputs, another statement of it, or USGS's; empty if there is none.", kind="number", required=False, unit="see `unit`"),
+        _c("unit", "Unit of stated_value and check_value, as the project's pint registry parses it."),
+        _c("compared_with", "What check_value is, in words (the formula, the other claim, or the USGS edition)."),
+        _c("verdict", "Whether the figure holds.", allowed=tuple(VERDICTS)),
+        _c("explanation", "One sentence a reader understands: what was compared and what came out."),
+    ),
+)
+
+TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT)
 
 
 # --- schemas and documentation -------------------------------------------------------------------
@@ -306,6 +372,12 @@ def markdown() -> str:
     lines += [f"| {word or '(none)'} | `{bound}` |" for word, bound in QUALIFIERS.items()]
     lines += ["", "## Bounds", "", "| bound | meaning |", "|---|---|"]
     lines += [f"| `{bound}` | {meaning} |" for bound, meaning in BOUNDS.items()]
+    lines += ["", "## Check kinds", "", "| kind | meaning |", "|---|---|"]
+    lines += [f"| `{kind}` | {meaning} |" for kind, meaning in CHECK_KINDS.items()]
+    lines += ["", "## Check rules", "", "| rule | kind | what it checks |", "|---|---|---|"]
+    lines += [f"| `{rule}` | `{kind}` | {meaning} |" for rule, (kind, meaning) in CHECK_RULES.items()]
+    lines += ["", "## Verdicts", "", "| verdict | meaning |", "|---|---|"]
+    lines += [f"| `{verdict}` | {meaning} |" for verdict, meaning in VERDICTS.items()]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
     lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]

@@ -18,6 +18,7 @@ EXCLUSIONS_CSV = RAW / "exclusions.csv"
 PROCESSED = DATA / "processed"
 PROCESSED_CLAIMS_CSV = PROCESSED / "claims.csv"
 PROCESSED_USGS_CSV = PROCESSED / "usgs.csv"
+PROCESSED_AUDIT_CSV = PROCESSED / "audit.csv"
 
 PARAMS_YAML = ROOT / "params.yaml"
 

@@ -1,0 +1,768 @@
+"""Do the articles' numbers add up? Every check of their figures, as one table (audit.csv).
+
+Three kinds of check (`metadata.CHECK_KINDS`), each made by a rule over the processed claims,
+never by a list of claim ids, so a new claim is checked as soon as it is captured:
+
+- recomputation: a figure the articles derive from others is recomputed: a share from its part
+  and whole, shares of one whole against the whole they imply, parts that must fit in their whole,
+  a growth rate from the levels at the ends of its period;
+- cross_source: every statement of one subject's metric is compared with the others, in value
+  and in date, and one number given for different measures of one family is flagged;
+- reference: reserves and production, and the shares and ranks they make, against both USGS
+  editions.
+
+Rounding. A stated figure admits every value that rounds to it as written: "67%" admits 66.5 to
+67.5, "44 million" admits 43.5 to 44.5 million, a figure in words ("two-thirds", "fifth") admits
+only itself. A USGS figure is taken as precise to its last non-zero digit (350,000 admits 345,000
+to 355,000). A check is `consistent` when the figures agree as stated, `consistent_within_rounding`
+when they agree only once that rounding is allowed for, `inconsistent` when they cannot, and
+`not_reproducible` when the sources lack what the check needs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import metadata, metrics, paths
+from .claims import PLACEHOLDER_UNITS
+from .reference import world_total
+from .tables import read_processed, write_processed
+from .units import Figure, Quantity, parse_unit, ureg
+
+SEPARATOR = "; "
+CONSISTENT, WITHIN_ROUNDING, INCONSISTENT, NOT_REPRODUCIBLE = metadata.VERDICTS
+EDITIONS = ("MCS2024", "MCS2025")
+WORLD = "World total (rounded)"
+NOT_COUNTRIES = {WORLD, "Other"}
+
+# share metric -> the metric of its part and whole ("China's 38% of world reserves" -> reserves).
+SHARE_OF = {"production_share": "production", "reserve_share": "reserves"}
+# growth metric -> the level metrics it can be computed from, by value or by quantity.
+GROWTH_OF = {
+    "export_cagr": ("exports_value", "exports_quantity"),
+    "import_cagr": ("imports_value", "imports_quantity"),
+    "import_decline": ("imports_value", "imports_quantity"),
+}
+# metric -> USGS measure, for the reference checks.
+USGS_MEASURE = {"reserves": "reserves", "reserve_share": "reserves", "reserve_rank": "reserves",
+                "production": "mine_production", "production_share": "mine_production"}
+WORDS = {"reserves": "reserves", "reserve_share": "share of world reserves", "reserve_rank": "rank by reserves",
+         "production": "production", "production_share": "share of world production",
+         "export_cagr": "exports", "import_cagr": "imports", "import_decline": "imports",
+         "export_destination_value_share": "export value", "import_dependence_share": "import dependence",
+         "import_value_share": "share of imports by value", "import_quantity_share": "share of imports by quantity",
+         "magnet_imports_projected": "projected magnet imports", "magnet_imports_value_projected": "projected magnet import value",
+         "element_count": "number of elements", "ree_count_with_rich_reserves": "number of REEs with rich reserves"}
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def words(metric: str) -> str:
+    """A metric in prose: 'share of world reserves', 'magnet production capacity'."""
+    return WORDS.get(metric, metric.replace("_", " "))
+
+
+def share_words(metric: str) -> str:
+    """What a share metric divides: 'reserves', 'magnet production', 'export value'."""
+    return WORDS.get(metric, metric) if metric == "export_destination_value_share" else {"reserve_share": "reserves"}.get(
+        metric, metric.removesuffix("_share").replace("_", " "))
+_TOLERANCE = 1e-9
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+# --- statements: the figures as stated, with the values their rounding admits --------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One figure as stated; identical restatements within one article (its FAQ) are merged."""
+
+    claim_ids: tuple[str, ...]
+    source_id: str
+    subject: str
+    metric: str
+    counterpart: str
+    period: str
+    low: float
+    high: float
+    unit: str
+    bound: str
+    half_step: float  # half the last written digit, in `unit`: how far rounding can have moved it
+    as_written: str
+
+    @property
+    def ids(self) -> str:
+        return SEPARATOR.join(self.claim_ids)
+
+    def holds(self, value: float) -> bool:
+        """Does `value` satisfy the figure as stated, without allowing for rounding?"""
+        tolerance = _TOLERANCE * max(1.0, abs(value), abs(self.high))
+        if self.bound == "lower_bound":
+            return value >= self.low - tolerance
+        if self.bound == "upper_bound":
+            return value <= self.high + tolerance
+        return self.low - tolerance <= value <= self.high + tolerance
+
+    def admitted(self) -> tuple[float, float]:
+        """Every value that would have been written this way: the rounding interval, open-ended for a bound."""
+        low = -math.inf if self.bound == "upper_bound" else self.low - self.half_step
+        high = math.inf if self.bound == "lower_bound" else self.high + self.half_step
+        return low, high
+
+    def figure(self) -> Figure:
+        """The admitted values as a pint figure, for interval arithmetic with `metrics.over_range`."""
+        low, high = self.admitted()
+        return Figure(Quantity(max(low, 0.0), self.unit), Quantity(high, self.unit))
+
+
+def half_step(value_as_written: str, unit_as_written: str, unit: str) -> float:
+    """Half a unit of the last digit written, in canonical `unit`; 0 for a figure written in words.
+
+    "44" million metric tons -> 0.5 million t; "11.6" % -> 0.05 percent; "two-thirds" -> 0.
+    """
+    numbers = _NUMBER.findall(value_as_written)
+    if not numbers:
+        return 0.0
+    written_unit = ureg.Unit("dimensionless") if unit_as_written in PLACEHOLDER_UNITS else parse_unit(unit_as_written)
+    scale = float(Quantity(1.0, written_unit).to(unit).magnitude)
+    return 0.5 * 10.0 ** -metrics.decimals_of(numbers[0]) * scale
+
+
+def usgs_half_step(value: float) -> float:
+    """Half a unit of a USGS figure's last non-zero digit: 350,000 -> 5,000; 41,600 -> 50."""
+    whole = round(abs(value))
+    if whole == 0 or whole != abs(value):
+        return 0.5 if whole else 0.0
+    step = 1
+    while whole % 10 == 0:
+        whole //= 10
+        step *= 10
+    return step / 2
+
+
+def as_written(row) -> str:
+    """A claim's figure in the article's words: 'over 90%', '44 million metric tons', 'two-thirds'."""
+    unit = "" if row.unit_as_written in PLACEHOLDER_UNITS else row.unit_as_written
+    symbol, _, scale = unit.partition(" ")
+    if unit == "%":
+        figure = f"{row.value_as_written}%"
+    elif symbol in ("$", "₹"):  # "$ million" as captured, "$30 million" as written
+        figure = f"{symbol}{row.value_as_written} {scale}".strip()
+    else:
+        figure = " ".join(part for part in (row.value_as_written, unit) if part)
+    return " ".join(part for part in (row.qualifier.lower(), figure) if part)
+
+
+def statements(claims: pd.DataFrame) -> list[Statement]:
+    """Each article's distinct figures: claims equal in everything but their words merged, in claim order."""
+    keys = ["source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high", "unit", "bound"]
+    found: dict[tuple, list] = {}
+    for row in claims.sort_values("claim_id").itertuples(index=False):
+        found.setdefault(tuple(getattr(row, key) for key in keys), []).append(row)
+    result = []
+    for rows in found.values():
+        first = rows[0]
+        result.append(Statement(
+            claim_ids=tuple(row.claim_id for row in rows), source_id=first.source_id, subject=first.subject,
+            metric=first.metric, counterpart=first.counterpart, period=first.period, low=float(first.value_low),
+            high=float(first.value_high), unit=first.unit, bound=first.bound,
+            half_step=max(half_step(row.value_as_written, row.unit_as_written, row.unit) for row in rows),
+            as_written=as_written(first),
+        ))
+    return sorted(result, key=lambda statement: statement.claim_ids[0])
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    tolerance = _TOLERANCE * max(1.0, *(abs(x) for x in (*a, *b) if math.isfinite(x)))
+    return a[0] <= b[1] + tolerance and b[0] <= a[1] + tolerance
+
+
+def judge(stated: Statement, value: float, spread: tuple[float, float] | None = None) -> str:
+    """A stated figure against a value computed from other figures (or USGS's), whose own rounding
+    gives `spread`: consistent if it holds as stated, within rounding if only the rounding of either
+    side reconciles them."""
+    if stated.holds(value):
+        return CONSISTENT
+    low, high = stated.admitted()
+    if low <= value <= high or (spread is not None and _overlap((low, high), spread)):
+        return WITHIN_ROUNDING
+    return INCONSISTENT
+
+
+def agree(a: Statement, b: Statement) -> str:
+    """Two statements of one figure: the same, one inside the other's bound, or only within rounding."""
+    if a.holds(b.low) and a.holds(b.high) or b.holds(a.low) and b.holds(a.high):
+        return CONSISTENT
+    return WITHIN_ROUNDING if _overlap(a.admitted(), b.admitted()) else INCONSISTENT
+
+
+_WORST = {CONSISTENT: 0, WITHIN_ROUNDING: 1, NOT_REPRODUCIBLE: 2, INCONSISTENT: 3}
+
+
+# --- showing numbers in sentences ----------------------------------------------------------------
+
+
+def display_unit(unit: str, value: float) -> str:
+    """The unit a reader expects for a value: Mt or kt for large tonnages, the canonical unit otherwise."""
+    if unit == "t":
+        return "Mt" if abs(value) >= 1e6 else "kt" if abs(value) >= 1e3 else "t"
+    return unit
+
+
+def number(value: float) -> str:
+    """A number as prose shows it: 115.8, 67.4, 3.8, 240, 15,400."""
+    decimals = 2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def show(value: float, unit: str, shown_in: str | None = None) -> str:
+    """`value` (in canonical `unit`) with its unit, for a sentence: '115.8 Mt', '67.4%', '3rd'."""
+    if unit == "percent":
+        return f"{number(value)}%"
+    if unit == "rank":
+        whole = int(round(value))
+        suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
+        return f"{whole}{suffix}"
+    shown_in = shown_in or display_unit(unit, value)
+    return f"{number(Quantity(value, unit).to(shown_in).magnitude)} {shown_in}"
+
+
+def _subject(statement: Statement) -> str:
+    return statement.subject if statement.subject != "world" else "the world"
+
+
+def _article(statement: Statement) -> str:
+    return statement.source_id
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+
+def _row(rule: str, claim_ids: list[str], stated: Statement, check_value: float, compared_with: str,
+         verdict: str, explanation: str) -> dict:
+    unit = display_unit(stated.unit, stated.low)
+    factor = Quantity(1, stated.unit).to(unit).magnitude if unit != stated.unit else 1.0
+    ids = sorted(set(claim_ids))
+    return {
+        "check_id": f"{rule}:{stated.claim_ids[0]}", "kind": metadata.CHECK_RULES[rule][0], "rule": rule,
+        "claim_ids": SEPARATOR.join(ids), "stated_value": stated.low * factor,
+        "check_value": check_value * factor if check_value is not None else math.nan,
+        "unit": unit, "compared_with": compared_with, "verdict": verdict, "explanation": explanation,
+    }
+
+
+def _find(found: list[Statement], **fields) -> list[Statement]:
+    return [statement for statement in found if all(getattr(statement, key) == value for key, value in fields.items())]
+
+
+def _spread(function, *figures: Figure) -> tuple[float, float]:
+    result = metrics.over_range(function, *figures)
+    return float(result.low.magnitude), float(result.high.magnitude)
+
+
+# --- recomputation -------------------------------------------------------------------------------
+
+
+def share_of_whole(found: list[Statement]) -> list[dict]:
+    """A share recomputed from the part and the whole the same article states for the same period."""
+    rows = []
+    for stated in (statement for statement in found if statement.metric in SHARE_OF):
+        base = SHARE_OF[stated.metric]
+        parts = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
+        wholes = _find(found, source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
+        if not parts or not wholes:
+            continue
+        part, whole = parts[0], wholes[0]
+        value = metrics.share(Quantity(part.low, part.unit), Quantity(whole.low, whole.unit)).to("percent").magnitude
+        spread = _spread(metrics.share, part.figure(), whole.figure())
+        verdict = judge(stated, value, spread)
+        outcome = {CONSISTENT: "as stated", WITHIN_ROUNDING: f"which the stated {stated.as_written} rounds",
+                   INCONSISTENT: f"not the stated {stated.as_written}"}[verdict]
+        if verdict == WITHIN_ROUNDING and not stated.admitted()[0] <= value <= stated.admitted()[1]:
+            outcome = f"which the stated {stated.as_written} matches only once the rounding of {part.as_written} and {whole.as_written} is allowed for"
+        rows.append(_row("share_of_whole", [*stated.claim_ids, *part.claim_ids, *whole.claim_ids], stated, value,
+                         f"{part.as_written} / {whole.as_written}", verdict,
+                         f"{possessive(stated.subject)} {part.as_written} of {possessive(_subject(whole))} {whole.as_written} is {number(value)}%, {outcome}."))
+    return rows
+
+
+def implied_whole(found: list[Statement]) -> list[dict]:
+    """Shares of one whole the article does not state: each part and share implies the whole, and
+    every later share is recomputed against the whole the first implies."""
+    groups: dict[tuple, list[tuple[Statement, Statement]]] = {}
+    for stated in (statement for statement in found if statement.metric in SHARE_OF):
+        base = SHARE_OF[stated.metric]
+        parts = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
+        wholes = _find(found, source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
+        if parts and not wholes:
+            groups.setdefault((stated.source_id, stated.metric, stated.counterpart, stated.period), []).append((stated, parts[0]))
+    rows = []
+    for pairs in groups.values():
+        (first_share, first_part), *others = pairs
+        whole = Quantity(first_part.low, first_part.unit) / Quantity(first_share.low, "percent").to("dimensionless")
+        for stated, part in others:
+            value = metrics.share(Quantity(part.low, part.unit), whole).to("percent").magnitude
+            spread = _spread(lambda p, first, share: metrics.share(p, first / share.to("dimensionless")),
+                             part.figure(), first_part.figure(), first_share.figure())
+            verdict = judge(stated, value, spread)
+            outcome = {CONSISTENT: "as stated", WITHIN_ROUNDING: f"and the stated {stated.as_written} agrees within the rounding of the figures",
+                       INCONSISTENT: f"so the stated {stated.as_written} cannot be a share of the same whole"}[verdict]
+            rows.append(_row(
+                "implied_whole", [*first_share.claim_ids, *first_part.claim_ids, *stated.claim_ids, *part.claim_ids], stated, value,
+                f"{part.as_written} of the world implied by {possessive(first_part.subject)} {first_part.as_written} at {first_share.as_written}", verdict,
+                f"{possessive(first_part.subject)} {first_part.as_written} at {first_share.as_written} implies a world total of {show(whole.to(part.unit).magnitude, part.unit)}, "
+                f"of which {possessive(stated.subject)} {part.as_written} is {number(value)}%, {outcome}."))
+    return rows
+
+
+def parts_of_whole(found: list[Statement]) -> list[dict]:
+    """Shares of one whole from one article (several subjects of one whole, or one subject's
+    several destinations) add up to at most 100%."""
+    shares = [statement for statement in found if statement.metric.endswith("_share")]
+    rows = []
+    groupings = (("counterpart", "subject"), ("subject", "counterpart"))
+    for fixed, varying in groupings:
+        groups: dict[tuple, dict[str, Statement]] = {}
+        for statement in shares:
+            key = (statement.source_id, statement.metric, getattr(statement, fixed), statement.period)
+            groups.setdefault(key, {}).setdefault(getattr(statement, varying), statement)
+        for (source_id, metric, whole, period), by_part in groups.items():
+            if len(by_part) < 2 or not whole:
+                continue
+            parts = list(by_part.values())
+            total = sum(part.low for part in parts)
+            lowest = sum(part.admitted()[0] for part in parts)
+            verdict = CONSISTENT if total <= 100 + _TOLERANCE else WITHIN_ROUNDING if lowest <= 100 + _TOLERANCE else INCONSISTENT
+            listed = " + ".join(f"{name} {part.as_written}" for name, part in by_part.items())
+            of = f"world {share_words(metric)}" if whole == "world" else f"{possessive(whole)} {share_words(metric)}"
+            if verdict == CONSISTENT:
+                remainder = 100 - total
+                tail = "the whole of it" if abs(remainder) < 1e-9 else f"leaving {number(remainder)}% to others not named"
+                explanation = f"Shares of {of} ({source_id}): {listed} add up to {number(total)}%, {tail}."
+            elif verdict == WITHIN_ROUNDING:
+                explanation = f"Shares of {of} ({source_id}): {listed} add up to {number(total)}%, over 100% only by their rounding."
+            else:
+                explanation = f"Shares of {of} ({source_id}): {listed} add up to {number(total)}%, more than the whole."
+            anchor = parts[0]
+            whole_statement = Statement(anchor.claim_ids, source_id, anchor.subject, metric, anchor.counterpart, period,
+                                        100.0, 100.0, "percent", "upper_bound", 0.0, "100%")
+            rows.append(_row("parts_of_whole", [claim for part in parts for claim in part.claim_ids], whole_statement, total,
+                             "sum of the shares", verdict, explanation))
+    return rows
+
+
+def growth_rate(found: list[Statement]) -> list[dict]:
+    """A growth rate (or a decline) recomputed from the levels at the ends of its period, in any article."""
+    rows = []
+    for stated in (statement for statement in found if statement.metric in GROWTH_OF):
+        levels = GROWTH_OF[stated.metric]
+        what = f"{possessive(stated.subject)} {words(stated.metric)}" + (f" ({'from' if 'import' in stated.metric else 'to'} {stated.counterpart})" if stated.counterpart else "")
+        decline = stated.metric.endswith("decline")
+        kind = "decline" if decline else "growth rate"
+        if not stated.period:
+            rows.append(_row("growth_rate", list(stated.claim_ids), stated, None, "levels at the ends of the period (no period stated)",
+                             NOT_REPRODUCIBLE, f"{_article(stated)} does not say over which years {what} changed, so its {stated.as_written} {kind} cannot be recomputed."))
+            continue
+        first, last = stated.period.split("-")
+        pair = None
+        for level in levels:
+            starts = _find(found, metric=level, subject=stated.subject, counterpart=stated.counterpart, period=first)
+            ends = _find(found, metric=level, subject=stated.subject, counterpart=stated.counterpart, period=last)
+            if starts and ends:
+                pair = (starts[0], ends[0])
+                break
+        if pair is None:
+            rows.append(_row("growth_rate", list(stated.claim_ids), stated, None, f"{' or '.join(levels)} in {first} and {last} (not in the sources)",
+                             NOT_REPRODUCIBLE, f"No article gives {what} for {first} and {last}, by value or by quantity, so the stated {stated.as_written} {kind} over {stated.period} cannot be recomputed."))
+            continue
+        start, end = pair
+        years = metrics.span_years(stated.period)
+        if decline:
+            def formula(a, b):
+                return (1 - b / a).to("percent")
+        else:
+            def formula(a, b):
+                return metrics.cagr(a, b, years)
+        value = formula(Quantity(start.low, start.unit), Quantity(end.low, end.unit)).magnitude
+        verdict = judge(stated, value, _spread(formula, start.figure(), end.figure()))
+        outcome = {CONSISTENT: "as stated", WITHIN_ROUNDING: f"which the stated {stated.as_written} matches within rounding",
+                   INCONSISTENT: f"not the stated {stated.as_written}"}[verdict]
+        rows.append(_row("growth_rate", [*stated.claim_ids, *start.claim_ids, *end.claim_ids], stated, value,
+                         f"from {start.as_written} ({first}) to {end.as_written} ({last})", verdict,
+                         f"From {start.as_written} in {first} to {end.as_written} in {last}, {what} changed by {number(value)}% "
+                         f"{'in all' if decline else 'a year'}, {outcome}."))
+    return rows
+
+
+def rank_from_figures(found: list[Statement]) -> list[dict]:
+    """A stated rank against the article's own figures: those it gives above the subject set the
+    least the rank can be; a stated rank further down needs figures the article does not give."""
+    rows = []
+    for stated in (statement for statement in found if statement.metric.endswith("_rank")):
+        base = {"reserve_rank": "reserves"}.get(stated.metric)
+        own = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject) if base else []
+        if not own:
+            continue
+        others = [s for s in found if s.source_id == stated.source_id and s.metric == base and s.subject not in (stated.subject, "world")]
+        highest: dict[str, Statement] = {}
+        for s in others:  # one figure per country: an article may restate one with another hedge
+            if s.subject not in highest or s.low > highest[s.subject].low:
+                highest[s.subject] = s
+        above = sorted((s for s in highest.values() if s.low > own[0].high), key=lambda s: -s.low)
+        computed = len(above) + 1
+        named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
+        claim_ids = [*stated.claim_ids, *own[0].claim_ids, *(claim for s in others if s.subject in {a.subject for a in above} for claim in s.claim_ids)]
+        if int(stated.low) == computed:
+            verdict, outcome = CONSISTENT, f"which makes it {show(computed, 'rank')}, as stated"
+        elif stated.low > computed:
+            missing = int(stated.low) - computed
+            verdict = NOT_REPRODUCIBLE
+            outcome = (f"which would make it {show(computed, 'rank')}; the stated {stated.as_written} needs {missing} more "
+                       f"{'country' if missing == 1 else 'countries'} above it that the article does not name")
+        else:
+            verdict, outcome = INCONSISTENT, f"so it cannot rank {stated.as_written}"
+        rows.append(_row("rank_from_figures", claim_ids, stated, float(computed), f"rank among {stated.source_id}'s own {words(base)} figures", verdict,
+                         f"{stated.source_id}'s own {words(base)} figures put {named} above {possessive(stated.subject)} {own[0].as_written}, {outcome}."))
+    return rows
+
+
+# --- cross-source --------------------------------------------------------------------------------
+
+
+def same_figure(found: list[Statement]) -> list[dict]:
+    """Every statement of one subject's metric (and counterpart): values compared rounding-aware,
+    dates compared; different values for different years are not a conflict and are left alone."""
+    groups: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        groups.setdefault((statement.subject, statement.metric, statement.counterpart), []).append(statement)
+    rows = []
+    for (subject, metric, counterpart), group in groups.items():
+        claim_ids = [claim for statement in group for claim in statement.claim_ids]
+        if len(claim_ids) < 2:
+            continue
+        what = f"{possessive(subject)} {words(metric)}" + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
+        worst = (CONSISTENT, group[0], group[0], "value") if len(group) == 1 else None  # (verdict, a, b, reason)
+        for a, b in itertools.combinations(group, 2):
+            verdict, reason = agree(a, b), "value"
+            if a.period and b.period and a.period != b.period:
+                if verdict == INCONSISTENT:
+                    continue  # two years, two values: a series, not a conflict
+                verdict, reason = INCONSISTENT, "date"
+            if worst is None or _WORST[verdict] > _WORST[worst[0]]:
+                worst = (verdict, a, b, reason)
+        if worst is None:
+            continue
+        verdict, a, b, reason = worst
+
+        def cite(statement: Statement) -> str:
+            return f"{statement.as_written} ({', '.join(statement.claim_ids)}{', ' + statement.period if statement.period else ''})"
+
+        if len(group) == 1:
+            explanation = f"{what}: {_article(a)} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}" + (f" for {a.period}." if a.period else ".")
+        elif reason == "date":
+            explanation = f"{what} is {a.as_written} for {a.period} in {_article(a)} ({', '.join(a.claim_ids)}) and {b.as_written} for {b.period} in {_article(b)} ({', '.join(b.claim_ids)}): one figure dated to two different years."
+        elif verdict == CONSISTENT:
+            explanation = f"{what}: stated {len(claim_ids)} times, and the statements agree: " + "; ".join(dict.fromkeys(cite(s) for s in group)) + "."
+        elif verdict == WITHIN_ROUNDING:
+            explanation = f"{what} is {cite(a)} and {cite(b)}: the same figure within rounding."
+        else:
+            explanation = f"{what} is {cite(a)} but {cite(b)}: the statements disagree."
+        if verdict != INCONSISTENT and any(not s.period for s in group) and any(s.period for s in group):
+            undated = sorted(claim for s in group if not s.period for claim in s.claim_ids)
+            explanation = explanation.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
+        compared = f"claim {b.claim_ids[0]} ({b.as_written})" if b is not a else "its restatements: " + ", ".join(a.claim_ids[1:])
+        rows.append(_row("same_figure", claim_ids, a, b.low, compared,
+                         verdict, explanation))
+    return rows
+
+
+def same_number_different_measure(found: list[Statement]) -> list[dict]:
+    """One number given for different measures of one family ("over 90%" of magnet processing
+    capacity in one place, of magnet production in another): a reader cannot tell them apart."""
+    groups: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        if statement.metric in metadata.MEASURES:
+            groups.setdefault((statement.subject, statement.counterpart, metadata.MEASURES[statement.metric][0]), []).append(statement)
+    rows = []
+    for (subject, counterpart, family), group in groups.items():
+        # Clusters: statements linked by overlapping values, whatever their metric.
+        clusters: list[list[Statement]] = []
+        for statement in group:
+            linked = [cluster for cluster in clusters if any(_overlap(statement.admitted(), other.admitted()) for other in cluster)]
+            merged = [statement] + [member for cluster in linked for member in cluster]
+            clusters = [cluster for cluster in clusters if cluster not in linked] + [merged]
+        for cluster in clusters:
+            metrics_in = list(dict.fromkeys(statement.metric for statement in sorted(cluster, key=lambda s: s.claim_ids[0])))
+            if len(metrics_in) < 2:
+                continue
+            cluster = sorted(cluster, key=lambda s: s.claim_ids[0])
+            named = [metric for metric in metrics_in if metadata.MEASURES[metric][1]]
+            unnamed = [metric for metric in metrics_in if not metadata.MEASURES[metric][1]]
+
+            def listing(metric: str, members: list[Statement] | None = None) -> str:
+                members = members if members is not None else [s for s in cluster if s.metric == metric]
+                ids = ", ".join(claim for s in members for claim in s.claim_ids)
+                return f"{metadata.MEASURES[metric][1] or words(metric)} ({' / '.join(dict.fromkeys(s.as_written for s in members))}: {ids})"
+
+            values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
+            others = [s for s in group if s not in cluster]
+            rest = ""
+            if others:
+                by_metric: dict[str, list[Statement]] = {}
+                for s in others:
+                    by_metric.setdefault(s.metric, []).append(s)
+                rest = "; other figures of the family differ: " + ", ".join(listing(metric, members) for metric, members in by_metric.items())
+            if len(named) >= 2:
+                verdict = INCONSISTENT
+                articles = {}
+                for s in cluster:
+                    articles.setdefault(s.source_id, set()).add(s.metric)
+                within = [source for source, in_source in articles.items() if len(in_source) > 1]
+                also = f"; {', '.join(within)} itself gives it for {'two' if all(len(articles[s]) == 2 for s in within) else 'several'} of them" if within else ""
+                explanation = (f"The same figure ({values}) is {possessive(subject)} {family} for {len(named)} different measures: "
+                               + ", ".join(listing(metric) for metric in named)
+                               + (", and " + ", ".join(listing(metric) for metric in unnamed) if unnamed else "")
+                               + f"; a reader cannot tell which one a bare figure refers to{also}{rest}.")
+            else:
+                verdict = CONSISTENT
+                explanation = (f"{possessive(subject)} {', '.join(listing(metric) for metric in unnamed)} is not said to be of value or of quantity; "
+                               f"it is the same figure as the share of {listing(named[0])}{rest}.")
+            first = cluster[0]
+            check_ids = [claim for s in cluster for claim in s.claim_ids]
+            rows.append(_row("same_number_different_measure", check_ids, first, None,
+                             "the same number for: " + ", ".join(metadata.MEASURES[m][1] or "unspecified" for m in metrics_in), verdict, explanation))
+    return rows
+
+
+# --- reference -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    edition: str
+    value: float | None  # in the statement's unit; None where USGS gives no figure
+    spread: tuple[float, float] | None
+    words: str  # what USGS says, for the sentence
+
+
+def _usgs_row(usgs: pd.DataFrame, edition: str, measure: str, country: str, year: str) -> pd.Series | None:
+    if country == "world":
+        try:
+            return world_total(usgs, edition, measure, year)
+        except KeyError:
+            return None
+    rows = usgs[(usgs.edition == edition) & (usgs.measure == measure) & (usgs.country == country) & (usgs.year == year)]
+    if len(rows) != 1 or pd.isna(rows.iloc[0].value_t):
+        return None
+    return rows.iloc[0]
+
+
+def _usgs_span(row: pd.Series) -> tuple[float, float]:
+    value = float(row.value_t)
+    half = usgs_half_step(value)
+    return value - half, math.inf if row.greater_than == "yes" else value + half
+
+
+def _year(usgs: pd.DataFrame, edition: str, statement: Statement) -> str:
+    """The production year compared: the statement's, or the edition's latest if it gives none."""
+    if statement.period:
+        return str(metrics.period_end_year(statement.period))
+    years = usgs[(usgs.edition == edition) & (usgs.measure == "mine_production")].year
+    return max(years, default="")
+
+
+def reference_for(statement: Statement, usgs: pd.DataFrame, edition: str) -> Reference:
+    """What one USGS edition gives for a statement's figure: the value, the share, or the rank."""
+    measure = USGS_MEASURE[statement.metric]
+    year = _year(usgs, edition, statement) if measure == "mine_production" else ""
+    when = f" in {year}" if year else ""
+    if statement.metric in ("reserves", "production"):
+        row = _usgs_row(usgs, edition, measure, statement.subject, year)
+        if row is None:
+            return Reference(edition, None, None, f"{edition} gives no figure{when}")
+        shown = show(float(row.value_t), "t", display_unit("t", statement.low))
+        more = "more than " if row.greater_than == "yes" else ""
+        estimated = " (estimated)" if row.estimated == "yes" else ""
+        return Reference(edition, float(row.value_t), _usgs_span(row), f"{edition} gives {more}{shown}{when}{estimated}")
+    if statement.metric.endswith("_share"):
+        part, whole = _usgs_row(usgs, edition, measure, statement.subject, year), _usgs_row(usgs, edition, measure, "world", year)
+        if part is None or whole is None:
+            return Reference(edition, None, None, f"{edition} gives no figure{when}")
+        value = 100 * float(part.value_t) / float(whole.value_t)
+        spread_part, spread_whole = _usgs_span(part), _usgs_span(whole)
+        spread = (100 * spread_part[0] / spread_whole[1], 100 * spread_part[1] / spread_whole[0])
+        unit = display_unit("t", float(whole.value_t))
+        if whole.greater_than == "yes":
+            words = (f"{edition} gives {show(float(part.value_t), 't', unit)} of a world total of more than "
+                     f"{show(float(whole.value_t), 't', unit)}{when}, so at most {number(value)}%")
+            value = math.nan  # only a bound: the comparison rests on the spread
+        else:
+            words = f"{edition} gives {show(float(part.value_t), 't', unit)} of {show(float(whole.value_t), 't', unit)}{when}, {number(value)}%"
+        return Reference(edition, value, spread, words)
+    # reserve_rank: the subject's place among the countries USGS lists with a figure.
+    table = usgs[(usgs.edition == edition) & (usgs.measure == measure) & ~usgs.country.isin(NOT_COUNTRIES)].dropna(subset=["value_t"])
+    table = table.sort_values(["value_t", "country"], ascending=[False, True])
+    if statement.subject not in set(table.country):
+        return Reference(edition, None, None, f"{edition} gives no figure for {statement.subject}")
+    own = float(table.set_index("country").value_t[statement.subject])
+    above = table[table.value_t > own]
+    rank = len(above) + 1
+    ahead = ", ".join(f"{row.country} {show(float(row.value_t), 't', 'Mt')}" for row in above.itertuples())
+    return Reference(edition, float(rank), (rank, rank), f"in {edition} it ranks {show(rank, 'rank')}" + (f", behind {ahead}" if ahead else ""))
+
+
+def usgs(found: list[Statement], usgs_table: pd.DataFrame) -> list[dict]:
+    """Each reserve and production figure (and share and rank) against both USGS editions."""
+    merged: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        if statement.metric in USGS_MEASURE:
+            key = (statement.subject, statement.metric, statement.counterpart, statement.period, statement.low, statement.high)
+            merged.setdefault(key, []).append(statement)
+    rows: list[dict] = []
+    only_one: dict[str, list[tuple[str, Statement]]] = defaultdict(list)  # article -> (the one edition matched, figure)
+    for group in merged.values():
+        stated = group[0]
+        claim_ids = [claim for statement in group for claim in statement.claim_ids]
+        references = [reference_for(stated, usgs_table, edition) for edition in EDITIONS]
+        verdicts = {}
+        for reference in references:
+            if reference.spread is None:
+                continue
+            value = reference.value if reference.value is not None and not math.isnan(reference.value) else None
+            verdicts[reference.edition] = judge(stated, value, reference.spread) if value is not None else (
+                WITHIN_ROUNDING if _overlap(stated.admitted(), reference.spread) else INCONSISTENT)
+        what = f"{_subject(stated).capitalize() if stated.subject == 'world' else stated.subject}'s {words(stated.metric)}"
+        what += f" ({stated.period})" if stated.period else ""
+        if not verdicts:
+            rows.append(_row("usgs", claim_ids, stated, None, "USGS MCS2024 and MCS2025 (no figure)", NOT_REPRODUCIBLE,
+                             f"{what}, {stated.as_written}: " + "; ".join(r.words for r in references) + "."))
+            continue
+        best = min(verdicts.values(), key=_WORST.get)
+        matched = [edition for edition, verdict in verdicts.items() if verdict == best]
+        candidates = [r for r in references if r.edition in (matched if best != INCONSISTENT else verdicts)]
+        numeric = [r for r in candidates if r.value is not None and not math.isnan(r.value)]
+        shown = (numeric or candidates)[-1]  # the newest edition matched, preferring one with a number
+        if best == INCONSISTENT:
+            compared = "USGS " + " and ".join(verdicts) + " (matches neither)"
+            explanation = f"{what}, {stated.as_written}, matches neither USGS edition: " + "; ".join(r.words for r in references) + "."
+        else:
+            compared = "USGS " + " and ".join(matched)
+            how = "matches" if best == CONSISTENT else "matches within rounding"
+            others = [r.words for r in references if r.edition not in matched]
+            explanation = (f"{what}, {stated.as_written}, {how} USGS {' and '.join(matched)}: "
+                           + "; ".join(r.words for r in references if r.edition in matched)
+                           + (f"; but {'; '.join(others)}" if others else "") + ".")
+        if not statement_dated_as_usgs(stated):
+            explanation = explanation.rstrip(".") + "; the article gives no year, so each edition's latest year is used."
+        value = shown.value if shown.value is not None and not math.isnan(shown.value) else None
+        rows.append(_row("usgs", claim_ids, stated, value, compared, best, explanation))
+        if best != INCONSISTENT and len(matched) == 1:
+            for statement in group:
+                only_one[statement.source_id].append((matched[0], statement))
+    return rows + one_edition(only_one)
+
+
+def one_edition(only_one: dict[str, list[tuple[str, Statement]]]) -> list[dict]:
+    """An article whose figures each match only one USGS edition: do they all match the same one?"""
+    rows = []
+    for source_id, matches in sorted(only_one.items()):
+        if len(matches) < 2:
+            continue
+        by_edition: dict[str, list[Statement]] = {}
+        for edition, statement in sorted(matches, key=lambda match: match[1].claim_ids[0]):
+            by_edition.setdefault(edition, []).append(statement)
+
+        def listing(statements: list[Statement]) -> str:
+            return ", ".join(f"{possessive(_subject(s))} {words(s.metric)} {s.as_written} ({s.claim_ids[0]})" for s in statements)
+
+        first = matches[0][1]
+        claim_ids = [claim for _, statement in matches for claim in statement.claim_ids]
+        if len(by_edition) == 1:
+            (edition, statements), = by_edition.items()
+            rows.append(_row("one_edition", claim_ids, first, None, f"USGS {edition}", CONSISTENT,
+                             f"{source_id}'s figures that match only one USGS edition all match {edition}: {listing(statements)}."))
+        else:
+            parts = "; ".join(f"{listing(statements)} match only {edition}" for edition, statements in sorted(by_edition.items()))
+            rows.append(_row("one_edition", claim_ids, first, None, "USGS " + " and ".join(sorted(by_edition)), INCONSISTENT,
+                             f"{source_id} mixes the two USGS editions: {parts}; the figures are not from one consistent set."))
+    return rows
+
+
+def statement_dated_as_usgs(statement: Statement) -> bool:
+    """Production figures need a year to be compared; reserves and ranks are as of each edition."""
+    return USGS_MEASURE[statement.metric] != "mine_production" or bool(statement.period)
+
+
+# --- the audit -----------------------------------------------------------------------------------
+
+RULES = {
+    "share_of_whole": share_of_whole,
+    "implied_whole": implied_whole,
+    "parts_of_whole": parts_of_whole,
+    "growth_rate": growth_rate,
+    "rank_from_figures": rank_from_figures,
+    "same_figure": same_figure,
+    "same_number_different_measure": same_number_different_measure,
+}
+
+
+def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
+    """Every check, one row each, in the order of kinds and rules, then by check id."""
+    found = statements(claims)
+    rows = [row for rule in RULES.values() for row in rule(found)] + usgs(found, usgs_table)
+    types = {column.name: "str" if column.kind == "string" else "float64" for column in metadata.AUDIT.columns}
+    table = pd.DataFrame(rows, columns=metadata.AUDIT.names).astype(types)  # typed even when empty
+    order = {rule: index for index, rule in enumerate(metadata.CHECK_RULES)}
+    table = table.assign(_order=table.rule.map(order)).sort_values(["_order", "check_id"]).drop(columns="_order")
+    return table.reset_index(drop=True)
+
+
+def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
+    """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
+    from . import claims, reference
+
+    table = audit(claims.load(claims_path), reference.load(usgs_path))
+    return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
+
+
+def load(path: Path | None = None) -> pd.DataFrame:
+    return read_processed(metadata.AUDIT, path or paths.PROCESSED_AUDIT_CSV)
+
+
+# --- for the notebook ----------------------------------------------------------------------------
+
+
+def counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks by kind (rows) and verdict (columns), every kind and verdict shown, with totals."""
+    counted = pd.crosstab(pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
+                          pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)), dropna=False)
+    counted.index.name, counted.columns.name = "kind", "verdict"
+    counted["total"] = counted.sum(axis=1)
+    counted.loc["total"] = counted.sum()
+    return counted
+
+
+def with_quotes(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Each check with the quotes of its claims, each prefixed by its claim id."""
+    quotes = claims.set_index("claim_id").quote
+    return table.assign(quotes=[" | ".join(f"{claim}: “{quotes[claim]}”" for claim in ids.split(SEPARATOR)) for ids in table.claim_ids])
+
+
+def headlines(table: pd.DataFrame) -> pd.DataFrame:
+    """The findings a reader should see first: every inconsistent check, references and cross-source first."""
+    order = {kind: index for index, kind in enumerate(("reference", "cross_source", "recomputation"))}
+    found = table[table.verdict == INCONSISTENT]
+    return found.assign(_order=found.kind.map(order)).sort_values(["_order", "check_id"]).drop(columns="_order").reset_index(drop=True)
