@@ -16,3 +16,10 @@ def test_table_numbers_are_readable_without_exponents(number, shown):
 def test_a_caption_ends_with_its_sorted_unique_claims():
     text = figures.caption_text(2, "Something computed.", ["a000-03", "a000-01", "a000-03"])
     assert text == "**Figure 2.** Something computed. Claims: a000-01; a000-03."
+
+
+def test_every_verdict_has_its_own_colour():
+    from rare_earths import metadata
+
+    assert list(figures.VERDICT_COLOURS) == list(metadata.VERDICTS)
+    assert len(set(figures.VERDICT_COLOURS.values())) == len(metadata.VERDICTS)

@@ -62,6 +62,17 @@ WORDS = {"reserves": "reserves", "reserve_share": "share of world reserves", "re
          "element_count": "number of elements", "ree_count_with_rich_reserves": "number of REEs with rich reserves"}
 
 
+def _counterpart(metric: str, counterpart: str) -> str:
+    """The other side of a figure in prose: ' from China' for imports, ' to Japan' for exports."""
+    if not counterpart or counterpart == "world":
+        return ""
+    if metric.startswith("import") or "imports" in metric:
+        return f" from {counterpart}"
+    if metric.startswith("export"):
+        return f" to {counterpart}"
+    return f" ({counterpart})"
+
+
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
@@ -369,7 +380,7 @@ def growth_rate(found: list[Statement]) -> list[dict]:
     rows = []
     for stated in (statement for statement in found if statement.metric in GROWTH_OF):
         levels = GROWTH_OF[stated.metric]
-        what = f"{possessive(stated.subject)} {words(stated.metric)}" + (f" ({'from' if 'import' in stated.metric else 'to'} {stated.counterpart})" if stated.counterpart else "")
+        what = f"{possessive(stated.subject)} {words(stated.metric)}" + _counterpart(stated.metric, stated.counterpart)
         decline = stated.metric.endswith("decline")
         kind = "decline" if decline else "growth rate"
         if not stated.period:
@@ -453,7 +464,7 @@ def same_figure(found: list[Statement]) -> list[dict]:
         claim_ids = [claim for statement in group for claim in statement.claim_ids]
         if len(claim_ids) < 2:
             continue
-        what = f"{possessive(subject)} {words(metric)}" + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
+        what = f"{possessive(subject)} {words(metric)}" + _counterpart(metric, counterpart)
         worst = (CONSISTENT, group[0], group[0], "value") if len(group) == 1 else None  # (verdict, a, b, reason)
         for a, b in itertools.combinations(group, 2):
             verdict, reason = agree(a, b), "value"
@@ -624,16 +635,22 @@ def reference_for(statement: Statement, usgs: pd.DataFrame, edition: str) -> Ref
     return Reference(edition, float(rank), (rank, rank), f"in {edition} it ranks {show(rank, 'rank')}" + (f", behind {ahead}" if ahead else ""))
 
 
-def usgs(found: list[Statement], usgs_table: pd.DataFrame) -> list[dict]:
-    """Each reserve and production figure (and share and rank) against both USGS editions."""
+def _compared_with_usgs(found: list[Statement]) -> list[list[Statement]]:
+    """The figures USGS can check (reserves, production, their shares and ranks), each with every
+    article's statement of it: one figure stated alike in several articles is compared once."""
     merged: dict[tuple, list[Statement]] = {}
     for statement in found:
         if statement.metric in USGS_MEASURE:
             key = (statement.subject, statement.metric, statement.counterpart, statement.period, statement.low, statement.high)
             merged.setdefault(key, []).append(statement)
+    return list(merged.values())
+
+
+def usgs(found: list[Statement], usgs_table: pd.DataFrame) -> list[dict]:
+    """Each reserve and production figure (and share and rank) against both USGS editions."""
     rows: list[dict] = []
     only_one: dict[str, list[tuple[str, Statement]]] = defaultdict(list)  # article -> (the one edition matched, figure)
-    for group in merged.values():
+    for group in _compared_with_usgs(found):
         stated = group[0]
         claim_ids = [claim for statement in group for claim in statement.claim_ids]
         references = [reference_for(stated, usgs_table, edition) for edition in EDITIONS]
@@ -743,6 +760,34 @@ def load(path: Path | None = None) -> pd.DataFrame:
 
 
 # --- for the notebook ----------------------------------------------------------------------------
+
+
+def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
+    """How far each reserve and production figure (and share) is from each USGS edition, in percent
+    of USGS's value; ranks and shares of a world USGS gives only as a bound are left out."""
+    rows = []
+    for group in _compared_with_usgs(statements(claims)):
+        stated = group[0]
+        if stated.metric == "reserve_rank":
+            continue
+        for edition in EDITIONS:
+            found = reference_for(stated, usgs_table, edition)
+            if found.value is None or math.isnan(found.value):
+                continue
+            unit = display_unit(stated.unit, stated.low)
+            factor = Quantity(1, stated.unit).to(unit).magnitude if unit != stated.unit else 1.0
+            whose = "world" if stated.subject == "world" else possessive(stated.subject)
+            label = f"{whose} {words(stated.metric)}" + (f" ({stated.period})" if stated.period else "")
+            rows.append({"figure": label, "claim_ids": SEPARATOR.join(claim for s in group for claim in s.claim_ids),
+                         "edition": edition, "stated": stated.low * factor, "usgs": found.value * factor, "unit": unit,
+                         "difference_pct": 100 * (stated.low - found.value) / found.value})
+    return pd.DataFrame(rows, columns=["figure", "claim_ids", "edition", "stated", "usgs", "unit", "difference_pct"])
+
+
+
+def rules_table() -> pd.DataFrame:
+    """The rules, each with its kind and what it checks, from the metadata vocabulary."""
+    return pd.DataFrame([{"kind": kind, "rule": rule, "what it checks": meaning} for rule, (kind, meaning) in metadata.CHECK_RULES.items()])
 
 
 def counts(table: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ NOTEBOOKS = (
     "03-trade.ipynb",
     "04-demand.ipynb",
     "05-capacity-and-policy.ipynb",
+    "06-audit.ipynb",
 )
 
 KERNEL = "python3"

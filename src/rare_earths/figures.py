@@ -9,6 +9,16 @@ from IPython import get_ipython
 from IPython.display import Markdown, display
 
 
+# The audit's verdicts in the Okabe-Ito colour-blind-safe palette: blues hold, vermillion does
+# not, grey cannot be checked.
+VERDICT_COLOURS = {
+    "consistent": "#0072B2",
+    "consistent_within_rounding": "#56B4E9",
+    "inconsistent": "#D55E00",
+    "not_reproducible": "#999999",
+}
+
+
 def readable(number: float) -> str:
     """A number as a table shows it: whole above 1,000 (15,400), four significant digits below (31.71, 0.001875)."""
     return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"

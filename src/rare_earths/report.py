@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 
-from . import atomic, chain, paths
+from . import atomic, audit, chain, metadata, paths
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -46,8 +47,9 @@ def exporter():
 
 
 def render(executed_dir: Path | None = None, html_dir: Path | None = None, names: tuple[str, ...] = chain.NOTEBOOKS,
-           values: dict[str, Any] | None = None) -> list[Path]:
-    """Render every executed notebook, then the index; returns the pages written."""
+           values: dict[str, Any] | None = None, checks: pd.DataFrame | None = None) -> list[Path]:
+    """Render every executed notebook, then the index, which leads with the audit's findings
+    (`checks`, by default this run's data/processed/audit.csv); returns the pages written."""
     executed_dir, html_dir = executed_dir or paths.EXECUTED, html_dir or paths.HTML
     notebooks = {name: nbformat.read(executed_dir / name, as_version=4) for name in names}
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
@@ -63,15 +65,40 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
         target = html_dir / page.href
         atomic.write_text(target, body)
         written.append(target)
+    if checks is None and paths.PROCESSED_AUDIT_CSV.exists():
+        checks = audit.load()
     index = html_dir / "index.html"
-    atomic.write_text(index, index_html(pages, values or {}))
+    atomic.write_text(index, index_html(pages, values or {}, checks))
     return [index, *written]
 
 
-def index_html(pages: list[Page], values: dict[str, Any]) -> str:
-    """The index: what the suite is, every page with its summary, the parameters of this run."""
+AUDIT_NOTEBOOK = "06-audit.ipynb"
+
+
+def findings_html(checks: pd.DataFrame | None, pages: list[Page]) -> str:
+    """The audit's headline: the count of checks by verdict, then every finding that does not hold."""
+    if checks is None or checks.empty:
+        return ""
+    counted = checks.verdict.value_counts()
+    summary = ", ".join(f"{counted.get(verdict, 0)} {verdict.replace('_', ' ')}" for verdict in metadata.VERDICTS)
+    audit_page = next((page for page in pages if page.notebook == AUDIT_NOTEBOOK), None)
+    link = f' <a href="{audit_page.href}">{html.escape(audit_page.title)}</a> has every check, with its quotes.' if audit_page else ""
     items = "\n".join(
-        f'    <li><h2><a href="{page.href}">{html.escape(page.title)}</a></h2>\n      <p>{html.escape(page.summary)}</p></li>'
+        f"    <li>{html.escape(row.explanation)} <span class=\"claims\">(claims {html.escape(row.claim_ids)})</span></li>"
+        for row in audit.headlines(checks).itertuples()
+    )
+    return f"""  <h2>Key findings</h2>
+  <p>The audit made {len(checks)} checks of the articles' figures: {summary}.{link} These do not hold:</p>
+  <ul class="findings">
+{items}
+  </ul>
+"""
+
+
+def index_html(pages: list[Page], values: dict[str, Any], checks: pd.DataFrame | None = None) -> str:
+    """The index: what the suite is, the audit's key findings, every page with its summary, the parameters of this run."""
+    items = "\n".join(
+        f'    <li><h3><a href="{page.href}">{html.escape(page.title)}</a></h3>\n      <p>{html.escape(page.summary)}</p></li>'
         for page in pages
     )
     parameters = "\n".join(
@@ -88,7 +115,9 @@ def index_html(pages: list[Page], values: dict[str, Any]) -> str:
     body {{ font-family: system-ui, sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #1a1a1a; }}
     a {{ color: #0b4f8a; }}
     ul.pages {{ list-style: none; padding: 0; }}
-    ul.pages h2 {{ font-size: 1.2em; margin-bottom: 0.2em; }}
+    ul.pages h3 {{ font-size: 1.2em; margin-bottom: 0.2em; }}
+    ul.findings li {{ margin-bottom: 0.6em; }}
+    .claims {{ color: #444; font-size: 0.9em; }}
     table {{ border-collapse: collapse; }}
     th, td {{ text-align: left; padding: 0.2em 1em 0.2em 0; }}
   </style>
@@ -99,6 +128,7 @@ def index_html(pages: list[Page], values: dict[str, Any]) -> str:
   every figure traced to the words it came from, read into canonical units, and recomputed.
   Each page below is a notebook executed by <code>make reports</code>; every number on it is
   computed from <code>data/processed/</code> and cites the claims it uses.</p>
+{findings_html(checks, pages)}  <h2>Reports</h2>
   <ul class="pages">
 {items}
   </ul>
