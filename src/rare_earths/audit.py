@@ -255,10 +255,6 @@ def _subject(statement: Statement) -> str:
     return statement.subject if statement.subject != "world" else "the world"
 
 
-def _article(statement: Statement) -> str:
-    return statement.source_id
-
-
 # --- rows ----------------------------------------------------------------------------------------
 
 
@@ -385,7 +381,7 @@ def growth_rate(found: list[Statement]) -> list[dict]:
         kind = "decline" if decline else "growth rate"
         if not stated.period:
             rows.append(_row("growth_rate", list(stated.claim_ids), stated, None, "levels at the ends of the period (no period stated)",
-                             NOT_REPRODUCIBLE, f"{_article(stated)} does not say over which years {what} changed, so its {stated.as_written} {kind} cannot be recomputed."))
+                             NOT_REPRODUCIBLE, f"{stated.source_id} does not say over which years {what} changed, so its {stated.as_written} {kind} cannot be recomputed."))
             continue
         first, last = stated.period.split("-")
         pair = None
@@ -482,9 +478,9 @@ def same_figure(found: list[Statement]) -> list[dict]:
             return f"{statement.as_written} ({', '.join(statement.claim_ids)}{', ' + statement.period if statement.period else ''})"
 
         if len(group) == 1:
-            explanation = f"{what}: {_article(a)} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}" + (f" for {a.period}." if a.period else ".")
+            explanation = f"{what}: {a.source_id} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}" + (f" for {a.period}." if a.period else ".")
         elif reason == "date":
-            explanation = f"{what} is {a.as_written} for {a.period} in {_article(a)} ({', '.join(a.claim_ids)}) and {b.as_written} for {b.period} in {_article(b)} ({', '.join(b.claim_ids)}): one figure dated to two different years."
+            explanation = f"{what} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and {b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure dated to two different years."
         elif verdict == CONSISTENT:
             explanation = f"{what}: stated {len(claim_ids)} times, and the statements agree: " + "; ".join(dict.fromkeys(cite(s) for s in group)) + "."
         elif verdict == WITHIN_ROUNDING:
