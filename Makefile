@@ -16,6 +16,8 @@ export UV_SYSTEM_CERTS := 1
 # parameters: `make data PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
 ARGS ?=
 PARAMS ?=
+# `make reports FORCE=1` rebuilds everything; by default only what changed since the last run.
+FORCE ?=
 LOCK_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -46,10 +48,10 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	touch $@
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
-	$(VENV)/bin/python -m rare_earths data $(foreach p,$(PARAMS),--set $(p))
+	$(VENV)/bin/python -m rare_earths data $(foreach p,$(PARAMS),--set $(p)) $(if $(FORCE),--force)
 
-reports: $(STAMP) ## Run the whole chain: data, every notebook (papermill), HTML in reports/html/
-	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(p))
+reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in parallel), HTML in reports/html/ (FORCE=1: all)
+	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(p)) $(if $(FORCE),--force)
 
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
 	$(VENV)/bin/python -m rare_earths notebooks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -82,20 +83,90 @@ def test_parameters_are_injected_only_when_they_differ(fixture_notebooks, tmp_pa
     assert outputs_text(override.output) == "namaste\n"
 
 
-def test_a_failing_notebook_names_the_cell_stops_the_chain_and_keeps_its_copy(fixture_notebooks, tmp_path):
+GREETS = chain.Step("01-greets.ipynb", ())
+FAILS = chain.Step("02-fails.ipynb", ())
+NEEDS_FAILED = chain.Step("03-needs-02.ipynb", (), needs=("02-fails.ipynb",))
+SLEEPS = chain.Step("04-sleeps.ipynb", ())
+
+
+def run_fixtures(fixture_notebooks, output_dir, steps, **options):
+    lines = []
+    outcomes = chain.run(options.pop("values", {}), output_dir, steps, notebooks_dir=fixture_notebooks, echo=lines.append, **options)
+    return outcomes, lines
+
+
+def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_notebooks, tmp_path):
     previous = tmp_path / "02-fails.ipynb"
     previous.write_text("previous output", encoding="utf-8")
-    ran = []
-    with pytest.raises(chain.NotebookFailed) as raised:
-        chain.run({}, tmp_path, ("02-fails.ipynb", "01-greets.ipynb"), notebooks_dir=fixture_notebooks, echo=ran.append)
-    failure = raised.value
-    assert (failure.notebook, failure.cell) == ("02-fails.ipynb", 3)
-    assert "ZeroDivisionError" in str(failure) and "02-fails.ipynb failed in cell 3" in str(failure)
-    assert not any("01-greets" in line for line in ran), "the chain stops at the first failure"
-    kept = nbformat.read(failure.kept, as_version=4)
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path, (FAILS, NEEDS_FAILED, GREETS))
+    outcomes = {outcome.notebook: outcome for outcome in raised.value.outcomes}
+    failed = outcomes["02-fails.ipynb"]
+    assert (failed.status, failed.cell) == ("failed", 3) and "ZeroDivisionError" in failed.error
+    assert outcomes["03-needs-02.ipynb"].status == "blocked", "a notebook needing the failed one must not run"
+    assert outcomes["01-greets.ipynb"].status == "ok", "a notebook not needing it runs on"
+    message = str(raised.value)
+    assert "02-fails.ipynb failed in cell 3: ZeroDivisionError" in message and "03-needs-02.ipynb" in message
+    kept = nbformat.read(paths.ROOT / failed.kept, as_version=4)
     assert any(output.output_type == "error" for cell in kept.cells for output in cell.get("outputs", []))
     assert previous.read_text(encoding="utf-8") == "previous output"
     assert not list(tmp_path.glob(".*.running.ipynb")), "no temporary file left behind"
+
+
+def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(fixture_notebooks, tmp_path):
+    outcomes, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "hello"})
+    assert [outcome.action for outcome in outcomes] == ["run", "run"]
+    assert (tmp_path / "01-greets.inputs.json").is_file()
+    again, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "hello"})
+    assert [outcome.status for outcome in again] == ["unchanged", "unchanged"]
+    assert lines == ["every notebook is up to date (2 skipped)"]
+    changed, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "namaste"})
+    assert [outcome.action for outcome in changed] == ["run", "skipped"], "only the notebook declaring the parameter reruns"
+    assert outputs_text(tmp_path / "01-greets.ipynb") == "namaste\n"
+    forced, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "namaste"}, force=True)
+    assert [outcome.action for outcome in forced] == ["run", "run"]
+
+
+def test_a_notebook_whose_code_changed_runs_again(fixture_notebooks, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(fixture_notebooks, notebooks)
+    output = tmp_path / "executed"
+    run_fixtures(notebooks, output, (GREETS,))
+    notebook = nbformat.read(notebooks / "01-greets.ipynb", as_version=4)
+    notebook.cells[-1].outputs = [nbformat.v4.new_output("stream", text="a committed output\n")]
+    nbformat.write(notebook, notebooks / "01-greets.ipynb")
+    assert run_fixtures(notebooks, output, (GREETS,))[0][0].status == "unchanged", "outputs are not code"
+    notebook.cells[-1].source = "print(greeting.upper())"
+    nbformat.write(notebook, notebooks / "01-greets.ipynb")
+    assert run_fixtures(notebooks, output, (GREETS,))[0][0].action == "run"
+
+
+def test_independent_notebooks_run_at_the_same_time(fixture_notebooks, tmp_path):
+    _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), jobs=2)
+    assert any("running: 01-greets.ipynb, 03-needs-02.ipynb" in line for line in lines), lines
+
+
+def test_a_kernel_that_does_not_start_is_retried_then_reported(fixture_notebooks, tmp_path):
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path, (GREETS,), kernel="no-such-kernel", retries=1)
+    (outcome,) = raised.value.outcomes
+    assert outcome.status == "failed" and outcome.attempts == 2
+    assert "no-such-kernel" in outcome.error and outcome.cell is None
+
+
+def test_a_notebook_over_its_time_limit_is_stopped(fixture_notebooks, tmp_path):
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path, (SLEEPS,), timeout=8)
+    (outcome,) = raised.value.outcomes
+    assert outcome.status == "failed" and "timed out after 8 s" in outcome.error
+    assert not (tmp_path / "04-sleeps.ipynb").exists()
+
+
+def test_only_runs_a_notebook_with_what_it_needs():
+    steps = (GREETS, FAILS, NEEDS_FAILED)
+    assert [step.notebook for step in chain.with_needs(["03-needs-02.ipynb"], steps)] == ["02-fails.ipynb", "03-needs-02.ipynb"]
+    with pytest.raises(KeyError, match="no notebook 09-none.ipynb"):
+        chain.with_needs(["09-none.ipynb"], steps)
 
 
 def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):

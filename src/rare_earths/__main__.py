@@ -1,22 +1,41 @@
-"""The command line the Makefile calls: `python -m rare_earths --help`."""
+"""The command line the Makefile calls: `python -m rare_earths --help`.
+
+Heavy libraries (pandas, pandera, papermill, nbconvert) are imported only by the steps that need
+them, so a run with nothing to do finishes in about a second.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import time
 
-from . import audit, claims, metadata, params, paths, reference
+from . import chain, params, paths
 from .errors import InputError
 from .params import ParameterError
+
+# The cleaning step's inputs: the raw data, the library, the locked environment.
+DATA_INPUTS = ("data/raw", *chain.SHARED_INPUTS)
+DATA_OUTPUTS = (paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV)
+DATA_MANIFEST = paths.PROCESSED / ".inputs.json"
+SITE_MANIFEST = paths.HTML / ".inputs.json"
 
 
 def _values(args: argparse.Namespace) -> dict:
     return params.resolve(params.parse_assignments(args.set))
 
 
-def _build_data(values: dict) -> None:
+def _build_data(values: dict, *, force: bool = False) -> None:
+    """The cleaning step: claims, USGS and the audit into data/processed/, unless its inputs are unchanged."""
+    inputs = chain.fingerprint(DATA_INPUTS, {"usd_inr": values["usd_inr"]})
+    if not force and chain.unchanged(DATA_MANIFEST, inputs, DATA_OUTPUTS):
+        print("data/processed/ is up to date")
+        return
+    from . import atomic, audit, claims, reference
+
+    atomic.remove_leftovers(paths.PROCESSED)
     written = claims.build(values["usd_inr"])
     print(f"wrote {paths.relative(written)} ({len(claims.load(written))} claims, usd_inr={values['usd_inr']})")
     written = reference.build()
@@ -25,74 +44,137 @@ def _build_data(values: dict) -> None:
     checks = audit.load(written)
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     print(f"wrote {paths.relative(written)} ({len(checks)} checks: {verdicts})")
+    chain.remember(DATA_MANIFEST, inputs)
 
 
 def _data(args: argparse.Namespace) -> None:
-    _build_data(_values(args))
+    _build_data(_values(args), force=args.force)
 
 
-def _summary(results) -> None:
-    print("\nnotebook                              seconds  status")
-    for result in results:
-        print(f"{result.notebook:<38}{result.seconds:>7.1f}  ok")
-    print(f"{'total':<38}{sum(result.seconds for result in results):>7.1f}")
+def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list:
+    """The readers' pages from the executed notebooks, unless nothing they show has changed."""
+    executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
+    inputs = chain.fingerprint([*executed, "data/processed/audit.csv", *chain.SHARED_INPUTS], values)
+    pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps)]
+    if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
+        print(f"{paths.relative(paths.HTML)}/ is up to date")
+        return pages
+    chain.skip_slow_imports()
+    from . import atomic, report
+
+    atomic.remove_leftovers(paths.HTML)
+
+    written = report.render(names=tuple(step.notebook for step in steps), values=values)
+    chain.remember(SITE_MANIFEST, inputs)
+    print(f"wrote {len(written)} pages to {paths.relative(paths.HTML)}/")
+    return written
 
 
 def _run(args: argparse.Namespace) -> None:
-    from . import chain, report
-
-    values = _values(args)  # checked before anything runs
+    values = _values(args)  # every parameter checked before anything runs
+    steps = chain.with_needs(args.only) if args.only else chain.CHAIN
     started = time.perf_counter()
-    _build_data(values)
-    results = chain.run(values)
-    pages = report.render(values=values)
-    _summary(results)
-    print(f"wrote {len(pages)} pages to {paths.relative(paths.HTML)}/ in {time.perf_counter() - started:.1f} s; open {paths.relative(pages[0])}")
+    _build_data(values, force=args.force)
+    try:
+        outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout)
+    except chain.ChainFailed as failure:
+        print("\n" + chain.summary(failure.outcomes))
+        raise
+    print("\n" + chain.summary(outcomes))
+    # Pages link to each other, so the site is rendered for the whole chain, not only --only's steps.
+    pages = _render(values, chain.CHAIN if all((paths.EXECUTED / s.notebook).is_file() for s in chain.CHAIN) else steps, force=args.force)
+    print(f"done in {time.perf_counter() - started:.1f} s; open {paths.relative(pages[0])}")
 
 
 def _notebooks(args: argparse.Namespace) -> None:
-    from . import chain
-
     values = params.resolve()
     _build_data(values)
-    results = chain.run(values)
-    for result in results:
-        shutil.copyfile(result.output, paths.NOTEBOOKS / result.notebook)
-    _summary(results)
-    print(f"refreshed {len(results)} notebooks in {paths.relative(paths.NOTEBOOKS)}/ with the default parameters")
+    outcomes = chain.run(values, force=True, jobs=args.jobs)
+    for outcome in outcomes:
+        shutil.copyfile(paths.EXECUTED / outcome.notebook, paths.NOTEBOOKS / outcome.notebook)
+    print("\n" + chain.summary(outcomes))
+    print(f"refreshed {len(outcomes)} notebooks in {paths.relative(paths.NOTEBOOKS)}/ with the default parameters")
+
+
+def _execute(args: argparse.Namespace) -> None:
+    """A worker: one notebook in this process; the last line of output is a JSON report."""
+    from pathlib import Path
+
+    chain.skip_slow_imports()
+    try:
+        chain.execute(args.notebook, json.loads(args.values), Path(args.output_dir), notebooks_dir=Path(args.notebooks_dir),
+                      kernel=args.kernel, timeout=args.timeout)
+    except chain.NotebookFailed as failure:
+        kept = paths.relative(failure.kept) if failure.kept else ""
+        print(json.dumps({"cell": failure.cell, "error": failure.error, "kept": kept}))
+        sys.exit(1)
+    except Exception as error:  # no cell ran: the kernel did not start, or the notebook could not be read
+        print(json.dumps({"cell": None, "error": f"{type(error).__name__}: {error}", "kept": ""}))
+        sys.exit(chain.KERNEL_DID_NOT_START)
+    print(json.dumps({"ok": True}))
 
 
 def _docs(args: argparse.Namespace) -> None:
+    from . import metadata
+
     target = paths.ROOT / "docs" / "data-dictionary.md"
     target.write_text(metadata.markdown(), encoding="utf-8")
     print(f"wrote {paths.relative(target)}")
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m rare_earths", description=__doc__)
+    main = argparse.ArgumentParser(prog="python -m rare_earths", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
-    set_help = "Override a parameter of params.yaml, e.g. --set usd_inr=86.0; repeatable."
-    data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step).")
+    set_help = "Override a parameter of params.yaml, e.g. --set usd_inr=86.0; repeatable. Checked before anything runs."
+    force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
+    jobs_help = f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS})."
+
+    data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step and the audit).")
     data.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=set_help)
+    data.add_argument("--force", action="store_true", help=force_help)
     data.set_defaults(run=_data)
-    run = commands.add_parser("run", help="The whole chain: the cleaning step, every notebook, the HTML reports.")
+
+    run = commands.add_parser("run", help="The whole chain: the cleaning step, every notebook out of date, the HTML reports.")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=set_help)
+    run.add_argument("--force", action="store_true", help=force_help)
+    run.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
+                     help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.")
+    run.add_argument("--jobs", type=int, default=chain.JOBS, help=jobs_help)
+    run.add_argument("--timeout", type=float, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
     run.set_defaults(run=_run)
+
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
+    notebooks.add_argument("--jobs", type=int, default=chain.JOBS, help=jobs_help)
     notebooks.set_defaults(run=_notebooks)
+
+    execute = commands.add_parser("execute", help="Run one notebook in this process (the chain's worker; not for everyday use).")
+    execute.add_argument("notebook")
+    execute.add_argument("--values", required=True, help="The parameters, as JSON.")
+    execute.add_argument("--output-dir", required=True)
+    execute.add_argument("--notebooks-dir", required=True)
+    execute.add_argument("--kernel", default=chain.KERNEL)
+    execute.add_argument("--timeout", type=float, default=chain.TIMEOUT_SECONDS)
+    execute.set_defaults(run=_execute)
+
     docs = commands.add_parser("docs", help="Write docs/data-dictionary.md from the column metadata.")
     docs.set_defaults(run=_docs)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .chain import NotebookFailed
-
     args = parser().parse_args(argv)
+    if getattr(args, "only", None):
+        unknown = sorted(set(args.only) - set(chain.NOTEBOOKS))
+        if unknown:
+            print(f"error: --only {', '.join(unknown)}: not a notebook of the chain; one of: {', '.join(chain.NOTEBOOKS)}", file=sys.stderr)
+            return 2
     try:
         args.run(args)
-    except (InputError, ParameterError, NotebookFailed) as error:
+    except (InputError, ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (chain.NotebookFailed, chain.ChainFailed) as error:
+        print(f"\nerror: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -21,3 +21,9 @@ def write_text(path: Path, text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_leftovers(directory: Path) -> None:
+    """Delete the temporary files a killed run left in `directory` (never a finished output)."""
+    for leftover in Path(directory).glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)

@@ -1,45 +1,96 @@
-"""The notebook chain: which notebooks run, in what order, with which parameters, and how.
+"""The notebook chain: which notebooks run, what each reads, and how they are run.
 
-`NOTEBOOKS` is the one list of the chain's notebooks, in run order. Each is executed by papermill
-into reports/executed/, with only the parameters it declares in its `parameters` cell, and only
-those that differ from the defaults injected (so a run with defaults injects nothing). The
-executed copy is scrubbed of what changes from run to run (papermill's timings, absolute paths)
-before it is written.
+`CHAIN` is the one list of the chain's steps, in order. Each step is a notebook with the data
+files it reads and the notebooks whose outputs it needs. `run` executes the steps that are out of
+date, in parallel where they do not depend on each other:
+
+- **Incremental.** Each executed notebook has its inputs' content hashes recorded beside it
+  (`NAME.inputs.json`): the notebook's code, the library's code, the data files it reads, the
+  parameters it declares, and the locked dependencies. A step whose recorded inputs match runs
+  again only with `force`.
+- **Parallel.** Each notebook runs in its own worker process (`python -m rare_earths execute`),
+  at most `jobs` at a time (one per core by default): several kernels started by papermill in
+  one process are a known source of failures. A worker whose kernel fails to start is retried;
+  one that exceeds its time limit is stopped.
+- **Fault-tolerant.** A failing notebook keeps its executed copy under `failed/` and stops only
+  the steps that need it; the others run on. Every output is written to a temporary file and
+  moved into place, so an interrupted run leaves the previous outputs whole.
+
+Executed copies are scrubbed of what changes from run to run (papermill's timings, absolute paths).
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from . import atomic, paths
 
-NOTEBOOKS = (
-    "01-sources-and-units.ipynb",
-    "02-reserves-and-production.ipynb",
-    "03-trade.ipynb",
-    "04-demand.ipynb",
-    "05-capacity-and-policy.ipynb",
-    "06-audit.ipynb",
-)
-
 KERNEL = "python3"
+JOBS = os.cpu_count() or 1
+TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
+RETRIES = 1  # extra attempts for a worker whose kernel did not start
+KERNEL_DID_NOT_START = 75  # a worker's exit status when no cell could run (EX_TEMPFAIL)
+
+PROCESSED = ("data/processed/claims.csv", "data/processed/usgs.csv")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One notebook of the chain: what it reads (files or folders, relative to the repository)
+    and which notebooks' outputs it needs (none today: every notebook reads data/processed/)."""
+
+    notebook: str
+    reads: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+
+
+CHAIN = (
+    Step("01-sources-and-units.ipynb", ("data/raw", *PROCESSED)),
+    Step("02-reserves-and-production.ipynb", PROCESSED),
+    Step("03-trade.ipynb", PROCESSED),
+    Step("04-demand.ipynb", PROCESSED),
+    Step("05-capacity-and-policy.ipynb", PROCESSED),
+    Step("06-audit.ipynb", (*PROCESSED, "data/processed/audit.csv")),
+)
+NOTEBOOKS = tuple(step.notebook for step in CHAIN)
+# What every step depends on besides its own reads: the library and the locked environment.
+SHARED_INPUTS = ("src/rare_earths", "requirements.lock")
 
 
 class NotebookFailed(RuntimeError):
     """A notebook raised: names the notebook and the cell, and where its executed copy is."""
 
-    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path):
+    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path | None):
         self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
         where = f"cell {cell}" if cell is not None else "before any cell ran"
-        super().__init__(f"{notebook} failed in {where}: {error}\n  the executed copy is kept for debugging: {paths.relative(kept)}")
+        kept_text = f"\n  the executed copy is kept for debugging: {paths.relative(kept)}" if kept else ""
+        super().__init__(f"{notebook} failed in {where}: {error}{kept_text}")
+
+
+class ChainFailed(RuntimeError):
+    """One or more notebooks failed (and the steps needing them did not run)."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        self.outcomes = outcomes
+        failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+        blocked = [outcome.notebook for outcome in outcomes if outcome.status == "blocked"]
+        lines = [outcome.failure_line() for outcome in failed]
+        if blocked:
+            lines.append(f"not run, as they need a failed notebook: {', '.join(blocked)}")
+        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -49,19 +100,60 @@ class Result:
     output: Path
 
 
+@dataclass
+class Outcome:
+    """What happened to one step in a run: `action` run or skipped; `status` ok, unchanged,
+    failed or blocked (a notebook it needs failed)."""
+
+    notebook: str
+    action: str
+    status: str
+    seconds: float = 0.0
+    cell: int | None = None
+    error: str = ""
+    kept: str = ""
+    attempts: int = 0
+
+    def failure_line(self) -> str:
+        where = f"cell {self.cell}" if self.cell is not None else "before any cell ran"
+        kept = f" (executed copy: {self.kept})" if self.kept else ""
+        return f"{self.notebook} failed in {where}: {self.error}{kept}"
+
+
+def skip_slow_imports() -> None:
+    """Keep jsonschema from importing rfc3987_syntax, which builds a grammar at import (0.8 s here).
+
+    nbformat imports jsonschema, which imports rfc3987_syntax, if it is installed, only to check
+    the "iri" string format. No notebook schema uses that format. jupyterlab installs the package,
+    and every worker would pay for it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: the import fails, jsonschema skips it
+
+
+# --- notebooks -----------------------------------------------------------------------------------
+
+
 def declared_parameters(notebook: Path) -> dict[str, Any]:
-    """The names and literal defaults of a notebook's `parameters` cell."""
-    import papermill  # imported on use: it costs a second, and most commands never run a notebook
+    """The names and literal defaults of a notebook's `parameters` cell (read without papermill)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    source = "".join(next((_source(cell) for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", [])), ""))
+    found = {}
+    for statement in ast.parse(source).body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            found[statement.targets[0].id] = ast.literal_eval(statement.value)
+    return found
 
-    # papermill reports each default as the source text of its literal ("'MCS2025'", "84.57").
-    return {name: ast.literal_eval(spec["default"]) for name, spec in papermill.inspect_notebook(str(notebook)).items()}
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
 
 
-def parameters_cells(notebook: nbformat.NotebookNode) -> list[int]:
+def parameters_cells(notebook) -> list[int]:
     return [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])]
 
 
-def scrub(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def scrub(notebook):
     """Remove what differs between two runs of the same notebook: timings, paths, versions."""
     notebook.metadata.pop("papermill", None)
     notebook.metadata.get("language_info", {}).pop("version", None)
@@ -71,18 +163,22 @@ def scrub(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def write_notebook(notebook: nbformat.NotebookNode, path: Path) -> None:
+def write_notebook(notebook, path: Path) -> None:
     """Write atomically, so a reader never sees half a notebook."""
+    import nbformat
+
     atomic.write_text(path, nbformat.writes(notebook) + "\n")
 
 
-def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_dir: Path | None = None) -> Result:
-    """Run one notebook with papermill; raise NotebookFailed naming the cell if it fails.
+def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_dir: Path | None = None,
+            kernel: str = KERNEL, timeout: float | None = None) -> Result:
+    """Run one notebook with papermill, in this process; raise NotebookFailed naming the cell.
 
     papermill writes the executed notebook to a temporary file as it goes. On success that is
     scrubbed and moved into place; on failure it is kept under `failed/` for debugging, and the
     previous executed copy, if any, is left as it was.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -99,8 +195,8 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            source_notebook, temporary, parameters=overrides or None, kernel_name=KERNEL, cwd=str(notebook.parent),
-            progress_bar=False, log_output=False,
+            source_notebook, temporary, parameters=overrides or None, kernel_name=kernel, cwd=str(notebook.parent),
+            progress_bar=False, log_output=False, execution_timeout=timeout,
         )
     except PapermillExecutionError as error:
         kept = output_dir / "failed" / name
@@ -117,14 +213,245 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
     return Result(name, time.perf_counter() - started, output)
 
 
-def run(values: dict[str, Any], output_dir: Path | None = None, names: tuple[str, ...] = NOTEBOOKS,
-        *, notebooks_dir: Path | None = None, echo=print) -> list[Result]:
-    """Execute the chain in order; stop at the first failing notebook."""
-    output_dir = output_dir or paths.EXECUTED
-    results = []
-    for index, name in enumerate(names, start=1):
-        echo(f"[{index}/{len(names)}] {name} ...")
-        result = execute(name, values, output_dir, notebooks_dir=notebooks_dir)
-        echo(f"[{index}/{len(names)}] {name} done in {result.seconds:.1f} s")
-        results.append(result)
-    return results
+# --- inputs and their hashes ---------------------------------------------------------------------
+
+
+def _files(relative: str, root: Path) -> list[Path]:
+    path = root / relative
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+    return [path]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def code_hash(notebook: Path) -> str:
+    """The hash of a notebook's cells without their outputs: re-executing it changes nothing here."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = [(cell["cell_type"], _source(cell)) for cell in cells if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])]
+    return hashlib.sha256(json.dumps(code, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT) -> dict[str, Any]:
+    """Everything a step's output depends on, as content hashes and parameter values."""
+    notebook = notebooks_dir / step.notebook
+    files = {}
+    for relative in (*step.reads, *SHARED_INPUTS):
+        for path in _files(relative, root):
+            files[path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()] = _sha256(path)
+    declared = declared_parameters(notebook)
+    return {
+        "notebook": code_hash(notebook),
+        "parameters": {name: values.get(name, default) for name, default in sorted(declared.items())},
+        "needs": list(step.needs),
+        "files": dict(sorted(files.items())),
+    }
+
+
+def fingerprint(relatives: Iterable[str], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
+    """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
+    files = {path.relative_to(root).as_posix(): _sha256(path) for relative in relatives for path in _files(relative, root)}
+    return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
+
+
+def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> bool:
+    """Are all `outputs` there, made from exactly these `inputs` (as `manifest` records)?"""
+    if not manifest.is_file() or not all(Path(output).is_file() for output in outputs):
+        return False
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")) == inputs
+    except ValueError:
+        return False
+
+
+def remember(manifest: Path, inputs: dict[str, Any]) -> None:
+    """Record the inputs an output was made from; written after the output, so a run killed in
+    between leaves an output without its record, which the next run simply makes again."""
+    atomic.write_text(manifest, json.dumps(inputs, indent=1, sort_keys=True) + "\n")
+
+
+def manifest_path(output_dir: Path, name: str) -> Path:
+    return output_dir / f"{Path(name).stem}.inputs.json"
+
+
+def is_current(step: Step, inputs: dict[str, Any], output_dir: Path) -> bool:
+    """Is the executed copy there, and were its recorded inputs exactly these?"""
+    return unchanged(manifest_path(output_dir, step.notebook), inputs, [output_dir / step.notebook])
+
+
+# --- running the chain ---------------------------------------------------------------------------
+
+
+def _dependents(steps: Iterable[Step], failed: str) -> set[str]:
+    """Every step that needs `failed`, directly or through another step."""
+    found, changed = set(), True
+    while changed:
+        changed = False
+        for step in steps:
+            if step.notebook not in found and ({failed} | found) & set(step.needs):
+                found.add(step.notebook)
+                changed = True
+    return found
+
+
+def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[Step, ...]:
+    """The steps named and every step they need, in chain order."""
+    by_name = {step.notebook: step for step in steps}
+    unknown = sorted(set(names) - set(by_name))
+    if unknown:
+        raise KeyError(f"no notebook {', '.join(unknown)} in the chain; known: {', '.join(by_name)}")
+    wanted, pending = set(), list(names)
+    while pending:
+        name = pending.pop()
+        if name not in wanted:
+            wanted.add(name)
+            pending += by_name[name].needs
+    return tuple(step for step in steps if step.notebook in wanted)
+
+
+@dataclass
+class _Worker:
+    step: Step
+    inputs: dict[str, Any]
+    started: float = field(default_factory=time.perf_counter)
+    attempts: int = 0
+
+
+def _work(step: Step, values: dict[str, Any], output_dir: Path, notebooks_dir: Path, kernel: str,
+          timeout: float, retries: int) -> Outcome:
+    """Run one notebook in a worker process: retry if its kernel did not start, stop it at `timeout`."""
+    command = [sys.executable, "-m", "rare_earths", "execute", step.notebook, "--values", json.dumps(values),
+               "--output-dir", str(output_dir), "--notebooks-dir", str(notebooks_dir), "--kernel", kernel,
+               "--timeout", str(timeout)]
+    started = time.perf_counter()
+    outcome = None
+    for attempt in range(1, retries + 2):
+        # In the chain's own process group, so Ctrl-C or a kill of the group stops the workers too.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()  # its kernel exits when it sees its parent gone (ipykernel's parent poller)
+            process.communicate()
+            return Outcome(step.notebook, "run", "failed", time.perf_counter() - started,
+                           error=f"timed out after {timeout:g} s (the time limit per notebook)", attempts=attempt)
+        report = _last_json(stdout)
+        if process.returncode == 0 and report:
+            return Outcome(step.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
+        if report:
+            outcome = Outcome(step.notebook, "run", "failed", time.perf_counter() - started, report.get("cell"),
+                              report.get("error", ""), report.get("kept", ""), attempt)
+        else:
+            last = (stderr.strip().splitlines() or ["no message"])[-1]
+            outcome = Outcome(step.notebook, "run", "failed", time.perf_counter() - started, error=last, attempts=attempt)
+        if process.returncode != KERNEL_DID_NOT_START:
+            return outcome
+    return outcome
+
+
+def _die_with_parent() -> None:
+    """In a worker, before it starts: on Linux, be killed when the chain's process dies, however
+    it dies, rather than run on as an orphan. Elsewhere a no-op (the process group still applies)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _last_json(text: str) -> dict | None:
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Step, ...] = CHAIN, *,
+        notebooks_dir: Path | None = None, force: bool = False, jobs: int = JOBS, timeout: float = TIMEOUT_SECONDS,
+        retries: int = RETRIES, kernel: str = KERNEL, echo: Callable[[str], None] = print) -> list[Outcome]:
+    """Execute the steps that are out of date, at most `jobs` at a time; returns every step's outcome.
+
+    Raises ChainFailed after every step that could run has run, if any failed.
+    """
+    output_dir = Path(output_dir or paths.EXECUTED)
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for stale in output_dir.glob(".*.running.ipynb"):  # left by an interrupted run
+        stale.unlink()
+    atomic.remove_leftovers(output_dir)
+    outcomes: dict[str, Outcome] = {}
+    pending: list[tuple[Step, dict[str, Any]]] = []
+    for step in steps:
+        inputs = inputs_of(step, values, notebooks_dir)
+        if not force and is_current(step, inputs, output_dir):
+            outcomes[step.notebook] = Outcome(step.notebook, "skipped", "unchanged")
+        else:
+            pending.append((step, inputs))
+    if not pending:
+        echo(f"every notebook is up to date ({len(steps)} skipped)")
+    total, done = len(pending), 0
+    running: dict[str, threading.Thread] = {}
+    finished: list[tuple[Step, dict[str, Any], Outcome]] = []
+    lock = threading.Condition()
+
+    def work(step: Step, inputs: dict[str, Any]) -> None:
+        outcome = _work(step, values, output_dir, notebooks_dir, kernel, timeout, retries)
+        with lock:
+            finished.append((step, inputs, outcome))
+            lock.notify()
+
+    ok = {name for name, outcome in outcomes.items() if outcome.status in ("ok", "unchanged")}
+    while pending or running:
+        with lock:
+            # Start what is ready: its needs done (or unchanged), a core free.
+            for step, inputs in list(pending):
+                if len(running) >= max(1, jobs):
+                    break
+                if set(step.needs) <= ok:
+                    pending.remove((step, inputs))
+                    thread = threading.Thread(target=work, args=(step, inputs), daemon=True)
+                    running[step.notebook] = thread
+                    thread.start()
+                    echo(f"[{done}/{total} done] started {step.notebook} (running: {', '.join(running)})")
+            if not running:  # what is left needs a step that is not in this run and not up to date
+                for step, _ in pending:
+                    outcomes[step.notebook] = Outcome(step.notebook, "skipped", "blocked")
+                break
+            while not finished:
+                lock.wait()
+            step, inputs, outcome = finished.pop(0)
+            running.pop(step.notebook)
+            done += 1
+            outcomes[step.notebook] = outcome
+            if outcome.status == "ok":
+                ok.add(step.notebook)
+                remember(manifest_path(output_dir, step.notebook), inputs)
+                echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
+            else:
+                echo(f"[{done}/{total} done] {outcome.failure_line()}")
+                blocked = _dependents(steps, step.notebook)
+                for item in [item for item in pending if item[0].notebook in blocked]:
+                    pending.remove(item)
+                    outcomes[item[0].notebook] = Outcome(item[0].notebook, "skipped", "blocked")
+                    done += 1
+    ordered = [outcomes[step.notebook] for step in steps]
+    if any(outcome.status == "failed" for outcome in ordered):
+        raise ChainFailed(ordered)
+    return ordered
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """The table printed at the end of a run: notebook, run or skipped, seconds, status."""
+    lines = [f"{'notebook':<36}{'action':<9}{'seconds':>8}  status"]
+    for outcome in outcomes:
+        seconds = f"{outcome.seconds:.1f}" if outcome.action == "run" else "-"
+        status = outcome.status + (f" (attempts: {outcome.attempts})" if outcome.attempts > 1 else "")
+        lines.append(f"{outcome.notebook:<36}{outcome.action:<9}{seconds:>8}  {status}")
+    ran = [outcome.seconds for outcome in outcomes if outcome.action == "run"]
+    lines.append(f"{'total':<36}{f'{len(ran)} run':<9}{sum(ran):>8.1f}")
+    return "\n".join(lines)

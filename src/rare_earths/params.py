@@ -35,6 +35,9 @@ def _convert(name: str, spec: Mapping[str, Any], value: Any) -> Any:
         raise ParameterError(f"parameter {name}: {value!r} is not one of {', '.join(map(str, spec['allowed']))}")
     if "minimum_exclusive" in spec and not converted > spec["minimum_exclusive"]:
         raise ParameterError(f"parameter {name}: must be greater than {spec['minimum_exclusive']}, got {value!r}")
+    if "maximum_exclusive" in spec and not converted < spec["maximum_exclusive"]:
+        why = f" ({spec['maximum_reason']})" if "maximum_reason" in spec else ""
+        raise ParameterError(f"parameter {name}: must be less than {spec['maximum_exclusive']}{why}, got {value!r}")
     return converted
 
 

@@ -1,0 +1,127 @@
+"""The whole chain as `make reports` runs it: parameters refused before anything runs, no network,
+byte-identical outputs run after run, and a run killed mid-way leaves the previous outputs whole."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rare_earths import __main__ as cli
+from rare_earths import chain, paths
+
+OFFLINE = Path(__file__).parent / "offline"
+
+
+def outputs() -> dict[str, bytes]:
+    """Every output of the chain a reader or a notebook uses, by path."""
+    found = [*paths.PROCESSED.glob("*.csv"), *paths.EXECUTED.glob("*.ipynb"), *paths.HTML.glob("*.html")]
+    return {paths.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
+
+
+def chain_command(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "rare_earths", "run", *arguments]
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, bytes]:
+    """The outputs of a complete run (`make test` has just made them; made here if not)."""
+    if not all((paths.EXECUTED / name).is_file() for name in chain.NOTEBOOKS):
+        subprocess.run(chain_command(), check=True, capture_output=True)
+    return outputs()
+
+
+# --- parameters ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("assignment", "named", "allowed"), [
+    ("no_such_parameter=1", "no_such_parameter", "known: usd_inr"),
+    ("usd_inr=eighty", "usd_inr", "is not a float"),
+    ("usd_inr=0", "usd_inr", "greater than 0"),
+    ("usd_inr=-84", "usd_inr", "greater than 0"),
+    ("consumption_base_year=2024.5", "consumption_base_year", "is not a int"),
+    ("consumption_base_year=2040", "consumption_base_year", "less than 2032"),
+    ("consumption_base_year=2032", "consumption_base_year", "less than 2032"),
+    ("reference_edition=MCS2030", "reference_edition", "MCS2024, MCS2025"),
+])
+def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allowed, monkeypatch, capsys):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a step ran with a bad parameter")
+
+    monkeypatch.setattr(cli, "_build_data", must_not_run)
+    monkeypatch.setattr(chain, "run", must_not_run)
+    assert cli.main(["run", "--set", assignment]) == 1
+    error = capsys.readouterr().err
+    assert named in error and allowed in error
+
+
+def test_the_base_year_limit_is_the_year_of_the_projection_in_the_claims():
+    import csv
+
+    from rare_earths import params
+
+    rows = list(csv.DictReader(paths.RAW_CLAIMS_CSV.open(encoding="utf-8")))
+    projection = next(row for row in rows if row["metric"] == "consumption_projected" and row["subject"] == "India")
+    assert params.specs()["consumption_base_year"]["maximum_exclusive"] == int(projection["period"])
+    assert projection["claim_id"] in params.specs()["consumption_base_year"]["maximum_reason"]
+
+
+def test_an_unknown_notebook_for_only_is_refused(capsys):
+    assert cli.main(["run", "--only", "09-none.ipynb"]) == 2
+    assert "09-none.ipynb" in capsys.readouterr().err
+
+
+# --- offline and deterministic -------------------------------------------------------------------
+
+
+def offline_environment(log: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(OFFLINE), os.environ.get("PYTHONPATH", "")])),
+            "RARE_EARTHS_NETWORK_LOG": str(log)}
+
+
+def test_the_network_guard_blocks_and_records_a_request(tmp_path):
+    log = tmp_path / "network.log"
+    probe = "import urllib.request\ntry:\n    urllib.request.urlopen('http://example.com', timeout=5)\nexcept OSError as e:\n    print('refused:', e)"
+    result = subprocess.run([sys.executable, "-c", probe], env=offline_environment(log), capture_output=True, text=True)
+    assert "refused: " in result.stdout and "blocked" in result.stdout
+    assert "example.com" in log.read_text(encoding="utf-8")
+
+
+def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
+    log = tmp_path / "network.log"
+    result = subprocess.run(chain_command("--force"), env=offline_environment(log), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not log.exists(), f"network requests: {log.read_text(encoding='utf-8')}"
+    again = outputs()
+    assert again.keys() == built.keys()
+    # data/processed/, the executed notebooks and the HTML pages, byte for byte: nothing to remove.
+    changed = [path for path in built if again[path] != built[path]]
+    assert not changed, f"differ between two runs: {changed}"
+
+
+# --- killed mid-way ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "started 0"])
+def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_after):
+    process = subprocess.Popen(chain_command("--force"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               start_new_session=True)
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if kill_after in line:
+            break
+    time.sleep(0.5)  # inside the step that follows: writing, or a notebook running
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert any(kill_after in line for line in seen), seen
+    assert outputs() == built, "an output was left half-written or missing"
+    # The next run finds the leftovers harmless: it completes and removes the temporary files.
+    subprocess.run(chain_command(), check=True, capture_output=True)
+    assert outputs() == built
+    assert not list(paths.EXECUTED.glob(".*.running.ipynb"))
