@@ -23,7 +23,7 @@ LOCK_ARGS ?=
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv data reports notebooks test lock clean distclean
+.PHONY: help venv data reports notebooks test bench lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +59,10 @@ notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit
 # The chain first, as CI runs it; then pytest, with nbval checking the committed notebooks.
 test: reports ## Run the chain, then every test (pytest, nbval strict on notebooks/)
 	$(VENV)/bin/python -m pytest --nbval --nbval-current-env $(ARGS)
+
+# Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
+bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benchmarks/RESULTS.md
+	$(VENV)/bin/python -m benchmarks
 
 # Re-resolve after editing pyproject.toml; keeps existing pins unless LOCK_ARGS=--upgrade.
 # --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one

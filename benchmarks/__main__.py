@@ -1,0 +1,78 @@
+"""Every benchmark, one command (`make bench`): the chain, then the cleaning step's scaling;
+the results, with the machine they ran on, go to benchmarks/RESULTS.md.
+
+    .venv/bin/python -m benchmarks [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rare_earths import atomic, paths
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine() -> str:
+    """What the numbers were measured on: CPU, cores, memory, OS, Python."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as info:
+            kilobytes = int(next(line.split()[1] for line in info if line.startswith("MemTotal")))
+            memory = f", {kilobytes / 1024 / 1024:.1f} GB memory"
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}")
+
+
+def run_benchmark(module: str, arguments: list[str]) -> str:
+    with tempfile.TemporaryDirectory() as directory:
+        output = Path(directory) / "result.md"
+        subprocess.run([sys.executable, "-m", module, *arguments, "--output", str(output)], check=True, cwd=paths.ROOT)
+        return output.read_text(encoding="utf-8").strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    chain_table = run_benchmark("benchmarks.chain", ["--repeats", str(args.repeats)])
+    scaling_table = run_benchmark("benchmarks.scaling", [])
+    text = "\n".join([
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`.venv/bin/python -m benchmarks`); the latest run is committed.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "## The chain",
+        "",
+        "Ratios are measured in the same run, so they hold better across machines than seconds do.",
+        "",
+        chain_table,
+        "",
+        "## Scaling of the cleaning step and the audit",
+        "",
+        scaling_table,
+        "",
+    ])
+    atomic.write_text(RESULTS, text)
+    print(f"\nwrote {paths.relative(RESULTS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""How fast the chain is, as ratios measured in one run on this machine.
+
+    .venv/bin/python -m benchmarks.chain [--repeats N]
+
+- **floor**: the cleaning step, then the notebooks' code as plain Python scripts (no kernel, no
+  papermill), as many at a time as the chain runs notebooks: what the chain cannot beat;
+- **cold chain**: `python -m rare_earths run --force` with nothing up to date;
+- **warm no-op**: the same command again without --force: nothing to do;
+- **one parameter changed**: `--set consumption_base_year=2023` after a run with the defaults;
+- **nbval**: `pytest --nbval --nbval-current-env notebooks` on the committed notebooks.
+
+Each is timed `--repeats` times (median). The chain runs in this working tree: it rewrites
+data/processed/ and reports/ and leaves them as a run with the defaults makes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rare_earths import chain, paths
+
+PYTHON = sys.executable
+TARGET_RATIO = 1.5
+
+
+def timed(command: list[str], **kwargs) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=paths.ROOT, **kwargs)
+    return time.perf_counter() - started
+
+
+def scripts(directory: Path) -> list[Path]:
+    """Each notebook's code cells, in order, as one plain Python script (parameters at their defaults)."""
+    written = []
+    for step in chain.CHAIN:
+        cells = json.loads((paths.NOTEBOOKS / step.notebook).read_text(encoding="utf-8"))["cells"]
+        code = "\n\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        script = directory / (step.notebook.removesuffix(".ipynb") + ".py")
+        script.write_text(code + "\n", encoding="utf-8")
+        written.append(script)
+    return written
+
+
+def floor(directory: Path, jobs: int) -> float:
+    """The cleaning step, then the scripts, `jobs` at a time."""
+    environment = {**os.environ, "MPLBACKEND": "Agg"}  # no display; the chain's kernels draw inline
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-m", "rare_earths", "data", "--force"], check=True, stdout=subprocess.DEVNULL, cwd=paths.ROOT)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda script: timed([PYTHON, str(script)], env=environment), scripts(directory)))
+    return time.perf_counter() - started
+
+
+def median(function, repeats: int) -> float:
+    return statistics.median(function() for _ in range(repeats))
+
+
+def measure(repeats: int) -> list[tuple[str, float, str]]:
+    run = [PYTHON, "-m", "rare_earths", "run"]
+    with tempfile.TemporaryDirectory() as directory:
+        floor_seconds = median(lambda: floor(Path(directory), chain.JOBS), repeats)
+    cold = median(lambda: timed([*run, "--force"]), repeats)
+    warm = median(lambda: timed(run), repeats)
+
+    def one_parameter() -> float:
+        seconds = timed([*run, "--set", "consumption_base_year=2023"])
+        timed(run)  # back to the defaults, untimed
+        return seconds
+
+    changed = median(one_parameter, repeats)
+    nbval = median(lambda: timed([PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider", "notebooks"]), repeats)
+    return [
+        ("floor: cleaning step + notebooks' code as plain scripts", floor_seconds, "1.00 (the floor)"),
+        ("cold chain (`run --force`)", cold, f"{cold / floor_seconds:.2f} × floor (target ≤ {TARGET_RATIO})"),
+        ("warm no-op (`run`, nothing changed)", warm, f"{warm / cold:.3f} × cold"),
+        ("one parameter changed (`--set consumption_base_year=2023`)", changed, f"{changed / cold:.2f} × cold"),
+        ("nbval on the committed notebooks", nbval, f"{nbval / cold:.2f} × cold"),
+    ]
+
+
+def table(rows: list[tuple[str, float, str]], repeats: int) -> str:
+    lines = [f"Median of {repeats} runs, {chain.JOBS} notebooks at a time.", "",
+             "| measurement | seconds | ratio |", "|---|---:|---|"]
+    lines += [f"| {name} | {seconds:.2f} | {ratio} |" for name, seconds, ratio in rows]
+    cold, floor_seconds = rows[1][1], rows[0][1]
+    lines += ["", f"Target, cold chain within {TARGET_RATIO}× the floor: {'met' if cold / floor_seconds <= TARGET_RATIO else 'not met'} "
+              f"({cold / floor_seconds:.2f}×)."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--output", type=Path, help="Also write the table to this file.")
+    args = parser.parse_args(argv)
+    result = table(measure(args.repeats), args.repeats)
+    print(result)
+    if args.output:
+        args.output.write_text(result + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
