@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,12 @@ import pytest
 
 from rare_earths import __main__ as cli
 from rare_earths import claims, metadata, paths
-from rare_earths.errors import InputError
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
+from rare_earths.provenance import load_articles, load_sources
 
 USD_INR = 84.57
+PATH_FOR_MESSAGES = Path("synthetic/claims.csv")
 
 
 def build_fixture(fixtures: Path, claims_file: str, output: Path, sources: str = "sources.csv") -> Path:
@@ -199,3 +203,66 @@ def test_a_copy_of_the_raw_data_with_one_edited_byte_is_refused(tmp_path):
     edited.write_text(edited.read_text(encoding="utf-8").replace("90%", "80%"), encoding="utf-8")
     with pytest.raises(InputError, match="003_61b66ccfd8cb0b26.txt has changed"):
         claims.load_checked(articles_dir=articles)
+
+
+# --- checking a table column by column finds what checking each row alone finds ------------------
+
+
+def _row_by_row(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> list[Problem]:
+    problems = []
+    for index, row in raw.iterrows():
+        _, row_problems = claims._check_row(row, articles)
+        problems += [Problem(relative(path), message, line_of(index), column, row.claim_id) for column, message in row_problems]
+    return problems
+
+
+def _problems(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> list[Problem]:
+    try:
+        claims.check_claims(raw, articles, path)
+    except InputError as error:
+        return error.problems
+    return []
+
+
+@pytest.mark.parametrize("claims_file", sorted(path.name for path in (Path(__file__).parent / "fixtures" / "claims").glob("*.csv")))
+def test_every_fixture_gives_the_problems_of_checking_each_row_alone(fixtures, claims_file):
+    path = fixtures / "claims" / claims_file
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)  # unvalidated: check_claims on its own
+    articles = load_articles(load_sources(fixtures / "sources.csv", fixtures / "articles"), fixtures / "articles")
+    assert _problems(raw, articles, path) == _row_by_row(raw, articles, path)
+
+
+def test_planted_faults_in_a_large_table_give_the_problems_of_checking_each_row_alone():
+    if str(paths.ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the installed package
+        sys.path.insert(0, str(paths.ROOT))
+    from benchmarks import synthetic
+
+    raw = synthetic.synthetic_claims(3, seed=9, perturb_values=False)
+    articles = synthetic.synthetic_articles(raw)
+    ranges = raw.index[raw.range_low != ""]
+    singles = raw.index[(raw.range_low == "") & (raw.unit_as_written == "%")]
+    raw.loc[singles[0], "unit_as_written"] = "furlongs"  # unknown unit, and not in the quote
+    raw.loc[singles[1], "value_as_written"] = "forty-four"  # not a number
+    raw.loc[ranges[0], "range_high"] = "999"  # range end does not match
+    raw.loc[singles[2], "metric"] = "reserves"  # a share cannot measure reserves
+    raw.loc[singles[3], "source_id"] = "a998"  # unknown source: nothing else checked
+    raw.loc[singles[3], "metric"] = "reserves"
+    raw.loc[singles[4], "range_low"] = "5"  # not a range
+    raw.loc[ranges[1], ["value_as_written", "range_low", "range_high"]] = ["8-6", "8", "6"]  # written high-low
+    raw.loc[singles[5], "qualifier"] = "roughly"  # unknown qualifier, not in the quote
+    raw.loc[singles[6], ["value_as_written", "unit_as_written"]] = ["forty-four", "furlongs"]  # both: the number is reported
+    problems = _problems(raw, articles, PATH_FOR_MESSAGES)
+    assert problems == _row_by_row(raw, articles, PATH_FOR_MESSAGES)
+    assert {problem.column for problem in problems} >= {"unit_as_written", "value_as_written", "range_high", "range_low", "source_id", "qualifier"}
+
+
+def test_parse_figures_reports_the_figure_problems_check_claims_reports(fixtures):
+    for claims_file in ("unknown_unit.csv", "value_not_a_number.csv", "range_mismatch.csv", "unit_wrong_for_metric.csv"):
+        path = fixtures / "claims" / claims_file
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        with pytest.raises(InputError) as raised:
+            claims.parse_figures(raw, path)
+        articles = load_articles(load_sources(fixtures / "sources.csv", fixtures / "articles"), fixtures / "articles")
+        figure_columns = {"value_as_written", "unit_as_written", "range_low", "range_high"}
+        expected = [p for p in _row_by_row(raw, articles, path) if p.column in figure_columns and "quote" not in p.message]
+        assert raised.value.problems == expected

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pint
 
 from . import metadata, paths
 from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
-from .units import Figure, UnitParseError, canonical_unit, is_money, parse_figure, to_usd, ureg
+from .units import Figure, Quantity, UnitParseError, canonical_unit, is_money, parse_figure, parse_number, parse_unit, to_usd, ureg
 
 # Unit words that stand for a figure written without a unit; the only ones not found in the quote.
 PLACEHOLDER_UNITS = {"fraction", "rank"}
 
 
+@lru_cache(maxsize=4096)
+def _standalone(number: str) -> re.Pattern:
+    return re.compile(rf"(?<![0-9A-Za-z])(?<!\d[.,]){re.escape(number)}(?![0-9A-Za-z])(?![.,]\d)")
+
+
 def find_number(text: str, number: str) -> list[int]:
     """Start offsets of `number` in `text` where it stands alone: "2" is not found in "2025" or "FY2"."""
-    pattern = rf"(?<![0-9A-Za-z])(?<!\d[.,]){re.escape(number)}(?![0-9A-Za-z])(?![.,]\d)"
-    return [match.start() for match in re.finditer(pattern, text)]
+    return [match.start() for match in _standalone(number).finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -56,12 +65,13 @@ def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Lo
     return Located(start, start + offsets[0], start + offsets[0] + len(part))
 
 
-def _check_row(row: pd.Series, articles: dict[str, str]) -> tuple[Figure | None, list[tuple[str, str]]]:
-    """(the parsed figure, [(column, problem), ...]) for one raw claim."""
-    problems: list[tuple[str, str]] = []
+def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str, str]]]:
+    """(is the row's source known, [(column, problem), ...]) for one raw claim's words: its quote
+    in its article, its number, unit, period and qualifier in its quote, its qualifier in the vocabulary."""
     article = articles.get(row.source_id)
     if article is None:
-        return None, [("source_id", f"unknown source {row.source_id!r}; known: {', '.join(sorted(articles))}")]
+        return False, [("source_id", f"unknown source {row.source_id!r}; known: {', '.join(sorted(articles))}")]
+    problems: list[tuple[str, str]] = []
     where = locate(article, row.quote, row.value_as_written)
     if isinstance(where, NotLocated):
         problems.append(("value_as_written" if where.in_quote else "quote", where.message))
@@ -69,11 +79,18 @@ def _check_row(row: pd.Series, articles: dict[str, str]) -> tuple[Figure | None,
         if word not in PLACEHOLDER_UNITS and word not in row.quote:
             problems.append(("unit_as_written", f"{word!r} is not in the quote"))
     for column in ("period_as_written", "qualifier"):
-        if row[column] and row[column] not in row.quote:
-            problems.append((column, f"{row[column]!r} is not in the quote"))
+        text = getattr(row, column)
+        if text and text not in row.quote:
+            problems.append((column, f"{text!r} is not in the quote"))
     if row.qualifier.lower() not in metadata.QUALIFIERS:
         problems.append(("qualifier", f"unknown qualifier {row.qualifier!r}; known: {', '.join(q for q in metadata.QUALIFIERS if q)}"))
+    return True, problems
 
+
+def _figure_problems(row) -> tuple[Figure | None, list[tuple[str, str]]]:
+    """(the parsed figure, [(column, problem), ...]) for one raw claim's figure: its number and
+    unit, its recorded range, its unit against its metric. `_parse_figures` does the same for a table."""
+    problems: list[tuple[str, str]] = []
     figure = None
     try:
         figure = parse_figure(row.value_as_written, row.unit_as_written)
@@ -101,53 +118,201 @@ def _check_row(row: pd.Series, articles: dict[str, str]) -> tuple[Figure | None,
     return figure, problems
 
 
-def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> dict[str, Figure]:
-    """claim_id -> parsed figure; InputError listing every problem in every row."""
-    figures, problems = {}, []
-    for index, row in raw.iterrows():
-        figure, row_problems = _check_row(row, articles)
-        problems += [Problem(relative(path), message, line_of(index), column, row.claim_id) for column, message in row_problems]
-        if figure is not None:
-            figures[row.claim_id] = figure
-    if problems:
-        raise InputError(problems)
+def _check_row(row, articles: dict[str, str]) -> tuple[Figure | None, list[tuple[str, str]]]:
+    """(the parsed figure, [(column, problem), ...]) for one raw claim: every check `check_claims` makes."""
+    known, problems = _text_problems(row, articles)
+    if not known:
+        return None, problems
+    figure, figure_problems = _figure_problems(row)
+    return figure, problems + figure_problems
+
+
+class ParsedFigures(Mapping[str, Figure]):
+    """The figures of a claims table, column by column, one per row in the table's order.
+
+    A read-only mapping claim_id -> Figure: looking a claim up parses its figure as `parse_figure`
+    does. `clean` reads the arrays instead: `low` and `high` (magnitudes in the unit as written)
+    and `unit_codes`, each an index into `units`.
+    """
+
+    def __init__(self, claim_ids: list[str], value_as_written: list[str], unit_as_written: list[str],
+                 low: np.ndarray, high: np.ndarray, unit_codes: np.ndarray, units: list[pint.Unit]):
+        self.claim_ids, self.value_as_written, self.unit_as_written = claim_ids, value_as_written, unit_as_written
+        self.low, self.high, self.unit_codes, self.units = low, high, unit_codes, units
+        self._positions: dict[str, int] | None = None
+
+    def _position(self) -> dict[str, int]:
+        if self._positions is None:  # a repeated id keeps its last row, as a dict filled row by row would
+            self._positions = {claim_id: position for position, claim_id in enumerate(self.claim_ids)}
+        return self._positions
+
+    def __getitem__(self, claim_id: str) -> Figure:
+        position = self._position()[claim_id]
+        return parse_figure(self.value_as_written[position], self.unit_as_written[position])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position())
+
+    def __len__(self) -> int:
+        return len(self._position())
+
+
+def _or_none(parse, text: str):
+    try:
+        return parse(text)
+    except UnitParseError:
+        return None
+
+
+def _as_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan  # flags the row: the row-by-row check then raises as it always did
+
+
+def _per_distinct(function, values: np.ndarray, dtype=object) -> np.ndarray:
+    """`function` of each element of `values`, computed once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    return np.array([function(value) for value in distinct], dtype=dtype)[codes]
+
+
+def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigures | None, dict[int, list[tuple[str, str]]]]:
+    """The figures of the rows `selected` (a boolean mask), and {row position: [(column, problem), ...]}.
+
+    The checks of `_figure_problems`, for a whole table at once: each distinct number and unit as
+    written is parsed once, the ranges and units are checked with array operations, and only the
+    rows those flag are checked again one by one with `_figure_problems`, which words the
+    problems. The figures are returned only if every row is selected and none has a problem.
+    """
+    positions = np.flatnonzero(selected)
+    column = {name: raw[name].to_numpy(dtype=object)[positions] for name in
+              ("value_as_written", "unit_as_written", "range_low", "range_high", "metric")}
+    # Numbers, then units (only those of rows whose number reads: parse_figure stops at the number).
+    number_codes, distinct_numbers = pd.factorize(column["value_as_written"])
+    numbers = [_or_none(parse_number, text) for text in distinct_numbers]
+    number_read = np.array([number is not None for number in numbers], dtype=bool)[number_codes]
+    low = np.array([number[0] if number else math.nan for number in numbers], dtype=float)[number_codes]
+    high = np.array([number[1] if number else math.nan for number in numbers], dtype=float)[number_codes]
+    unit_codes, distinct_units = pd.factorize(column["unit_as_written"])
+    needed = np.zeros(len(distinct_units), dtype=bool)
+    needed[unit_codes[number_read]] = True
+    units = [_or_none(parse_unit, text) if need else None for text, need in zip(distinct_units, needed)]
+    unit_read = np.array([unit is not None for unit in units], dtype=bool)[unit_codes]
+    read = number_read & unit_read & (low <= high)
+    # Recorded ranges: both ends for a range, neither for a single value.
+    is_range = low != high
+    empty_low, empty_high = column["range_low"] == "", column["range_high"] == ""
+    recorded_low = _per_distinct(_as_float, column["range_low"], float)
+    recorded_high = _per_distinct(_as_float, column["range_high"], float)
+    range_wrong = np.where(is_range, empty_low | empty_high | (recorded_low != low) | (recorded_high != high), ~empty_low | ~empty_high)
+    # Each distinct unit against each metric it is given for.
+    metric_codes, distinct_metrics = pd.factorize(column["metric"])
+    width = max(len(distinct_metrics), 1)
+    pairs, pair_codes = np.unique(unit_codes * width + metric_codes, return_inverse=True)
+    fits = np.zeros(len(pairs), dtype=bool)  # an unknown metric is flagged: the row-by-row check raises KeyError, as it did
+    for index, pair in enumerate(pairs.tolist()):
+        unit, metric = units[pair // width], distinct_metrics[pair % width]
+        if unit is not None and metric in metadata.METRICS:
+            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(metadata.METRICS[metric][1]))
+    flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)]
+
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for index in np.flatnonzero(flagged).tolist():
+        figure, found = _figure_problems(raw.iloc[positions[index]])
+        if found:
+            problems[int(positions[index])] = found
+    if problems or len(positions) != len(raw):
+        return None, problems
+    figures = ParsedFigures(raw["claim_id"].tolist(), column["value_as_written"].tolist(), column["unit_as_written"].tolist(),
+                            low, high, unit_codes, units)
+    return figures, problems
+
+
+def _raise(problems: dict[int, list[tuple[str, str]]], raw: pd.DataFrame, path: Path) -> None:
+    claim_ids = raw["claim_id"].tolist()
+    found = [Problem(relative(path), message, line_of(raw.index[position]), column, claim_ids[position])
+             for position, row_problems in sorted(problems.items()) for column, message in row_problems]
+    if found:
+        raise InputError(found)
+
+
+def parse_figures(raw: pd.DataFrame, path: Path) -> ParsedFigures:
+    """claim_id -> parsed figure, every figure checked against its recorded range and its metric's
+    unit; InputError listing every problem. `check_claims` without the checks against the articles."""
+    figures, problems = _parse_figures(raw, np.ones(len(raw), dtype=bool))
+    _raise(problems, raw, path)
     return figures
 
 
-def clean(raw: pd.DataFrame, figures: dict[str, Figure], usd_inr: float) -> pd.DataFrame:
-    """The processed claims table: canonical values beside the figures as written."""
-    records = []
-    for row in raw.itertuples(index=False):
-        figure = figures[row.claim_id]
-        unit = canonical_unit(figure.units)
-        canonical = figure.to(unit)
-        value = float("nan") if figure.is_range else float(canonical.low.magnitude)
-        value_usd = float("nan")
-        if is_money(canonical.low) and not figure.is_range:
-            value_usd = float(to_usd(canonical.low, usd_inr).magnitude)
-        records.append(
-            {
-                "claim_id": row.claim_id,
-                "source_id": row.source_id,
-                "subject": row.subject,
-                "metric": row.metric,
-                "counterpart": row.counterpart,
-                "period": row.period,
-                "value": value,
-                "value_low": float(canonical.low.magnitude),
-                "value_high": float(canonical.high.magnitude),
-                "unit": unit,
-                "value_usd": value_usd,
-                "bound": metadata.QUALIFIERS[row.qualifier.lower()],
-                "qualifier": row.qualifier,
-                "value_as_written": row.value_as_written,
-                "unit_as_written": row.unit_as_written,
-                "period_as_written": row.period_as_written,
-                "quote": row.quote,
-                "note": row.note,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=metadata.CLAIMS.names)
+def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> ParsedFigures:
+    """claim_id -> parsed figure (a `ParsedFigures` mapping); InputError listing every problem in every row.
+
+    A row's problems are listed in this order: its words against its article (`_text_problems`),
+    then its figure (`_figure_problems`), unless its source is unknown.
+    """
+    texts = [_text_problems(row, articles) for row in raw.itertuples(index=False)]
+    known = np.array([is_known for is_known, _ in texts], dtype=bool)
+    figures, figure_problems = _parse_figures(raw, known)
+    problems = {}
+    for position, (is_known, row_problems) in enumerate(texts):
+        row_problems = row_problems + (figure_problems.get(position, []) if is_known else [])
+        if row_problems:
+            problems[position] = row_problems
+    _raise(problems, raw, path)
+    return figures
+
+
+def _figure_columns(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """(low, high, unit code, units) of each row's figure, as `ParsedFigures` holds them."""
+    if isinstance(figures, ParsedFigures) and raw["claim_id"].is_unique and figures.claim_ids == raw["claim_id"].tolist():
+        return figures.low, figures.high, figures.unit_codes, figures.units
+    rows = [figures[claim_id] for claim_id in raw["claim_id"].tolist()]
+    codes: dict[pint.Unit, int] = {}
+    unit_codes = np.array([codes.setdefault(figure.units, len(codes)) for figure in rows], dtype=np.intp)
+    low = np.array([figure.low.magnitude for figure in rows], dtype=float)
+    high = np.array([figure.high.magnitude for figure in rows], dtype=float)
+    return low, high, unit_codes, list(codes)
+
+
+def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], usd_inr: float) -> pd.DataFrame:
+    """The processed claims table: canonical values beside the figures as written.
+
+    Column by column: the values of each distinct unit are converted together, as one NumPy array
+    (pint does the same arithmetic on each element of an array as on a single value).
+    """
+    if raw.empty:
+        return pd.DataFrame.from_records([], columns=metadata.CLAIMS.names)
+    low, high, unit_codes, units = _figure_columns(raw, figures)
+    is_range = low != high
+    value_low, value_high = np.empty(len(raw)), np.empty(len(raw))
+    value_usd = np.full(len(raw), math.nan)
+    unit = np.empty(len(raw), dtype=object)
+    for code, written in enumerate(units):
+        rows = np.flatnonzero(unit_codes == code)
+        if not rows.size:
+            continue
+        canonical = canonical_unit(written)
+        lows = Quantity(low[rows], written).to(canonical)
+        value_low[rows] = lows.magnitude
+        value_high[rows] = Quantity(high[rows], written).to(canonical).magnitude
+        unit[rows] = canonical
+        single = ~is_range[rows]
+        if is_money(lows) and single.any():
+            value_usd[rows[single]] = to_usd(lows[single], usd_inr).magnitude
+    bounds = {qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())}
+    text = {name: raw[name].tolist() for name in ("claim_id", "source_id", "subject", "metric", "counterpart", "period", "qualifier",
+                                                   "value_as_written", "unit_as_written", "period_as_written", "quote", "note")}
+    columns = {
+        **text,
+        "value": np.where(is_range, math.nan, value_low),
+        "value_low": value_low,
+        "value_high": value_high,
+        "unit": unit.tolist(),
+        "value_usd": value_usd,
+        "bound": [bounds[qualifier] for qualifier in text["qualifier"]],
+    }
+    return pd.DataFrame({name: columns[name] for name in metadata.CLAIMS.names})
 
 
 def load_checked(claims_path: Path | None = None, sources_path: Path | None = None, articles_dir: Path | None = None):
