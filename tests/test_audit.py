@@ -411,3 +411,48 @@ def test_the_audit_finds_what_the_articles_get_wrong():
     # Russia's and Vietnam's reserves are MCS2025's.
     assert checks.loc["usgs:a000-10", "compared_with"] == "USGS MCS2025"
     assert reference.load().shape[0] > 0
+
+
+# --- the sweeps find what comparing every pair finds ---------------------------------------------
+
+# Values close together on purpose: equal, within the rounding tolerance of each other, or apart.
+_VALUES = (1.0, 1.0 + 1e-10, 1.5, 2.0, 90.0, 90.0 * (1 + 5e-10), 200 / 3, 66.67, 1e6, 1e6 + 1e-4)
+
+
+@st.composite
+def groups(draw) -> list[audit.Statement]:
+    """Statements of one figure as the audit sees them: ranges, bounds, rounding, several dates."""
+    size = draw(st.integers(min_value=0, max_value=14))
+    found = []
+    for index in range(size):
+        low = draw(st.sampled_from(_VALUES))
+        high = low + draw(st.sampled_from((0.0, 0.0, 0.5, 1e-10, 30.0)))
+        found.append(audit.Statement(
+            claim_ids=(f"a000-{index + 1:02d}",), source_id="a000", subject="China", metric="production_share",
+            counterpart="world", period=draw(st.sampled_from(("", "", "2022", "2023", "2024"))), low=low, high=high,
+            unit="percent", bound=draw(st.sampled_from(tuple(metadata.BOUNDS))),
+            half_step=draw(st.sampled_from((0.0, 0.5, 0.05, 5e-11))), as_written=f"{low:g}"))
+    return found
+
+
+@given(groups())
+def test_the_worst_pair_is_the_one_comparing_every_pair_finds(group):
+    assert audit._worst_pair(group) == audit._worst_pair_by_scan(group)
+
+
+@given(groups())
+def test_clusters_by_sweeping_are_the_clusters_of_comparing_every_pair(group):
+    def as_sets(clusters):
+        return sorted(sorted(claim for statement in cluster for claim in statement.claim_ids) for cluster in clusters)
+
+    assert as_sets(audit._clusters(group)) == as_sets(audit._clusters_by_scan(group))
+
+
+def test_a_large_group_of_agreeing_bounds_is_compared_without_every_pair():
+    # 20,000 statements of "over N%", every pair consistent: the quadratic scan would take minutes.
+    group = [audit.Statement((f"a{index // 100:03d}-{index % 100:02d}",), f"a{index // 100:03d}", "China", "production_share",
+                             "world", "", float(50 + index % 40), float(50 + index % 40), "percent", "lower_bound", 0.5, "over")
+             for index in range(20_000)]
+    verdict, a, b, reason = audit._worst_pair(group)
+    assert (verdict, a, b, reason) == (CONSISTENT, group[0], group[1], "value")
+    assert len(audit._clusters(group)) == 1

@@ -21,11 +21,14 @@ when they agree only once that rounding is allowed for, `inconsistent` when they
 
 from __future__ import annotations
 
+import bisect
 import itertools
-from collections import defaultdict
 import math
+import operator
 import re
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -143,9 +146,14 @@ def half_step(value_as_written: str, unit_as_written: str, unit: str) -> float:
     numbers = _NUMBER.findall(value_as_written)
     if not numbers:
         return 0.0
+    return 0.5 * 10.0 ** -metrics.decimals_of(numbers[0]) * _scale(unit_as_written, unit)
+
+
+@cache
+def _scale(unit_as_written: str, unit: str) -> float:
+    """One unit as written, in canonical `unit`: a table repeats a few pairs, each converted once."""
     written_unit = ureg.Unit("dimensionless") if unit_as_written in PLACEHOLDER_UNITS else parse_unit(unit_as_written)
-    scale = float(Quantity(1.0, written_unit).to(unit).magnitude)
-    return 0.5 * 10.0 ** -metrics.decimals_of(numbers[0]) * scale
+    return float(Quantity(1.0, written_unit).to(unit).magnitude)
 
 
 def usgs_half_step(value: float) -> float:
@@ -177,8 +185,11 @@ def statements(claims: pd.DataFrame) -> list[Statement]:
     """Each article's distinct figures: claims equal in everything but their words merged, in claim order."""
     keys = ["source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high", "unit", "bound"]
     found: dict[tuple, list] = {}
-    for row in claims.sort_values("claim_id").itertuples(index=False):
-        found.setdefault(tuple(getattr(row, key) for key in keys), []).append(row)
+    ordered = claims.sort_values("claim_id")
+    row_type = namedtuple("Row", ordered.columns, rename=True)  # as itertuples() gives, from whole columns at once
+    key_of = operator.attrgetter(*keys)
+    for row in map(row_type._make, zip(*(ordered[column].tolist() for column in ordered.columns))):
+        found.setdefault(key_of(row), []).append(row)
     result = []
     for rows in found.values():
         first = rows[0]
@@ -261,7 +272,7 @@ def _subject(statement: Statement) -> str:
 def _row(rule: str, claim_ids: list[str], stated: Statement, check_value: float, compared_with: str,
          verdict: str, explanation: str) -> dict:
     unit = display_unit(stated.unit, stated.low)
-    factor = Quantity(1, stated.unit).to(unit).magnitude if unit != stated.unit else 1.0
+    factor = _factor(stated.unit, unit) if unit != stated.unit else 1.0
     ids = sorted(set(claim_ids))
     return {
         "check_id": f"{rule}:{stated.claim_ids[0]}", "kind": metadata.CHECK_RULES[rule][0], "rule": rule,
@@ -271,8 +282,29 @@ def _row(rule: str, claim_ids: list[str], stated: Statement, check_value: float,
     }
 
 
-def _find(found: list[Statement], **fields) -> list[Statement]:
-    return [statement for statement in found if all(getattr(statement, key) == value for key, value in fields.items())]
+@cache
+def _factor(unit: str, shown_in: str) -> float:
+    return Quantity(1, unit).to(shown_in).magnitude
+
+
+class _Index:
+    """The statements with given field values, in their order in `found`, found by dictionary:
+    one dictionary per set of fields asked for, built on first use (linear, where a scan of
+    `found` per statement was quadratic)."""
+
+    def __init__(self, found: list[Statement]):
+        self._found = found
+        self._by: dict[tuple[str, ...], dict[tuple, list[Statement]]] = {}
+
+    def __call__(self, **fields) -> list[Statement]:
+        names = tuple(fields)
+        table = self._by.get(names)
+        if table is None:
+            table = self._by[names] = {}
+            key_of = operator.attrgetter(*names)
+            for statement in self._found:
+                table.setdefault(key_of(statement), []).append(statement)
+        return table.get(tuple(fields.values()) if len(names) > 1 else fields[names[0]], [])
 
 
 def _spread(function, *figures: Figure) -> tuple[float, float]:
@@ -286,10 +318,11 @@ def _spread(function, *figures: Figure) -> tuple[float, float]:
 def share_of_whole(found: list[Statement]) -> list[dict]:
     """A share recomputed from the part and the whole the same article states for the same period."""
     rows = []
+    find = _Index(found)
     for stated in (statement for statement in found if statement.metric in SHARE_OF):
         base = SHARE_OF[stated.metric]
-        parts = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
-        wholes = _find(found, source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
+        parts = find(source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
+        wholes = find(source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
         if not parts or not wholes:
             continue
         part, whole = parts[0], wholes[0]
@@ -310,10 +343,11 @@ def implied_whole(found: list[Statement]) -> list[dict]:
     """Shares of one whole the article does not state: each part and share implies the whole, and
     every later share is recomputed against the whole the first implies."""
     groups: dict[tuple, list[tuple[Statement, Statement]]] = {}
+    find = _Index(found)
     for stated in (statement for statement in found if statement.metric in SHARE_OF):
         base = SHARE_OF[stated.metric]
-        parts = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
-        wholes = _find(found, source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
+        parts = find(source_id=stated.source_id, metric=base, subject=stated.subject, period=stated.period)
+        wholes = find(source_id=stated.source_id, metric=base, subject=stated.counterpart, period=stated.period)
         if parts and not wholes:
             groups.setdefault((stated.source_id, stated.metric, stated.counterpart, stated.period), []).append((stated, parts[0]))
     rows = []
@@ -374,6 +408,7 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
 def growth_rate(found: list[Statement]) -> list[dict]:
     """A growth rate (or a decline) recomputed from the levels at the ends of its period, in any article."""
     rows = []
+    find = _Index(found)
     for stated in (statement for statement in found if statement.metric in GROWTH_OF):
         levels = GROWTH_OF[stated.metric]
         what = f"{possessive(stated.subject)} {words(stated.metric)}" + _counterpart(stated.metric, stated.counterpart)
@@ -386,8 +421,8 @@ def growth_rate(found: list[Statement]) -> list[dict]:
         first, last = stated.period.split("-")
         pair = None
         for level in levels:
-            starts = _find(found, metric=level, subject=stated.subject, counterpart=stated.counterpart, period=first)
-            ends = _find(found, metric=level, subject=stated.subject, counterpart=stated.counterpart, period=last)
+            starts = find(metric=level, subject=stated.subject, counterpart=stated.counterpart, period=first)
+            ends = find(metric=level, subject=stated.subject, counterpart=stated.counterpart, period=last)
             if starts and ends:
                 pair = (starts[0], ends[0])
                 break
@@ -418,12 +453,13 @@ def rank_from_figures(found: list[Statement]) -> list[dict]:
     """A stated rank against the article's own figures: those it gives above the subject set the
     least the rank can be; a stated rank further down needs figures the article does not give."""
     rows = []
+    find = _Index(found)
     for stated in (statement for statement in found if statement.metric.endswith("_rank")):
         base = {"reserve_rank": "reserves"}.get(stated.metric)
-        own = _find(found, source_id=stated.source_id, metric=base, subject=stated.subject) if base else []
+        own = find(source_id=stated.source_id, metric=base, subject=stated.subject) if base else []
         if not own:
             continue
-        others = [s for s in found if s.source_id == stated.source_id and s.metric == base and s.subject not in (stated.subject, "world")]
+        others = [s for s in find(source_id=stated.source_id, metric=base) if s.subject not in (stated.subject, "world")]
         highest: dict[str, Statement] = {}
         for s in others:  # one figure per country: an article may restate one with another hedge
             if s.subject not in highest or s.low > highest[s.subject].low:
@@ -431,7 +467,8 @@ def rank_from_figures(found: list[Statement]) -> list[dict]:
         above = sorted((s for s in highest.values() if s.low > own[0].high), key=lambda s: -s.low)
         computed = len(above) + 1
         named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
-        claim_ids = [*stated.claim_ids, *own[0].claim_ids, *(claim for s in others if s.subject in {a.subject for a in above} for claim in s.claim_ids)]
+        ranked_above = {a.subject for a in above}
+        claim_ids = [*stated.claim_ids, *own[0].claim_ids, *(claim for s in others if s.subject in ranked_above for claim in s.claim_ids)]
         if int(stated.low) == computed:
             verdict, outcome = CONSISTENT, f"which makes it {show(computed, 'rank')}, as stated"
         elif stated.low > computed:
@@ -447,6 +484,203 @@ def rank_from_figures(found: list[Statement]) -> list[dict]:
 
 
 # --- cross-source --------------------------------------------------------------------------------
+#
+# Comparing every statement of a figure with every other is quadratic in the number of statements.
+# The rules below find the same answers by sorting and sweeping. Rounding tolerances (`_TOLERANCE`,
+# relative) make `_overlap` and `Statement.holds` slightly wider than the plain intervals, so the
+# sweeps only narrow down where to look, with the tolerance left out or taken at its largest in the
+# group (`_slack`), and the final answer always comes from the exact pairwise functions.
+
+
+def _pair(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """Two statements of one figure: (verdict, "value" or "date"), or None for two values of two
+    different years (a series, not a conflict)."""
+    verdict, reason = agree(a, b), "value"
+    if a.period and b.period and a.period != b.period:
+        if verdict == INCONSISTENT:
+            return None
+        verdict, reason = INCONSISTENT, "date"
+    return verdict, reason
+
+
+def _regular(group: list[Statement]) -> bool:
+    """Every figure a number with its low end at or below its high end: what the sweeps assume."""
+    return all(statement.low <= statement.high for statement in group)  # False for NaN too
+
+
+def _slack(group: list[Statement]) -> float:
+    """At least the tolerance `_overlap` allows between any two of the statements."""
+    return _TOLERANCE * max([1.0, *(abs(x) for statement in group for x in statement.admitted() if math.isfinite(x))])
+
+
+def _worst_pair_by_scan(group: list[Statement]) -> tuple[str, Statement, Statement, str] | None:
+    """(verdict, a, b, reason) of the first pair, in the order of `itertools.combinations`, with the
+    worst verdict of all pairs (`_pair`); None if every pair is a series. Every pair compared."""
+    worst = None
+    for a, b in itertools.combinations(group, 2):
+        found = _pair(a, b)
+        if found is not None and (worst is None or _WORST[found[0]] > _WORST[worst[0]]):
+            worst = (found[0], a, b, found[1])
+    return worst
+
+
+class _BestTwo:
+    """A Fenwick tree over positions 0..size-1: for any prefix of positions, the largest value
+    added there and the largest with another label than that one's."""
+
+    def __init__(self, size: int):
+        self._tree: list[tuple] = [()] * (size + 1)
+
+    @staticmethod
+    def merge(*groups: tuple) -> tuple:
+        best = second = None
+        for entry in itertools.chain(*groups):
+            if best is None or entry[0] > best[0]:
+                if best is not None and best[1] != entry[1]:
+                    second = best
+                best = entry
+            elif entry[1] != best[1] and (second is None or entry[0] > second[0]):
+                second = entry
+        return tuple(entry for entry in (best, second) if entry is not None)
+
+    def add(self, position: int, value: float, label: str) -> None:
+        index = position + 1
+        while index < len(self._tree):
+            self._tree[index] = self.merge(self._tree[index], ((value, label),))
+            index += index & -index
+
+    def prefix(self, count: int) -> tuple:
+        """The best two among positions below `count`."""
+        result: tuple = ()
+        while count > 0:
+            result = self.merge(result, self._tree[count])
+            count -= count & -count
+        return result
+
+
+class _Extremes:
+    """A Fenwick tree over positions 0..size-1: for any prefix of positions, the largest first
+    and the smallest second value added there."""
+
+    def __init__(self, size: int):
+        self._largest = [-math.inf] * (size + 1)
+        self._smallest = [math.inf] * (size + 1)
+
+    def add(self, position: int, largest: float, smallest: float) -> None:
+        index = position + 1
+        while index < len(self._largest):
+            self._largest[index] = max(self._largest[index], largest)
+            self._smallest[index] = min(self._smallest[index], smallest)
+            index += index & -index
+
+    def prefix(self, count: int) -> tuple[float, float]:
+        largest, smallest = -math.inf, math.inf
+        while count > 0:
+            largest, smallest = max(largest, self._largest[count]), min(smallest, self._smallest[count])
+            count -= count & -count
+        return largest, smallest
+
+
+def _could_conflict(group: list[Statement]) -> list[bool]:
+    """For each statement, could a later one make an inconsistent pair with it (`_pair`)? True for
+    every one that can (and perhaps a few more). Either a later statement of the same date (or
+    undated) whose admitted values lie wholly above or below its own, or one of another date whose
+    admitted values overlap its own."""
+    admitted = [statement.admitted() for statement in group]
+    periods = [statement.period for statement in group]
+    could = [False] * len(group)
+    # Same date or undated, values apart: the largest low end and smallest high end of the later ones.
+    highest_low: dict[str, float] = defaultdict(lambda: -math.inf)
+    lowest_high: dict[str, float] = defaultdict(lambda: math.inf)
+    for index in reversed(range(len(group))):
+        (low, high), period = admitted[index], periods[index]
+        classes = (period, "") if period else ("*",)
+        above = max(highest_low[c] for c in classes)
+        below = min(lowest_high[c] for c in classes)
+        could[index] = above > high or below < low
+        for c in (period, "*"):
+            highest_low[c] = max(highest_low[c], low)
+            lowest_high[c] = min(lowest_high[c], high)
+    # Another date, values overlapping: among later dated statements with a low end at or below
+    # this high end, the highest high end of another date than this one's.
+    if len({period for period in periods if period}) >= 2:
+        slack = _slack(group)
+        lows = sorted({admitted[index][0] for index in range(len(group)) if periods[index]})
+        tree = _BestTwo(len(lows))
+        for index in reversed(range(len(group))):
+            (low, high), period = admitted[index], periods[index]
+            if not period:
+                continue
+            if not could[index]:
+                best = tree.prefix(bisect.bisect_right(lows, high + slack))
+                could[index] = any(other >= low - slack for other, label in best if label != period)
+            tree.add(bisect.bisect_left(lows, low), high, period)
+    return could
+
+
+def _could_differ(group: list[Statement]) -> list[bool]:
+    """For each statement, could a later one of the same date (or undated) disagree with it
+    (`agree` not consistent: neither figure holds the other's ends)? True for every one that can,
+    when no pair is inconsistent. Rounding tolerance left out, which only admits more."""
+    # What each figure holds, without tolerance: [holds_low, holds_high].
+    holds_low = [-math.inf if s.bound == "upper_bound" else s.low for s in group]
+    holds_high = [math.inf if s.bound == "lower_bound" else s.high for s in group]
+    periods = [statement.period for statement in group]
+    classes = {period or "" for period in periods} | {"", "*"}
+    members = {c: [index for index in range(len(group)) if c == "*" or (periods[index] or "") == c] for c in classes}
+    # By class: trees keyed by the later statements' low ends (ascending) and high ends (descending),
+    # each holding the largest holds_low and smallest holds_high of those added.
+    lows = {c: sorted({group[index].low for index in members[c]}) for c in classes}
+    highs = {c: sorted({-group[index].high for index in members[c]}) for c in classes}
+    by_low = {c: _Extremes(len(lows[c])) for c in classes}
+    by_high = {c: _Extremes(len(highs[c])) for c in classes}
+    could = [False] * len(group)
+    for index in reversed(range(len(group))):
+        statement, period = group[index], periods[index]
+        for c in ((period, "") if period else ("*",)):
+            # A later j that this one does not hold (its low end below, or high end above, what
+            # this one holds) and that does not hold this one.
+            for found in (by_low[c].prefix(bisect.bisect_left(lows[c], holds_low[index])),
+                          by_high[c].prefix(bisect.bisect_left(highs[c], -holds_high[index]))):
+                if found[0] > statement.low or found[1] < statement.high:
+                    could[index] = True
+        for c in (period or "", "*"):
+            by_low[c].add(bisect.bisect_left(lows[c], statement.low), holds_low[index], holds_high[index])
+            by_high[c].add(bisect.bisect_left(highs[c], -statement.high), holds_low[index], holds_high[index])
+    return could
+
+
+def _could_pair(group: list[Statement]) -> list[bool]:
+    """For each statement, is there a later one of the same date, or undated (a pair that is not a series)?"""
+    later: dict[str, int] = defaultdict(int)
+    could = [False] * len(group)
+    for index in reversed(range(len(group))):
+        period = group[index].period
+        could[index] = later["*"] > 0 if not period else later[period] + later[""] > 0
+        later[period] += 1
+        later["*"] += 1
+    return could
+
+
+def _worst_pair(group: list[Statement]) -> tuple[str, Statement, Statement, str] | None:
+    """What `_worst_pair_by_scan` gives, without comparing every pair.
+
+    Verdict by verdict, worst first: the sweeps say which statements could start a pair with that
+    verdict; the later statements are compared with the first of those, in order, until one
+    does. Each sweep is linear in the group, or n log n with the Fenwick trees.
+    """
+    if not _regular(group):
+        return _worst_pair_by_scan(group)
+    for verdict, could in ((INCONSISTENT, _could_conflict), (WITHIN_ROUNDING, _could_differ), (CONSISTENT, _could_pair)):
+        for index, possible in enumerate(could(group)):
+            if not possible:
+                continue
+            a = group[index]
+            for b in itertools.islice(group, index + 1, None):
+                found = _pair(a, b)
+                if found is not None and found[0] == verdict:
+                    return verdict, a, b, found[1]
+    return None
 
 
 def same_figure(found: list[Statement]) -> list[dict]:
@@ -461,15 +695,8 @@ def same_figure(found: list[Statement]) -> list[dict]:
         if len(claim_ids) < 2:
             continue
         what = f"{possessive(subject)} {words(metric)}" + _counterpart(metric, counterpart)
-        worst = (CONSISTENT, group[0], group[0], "value") if len(group) == 1 else None  # (verdict, a, b, reason)
-        for a, b in itertools.combinations(group, 2):
-            verdict, reason = agree(a, b), "value"
-            if a.period and b.period and a.period != b.period:
-                if verdict == INCONSISTENT:
-                    continue  # two years, two values: a series, not a conflict
-                verdict, reason = INCONSISTENT, "date"
-            if worst is None or _WORST[verdict] > _WORST[worst[0]]:
-                worst = (verdict, a, b, reason)
+        # (verdict, a, b, reason): the first pair with the worst verdict; two values of two years are a series, not a conflict.
+        worst = (CONSISTENT, group[0], group[0], "value") if len(group) == 1 else _worst_pair(group)
         if worst is None:
             continue
         verdict, a, b, reason = worst
@@ -496,6 +723,47 @@ def same_figure(found: list[Statement]) -> list[dict]:
     return rows
 
 
+def _clusters_by_scan(group: list[Statement]) -> list[list[Statement]]:
+    """The statements linked by overlapping admitted values, directly or through others: each
+    statement compared with every cluster so far."""
+    clusters: list[list[Statement]] = []
+    for statement in group:
+        linked = [cluster for cluster in clusters if any(_overlap(statement.admitted(), other.admitted()) for other in cluster)]
+        merged = [statement] + [member for cluster in linked for member in cluster]
+        clusters = [cluster for cluster in clusters if cluster not in linked] + [merged]
+    return clusters
+
+
+def _sweep(ordered: list[Statement], slack: float) -> list[list[Statement]]:
+    """Statements sorted by the low end of their admitted values, cut where a low end lies more
+    than `slack` above every high end before it: the clusters of intervals widened by `slack`."""
+    clusters: list[list[Statement]] = []
+    reach = -math.inf
+    for statement in ordered:
+        low, high = statement.admitted()
+        if not clusters or low > reach + slack:
+            clusters.append([])
+            reach = -math.inf
+        clusters[-1].append(statement)
+        reach = max(reach, high)
+    return clusters
+
+
+def _clusters(group: list[Statement]) -> list[list[Statement]]:
+    """What `_clusters_by_scan` gives (the same clusters, not in the same order), by sorting and
+    sweeping: clusters with the tolerance at its largest (`_slack`) contain the true ones, and
+    clusters without tolerance lie inside them; where the two agree, so does `_overlap`. Only
+    where they do not (figures within a rounding tolerance of touching) is every pair compared."""
+    if not _regular(group):
+        return _clusters_by_scan(group)
+    slack = _slack(group)
+    clusters = []
+    for wide in _sweep(sorted(group, key=lambda statement: statement.admitted()[0]), slack):
+        narrow = _sweep(wide, 0.0)
+        clusters += [wide] if len(narrow) == 1 else _clusters_by_scan(wide)
+    return clusters
+
+
 def same_number_different_measure(found: list[Statement]) -> list[dict]:
     """One number given for different measures of one family ("over 90%" of magnet processing
     capacity in one place, of magnet production in another): a reader cannot tell them apart."""
@@ -506,12 +774,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
     rows = []
     for (subject, counterpart, family), group in groups.items():
         # Clusters: statements linked by overlapping values, whatever their metric.
-        clusters: list[list[Statement]] = []
-        for statement in group:
-            linked = [cluster for cluster in clusters if any(_overlap(statement.admitted(), other.admitted()) for other in cluster)]
-            merged = [statement] + [member for cluster in linked for member in cluster]
-            clusters = [cluster for cluster in clusters if cluster not in linked] + [merged]
-        for cluster in clusters:
+        for cluster in _clusters(group):
             metrics_in = list(dict.fromkeys(statement.metric for statement in sorted(cluster, key=lambda s: s.claim_ids[0])))
             if len(metrics_in) < 2:
                 continue
@@ -525,7 +788,8 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                 return f"{metadata.MEASURES[metric][1] or words(metric)} ({' / '.join(dict.fromkeys(s.as_written for s in members))}: {ids})"
 
             values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
-            others = [s for s in group if s not in cluster]
+            members = {id(s) for s in cluster}
+            others = [s for s in group if id(s) not in members]
             rest = ""
             if others:
                 by_metric: dict[str, list[Statement]] = {}
@@ -646,10 +910,14 @@ def usgs(found: list[Statement], usgs_table: pd.DataFrame) -> list[dict]:
     """Each reserve and production figure (and share and rank) against both USGS editions."""
     rows: list[dict] = []
     only_one: dict[str, list[tuple[str, Statement]]] = defaultdict(list)  # article -> (the one edition matched, figure)
+    looked_up: dict[tuple, list[Reference]] = {}  # everything `reference_for` reads of a statement -> its references
     for group in _compared_with_usgs(found):
         stated = group[0]
         claim_ids = [claim for statement in group for claim in statement.claim_ids]
-        references = [reference_for(stated, usgs_table, edition) for edition in EDITIONS]
+        key = (stated.metric, stated.subject, stated.period, display_unit("t", stated.low))
+        if key not in looked_up:
+            looked_up[key] = [reference_for(stated, usgs_table, edition) for edition in EDITIONS]
+        references = looked_up[key]
         verdicts = {}
         for reference in references:
             if reference.spread is None:
