@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # that re-signs TLS with a locally trusted certificate (uv's own bundle would refuse it).
 export UV_SYSTEM_CERTS := 1
 # Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`,
-# parameters: `make data PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
+# parameters: `make reports PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
 ARGS ?=
 PARAMS ?=
 # `make reports FORCE=1` rebuilds everything; by default only what changed since the last run.
@@ -48,7 +48,7 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	touch $@
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
-	$(VENV)/bin/python -m rare_earths data $(foreach p,$(PARAMS),--set $(p)) $(if $(FORCE),--force)
+	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)
 
 reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in parallel), HTML in reports/html/ (FORCE=1: all)
 	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(p)) $(if $(FORCE),--force)

@@ -47,7 +47,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable f
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import real_claims, synthetic_articles, synthetic_table  # noqa: E402
-from rare_earths import audit, claims, params, reference  # noqa: E402
+from rare_earths import audit, claims, reference  # noqa: E402
 
 FACTORS = (1, 10, 100, 1000)
 TARGET_CLAIMS = 100_000
@@ -91,11 +91,11 @@ def usgs_table():
         return reference.load(reference.build(Path(directory) / "usgs.csv"))
 
 
-def measure(label: str, size: int, repeats: int, usgs, usd_inr: float, seed: int = 0) -> Timing:
+def measure(label: str, size: int, repeats: int, usgs, seed: int = 0) -> Timing:
     repeats = repeats if size <= LARGE else min(repeats, 3)
     table = synthetic_table(size, seed)
-    cleaned = claims.clean(table, claims.parse_figures(table, PATH), usd_inr)  # untimed: the audit's input
-    cleaning = median_time(lambda: claims.clean(table, claims.parse_figures(table, PATH), usd_inr), repeats)
+    cleaned = claims.clean(table, claims.parse_figures(table, PATH))  # untimed: the audit's input
+    cleaning = median_time(lambda: claims.clean(table, claims.parse_figures(table, PATH)), repeats)
     copies = synthetic_table(size, seed, perturb_values=False)
     articles = synthetic_articles(copies)
     checks = median_time(lambda: claims.check_claims(copies, articles, PATH), repeats)
@@ -162,12 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeats must be at least 1")
     where = pin_to_one_core()
     usgs = usgs_table()
-    usd_inr = params.resolve({})["usd_inr"]
     real = len(real_claims())
     sizes = [(f"x{factor}", factor * real) for factor in FACTORS] + [(f"{TARGET_CLAIMS:,}", TARGET_CLAIMS)]
     timings = []
     for label, size in sizes:
-        timings.append(measure(label, size, args.repeats, usgs, usd_inr, args.seed))
+        timings.append(measure(label, size, args.repeats, usgs, args.seed))
         print(f"{label}: {size:,} claims timed", file=sys.stderr)
     text = report(timings, where, args.repeats)
     print(text)

@@ -32,7 +32,7 @@ def usgs() -> pd.DataFrame:
     return reference.load()
 
 
-def synthetic(*rows: tuple, usd_inr: float = USD_INR) -> pd.DataFrame:
+def synthetic(*rows: tuple) -> pd.DataFrame:
     """A processed claims table from rows shaped like data/raw/claims.csv.
 
     Each row: (claim_id, subject, metric, counterpart, period, value_as_written, unit_as_written[, qualifier]).
@@ -52,7 +52,7 @@ def synthetic(*rows: tuple, usd_inr: float = USD_INR) -> pd.DataFrame:
             "period_as_written": "", "period": period, "quote": f"synthetic quote for {claim_id}", "note": "",
         })
     raw = pd.DataFrame(records, columns=metadata.RAW_CLAIMS.names)
-    return metadata.schema(metadata.CLAIMS).validate(claims.clean(raw, figures, usd_inr))
+    return metadata.schema(metadata.CLAIMS).validate(claims.clean(raw, figures))
 
 
 def synthetic_usgs(*rows: tuple) -> pd.DataFrame:
@@ -648,3 +648,15 @@ def test_a_share_of_a_lower_bound_world_total_says_it_is_an_upper_bound():
     shares = analysis.reserve_shares(claims.load(), reference.load()).set_index("country")
     assert "MCS2025" in shares.loc["China", "caveat"] and "upper bound" in shares.loc["China", "caveat"]
     assert "MCS2024" not in shares.loc["China", "caveat"]
+
+
+def test_money_claims_are_converted_to_dollars_at_the_rate(real):
+    at_80 = analysis.money_in_usd(real, 80.0).set_index("claim_id")
+    at_90 = analysis.money_in_usd(real, 90.0).set_index("claim_id")
+    assert at_80.loc["a001-03", "value_usd_million"] == pytest.approx(16_300e7 / 80 / 1e6)
+    assert at_90.loc["a001-03", "value_usd_million"] == pytest.approx(16_300e7 / 90 / 1e6)
+    # Dollar figures do not depend on the rate; yearly amounts stay yearly.
+    assert at_80.loc["a001-07", "value_usd_million"] == at_90.loc["a001-07", "value_usd_million"] == 291
+    assert at_80.loc["a001-06", "value_usd_million"] == pytest.approx(249)
+    money = {"crore * INR", "USD", "USD / year"}
+    assert set(real[real.unit.isin(money) & real.value.notna()].claim_id) == set(at_80.index)

@@ -30,7 +30,7 @@ def claim(claim_id: str, subject: str, metric: str, written: str, unit: str, *, 
     unit_as_written = {"%": "%", "rank": "rank"}.get(unit, unit)
     return {
         "claim_id": claim_id, "source_id": claim_id[:4], "subject": subject, "metric": metric, "counterpart": counterpart,
-        "period": period, "value": value, "value_low": value, "value_high": value, "unit": canonical, "value_usd": math.nan,
+        "period": period, "value": value, "value_low": value, "value_high": value, "unit": canonical,
         "bound": _BOUND[qualifier], "qualifier": qualifier, "value_as_written": written, "unit_as_written": unit_as_written,
         "period_as_written": period, "quote": f"the quote of {claim_id}", "note": "",
     }

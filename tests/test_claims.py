@@ -16,13 +16,11 @@ from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.paths import relative
 from rare_earths.provenance import load_articles, load_sources
 
-USD_INR = 84.57
 PATH_FOR_MESSAGES = Path("synthetic/claims.csv")
 
 
 def build_fixture(fixtures: Path, claims_file: str, output: Path, sources: str = "sources.csv") -> Path:
     return claims.build(
-        USD_INR,
         claims_path=fixtures / "claims" / claims_file,
         sources_path=fixtures / sources,
         articles_dir=fixtures / "articles",
@@ -41,7 +39,7 @@ def checked():
 @pytest.fixture(scope="module")
 def processed(checked) -> pd.DataFrame:
     raw, figures, _ = checked
-    return claims.clean(raw, figures, USD_INR)
+    return claims.clean(raw, figures)
 
 
 def test_every_quote_occurs_verbatim_once_in_its_article(checked):
@@ -74,7 +72,6 @@ def test_the_articles_figures_are_read_in_canonical_units(processed):
     assert by_id.loc["a000-31", ["value", "unit"]].tolist() == [3, "t / year"]  # 3,000 kg annual
     assert by_id.loc["a000-24", ["value", "unit"]].tolist() == [30_000_000, "USD"]  # $30 million
     assert by_id.loc["a001-01", ["value", "unit"]].tolist() == [1345, "crore * INR"]
-    assert by_id.loc["a001-01", "value_usd"] == pytest.approx(1345e7 / USD_INR)
     assert by_id.loc["a001-06", ["value", "unit"]].tolist() == [249e6, "USD / year"]
     assert by_id.loc["a002-02", ["value_low", "value_high", "unit"]].tolist() == [6, 8, "week"]
     assert by_id.loc["a004-07", "value"] == pytest.approx(200 / 3)  # two-thirds, in percent
@@ -88,14 +85,10 @@ def test_qualifiers_become_bounds(processed):
     assert by_id.loc["a000-04", "bound"] == "exact"
 
 
-def test_the_usd_equivalent_follows_the_rate(checked):
-    raw, figures, _ = checked
-    at_80 = claims.clean(raw, figures, 80.0).set_index("claim_id")
-    at_90 = claims.clean(raw, figures, 90.0).set_index("claim_id")
-    assert at_80.loc["a001-03", "value_usd"] == pytest.approx(16_300e7 / 80)
-    assert at_90.loc["a001-03", "value_usd"] == pytest.approx(16_300e7 / 90)
-    # Dollar figures do not depend on the rate.
-    assert at_80.loc["a001-07", "value_usd"] == at_90.loc["a001-07", "value_usd"] == 291e6
+def test_the_processed_claims_depend_on_no_parameter(processed):
+    # Rupees stay rupees: the notebooks convert at their usd_inr, so a new rate reruns only them.
+    assert not any("usd" in column for column in processed.columns)
+    assert processed.set_index("claim_id").loc["a001-03", ["value", "unit"]].tolist() == [16_300, "crore * INR"]
 
 
 def test_processed_table_matches_its_schema_and_metadata(processed):
@@ -108,18 +101,18 @@ def test_processed_table_matches_its_schema_and_metadata(processed):
 
 
 def test_two_runs_write_byte_identical_files(tmp_path):
-    first = claims.build(USD_INR, output=tmp_path / "first.csv")
-    second = claims.build(USD_INR, output=tmp_path / "second.csv")
+    first = claims.build(output=tmp_path / "first.csv")
+    second = claims.build(output=tmp_path / "second.csv")
     assert first.read_bytes() == second.read_bytes()
 
 
 def test_written_file_reads_back_equal(tmp_path, processed):
-    written = claims.build(USD_INR, output=tmp_path / "claims.csv")
+    written = claims.build(output=tmp_path / "claims.csv")
     pd.testing.assert_frame_equal(claims.load(written), processed, check_exact=False, rtol=1e-11)
 
 
 def test_reading_a_corrupted_processed_file_fails_its_schema(tmp_path):
-    written = claims.build(USD_INR, output=tmp_path / "claims.csv")
+    written = claims.build(output=tmp_path / "claims.csv")
     text = written.read_text(encoding="utf-8").replace(",t,", ",furlong,", 1)
     written.write_text(text, encoding="utf-8")
     with pytest.raises(pandera.errors.SchemaError, match="unit"):
@@ -127,7 +120,7 @@ def test_reading_a_corrupted_processed_file_fails_its_schema(tmp_path):
 
 
 def test_output_has_no_absolute_paths_or_machine_details(tmp_path):
-    text = claims.build(USD_INR, output=tmp_path / "claims.csv").read_text(encoding="utf-8")
+    text = claims.build(output=tmp_path / "claims.csv").read_text(encoding="utf-8")
     assert str(paths.ROOT) not in text and str(tmp_path) not in text
 
 
@@ -189,11 +182,6 @@ def test_command_line_exits_non_zero_and_names_the_cell(fixtures, tmp_path, monk
     assert cli.main(["data"]) == 1
     assert "unknown_unit.csv, line 4, column unit_as_written (a000-03)" in capsys.readouterr().err
     assert previous.read_text(encoding="utf-8") == "previous output\n"
-
-
-def test_command_line_refuses_a_bad_parameter(capsys):
-    assert cli.main(["data", "--set", "usd_inr=0"]) == 1
-    assert "usd_inr" in capsys.readouterr().err
 
 
 def test_a_copy_of_the_raw_data_with_one_edited_byte_is_refused(tmp_path):

@@ -19,18 +19,17 @@ if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the inst
 
 from benchmarks import scaling, synthetic  # noqa: E402
 from rare_earths import claims, metadata, units  # noqa: E402
-from rare_earths.units import canonical_unit, is_money, parse_figure, to_usd  # noqa: E402
+from rare_earths.units import canonical_unit, parse_figure  # noqa: E402
 
-USD_INR = 84.57
 PATH = Path("synthetic.csv")
 REAL = len(synthetic.real_claims())
 
 
 def cleaned(table: pd.DataFrame) -> pd.DataFrame:
-    return claims.clean(table, claims.parse_figures(table, PATH), USD_INR)
+    return claims.clean(table, claims.parse_figures(table, PATH))
 
 
-def clean_row_by_row(raw: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
+def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
     """The reference: each row's figure parsed and converted on its own, as the cleaning step did
     before it worked column by column."""
     records = []
@@ -44,7 +43,6 @@ def clean_row_by_row(raw: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
             "counterpart": row.counterpart, "period": row.period,
             "value": float(canonical.low.magnitude) if single else math.nan,
             "value_low": float(canonical.low.magnitude), "value_high": float(canonical.high.magnitude), "unit": unit,
-            "value_usd": float(to_usd(canonical.low, usd_inr).magnitude) if single and is_money(canonical.low) else math.nan,
             "bound": metadata.QUALIFIERS[row.qualifier.lower()], "qualifier": row.qualifier,
             "value_as_written": row.value_as_written, "unit_as_written": row.unit_as_written,
             "period_as_written": row.period_as_written, "quote": row.quote, "note": row.note,
@@ -116,7 +114,7 @@ def test_copies_keeping_their_quotes_pass_every_check_against_the_articles():
 
 def test_a_x1_table_has_the_real_tables_units():
     real_raw, real_figures, _ = claims.load_checked()
-    real = claims.clean(real_raw, real_figures, USD_INR)
+    real = claims.clean(real_raw, real_figures)
     assert Counter(cleaned(synthetic.synthetic_claims(1)).unit) == Counter(real.unit)
 
 
@@ -126,18 +124,17 @@ def test_a_x1_table_has_the_real_tables_units():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_cleaning_a_table_gives_exactly_what_cleaning_each_row_alone_gives(seed):
     sample = synthetic.synthetic_claims(100, seed=seed).sample(400, random_state=seed)
-    for usd_inr in (USD_INR, 80.0):
-        expected = clean_row_by_row(sample, usd_inr)
-        pd.testing.assert_frame_equal(claims.clean(sample, claims.parse_figures(sample, PATH), usd_inr), expected, check_exact=True)
-        # A plain dict of figures, as callers may pass, gives the same.
-        as_dict = {claim_id: parse_figure(value, unit) for claim_id, value, unit in
-                   zip(sample.claim_id, sample.value_as_written, sample.unit_as_written, strict=True)}
-        pd.testing.assert_frame_equal(claims.clean(sample, as_dict, usd_inr), expected, check_exact=True)
+    expected = clean_row_by_row(sample)
+    pd.testing.assert_frame_equal(claims.clean(sample, claims.parse_figures(sample, PATH)), expected, check_exact=True)
+    # A plain dict of figures, as callers may pass, gives the same.
+    as_dict = {claim_id: parse_figure(value, unit) for claim_id, value, unit in
+               zip(sample.claim_id, sample.value_as_written, sample.unit_as_written, strict=True)}
+    pd.testing.assert_frame_equal(claims.clean(sample, as_dict), expected, check_exact=True)
 
 
 def test_the_real_claims_clean_as_row_by_row():
     raw, figures, _ = claims.load_checked()
-    pd.testing.assert_frame_equal(claims.clean(raw, figures, USD_INR), clean_row_by_row(raw, USD_INR), check_exact=True)
+    pd.testing.assert_frame_equal(claims.clean(raw, figures), clean_row_by_row(raw), check_exact=True)
 
 
 def test_parsed_figures_look_up_as_parse_figure_gives():

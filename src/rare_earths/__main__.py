@@ -16,10 +16,6 @@ from . import chain, params, paths
 from .errors import InputError
 from .params import ParameterError
 
-# The cleaning step's inputs: the raw data, the library, the locked environment.
-DATA_INPUTS = ("data/raw", *chain.SHARED_INPUTS)
-DATA_OUTPUTS = (paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV)
-DATA_MANIFEST = paths.PROCESSED / ".inputs.json"
 SITE_MANIFEST = paths.HTML / ".inputs.json"
 
 
@@ -27,28 +23,33 @@ def _values(args: argparse.Namespace) -> dict:
     return params.resolve(params.parse_assignments(args.set))
 
 
-def _build_data(values: dict, *, force: bool = False) -> None:
-    """The cleaning step: claims, USGS and the audit into data/processed/, unless its inputs are unchanged."""
-    inputs = chain.fingerprint(DATA_INPUTS, {"usd_inr": values["usd_inr"]})
-    if not force and chain.unchanged(DATA_MANIFEST, inputs, DATA_OUTPUTS):
+def _build_data(*, force: bool = False) -> None:
+    """The cleaning step: claims, USGS and the audit into data/processed/, unless its inputs are
+    unchanged. It takes no parameter: data/processed/ is the same for every run."""
+    # Looked up at call time, so the inputs are the files the step reads (tests point them elsewhere).
+    reads = [paths.RAW_CLAIMS_CSV, paths.SOURCES_CSV, paths.ARTICLES, paths.REFERENCE, *(paths.ROOT / p for p in chain.SHARED_INPUTS)]
+    outputs = [paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV]
+    manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
+    inputs = chain.fingerprint(reads, {})
+    if not force and chain.unchanged(manifest, inputs, outputs):
         print("data/processed/ is up to date")
         return
     from . import atomic, audit, claims, reference
 
     atomic.remove_leftovers(paths.PROCESSED)
-    written = claims.build(values["usd_inr"])
-    print(f"wrote {paths.relative(written)} ({len(claims.load(written))} claims, usd_inr={values['usd_inr']})")
+    written = claims.build()
+    print(f"wrote {paths.relative(written)} ({len(claims.load(written))} claims)")
     written = reference.build()
     print(f"wrote {paths.relative(written)} ({len(reference.load(written))} USGS figures)")
     written = audit.build()
     checks = audit.load(written)
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     print(f"wrote {paths.relative(written)} ({len(checks)} checks: {verdicts})")
-    chain.remember(DATA_MANIFEST, inputs)
+    chain.remember(manifest, inputs)
 
 
 def _data(args: argparse.Namespace) -> None:
-    _build_data(_values(args), force=args.force)
+    _build_data(force=args.force)
 
 
 def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list:
@@ -74,7 +75,7 @@ def _run(args: argparse.Namespace) -> None:
     values = _values(args)  # every parameter checked before anything runs
     steps = chain.with_needs(args.only) if args.only else chain.CHAIN
     started = time.perf_counter()
-    _build_data(values, force=args.force)
+    _build_data(force=args.force)
     try:
         outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout)
     except chain.ChainFailed as failure:
@@ -88,7 +89,7 @@ def _run(args: argparse.Namespace) -> None:
 
 def _notebooks(args: argparse.Namespace) -> None:
     values = params.resolve()
-    _build_data(values)
+    _build_data()
     outcomes = chain.run(values, force=True, jobs=args.jobs)
     for outcome in outcomes:
         shutil.copyfile(paths.EXECUTED / outcome.notebook, paths.NOTEBOOKS / outcome.notebook)
@@ -129,8 +130,7 @@ def parser() -> argparse.ArgumentParser:
     force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
     jobs_help = f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS})."
 
-    data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step and the audit).")
-    data.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=set_help)
+    data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step and the audit; no parameters).")
     data.add_argument("--force", action="store_true", help=force_help)
     data.set_defaults(run=_data)
 

@@ -16,7 +16,7 @@ import pint
 from . import metrics
 from .claims import PLACEHOLDER_UNITS, figure_of
 from .reference import world_total
-from .units import Figure, Quantity, to_usd
+from .units import Figure, Quantity, is_money, to_usd
 
 SEPARATOR = "; "
 
@@ -70,6 +70,20 @@ def _ids(*groups: str) -> str:
 
 def _magnitude(quantity: pint.Quantity, unit: str) -> float:
     return float(quantity.to(unit).magnitude)
+
+
+def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
+    """Every money claim with a single value, in millions of US dollars (a year, for yearly amounts),
+    rupees converted at `usd_inr`."""
+    rows = []
+    for row in claims.sort_values("claim_id").itertuples():
+        amount = Quantity(row.value_low, row.unit)
+        if not is_money(amount) or row.value_low != row.value_high:
+            continue
+        rows.append({"claim_id": row.claim_id, "subject": row.subject, "metric": row.metric, "value_as_written": row.value_as_written,
+                     "unit_as_written": row.unit_as_written, "value": row.value, "unit": row.unit,
+                     "value_usd_million": float(to_usd(amount, usd_inr).magnitude) / 1e6})
+    return pd.DataFrame(rows)
 
 
 # --- reserves and production ---------------------------------------------------------------------

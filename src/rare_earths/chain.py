@@ -250,9 +250,9 @@ def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Pat
     }
 
 
-def fingerprint(relatives: Iterable[str], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
+def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
     """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
-    files = {path.relative_to(root).as_posix(): _sha256(path) for relative in relatives for path in _files(relative, root)}
+    files = {paths.relative(path): _sha256(path) for relative in relatives for path in _files(relative, root)}
     return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
 
 

@@ -18,7 +18,7 @@ from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
-from .units import Figure, Quantity, UnitParseError, canonical_unit, is_money, parse_figure, parse_number, parse_unit, to_usd, ureg
+from .units import Figure, Quantity, UnitParseError, canonical_unit, parse_figure, parse_number, parse_unit, ureg
 
 # Unit words that stand for a figure written without a unit; the only ones not found in the quote.
 PLACEHOLDER_UNITS = {"fraction", "rank"}
@@ -275,8 +275,11 @@ def _figure_columns(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> tuple[n
     return low, high, unit_codes, list(codes)
 
 
-def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], usd_inr: float) -> pd.DataFrame:
+def clean(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> pd.DataFrame:
     """The processed claims table: canonical values beside the figures as written.
+
+    It depends on no parameter: rupees stay rupees (`crore * INR`); the notebooks convert them at
+    their `usd_inr`, so a new rate re-runs only the notebooks that use it.
 
     Column by column: the values of each distinct unit are converted together, as one NumPy array
     (pint does the same arithmetic on each element of an array as on a single value).
@@ -286,7 +289,6 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], usd_inr: float) -> p
     low, high, unit_codes, units = _figure_columns(raw, figures)
     is_range = low != high
     value_low, value_high = np.empty(len(raw)), np.empty(len(raw))
-    value_usd = np.full(len(raw), math.nan)
     unit = np.empty(len(raw), dtype=object)
     for code, written in enumerate(units):
         rows = np.flatnonzero(unit_codes == code)
@@ -297,9 +299,6 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], usd_inr: float) -> p
         value_low[rows] = lows.magnitude
         value_high[rows] = Quantity(high[rows], written).to(canonical).magnitude
         unit[rows] = canonical
-        single = ~is_range[rows]
-        if is_money(lows) and single.any():
-            value_usd[rows[single]] = to_usd(lows[single], usd_inr).magnitude
     bounds = {qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())}
     text = {name: raw[name].tolist() for name in ("claim_id", "source_id", "subject", "metric", "counterpart", "period", "qualifier",
                                                    "value_as_written", "unit_as_written", "period_as_written", "quote", "note")}
@@ -309,7 +308,6 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], usd_inr: float) -> p
         "value_low": value_low,
         "value_high": value_high,
         "unit": unit.tolist(),
-        "value_usd": value_usd,
         "bound": [bounds[qualifier] for qualifier in text["qualifier"]],
     }
     return pd.DataFrame({name: columns[name] for name in metadata.CLAIMS.names})
@@ -329,11 +327,11 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
     return raw, figures, articles
 
 
-def build(usd_inr: float, *, claims_path: Path | None = None, sources_path: Path | None = None,
+def build(*, claims_path: Path | None = None, sources_path: Path | None = None,
           articles_dir: Path | None = None, output: Path | None = None) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
-    return write_processed(metadata.CLAIMS, clean(raw, figures, usd_inr), output or paths.PROCESSED_CLAIMS_CSV)
+    return write_processed(metadata.CLAIMS, clean(raw, figures), output or paths.PROCESSED_CLAIMS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:

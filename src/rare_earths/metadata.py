@@ -288,7 +288,6 @@ CLAIMS = Table(
         _c("value_low", "Low end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
         _c("value_high", "High end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
         _c("unit", "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.", allowed=tuple(sorted({unit for _, unit in METRICS.values()}))),
-        _c("value_usd", "For money: the value in US dollars (per year for yearly amounts), rupees converted at the `usd_inr` parameter; empty otherwise or for a range.", kind="number", required=False, unit="USD"),
         _c("bound", "What the qualifier makes of the figure.", allowed=tuple(BOUNDS)),
         QUALIFIER,
         VALUE_AS_WRITTEN,
