@@ -76,6 +76,27 @@ def test_an_unknown_notebook_for_only_is_refused(capsys):
     assert "09-none.ipynb" in capsys.readouterr().err
 
 
+# --- incremental ---------------------------------------------------------------------------------
+
+
+def actions(output: str) -> dict[str, str]:
+    """notebook -> run or skipped, from the summary table a run prints."""
+    return {line.split()[0]: line.split()[1] for line in output.splitlines() if line.split() and line.split()[0] in chain.NOTEBOOKS}
+
+
+def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
+    changed = subprocess.run(chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True)
+    users = {name for name in chain.NOTEBOOKS if "consumption_base_year" in chain.declared_parameters(paths.NOTEBOOKS / name)}
+    assert users == {"04-demand.ipynb"}
+    assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users
+    assert "data/processed/ is up to date" in changed.stdout
+    restored = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    assert {name for name, action in actions(restored.stdout).items() if action == "run"} == users
+    assert outputs() == built
+    nothing = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    assert set(actions(nothing.stdout).values()) == {"skipped"} and "reports/html/ is up to date" in nothing.stdout
+
+
 # --- offline and deterministic -------------------------------------------------------------------
 
 
