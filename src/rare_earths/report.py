@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
-import pandas as pd
 
-from . import atomic, audit, chain, metadata, paths
+from . import atomic, chain, paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -66,6 +68,8 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
         atomic.write_text(target, body)
         written.append(target)
     if checks is None and paths.PROCESSED_AUDIT_CSV.exists():
+        from . import audit  # here: it brings pandas and pandera, which only the index needs
+
         checks = audit.load()
     index = html_dir / "index.html"
     atomic.write_text(index, index_html(pages, values or {}, checks))
@@ -79,6 +83,8 @@ def findings_html(checks: pd.DataFrame | None, pages: list[Page]) -> str:
     """The audit's headline: the count of checks by verdict, then every finding that does not hold."""
     if checks is None or checks.empty:
         return ""
+    from . import audit, metadata
+
     counted = checks.verdict.value_counts()
     summary = ", ".join(f"{counted.get(verdict, 0)} {verdict.replace('_', ' ')}" for verdict in metadata.VERDICTS)
     audit_page = next((page for page in pages if page.notebook == AUDIT_NOTEBOOK), None)
