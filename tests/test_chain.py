@@ -207,3 +207,21 @@ def test_pages_hide_code_embed_figures_and_load_nothing_from_the_network(site, n
         assert "parameter" in page and "source of the default" in page, "the parameters it ran with are not shown"
     else:
         assert "uses no parameter" in page, "a page without parameters does not say so"
+
+
+# What a call in a notebook reads, for checking each step's declared reads.
+READ_BY = {
+    r"\bclaims\.load\(": "data/processed/claims.csv",
+    r"\breference\.load\(": "data/processed/usgs.csv",
+    r"\baudit\.load\(": "data/processed/audit.csv",
+    r"\b(provenance|coverage)\.": "data/raw",
+}
+
+
+@pytest.mark.parametrize("step", chain.CHAIN, ids=lambda step: step.notebook)
+def test_each_step_declares_every_file_its_notebook_reads(step):
+    code = "\n".join(cell.source for cell in committed(step.notebook).cells if cell.cell_type == "code")
+    read = {target for pattern, target in READ_BY.items() if re.search(pattern, code)}
+    assert read, f"{step.notebook} reads nothing the chain knows of"
+    assert read <= set(step.reads), f"{step.notebook} reads {sorted(read - set(step.reads))} without declaring it: it would not rerun when they change"
+    assert set(step.needs) <= set(chain.NOTEBOOKS)
