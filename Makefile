@@ -9,6 +9,9 @@ UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 STAMP := $(VENV)/.installed
+# The project's Jupyter kernel: this venv's Python, so notebooks import rare_earths from src/
+# (installed editable) in JupyterLab, papermill and nbval alike. Registered inside .venv/.
+KERNEL := rare-earths
 # uv reads the platform's certificate store, as pip does, so installs also work behind a proxy
 # that re-signs TLS with a locally trusted certificate (uv's own bundle would refuse it).
 export UV_SYSTEM_CERTS := 1
@@ -23,7 +26,7 @@ LOCK_ARGS ?=
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv data reports notebooks test bench lock clean distclean
+.PHONY: help venv lab data reports notebooks test bench lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,7 +48,11 @@ $(UV_STAMP):
 $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(UV) pip sync --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode requirements.lock
 	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
+	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
 	touch $@
+
+lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
 	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)

@@ -225,3 +225,16 @@ def test_each_step_declares_every_file_its_notebook_reads(step):
     assert read, f"{step.notebook} reads nothing the chain knows of"
     assert read <= set(step.reads), f"{step.notebook} reads {sorted(read - set(step.reads))} without declaring it: it would not rerun when they change"
     assert set(step.needs) <= set(chain.NOTEBOOKS)
+
+
+def test_the_project_kernel_is_registered_in_the_venv_and_every_notebook_uses_it():
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert "rare" in chain.KERNEL
+    spec = KernelSpecManager().get_kernel_spec(chain.KERNEL)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve(), "the kernel must be this venv's Python"
+    assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()), "registered inside .venv/, not for the user"
+    for name in chain.NOTEBOOKS:
+        assert committed(name).metadata.kernelspec.name == chain.KERNEL, f"{name} opens with another kernel"

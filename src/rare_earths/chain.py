@@ -38,7 +38,8 @@ from typing import Any
 
 from . import atomic, paths
 
-KERNEL = "python3"
+# The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix).
+KERNEL = "rare-earths"
 JOBS = os.cpu_count() or 1
 TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
 RETRIES = 1  # extra attempts for a worker whose kernel did not start
