@@ -146,3 +146,22 @@ def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_afte
     subprocess.run(chain_command(), check=True, capture_output=True)
     assert outputs() == built
     assert not list(paths.EXECUTED.glob(".*.running.ipynb"))
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_help_explains_every_option_of_run(capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["run", "--help"])
+    assert raised.value.code == 0
+    text = capsys.readouterr().out
+    for option, words in {"--set": "usd_inr=86.0", "--force": "Rebuild", "--only": "notebooks it needs",
+                          "--jobs": "one per core", "--timeout": "Time limit"}.items():
+        assert option in text and words in text, f"--help does not explain {option}"
+
+
+def test_the_makefile_calls_the_command_line():
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    for command in ("-m rare_earths run", "-m rare_earths data", "-m rare_earths notebooks"):
+        assert command in makefile
