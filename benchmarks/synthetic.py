@@ -125,7 +125,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
     draws = rng.random((rows, 3))
     source = real.to_dict("records")
     records = []
-    for k, (origin, subject) in enumerate(zip(origins.tolist(), subjects.tolist())):
+    for k, (origin, subject) in enumerate(zip(origins.tolist(), subjects.tolist(), strict=True)):
         row = dict(source[origin])
         row["claim_id"] = claim_id(k)
         row["source_id"] = row["claim_id"][:4]

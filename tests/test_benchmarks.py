@@ -13,7 +13,7 @@ from rare_earths import chain, paths
 def test_the_floor_scripts_are_every_notebooks_code_and_compile(tmp_path):
     scripts = chain_bench.scripts(tmp_path)
     assert [script.stem for script in scripts] == [name.removesuffix(".ipynb") for name in chain.NOTEBOOKS]
-    for script, name in zip(scripts, chain.NOTEBOOKS):
+    for script, name in zip(scripts, chain.NOTEBOOKS, strict=True):
         code = script.read_text(encoding="utf-8")
         compile(code, str(script), "exec")
         cells = json.loads((paths.NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]

@@ -188,7 +188,7 @@ def statements(claims: pd.DataFrame) -> list[Statement]:
     ordered = claims.sort_values("claim_id")
     row_type = namedtuple("Row", ordered.columns, rename=True)  # as itertuples() gives, from whole columns at once
     key_of = operator.attrgetter(*keys)
-    for row in map(row_type._make, zip(*(ordered[column].tolist() for column in ordered.columns))):
+    for row in map(row_type._make, zip(*(ordered[column].tolist() for column in ordered.columns), strict=True)):
         found.setdefault(key_of(row), []).append(row)
     result = []
     for rows in found.values():
@@ -436,8 +436,9 @@ def growth_rate(found: list[Statement]) -> list[dict]:
             def formula(a, b):
                 return (1 - b / a).to("percent")
         else:
+            # Called only within this iteration, so the loop's current `years` is the one meant.
             def formula(a, b):
-                return metrics.cagr(a, b, years)
+                return metrics.cagr(a, b, years)  # noqa: B023
         value = formula(Quantity(start.low, start.unit), Quantity(end.low, end.unit)).magnitude
         verdict = judge(stated, value, _spread(formula, start.figure(), end.figure()))
         outcome = {CONSISTENT: "as stated", WITHIN_ROUNDING: f"which the stated {stated.as_written} matches within rounding",
@@ -772,7 +773,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
         if statement.metric in metadata.MEASURES:
             groups.setdefault((statement.subject, statement.counterpart, metadata.MEASURES[statement.metric][0]), []).append(statement)
     rows = []
-    for (subject, counterpart, family), group in groups.items():
+    for (subject, _counterpart, family), group in groups.items():
         # Clusters: statements linked by overlapping values, whatever their metric.
         for cluster in _clusters(group):
             metrics_in = list(dict.fromkeys(statement.metric for statement in sorted(cluster, key=lambda s: s.claim_ids[0])))
@@ -782,8 +783,9 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
             named = [metric for metric in metrics_in if metadata.MEASURES[metric][1]]
             unnamed = [metric for metric in metrics_in if not metadata.MEASURES[metric][1]]
 
+            # Called only within this iteration, so the loop's current `cluster` is the one meant.
             def listing(metric: str, members: list[Statement] | None = None) -> str:
-                members = members if members is not None else [s for s in cluster if s.metric == metric]
+                members = members if members is not None else [s for s in cluster if s.metric == metric]  # noqa: B023
                 ids = ", ".join(claim for s in members for claim in s.claim_ids)
                 return f"{metadata.MEASURES[metric][1] or words(metric)} ({' / '.join(dict.fromkeys(s.as_written for s in members))}: {ids})"
 

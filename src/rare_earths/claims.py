@@ -197,7 +197,7 @@ def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigur
     unit_codes, distinct_units = pd.factorize(column["unit_as_written"])
     needed = np.zeros(len(distinct_units), dtype=bool)
     needed[unit_codes[number_read]] = True
-    units = [_or_none(parse_unit, text) if need else None for text, need in zip(distinct_units, needed)]
+    units = [_or_none(parse_unit, text) if need else None for text, need in zip(distinct_units, needed, strict=True)]
     unit_read = np.array([unit is not None for unit in units], dtype=bool)[unit_codes]
     read = number_read & unit_read & (low <= high)
     # Recorded ranges: both ends for a range, neither for a single value.
