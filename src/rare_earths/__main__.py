@@ -55,8 +55,11 @@ def _data(args: argparse.Namespace) -> None:
 def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list:
     """The readers' pages from the executed notebooks, unless nothing they show has changed."""
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
-    inputs = chain.fingerprint([*executed, "data/processed/audit.csv", *chain.SHARED_INPUTS], values)
-    pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps)]
+    # The claims explorer and method page also show the claims, the sources and params.yaml.
+    site_reads = ["data/processed/audit.csv", "data/processed/claims.csv", "data/raw/sources.csv", "data/raw/reference/references.csv", "params.yaml"]
+    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS], values)
+    pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps),
+             paths.HTML / "claims.html", paths.HTML / "method.html"]
     if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
         print(f"{paths.relative(paths.HTML)}/ is up to date")
         return pages
