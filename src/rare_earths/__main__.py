@@ -28,13 +28,13 @@ def _build_data(*, force: bool = False) -> None:
     unchanged. It takes no parameter: data/processed/ is the same for every run."""
     # Looked up at call time, so the inputs are the files the step reads (tests point them elsewhere).
     reads = [paths.RAW_CLAIMS_CSV, paths.SOURCES_CSV, paths.ARTICLES, paths.REFERENCE, *(paths.ROOT / p for p in chain.SHARED_INPUTS)]
-    outputs = [paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV]
+    outputs = [paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV, paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json"]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
     inputs = chain.fingerprint(reads, {})
     if not force and chain.unchanged(manifest, inputs, outputs):
         print("data/processed/ is up to date")
         return
-    from . import atomic, audit, claims, reference
+    from . import atomic, audit, claims, datapackage, reference
 
     atomic.remove_leftovers(paths.PROCESSED)
     written = claims.build()
@@ -45,6 +45,7 @@ def _build_data(*, force: bool = False) -> None:
     checks = audit.load(written)
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     print(f"wrote {paths.relative(written)} ({len(checks)} checks: {verdicts})")
+    print(f"wrote {paths.relative(datapackage.build())} (the tables described as a Frictionless data package)")
     chain.remember(manifest, inputs)
 
 
