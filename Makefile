@@ -26,7 +26,7 @@ LOCK_ARGS ?=
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv lab data reports notebooks test bench lock clean distclean
+.PHONY: help venv lab data reports notebooks lint test bench lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,8 +63,13 @@ reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in p
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
 	$(VENV)/bin/python -m rare_earths notebooks
 
-# The chain first, as CI runs it; then pytest, with nbval checking the committed notebooks.
-test: reports ## Run the chain, then every test (pytest, nbval strict on notebooks/)
+# ruff's settings are in pyproject.toml; `make test` runs this first.
+lint: $(STAMP) ## Lint the library, tests and notebook code (ruff; nbqa ruff for notebooks)
+	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/nbqa ruff notebooks
+
+# The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks.
+test: lint reports ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/)
 	$(VENV)/bin/python -m pytest --nbval --nbval-current-env $(ARGS)
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
