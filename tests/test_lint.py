@@ -17,6 +17,7 @@ CONFIG = ROOT / "pyproject.toml"
 BAD_MODULE = '''"""A module with the faults the linters are there for."""
 
 import os
+import json
 
 
 def total(rows):
