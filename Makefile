@@ -68,8 +68,22 @@ lint: $(STAMP) ## Lint the library, tests and notebook code (ruff; nbqa ruff for
 	$(VENV)/bin/ruff check src tests benchmarks tools
 	$(VENV)/bin/nbqa ruff notebooks
 
-# The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks.
-test: lint reports ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/)
+# The browser test's tools: Debian's Chromium and node/npm where missing (apt-get as root, or
+# through sudo), then the npm packages of package-lock.json (playwright-core, axe-core).
+CHROMIUM := /usr/bin/chromium
+BROWSER_STAMP := node_modules/.installed
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium >/dev/null
+$(BROWSER_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
+# tests/test_browser.py opening every page in Chromium.
+test: lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
 	$(VENV)/bin/python -m pytest --nbval --nbval-current-env $(ARGS)
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.

@@ -195,12 +195,50 @@ def test_the_index_links_every_page_with_its_summary(site):
     assert "usd_inr" in index
 
 
+def test_every_page_links_the_claims_explorer_and_the_method_page(site):
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'href="claims.html"' in text and 'href="method.html"' in text, f"{page.name} does not link them"
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", text), f"{page.name} loads from the network"
+
+
+def test_the_claims_explorer_lists_every_claim_with_its_quote_and_both_values(site):
+    import html
+
+    import pandas as pd
+
+    from rare_earths import claims
+
+    table = claims.load()
+    explorer = (site / "claims.html").read_text(encoding="utf-8")
+    assert explorer.count("<tr><td id=") == len(table)
+    row = table.loc[table.claim_id == "a002-12"].iloc[0]
+    assert f'<td id="a002-12">' in explorer and html.escape(row.quote) in explorer
+    assert report.canonical_value({k: "" if pd.isna(v) else str(v) for k, v in row.items()}).split()[0] in explorer
+
+
+def test_the_method_page_gives_pipeline_units_parameters_and_sources(site):
+    import html
+
+    method = (site / "method.html").read_text(encoding="utf-8")
+    for section in ('id="pipeline"', 'id="units"', 'id="parameters"', 'id="sources"'):
+        assert section in method
+    for name, spec in params.specs().items():
+        assert f"<code>{name}</code>" in method and html.escape(str(spec["source"])) in method
+    assert "doi.org/10.3133/mcs2024" in method and 'id="source-a000"' in method
+
+
 @pytest.mark.parametrize("name", chain.NOTEBOOKS)
 def test_pages_hide_code_embed_figures_and_load_nothing_from_the_network(site, name):
     page = (site / Path(name).with_suffix(".html").name).read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", page), "loads from the network"
-    assert "hl-ipython3" not in page, "code is shown"
+    assert "hl-ipython3" in page, "the code is not in the page"
+    assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in page, "code is not hidden by default"
+    assert re.search(r'<button [^>]*class="code-toggle"[^>]*>Show code</button>', page), "no Show code button"
     assert page.count("data:image/png;base64,") >= 1, "no embedded figure"
+    alts = re.findall(r'<img alt="([^"]*)"[^>]* src="data:image/png;base64,', page)
+    assert len(alts) == page.count("<img"), "a figure's alt text is not read from its caption"
+    assert alts and all(re.match(r"Figure \d+\. .+ Claims: ", alt) for alt in alts), f"a figure without its caption as alt text: {alts}"
     assert '<a href="index.html">' in page
     assert "<h1" in page
     if chain.declared_parameters(paths.NOTEBOOKS / name):
