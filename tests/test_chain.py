@@ -213,7 +213,7 @@ def test_the_claims_explorer_lists_every_claim_with_its_quote_and_both_values(si
     explorer = (site / "claims.html").read_text(encoding="utf-8")
     assert explorer.count("<tr><td id=") == len(table)
     row = table.loc[table.claim_id == "a002-12"].iloc[0]
-    assert f'<td id="a002-12">' in explorer and html.escape(row.quote) in explorer
+    assert '<td id="a002-12">' in explorer and html.escape(row.quote) in explorer
     assert report.canonical_value({k: "" if pd.isna(v) else str(v) for k, v in row.items()}).split()[0] in explorer
 
 

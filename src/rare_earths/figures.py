@@ -8,7 +8,6 @@ import seaborn as sns
 from IPython import get_ipython
 from IPython.display import Markdown, display
 
-
 # The audit's verdicts in the Okabe-Ito colour-blind-safe palette: blues hold, vermillion does
 # not, grey cannot be checked.
 VERDICT_COLOURS = {

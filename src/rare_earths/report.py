@@ -361,7 +361,8 @@ def claims_html(pages: list[Page], claims_csv: Path | None = None, sources_csv: 
   <table id="claims" class="data">
     <caption class="visually-hidden">Every claim of the five articles</caption>
     <thead>
-      <tr><th scope="col">Claim</th><th scope="col">Source</th><th scope="col">Subject</th><th scope="col">Metric</th><th scope="col">Period</th><th scope="col">Value as written</th><th scope="col" data-numeric>Canonical value</th><th scope="col">Quote</th></tr>
+      <tr><th scope="col">Claim</th><th scope="col">Source</th><th scope="col">Subject</th><th scope="col">Metric</th><th scope="col">Period</th>
+        <th scope="col">Value as written</th><th scope="col" data-numeric>Canonical value</th><th scope="col">Quote</th></tr>
     </thead>
     <tbody>
 {body_rows}
@@ -375,10 +376,11 @@ def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path 
     """The method page: pipeline, units and conversions, parameters of this run, sources cited."""
     from . import metadata, params, units
 
+    reads = {step.notebook: step.reads for step in chain.CHAIN}
     notebook_items = "\n".join(
-        f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(step.notebook)}</code>), '
-        f"reads {', '.join(f'<code>{html.escape(read)}</code>' for read in step.reads)}</li>"
-        for step, page in zip((s for s in chain.CHAIN if s.notebook in {p.notebook for p in pages}), pages)
+        f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '
+        f"reads {', '.join(f'<code>{html.escape(read)}</code>' for read in reads.get(page.notebook, ()))}</li>"
+        for page in pages
     )
     canonical = "\n".join(
         f"      <tr><td>{html.escape(dimension)}</td><td><code>{html.escape(unit)}</code></td></tr>"
