@@ -20,7 +20,7 @@ OFFLINE = Path(__file__).parent / "offline"
 
 def outputs() -> dict[str, bytes]:
     """Every output of the chain a reader or a notebook uses, by path."""
-    found = [*paths.PROCESSED.glob("*.csv"), *paths.EXECUTED.glob("*.ipynb"), *paths.HTML.glob("*.html")]
+    found = [*paths.PROCESSED.glob("*.csv"), *paths.PROCESSED.glob("*.json"), *paths.EXECUTED.glob("*.ipynb"), *paths.HTML.glob("*.html")]
     return {paths.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
 
 
