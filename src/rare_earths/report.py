@@ -175,6 +175,9 @@ STYLE = """
     th, td { text-align: left; vertical-align: top; padding: 0.25em 0.8em 0.25em 0; }
     table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; }
     table.data thead th { background: #f0f0f0; position: sticky; top: 0; }
+    #claims td:first-child { white-space: nowrap; }
+    #claims td:nth-child(4) { overflow-wrap: anywhere; min-width: 8em; }
+    #claims td:nth-child(8) { min-width: 20em; }
     td.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     th button { font: inherit; font-weight: bold; border: 0; background: none; padding: 0; cursor: pointer; color: #0b4f8a; text-decoration: underline; }
     th[aria-sort="ascending"] button::after { content: " \\25B2"; }
