@@ -22,6 +22,7 @@ PARAMS ?=
 # `make reports FORCE=1` rebuilds everything; by default only what changed since the last run.
 FORCE ?=
 LOCK_ARGS ?=
+LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
@@ -51,8 +52,9 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
 	touch $@
 
+# --allow-root only where make runs as root (a container), which JupyterLab otherwise refuses.
 lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
 	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)
