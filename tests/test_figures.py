@@ -23,3 +23,12 @@ def test_every_verdict_has_its_own_colour():
 
     assert list(figures.VERDICT_COLOURS) == list(metadata.VERDICTS)
     assert len(set(figures.VERDICT_COLOURS.values())) == len(metadata.VERDICTS)
+
+
+def test_tables_leave_out_a_positional_index_but_keep_a_named_one():
+    import pandas as pd
+
+    positional = figures.table_html(pd.DataFrame({"country": ["China", "India"], "reserves_mt": [44.0, 6.9]}))
+    assert "<th>0</th>" not in positional and "<th>country</th>" in positional and "China" in positional
+    named = figures.table_html(pd.DataFrame({"checks": [9, 21]}, index=pd.Index(["recomputation", "cross_source"], name="kind")))
+    assert "<th>recomputation</th>" in named and "kind" in named

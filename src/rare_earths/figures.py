@@ -23,8 +23,16 @@ def readable(number: float) -> str:
     return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
 
 
+def table_html(frame: pd.DataFrame) -> str:
+    """A table as the pages show it: a positional index (0, 1, 2, ...) says nothing and is left
+    out; a named index (`kind`, `parameter`) stays."""
+    positional = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+    return frame.to_html(notebook=True, index=not positional)
+
+
 def setup() -> None:
-    """One seaborn theme for every figure, readable numbers in tables, PNGs without run metadata."""
+    """One seaborn theme for every figure, readable numbers in tables without a positional index,
+    PNGs without run metadata."""
     pd.set_option("display.float_format", readable)
     # Whole cells: a claim-id list or a source cut to 50 characters with "..." loses provenance.
     pd.set_option("display.max_colwidth", None)
@@ -36,6 +44,7 @@ def setup() -> None:
     })
     shell = get_ipython()
     if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
         # No software version in the inline PNGs, so the same figure gives the same bytes anywhere.
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}")
 
