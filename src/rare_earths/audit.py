@@ -773,7 +773,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
         if statement.metric in metadata.MEASURES:
             groups.setdefault((statement.subject, statement.counterpart, metadata.MEASURES[statement.metric][0]), []).append(statement)
     rows = []
-    for (subject, _counterpart, family), group in groups.items():
+    for (subject, _whole, family), group in groups.items():
         # Clusters: statements linked by overlapping values, whatever their metric.
         for cluster in _clusters(group):
             metrics_in = list(dict.fromkeys(statement.metric for statement in sorted(cluster, key=lambda s: s.claim_ids[0])))

@@ -250,17 +250,9 @@ def code_hash(notebook: Path) -> str:
 def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT) -> dict[str, Any]:
     """Everything a step's output depends on, as content hashes and parameter values."""
     notebook = notebooks_dir / step.notebook
-    files = {}
-    for relative in (*step.reads, *SHARED_INPUTS):
-        for path in _files(relative, root):
-            files[path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()] = _sha256(path)
-    declared = declared_parameters(notebook)
-    return {
-        "notebook": code_hash(notebook),
-        "parameters": {name: values.get(name, default) for name, default in sorted(declared.items())},
-        "needs": list(step.needs),
-        "files": dict(sorted(files.items())),
-    }
+    used = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
+    return {"notebook": code_hash(notebook), "needs": list(step.needs),
+            **fingerprint((*step.reads, *SHARED_INPUTS), used, root)}
 
 
 def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
