@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rare_earths import metadata
 from rare_earths.units import (
     CANONICAL_UNITS,
+    ZERO_WORDS,
     Figure,
     UnitParseError,
     canonical_unit,
@@ -159,6 +160,32 @@ def test_fifth_is_rank_5_and_never_a_share():
     assert_figure(figure, 5, 5, "rank")
     with pytest.raises(pint.DimensionalityError):
         figure.low.to("percent")
+
+
+@pytest.mark.parametrize("word", ["no", "No", "NO", "none", "None", "zero", "Zero", " no "])
+def test_zero_words_read_as_zero(word):
+    assert parse_number(word) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("unit_as_written", "unit"),
+    [("t", "t"), ("tons", "t"), ("million metric tons", "t"), ("count", "count"), ("applications", "count"),
+     ("per cent", "percent"), ("₹ crore", "crore * INR"), ("USD million per year", "USD / year")],
+)
+def test_a_zero_is_zero_in_its_canonical_unit(unit_as_written, unit):
+    figure = parse_figure("no", unit_as_written)
+    assert not figure.is_range
+    assert_figure(figure, 0, 0, unit)
+
+
+def test_a_range_may_start_at_zero():
+    assert parse_number("zero to five") == (0.0, 5.0)
+
+
+@pytest.mark.parametrize("text", ["not", "non", "nil", "nothing", "nobody", "noone", "zeros", "no one", "no."])
+def test_words_near_the_zero_words_are_not_numbers(text):
+    with pytest.raises(UnitParseError):
+        parse_number(text)
 
 
 @pytest.mark.parametrize(
@@ -306,6 +333,21 @@ def test_inr_to_usd_and_back_round_trips(crore, rate):
     assert dollars.magnitude == pytest.approx(crore * 1e7 / rate, rel=1e-12)
     back = dollars.to("crore * INR", "fx", usd_inr=rate)
     assert back.magnitude == pytest.approx(crore, rel=1e-12)
+
+
+@FAST
+@given(
+    word=st.sampled_from(sorted(ZERO_WORDS)),
+    upper=st.lists(st.booleans(), min_size=4, max_size=4),
+    pad=st.sampled_from(["", " ", "  ", "\t"]),
+    unit=st.sampled_from(MASS_UNITS + ["tons", "million metric tons", "count", "members", "per cent", "USD million", "₹ crore", "kg annual"]),
+)
+def test_a_zero_word_in_any_case_is_exactly_zero_in_any_unit(word, upper, pad, unit):
+    written = pad + "".join(letter.upper() if up else letter for letter, up in zip(word, upper, strict=False)) + pad
+    figure = parse_figure(written, unit)
+    assert figure.low == figure.high
+    converted = figure.to(canonical_unit(figure.units))
+    assert converted.low.magnitude == 0.0  # no unit of the registry has an offset: zero stays zero
 
 
 @FAST

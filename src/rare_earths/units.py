@@ -5,9 +5,13 @@
 `ureg.Quantity` until it is displayed.
 
 The parser reads a figure in two parts, as `data/raw/claims.csv` records it: the number as written
-("1,345", "180-202", "six to eight", "two-thirds", "fifth") and the unit as written ("₹ crore",
+("1,345", "180-202", "six to eight", "two-thirds", "fifth", "no") and the unit as written ("₹ crore",
 "USD million", "million metric tons", "kg annual", "per cent"). `parse_quantity` reads both from one
 string ("₹1,345 crore", "44 million metric tons").
+
+A zero is written as a word: "no" ("no new import licences"), "none" or "zero" (`ZERO_WORDS`), all
+read as 0. The parser reads the word alone; whether a "no" in running prose is a quantity at all is
+for `rare_earths.coverage` to decide.
 """
 
 from __future__ import annotations
@@ -83,6 +87,10 @@ ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
+# Zero written as a word: "no rare earth magnets have been imported", "none", "zero". Kept apart from
+# CARDINALS, which `rare_earths.coverage` counts as numbers wherever they stand: a "no" is a number
+# only in a quantity context, which coverage decides.
+ZERO_WORDS = {"no": 0, "none": 0, "zero": 0}
 # Denominators of fractions written in words: "two-thirds", "one-half", "three-quarters".
 FRACTION_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 
@@ -95,14 +103,16 @@ _FRACTION = re.compile(r"^(\w+)[-\s](\w+)$")
 def _single_number(text: str) -> float | None:
     if re.fullmatch(_DIGITS, text):
         return float(text.replace(",", ""))
-    return CARDINALS.get(text.lower())
+    word = text.lower()
+    value = CARDINALS.get(word, ZERO_WORDS.get(word))
+    return None if value is None else float(value)
 
 
 def parse_number(text: str) -> tuple[float, float]:
     """Read a number as written: returns (low, high), equal unless the text is a range.
 
-    >>> parse_number("1,345"), parse_number("180-202"), parse_number("six to eight")
-    ((1345.0, 1345.0), (180.0, 202.0), (6.0, 8.0))
+    >>> parse_number("1,345"), parse_number("180-202"), parse_number("six to eight"), parse_number("no")
+    ((1345.0, 1345.0), (180.0, 202.0), (6.0, 8.0), (0.0, 0.0))
     """
     stripped = text.strip()
     single = _single_number(stripped)
