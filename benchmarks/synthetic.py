@@ -8,7 +8,7 @@ metric). In each copy:
 - the number is perturbed in the format it is written in: "44" -> "37", "6.9" -> "8.1",
   "1,345" -> "1,702", "180-202" -> "151-199" (still a range, low below high, `range_low` and
   `range_high` updated), "six to eight" -> "three to twelve", "two-thirds" -> "one-quarter",
-  "fifth" -> "second";
+  "fifth" -> "second"; a zero written as a word ("no") stays as it is, as a zero scaled does;
 - the quote is the real quote with the new number in place of the old one, so the number is still
   found in its quote.
 
@@ -78,6 +78,8 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
     separators if it had them), a range with its low end below its high end, words for words.
     """
     stripped = text.strip()
+    if stripped.lower() in units.ZERO_WORDS:  # "no new import licences": zero times any factor
+        return stripped, "", ""
     if _NUMBER.match(stripped):
         decimals = _decimals(stripped)
         return _write(_scaled(stripped, 0.5 + draws[0]), decimals, "," in stripped), "", ""
