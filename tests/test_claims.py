@@ -54,12 +54,19 @@ def test_every_value_as_written_occurs_in_its_quote(checked):
         assert claims.find_number(row.quote, row.value_as_written), row.claim_id
 
 
-def test_claim_ids_are_numbered_in_reading_order_per_article(checked):
+# Claims captured after their article's first capture. An id is never reused or renumbered, so a
+# later capture takes the next free number, wherever its figure stands in the article.
+CAPTURED_LATER = {"a002-13", "a003-04", "a003-05"}  # zero quantities ("no new import licences")
+
+
+def test_claim_ids_count_up_per_article_and_first_captures_are_in_reading_order(checked):
     raw, _, articles = checked
+    assert raw.claim_id.tolist() == sorted(raw.claim_id)
     for source_id, group in raw.groupby("source_id"):
         numbers = [int(claim_id.split("-")[1]) for claim_id in group.claim_id]
-        assert numbers == list(range(1, len(group) + 1)), source_id
-        figures_at = [claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in group.itertuples()]
+        assert numbers == list(range(1, len(group) + 1)), source_id  # none skipped, none reused
+        first = group[~group.claim_id.isin(CAPTURED_LATER)]
+        figures_at = [claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in first.itertuples()]
         assert figures_at == sorted(figures_at), source_id
 
 
@@ -75,6 +82,13 @@ def test_the_articles_figures_are_read_in_canonical_units(processed):
     assert by_id.loc["a001-06", ["value", "unit"]].tolist() == [249e6, "USD / year"]
     assert by_id.loc["a002-02", ["value_low", "value_high", "unit"]].tolist() == [6, 8, "week"]
     assert by_id.loc["a004-07", "value"] == pytest.approx(200 / 3)  # two-thirds, in percent
+
+
+def test_zero_quantities_are_zero_in_their_metrics_units(processed):
+    by_id = processed.set_index("claim_id")
+    assert by_id.loc["a002-13", ["value", "unit", "metric"]].tolist() == [0, "count", "permit_approvals"]  # no Indian player
+    assert by_id.loc["a003-04", ["value", "unit", "metric"]].tolist() == [0, "t", "magnet_imports"]  # no magnets, written without a unit
+    assert by_id.loc["a003-05", ["value", "unit", "metric"]].tolist() == [0, "count", "import_licences_issued"]  # no new import licences
 
 
 def test_qualifiers_become_bounds(processed):
@@ -191,6 +205,49 @@ def test_a_copy_of_the_raw_data_with_one_edited_byte_is_refused(tmp_path):
     edited.write_text(edited.read_text(encoding="utf-8").replace("90%", "80%"), encoding="utf-8")
     with pytest.raises(InputError, match="003_61b66ccfd8cb0b26.txt has changed"):
         claims.load_checked(articles_dir=articles)
+
+
+# --- unit words: in the quote as words; a zero's canonical unit may stand in ----------------------
+
+
+def _fixture_with(fixtures, **changes) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The fixture's claims and articles, with claim a000-01 (44 million metric tons) changed."""
+    raw = pd.read_csv(fixtures / "claims" / "good.csv", dtype=str, keep_default_na=False)
+    for column, value in changes.items():
+        raw.loc[0, column] = value
+    articles = load_articles(load_sources(fixtures / "sources.csv", fixtures / "articles"), fixtures / "articles")
+    return raw, articles
+
+
+def test_a_unit_word_must_stand_in_the_quote_as_a_word(fixtures):
+    # "t" is a letter of "metric" and "tons", but no word of the quote.
+    raw, articles = _fixture_with(fixtures, unit_as_written="million t")
+    assert _problems(raw, articles, PATH_FOR_MESSAGES) == [
+        Problem(relative(PATH_FOR_MESSAGES), "'t' is not in the quote", line_of(0), "unit_as_written", "a000-01")]
+
+
+@pytest.mark.parametrize("zero", ["no", "none", "zero"])
+def test_a_zero_written_without_a_unit_takes_its_metrics_canonical_unit(fixtures, zero):
+    # a000-01 becomes a zero of reserves in a sentence that gives no unit word
+    raw, articles = _fixture_with(fixtures, value_as_written=zero, unit_as_written="t", quote=f"made {zero} magnets")
+    articles = {**articles, "a000": articles["a000"] + f"Its magnet plant made {zero} magnets.\n"}
+    figures = claims.check_claims(raw, articles, PATH_FOR_MESSAGES)
+    assert claims.clean(raw, figures).set_index("claim_id").loc["a000-01", ["value", "unit"]].tolist() == [0, "t"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "messages"),
+    [
+        ("44", "t", ["'t' is not in the quote"]),  # only a zero may take a unit the quote does not give
+        ("no", "kg", ["'kg' is not in the quote"]),  # a zero's stand-in unit is a canonical one
+        ("no", "million t", ["'million' is not in the quote", "'t' is not in the quote"]),  # the whole unit, not a word of it
+    ],
+)
+def test_a_unit_missing_from_the_quote_is_refused_unless_a_zeros_canonical_unit(fixtures, value, unit, messages):
+    raw, articles = _fixture_with(fixtures, value_as_written=value, unit_as_written=unit, quote=f"made {value} magnets")
+    articles = {**articles, "a000": articles["a000"] + f"Its magnet plant made {value} magnets.\n"}
+    problems = _problems(raw, articles, PATH_FOR_MESSAGES)
+    assert [(problem.column, problem.message) for problem in problems] == [("unit_as_written", text) for text in messages]
 
 
 # --- checking a table column by column finds what checking each row alone finds ------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from rare_earths import claims, coverage, metadata
@@ -83,3 +84,92 @@ def test_an_unknown_exclusion_reason_is_refused(fixtures, tmp_path):
     broken.write_text(broken.read_text(encoding="utf-8").replace(",2025,date", ",2025,because"), encoding="utf-8")
     with pytest.raises(InputError, match=r"line 3, column reason: 'because' is not in the allowed vocabulary"):
         coverage.load_exclusions(broken)
+
+
+# --- zero quantities: "zero", "none", and a "no" in a quantity context ----------------------------
+
+
+def tokens(text: str) -> list[str]:
+    return [token for _, _, token in coverage.number_tokens(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("and no new import licences have been issued since then.", ["no"]),
+        ("But no Indian player has got nod so far.", ["no"]),
+        ("As of now, no rare earth magnets have been imported from China.", ["no"]),
+        ("No magnets have been imported.", ["No"]),
+        ("India has no publicly traded rare earth element (REE) firms with scaled production.", ["no"]),
+        ("Of the 30 applications, none was approved.", ["30", "none"]),
+        ("Output fell to zero in May.", ["zero"]),
+    ],
+)
+def test_zero_quantities_are_numbers(text, expected):
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "India no longer imports magnets from China.",
+        "There is no doubt that demand will rise.",
+        "The issue will have no immediate impact on its production.",
+        "Magnet crunch: No. of Indian applicants for rare earth permits so far",
+        "No Heavy REE Strategy for the sector.",
+        "There is no plan yet. Magnets have been imported since May.",  # the noun is in the next sentence
+        "There is no reason for the committee of the board to think that it has got it right.",  # past the window
+    ],
+)
+def test_ordinary_no_in_prose_is_not_a_number(text):
+    assert tokens(text) == []
+
+
+def test_no_before_a_bound_is_not_a_zero():
+    assert tokens("Imports will be no more than 5 tonnes.") == ["5"]
+
+
+def test_the_zero_quantities_of_the_articles(project):
+    """Every "no" the rule finds in the five articles, and what covers it: pinned, so that a change
+    to the rule or to the noun list shows what it adds or drops."""
+    raw, exclusions, articles = project
+    table = coverage.report(raw, exclusions, articles)
+    zeros = table[table.token.str.lower().isin(["no", "none", "zero"])]
+    found = [(row.source_id, articles[row.source_id][row.offset : row.offset + 30], row.covered_by, row.detail.split(",")[0])
+             for row in zeros.itertuples()]
+    assert found == [
+        ("a002", "no Indian player has got nod s", "claim", "a002-13"),
+        ("a003", "no rare earth magnets have bee", "claim", "a003-04"),
+        ("a003", "no new import licences have be", "claim", "a003-05"),
+        ("a004", "No domestic separation facilit", "exclusion", "(count_in_prose)"),
+        ("a004", "No formalized offtake or proce", "exclusion", "(count_in_prose)"),
+        ("a004", "no publicly traded rare earth ", "exclusion", "(count_in_prose)"),
+    ]
+
+
+def zero_fixture(fixtures):
+    """Fixture one, plus "Since then no magnets have been imported", which no claim captures."""
+    folder = fixtures / "zero"
+    articles = load_articles(load_sources(folder / "sources.csv", folder / "articles"), folder / "articles")
+    raw = read_raw(metadata.RAW_CLAIMS, fixtures / "claims" / "good.csv")
+    exclusions = coverage.load_exclusions(fixtures / "exclusions.csv")
+    return raw[raw.source_id == "a000"], exclusions[exclusions.source_id == "a000"], articles
+
+
+def test_an_uncaptured_zero_is_reported(fixtures):
+    raw, exclusions, articles = zero_fixture(fixtures)
+    spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
+    missing = coverage.uncovered(articles, spans)
+    assert [(item.source_id, item.token) for item in missing] == [("a000", "no")]
+    assert "no magnets have been imported" in missing[0].context
+
+
+def test_the_zero_captured_as_a_claim_is_covered(fixtures):
+    raw, exclusions, articles = zero_fixture(fixtures)
+    zero = {**raw.iloc[0].to_dict(), "claim_id": "a000-06", "subject": "Country A", "metric": "magnet_imports", "value_as_written": "no",
+            "unit_as_written": "t", "period_as_written": "Since then", "period": "2025", "quote": "Since then no magnets have been imported"}
+    raw = pd.concat([raw, pd.DataFrame([zero])], ignore_index=True)
+    figures = claims.check_claims(raw, articles, fixtures / "claims" / "good.csv")
+    assert figures["a000-06"].low == 0 * figures["a000-06"].low.units
+    spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
+    assert coverage.uncovered(articles, spans) == []

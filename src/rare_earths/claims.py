@@ -18,10 +18,36 @@ from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
-from .units import Figure, Quantity, UnitParseError, canonical_unit, parse_figure, parse_number, parse_unit, ureg
+from .units import ZERO_WORDS, Figure, Quantity, UnitParseError, canonical_unit, parse_figure, parse_number, parse_unit, ureg
 
-# Unit words that stand for a figure written without a unit; the only ones not found in the quote.
+# Unit words that stand for a figure written without a unit; with a zero's unit (below), the only
+# ones not found in the quote.
 PLACEHOLDER_UNITS = {"fraction", "rank"}
+
+
+def placeholder_units(value_as_written: str, unit_as_written: str) -> set[str]:
+    """The words of a row's unit as written that its quote need not contain.
+
+    `PLACEHOLDER_UNITS` for every row. A zero written as a word ("no rare earth magnets have been
+    imported": `units.ZERO_WORDS`) often has no unit word at all; it is captured with its metric's
+    canonical unit as its unit as written (`t` for magnet_imports), so that pint still carries a
+    unit and the processed value is 0 in that unit. That unit, and only a canonical unit string
+    (`canonical_unit`), need not be in the quote; the figure's check against its metric then makes
+    sure it is the metric's. A zero whose sentence does name a unit or a counted noun ("no new
+    import licences") gives that word, as any other figure does.
+    """
+    if value_as_written.strip().lower() in ZERO_WORDS:
+        try:
+            if canonical_unit(parse_unit(unit_as_written)) == unit_as_written:
+                return PLACEHOLDER_UNITS | set(unit_as_written.split())
+        except UnitParseError:
+            pass
+    return PLACEHOLDER_UNITS
+
+
+def _in_words(word: str, quote: str) -> bool:
+    """`word` stands in `quote` as a word, not as part of one: "t" is not found in "the"."""
+    return re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", quote) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -75,8 +101,9 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
     where = locate(article, row.quote, row.value_as_written)
     if isinstance(where, NotLocated):
         problems.append(("value_as_written" if where.in_quote else "quote", where.message))
+    placeholders = placeholder_units(row.value_as_written, row.unit_as_written)
     for word in row.unit_as_written.split():
-        if word not in PLACEHOLDER_UNITS and word not in row.quote:
+        if word not in placeholders and not _in_words(word, row.quote):
             problems.append(("unit_as_written", f"{word!r} is not in the quote"))
     for column in ("period_as_written", "qualifier"):
         text = getattr(row, column)

@@ -1,9 +1,27 @@
 """Coverage: every number in every article is a claim or an exclusion with a reason.
 
-A number is any run of digits ("2,025", "6.9", the "25" of "FY25") and any number word
-(`NUMBER_WORDS`: cardinals, fractions, ordinals, and "hundreds" or "multifold"). A claim covers the
-characters of its `value_as_written` and `period_as_written`; an exclusion covers its
-`number_as_written`, each located inside its quote, inside its article.
+A number is any run of digits ("2,025", "6.9", the "25" of "FY25"), any number word
+(`NUMBER_WORDS`: cardinals, fractions, ordinals, "zero", "none", and "hundreds" or "multifold"),
+and a "no" that states a zero quantity (`zero_nos`). A claim covers the characters of its
+`value_as_written` and `period_as_written`; an exclusion covers its `number_as_written`, each
+located inside its quote, inside its article.
+
+A "no" is a zero quantity ("no new import licences have been issued") when, read in its sentence:
+
+1. it is not "No." (the abbreviation of "number": "No. of Indian applicants"), nor the first word
+   of "no more", "no less", "no fewer", "no longer", "no later", "no sooner" (a bound or an idiom
+   whose figure, if any, is written in digits or words elsewhere), and
+2. one of the `NO_WINDOW` (8) words after it, before the sentence ends, is either a counted or
+   measured noun (`COUNTED_NOUNS`: the unit words the parser reads as a count or a mass, and the
+   things the metrics count or weigh: magnets, licences, permits, imports, firms ...), or the
+   start of a perfect "has/have/had been" or "has/have/had got" ("no Indian player has got nod",
+   "no rare earth magnets have been imported").
+
+Eight words reach past a noun phrase of a few modifiers ("no publicly traded rare earth element
+(REE) firms"); ordinary prose stays out ("no immediate impact on its production", "there is no
+doubt", "no longer"). The rule leans towards finding too many: a "no" it finds that is not a
+figure of the audit is excluded with a reason, as a number word in prose is; one it missed would
+be a figure lost without a trace.
 """
 
 from __future__ import annotations
@@ -19,15 +37,55 @@ from .claims import Located, NotLocated, locate
 from .errors import InputError, Problem, line_of
 from .paths import relative
 from .tables import read_raw
-from .units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS
+from .units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, UNIT_WORDS, ZERO_WORDS
 
 NUMBER_WORDS = sorted(
-    {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, "thirteen", "fourteen", "sixteen", "seventeen",
-     "eighteen", "nineteen", "sixty", "seventy", "eighty", "ninety", "hundreds", "thousand",
-     "thousands", "dozen", "dozens", "twice", "double", "triple", "multifold"},
+    {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, *(set(ZERO_WORDS) - {"no"}), "thirteen", "fourteen",
+     "sixteen", "seventeen", "eighteen", "nineteen", "sixty", "seventy", "eighty", "ninety", "hundreds",
+     "thousand", "thousands", "dozen", "dozens", "twice", "double", "triple", "multifold"},
     key=len, reverse=True,
 )  # fmt: skip
 NUMBER_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+
+# --- "no" as a zero quantity (see the module docstring) ------------------------------------------
+
+NO_WINDOW = 8  # words after a "no" in which its counted noun or its verb must stand
+# Nouns that make a "no" before them a zero quantity: the unit words the parser reads as a count
+# ("applications", "player", "licences"), masses, and what the metrics count or weigh.
+COUNTED_NOUNS = frozenset({
+    *(word for word, unit in UNIT_WORDS.items() if unit == "count"),
+    "ton", "tons", "tonne", "tonnes", "kg", "kilograms", "kilotons", "kilotonnes",
+    "magnet", "magnets", "licence", "license", "licenses", "permit", "permits", "imports", "exports",
+    "shipment", "shipments", "firm", "firms", "company", "companies",
+})  # fmt: skip
+# Words after which a "no" is a bound or an idiom, not a zero ("no more than 5 tonnes", "no longer").
+NOT_A_ZERO_BEFORE = frozenset({"more", "less", "fewer", "longer", "later", "sooner"})
+_NO = re.compile(r"\bno\b(?!\.)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_WORD = re.compile(r"[^\W_][\w’'-]*")
+_PERFECT = ({"has", "have", "had"}, {"been", "got"})
+
+
+def _is_zero_context(words: list[str]) -> bool:
+    """Rule 2 of the module docstring, on the (lower-case) words after a "no"."""
+    if words and words[0] in NOT_A_ZERO_BEFORE:
+        return False
+    window = words[:NO_WINDOW]
+    if any(word in COUNTED_NOUNS for word in window):
+        return True
+    first, second = _PERFECT
+    return any(word in first and following in second for word, following in zip(window, words[1 : NO_WINDOW + 1], strict=False))
+
+
+def zero_nos(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every "no" in `text` that states a zero quantity."""
+    found = []
+    for match in _NO.finditer(text):
+        end = _SENTENCE_END.search(text, match.end())
+        rest = text[match.end() : end.start() if end else len(text)]
+        if _is_zero_context([word.lower() for word in _WORD.findall(rest)]):
+            found.append((match.start(), match.end(), match.group()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -42,8 +100,10 @@ class Span:
 
 
 def number_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) of every number in a text."""
-    return [(match.start(), match.end(), match.group()) for match in NUMBER_TOKEN.finditer(text)]
+    """(start, end, token) of every number in a text, in the order they stand: digits, number words
+    and the "no"s that state a zero quantity."""
+    tokens = [(match.start(), match.end(), match.group()) for match in NUMBER_TOKEN.finditer(text)]
+    return sorted(tokens + zero_nos(text))
 
 
 def claim_spans(raw_claims: pd.DataFrame, articles: dict[str, str]) -> list[Span]:

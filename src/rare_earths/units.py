@@ -147,6 +147,7 @@ UNIT_WORDS = {
     "cent": "percent",  # "per cent"; the "per" before it is dropped below
     "applications": "count", "applicants": "count", "metals": "count", "rees": "count",
     "elements": "count", "member": "count", "members": "count",
+    "player": "count", "players": "count", "licences": "count",  # "no Indian player has got nod"
 }  # fmt: skip
 # Words that make a figure a yearly rate: "3,000 kg annual capacity", "USD 249 million per year".
 PER_YEAR_WORDS = ("per year", "a year", "per annum", "annually", "annual", "/year", "/yr", "/ year")
