@@ -52,7 +52,7 @@ def test_every_column_of_every_processed_table_is_described_with_its_unit(packag
             assert f["type"] == column.kind
             assert f["constraints"]["required"] == column.required
             assert f["constraints"].get("unique", False) == column.unique
-            assert f["constraints"].get("enum") == (list(column.allowed) if column.allowed is not None else None)
+            assert f["constraints"].get("enum") == (list(column.vocabulary()) if column.vocabulary() is not None else None)
             if column.unit == "see `unit`":
                 assert f["unitField"] == "unit" and "unit" in table.names, f"{table.name}.{column.name}"
             else:

@@ -384,7 +384,7 @@ def test_parse_number_reads_decimal_ranges(a, extra):
 
 @pytest.mark.parametrize(
     "unit",
-    sorted(set(CANONICAL_UNITS.values()) | {unit for _, unit in metadata.METRICS.values()}),
+    sorted(set(CANONICAL_UNITS.values()) | {metric.unit for metric in metadata.METRICS.values()}),
 )
 def test_every_canonical_unit_string_parses(unit):
     parsed = ureg.Unit(unit)

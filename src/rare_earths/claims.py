@@ -139,7 +139,7 @@ def _figure_problems(row) -> tuple[Figure | None, list[tuple[str, str]]]:
     elif any(recorded):
         problems.append(("range_low" if recorded[0] else "range_high", f"{row.value_as_written!r} is not a range; leave range_low and range_high empty"))
 
-    expected = metadata.METRICS[row.metric][1]
+    expected = metadata.METRICS[row.metric].unit
     if not figure.low.check(ureg.get_dimensionality(expected)):
         problems.append(("unit_as_written", f"{row.unit_as_written!r} ({figure.units}) cannot measure {row.metric}, whose unit is {expected}"))
     return figure, problems
@@ -241,7 +241,7 @@ def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigur
     for index, pair in enumerate(pairs.tolist()):
         unit, metric = units[pair // width], distinct_metrics[pair % width]
         if unit is not None and metric in metadata.METRICS:
-            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(metadata.METRICS[metric][1]))
+            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(metadata.METRICS[metric].unit))
     flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)]
 
     problems: dict[int, list[tuple[str, str]]] = {}

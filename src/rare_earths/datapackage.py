@@ -67,8 +67,8 @@ def field(column: metadata.Column) -> dict:
         constraints["unique"] = True
     if column.pattern:
         constraints["pattern"] = _pattern(column.pattern)
-    if column.allowed is not None:
-        constraints["enum"] = list(column.allowed)
+    if column.vocabulary() is not None:
+        constraints["enum"] = list(column.vocabulary())
     described["constraints"] = constraints
     return described
 

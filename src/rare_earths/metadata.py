@@ -7,85 +7,144 @@ exactly one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pandera.pandas as pa
 
 # --- vocabularies --------------------------------------------------------------------------------
 
-# metric -> (what it measures, canonical unit). The cleaning step refuses a claim whose unit does
-# not convert to its metric's canonical unit: a reserve in percent is a capture error.
-METRICS: dict[str, tuple[str, str]] = {
-    "reserves": ("Rare-earth reserves (rare-earth-oxide equivalent where the source says).", "t"),
-    "reserve_share": ("Share of world rare-earth reserves.", "percent"),
-    "reserve_rank": ("Rank by rare-earth reserves among countries.", "rank"),
-    "production": ("Rare-earth production, as the article words it (mine production unless stated).", "t"),
-    "production_share": ("Share of world rare-earth production.", "percent"),
-    "mine_to_metal_capacity_share": ("Share of world mine-to-metal capacity.", "percent"),
-    "ree_processing_capacity_share": ("Share of world rare-earth processing capacity.", "percent"),
-    "magnet_processing_capacity_share": ("Share of world processing capacity for rare-earth magnets.", "percent"),
-    "magnet_processing_share": ("Share of the world's rare-earth magnets processed.", "percent"),
-    "magnet_production_capacity_share": ("Share of world rare-earth magnet production capacity.", "percent"),
-    "magnet_production_share": ("Share of world rare-earth magnet production.", "percent"),
-    "magnet_production": ("Rare-earth magnet production per year.", "t / year"),
-    "magnet_production_capacity": ("Rare-earth magnet production capacity per year.", "t / year"),
-    "ndpr_production": ("Neodymium-praseodymium (NdPr) production per year.", "t / year"),
-    "export_value_share": ("Share of world rare-earth export value.", "percent"),
-    "export_quantity_share": ("Share of world rare-earth export quantity.", "percent"),
-    "export_cagr": ("Compound annual growth rate of rare-earth exports.", "percent"),
-    "export_destination_value_share": ("Share of the subject's export value going to the counterpart.", "percent"),
-    "import_value_share": ("Share of the subject's rare-earth import value coming from the counterpart.", "percent"),
-    "import_quantity_share": ("Share of the subject's rare-earth import quantity coming from the counterpart.", "percent"),
-    "import_dependence_share": ("The subject's import dependence on the counterpart.", "percent"),
-    "import_cagr": ("Compound annual growth rate of rare-earth imports.", "percent"),
-    "import_decline": ("Decline in rare-earth imports over the period.", "percent"),
-    "tariff_rate": ("Tariff imposed by the subject on imports from the counterpart.", "percent"),
-    "magnet_imports": ("Rare-earth magnet imports in the period.", "t"),
-    "magnet_imports_projected": ("Projected rare-earth magnet imports in the period.", "t"),
-    "magnet_imports_value": ("Value of rare-earth magnet imports in the period.", "USD"),
-    "magnet_imports_value_projected": ("Value of projected rare-earth magnet imports in the period.", "USD"),
-    "magnet_imports_value_average": ("Average yearly value of rare-earth magnet imports.", "USD / year"),
-    "ree_imports_value_average": ("Average yearly value of rare-earth element and compound imports.", "USD / year"),
-    "demand": ("Rare-earth demand in the period.", "t"),
-    "demand_projected": ("Projected rare-earth demand in the period.", "t"),
-    "clean_tech_demand_share": ("Share of rare-earth demand used in clean technologies.", "percent"),
-    "clean_tech_demand_share_projected": ("Projected share of rare-earth demand used in clean technologies.", "percent"),
-    "consumption": ("Rare-earth metal consumption.", "t"),
-    "consumption_projected": ("Expected rare-earth metal consumption in the period.", "t"),
-    "budget_allocation": ("Government money allocated or earmarked.", "crore * INR"),
-    "investment_expected": ("Investment expected from public sector enterprises.", "crore * INR"),
-    "permit_applications": ("Export-permit applications filed and pending.", "count"),
-    "permit_applicants": ("Applicants for export permits.", "count"),
-    "permit_approval_share": ("Share of export-permit applications approved.", "percent"),
-    "magnet_stock": ("Magnet stock held, in weeks of use.", "week"),
-    "time_to_production_impact": ("Time until production is affected by the shortage.", "week"),
-    "time_to_domestic_capability": ("Time needed to build domestic capability.", "year"),
-    "element_count": ("Number of rare earth elements.", "count"),
-    "ree_count_with_rich_reserves": ("Number of rare earth elements of which the subject has rich reserves.", "count"),
-    "delegation_size": ("Members of a delegation.", "count"),
+# --- metrics: everything the project knows about a metric, in one record ----------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: what it measures, its unit, how a sentence names it, and how the audit checks it.
+
+    The cleaning step refuses a claim whose unit does not convert to `unit` (a reserve in percent
+    is a capture error); the audit's rules find what they check through the other fields, so a
+    newly captured claim of a known metric is checked without touching the rules.
+    """
+
+    name: str
+    meaning: str
+    unit: str  # canonical unit, as the project's pint registry parses it
+    words: str = ""  # the metric in a sentence ("share of world reserves"); default: its name in words
+    family: str = ""  # figures a reader would take for one another ("China's share" of the supply chain)
+    measure: str = ""  # within its family, what exactly it measures; empty where the article does not say
+    share_of: str = ""  # a share: the metric its part and whole are stated in ("reserve_share" -> "reserves")
+    growth_of: tuple[str, ...] = ()  # a growth rate or decline: the level metrics it can be recomputed from
+    rank_of: str = ""  # a rank: the metric it ranks by
+    average_of: str = ""  # a yearly average: the metric of one year's level
+    usgs_measure: str = ""  # the USGS measure it is checked against ("reserves", "mine_production")
+    restated_as: str = ""  # another metric under which the articles give the same figure in other words
+    priced_by: str = ""  # a value: the quantity metric it is the value of (700 t worth USD 30 million)
+    set_against: str = ""  # a quantity worth setting beside another metric's, as a ratio (China's output, IREL's plant)
+    # The least share of a USGS measure the figure can be, as (measure, fraction, why): a figure below it
+    # cannot mean what its metric says (world demand far below world mine output).
+    usgs_floor: tuple[str, float, str] = ()
+    # The most share of a USGS measure the figure can be, as (measure, fraction, why): a part of the whole.
+    usgs_ceiling: tuple[str, float, str] = ()
+
+    @property
+    def said(self) -> str:
+        return self.words or self.name.replace("_", " ")
+
+
+SUPPLY_CHAIN = "share of the world's rare-earth supply chain"
+IMPORT_SUPPLIER = "share of imports from one supplier"
+
+_METRICS: tuple[Metric, ...] = (
+    Metric("reserves", "Rare-earth reserves (rare-earth-oxide equivalent where the source says).", "t",
+           usgs_measure="reserves"),
+    Metric("reserve_share", "Share of world rare-earth reserves.", "percent", "share of world reserves",
+           share_of="reserves", usgs_measure="reserves"),
+    Metric("reserve_rank", "Rank by rare-earth reserves among countries.", "rank", "rank by reserves",
+           rank_of="reserves", usgs_measure="reserves"),
+    Metric("production", "Rare-earth production, as the article words it (mine production unless stated).", "t",
+           usgs_measure="mine_production"),
+    Metric("production_share", "Share of world rare-earth production.", "percent", "share of world production",
+           family=SUPPLY_CHAIN, measure="mine production", share_of="production", usgs_measure="mine_production"),
+    Metric("mine_to_metal_capacity_share", "Share of world mine-to-metal capacity.", "percent",
+           family=SUPPLY_CHAIN, measure="mine-to-metal capacity"),
+    Metric("ree_processing_capacity_share", "Share of world rare-earth processing capacity.", "percent",
+           family=SUPPLY_CHAIN, measure="rare-earth processing capacity"),
+    Metric("magnet_processing_capacity_share", "Share of world processing capacity for rare-earth magnets.", "percent",
+           family=SUPPLY_CHAIN, measure="magnet processing capacity"),
+    Metric("magnet_processing_share", "Share of the world's rare-earth magnets processed.", "percent",
+           family=SUPPLY_CHAIN, measure="magnets processed"),
+    Metric("magnet_production_capacity_share", "Share of world rare-earth magnet production capacity.", "percent",
+           family=SUPPLY_CHAIN, measure="magnet production capacity"),
+    Metric("magnet_production_share", "Share of world rare-earth magnet production.", "percent", "share of world magnet production",
+           family=SUPPLY_CHAIN, measure="magnet production"),
+    Metric("magnet_production", "Rare-earth magnet production per year.", "t / year", set_against="magnet_production_capacity"),
+    Metric("magnet_production_capacity", "Rare-earth magnet production capacity per year.", "t / year"),
+    Metric("ndpr_production", "Neodymium-praseodymium (NdPr) production per year.", "t / year", "NdPr production",
+           usgs_ceiling=("mine_production", 1 / 3, "NdPr is a part of the rare-earth oxide mined; in the monazite and "
+                         "bastnäsite ores mined at scale it is about a fifth, and this project takes a third as the most "
+                         "any year's NdPr output can plausibly be of the country's mine output")),
+    Metric("export_value_share", "Share of world rare-earth export value.", "percent", "share of world export value"),
+    Metric("export_quantity_share", "Share of world rare-earth export quantity.", "percent", "share of world export quantity"),
+    Metric("export_cagr", "Compound annual growth rate of rare-earth exports.", "percent", "exports",
+           growth_of=("exports_value", "exports_quantity")),
+    Metric("export_destination_value_share", "Share of the subject's export value going to the counterpart.", "percent",
+           "export value"),
+    Metric("import_value_share", "Share of the subject's rare-earth import value coming from the counterpart.", "percent",
+           "share of imports by value", family=IMPORT_SUPPLIER, measure="import value"),
+    Metric("import_quantity_share", "Share of the subject's rare-earth import quantity coming from the counterpart.", "percent",
+           "share of imports by quantity", family=IMPORT_SUPPLIER, measure="import quantity"),
+    Metric("import_dependence_share", "The subject's import dependence on the counterpart.", "percent", "import dependence",
+           family=IMPORT_SUPPLIER),
+    Metric("import_cagr", "Compound annual growth rate of rare-earth imports.", "percent", "imports",
+           growth_of=("imports_value", "imports_quantity")),
+    Metric("import_decline", "Decline in rare-earth imports over the period.", "percent", "imports",
+           growth_of=("imports_value", "imports_quantity")),
+    Metric("tariff_rate", "Tariff imposed by the subject on imports from the counterpart.", "percent"),
+    Metric("magnet_imports", "Rare-earth magnet imports in the period.", "t"),
+    Metric("magnet_imports_projected", "Projected rare-earth magnet imports in the period.", "t", "projected magnet imports"),
+    Metric("magnet_imports_value", "Value of rare-earth magnet imports in the period.", "USD", "magnet import value"),
+    Metric("magnet_imports_value_projected", "Value of projected rare-earth magnet imports in the period.", "USD",
+           "projected magnet import value", priced_by="magnet_imports_projected"),
+    Metric("magnet_imports_value_average", "Average yearly value of rare-earth magnet imports.", "USD / year",
+           "average yearly magnet import value", average_of="magnet_imports_value"),
+    Metric("ree_imports_value_average", "Average yearly value of rare-earth element and compound imports.", "USD / year",
+           "average yearly import value of rare-earth elements and compounds"),
+    Metric("demand", "Rare-earth demand in the period.", "t",
+           usgs_floor=("mine_production", 0.5, "the world uses about what it mines in a year, since stocks change by far "
+                       "less, so total rare-earth demand below half of world mine output must be a narrower measure")),
+    Metric("demand_projected", "Projected rare-earth demand in the period.", "t", "projected demand"),
+    Metric("clean_tech_demand_share", "Share of rare-earth demand used in clean technologies.", "percent"),
+    Metric("clean_tech_demand_share_projected", "Projected share of rare-earth demand used in clean technologies.", "percent"),
+    Metric("consumption", "Rare-earth metal consumption.", "t"),
+    Metric("consumption_projected", "Expected rare-earth metal consumption in the period.", "t", "expected consumption"),
+    Metric("budget_allocation", "Government money allocated or earmarked.", "crore * INR"),
+    Metric("investment_expected", "Investment expected from public sector enterprises.", "crore * INR"),
+    Metric("permit_applications", "Export-permit applications filed and pending.", "count", "export-permit applications",
+           restated_as="permit_applicants"),
+    Metric("permit_applicants", "Applicants for export permits.", "count", "export-permit applicants"),
+    Metric("permit_approval_share", "Share of export-permit applications approved.", "percent"),
+    Metric("permit_approvals", "Export permits granted to the subject so far.", "count", "export permits granted"),
+    Metric("import_licences_issued", "Import licences issued for the subject's imports from the counterpart in the period.", "count",
+           "import licences issued"),
+    Metric("magnet_stock", "Magnet stock held, in weeks of use.", "week", "magnet stock"),
+    Metric("time_to_production_impact", "Time until production is affected by the shortage.", "week",
+           "time until production is hit", restated_as="magnet_stock"),
+    Metric("time_to_domestic_capability", "Time needed to build domestic capability.", "year"),
+    Metric("element_count", "Number of rare earth elements.", "count", "number of elements"),
+    Metric("ree_count_with_rich_reserves", "Number of rare earth elements of which the subject has rich reserves.", "count",
+           "number of REEs with rich reserves"),
+    Metric("delegation_size", "Members of a delegation.", "count"),
     # Levels that growth rates are computed from. No article states them yet; the audit looks for
     # them, so a growth rate becomes checkable as soon as its two levels are captured.
-    "exports_value": ("Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),
-    "exports_quantity": ("Quantity of the subject's rare-earth exports (to the counterpart, if any) in the period.", "t"),
-    "imports_value": ("Value of the subject's rare-earth imports (from the counterpart, if any) in the period.", "USD"),
-    "imports_quantity": ("Quantity of the subject's rare-earth imports (from the counterpart, if any) in the period.", "t"),
-}
+    Metric("exports_value", "Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),
+    Metric("exports_quantity", "Quantity of the subject's rare-earth exports (to the counterpart, if any) in the period.", "t"),
+    Metric("imports_value", "Value of the subject's rare-earth imports (from the counterpart, if any) in the period.", "USD"),
+    Metric("imports_quantity", "Quantity of the subject's rare-earth imports (from the counterpart, if any) in the period.", "t"),
+)  # fmt: skip
+METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
 
-# metric -> (family, what exactly it measures). Metrics of one family are figures a reader would
-# take for one another ("China's share"); the audit flags one number given for different measures.
-# An empty "what" marks a metric whose article does not say what it measures.
-MEASURES: dict[str, tuple[str, str]] = {
-    "production_share": ("share of the world's rare-earth supply chain", "mine production"),
-    "mine_to_metal_capacity_share": ("share of the world's rare-earth supply chain", "mine-to-metal capacity"),
-    "ree_processing_capacity_share": ("share of the world's rare-earth supply chain", "rare-earth processing capacity"),
-    "magnet_processing_capacity_share": ("share of the world's rare-earth supply chain", "magnet processing capacity"),
-    "magnet_processing_share": ("share of the world's rare-earth supply chain", "magnets processed"),
-    "magnet_production_capacity_share": ("share of the world's rare-earth supply chain", "magnet production capacity"),
-    "magnet_production_share": ("share of the world's rare-earth supply chain", "magnet production"),
-    "import_value_share": ("share of imports from one supplier", "import value"),
-    "import_quantity_share": ("share of imports from one supplier", "import quantity"),
-    "import_dependence_share": ("share of imports from one supplier", ""),
-}
+# subject -> the country whose USGS figures cover it, where the subject is not a country itself.
+COUNTRY_OF: dict[str, str] = {"IREL": "India"}
 
 SUBJECTS: tuple[str, ...] = (
     "world", "China", "India", "Brazil", "Australia", "Russia", "Vietnam", "Japan", "South Korea",
@@ -94,18 +153,27 @@ SUBJECTS: tuple[str, ...] = (
     "rare earth elements",
 )  # fmt: skip
 
-# qualifier as written (lower case) -> what it makes of the figure.
-QUALIFIERS: dict[str, str] = {
-    "": "exact",
-    "only": "exact",
-    "estimated": "approximate",
-    "approximately": "approximate",
-    "around": "approximate",
-    "about": "approximate",
-    "nearly": "upper_bound",
-    "over": "lower_bound",
-    "at least": "lower_bound",
+# How far "around" and "nearly" reach: the project's convention, one basis for every figure. A
+# hedged figure admits the wider of its rounding and this fraction of its value.
+HEDGE_REACH = 0.05
+
+# hedge as written (lower case) -> (the bound it makes of the figure, what it means). The audit
+# reads a statement's interval from these meanings (`rare_earths.audit.statements`).
+HEDGES: dict[str, tuple[str, str]] = {
+    "": ("exact", "No hedge: the figure admits every value that rounds to it as written ('67%' is 66.5% to 67.5%)."),
+    "only": ("exact", "Stresses that the figure is small; it does not hedge it."),
+    "estimated": ("exact", "Names the figure as an estimate, as every reserve figure is; it does not widen it."),
+    "approximately": ("approximate", f"Within {HEDGE_REACH:.0%} of the figure, or its rounding if wider."),
+    "around": ("approximate", f"Within {HEDGE_REACH:.0%} of the figure, or its rounding if wider."),
+    "about": ("approximate", f"Within {HEDGE_REACH:.0%} of the figure, or its rounding if wider."),
+    "only around": ("approximate", f"As 'around' (within {HEDGE_REACH:.0%}); 'only' stresses that it is small."),
+    "nearly": ("upper_bound", f"Just below the figure: from {HEDGE_REACH:.0%} under it up to the figure."),
+    "over": ("lower_bound", "Above the figure, with no upper end stated."),
+    "at least": ("lower_bound", "At or above the figure, with no upper end stated."),
+    "mostly": ("exact", "Hedges where the figure comes from, not its size: the figure is a total, more than half of "
+                        "it from the counterpart the sentence names."),
 }
+QUALIFIERS: dict[str, str] = {hedge: bound for hedge, (bound, _) in HEDGES.items()}
 
 BOUNDS: dict[str, str] = {
     "exact": "The figure is stated as it is.",
@@ -117,27 +185,36 @@ BOUNDS: dict[str, str] = {
 CHECK_KINDS: dict[str, str] = {
     "recomputation": "A figure the articles derive from other figures, recomputed from those figures.",
     "cross_source": "Figures for the same thing compared across articles, or within one article.",
-    "reference": "A reserve or production figure compared with the USGS Mineral Commodity Summaries 2024 and 2025.",
+    "reference": "A figure compared with the USGS Mineral Commodity Summaries 2024 and 2025.",
+    "derivation": "A figure the articles imply but do not state (a price, a ratio), computed for the reader.",
+    "unchecked": "A claim no rule can check, with the reason.",
 }
 
-# check rule -> (its kind, what it checks). Each rule is one function in `rare_earths.audit`.
-CHECK_RULES: dict[str, tuple[str, str]] = {
-    "share_of_whole": ("recomputation", "A share recomputed from the part and the whole the same article states."),
-    "implied_whole": ("recomputation", "Shares of one whole, each with its part stated: the wholes they imply must agree."),
-    "parts_of_whole": ("recomputation", "Shares of one whole by the same article may add up to at most 100%."),
-    "growth_rate": ("recomputation", "A growth rate or decline recomputed from the levels at the ends of its period."),
-    "rank_from_figures": ("recomputation", "A rank against the same article's own figures for the others ranked."),
-    "same_figure": ("cross_source", "Every statement of one subject's metric (same counterpart) must agree in value and in date."),
-    "same_number_different_measure": ("cross_source", "One number given for different measures of one family (processing capacity, magnet production, mine production)."),
-    "usgs": ("reference", "The figure against both USGS editions: the value, or the share or rank USGS's own figures give."),
-    "one_edition": ("reference", "An article's figures that each match only one USGS edition must all match the same one."),
-}
-
-VERDICTS: dict[str, str] = {
-    "consistent": "The figure holds as stated.",
-    "consistent_within_rounding": "The figure holds once the rounding of the figures compared is allowed for.",
-    "inconsistent": "The figures cannot all hold as stated.",
-    "not_reproducible": "The figures needed to check it are not in the sources.",
+# verdict -> (what it means, an example from these articles), most serious first: pages list
+# findings in this order. Each verdict means one thing; the explanation of a check says why.
+VERDICTS: dict[str, tuple[str, str]] = {
+    "contradicted": ("The figures cannot all hold as stated, even allowing for their rounding and hedges.",
+                     "a000 says India ranks fifth by reserves, yet the reserves it gives put India third."),
+    "implausible": ("The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
+                    "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined."),
+    "hedge_dropped": ("A restatement drops a hedge the other statement had, so it says more than its source.",
+                      "'460 tons ... mostly from China' restated as '460 tons ... from China'."),
+    "date_conflict": ("One figure is given for different dates.",
+                      "India's 81% import share by value is dated 2022 in a000 and 2023 in a004."),
+    "ambiguous": ("The figures can all hold, but the same words stand for different measures, so a reader cannot tell "
+                  "which one a bare figure means.",
+                  "'over 90%' is China's share of magnet processing capacity in a000 and of magnet production capacity in a001."),
+    "inconclusive": ("The only reference is a bound that the figure meets: the comparison could not have failed, so it "
+                     "confirms nothing.", "38% of world reserves against MCS2025's world total of 'more than 90 Mt'."),
+    "cannot_check": ("The check needs figures the sources do not give.",
+                     "A 10% growth rate of India's imports with no period stated."),
+    "consistent_within_rounding": ("The figures agree only once their rounding, or a hedge, is allowed for.",
+                                   "240 kt of 356 kt is 67.4%, stated as 67%."),
+    "consistent": ("The figures agree as stated.", "China's 44 Mt of reserves, the figure both USGS editions give."),
+    "derived": ("A figure the articles imply but do not state, computed with the arithmetic shown; there is nothing to "
+                "compare it with.", "700 t worth USD 30 million is USD 42.9 a kilogram."),
+    "not_checked": ("No rule can check the claim; the explanation says why.",
+                    "A 50-member delegation: no other source or primary table gives it."),
 }
 
 EXCLUSION_REASONS: dict[str, str] = {
@@ -170,8 +247,12 @@ class Column:
     required: bool = True  # a value in every row (for strings: not empty)
     unique: bool = False
     pattern: str | None = None  # regular expression every value matches
-    allowed: tuple[str, ...] | None = None  # closed vocabulary
+    allowed: tuple[str, ...] | Callable[[], tuple[str, ...]] | None = None  # closed vocabulary (or where to read it)
     unit: str = ""  # for a number column with one unit; "see `unit`" where the row says
+
+    def vocabulary(self) -> tuple[str, ...] | None:
+        """The values allowed, if the vocabulary is closed; read from its registry where it has one."""
+        return self.allowed() if callable(self.allowed) else self.allowed
 
 
 @dataclass(frozen=True)
@@ -287,7 +368,7 @@ CLAIMS = Table(
         _c("value", "The value in canonical units; empty for a range.", kind="number", required=False, unit="see `unit`"),
         _c("value_low", "Low end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
         _c("value_high", "High end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
-        _c("unit", "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.", allowed=tuple(sorted({unit for _, unit in METRICS.values()}))),
+        _c("unit", "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.", allowed=tuple(sorted({metric.unit for metric in METRICS.values()}))),
         _c("bound", "What the qualifier makes of the figure.", allowed=tuple(BOUNDS)),
         QUALIFIER,
         VALUE_AS_WRITTEN,
@@ -310,8 +391,16 @@ USGS = Table(
         _c("value_t", "Metric tons of rare-earth-oxide equivalent; empty where USGS gives none ('NA').", kind="number", required=False, unit="t"),
         _c("estimated", "`yes` where the edition marks the figure as an estimate.", allowed=("yes", "no")),
         _c("greater_than", "`yes` where USGS publishes the figure as a lower bound ('>90,000,000').", allowed=("yes", "no")),
+        _c("quota", "`yes` where the edition's note says the production figure is a quota (a set number, not a measurement).", allowed=("yes", "no")),
     ),
 )
+
+def _rule_names() -> tuple[str, ...]:
+    """The audit's rules, from the audit's own registry (read when a schema or document is made)."""
+    from .audit.registry import RULES
+
+    return tuple(RULES)
+
 
 AUDIT = Table(
     "audit",
@@ -320,7 +409,7 @@ AUDIT = Table(
     (
         _c("check_id", "Stable id: the rule and the first claim the check involves (`share_of_whole:a000-14`).", unique=True),
         _c("kind", "What kind of check it is.", allowed=tuple(CHECK_KINDS)),
-        _c("rule", "The rule that made the check (see the rule vocabulary).", allowed=tuple(CHECK_RULES)),
+        _c("rule", "The rule that made the check (see the rule vocabulary).", allowed=_rule_names),
         _c("claim_ids", "The claims involved, separated by `; `.", pattern=r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"),
         _c("stated_value", "The stated figure checked (its low end for a range or a lower bound), in `unit`.", kind="number", unit="see `unit`"),
         _c("check_value", "The value it is checked against: recomputed from its inputs, another statement of it, or USGS's; empty if there is none.", kind="number", required=False, unit="see `unit`"),
@@ -344,8 +433,8 @@ def schema(table: Table) -> pa.DataFrameSchema:
         checks = []
         if column.pattern:
             checks.append(pa.Check.str_matches(column.pattern))
-        if column.allowed is not None:
-            allowed = list(column.allowed) + ([] if column.required else [""])
+        if column.vocabulary() is not None:
+            allowed = list(column.vocabulary()) + ([] if column.required else [""])
             checks.append(pa.Check.isin(allowed))
         if column.kind == "string":
             if column.required:
@@ -366,17 +455,19 @@ def markdown() -> str:
             lines.append(f"| `{column.name}` | {column.kind} | {column.unit} | {required} | {column.description} |")
         lines.append("")
     lines += ["## Metrics", "", "| metric | canonical unit | description |", "|---|---|---|"]
-    lines += [f"| `{name}` | `{unit}` | {description} |" for name, (description, unit) in METRICS.items()]
-    lines += ["", "## Qualifiers", "", "| qualifier as written | bound |", "|---|---|"]
-    lines += [f"| {word or '(none)'} | `{bound}` |" for word, bound in QUALIFIERS.items()]
+    lines += [f"| `{metric.name}` | `{metric.unit}` | {metric.meaning} |" for metric in METRICS.values()]
+    lines += ["", "## Qualifiers (hedges)", "", "| qualifier as written | bound | what it means |", "|---|---|---|"]
+    lines += [f"| {word or '(none)'} | `{bound}` | {meaning} |" for word, (bound, meaning) in HEDGES.items()]
     lines += ["", "## Bounds", "", "| bound | meaning |", "|---|---|"]
     lines += [f"| `{bound}` | {meaning} |" for bound, meaning in BOUNDS.items()]
     lines += ["", "## Check kinds", "", "| kind | meaning |", "|---|---|"]
     lines += [f"| `{kind}` | {meaning} |" for kind, meaning in CHECK_KINDS.items()]
-    lines += ["", "## Check rules", "", "| rule | kind | what it checks |", "|---|---|---|"]
-    lines += [f"| `{rule}` | `{kind}` | {meaning} |" for rule, (kind, meaning) in CHECK_RULES.items()]
-    lines += ["", "## Verdicts", "", "| verdict | meaning |", "|---|---|"]
-    lines += [f"| `{verdict}` | {meaning} |" for verdict, meaning in VERDICTS.items()]
+    from .audit.registry import RULES  # the rules declare themselves where they are written
+
+    lines += ["", "## Check rules", "", "| rule | kind | needs | what it checks |", "|---|---|---|---|"]
+    lines += [f"| `{rule.name}` | `{rule.kind}` | {', '.join(rule.needs)} | {rule.meaning} |" for rule in RULES.values()]
+    lines += ["", "## Verdicts", "", "Most serious first.", "", "| verdict | meaning | example |", "|---|---|---|"]
+    lines += [f"| `{verdict}` | {meaning} | {example} |" for verdict, (meaning, example) in VERDICTS.items()]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
     lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]

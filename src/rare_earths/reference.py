@@ -44,18 +44,20 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for record in edition_table.to_dict("records"):
         greater_than = "yes" if record.get("reserves_qualifier", "") == "greater_than" else "no"
+        # The edition's note says where a production figure is a quota, a set number rather than a measurement.
+        quota = "yes" if record.get("notes", "").startswith("Production quota") else "no"
         for column, text in record.items():
             match = _PRODUCTION_COLUMN.match(column)
             if match:
                 measure, year, estimated = "mine_production", match.group(1), "yes" if match.group(2) else "no"
-                qualifier = "no"
+                qualifier, is_quota = "no", quota
             elif column == "reserves_t":
-                measure, year, estimated, qualifier = "reserves", "", "no", greater_than
+                measure, year, estimated, qualifier, is_quota = "reserves", "", "no", greater_than, "no"
             else:
                 continue
             value = float(text) if text != "" else float("nan")
             rows.append({"edition": record["source"], "country": record["country"], "measure": measure, "year": year,
-                         "value_t": value, "estimated": estimated, "greater_than": qualifier})
+                         "value_t": value, "estimated": estimated, "greater_than": qualifier, "quota": is_quota})
     return pd.DataFrame(rows, columns=metadata.USGS.names)
 
 
@@ -69,11 +71,3 @@ def build(output: Path | None = None) -> Path:
 
 def load(path: Path | None = None) -> pd.DataFrame:
     return read_processed(metadata.USGS, path or paths.PROCESSED_USGS_CSV)
-
-
-def world_total(usgs: pd.DataFrame, edition: str, measure: str, year: str = "") -> pd.Series:
-    """USGS's own rounded world total row for an edition and measure (and year, for production)."""
-    rows = usgs[(usgs.edition == edition) & (usgs.measure == measure) & (usgs.year == year) & (usgs.country == "World total (rounded)")]
-    if len(rows) != 1:
-        raise KeyError(f"no single world total for {edition} {measure} {year}")
-    return rows.iloc[0]
