@@ -8,13 +8,20 @@ import seaborn as sns
 from IPython import get_ipython
 from IPython.display import Markdown, display
 
-# The audit's verdicts in the Okabe-Ito colour-blind-safe palette: blues hold, vermillion does
-# not, grey cannot be checked.
+# The audit's verdicts, in metadata order: the Okabe-Ito colour-blind-safe palette, with Paul Tol's
+# where it runs out. Warm colours do not hold, blues hold, greys were not or could not be checked.
 VERDICT_COLOURS = {
-    "consistent": "#0072B2",
+    "contradicted": "#D55E00",
+    "implausible": "#E69F00",
+    "hedge_dropped": "#CC79A7",
+    "date_conflict": "#F0E442",
+    "ambiguous": "#AA4499",
+    "inconclusive": "#BBBBBB",
+    "cannot_check": "#777777",
     "consistent_within_rounding": "#56B4E9",
-    "inconsistent": "#D55E00",
-    "not_reproducible": "#999999",
+    "consistent": "#0072B2",
+    "derived": "#44AA99",
+    "not_checked": "#DDDDDD",
 }
 
 

@@ -137,25 +137,36 @@ AUDIT_NOTEBOOK = "06-audit.ipynb"
 
 
 def findings_html(checks: pd.DataFrame | None, pages: list[Page]) -> str:
-    """The audit's headline: the count of checks by verdict, then every finding that does not hold."""
+    """The audit's headline: how many claims were checked, the checks by verdict, then every finding
+    a reader must see, grouped by verdict (most serious first), each verdict with its meaning."""
     if checks is None or checks.empty:
         return ""
     from . import audit, metadata
 
     counted = checks.verdict.value_counts()
-    summary = ", ".join(f"{counted.get(verdict, 0)} {verdict.replace('_', ' ')}" for verdict in metadata.VERDICTS)
+    summary = ", ".join(f"{counted[verdict]} {audit.plain(verdict)}" for verdict in metadata.VERDICTS if counted.get(verdict, 0))
+    claims_in = {claim for ids in checks.claim_ids for claim in ids.split(audit.SEPARATOR)}
+    unchecked = {claim for ids in checks[checks.verdict == "not_checked"].claim_ids for claim in ids.split(audit.SEPARATOR)}
     audit_page = next((page for page in pages if page.notebook == AUDIT_NOTEBOOK), None)
     link = f' <a href="{audit_page.href}">{html.escape(audit_page.title)}</a> has every check, with its quotes.' if audit_page else ""
-    items = "\n".join(
-        f"    <li>{html.escape(row.explanation)} <span class=\"claims\">(claims {html.escape(row.claim_ids)})</span></li>"
-        for row in audit.headlines(checks).itertuples()
-    )
-    return f"""  <h2>Key findings</h2>
-  <p>The audit made {len(checks)} checks of the articles' figures: {summary}.{link} These do not hold:</p>
+    found = audit.headlines(checks)
+    sections = []
+    for verdict, rows in found.groupby("verdict", sort=False):
+        meaning = metadata.VERDICTS[verdict][0]
+        items = "\n".join(
+            f"    <li>{html.escape(row.explanation)} <span class=\"claims\">(claims {html.escape(row.claim_ids)})</span></li>"
+            for row in rows.itertuples()
+        )
+        sections.append(f"""  <h3>{html.escape(audit.plain(verdict).capitalize())} ({len(rows)})</h3>
+  <p>{html.escape(meaning)}</p>
   <ul class="findings">
 {items}
   </ul>
-"""
+""")
+    return f"""  <h2>Key findings</h2>
+  <p>The audit made {len(checks)} checks of the {len(claims_in)} claims: {summary}.
+  {len(claims_in) - len(unchecked)} claims are checked by at least one rule; {len(unchecked)} no rule can check, each with the reason.{link}</p>
+{"".join(sections)}"""
 
 
 # The pages written here (index, claims explorer, method) share one look with the notebooks' pages.
@@ -391,7 +402,7 @@ def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path 
     )
     metrics = "\n".join(
         f"      <tr><td><code>{html.escape(name)}</code></td><td>{html.escape(meaning)}</td><td><code>{html.escape(unit)}</code></td></tr>"
-        for name, (meaning, unit) in metadata.METRICS.items()
+        for name, meaning, unit in ((m.name, m.meaning, m.unit) for m in metadata.METRICS.values())
     )
     specs = params.specs()
     parameters = "\n".join(

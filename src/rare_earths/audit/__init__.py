@@ -1,0 +1,64 @@
+"""Do the articles' numbers add up? Every check of their figures, as one table (audit.csv).
+
+The audit is a set of rules (`registry.RULES`), one module per kind of check:
+
+- `recompute`: a figure the articles derive from others, recomputed from those others;
+- `cross_source`: statements of one figure compared, across articles and within one;
+- `against_usgs`: figures against the two USGS editions, with the base of every share named;
+- `derived`: figures the articles imply (a price, a ratio), with the arithmetic;
+- `unchecked`: every claim no rule checks, with the reason.
+
+Each rule works on `statements.Statement`s (each figure with the values its rounding and hedge
+admit) and never on a list of claim ids, so a newly captured claim is checked at once. Verdicts,
+kinds and hedges are defined in `rare_earths.metadata`; sentences are written with
+`rare_earths.text`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import metadata, paths
+from ..tables import read_processed, write_processed
+
+# Importing each kind's module registers its rules; `statements` is used below.
+from . import against_usgs, cross_source, derived, recompute, statements, unchecked  # noqa: F401
+from .registry import RULES, Rule
+from .statements import SEPARATOR, Statement
+from .usgs import Tables
+from .views import accounted_for, counts, edition_differences, findings, headlines, plain, rules_table, share_bases, verdicts_table, with_quotes
+
+__all__ = ["RULES", "SEPARATOR", "Rule", "Statement", "accounted_for", "audit", "build", "counts", "edition_differences", "findings",
+           "headlines", "load", "plain", "rules_table", "share_bases", "verdicts_table", "with_quotes"]
+
+
+def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
+    """Every check, one row each, in the order of the rules, then by check id."""
+    found = statements.statements(claims)
+    given = {"claims": found, "usgs": Tables(usgs_table), "checked": set()}
+    rows: list[dict] = []
+    for registered in sorted(RULES.values(), key=lambda r: "checked" in r.needs):  # the rule that needs every other's checks last
+        if "checked" in registered.needs:
+            given["checked"] = {claim for row in rows for claim in row["claim_ids"].split(SEPARATOR)}
+        rows += registered.function(*(given[need] for need in registered.needs))
+    types = {column.name: "str" if column.kind == "string" else "float64" for column in metadata.AUDIT.columns}
+    table = pd.DataFrame(rows, columns=metadata.AUDIT.names).astype(types)  # typed even when empty
+    # Kinds in the order the metadata declares them, rules in the order they are registered within each.
+    kinds = list(metadata.CHECK_KINDS)
+    order = {name: (kinds.index(r.kind), position) for position, (name, r) in enumerate(RULES.items())}
+    table = table.assign(_order=table.rule.map(order)).sort_values(["_order", "check_id"], kind="stable").drop(columns="_order")
+    return table.reset_index(drop=True)
+
+
+def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
+    """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
+    from .. import claims, reference
+
+    table = audit(claims.load(claims_path), reference.load(usgs_path))
+    return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
+
+
+def load(path: Path | None = None) -> pd.DataFrame:
+    return read_processed(metadata.AUDIT, path or paths.PROCESSED_AUDIT_CSV)

@@ -1,0 +1,287 @@
+"""Reference: the articles' figures against the USGS Mineral Commodity Summaries 2024 and 2025.
+
+A value or rank is compared with each edition; a share is recomputed on every base a writer
+could have used (the article's own figures, each edition's rounded world total, the sum of the
+countries each edition lists) and the base that reproduces it is named; a figure is set against
+what USGS's mine output makes plausible for it (a floor for scope, a ceiling for a part).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import metadata, metrics, text
+from ..units import Quantity
+from .registry import check, rule
+from .statements import CONSISTENT, CONTRADICTED, WITHIN_ROUNDING, Statement, index, judge, what
+from .usgs import EDITIONS, Published, Tables
+
+INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK = "inconclusive", "implausible", "cannot_check"
+_BEST_FIRST = (CONSISTENT, WITHIN_ROUNDING, INCONCLUSIVE, CONTRADICTED)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reference value for a statement: what it is, the value and the values its rounding admits."""
+
+    edition: str  # "" for the article's own figures
+    label: str  # "44 Mt of 115.4 Mt, the sum of the countries MCS2024 lists"
+    value: float
+    low: float
+    high: float
+    verdict: str
+
+
+def _year(statement: Statement, usgs: Tables, edition: str, measure: str) -> tuple[str, bool]:
+    """The year compared, and whether it is the statement's own (else the edition's latest)."""
+    if measure != "mine_production":
+        return "", True
+    if statement.period:
+        return str(metrics.period_end_year(statement.period)), True
+    return usgs.latest_year(edition, measure), False
+
+
+def _against(stated: Statement, value: float, low: float, high: float, lower_bound_only: bool = False) -> str:
+    if lower_bound_only:  # the reference gives only a bound the stated figure meets, or it does not
+        return INCONCLUSIVE if stated.admitted()[0] <= high else CONTRADICTED
+    return judge(stated, value, (low, high))
+
+
+def _best(candidates: list[Candidate]) -> str:
+    return min((c.verdict for c in candidates), key=_BEST_FIRST.index, default=CANNOT_CHECK)
+
+
+def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
+    """A reserve or production figure (or a rank by them) against each edition."""
+    record = metadata.METRICS[stated.metric]
+    measure = record.usgs_measure
+    found = []
+    for edition in EDITIONS:
+        year, own_year = _year(stated, usgs, edition, measure)
+        when = f" in {year}" if year else ""
+        when += "" if own_year else " (the edition's latest year: the article gives none)"
+        if record.rank_of:
+            countries = usgs.countries(edition, measure, year)
+            names = [p.country for p in countries]
+            if stated.subject not in names:
+                continue
+            own = countries[names.index(stated.subject)]
+            above = [p for p in countries if p.low > own.high]
+            rank = len(above) + 1
+            ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
+            verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
+            found.append(Candidate(edition, f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else ""),
+                                   float(rank), rank, rank, verdict))
+            continue
+        published = usgs.get(edition, measure, stated.subject, year)
+        if published is None:
+            continue
+        shown_in = text.display_unit(stated.unit, stated.point)
+        found.append(Candidate(edition, f"{edition} gives {published.words(shown_in)}{when}", published.value, published.low,
+                               published.high, _against(stated, published.value, published.low, published.high,
+                                                        published.note == "lower bound")))
+    return found
+
+
+def share_candidates(stated: Statement, found: list[Statement], usgs: Tables) -> list[Candidate]:
+    """A share on every base: the article's own whole, and each edition's world total and sum of listed countries."""
+    record = metadata.METRICS[stated.metric]
+    by = index(found, "source_id", "metric", "subject", "period")
+    own_parts = by.get((stated.source_id, record.share_of, stated.subject, stated.period), [])
+    own_wholes = by.get((stated.source_id, record.share_of, stated.counterpart, stated.period), [])
+    part = own_parts[0] if own_parts else None
+    candidates = []
+
+    def add(edition: str, part_value: tuple[float, float, float], part_words: str, whole: Published | Statement, whole_words: str) -> None:
+        if isinstance(whole, Statement):
+            whole_value, whole_low, whole_high, bound = whole.point, *whole.admitted(), False
+        else:
+            whole_value, whole_low, whole_high, bound = whole.value, whole.low, whole.high, whole.note == "lower bound"
+        value = 100 * part_value[0] / whole_value
+        low, high = 100 * part_value[1] / whole_high, 100 * part_value[2] / whole_low
+        if bound:
+            label = f"{part_words} of {whole_words} is at most {text.number(value)}%"
+            candidates.append(Candidate(edition, label, value, 0.0, value, _against(stated, value, 0.0, value, True)))
+            return
+        label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding)"
+        candidates.append(Candidate(edition, label, value, low, high, _against(stated, value, low, high)))
+
+    if part is not None and own_wholes:
+        whole = own_wholes[0]
+        add("", (part.point, *part.admitted()), part.as_written, whole, f"{whole.as_written} (the article's own figures)")
+    for edition in EDITIONS:
+        measure = record.usgs_measure
+        year, own_year = _year(stated, usgs, edition, measure)
+        when = f" in {year}" if year else ""
+        published_part = usgs.get(edition, measure, stated.subject, year)
+        if part is not None:
+            numerator, part_words = (part.point, *part.admitted()), part.as_written
+        elif published_part is not None:
+            numerator = (published_part.value, published_part.low, published_part.high)
+            part_words = f"{edition}'s {published_part.words('Mt' if measure == 'reserves' else 'kt')}"
+        else:
+            continue
+        world = usgs.get(edition, measure, "world", year)
+        unit = "Mt" if measure == "reserves" else "kt"
+        if world is not None:
+            add(edition, numerator, part_words, world, f"{edition}'s rounded world total{when}, {world.words(unit)}")
+        listed = usgs.listed_sum(edition, measure, year)
+        if listed.value:
+            add(edition, numerator, part_words, listed, f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}")
+    return candidates
+
+
+def _verdict_sentence(stated: Statement, candidates: list[Candidate]) -> tuple[str, str, Candidate | None]:
+    """(verdict, sentence, the candidate shown as check_value): the best match, then the others."""
+    verdict = _best(candidates)
+    if not candidates:
+        return CANNOT_CHECK, "neither USGS edition gives a figure for it", None
+    matching = [c for c in candidates if c.verdict == verdict]
+    shown = min(candidates, key=lambda c: abs(c.value - stated.point)) if verdict in (CONTRADICTED, INCONCLUSIVE) else matching[0]
+    others = [c for c in candidates if c not in matching]
+    if verdict in (CONSISTENT, WITHIN_ROUNDING):
+        how = "matches" if verdict == CONSISTENT else "matches within rounding"
+        sentence = f"{how}: " + "; ".join(c.label for c in matching)
+        if others:
+            sentence += "; but " + "; ".join(c.label for c in others)
+    elif verdict == INCONCLUSIVE:
+        sentence = ("is only within a bound, which any plausible figure meets: " + "; ".join(c.label for c in matching)
+                    + ("; and it matches no other base: " + "; ".join(c.label for c in others) if others else ""))
+    else:
+        sentence = "matches no reference: " + "; ".join(c.label for c in candidates)
+    return verdict, sentence, shown
+
+
+def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
+    """Statements a rule compares with USGS, one figure stated alike in several articles compared once."""
+    merged: dict[tuple, list[Statement]] = {}
+    for s in found:
+        if wanted(metadata.METRICS[s.metric]):
+            merged.setdefault((s.subject, s.metric, s.counterpart, s.period, s.low, s.high, s.bound), []).append(s)
+    return list(merged.values())
+
+
+@rule("usgs", "reference", "A reserve or production figure, or a rank by them, against both USGS editions.", needs=("claims", "usgs"))
+def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
+    rows = []
+    for group in _merged(found, lambda m: m.usgs_measure and not m.share_of):
+        stated = group[0]
+        candidates = value_candidates(stated, usgs)
+        verdict, sentence, shown = _verdict_sentence(stated, candidates)
+        period = f" ({stated.period})" if stated.period else ""
+        compared = "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
+        rows.append(check("usgs", [c for s in group for c in s.claim_ids], stated, shown.value if shown else None, compared, verdict,
+                          f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), stated.unit)}), {sentence}."))
+    return rows
+
+
+@rule("share_base", "reference",
+      "A share recomputed on every base a source could have used (the article's own figures, each USGS edition's world "
+      "total, the sum of the countries each edition lists), naming the base that reproduces it.", needs=("claims", "usgs"))
+def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
+    rows = []
+    for group in _merged(found, lambda m: m.usgs_measure and m.share_of):
+        stated = group[0]
+        candidates = share_candidates(stated, found, usgs)
+        verdict, sentence, shown = _verdict_sentence(stated, candidates)
+        period = f" ({stated.period})" if stated.period else ""
+        rows.append(check("share_base", [c for s in group for c in s.claim_ids], stated, shown.value if shown else None,
+                          "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)), verdict,
+                          f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), 'percent')}), {sentence}."))
+    return rows
+
+
+def editions_matched(statement: Statement, found: list[Statement], usgs: Tables) -> set[str]:
+    """The editions whose figures reproduce a statement (as stated or within rounding)."""
+    record = metadata.METRICS[statement.metric]
+    if not record.usgs_measure:
+        return set()
+    candidates = share_candidates(statement, found, usgs) if record.share_of else value_candidates(statement, usgs)
+    verdict = _best(candidates)
+    if verdict not in (CONSISTENT, WITHIN_ROUNDING) or any(c.edition == "" and c.verdict == verdict for c in candidates):
+        return set()  # reproduced by the article's own figures, or by nothing: no edition to credit
+    return {c.edition for c in candidates if c.verdict == verdict}
+
+
+@rule("one_edition", "reference", "An article's figures that each match only one USGS edition must all match the same one.",
+      needs=("claims", "usgs"))
+def one_edition(found: list[Statement], usgs: Tables) -> list[dict]:
+    rows = []
+    for (source_id,), statements in index(found, "source_id").items():
+        only: dict[str, list[Statement]] = {}
+        for statement in statements:
+            matched = editions_matched(statement, found, usgs)
+            if len(matched) == 1:
+                only.setdefault(matched.pop(), []).append(statement)
+        if sum(len(s) for s in only.values()) < 2:
+            continue
+
+        def listing(members: list[Statement]) -> str:
+            return ", ".join(f"{what(s)} {s.as_written} ({s.claim_ids[0]})" for s in members)
+
+        everyone = sorted((s for members in only.values() for s in members), key=lambda s: s.claim_ids[0])
+        if len(only) == 1:
+            (edition, members), = only.items()
+            rows.append(check("one_edition", [c for s in everyone for c in s.claim_ids], everyone[0], None, f"USGS {edition}",
+                              CONSISTENT, f"{source_id}'s figures that match only one USGS edition all match {edition}: "
+                                          f"{listing(members)}."))
+        else:
+            parts = "; ".join(f"{listing(members)} match only {edition}" for edition, members in sorted(only.items()))
+            rows.append(check("one_edition", [c for s in everyone for c in s.claim_ids], everyone[0], None,
+                              "USGS " + " and ".join(sorted(only)), CONTRADICTED,
+                              f"{source_id} mixes the two USGS editions: {parts}. The editions revised these figures, so taken "
+                              "together they describe no single year's data and cannot all hold at once."))
+    return rows
+
+
+def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name: str) -> list[dict]:
+    """A figure against a floor or a ceiling set by a USGS measure of its subject's country."""
+    rows = []
+    for stated in found:
+        declared = getattr(metadata.METRICS[stated.metric], attribute)
+        if not declared:
+            continue
+        measure, fraction, why = declared
+        country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
+        amount = stated.quantity() * (Quantity(1, "year") if "year" in stated.unit else 1)  # a yearly rate: one year's worth
+        tonnes = float(amount.to("t").magnitude)
+        compared = []
+        for edition in EDITIONS:
+            year, own_year = _year(stated, usgs, edition, measure)
+            if year not in usgs.years(edition, measure):  # an edition too early for the year: its latest
+                year, own_year = usgs.latest_year(edition, measure), False
+            published = usgs.get(edition, measure, country, year)
+            if published is None:
+                continue
+            compared.append((edition, year, own_year, published, tonnes / published.value))
+        if not compared:
+            continue
+        if attribute == "usgs_floor":
+            failed = [c for c in compared if c[4] < fraction]
+        else:
+            failed = [c for c in compared if c[4] > fraction]
+        verdict = IMPLAUSIBLE if failed and len(failed) == len(compared) else CONSISTENT
+        where = text.subject_name(country)
+        listed = "; ".join(f"{text.number(100 * share)}% of the {text.show(p.value, 't', 'kt' if p.value < 1e6 else 'Mt')} "
+                           f"{where} mined in {year} per {edition}" + ("" if own else " (its latest year)")
+                           for edition, year, own, p, share in compared)
+        limit = f"{'at least' if attribute == 'usgs_floor' else 'at most'} {text.number(100 * fraction)}%"
+        outcome = ("so it cannot mean what it says" if attribute == "usgs_floor" else "more than is plausible") if verdict == IMPLAUSIBLE else "which is plausible"
+        nearest = compared[-1]
+        rows.append(check(rule_name, stated.claim_ids, stated, nearest[3].value, f"USGS {' and '.join(c[0] for c in compared)} mine production",
+                          verdict, f"{what(stated)}, {stated.as_written}, is {listed}; it should be {limit} ({why}), {outcome}."))
+    return rows
+
+
+@rule("scope", "reference",
+      "A figure whose metric implies a scale (world demand) against USGS's mine output: far below it, it must be a narrower measure.",
+      needs=("claims", "usgs"))
+def scope(found: list[Statement], usgs: Tables) -> list[dict]:
+    return _usgs_bounds(found, usgs, "usgs_floor", "scope")
+
+
+@rule("plausibility", "reference",
+      "A figure that is a part of a USGS measure (NdPr of a country's mine output) against the most that part can plausibly be.",
+      needs=("claims", "usgs"))
+def plausibility(found: list[Statement], usgs: Tables) -> list[dict]:
+    return _usgs_bounds(found, usgs, "usgs_ceiling", "plausibility")

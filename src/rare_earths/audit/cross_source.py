@@ -1,0 +1,217 @@
+"""Cross-source: statements of one figure compared, across articles and within one.
+
+Every comparison here rests on one fact about intervals on a line: a set of intervals that
+overlap two by two share a common point (Helly's theorem in one dimension). So whether any two
+statements of a figure contradict each other is read from the largest low end and the smallest
+high end, and clusters of overlapping figures come from one sort and one sweep: linear (after
+sorting) in the number of statements, with no pair compared twice.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import metadata, text
+from .registry import check, rule
+from .statements import CONSISTENT, CONTRADICTED, WITHIN_ROUNDING, Statement, agree, index, overlap, what
+
+DATE_CONFLICT, AMBIGUOUS, HEDGE_DROPPED = "date_conflict", "ambiguous", "hedge_dropped"
+_WORST = {CONSISTENT: 0, WITHIN_ROUNDING: 1, DATE_CONFLICT: 2, CONTRADICTED: 3}
+
+
+def conflicting_pair(group: list[Statement]) -> tuple[Statement, Statement] | None:
+    """Two statements whose admitted values cannot both hold, if any two cannot: the one with the
+    highest low end and the one with the lowest high end (Helly). Compares values only."""
+    if len(group) < 2:
+        return None
+    highest_low = max(group, key=lambda s: s.admitted()[0])
+    lowest_high = min(group, key=lambda s: s.admitted()[1])
+    if overlap(highest_low.admitted(), lowest_high.admitted()):
+        return None
+    return tuple(sorted((highest_low, lowest_high), key=lambda s: s.claim_ids[0]))
+
+
+def comparable_classes(group: list[Statement]) -> list[list[Statement]]:
+    """The statements that must agree in value: those of one period together with the undated ones
+    (two figures of two different years are a series, not a conflict); all of them if none is dated."""
+    periods = sorted({s.period for s in group if s.period})
+    undated = [s for s in group if not s.period]
+    if not periods:
+        return [group]
+    return [[s for s in group if s.period == period] + undated for period in periods]
+
+
+def dated_twice(group: list[Statement]) -> tuple[Statement, Statement] | None:
+    """Two statements dated to different periods whose values overlap (one figure given two dates):
+    a sweep in order of low end keeping, for the statements before, the highest high end of each of
+    the two periods that reach furthest."""
+    dated = sorted((s for s in group if s.period), key=lambda s: (s.admitted()[0], s.claim_ids[0]))
+    best: list[Statement] = []  # at most two, of different periods, by high end
+    for statement in dated:
+        for earlier in best:
+            if earlier.period != statement.period and overlap(earlier.admitted(), statement.admitted()):
+                return earlier, statement
+        by_period = {s.period: s for s in best}
+        if statement.period not in by_period or statement.admitted()[1] > by_period[statement.period].admitted()[1]:
+            by_period[statement.period] = statement
+        best = sorted(by_period.values(), key=lambda s: -s.admitted()[1])[:2]
+    return None
+
+
+@rule("same_figure", "cross_source",
+      "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two dates.")
+def same_figure(found: list[Statement]) -> list[dict]:
+    rows = []
+    for (_subject, _metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
+        claim_ids = [c for s in group for c in s.claim_ids]
+        if len(claim_ids) < 2:
+            continue
+        whose = what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
+        conflict = next(filter(None, (conflicting_pair(c) for c in comparable_classes(group))), None)
+        twice = None if conflict else dated_twice(group)
+        if conflict:
+            a, b = conflict
+            verdict, shown = CONTRADICTED, b
+            explanation = (f"{whose} is {a.cite()} but {b.cite()}: {text.interval(*a.admitted(), a.unit)} and "
+                           f"{text.interval(*b.admitted(), b.unit)} have no value in common, so the statements disagree.")
+        elif twice:
+            a, b = twice
+            verdict, shown = DATE_CONFLICT, b
+            explanation = (f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
+                           f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates.")
+        else:
+            # Each statement against the first of its class: two figures of two years are a series, left alone.
+            compared = [(c[0], other, agree(c[0], other)) for c in comparable_classes(group) for other in c[1:]]
+            if len(group) > 1 and not compared:
+                continue
+            first = group[0]
+            verdict = max((v for _, _, v in compared), key=_WORST.get, default=CONSISTENT)
+            first, shown = next(((a, b) for a, b, v in compared if v == verdict), (first, first))
+            if len(group) == 1:
+                explanation = f"{whose}: {first.source_id} states it {len(first.claim_ids)} times ({', '.join(first.claim_ids)}), always as {first.as_written}."
+            elif verdict == CONSISTENT:
+                explanation = f"{whose}: stated {len(claim_ids)} times, and the statements agree: " + "; ".join(s.cite() for s in group) + "."
+            else:
+                explanation = (f"{whose} is {first.cite()} and {shown.cite()}: {text.show(first.point, first.unit)} and "
+                               f"{text.show(shown.point, shown.unit)} differ, but agree within their rounding "
+                               f"({text.interval(*first.admitted(), first.unit)} and {text.interval(*shown.admitted(), shown.unit)}).")
+            undated = [c for s in group if not s.period for c in s.claim_ids]
+            if undated and len(undated) < len(claim_ids):
+                explanation = explanation.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
+        compared_with = f"claim {shown.claim_ids[0]} ({shown.as_written})" if shown is not group[0] else "its restatements"
+        rows.append(check("same_figure", claim_ids, group[0], shown.point, compared_with, verdict, explanation))
+    return rows
+
+
+def clusters(group: list[Statement]) -> list[list[Statement]]:
+    """Statements linked by overlapping admitted values, directly or through others: one sort, one sweep."""
+    result: list[list[Statement]] = []
+    reach = -math.inf
+    for statement in sorted(group, key=lambda s: (s.admitted()[0], s.claim_ids[0])):
+        low, high = statement.admitted()
+        if not result or not overlap((low, high), (low, reach)):
+            result.append([])
+            reach = -math.inf
+        result[-1].append(statement)
+        reach = max(reach, high)
+    return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
+
+
+@rule("same_number_different_measure", "cross_source",
+      "One number given for different measures of one family (processing capacity, magnet production, mine production).")
+def same_number_different_measure(found: list[Statement]) -> list[dict]:
+    groups: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        family = metadata.METRICS[statement.metric].family
+        if family:
+            groups.setdefault((statement.subject, statement.counterpart, family), []).append(statement)
+    rows = []
+    for (subject, _counterpart, family), group in groups.items():
+        for cluster in clusters(group):
+            metrics_in = list(dict.fromkeys(s.metric for s in cluster))
+            if len(metrics_in) < 2:
+                continue
+            named = [m for m in metrics_in if metadata.METRICS[m].measure]
+            unnamed = [m for m in metrics_in if not metadata.METRICS[m].measure]
+
+            def listing(metric: str, members: list[Statement]) -> str:
+                ids = ", ".join(c for s in members if s.metric == metric for c in s.claim_ids)
+                words = " / ".join(dict.fromkeys(s.as_written for s in members if s.metric == metric))
+                return f"{metadata.METRICS[metric].measure or metadata.METRICS[metric].said} ({words}: {ids})"
+
+            values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
+            others = [s for s in group if s not in cluster]
+            rest = ("; other figures of the family differ: " + ", ".join(listing(m, others) for m in dict.fromkeys(s.metric for s in others))
+                    if others else "")
+            if len(named) >= 2:
+                verdict = AMBIGUOUS
+                explanation = (f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
+                               "measures: " + ", ".join(listing(m, cluster) for m in named)
+                               + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
+                               + f". They can all be true, but a reader cannot tell which one a bare figure means{rest}.")
+            else:
+                verdict = CONSISTENT
+                explanation = (f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
+                               f"value or of quantity; it is the same figure as the {listing(named[0], cluster)}{rest}.")
+            rows.append(check("same_number_different_measure", [c for s in cluster for c in s.claim_ids], cluster[0], None,
+                              "the same number for: " + ", ".join(metadata.METRICS[m].measure or "unspecified" for m in metrics_in),
+                              verdict, explanation))
+    return rows
+
+
+@rule("restated_metric", "cross_source",
+      "One figure the articles give under two names (applications and applicants; weeks of stock and weeks until "
+      "production is hit) must agree in value.")
+def restated_metric(found: list[Statement]) -> list[dict]:
+    rows = []
+    by = index(found, "subject", "metric")
+    for stated in found:
+        other_metric = metadata.METRICS[stated.metric].restated_as
+        others = by.get((stated.subject, other_metric), []) if other_metric else []
+        if not others:
+            continue
+        other = others[0]
+        verdict = agree(stated, other)
+        outcome = {CONSISTENT: "the same value", WITHIN_ROUNDING: "the same value within rounding",
+                   CONTRADICTED: "values that cannot both hold"}[verdict]
+        rows.append(check("restated_metric", [*stated.claim_ids, *other.claim_ids], stated, other.point,
+                          f"claim {other.claim_ids[0]} ({other.as_written})", verdict,
+                          f"{what(stated)}, {stated.cite()}, and {what(other)}, {other.cite()}, are one figure in other words: "
+                          f"{outcome}" + (f"; note that {metadata.METRICS[stated.metric].said} and "
+                                          f"{metadata.METRICS[other_metric].said} are not the same count" if stated.unit == "count" else "")
+                          + "."))
+    return rows
+
+
+def _hedged(statement: Statement) -> bool:
+    """A hedge that changes what the figure says: one that widens or bounds it, or 'mostly'."""
+    return statement.bound != "exact" or statement.hedge == "mostly"
+
+
+@rule("dropped_hedge", "cross_source",
+      "A figure restated without the hedge ('around', 'mostly', 'over') it was first given with says more than its source.")
+def dropped_hedge(found: list[Statement]) -> list[dict]:
+    rows = []
+
+    def figure_of(statement: Statement) -> str:  # a metric and the metric it is restated as are one figure
+        return next((m for m, record in metadata.METRICS.items() if record.restated_as == statement.metric), statement.metric)
+
+    groups: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        groups.setdefault((statement.subject, figure_of(statement), statement.period), []).append(statement)
+    for group in groups.values():
+        hedged = [s for s in group if _hedged(s)]
+        plain = [s for s in group if not _hedged(s)]
+        for a in hedged:
+            # "mostly from China" names no counterpart of its own; a plain "from China" is the same total.
+            match = next((b for b in plain if overlap(a.admitted(), b.admitted())
+                          and (b.counterpart == a.counterpart or (a.hedge == "mostly" and not a.counterpart))), None)
+            if match is None:
+                continue
+            hedge_words = f"{a.hedge} from {match.counterpart}" if a.hedge == "mostly" else a.hedge
+            rows.append(check("dropped_hedge", [*a.claim_ids, *match.claim_ids], a, match.point,
+                              f"claim {match.claim_ids[0]} ({match.as_written})", HEDGE_DROPPED,
+                              f"{what(a)} is “{a.as_written}”, hedged “{hedge_words}”, in {', '.join(a.claim_ids)}, but "
+                              f"{match.as_written}{' from ' + match.counterpart if a.hedge == 'mostly' else ''} without the hedge in "
+                              f"{', '.join(match.claim_ids)}: the restatement says more than the first statement."))
+    return rows

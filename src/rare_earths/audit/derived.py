@@ -1,0 +1,51 @@
+"""Derivation: figures the articles imply but do not state, computed with the arithmetic shown."""
+
+from __future__ import annotations
+
+from .. import metadata, metrics, text
+from .registry import check, rule
+from .statements import Statement, index, what
+
+DERIVED = "derived"
+
+
+@rule("implied_price", "derivation", "A value and the quantity it is the value of, as a price per kilogram.")
+def implied_price(found: list[Statement]) -> list[dict]:
+    rows = []
+    by = index(found, "source_id", "subject", "metric", "period")
+    for stated in found:
+        quantity_metric = metadata.METRICS[stated.metric].priced_by
+        quantities = by.get((stated.source_id, stated.subject, quantity_metric, stated.period), []) if quantity_metric else []
+        if not quantities:
+            continue
+        quantity = quantities[0]
+        price = metrics.unit_price(stated.quantity(), quantity.quantity()).magnitude
+        low, high = (metrics.unit_price(*pair).magnitude for pair in (
+            (stated.figure().low, quantity.figure().high), (stated.figure().high, quantity.figure().low)))
+        rows.append(check("implied_price", [*stated.claim_ids, *quantity.claim_ids], stated, None,
+                          f"{stated.as_written} / {quantity.as_written}", DERIVED,
+                          f"{what(stated)}, {stated.as_written} for {quantity.as_written}, is {text.show(price, 'USD / kg')} "
+                          f"({text.show(stated.point, stated.unit)} / {text.number(quantity.quantity().to('kg').magnitude)} kg; "
+                          f"{text.show(low, 'USD / kg')} to {text.show(high, 'USD / kg')} with their rounding)."))
+    return rows
+
+
+@rule("implied_ratio", "derivation", "Two quantities the articles set side by side (China's magnet output, IREL's plant), as a ratio.")
+def implied_ratio(found: list[Statement]) -> list[dict]:
+    rows = []
+    by = index(found, "metric")
+    for stated in found:
+        other_metric = metadata.METRICS[stated.metric].set_against
+        seen = set()
+        for other in by.get((other_metric,), []) if other_metric else []:
+            if (other.subject, other.point) in seen:
+                continue  # one figure restated in several articles is one comparison
+            seen.add((other.subject, other.point))
+            ratio = metrics.ratio(stated.quantity(), other.quantity())
+            rows.append(check("implied_ratio", [*stated.claim_ids, *other.claim_ids], stated, None,
+                              f"{stated.as_written} / {other.as_written}", DERIVED,
+                              f"{what(stated)}, {stated.as_written}, is {text.number(ratio)} times {what(other)}, {other.as_written} "
+                              f"({text.show(stated.point, stated.unit)} / {text.show(other.point, other.unit)})"
+                              + (f"; {stated.as_written} is a lower bound, so the ratio is too" if stated.bound == "lower_bound" else "")
+                              + "."))
+    return rows

@@ -1,0 +1,70 @@
+"""The audit's rules, each declared once where it is written.
+
+A rule is a function from the article statements (and, if it says it needs them, the USGS
+tables) to checks. `@rule(...)` registers it with its name, kind, meaning and needs; the runner
+(`rare_earths.audit.audit`), the audit table's schema, the data dictionary and the notebook's rules
+table all read `RULES`, so a new rule is one decorated function in one of the kind modules.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .. import metadata, text
+from .statements import SEPARATOR, Statement
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str  # one of metadata.CHECK_KINDS
+    meaning: str  # what it checks, in one sentence
+    needs: tuple[str, ...]  # "claims", and "usgs" where it reads the USGS tables
+    function: Callable
+
+
+RULES: dict[str, Rule] = {}
+# What a rule can be given: the article statements, the USGS tables, and the claims every rule that
+# needs no "checked" has already checked (for the rule that accounts for the rest).
+NEEDS = ("claims", "usgs", "checked")
+
+
+def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",)):
+    """Register a rule: a function given, in the order of NEEDS, what `needs` names (`found` for "claims")."""
+    if kind not in metadata.CHECK_KINDS:
+        raise ValueError(f"rule {name}: unknown kind {kind!r}; known: {', '.join(metadata.CHECK_KINDS)}")
+    if set(needs) - set(NEEDS):
+        raise ValueError(f"rule {name}: needs {needs}; a rule can need {', '.join(NEEDS)}")
+
+    def register(function: Callable) -> Callable:
+        if name in RULES:
+            raise ValueError(f"rule {name} is registered twice")
+        RULES[name] = Rule(name, kind, meaning, tuple(needs), function)
+        return function
+
+    return register
+
+
+def check(rule_name: str, claim_ids: Iterable[str], stated: Statement, check_value: float | None, compared_with: str,
+          verdict: str, explanation: str) -> dict:
+    """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %)."""
+    unit = text.display_unit(stated.unit, stated.point)
+    factor = _factor(stated.unit, unit)
+    return {
+        "check_id": f"{rule_name}:{stated.claim_ids[0]}", "kind": RULES[rule_name].kind, "rule": rule_name,
+        "claim_ids": SEPARATOR.join(sorted(set(claim_ids))), "stated_value": stated.point * factor,
+        "check_value": check_value * factor if check_value is not None and math.isfinite(check_value) else math.nan,
+        "unit": unit, "compared_with": compared_with, "verdict": verdict,
+        "explanation": explanation if re.match(r"a\d{3}\b", explanation) else explanation[:1].upper() + explanation[1:],
+    }
+
+
+def _factor(unit: str, shown_in: str) -> float:
+    if shown_in == unit or shown_in == "USD million":
+        return 1.0  # money stays in dollars in the table; "USD million" is a reading aid for sentences
+    from ..units import Quantity
+
+    return float(Quantity(1, unit).to(shown_in).magnitude)

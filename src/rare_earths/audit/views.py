@@ -1,0 +1,115 @@
+"""The audit as the notebooks and pages show it: tables read from audit.csv, in plain words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import metadata, text
+from .against_usgs import share_candidates, value_candidates
+from .registry import RULES
+from .statements import SEPARATOR, statements
+from .usgs import EDITIONS, Tables
+
+# Verdicts a reader must see first, in the metadata's order (most serious first).
+FINDINGS = ("contradicted", "implausible", "hedge_dropped", "date_conflict", "ambiguous")
+
+
+def plain(name: str) -> str:
+    """A vocabulary name in words: 'consistent_within_rounding' -> 'consistent within rounding'."""
+    return name.replace("_", " ")
+
+
+def rules_table() -> pd.DataFrame:
+    """Every rule with its kind, what it needs and what it checks, from the registry."""
+    return pd.DataFrame([{"kind": plain(r.kind), "rule": plain(r.name), "needs": ", ".join(r.needs), "what it checks": r.meaning}
+                         for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))])
+
+
+def verdicts_table() -> pd.DataFrame:
+    """Every verdict with what it means and an example, most serious first."""
+    return pd.DataFrame([{"verdict": plain(v), "meaning": meaning, "example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
+
+
+def counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks by kind (rows) and verdict (columns), every kind and verdict shown, with totals."""
+    counted = pd.crosstab(pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
+                          pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)), dropna=False)
+    counted.index = [plain(kind) for kind in counted.index]
+    counted.columns = [plain(verdict) for verdict in counted.columns]
+    counted.index.name = "kind"
+    counted["total"] = counted.sum(axis=1)
+    counted.loc["total"] = counted.sum()
+    return counted
+
+
+def headlines(table: pd.DataFrame) -> pd.DataFrame:
+    """The findings a reader should see first: every check whose verdict is in FINDINGS, grouped by
+    verdict (most serious first), then by check id."""
+    order = {verdict: position for position, verdict in enumerate(metadata.VERDICTS)}
+    found = table[table.verdict.isin(FINDINGS)]
+    return (found.assign(_order=found.verdict.map(order)).sort_values(["_order", "check_id"], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def findings(table: pd.DataFrame) -> pd.DataFrame:
+    """The headlines as a reader's table: verdict in words, the claims and the explanation."""
+    found = headlines(table)
+    return pd.DataFrame({"verdict": found.verdict.map(plain), "claims": found.claim_ids, "what was found": found.explanation})
+
+
+def with_quotes(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Each check with the quotes of its claims, each prefixed by its claim id."""
+    quotes = claims.set_index("claim_id").quote
+    return table.assign(quotes=[" | ".join(f"{claim}: “{quotes[claim]}”" for claim in ids.split(SEPARATOR)) for ids in table.claim_ids])
+
+
+def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Each claim and the checks it appears in: every claim appears at least once (as 'not checked' if no rule checks it)."""
+    checks_of: dict[str, list[str]] = {}
+    for row in table.itertuples():
+        for claim in row.claim_ids.split(SEPARATOR):
+            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {plain(row.verdict)}")
+    return pd.DataFrame({"claim": claims.claim_id, "checks": [len(checks_of.get(c, [])) for c in claims.claim_id],
+                         "verdicts": ["; ".join(checks_of.get(c, [])) for c in claims.claim_id]})
+
+
+def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
+    """How far each reserve and production figure is from each USGS edition, in percent of USGS's
+    value; shares are in `share_bases`, ranks in the audit."""
+    usgs = Tables(usgs_table)
+    rows = []
+    seen = set()
+    for stated in statements(claims):
+        record = metadata.METRICS[stated.metric]
+        key = (stated.subject, stated.metric, stated.period, stated.point)
+        if not record.usgs_measure or record.share_of or record.rank_of or key in seen:
+            continue
+        seen.add(key)
+        unit = text.display_unit(stated.unit, stated.point)
+        for candidate in value_candidates(stated, usgs):
+            label = f"{'world' if stated.subject == 'world' else text.possessive(stated.subject)} {record.said}"
+            scale = 1e6 if unit == "Mt" else 1e3 if unit == "kt" else 1.0
+            rows.append({"figure": label + (f" ({stated.period})" if stated.period else ""), "edition": candidate.edition,
+                         "stated": stated.point / scale, "usgs": candidate.value / scale, "unit": unit,
+                         "difference_pct": 100 * (stated.point - candidate.value) / candidate.value, "claim_ids": stated.ids})
+    return pd.DataFrame(rows, columns=["figure", "edition", "stated", "usgs", "unit", "difference_pct", "claim_ids"])
+
+
+def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
+    """Every share the articles give of a USGS measure, recomputed on every base, with whether it reproduces the stated figure."""
+    usgs = Tables(usgs_table)
+    found = statements(claims)
+    rows = []
+    for stated in found:
+        record = metadata.METRICS[stated.metric]
+        if not (record.usgs_measure and record.share_of):
+            continue
+        for candidate in share_candidates(stated, found, usgs):
+            rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
+                         "base": candidate.edition or "the article's own figures", "arithmetic": candidate.label,
+                         "share_pct": candidate.value, "verdict": plain(candidate.verdict), "claim_ids": stated.ids})
+    return pd.DataFrame(rows, columns=["share", "stated", "base", "arithmetic", "share_pct", "verdict", "claim_ids"])
+
+
+__all__ = ["EDITIONS", "FINDINGS", "accounted_for", "counts", "edition_differences", "findings", "headlines", "plain",
+           "rules_table", "share_bases", "verdicts_table", "with_quotes"]
