@@ -13,9 +13,8 @@ import math
 import pandas as pd
 import pint
 
-from . import metrics
-from .claims import PLACEHOLDER_UNITS, figure_of
-from .reference import world_total
+from . import metrics, text
+from .claims import figure_of
 from .units import Figure, Quantity, is_money, to_usd
 
 SEPARATOR = "; "
@@ -106,62 +105,6 @@ def reserves_comparison(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def reserve_shares(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
-    """Stated reserve shares, the world total each implies, and the share of each USGS world total."""
-    rows = []
-    for row in distinct(claims, "reserve_share").itertuples():
-        amount, amount_ids = one(claims, "reserves", row.subject)
-        stated = Quantity(row.value_low, "percent")
-        implied_world = amount.low / stated.to("dimensionless")
-        record = {
-            "country": row.subject,
-            "reserves_mt": _magnitude(amount.low, "Mt"),
-            "stated_share_pct": row.value_low,
-            "implied_world_mt": _magnitude(implied_world, "Mt"),
-        }
-        caveats = []
-        for edition in ("MCS2024", "MCS2025"):
-            world = world_total(usgs, edition, "reserves")
-            record[f"share_of_usgs_{edition.lower()}_world_pct"] = _magnitude(metrics.share(amount.low, Quantity(world.value_t, "t")), "percent")
-            if world.greater_than == "yes":
-                caveats.append(f"{edition} gives world reserves only as more than {world.value_t / 1e6:g} Mt, so the share against it is an upper bound")
-        record["caveat"] = "; ".join(caveats)
-        record["claim_ids"] = _ids(row.claim_ids, amount_ids)
-        rows.append(record)
-    return pd.DataFrame(rows)
-
-
-def production_share(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFrame:
-    """China's stated production share against the share its stated tonnages give, and USGS's."""
-    china, china_ids = one(claims, "production", "China")
-    world, world_ids = one(claims, "production", "world")
-    # The share stated beside these tonnages, not a004's "two-thirds", which names no tonnage.
-    source_id = select(claims, "production", "China").source_id.iloc[0]
-    stated, stated_ids = one(claims, "production_share", "China", "world", source_id)
-    year = select(claims, "production", "China").period.iloc[0]
-    rows = [{
-        "basis": f"articles ({source_id})",
-        "china_kt": _magnitude(china.low, "kt"),
-        "world_kt": _magnitude(world.low, "kt"),
-        "share_pct": _magnitude(metrics.share(china.low, world.low), "percent"),
-        "stated_share_pct": stated.low.magnitude,
-        "claim_ids": _ids(china_ids, world_ids, stated_ids),
-    }]
-    for edition in ("MCS2024", "MCS2025"):
-        rows_for_year = usgs[(usgs.edition == edition) & (usgs.measure == "mine_production") & (usgs.year == year)]
-        usgs_china = Quantity(rows_for_year.set_index("country").value_t["China"], "t")
-        usgs_world = Quantity(world_total(usgs, edition, "mine_production", year).value_t, "t")
-        rows.append({
-            "basis": f"USGS {edition}, {year}" + (" (estimate)" if (rows_for_year.estimated == "yes").any() else ""),
-            "china_kt": _magnitude(usgs_china, "kt"),
-            "world_kt": _magnitude(usgs_world, "kt"),
-            "share_pct": _magnitude(metrics.share(usgs_china, usgs_world), "percent"),
-            "stated_share_pct": float("nan"),
-            "claim_ids": "",
-        })
-    return pd.DataFrame(rows)
-
-
 # --- trade ---------------------------------------------------------------------------------------
 
 
@@ -239,7 +182,7 @@ def magnet_import_comparisons(claims: pd.DataFrame) -> pd.DataFrame:
 
 def auto_sector_magnets(claims: pd.DataFrame) -> pd.DataFrame:
     """The auto sector's magnet imports: FY25, the 2025 projection, its growth and implied price."""
-    imported, imported_ids = one(claims, "magnet_imports", "Indian auto sector")
+    imported, imported_ids = one(claims, "magnet_imports", "Indian auto sector", counterpart="")
     projected, projected_ids = one(claims, "magnet_imports_projected", "Indian auto sector")
     value, value_ids = one(claims, "magnet_imports_value_projected", "Indian auto sector")
     rows = [
@@ -320,12 +263,12 @@ def india_consumption_sensitivity(claims: pd.DataFrame, base_years: range) -> pd
 
 
 def capacity_comparison(claims: pd.DataFrame) -> pd.DataFrame:
-    """Magnet quantities side by side, in t a year, with IREL's plant as a share of each."""
+    """Magnet quantities side by side, in t a year, with IREL's plant as a share of each. IREL's NdPr
+    output is left out: it is a rare-earth oxide, not magnets, and the plant makes samarium-cobalt magnets."""
     plant, plant_ids = one(claims, "magnet_production_capacity", "IREL")
     items = [
         ("IREL magnet plant capacity (samarium-cobalt)", plant.low, plant_ids),
-        ("IREL NdPr production", *one(claims, "ndpr_production", "IREL")),
-        ("Indian auto sector magnet imports, FY2024-25", *_per_year(one(claims, "magnet_imports", "Indian auto sector"))),
+        ("Indian auto sector magnet imports, FY2024-25", *_per_year(one(claims, "magnet_imports", "Indian auto sector", counterpart=""))),
         ("Indian auto sector magnet imports, 2025 projection", *_per_year(one(claims, "magnet_imports_projected", "Indian auto sector"))),
         ("China magnet production (over)", *one(claims, "magnet_production", "China")),
     ]
@@ -368,20 +311,12 @@ def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, total], ignore_index=True)
 
 
-CHINA_DOMINANCE_METRICS = (
-    "magnet_processing_capacity_share", "ree_processing_capacity_share", "magnet_processing_share",
-    "magnet_production_capacity_share", "magnet_production_share", "mine_to_metal_capacity_share",
-    "production_share", "reserve_share", "export_value_share", "export_quantity_share",
-)  # fmt: skip
-
-
 def china_shares(claims: pd.DataFrame) -> pd.DataFrame:
-    """Every share of the world the articles give China, with what exactly it is a share of."""
-    rows = claims[(claims.subject == "China") & (claims.counterpart == "world") & claims.metric.isin(CHINA_DOMINANCE_METRICS)]
+    """Every share of the world the articles give China, with what exactly it is a share of, in the article's words."""
+    rows = claims[(claims.subject == "China") & (claims.counterpart == "world") & claims.metric.str.endswith("_share")]
     return pd.DataFrame({
         "metric": rows.metric, "share_pct": rows.value_low, "bound": rows.bound,
-        "as_written": [" ".join(part for part in (row.qualifier, row.value_as_written, row.unit_as_written) if part and part not in PLACEHOLDER_UNITS)
-                       for row in rows.itertuples()],
+        "as_written": [text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier) for row in rows.itertuples()],
         "source_id": rows.source_id, "claim_id": rows.claim_id,
     }).sort_values(["metric", "claim_id"]).reset_index(drop=True)
 
@@ -400,14 +335,14 @@ def stock_depletion(claims: pd.DataFrame, step_weeks: float = 0.5) -> pd.DataFra
 
 
 def permits(claims: pd.DataFrame) -> pd.DataFrame:
-    """Indian permit applications, and how many would be approved at the European approval rate."""
+    """China's export permits for magnets: Indian applications and approvals, and the European approval rate."""
     applications, applications_ids = one(claims, "permit_applications", "Indian firms")
     applicants, applicants_ids = one(claims, "permit_applicants", "Indian firms")
+    approvals, approvals_ids = one(claims, "permit_approvals", "Indian firms")
     approved, approved_ids = one(claims, "permit_approval_share", "European auto suppliers")
-    rate = approved.low.to("dimensionless").magnitude
     return pd.DataFrame([
-        {"measure": "Indian applications pending", "value": applications.low.magnitude, "claim_ids": applications_ids},
-        {"measure": "Indian applicants (fact box)", "value": applicants.low.magnitude, "claim_ids": applicants_ids},
-        {"measure": "European approval rate (percent)", "value": approved.low.magnitude, "claim_ids": approved_ids},
-        {"measure": "Indian approvals at the European rate", "value": applications.low.magnitude * rate, "claim_ids": _ids(applications_ids, approved_ids)},
+        {"measure": "Indian applications pending", "value": applications.low.magnitude, "unit": "applications", "claim_ids": applications_ids},
+        {"measure": "Indian applicants (fact box)", "value": applicants.low.magnitude, "unit": "applicants", "claim_ids": applicants_ids},
+        {"measure": "Indian permits granted so far", "value": approvals.low.magnitude, "unit": "permits", "claim_ids": approvals_ids},
+        {"measure": "European applications approved", "value": approved.low.magnitude, "unit": "percent", "claim_ids": approved_ids},
     ])

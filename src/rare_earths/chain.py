@@ -62,7 +62,7 @@ CHAIN = (
     Step("01-sources-and-units.ipynb", ("data/raw", *PROCESSED)),
     Step("02-reserves-and-production.ipynb", PROCESSED),
     Step("03-trade.ipynb", PROCESSED),
-    Step("04-demand.ipynb", PROCESSED),
+    Step("04-demand.ipynb", (*PROCESSED, "data/processed/audit.csv")),
     Step("05-capacity-and-policy.ipynb", PROCESSED),
     Step("06-audit.ipynb", (*PROCESSED, "data/processed/audit.csv")),
 )
