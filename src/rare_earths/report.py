@@ -287,7 +287,10 @@ def canonical_value(row: dict[str, str]) -> str:
 
 
 def as_written(row: dict[str, str]) -> str:
-    return " ".join(part for part in (row["qualifier"], row["value_as_written"], row["unit_as_written"]) if part)
+    """The figure in the article's own words, as every page shows it."""
+    from . import text
+
+    return text.as_written(row["quote"], row["value_as_written"], row["unit_as_written"], row["qualifier"])
 
 
 # Sorting and searching the claims table: a small inline script; without it the table is all there.
