@@ -479,11 +479,20 @@ def test_a_figure_dated_twice_is_found_exactly_when_some_pair_shows_it(group):
 
 
 @given(groups())
-def test_clusters_are_the_connected_groups_of_overlapping_figures(group):
+def test_clusters_are_the_connected_groups_of_one_number(group):
     clusters = cross_source.clusters(group)
     assert sorted(c for cluster in clusters for s in cluster for c in s.claim_ids) == sorted(c for s in group for c in s.claim_ids)
-    for one, other in itertools.combinations(clusters, 2):  # no figure of one cluster overlaps one of another
-        assert not any(statements.overlap(a.admitted(), b.admitted()) for a in one for b in other)
+    for one, other in itertools.combinations(clusters, 2):  # no figure of one cluster is the number of one of another
+        assert not any(cross_source.same_number(a, b) for a in one for b in other)
+    for cluster in clusters:  # and each cluster is connected
+        reached, frontier = {id(cluster[0])}, [cluster[0]]
+        while frontier:
+            current = frontier.pop()
+            for other in cluster:
+                if id(other) not in reached and cross_source.same_number(current, other):
+                    reached.add(id(other))
+                    frontier.append(other)
+        assert len(reached) == len(cluster)
 
 
 # --- the real audit ------------------------------------------------------------------------------

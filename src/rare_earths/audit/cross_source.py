@@ -1,10 +1,10 @@
 """Cross-source: statements of one figure compared, across articles and within one.
 
-Every comparison here rests on one fact about intervals on a line: a set of intervals that
-overlap two by two share a common point (Helly's theorem in one dimension). So whether any two
-statements of a figure contradict each other is read from the largest low end and the smallest
-high end, and clusters of overlapping figures come from one sort and one sweep: linear (after
-sorting) in the number of statements, with no pair compared twice.
+Every comparison here rests on facts about intervals on a line, so none compares every pair: a set
+of intervals that overlap two by two share a common point (Helly's theorem in one dimension), so
+whether any two statements of a figure contradict each other is read from the largest low end and
+the smallest high end; figures given two dates, and one number used for several measures, come
+from one sort and one sweep. Each is linear after sorting; tests check each against every pair.
 """
 
 from __future__ import annotations
@@ -103,17 +103,35 @@ def same_figure(found: list[Statement]) -> list[dict]:
     return rows
 
 
+def same_number(a: Statement, b: Statement) -> bool:
+    """Is one figure the other's number: does either's own value lie within what the other admits?
+    ("around 90%" and "over 90%" are; "around 90%" and "85%", whose intervals only touch, are not.)"""
+    return within(a.point, b.admitted()) or within(b.point, a.admitted())
+
+
+def within(value: float, interval: tuple[float, float]) -> bool:
+    return overlap((value, value), interval)
+
+
 def clusters(group: list[Statement]) -> list[list[Statement]]:
-    """Statements linked by overlapping admitted values, directly or through others: one sort, one sweep."""
+    """Statements linked by `same_number`, directly or through others: one sort by value, one sweep.
+
+    In order of value, a statement joins the cluster before it when its value is within what one
+    of them admits (the highest upper end so far) or their largest value is within what it admits;
+    a statement reaching back past that cluster's start merges the clusters it reaches.
+    """
     result: list[list[Statement]] = []
-    reach = -math.inf
-    for statement in sorted(group, key=lambda s: (s.admitted()[0], s.claim_ids[0])):
-        low, high = statement.admitted()
-        if not result or not overlap((low, high), (low, reach)):
-            result.append([])
-            reach = -math.inf
-        result[-1].append(statement)
-        reach = max(reach, high)
+    for statement in sorted(group, key=lambda s: (s.point, s.claim_ids[0])):
+        low = statement.admitted()[0]
+        current = result[-1] if result else []
+        if current and (within(statement.point, (-math.inf, max(s.admitted()[1] for s in current)))
+                        or within(current[-1].point, (low, math.inf))):
+            current.append(statement)
+        else:
+            result.append([statement])
+        while len(result) >= 2 and within(result[-2][-1].point, (low, math.inf)):
+            last = result.pop()
+            result[-1].extend(last)
     return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
 
 
