@@ -8,6 +8,7 @@ fields, so "over 90%", "92 per cent", "₹1,345 crore" and "fifth" read as the a
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .claims import PLACEHOLDER_UNITS
 from .units import Quantity
@@ -56,8 +57,13 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
         per = {"/ year": " a year", "/ kg": "/kg"}.get(per, f" {per}" if per else "")
         return f"USD {number(value / 1e6)} million{per}" if abs(value) >= 1e6 else f"USD {number(value)}{per}"
     shown_in = shown_in or display_unit(unit, value)
-    magnitude = Quantity(value, unit).to(shown_in).magnitude if shown_in != unit else value
-    return f"{number(magnitude)} {_SHOWN.get(shown_in, shown_in)}".strip()
+    return f"{number(value * _factor(unit, shown_in))} {_SHOWN.get(shown_in, shown_in)}".strip()
+
+
+@cache
+def _factor(unit: str, shown_in: str) -> float:
+    """One `unit` in `shown_in`, as pint converts it: computed once per pair, as sentences repeat a few."""
+    return float(Quantity(1.0, unit).to(shown_in).magnitude)
 
 
 def interval(low: float, high: float, unit: str) -> str:

@@ -83,10 +83,13 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
     return found
 
 
-def share_candidates(stated: Statement, found: list[Statement], usgs: Tables) -> list[Candidate]:
-    """A share on every base: the article's own whole, and each edition's world total and sum of listed countries."""
+SHARE_INDEX = ("source_id", "metric", "subject", "period")
+
+
+def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: Tables) -> list[Candidate]:
+    """A share on every base: the article's own whole, and each edition's world total and sum of
+    listed countries; `by` is the statements indexed by SHARE_INDEX."""
     record = metadata.METRICS[stated.metric]
-    by = index(found, "source_id", "metric", "subject", "period")
     own_parts = by.get((stated.source_id, record.share_of, stated.subject, stated.period), [])
     own_wholes = by.get((stated.source_id, record.share_of, stated.counterpart, stated.period), [])
     part = own_parts[0] if own_parts else None
@@ -180,9 +183,10 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
       "total, the sum of the countries each edition lists), naming the base that reproduces it.", needs=("claims", "usgs"))
 def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
+    by = index(found, *SHARE_INDEX)
     for group in _merged(found, lambda m: m.usgs_measure and m.share_of):
         stated = group[0]
-        candidates = share_candidates(stated, found, usgs)
+        candidates = share_candidates(stated, by, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates)
         period = f" ({stated.period})" if stated.period else ""
         rows.append(check("share_base", [c for s in group for c in s.claim_ids], stated, shown.value if shown else None,
@@ -191,12 +195,12 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
     return rows
 
 
-def editions_matched(statement: Statement, found: list[Statement], usgs: Tables) -> set[str]:
+def editions_matched(statement: Statement, by: dict[tuple, list[Statement]], usgs: Tables) -> set[str]:
     """The editions whose figures reproduce a statement (as stated or within rounding)."""
     record = metadata.METRICS[statement.metric]
     if not record.usgs_measure:
         return set()
-    candidates = share_candidates(statement, found, usgs) if record.share_of else value_candidates(statement, usgs)
+    candidates = share_candidates(statement, by, usgs) if record.share_of else value_candidates(statement, usgs)
     verdict = _best(candidates)
     if verdict not in (CONSISTENT, WITHIN_ROUNDING) or any(c.edition == "" and c.verdict == verdict for c in candidates):
         return set()  # reproduced by the article's own figures, or by nothing: no edition to credit
@@ -207,10 +211,11 @@ def editions_matched(statement: Statement, found: list[Statement], usgs: Tables)
       needs=("claims", "usgs"))
 def one_edition(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
+    by = index(found, *SHARE_INDEX)
     for (source_id,), statements in index(found, "source_id").items():
         only: dict[str, list[Statement]] = {}
         for statement in statements:
-            matched = editions_matched(statement, found, usgs)
+            matched = editions_matched(statement, by, usgs)
             if len(matched) == 1:
                 only.setdefault(matched.pop(), []).append(statement)
         if sum(len(s) for s in only.values()) < 2:

@@ -121,17 +121,18 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
     a statement reaching back past that cluster's start merges the clusters it reaches.
     """
     result: list[list[Statement]] = []
+    reach: list[float] = []  # for each cluster, the highest upper end of what its statements admit
     for statement in sorted(group, key=lambda s: (s.point, s.claim_ids[0])):
-        low = statement.admitted()[0]
-        current = result[-1] if result else []
-        if current and (within(statement.point, (-math.inf, max(s.admitted()[1] for s in current)))
-                        or within(current[-1].point, (low, math.inf))):
-            current.append(statement)
+        low, high = statement.admitted()
+        if result and (within(statement.point, (-math.inf, reach[-1])) or within(result[-1][-1].point, (low, math.inf))):
+            result[-1].append(statement)
+            reach[-1] = max(reach[-1], high)
         else:
             result.append([statement])
+            reach.append(high)
         while len(result) >= 2 and within(result[-2][-1].point, (low, math.inf)):
-            last = result.pop()
-            result[-1].extend(last)
+            result[-2].extend(result.pop())
+            reach[-2] = max(reach[-2], reach.pop())
     return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
 
 
@@ -158,7 +159,8 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                 return f"{metadata.METRICS[metric].measure or metadata.METRICS[metric].said} ({words}: {ids})"
 
             values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
-            others = [s for s in group if s not in cluster]
+            members = {id(s) for s in cluster}
+            others = [s for s in group if id(s) not in members]
             rest = ("; other figures of the family differ: " + ", ".join(listing(m, others) for m in dict.fromkeys(s.metric for s in others))
                     if others else "")
             if len(named) >= 2:

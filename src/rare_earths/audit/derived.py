@@ -30,17 +30,14 @@ def implied_price(found: list[Statement]) -> list[dict]:
     return rows
 
 
-@rule("implied_ratio", "derivation", "Two quantities the articles set side by side (China's magnet output, IREL's plant), as a ratio.")
+@rule("implied_ratio", "derivation",
+      "Two quantities an article sets side by side (China's magnet output, IREL's plant), as a ratio.")
 def implied_ratio(found: list[Statement]) -> list[dict]:
     rows = []
-    by = index(found, "metric")
+    by = index(found, "source_id", "metric")
     for stated in found:
         other_metric = metadata.METRICS[stated.metric].set_against
-        seen = set()
-        for other in by.get((other_metric,), []) if other_metric else []:
-            if (other.subject, other.point) in seen:
-                continue  # one figure restated in several articles is one comparison
-            seen.add((other.subject, other.point))
+        for other in by.get((stated.source_id, other_metric), []) if other_metric else []:
             ratio = metrics.ratio(stated.quantity(), other.quantity())
             rows.append(check("implied_ratio", [*stated.claim_ids, *other.claim_ids], stated, None,
                               f"{stated.as_written} / {other.as_written}", DERIVED,

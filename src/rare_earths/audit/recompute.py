@@ -212,13 +212,14 @@ def _window(statements: list[Statement]) -> tuple[int, str] | None:
 def average_of_parts(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "source_id", "subject", "metric")
+    same_unit = index(found, "source_id", "unit")
     for stated in found:
         level_metric = metadata.METRICS[stated.metric].average_of
         if not level_metric:
             continue
         levels = by.get((stated.source_id, stated.subject, level_metric), [])
         # The window may be worded once for several averages: "averaged ... over the past four years".
-        window = _window([stated, *(s for s in found if s.source_id == stated.source_id and s.unit == stated.unit)])
+        window = _window([stated, *same_unit[(stated.source_id, stated.unit)]])
         if not levels or window is None:
             continue
         years, window_claim = window

@@ -12,9 +12,10 @@ agree as stated, only within that rounding and hedging, or not at all.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import pandas as pd
 
@@ -69,6 +70,10 @@ class Statement:
 
     def admitted(self) -> tuple[float, float]:
         """Every value this figure admits: its rounding, widened or opened by its hedge."""
+        return self._admitted
+
+    @cached_property
+    def _admitted(self) -> tuple[float, float]:  # computed once: every rule asks for it
         low, high = self.low - self.half_step, self.high + self.half_step
         reach = metadata.HEDGE_REACH
         if self.bound == "approximate":
@@ -167,8 +172,10 @@ def agree(a: Statement, b: Statement) -> str:
 def index(found: list[Statement], *fields: str) -> dict[tuple, list[Statement]]:
     """The statements grouped by the values of `fields`, in their order: one pass, looked up by key."""
     groups: dict[tuple, list[Statement]] = {}
+    key = operator.attrgetter(*fields)
     for statement in found:
-        groups.setdefault(tuple(getattr(statement, name) for name in fields), []).append(statement)
+        value = key(statement)
+        groups.setdefault(value if len(fields) > 1 else (value,), []).append(statement)
     return groups
 
 

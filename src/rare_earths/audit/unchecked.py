@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from .. import metadata, text
 from .registry import check, rule
-from .statements import Statement, what
+from .statements import Statement, index, what
 
 NOT_CHECKED = "not_checked"
 
 
-def reason(statement: Statement, found: list[Statement]) -> str:
-    """Why no rule can check a statement: what a check of it would need that the sources lack."""
+def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) -> str:
+    """Why no rule can check a statement: what a check of it would need that the sources lack.
+    `statements_of` is the statements indexed by metric and subject."""
     record = metadata.METRICS[statement.metric]
-    others = [s for s in found if s.metric == statement.metric and s.subject == statement.subject and s is not statement]
     if record.usgs_measure:
         return "USGS gives no figure to compare it with"
-    if others:
+    if len(statements_of[(statement.metric, statement.subject)]) > 1:
         return "the other statements of it are of other periods or counterparts"
     primary = "no primary table covers it (the USGS tables give only mine production and reserves)"
     if statement.metric.endswith("_share"):
@@ -26,12 +26,13 @@ def reason(statement: Statement, found: list[Statement]) -> str:
 @rule("not_checked", "unchecked", "A claim that no other rule checks, with the reason no rule can.", needs=("claims", "checked"))
 def not_checked(found: list[Statement], checked: set[str]) -> list[dict]:
     rows = []
+    statements_of = index(found, "metric", "subject")
     for statement in found:
         if any(claim in checked for claim in statement.claim_ids):
             continue
         rows.append(check("not_checked", statement.claim_ids, statement, None, "nothing to compare it with", NOT_CHECKED,
                           f"{what(statement)}, {statement.as_written}"
                           + (f" ({statement.period})" if statement.period else "")
-                          + f", is not checked: {reason(statement, found)}."
+                          + f", is not checked: {reason(statement, statements_of)}."
                           + (f" It admits {text.interval(*statement.admitted(), statement.unit)}." if statement.hedge else "")))
     return rows

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import metadata, text
-from .against_usgs import share_candidates, value_candidates
+from .against_usgs import SHARE_INDEX, share_candidates, value_candidates
 from .registry import RULES
-from .statements import SEPARATOR, statements
+from .statements import SEPARATOR, index, statements
 from .usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
@@ -99,12 +99,13 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
     """Every share the articles give of a USGS measure, recomputed on every base, with whether it reproduces the stated figure."""
     usgs = Tables(usgs_table)
     found = statements(claims)
+    by = index(found, *SHARE_INDEX)
     rows = []
     for stated in found:
         record = metadata.METRICS[stated.metric]
         if not (record.usgs_measure and record.share_of):
             continue
-        for candidate in share_candidates(stated, found, usgs):
+        for candidate in share_candidates(stated, by, usgs):
             rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
                          "base": candidate.edition or "the article's own figures", "arithmetic": candidate.label,
                          "share_pct": candidate.value, "verdict": plain(candidate.verdict), "claim_ids": stated.ids})
