@@ -58,48 +58,57 @@ def dated_twice(group: list[Statement]) -> tuple[Statement, Statement] | None:
     return None
 
 
+def worst_pair(group: list[Statement]) -> tuple[str, Statement, Statement] | None:
+    """The most serious finding among the statements of one figure, with the two statements it is
+    about: a contradiction, else one value given two dates, else the restatements compared with the
+    first of their period; None for a series of different years, which is no finding."""
+    conflict = next(filter(None, (conflicting_pair(c) for c in comparable_classes(group))), None)
+    if conflict:
+        return CONTRADICTED, *conflict
+    twice = dated_twice(group)
+    if twice:
+        return DATE_CONFLICT, *twice
+    compared = [(c[0], other, agree(c[0], other)) for c in comparable_classes(group) for other in c[1:]]
+    if not compared:
+        return (CONSISTENT, group[0], group[0]) if len(group) == 1 else None
+    verdict = max((v for _, _, v in compared), key=_WORST.get)
+    return next((verdict, a, b) for a, b, v in compared if v == verdict)
+
+
+def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, group: list[Statement]) -> str:
+    if verdict == CONTRADICTED:
+        return (f"{whose} is {a.cite()} but {b.cite()}: {text.interval(*a.admitted(), a.unit)} and "
+                f"{text.interval(*b.admitted(), b.unit)} have no value in common, so the statements disagree.")
+    if verdict == DATE_CONFLICT:
+        return (f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
+                f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates.")
+    if len(group) == 1:
+        sentence = f"{whose}: {a.source_id} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}."
+    elif verdict == CONSISTENT:
+        sentence = f"{whose}: stated {sum(len(s.claim_ids) for s in group)} times, and the statements agree: " + "; ".join(s.cite() for s in group) + "."
+    else:
+        sentence = (f"{whose} is {a.cite()} and {b.cite()}: {text.show(a.point, a.unit)} and {text.show(b.point, b.unit)} differ, "
+                    f"but agree within their rounding ({text.interval(*a.admitted(), a.unit)} and {text.interval(*b.admitted(), b.unit)}).")
+    undated = [c for s in group if not s.period for c in s.claim_ids]
+    if undated and any(s.period for s in group):
+        sentence = sentence.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
+    return sentence
+
+
 @rule("same_figure", "cross_source",
       "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two dates.")
 def same_figure(found: list[Statement]) -> list[dict]:
     rows = []
     for (_subject, _metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
         claim_ids = [c for s in group for c in s.claim_ids]
-        if len(claim_ids) < 2:
+        found_pair = worst_pair(group) if len(claim_ids) >= 2 else None
+        if found_pair is None:
             continue
+        verdict, a, b = found_pair
         whose = what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
-        conflict = next(filter(None, (conflicting_pair(c) for c in comparable_classes(group))), None)
-        twice = None if conflict else dated_twice(group)
-        if conflict:
-            a, b = conflict
-            verdict, shown = CONTRADICTED, b
-            explanation = (f"{whose} is {a.cite()} but {b.cite()}: {text.interval(*a.admitted(), a.unit)} and "
-                           f"{text.interval(*b.admitted(), b.unit)} have no value in common, so the statements disagree.")
-        elif twice:
-            a, b = twice
-            verdict, shown = DATE_CONFLICT, b
-            explanation = (f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
-                           f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates.")
-        else:
-            # Each statement against the first of its class: two figures of two years are a series, left alone.
-            compared = [(c[0], other, agree(c[0], other)) for c in comparable_classes(group) for other in c[1:]]
-            if len(group) > 1 and not compared:
-                continue
-            first = group[0]
-            verdict = max((v for _, _, v in compared), key=_WORST.get, default=CONSISTENT)
-            first, shown = next(((a, b) for a, b, v in compared if v == verdict), (first, first))
-            if len(group) == 1:
-                explanation = f"{whose}: {first.source_id} states it {len(first.claim_ids)} times ({', '.join(first.claim_ids)}), always as {first.as_written}."
-            elif verdict == CONSISTENT:
-                explanation = f"{whose}: stated {len(claim_ids)} times, and the statements agree: " + "; ".join(s.cite() for s in group) + "."
-            else:
-                explanation = (f"{whose} is {first.cite()} and {shown.cite()}: {text.show(first.point, first.unit)} and "
-                               f"{text.show(shown.point, shown.unit)} differ, but agree within their rounding "
-                               f"({text.interval(*first.admitted(), first.unit)} and {text.interval(*shown.admitted(), shown.unit)}).")
-            undated = [c for s in group if not s.period for c in s.claim_ids]
-            if undated and len(undated) < len(claim_ids):
-                explanation = explanation.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
-        compared_with = f"claim {shown.claim_ids[0]} ({shown.as_written})" if shown is not group[0] else "its restatements"
-        rows.append(check("same_figure", claim_ids, group[0], shown.point, compared_with, verdict, explanation))
+        compared_with = f"claim {b.claim_ids[0]} ({b.as_written})" if b is not group[0] else "its restatements"
+        rows.append(check("same_figure", claim_ids, group[0], b.point, compared_with, verdict,
+                          _same_figure_sentence(verdict, whose, a, b, group)))
     return rows
 
 
@@ -131,8 +140,9 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
             result.append([statement])
             reach.append(high)
         while len(result) >= 2 and within(result[-2][-1].point, (low, math.inf)):
-            result[-2].extend(result.pop())
-            reach[-2] = max(reach[-2], reach.pop())
+            merged, merged_reach = result.pop(), reach.pop()
+            result[-1].extend(merged)
+            reach[-1] = max(reach[-1], merged_reach)
     return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
 
 

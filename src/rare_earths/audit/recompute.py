@@ -144,6 +144,32 @@ def growth_rate(found: list[Statement]) -> list[dict]:
     return rows
 
 
+def _largest_figures(statements: list[Statement], subject: str) -> dict[str, Statement]:
+    """One figure per other country of an article: the largest it gives (it may restate one with another hedge)."""
+    figures: dict[str, Statement] = {}
+    for s in statements:
+        if s.subject not in (subject, "world") and (s.subject not in figures or s.point > figures[s.subject].point):
+            figures[s.subject] = s
+    return figures
+
+
+def _rank_outcome(stated: Statement, computed: int, subject: Statement, candidates: list[str]) -> tuple[str, str]:
+    """(verdict, words) for a stated rank against the one the article's figures give."""
+    wanted = int(stated.point)
+    if wanted == computed:
+        return CONSISTENT, f"which makes it {text.ordinal(computed)}, as stated"
+    if wanted < computed:
+        return CONTRADICTED, f"so it cannot rank {stated.as_written}"
+    missing = wanted - computed
+    if len(candidates) >= missing:
+        return CANNOT_CHECK, (f"which makes it {text.ordinal(computed)} among them; {stated.as_written} needs {missing} more above it, "
+                              f"and the article gives no figure for {', '.join(candidates)}, which USGS puts above it")
+    return CONTRADICTED, (f"which makes it {text.ordinal(computed)}; {stated.as_written} needs {missing} more "
+                          f"{'country' if missing == 1 else 'countries'} above it, but no other country USGS lists "
+                          f"(either edition) has more than {text.show(subject.admitted()[1], subject.unit)}"
+                          + (f" except {', '.join(candidates)}" if candidates else ""))
+
+
 @rule("rank_from_figures", "recomputation",
       "A rank against the article's own figures for the others ranked; the countries it needs above the subject must "
       "exist among those it does not give a figure for (USGS lists every country with reserves).", needs=("claims", "usgs"))
@@ -152,45 +178,25 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
     by = index(found, "source_id", "metric")
     for stated in found:
         base = metadata.METRICS[stated.metric].rank_of
-        own = [s for s in by.get((stated.source_id, base), []) if s.subject == stated.subject] if base else []
+        article = by.get((stated.source_id, base), []) if base else []
+        own = [s for s in article if s.subject == stated.subject]
         if not own:
             continue
-        figures: dict[str, Statement] = {}
-        for s in by.get((stated.source_id, base), []):  # one figure per country: the largest it is given
-            if s.subject not in (stated.subject, "world") and (s.subject not in figures or s.point > figures[s.subject].point):
-                figures[s.subject] = s
         subject = own[0]
+        figures = _largest_figures(article, stated.subject)
         above = sorted((s for s in figures.values() if s.admitted()[0] > subject.admitted()[1]), key=lambda s: -s.point)
-        computed = len(above) + 1
-        wanted = int(stated.point)
-        named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
         below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
-        claim_ids = [*stated.claim_ids, *subject.claim_ids, *(c for s in figures.values() for c in s.claim_ids)]
-        measure = metadata.METRICS[base].usgs_measure
         # Countries the article gives no figure for that either USGS edition puts above the subject's figure.
+        measure = metadata.METRICS[base].usgs_measure
         candidates = sorted({p.country for edition in EDITIONS for p in usgs.countries(edition, measure)
                              if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]})
-        opening = (f"{stated.source_id}'s own {metadata.METRICS[base].said} figures put {named} above "
-                   f"{text.possessive(stated.subject)} {subject.as_written}")
+        verdict, outcome = _rank_outcome(stated, len(above) + 1, subject, candidates)
+        named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
         lower = f" and {', '.join(f'{s.subject} ({s.as_written})' for s in below)} below it" if below else ""
-        if wanted == computed:
-            verdict, outcome = CONSISTENT, f"which makes it {text.ordinal(computed)}, as stated"
-        elif wanted < computed:
-            verdict, outcome = CONTRADICTED, f"so it cannot rank {stated.as_written}"
-        else:
-            missing = wanted - computed
-            if len(candidates) >= missing:
-                verdict = CANNOT_CHECK
-                outcome = (f"which makes it {text.ordinal(computed)} among them; {stated.as_written} needs {missing} more above it, "
-                           f"and the article gives no figure for {', '.join(candidates)}, which USGS puts above it")
-            else:
-                verdict = CONTRADICTED
-                outcome = (f"which makes it {text.ordinal(computed)}; {stated.as_written} needs {missing} more "
-                           f"{'country' if missing == 1 else 'countries'} above it, but no other country USGS lists "
-                           f"(either edition) has more than {text.show(subject.admitted()[1], subject.unit)}"
-                           + (f" except {', '.join(candidates)}" if candidates else ""))
-        rows.append(check("rank_from_figures", claim_ids, stated, float(computed), f"rank among {stated.source_id}'s own figures",
-                          verdict, f"{opening}{lower}, {outcome}."))
+        rows.append(check("rank_from_figures", [*stated.claim_ids, *subject.claim_ids, *(c for s in figures.values() for c in s.claim_ids)],
+                          stated, float(len(above) + 1), f"rank among {stated.source_id}'s own figures", verdict,
+                          f"{stated.source_id}'s own {metadata.METRICS[base].said} figures put {named} above "
+                          f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}."))
     return rows
 
 
