@@ -36,17 +36,27 @@ def _build_data(*, force: bool = False) -> None:
         return
     from . import atomic, audit, claims, datapackage, reference
 
-    atomic.remove_leftovers(paths.PROCESSED)
-    written = claims.build()
-    print(f"wrote {paths.relative(written)} ({len(claims.load(written))} claims)")
-    written = reference.build()
-    print(f"wrote {paths.relative(written)} ({len(reference.load(written))} USGS figures)")
-    written = audit.build()
-    checks = audit.load(written)
+    # Every output is built in a staging folder and checked there; only then are all of them, with
+    # the manifest that vouches for them, moved into place together (or, on any error, none).
+    processed = paths.PROCESSED_CLAIMS_CSV.parent
+    atomic.recover(processed)
+    staged = atomic.staging(processed)
+    try:
+        claims_csv = claims.build(output=staged / paths.PROCESSED_CLAIMS_CSV.name)
+        usgs_csv = reference.build(staged / paths.PROCESSED_USGS_CSV.name)
+        audit_csv = audit.build(staged / paths.PROCESSED_AUDIT_CSV.name, claims_path=claims_csv, usgs_path=usgs_csv)
+        package = datapackage.build(staged / "datapackage.json")
+        counts = (len(claims.load(claims_csv)), len(reference.load(usgs_csv)), audit.load(audit_csv))
+        atomic.write_text(staged / manifest.name, chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, package], into=processed))
+        atomic.replace_together(processed, staged)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    claims_count, usgs_count, checks = counts
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
-    print(f"wrote {paths.relative(written)} ({len(checks)} checks: {verdicts})")
-    print(f"wrote {paths.relative(datapackage.build())} (the tables described as a Frictionless data package)")
-    chain.remember(manifest, inputs)
+    print(f"wrote {paths.relative(paths.PROCESSED_CLAIMS_CSV)} ({claims_count} claims)")
+    print(f"wrote {paths.relative(paths.PROCESSED_USGS_CSV)} ({usgs_count} USGS figures)")
+    print(f"wrote {paths.relative(paths.PROCESSED_AUDIT_CSV)} ({len(checks)} checks: {verdicts})")
+    print(f"wrote {paths.relative(processed / 'datapackage.json')} (the tables described as a Frictionless data package)")
 
 
 def _data(args: argparse.Namespace) -> None:
@@ -67,12 +77,17 @@ def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list
     chain.skip_slow_imports()
     from . import atomic, report
 
-    atomic.remove_leftovers(paths.HTML)
-
-    written = report.render(names=tuple(step.notebook for step in steps), values=values)
-    chain.remember(SITE_MANIFEST, inputs)
+    # Rendered in a staging folder, then every page and the manifest moved into place together.
+    atomic.recover(paths.HTML)
+    staged = atomic.staging(paths.HTML)
+    try:
+        written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps), values=values)
+        atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
+        atomic.replace_together(paths.HTML, staged)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     print(f"wrote {len(written)} pages to {paths.relative(paths.HTML)}/")
-    return written
+    return pages
 
 
 def _run(args: argparse.Namespace) -> None:

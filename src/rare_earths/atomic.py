@@ -1,10 +1,21 @@
-"""Atomic writes: a file is replaced whole or not at all, so an interrupted run leaves the old one."""
+"""Atomic writes: a file is replaced whole or not at all, and a step's outputs all together or none.
+
+`write_text` replaces one file. `replace_together` moves a set of staged files onto their targets
+as one unit: the journal that lists them is written only once every staged file is complete, and
+removed once every one is in place, so a run killed at any point leaves either the old set (no
+journal: the staged files are discarded) or a journal that `recover` finishes on the next run.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+JOURNAL = ".replacing.json"
+STAGING_PREFIX = ".staging-"
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -21,6 +32,48 @@ def write_text(path: Path, text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def staging(directory: Path) -> Path:
+    """A new empty folder inside `directory` to build a step's outputs in (same filesystem: moves are renames)."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
+
+
+def replace_together(directory: Path, staged: Path) -> list[Path]:
+    """Move every file of the staging folder `staged` onto the file of the same name in `directory`,
+    all or none; returns the targets. The staging folder is removed."""
+    directory, staged = Path(directory), Path(staged)
+    moves = {path.name: paths_relative(path, directory) for path in sorted(staged.iterdir()) if path.is_file()}
+    write_text(directory / JOURNAL, json.dumps(moves, indent=1, sort_keys=True) + "\n")
+    _finish(directory)
+    shutil.rmtree(staged, ignore_errors=True)
+    return [directory / name for name in moves]
+
+
+def paths_relative(path: Path, directory: Path) -> str:
+    return Path(path).relative_to(directory).as_posix()
+
+
+def _finish(directory: Path) -> None:
+    """Move what the journal lists into place (each move a rename), then remove the journal."""
+    journal = directory / JOURNAL
+    moves = json.loads(journal.read_text(encoding="utf-8"))
+    for name, staged in moves.items():
+        if (directory / staged).is_file():  # not yet moved before an interruption
+            os.replace(directory / staged, directory / name)
+    journal.unlink()
+
+
+def recover(directory: Path) -> None:
+    """Finish a replacement a killed run had committed to, and delete what an unfinished one left:
+    temporary files and staging folders (never a finished output)."""
+    directory = Path(directory)
+    if (directory / JOURNAL).is_file():
+        _finish(directory)
+    remove_leftovers(directory)
+    for leftover in directory.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def remove_leftovers(directory: Path) -> None:

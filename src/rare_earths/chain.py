@@ -262,19 +262,32 @@ def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: P
 
 
 def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> bool:
-    """Are all `outputs` there, made from exactly these `inputs` (as `manifest` records)?"""
-    if not manifest.is_file() or not all(Path(output).is_file() for output in outputs):
-        return False
+    """Were `outputs` made from exactly these `inputs`, and are they still exactly what was made?
+    The manifest records both, so an output changed, lost or left half-replaced since is made again."""
     try:
-        return json.loads(manifest.read_text(encoding="utf-8")) == inputs
-    except ValueError:
+        recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
+    return recorded == manifest_of(inputs, outputs)
 
 
-def remember(manifest: Path, inputs: dict[str, Any]) -> None:
-    """Record the inputs an output was made from; written after the output, so a run killed in
-    between leaves an output without its record, which the next run simply makes again."""
-    atomic.write_text(manifest, json.dumps(inputs, indent=1, sort_keys=True) + "\n")
+def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path]) -> dict[str, Any]:
+    """What a manifest records: the inputs, and each output's content hash."""
+    return {"inputs": inputs, "outputs": {paths.relative(output): _sha256(Path(output)) for output in sorted(map(Path, outputs))}}
+
+
+def manifest_text(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> str:
+    """The manifest as written: `outputs` hashed where they are now, and recorded as files of `into`
+    if given (outputs staged, to be moved there with the manifest)."""
+    outputs = sorted(map(Path, outputs))
+    recorded = {"inputs": inputs, "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs}}
+    return json.dumps(recorded, indent=1, sort_keys=True) + "\n"
+
+
+def remember(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> None:
+    """Record the inputs an output was made from and what it is; written after the output, so a run
+    killed in between leaves an output without its record, which the next run simply makes again."""
+    atomic.write_text(manifest, manifest_text(inputs, outputs))
 
 
 def manifest_path(output_dir: Path, name: str) -> Path:
@@ -435,7 +448,7 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
             outcomes[step.notebook] = outcome
             if outcome.status == "ok":
                 ok.add(step.notebook)
-                remember(manifest_path(output_dir, step.notebook), inputs)
+                remember(manifest_path(output_dir, step.notebook), inputs, [output_dir / step.notebook])
                 echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
             else:
                 echo(f"[{done}/{total} done] {outcome.failure_line()}")

@@ -1,0 +1,112 @@
+"""A step's outputs are one unit: replaced together or not at all, and trusted only while they are
+exactly what their manifest says was made. Every kill point is simulated where it falls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rare_earths import __main__ as cli
+from rare_earths import atomic, paths, reference
+from rare_earths.errors import InputError, Problem
+
+
+def staged_set(directory: Path, contents: dict[str, str]) -> Path:
+    staged = atomic.staging(directory)
+    for name, text in contents.items():
+        (staged / name).write_text(text, encoding="utf-8")
+    return staged
+
+
+def contents(directory: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.iterdir()) if path.is_file()}
+
+
+def test_a_set_of_files_is_replaced_together(tmp_path):
+    (tmp_path / "a.csv").write_text("old a", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("old b", encoding="utf-8")
+    atomic.replace_together(tmp_path, staged_set(tmp_path, {"a.csv": "new a", "b.csv": "new b"}))
+    assert contents(tmp_path) == {"a.csv": "new a", "b.csv": "new b"}
+    assert not list(tmp_path.glob(".*")), "no journal or staging folder is left"
+
+
+def test_a_run_killed_before_committing_leaves_the_old_set(tmp_path):
+    (tmp_path / "a.csv").write_text("old a", encoding="utf-8")
+    staged_set(tmp_path, {"a.csv": "new a", "b.csv": "half of new b"})  # killed while staging: no journal
+    atomic.recover(tmp_path)
+    assert contents(tmp_path) == {"a.csv": "old a"}
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path, monkeypatch):
+    (tmp_path / "a.csv").write_text("old a", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("old b", encoding="utf-8")
+    staged = staged_set(tmp_path, {"a.csv": "new a", "b.csv": "new b"})
+    moved = []
+    real_replace = atomic.os.replace
+
+    def killed_after_one(source, target):
+        if moved:
+            raise KeyboardInterrupt  # the run dies between the two renames
+        moved.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.replace_together(tmp_path, staged)
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert (tmp_path / atomic.JOURNAL).is_file(), "the journal says the replacement was committed"
+    atomic.recover(tmp_path)
+    assert contents(tmp_path) == {"a.csv": "new a", "b.csv": "new b"}
+
+
+# --- the data step -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def processed(tmp_path, monkeypatch) -> Path:
+    """The data step writing to a folder of its own, built once."""
+    folder = tmp_path / "processed"
+    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", folder / "claims.csv")
+    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", folder / "usgs.csv")
+    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", folder / "audit.csv")
+    assert cli.main(["data"]) == 0
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def test_a_failure_after_the_first_output_changes_nothing(processed, monkeypatch, capsys):
+    before = snapshot(processed)
+
+    def broken(*args, **kwargs):
+        raise InputError([Problem("data/raw/reference/references.csv", "sha256 does not match the file", 2, "sha256")])
+
+    monkeypatch.setattr(reference, "build", broken)
+    assert cli.main(["data", "--force"]) != 0
+    err = capsys.readouterr().err
+    assert "references.csv" in err and "line 2" in err and "nothing was written" in err
+    assert snapshot(processed) == before, "claims.csv was replaced although the step failed"
+    assert not list(processed.glob(".staging-*"))
+
+
+def test_an_output_changed_since_it_was_made_is_made_again(processed, capsys):
+    original = (processed / "claims.csv").read_bytes()
+    (processed / "claims.csv").write_bytes(original.replace(b",\n", b",edited note\n", 1))
+    capsys.readouterr()
+    assert cli.main(["data"]) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert (processed / "claims.csv").read_bytes() == original
+
+
+def test_an_untouched_step_is_up_to_date_and_its_manifest_vouches_for_every_output(processed, capsys):
+    capsys.readouterr()
+    assert cli.main(["data"]) == 0
+    assert "data/processed/ is up to date" in capsys.readouterr().out
+    manifest = json.loads((processed / ".inputs.json").read_text(encoding="utf-8"))
+    assert {Path(name).name for name in manifest["outputs"]} == {"claims.csv", "usgs.csv", "audit.csv", "datapackage.json"}
+    assert set(manifest["inputs"]) == {"files", "parameters"}
