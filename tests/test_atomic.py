@@ -110,3 +110,66 @@ def test_an_untouched_step_is_up_to_date_and_its_manifest_vouches_for_every_outp
     manifest = json.loads((processed / ".inputs.json").read_text(encoding="utf-8"))
     assert {Path(name).name for name in manifest["outputs"]} == {"claims.csv", "usgs.csv", "audit.csv", "datapackage.json"}
     assert set(manifest["inputs"]) == {"files", "parameters"}
+
+
+# --- one run at a time ---------------------------------------------------------------------------
+
+HOLDER = """
+import sys
+from pathlib import Path
+from rare_earths import atomic
+with atomic.one_run_at_a_time(Path(sys.argv[1])):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_second_run_waits_for_the_first(tmp_path):
+    import subprocess
+    import sys
+
+    lock = tmp_path / "run.lock"
+    waiter_code = "import sys; from pathlib import Path; from rare_earths import atomic\nwith atomic.one_run_at_a_time(Path(sys.argv[1])):\n    print('ran', flush=True)"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        waiter = subprocess.Popen([sys.executable, "-c", waiter_code, str(lock)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        message = waiter.stderr.readline()  # printed only while the first run holds the lock
+        assert "waiting" in message and "process" in message
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        out, _ = waiter.communicate()
+        assert waiter.returncode == 0 and out.strip() == "ran"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_the_data_step_waits_for_a_run_in_progress():
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(paths.RUN_LOCK)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        data = subprocess.Popen([sys.executable, "-m", "rare_earths", "data"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert "waiting" in data.stderr.readline()
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        out, _ = data.communicate()
+        assert data.returncode == 0 and "data/processed/" in out
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--timeout", "nan", "finite number of seconds"), ("--timeout", "0", "above 0"), ("--timeout", "inf", "finite"),
+    ("--jobs", "0", "at least 1"),
+])
+def test_a_bad_time_limit_or_job_count_is_refused_before_anything_runs(option, value, says, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", option, value])
+    assert exit_info.value.code == 2
+    assert says in capsys.readouterr().err
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import sys
 import time
@@ -142,6 +143,27 @@ def _docs(args: argparse.Namespace) -> None:
     print(f"wrote {paths.relative(target)}")
 
 
+def _seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above 0 (nan or inf would leave a worker unwatched)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a time limit must be a finite number of seconds above 0")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 notebook must run at a time")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m rare_earths", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -158,12 +180,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help=force_help)
     run.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
                      help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.")
-    run.add_argument("--jobs", type=int, default=chain.JOBS, help=jobs_help)
-    run.add_argument("--timeout", type=float, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
+    run.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
+    run.add_argument("--timeout", type=_seconds, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds (a finite number above 0).")
     run.set_defaults(run=_run)
 
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
-    notebooks.add_argument("--jobs", type=int, default=chain.JOBS, help=jobs_help)
+    notebooks.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
     notebooks.set_defaults(run=_notebooks)
 
     execute = commands.add_parser("execute", help="Run one notebook in this process (the chain's worker; not for everyday use).")
@@ -188,7 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: --only {', '.join(unknown)}: not a notebook of the chain; one of: {', '.join(chain.NOTEBOOKS)}", file=sys.stderr)
             return 2
     try:
-        args.run(args)
+        if args.run in (_data, _run, _notebooks):
+            from . import atomic
+
+            with atomic.one_run_at_a_time(paths.RUN_LOCK):
+                args.run(args)
+        else:
+            args.run(args)
     except (InputError, ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

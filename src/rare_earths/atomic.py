@@ -8,10 +8,14 @@ journal: the staged files are discarded) or a journal that `recover` finishes on
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 JOURNAL = ".replacing.json"
@@ -80,3 +84,29 @@ def remove_leftovers(directory: Path) -> None:
     """Delete the temporary files a killed run left in `directory` (never a finished output)."""
     for leftover in Path(directory).glob(".*.tmp"):
         leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def one_run_at_a_time(lock_file: Path) -> Iterator[None]:
+    """Hold the tree's run lock: a second run in the same tree waits, saying why, until the first is
+    done (the operating system releases the lock when a run ends, even when it is killed)."""
+    lock_file = Path(lock_file)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another run"
+            print(f"waiting: {holder} is running in this tree; this run starts when it ends", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -26,6 +26,8 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 EXECUTED = REPORTS / "executed"
 HTML = REPORTS / "html"
+# Held by every run that writes data/processed/ or reports/: one run at a time in a tree.
+RUN_LOCK = REPORTS / ".run.lock"
 
 
 def relative(path: Path) -> str:
