@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
 from rare_earths import params, paths
+from rare_earths.errors import InputError
 from rare_earths.params import ParameterError, parse_assignments, resolve
 
 
@@ -60,3 +63,88 @@ def test_bad_usd_inr_is_refused_and_named(value):
 def test_assignment_must_be_name_equals_value(assignment):
     with pytest.raises(ParameterError, match="name=value"):
         parse_assignments([assignment])
+
+
+# --- the base year's lower bound; a parameter given twice; a malformed params.yaml ---------------
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "202", "2014"])
+def test_a_base_year_before_the_plausible_years_is_refused(value):
+    with pytest.raises(ParameterError, match=rf"parameter consumption_base_year: must be at least 2015 \(.*a002-11.*\), got '{value}'"):
+        resolve(parse_assignments([f"consumption_base_year={value}"]))
+
+
+@pytest.mark.parametrize("value", ["2015", "2024", "2031"])
+def test_every_plausible_base_year_is_accepted(value):
+    assert resolve(parse_assignments([f"consumption_base_year={value}"]))["consumption_base_year"] == int(value)
+
+
+def test_the_base_years_bounds_are_declared_with_their_reasons():
+    spec = params.specs()["consumption_base_year"]
+    assert spec["minimum"] <= spec["default"] < spec["maximum_exclusive"]
+    assert "a002" in spec["minimum_reason"] and "2025" in spec["minimum_reason"]
+
+
+def test_a_parameter_given_twice_is_refused_and_named():
+    with pytest.raises(ParameterError, match=r"parameter usd_inr is given twice \(usd_inr=86 and usd_inr=87\); give it once"):
+        parse_assignments(["usd_inr=86", "usd_inr=87"])
+    with pytest.raises(ParameterError, match="usd_inr is given twice"):
+        parse_assignments(["usd_inr=86", " usd_inr =86"])
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e400"])
+def test_a_rate_that_is_not_a_finite_number_is_refused(value):
+    with pytest.raises(ParameterError, match=rf"parameter usd_inr: must be a finite number, got '{value}'"):
+        resolve(parse_assignments([f"usd_inr={value}"]))
+
+
+def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(monkeypatch, capsys):
+    from rare_earths import __main__ as cli
+    from rare_earths import chain
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a step ran with a bad parameter")
+
+    monkeypatch.setattr(cli, "_build_data", must_not_run)
+    monkeypatch.setattr(chain, "run", must_not_run)
+    for arguments, message in ((["--set", "usd_inr=86", "--set", "usd_inr=87"], "parameter usd_inr is given twice"),
+                               (["--set", "consumption_base_year=202"], "must be at least 2015"),
+                               (["--set", "usd_inr=nan"], "must be a finite number")):
+        assert cli.main(["run", *arguments]) == 1
+        error = capsys.readouterr().err
+        assert error.startswith("error: parameter ") and message in error and error.count("\n") == 1
+
+
+GOOD = "usd_inr:\n  default: 90.5\n  type: float\n  minimum_exclusive: 0\n  description: test\n"
+MALFORMED = [
+    ("usd_inr:\n  type: float\n  description: test\n", "params.yaml, line 1: parameter usd_inr: no default"),
+    (GOOD + "  source: [unclosed\n", "params.yaml, line 7, column 1: not valid YAML"),
+    ("usd_inr: 90.5\n", "params.yaml, line 1: parameter usd_inr: its declaration must be a mapping"),
+    ("- usd_inr\n", "params.yaml, line 1: must map each parameter's name to its declaration"),
+    ("", "params.yaml, line 1: must map each parameter's name"),
+    (GOOD.replace("float", "decimal"), "params.yaml, line 1: parameter usd_inr: type 'decimal' is not one of float, int, str"),
+    (GOOD.replace("90.5", "-1"), "params.yaml, line 1: its default breaks its own declaration: parameter usd_inr: must be greater than 0"),
+    (GOOD.replace("minimum_exclusive: 0", "minimum_exclusive: zero"), "params.yaml, line 1: parameter usd_inr: minimum_exclusive must be a number"),
+    (GOOD + GOOD, "params.yaml, line 6: parameter usd_inr is declared twice"),
+    ("1:\n  default: 1\n  type: int\n  description: test\n", "params.yaml, line 1: '1' is not a parameter name"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MALFORMED, ids=range(len(MALFORMED)))
+def test_a_malformed_params_yaml_is_one_located_error(tmp_path, text, message):
+    path = tmp_path / "params.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        resolve(path=path)
+
+
+def test_the_command_line_reports_a_malformed_params_yaml(tmp_path, monkeypatch, capsys):
+    from rare_earths import __main__ as cli
+
+    path = tmp_path / "params.yaml"
+    path.write_text(GOOD + "  source: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(params.specs, "__defaults__", (path,))
+    monkeypatch.setattr(params.resolve, "__defaults__", (None, path))
+    assert cli.main(["run", "--set", "usd_inr=86"]) == 1
+    error = capsys.readouterr().err
+    assert "params.yaml, line 7, column 1: not valid YAML" in error and "Traceback" not in error
