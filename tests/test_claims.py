@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from rare_earths import claims, metadata, paths
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.paths import relative
 from rare_earths.provenance import load_articles, load_sources
+from rare_earths.tables import read_raw, write_processed
 
 PATH_FOR_MESSAGES = Path("synthetic/claims.csv")
 
@@ -311,3 +313,96 @@ def test_parse_figures_reports_the_figure_problems_check_claims_reports(fixtures
         figure_columns = {"value_as_written", "unit_as_written", "range_low", "range_high"}
         expected = [p for p in _row_by_row(raw, articles, path) if p.column in figure_columns and "quote" not in p.message]
         assert raised.value.problems == expected
+
+
+# --- unreadable or empty tables, line numbers, figures too large to be numbers -------------------
+
+
+def _cli_data(monkeypatch, capsys, claims_path: Path, processed: Path, *, sources: Path | None = None, articles: Path | None = None) -> str:
+    """`python -m rare_earths data --force` on these inputs: the exit code must be 1; its error output."""
+    fixture_dir = Path(__file__).parent / "fixtures"
+    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", claims_path)
+    monkeypatch.setattr(paths, "SOURCES_CSV", sources or fixture_dir / "sources.csv")
+    monkeypatch.setattr(paths, "ARTICLES", articles or fixture_dir / "articles")
+    monkeypatch.setattr(paths, "PROCESSED", processed)
+    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", processed / "claims.csv")
+    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", processed / "usgs.csv")
+    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", processed / "audit.csv")
+    assert cli.main(["data", "--force"]) == 1
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    return error
+
+
+UNREADABLE = [
+    ("claims/header_only.csv", "header_only.csv, line 2: has no claims, only its header"),
+    ("unreadable/claims_empty.csv", "claims_empty.csv, line 1: is empty: it needs at least its header line"),
+    ("unreadable/claims_not_utf8.csv", "claims_not_utf8.csv, line 3, column note: byte 0xe9 at character 87 of the line is not UTF-8"),
+    ("claims/multiline_note.csv", "multiline_note.csv, line 5, column unit_as_written (a000-03): unknown unit 'capacity'"),
+]
+
+
+@pytest.mark.parametrize(("claims_file", "message"), UNREADABLE, ids=[case[0] for case in UNREADABLE])
+def test_an_empty_or_unreadable_claims_table_is_one_located_error(fixtures, tmp_path, monkeypatch, capsys, claims_file, message):
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    error = _cli_data(monkeypatch, capsys, fixtures / claims_file, processed)
+    assert error.startswith("error: 1 problem in the input data")
+    assert message in error
+    assert list(processed.iterdir()) == []
+
+
+def test_line_numbers_are_physical_lines_after_a_field_that_spans_lines(fixtures):
+    raw = read_raw(metadata.RAW_CLAIMS, fixtures / "claims" / "multiline_note.csv")
+    assert raw.loc[raw.claim_id == "a000-02", "note"].item() == "A note on two lines:\nthe second line."
+    assert [line_of(index) for index in raw.index] == [2, 3, 5, 6, 7, 8]
+
+
+def test_a_record_with_too_many_fields_is_named_by_its_line(tmp_path):
+    broken = tmp_path / "claims.csv"
+    good = (Path(__file__).parent / "fixtures" / "claims" / "good.csv").read_text(encoding="utf-8")
+    broken.write_text(good.replace("a budget of ₹1,345 crore", "a budget of ₹1", 1).replace('"a budget of ₹1",', "a budget of ₹1,345 crore,"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"claims.csv, line 5: 15 fields, but the header has 14"):
+        read_raw(metadata.RAW_CLAIMS, broken)
+
+
+def _with_a_huge_figure(fixtures: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The fixture project with a figure of 10^400 t: its article states it, so only its size is wrong."""
+    huge = "1" + "0" * 400
+    articles = tmp_path / "articles"
+    shutil.copytree(fixtures / "articles", articles)
+    article = articles / "001_fixture.txt"
+    article.write_text(article.read_text(encoding="utf-8") + f"It holds {huge} tonnes of reserves.\n", encoding="utf-8")
+    sources = tmp_path / "sources.csv"
+    old = (fixtures / "articles" / "001_fixture.txt").read_bytes()
+    sources.write_text((fixtures / "sources.csv").read_text(encoding="utf-8").replace(
+        hashlib.sha256(old).hexdigest(), hashlib.sha256(article.read_bytes()).hexdigest()), encoding="utf-8")
+    claims_csv = tmp_path / "claims.csv"
+    claims_csv.write_text((fixtures / "claims" / "good.csv").read_text(encoding="utf-8")
+                          + f"a001-02,a001,China,reserves,,{huge},tonnes,,,,,,It holds {huge} tonnes of reserves,\n", encoding="utf-8")
+    return claims_csv, sources, articles
+
+
+def test_a_figure_too_large_to_be_a_number_is_refused_by_the_cleaning_step(fixtures, tmp_path, monkeypatch, capsys):
+    claims_csv, sources, articles = _with_a_huge_figure(fixtures, tmp_path)
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    error = _cli_data(monkeypatch, capsys, claims_csv, processed, sources=sources, articles=articles)
+    assert "claims.csv, line 8, column value_as_written (a001-02): '1000" in error
+    assert "is too large to be stored as a number (in its canonical unit it is inf)" in error
+    assert list(processed.iterdir()) == []
+
+
+def test_the_processed_schema_refuses_a_number_that_is_not_finite(tmp_path, processed):
+    table = processed.copy()
+    table.loc[0, "value_low"] = float("inf")
+    with pytest.raises(pandera.errors.SchemaError, match="finite"):
+        write_processed(metadata.CLAIMS, table, tmp_path / "claims.csv")
+    assert not (tmp_path / "claims.csv").exists()
+    written = write_processed(metadata.CLAIMS, processed, tmp_path / "claims.csv")
+    assert claims.load(written)["value"].isna().any()  # an empty value (a range) is still allowed
+    text = pd.read_csv(written, dtype=str, keep_default_na=False)
+    text.loc[0, "value_high"] = "inf"
+    text.to_csv(written, index=False)
+    with pytest.raises(pandera.errors.SchemaError, match="finite"):
+        claims.load(written)

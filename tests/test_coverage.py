@@ -173,3 +173,33 @@ def test_the_zero_captured_as_a_claim_is_covered(fixtures):
     assert figures["a000-06"].low == 0 * figures["a000-06"].low.units
     spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
     assert coverage.uncovered(articles, spans) == []
+
+
+def test_an_exclusions_table_with_only_its_header_excludes_nothing(fixtures):
+    raw, _, articles = fixture_project(fixtures, fixtures / "articles")
+    exclusions = coverage.load_exclusions(fixtures / "exclusions_header_only.csv")
+    assert exclusions.empty and list(exclusions.columns) == metadata.EXCLUSIONS.names
+    assert coverage.exclusion_spans(exclusions, articles) == []
+    # Valid as a table; coverage then names every number only the exclusions covered.
+    missing = coverage.uncovered(articles, coverage.claim_spans(raw, articles))
+    assert [(item.source_id, item.token) for item in missing] == [("a000", "2"), ("a000", "2025"), ("a001", "second")]
+
+
+def test_an_empty_exclusions_file_is_a_located_error(tmp_path):
+    empty = tmp_path / "exclusions.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"exclusions.csv, line 1: is empty: it needs at least its header line"):
+        coverage.load_exclusions(empty)
+
+
+def test_each_exclusion_is_named_by_the_line_it_starts_on():
+    """exclusions.csv has quotes that span lines: a row's line is still the one it starts on."""
+    from rare_earths import paths
+    from rare_earths.errors import line_of
+
+    lines = paths.EXCLUSIONS_CSV.read_text(encoding="utf-8").split("\n")
+    exclusions = coverage.load_exclusions()
+    assert any("\n" in quote for quote in exclusions.quote)
+    for index, row in exclusions.iterrows():
+        first = row.quote.split("\n")[0]
+        assert lines[line_of(index) - 1].startswith(f"{row.source_id},") and first in lines[line_of(index) - 1], (index, row.quote)

@@ -302,17 +302,33 @@ def _figure_columns(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> tuple[n
     return low, high, unit_codes, list(codes)
 
 
-def clean(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> pd.DataFrame:
+def _refuse_non_finite(raw: pd.DataFrame, value_low: np.ndarray, value_high: np.ndarray, path: Path) -> None:
+    """InputError naming every row whose figure is too large to be a number (10^400 reads as infinity)."""
+    claim_ids = raw["claim_id"].tolist()
+    def shown(text: str) -> str:
+        return repr(text) if len(text) <= 30 else f"'{text[:12]}...{text[-4:]}' ({len(text)} characters)"
+
+    found = [Problem(relative(path), f"{shown(raw['value_as_written'].iat[position])} is too large to be stored as a number "
+                     f"(in its canonical unit it is {value_low[position]:g}); check the figure", line_of(raw.index[position]),
+                     "value_as_written", claim_ids[position])
+             for position in np.flatnonzero(~(np.isfinite(value_low) & np.isfinite(value_high))).tolist()]
+    if found:
+        raise InputError(found)
+
+
+def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = None) -> pd.DataFrame:
     """The processed claims table: canonical values beside the figures as written.
 
     It depends on no parameter: rupees stay rupees (`crore * INR`); the notebooks convert them at
     their `usd_inr`, so a new rate re-runs only the notebooks that use it.
 
     Column by column: the values of each distinct unit are converted together, as one NumPy array
-    (pint does the same arithmetic on each element of an array as on a single value).
+    (pint does the same arithmetic on each element of an array as on a single value). A value that
+    is not finite in its canonical unit is refused (InputError naming `path`, the raw claims, by
+    line), so the processed table holds only numbers.
     """
     if raw.empty:
-        return pd.DataFrame.from_records([], columns=metadata.CLAIMS.names)
+        return pd.DataFrame({column.name: pd.Series(dtype=str if column.kind == "string" else float) for column in metadata.CLAIMS.columns})
     low, high, unit_codes, units = _figure_columns(raw, figures)
     is_range = low != high
     value_low, value_high = np.empty(len(raw)), np.empty(len(raw))
@@ -326,6 +342,7 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> pd.DataFrame:
         value_low[rows] = lows.magnitude
         value_high[rows] = Quantity(high[rows], written).to(canonical).magnitude
         unit[rows] = canonical
+    _refuse_non_finite(raw, value_low, value_high, path or paths.RAW_CLAIMS_CSV)
     bounds = {qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())}
     text = {name: raw[name].tolist() for name in ("claim_id", "source_id", "subject", "metric", "counterpart", "period", "qualifier",
                                                    "value_as_written", "unit_as_written", "period_as_written", "quote", "note")}
@@ -350,6 +367,8 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
     sources = load_sources(sources_path or paths.SOURCES_CSV, articles_dir)
     articles = load_articles(sources, articles_dir)
     raw = read_raw(metadata.RAW_CLAIMS, claims_path)
+    if raw.empty:
+        raise InputError([Problem(relative(claims_path), "has no claims, only its header: the cleaning step needs at least one claim", 2)])
     figures = check_claims(raw, articles, claims_path)
     return raw, figures, articles
 
@@ -358,7 +377,8 @@ def build(*, claims_path: Path | None = None, sources_path: Path | None = None,
           articles_dir: Path | None = None, output: Path | None = None) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
-    return write_processed(metadata.CLAIMS, clean(raw, figures), output or paths.PROCESSED_CLAIMS_CSV)
+    table = clean(raw, figures, claims_path or paths.RAW_CLAIMS_CSV)
+    return write_processed(metadata.CLAIMS, table, output or paths.PROCESSED_CLAIMS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:

@@ -36,5 +36,9 @@ class InputError(Exception):
 
 
 def line_of(index: int) -> int:
-    """The file line of a DataFrame row read from a CSV with one header line."""
+    """The file line of a DataFrame row read from a CSV with one header line.
+
+    `tables.read_raw` indexes each row by the line its record starts on, minus 2, so this is the
+    file's physical line even after a quoted field that spans lines or a blank line.
+    """
     return int(index) + 2

@@ -7,6 +7,7 @@ exactly one place.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -441,6 +442,9 @@ def schema(table: Table) -> pa.DataFrameSchema:
                 checks.append(pa.Check.str_length(min_value=1))
             columns[column.name] = pa.Column(str, checks, nullable=False, unique=column.unique)
         else:
+            # A number is finite: 10^400 read as a float is infinity, which no figure can be. An empty
+            # cell (NaN) is allowed where the column is not required; pandera leaves NaN out of checks.
+            checks.append(pa.Check(lambda values: values.abs() < math.inf, name="finite"))
             columns[column.name] = pa.Column(float, checks, nullable=not column.required, unique=column.unique)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, name=table.name)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +36,8 @@ def _problems_from(error: pandera.errors.SchemaErrors, path: Path, id_column: st
             message = "empty, but required"
         elif check.startswith("isin"):
             message = f"{value!r} is not in the allowed vocabulary (see docs/data-dictionary.md)"
+        elif check == "finite":
+            message = f"{value!r} is not a finite number"
         elif check.startswith("str_matches"):
             message = f"{value!r} does not match the pattern {check.removeprefix('str_matches')}"
         else:
@@ -43,13 +47,80 @@ def _problems_from(error: pandera.errors.SchemaErrors, path: Path, id_column: st
     return problems
 
 
-def read_raw(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
-    """A raw table as strings (empty cell = ""), validated; InputError names every bad cell."""
-    path = Path(path) if path is not None else ROOT / table.path
+def _decode(data: bytes, path: Path) -> str:
+    """The file's text; a byte that is not UTF-8 is named by its line and column, not its offset."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise InputError([Problem(relative(path), f"cannot be read as UTF-8 CSV: {error}")]) from error
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        before = data[line_start : error.start].decode("utf-8", errors="replace")
+        # The CSV column: the fields of the line up to the bad byte (a field that spans lines is rare
+        # enough that the line and character are then what the reader needs).
+        fields = next(csv.reader(io.StringIO(before + "x")), [""])
+        header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8", errors="replace"))), [])
+        column = header[len(fields) - 1] if line > 1 and len(fields) <= len(header) else None
+        message = (f"byte 0x{data[error.start]:02x} at character {len(before) + 1} of the line is not UTF-8; "
+                   "save the file as UTF-8")
+        raise InputError([Problem(relative(path), message, line, column)]) from None
+
+
+def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]:
+    """(header, start line of each record, records) of a CSV file, read with the csv module.
+
+    A record's line is the file's physical line where the record starts, so a quoted field that
+    spans lines (a note with a line break) does not shift the lines of the records after it. Blank
+    lines are skipped, as pandas skips them. InputError for a file that cannot be read, is empty,
+    is not UTF-8, or has a record whose fields do not match the header.
+    """
+    where = relative(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError([Problem(where, f"cannot be read: {error.strerror or error}")]) from None
+    text = _decode(data, path).removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    lines: list[int] = []
+    records: list[list[str]] = []
+    problems: list[Problem] = []
+    start = 1
+    try:
+        for row in reader:
+            if row and header is None:
+                header = row
+            elif row:
+                if len(row) != len(header):
+                    problems.append(Problem(where, f"{len(row)} fields, but the header has {len(header)}"
+                                            f"{' (a comma in an unquoted field?)' if len(row) > len(header) else ''}", start))
+                lines.append(start)
+                records.append(row)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        why = "a quote opened in this record is never closed" if "end of data" in str(error) else str(error)
+        raise InputError([Problem(where, f"not valid CSV in the record that starts here: {why}", start)]) from None
+    if header is None:
+        raise InputError([Problem(where, "is empty: it needs at least its header line", 1)])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        problems.append(Problem(where, f"column {', '.join(map(repr, repeated))} appears more than once in the header", 1))
+    if problems:
+        raise InputError(problems)
+    return header, lines, records
+
+
+def read_raw(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
+    """A raw table as strings (empty cell = ""), validated; InputError names every bad cell.
+
+    The frame's index is each record's starting line in the file minus 2, so that
+    `errors.line_of(index)` is the line a reader finds the record on (0, 1, 2 ... when no record
+    spans lines and no line is blank).
+    """
+    path = Path(path) if path is not None else ROOT / table.path
+    header, lines, records = read_csv_records(path)
+    frame = pd.DataFrame(records, columns=header, index=pd.Index([line - 2 for line in lines], dtype="int64"), dtype=str)
+    if lines == list(range(2, len(lines) + 2)):
+        frame.index = pd.RangeIndex(len(lines))
     id_column = "claim_id" if "claim_id" in table.names else None
     try:
         return metadata.schema(table).validate(frame, lazy=True)
