@@ -76,3 +76,90 @@ def test_a_changed_reference_table_is_refused(tmp_path):
     table.write_text(table.read_text(encoding="utf-8").replace("44000000", "44000001"), encoding="utf-8")
     with pytest.raises(InputError, match="usgs_mcs2025_rare_earths_world.csv has changed"):
         provenance.load_references(folder / "references.csv", folder)
+
+
+# --- dates of the calendar; files inside their folder; empty catalogues ---------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_impossible_date_is_refused_with_its_line(tmp_path):
+    with pytest.raises(InputError) as raised:
+        provenance.load_sources(FIXTURES / "sources_impossible_date.csv", FIXTURES / "articles")
+    assert str(raised.value).endswith("sources_impossible_date.csv, line 3, column date: '2025-13-45' is not a date of the calendar (month must be in 1..12)")
+    assert len(raised.value.problems) == 1
+
+
+@pytest.mark.parametrize("date", ["2025-02-29", "2025-04-31", "2025-00-10"])
+def test_a_day_that_no_calendar_has_is_refused(tmp_path, date):
+    sources = tmp_path / "sources.csv"
+    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,", f"Fixture two,,,{date},"), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"line 3, column date: '{date}' is not a date of the calendar"):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
+def test_a_real_date_is_accepted(tmp_path):
+    sources = tmp_path / "sources.csv"
+    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,", "Fixture two,,,2024-02-29,"), encoding="utf-8")
+    assert provenance.load_sources(sources, FIXTURES / "articles").date.tolist() == ["", "2024-02-29"]
+
+
+def test_a_file_outside_the_articles_folder_is_refused_unread(tmp_path):
+    with pytest.raises(InputError) as raised:
+        provenance.load_sources(FIXTURES / "sources_outside_folder.csv", FIXTURES / "articles")
+    text = str(raised.value)
+    assert "sources_outside_folder.csv, line 3, column file: '../sources.csv' is a path; give the bare name of a file in tests/fixtures/articles/" in text
+    assert "has changed" not in text  # the file outside was not read
+
+
+@pytest.mark.parametrize("name", ["../../claims.csv", "/etc/passwd", "sub/../001_fixture.txt", "..", "C:\\Windows\\win.ini"])
+def test_a_catalogue_names_files_in_its_folder_only(tmp_path, name):
+    sources = tmp_path / "sources.csv"
+    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("a001,001_fixture.txt", f"a001,{name}"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"sources.csv, line 3, column file: .* give the (bare )?name of a file in tests/fixtures/articles/"):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
+def test_a_link_that_leads_out_of_the_folder_is_refused(tmp_path):
+    articles = tmp_path / "articles"
+    shutil.copytree(FIXTURES / "articles", articles)
+    (articles / "001_fixture.txt").unlink()
+    (articles / "001_fixture.txt").symlink_to(FIXTURES / "articles" / "001_fixture.txt")
+    with pytest.raises(InputError, match=r"line 3, column file: '001_fixture.txt' leads outside .*articles/ \(a link\?\)"):
+        provenance.load_sources(FIXTURES / "sources.csv", articles)
+
+
+def test_a_reference_file_outside_its_folder_is_refused(tmp_path):
+    folder = tmp_path / "reference"
+    shutil.copytree(paths.REFERENCE, folder)
+    table = folder / "references.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("usgs_mcs2024_rare_earths_world.csv,", "../../sources.csv,", 1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"references.csv, line 2, column file: '../../sources.csv' is a path"):
+        provenance.load_references(table, folder)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "sources.csv, line 1: is empty: it needs at least its header line"),
+    ("source_id,file,title,publisher,author,date,sha256,note\n", "sources.csv: .*000_fixture.txt is not listed"),
+])
+def test_an_empty_sources_table_is_a_located_error(tmp_path, text, message):
+    sources = tmp_path / "sources.csv"
+    sources.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
+def test_the_command_line_names_a_bad_source_and_exits_non_zero(tmp_path, monkeypatch, capsys):
+    from rare_earths import __main__ as cli
+
+    monkeypatch.setattr(paths, "SOURCES_CSV", FIXTURES / "sources_impossible_date.csv")
+    monkeypatch.setattr(paths, "ARTICLES", FIXTURES / "articles")
+    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", FIXTURES / "claims" / "good.csv")
+    monkeypatch.setattr(paths, "PROCESSED", tmp_path)
+    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", tmp_path / "claims.csv")
+    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", tmp_path / "usgs.csv")
+    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", tmp_path / "audit.csv")
+    assert cli.main(["data", "--force"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: 1 problem") and "line 3, column date: '2025-13-45'" in error and "Traceback" not in error
+    assert list(tmp_path.iterdir()) == []

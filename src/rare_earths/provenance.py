@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
@@ -17,13 +18,27 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _outside(name: str, folder: Path) -> str | None:
+    """Why `name` is not a file name inside `folder`, or None: a catalogue names files in its own
+    folder, so "..", an absolute path or a sub-folder would read a file nobody catalogued there."""
+    if Path(name).is_absolute() or PureWindowsPath(name).is_absolute() or "/" in name or "\\" in name:
+        return f"{name!r} is a path; give the bare name of a file in {relative(folder)}/"
+    if name in {".", ".."}:
+        return f"{name!r} is not a file name; give the name of a file in {relative(folder)}/"
+    if not (folder / name).resolve().is_relative_to(Path(folder).resolve()):
+        return f"{name!r} leads outside {relative(folder)}/ (a link?); give a file that is in the folder"
+    return None
+
+
 def _check_catalogue(catalogue: pd.DataFrame, catalogue_path: Path, folder: Path) -> list[Problem]:
     problems = []
     listed = set(catalogue["file"])
     for index, row in catalogue.iterrows():
         path = folder / row["file"]
         where = dict(file=relative(catalogue_path), line=line_of(index), column="sha256")
-        if not path.is_file():
+        if (outside := _outside(row["file"], folder)) is not None:
+            problems.append(Problem(**{**where, "column": "file"}, message=outside))
+        elif not path.is_file():
             problems.append(Problem(**{**where, "column": "file"}, message=f"{relative(path)} does not exist"))
         elif (actual := sha256(path)) != row["sha256"]:
             problems.append(Problem(**where, message=f"{relative(path)} has changed: its SHA-256 is {actual}, not the recorded {row['sha256']}"))
@@ -39,8 +54,13 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
     problems = _check_catalogue(sources, path, articles)
     for index, row in sources.iterrows():
         expected = "a" + row["file"][:3]
-        if row["source_id"] != expected:
+        if row["source_id"] != expected and _outside(row["file"], articles) is None:
             problems.append(Problem(relative(path), f"{row['source_id']!r} should be {expected!r}, from the file name", line_of(index), "source_id"))
+        if row["date"]:  # the schema has checked the form YYYY-MM-DD; here, that it is a day of the calendar
+            try:
+                datetime.date.fromisoformat(row["date"])
+            except ValueError as error:
+                problems.append(Problem(relative(path), f"{row['date']!r} is not a date of the calendar ({error})", line_of(index), "date"))
     if problems:
         raise InputError(problems)
     return sources
