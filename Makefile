@@ -23,6 +23,18 @@ PARAMS ?=
 FORCE ?=
 LOCK_ARGS ?=
 LAB_ARGS ?=
+# Taken as written: make expands nothing in them (a `$(shell ...)` stays text), and none reaches the
+# shell as code. Each word of PARAMS is passed single-quoted (its own quotes escaped); ARGS, LAB_ARGS
+# and LOCK_ARGS reach their programs through the environment: pytest splits ARGS itself
+# (PYTEST_ADDOPTS, as a shell would, quotes included), and the others are expanded unquoted with
+# globbing off, so they are split into words and nothing else (no ;, $(...) or backquotes).
+override PARAMS := $(value PARAMS)
+override FORCE := $(value FORCE)
+override ARGS := $(value ARGS)
+override LAB_ARGS := $(value LAB_ARGS)
+override LOCK_ARGS := $(value LOCK_ARGS)
+export ARGS LAB_ARGS LOCK_ARGS
+quote = '$(subst ','\'',$(1))'
 
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
@@ -54,13 +66,13 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 
 # --allow-root only where make runs as root (a container), which JupyterLab otherwise refuses.
 lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	set -f; $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
 	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)
 
 reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in parallel), HTML in reports/html/ (FORCE=1: all)
-	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(p)) $(if $(FORCE),--force)
+	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(call quote,$(p))) $(if $(FORCE),--force)
 
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
 	$(VENV)/bin/python -m rare_earths notebooks
@@ -86,7 +98,7 @@ $(BROWSER_STAMP): package.json package-lock.json
 # The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
 # tests/test_browser.py opening every page in Chromium.
 test: lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
-	$(VENV)/bin/python -m pytest --nbval --nbval-current-env $(ARGS)
+	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(VENV)/bin/python -m pytest --nbval --nbval-current-env
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
 bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benchmarks/RESULTS.md
@@ -96,7 +108,7 @@ bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benc
 # --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one
 # version of each package for all of them (environment.yml relies on it).
 lock: $(UV_STAMP) ## Regenerate requirements.lock and environment.yml
-	$(UV) pip compile --quiet pyproject.toml --extra test --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $(LOCK_ARGS) -o requirements.lock
+	set -f; $(UV) pip compile --quiet pyproject.toml --extra test --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $$LOCK_ARGS -o requirements.lock
 	$(VENV)/bin/python tools/write_environment_yml.py
 
 clean: ## Remove generated outputs (data/processed/*.csv|json, reports/*), keep .venv
