@@ -347,7 +347,7 @@ def test_an_empty_or_unreadable_claims_table_is_one_located_error(fixtures, tmp_
     processed = tmp_path / "processed"
     processed.mkdir()
     error = _cli_data(monkeypatch, capsys, fixtures / claims_file, processed)
-    assert error.startswith("error: 1 problem in the input data")
+    assert "error: 1 problem in the input data" in error
     assert message in error
     assert list(processed.iterdir()) == []
 
