@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earths import chain, params, paths, report
+from rare_earths import chain, paths, report
 
 SCRIPT = paths.ROOT / "tests" / "browser" / "check_site.mjs"
 SCREENSHOTS = paths.REPORTS / "screenshots"
@@ -50,7 +50,7 @@ def visit(tmp_path_factory) -> dict[str, dict]:
     for old in SCREENSHOTS.glob("*.png"):  # so a screenshot found afterwards is this run's
         old.unlink()
     site = tmp_path_factory.mktemp("site")
-    report.render(paths.NOTEBOOKS, site, values=params.resolve())
+    report.render(paths.NOTEBOOKS, site)
     done = subprocess.run(["node", str(SCRIPT), str(site), str(SCREENSHOTS), CHROMIUM], capture_output=True, text=True,
                           timeout=300, cwd=paths.ROOT)
     assert done.returncode == 0, f"the browser check could not run:\n{done.stderr[-3000:]}"

@@ -51,7 +51,8 @@ def test_each_notebook_is_committed_executed_and_clean(name):
     text = nbformat.writes(notebook)
     assert '"output_type": "error"' not in text
     assert not re.search(r"/work/|/tmp/|/root/|/home/|0x[0-9a-f]{8,}", text), "absolute path or memory address"
-    assert "papermill" not in notebook.metadata
+    assert notebook.metadata.papermill.parameters == {}, "run with defaults"
+    assert notebook.metadata.papermill.default_parameters == chain.declared_parameters(paths.NOTEBOOKS / name)
     assert "...</td>" not in text, "a table cell is cut short"
     assert not any("injected-parameters" in cell.metadata.get("tags", []) for cell in notebook.cells), "run with defaults"
 
@@ -175,6 +176,18 @@ def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):
     assert "start_time" not in text and "duration" not in text and str(tmp_path) not in text
 
 
+def test_executed_copies_keep_papermills_parameters_and_are_identical_with_an_override(fixture_notebooks, tmp_path):
+    first = chain.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "one", notebooks_dir=fixture_notebooks)
+    second = chain.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "two", notebooks_dir=fixture_notebooks)
+    notebook = nbformat.read(first.output, as_version=4)
+    assert notebook.metadata.papermill.parameters == {"greeting": "namaste"}
+    assert notebook.metadata.papermill.default_parameters == {"greeting": "hello"}
+    assert chain.ran_with(notebook) == {"greeting": "namaste"}
+    injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+    assert [cell.id for cell in injected] == ["injected-parameters"]
+    assert first.output.read_bytes() == second.output.read_bytes()
+
+
 # --- the readers' pages --------------------------------------------------------------------------
 
 
@@ -182,7 +195,7 @@ def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):
 def site(tmp_path_factory) -> Path:
     """The committed notebooks (executed with the defaults) rendered as the chain renders them."""
     html_dir = tmp_path_factory.mktemp("html")
-    report.render(paths.NOTEBOOKS, html_dir, values=params.resolve())
+    report.render(paths.NOTEBOOKS, html_dir)
     return html_dir
 
 

@@ -165,3 +165,21 @@ def test_the_makefile_calls_the_command_line():
     makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     for command in ("-m rare_earths run", "-m rare_earths data", "-m rare_earths notebooks"):
         assert command in makefile
+
+
+def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(built):
+    alone = subprocess.run(chain_command("--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stderr
+    index = (paths.HTML / "index.html").read_text(encoding="utf-8")
+    # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
+    assert "84.57 in 01-sources-and-units, 05-capacity-and-policy; 86.0 in 03-trade" in index
+    restored = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    assert {name for name, action in actions(restored.stdout).items() if action == "run"} == {"03-trade.ipynb"}
+    assert outputs() == built
+
+
+def test_parameters_of_the_executed_notebooks():
+    from rare_earths import report
+
+    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 1.0, "year": 2024}}) == {"rate": 1.0, "year": 2024}
+    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 2.0}}) == {"rate": "1.0 in 01-a; 2.0 in 02-b"}

@@ -64,12 +64,13 @@ def _data(args: argparse.Namespace) -> None:
     _build_data(force=args.force)
 
 
-def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list:
-    """The readers' pages from the executed notebooks, unless nothing they show has changed."""
+def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
+    """The readers' pages from the executed notebooks, unless nothing they show has changed. Each page
+    states the parameters its notebook ran with, read from the notebook, not from this command."""
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
     # The claims explorer and method page also show the claims, the sources and params.yaml.
     site_reads = ["data/processed/audit.csv", "data/processed/claims.csv", "data/raw/sources.csv", "data/raw/reference/references.csv", "params.yaml"]
-    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS], values)
+    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS], {})  # parameters: read from the notebooks
     pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps),
              paths.HTML / "claims.html", paths.HTML / "method.html"]
     if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
@@ -82,7 +83,7 @@ def _render(values: dict, steps: tuple[chain.Step, ...], *, force: bool) -> list
     atomic.recover(paths.HTML)
     staged = atomic.staging(paths.HTML)
     try:
-        written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps), values=values)
+        written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps))
         atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
         atomic.replace_together(paths.HTML, staged)
     finally:
@@ -100,11 +101,17 @@ def _run(args: argparse.Namespace) -> None:
         outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout)
     except chain.ChainFailed as failure:
         print("\n" + chain.summary(failure.outcomes))
+        _render_site(force=args.force)  # the pages follow the executed notebooks, failed run or not
         raise
     print("\n" + chain.summary(outcomes))
-    # Pages link to each other, so the site is rendered for the whole chain, not only --only's steps.
-    pages = _render(values, chain.CHAIN if all((paths.EXECUTED / s.notebook).is_file() for s in chain.CHAIN) else steps, force=args.force)
+    pages = _render_site(force=args.force)
     print(f"done in {time.perf_counter() - started:.1f} s; open {paths.relative(pages[0])}")
+
+
+def _render_site(*, force: bool) -> list:
+    """Pages link to each other, so the site covers every executed notebook there is, not only
+    those this run made (--only, or a notebook that failed and kept its previous copy)."""
+    return _render(tuple(step for step in chain.CHAIN if (paths.EXECUTED / step.notebook).is_file()), force=force)
 
 
 def _notebooks(args: argparse.Namespace) -> None:

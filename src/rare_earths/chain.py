@@ -154,14 +154,46 @@ def parameters_cells(notebook) -> list[int]:
     return [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])]
 
 
-def scrub(notebook):
-    """Remove what differs between two runs of the same notebook: timings, paths, versions."""
-    notebook.metadata.pop("papermill", None)
+# papermill's record of a run that stays: what it ran with. Times, durations and the environment go.
+PAPERMILL_KEPT = ("parameters", "default_parameters", "version")
+INJECTED_CELL_ID = "injected-parameters"
+
+
+def scrub(notebook, source: Path | None = None, output: Path | None = None, overrides: dict[str, Any] | None = None):
+    """Remove only what differs between two identical runs: times, durations, absolute paths, the
+    Python patch version, the injected cell's random id. papermill's record of the run stays, with
+    `default_parameters` (the notebook's own) and `parameters` (the overrides it ran with), so tools
+    that read an executed notebook's parameters find them."""
+    record = notebook.metadata.get("papermill")
+    if record is not None:
+        kept = {key: record[key] for key in PAPERMILL_KEPT if key in record}
+        if source is not None:
+            kept["default_parameters"] = declared_parameters(source)
+            kept["input_path"] = _portable(source)
+        if output is not None:
+            kept["output_path"] = _portable(output)
+        if overrides is not None:
+            kept["parameters"] = dict(sorted(overrides.items()))
+        notebook.metadata["papermill"] = dict(sorted(kept.items()))
     notebook.metadata.get("language_info", {}).pop("version", None)
     for cell in notebook.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            cell["id"] = INJECTED_CELL_ID  # papermill gives it a random one; nbformat wants ids unique, and there is one
     return notebook
+
+
+def _portable(path: Path) -> str:
+    """A path as an executed notebook records it: relative to the repository, or its name if outside."""
+    relative = paths.relative(path)
+    return relative if not Path(relative).is_absolute() else Path(path).name
+
+
+def ran_with(notebook) -> dict[str, Any]:
+    """The parameters an executed notebook ran with: its defaults, overridden as papermill recorded."""
+    record = notebook.metadata.get("papermill", {})
+    return {**record.get("default_parameters", {}), **(record.get("parameters") or {})}
 
 
 def write_notebook(notebook, path: Path) -> None:
@@ -221,7 +253,7 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
         raise
     executed = nbformat.read(temporary, as_version=4)
     Path(temporary).unlink()
-    write_notebook(scrub(executed), output)
+    write_notebook(scrub(executed, notebook, output, overrides), output)
     (output_dir / "failed" / name).unlink(missing_ok=True)
     return Result(name, time.perf_counter() - started, output)
 

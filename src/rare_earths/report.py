@@ -97,11 +97,14 @@ def exporter():
 
 
 def render(executed_dir: Path | None = None, html_dir: Path | None = None, names: tuple[str, ...] = chain.NOTEBOOKS,
-           values: dict[str, Any] | None = None, checks: pd.DataFrame | None = None) -> list[Path]:
+           checks: pd.DataFrame | None = None) -> list[Path]:
     """Render every executed notebook, then the index, which leads with the audit's findings
-    (`checks`, by default this run's data/processed/audit.csv); returns the pages written."""
+    (`checks`, by default this run's data/processed/audit.csv); returns the pages written. The
+    parameters the index and method page state are read from the executed notebooks themselves,
+    so the site says what its pages were computed with, whatever command made them."""
     executed_dir, html_dir = executed_dir or paths.EXECUTED, html_dir or paths.HTML
     notebooks = {name: nbformat.read(executed_dir / name, as_version=4) for name in names}
+    values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     html_exporter = exporter()
     written = []
@@ -126,11 +129,27 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
 
         checks = audit.load()
     index = html_dir / "index.html"
-    atomic.write_text(index, index_html(pages, values or {}, checks))
+    atomic.write_text(index, index_html(pages, values, checks))
     claims_page, method_page = html_dir / CLAIMS_PAGE[0], html_dir / METHOD_PAGE[0]
     atomic.write_text(claims_page, claims_html(pages))
-    atomic.write_text(method_page, method_html(pages, values or {}))
+    atomic.write_text(method_page, method_html(pages, values))
     return [index, *written, claims_page, method_page]
+
+
+def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each parameter's value across the executed notebooks: the value, where they agree; where they
+    do not (a notebook run alone with an override), every value with the notebooks that used it."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, values in ran_with.items():
+        for parameter, value in values.items():
+            found.setdefault(parameter, {}).setdefault(repr(value), []).append(name.removesuffix(".ipynb"))
+    result: dict[str, Any] = {}
+    for parameter, by_value in sorted(found.items()):
+        if len(by_value) == 1:
+            result[parameter] = next(iter(ran_with[n + ".ipynb"][parameter] for n in next(iter(by_value.values()))))
+        else:
+            result[parameter] = "; ".join(f"{value} in {', '.join(names)}" for value, names in by_value.items())
+    return result
 
 
 AUDIT_NOTEBOOK = "06-audit.ipynb"
