@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import nbformat
 import pytest
 
 from rare_earths import chain, params, paths, report
+from rare_earths.errors import InputError
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -289,3 +291,40 @@ def test_the_project_kernel_is_registered_in_the_venv_and_every_notebook_uses_it
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()), "registered inside .venv/, not for the user"
     for name in chain.NOTEBOOKS:
         assert committed(name).metadata.kernelspec.name == chain.KERNEL, f"{name} opens with another kernel"
+
+
+# --- notebooks that cannot be run as declared ----------------------------------------------------
+
+
+def notebook_file(tmp_path: Path, cells: list[dict]) -> Path:
+    path = tmp_path / "07-bad.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    return path
+
+
+def code(source: str, tags: tuple[str, ...] = ()) -> dict:
+    return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)}, "outputs": [], "execution_count": None}
+
+
+def test_a_notebook_without_a_parameters_cell_is_refused(tmp_path):
+    with pytest.raises(InputError, match="no cell tagged 'parameters'"):
+        chain.declared_parameters(notebook_file(tmp_path, [code("usd_inr = 84.57")]))
+
+
+def test_a_truncated_notebook_is_a_located_error(tmp_path):
+    path = notebook_file(tmp_path, [code("usd_inr = 84.57", ("parameters",))])
+    path.write_text(path.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    with pytest.raises(InputError, match=r"07-bad.ipynb, line 1: is not a readable notebook"):
+        chain.declared_parameters(path)
+
+
+def test_a_default_that_is_not_a_literal_is_refused(tmp_path):
+    with pytest.raises(InputError, match="usd_inr: its default is not a literal"):
+        chain.declared_parameters(notebook_file(tmp_path, [code("usd_inr = rate()", ("parameters",))]))
+
+
+def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_runs(capsys):
+    from rare_earths import __main__ as cli
+
+    assert cli.main(["run", "--only", "03-trade.ipynb", "--set", "consumption_base_year=2023"]) == 1
+    assert "consumption_base_year: no notebook of this run declares it" in capsys.readouterr().err

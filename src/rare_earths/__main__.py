@@ -95,6 +95,7 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
 def _run(args: argparse.Namespace) -> None:
     values = _values(args)  # every parameter checked before anything runs
     steps = chain.with_needs(args.only) if args.only else chain.CHAIN
+    chain.check_parameters([assignment.partition("=")[0].strip() for assignment in args.set], steps)
     started = time.perf_counter()
     _build_data(force=args.force)
     try:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import atomic, paths
+from .errors import InputError, Problem
 
 # The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix).
 KERNEL = "rare-earths"
@@ -135,13 +136,35 @@ def skip_slow_imports() -> None:
 
 
 def declared_parameters(notebook: Path) -> dict[str, Any]:
-    """The names and literal defaults of a notebook's `parameters` cell (read without papermill)."""
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    source = "".join(next((_source(cell) for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", [])), ""))
+    """The names and literal defaults of a notebook's `parameters` cell (read without papermill).
+
+    A notebook that cannot be read, has no cell tagged `parameters` (papermill would then drop every
+    override without a word), or gives a default that is not a literal is an InputError naming it.
+    """
+    where = paths.relative(notebook)
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    except json.JSONDecodeError as error:
+        raise InputError([Problem(where, f"is not a readable notebook: {error.msg} at column {error.colno}", error.lineno)]) from None
+    except (OSError, UnicodeDecodeError, KeyError, TypeError) as error:
+        raise InputError([Problem(where, f"is not a readable notebook: {error}")]) from None
+    tagged = [cell for cell in cells if isinstance(cell, dict) and "parameters" in cell.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        raise InputError([Problem(where, "has no cell tagged 'parameters'; tag the cell that assigns its defaults "
+                                         "(an empty one, if it uses none), or overrides would be dropped")])
+    source = _source(tagged[0])
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise InputError([Problem(where, f"its parameters cell is not Python: {error.msg} (cell line {error.lineno})")]) from None
     found = {}
-    for statement in ast.parse(source).body:
+    for statement in tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            found[statement.targets[0].id] = ast.literal_eval(statement.value)
+            try:
+                found[statement.targets[0].id] = ast.literal_eval(statement.value)
+            except ValueError:
+                raise InputError([Problem(where, f"parameter {statement.targets[0].id}: its default is not a literal "
+                                                 f"(cell line {statement.lineno}); write the value itself")]) from None
     return found
 
 
@@ -344,6 +367,19 @@ def _dependents(steps: Iterable[Step], failed: str) -> set[str]:
                 found.add(step.notebook)
                 changed = True
     return found
+
+
+def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_dir: Path | None = None) -> None:
+    """Before anything runs: every notebook of the run declares its parameters, and every parameter
+    given on the command line is declared by a notebook of the run (else it would change nothing)."""
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    declared = {name for step in steps for name in declared_parameters(notebooks_dir / step.notebook)}
+    unused = sorted(set(given) - declared)
+    if unused:
+        from .params import ParameterError
+
+        raise ParameterError(f"parameter {', '.join(unused)}: no notebook of this run declares it "
+                             f"({', '.join(step.notebook for step in steps)}); it would change nothing")
 
 
 def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[Step, ...]:
