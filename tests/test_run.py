@@ -3,6 +3,7 @@ byte-identical outputs run after run, and a run killed mid-way leaves the previo
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -183,3 +184,16 @@ def test_parameters_of_the_executed_notebooks():
 
     assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 1.0, "year": 2024}}) == {"rate": 1.0, "year": 2024}
     assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 2.0}}) == {"rate": "1.0 in 01-a; 2.0 in 02-b"}
+
+
+def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(built):
+    def library_files(manifest: Path) -> set[str]:
+        return {name for name in json.loads(manifest.read_text(encoding="utf-8"))["inputs"]["files"] if name.startswith("src/")}
+
+    trade = library_files(paths.EXECUTED / "03-trade.inputs.json")
+    assert {"src/rare_earths/analysis.py", "src/rare_earths/units.py"} <= trade  # observed in its kernel
+    assert "src/rare_earths/report.py" not in trade and "src/rare_earths/chain.py" not in trade  # an edit to the site reruns no notebook
+    site = library_files(paths.HTML / ".inputs.json")
+    assert {"src/rare_earths/report.py", "src/rare_earths/__main__.py"} <= site
+    data = library_files(paths.PROCESSED / ".inputs.json")
+    assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/report.py" not in data

@@ -68,8 +68,16 @@ CHAIN = (
     Step("06-audit.ipynb", (*PROCESSED, "data/processed/audit.csv")),
 )
 NOTEBOOKS = tuple(step.notebook for step in CHAIN)
-# What every step depends on besides its own reads: the library and the locked environment.
-SHARED_INPUTS = ("src/rare_earths", "requirements.lock")
+# What every step depends on besides its own reads: the locked environment, and the project's
+# modules it imported when it last ran (observed, so an edit to the site's code reruns no notebook).
+LIBRARY = "src/rare_earths"
+SHARED_INPUTS = ("requirements.lock",)
+# Run in a notebook's kernel after its cells: which of the project's modules it imported.
+_MODULES_CODE = (
+    "import json as _json, sys as _sys\n"
+    "print(_json.dumps(sorted(getattr(_m, '__file__', None) or '' for _n, _m in list(_sys.modules.items())"
+    " if _n == 'rare_earths' or _n.startswith('rare_earths.'))))"
+)
 
 
 class NotebookFailed(RuntimeError):
@@ -276,6 +284,8 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
         raise
     executed = nbformat.read(temporary, as_version=4)
     Path(temporary).unlink()
+    # What it imported of the project: its reruns follow edits to these modules, and no others.
+    executed.metadata["rare_earths"] = {"modules": kernel_modules(kernel_manager)}
     write_notebook(scrub(executed, notebook, output, overrides), output)
     (output_dir / "failed" / name).unlink(missing_ok=True)
     return Result(name, time.perf_counter() - started, output)
@@ -302,12 +312,57 @@ def code_hash(notebook: Path) -> str:
     return hashlib.sha256(json.dumps(code, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT) -> dict[str, Any]:
-    """Everything a step's output depends on, as content hashes and parameter values."""
+def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT,
+              modules: Iterable[str] = (LIBRARY,)) -> dict[str, Any]:
+    """Everything a step's output depends on, as content hashes and parameter values: its code, the
+    files it reads, the parameters it declares, the lock, and the project `modules` it imports."""
     notebook = notebooks_dir / step.notebook
     used = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
     return {"notebook": code_hash(notebook), "needs": list(step.needs),
-            **fingerprint((*step.reads, *SHARED_INPUTS), used, root)}
+            **fingerprint((*step.reads, *SHARED_INPUTS, *modules), used, root)}
+
+
+def modules_used(manifest: Path) -> list[str]:
+    """The project's modules a step imported when it last ran, as its manifest records them; the
+    whole library if it has no manifest (it then runs anyway)."""
+    try:
+        files = json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [LIBRARY]
+    return [name for name in files if name.startswith(LIBRARY + "/")]
+
+
+def imported_modules() -> list[str]:
+    """The project's modules this process has imported, as repository paths."""
+    files = [getattr(module, "__file__", None) for name, module in list(sys.modules.items())
+             if name == "rare_earths" or name.startswith("rare_earths.")]
+    main = getattr(sys.modules.get("__main__"), "__file__", None)  # `python -m rare_earths` runs __main__.py as __main__
+    relative = {paths.relative(Path(file)) for file in [*files, main] if file}
+    return sorted(name for name in relative if name.startswith(LIBRARY + "/"))
+
+
+def kernel_modules(kernel_manager) -> list[str]:
+    """The project's modules a notebook's kernel imported, asked of the kernel once its cells have run."""
+    client = kernel_manager.client()
+    client.start_channels()
+    printed: list[str] = []
+
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"].get("text", ""))
+
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(_MODULES_CODE, store_history=False, timeout=60, output_hook=keep)
+    finally:
+        client.stop_channels()
+    return sorted(paths.relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
+
+
+def recorded_modules(executed: Path) -> list[str]:
+    """The project's modules an executed notebook's kernel imported, as the notebook records them."""
+    metadata = json.loads(Path(executed).read_text(encoding="utf-8")).get("metadata", {})
+    return list(metadata.get("rare_earths", {}).get("modules", [LIBRARY]))
 
 
 def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
@@ -473,7 +528,7 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Step, dict[str, Any]]] = []
     for step in steps:
-        inputs = inputs_of(step, values, notebooks_dir)
+        inputs = inputs_of(step, values, notebooks_dir, modules=modules_used(manifest_path(output_dir, step.notebook)))
         if not force and is_current(step, inputs, output_dir):
             outcomes[step.notebook] = Outcome(step.notebook, "skipped", "unchanged")
         else:
@@ -516,7 +571,9 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
             outcomes[step.notebook] = outcome
             if outcome.status == "ok":
                 ok.add(step.notebook)
-                remember(manifest_path(output_dir, step.notebook), inputs, [output_dir / step.notebook])
+                executed = output_dir / step.notebook
+                inputs = inputs_of(step, values, notebooks_dir, modules=recorded_modules(executed))  # as it ran
+                remember(manifest_path(output_dir, step.notebook), inputs, [executed])
                 echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
             else:
                 echo(f"[{done}/{total} done] {outcome.failure_line()}")
