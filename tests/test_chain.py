@@ -144,9 +144,11 @@ def test_a_notebook_whose_code_changed_runs_again(fixture_notebooks, tmp_path):
     assert run_fixtures(notebooks, output, (GREETS,))[0][0].action == "run"
 
 
-def test_independent_notebooks_run_at_the_same_time(fixture_notebooks, tmp_path):
+def test_independent_notebooks_are_submitted_together(fixture_notebooks, tmp_path):
     _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), jobs=2)
-    assert any("running: 01-greets.ipynb, 03-needs-02.ipynb" in line for line in lines), lines
+    submitted = [index for index, line in enumerate(lines) if "submitted" in line]
+    finished = [index for index, line in enumerate(lines) if " ok in " in line]
+    assert len(submitted) == 2 and max(submitted) < min(finished), lines
 
 
 def test_a_kernel_that_does_not_start_is_retried_then_reported(fixture_notebooks, tmp_path):
@@ -161,7 +163,7 @@ def test_a_notebook_over_its_time_limit_is_stopped(fixture_notebooks, tmp_path):
     with pytest.raises(chain.ChainFailed) as raised:
         run_fixtures(fixture_notebooks, tmp_path, (SLEEPS,), timeout=8)
     (outcome,) = raised.value.outcomes
-    assert outcome.status == "failed" and "timed out after 8 s" in outcome.error
+    assert outcome.status == "failed" and "timed out after 8 s" in outcome.error and outcome.cell == 2
     assert not (tmp_path / "04-sleeps.ipynb").exists()
 
 
@@ -328,3 +330,29 @@ def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_
 
     assert cli.main(["run", "--only", "03-trade.ipynb", "--set", "consumption_base_year=2023"]) == 1
     assert "consumption_base_year: no notebook of this run declares it" in capsys.readouterr().err
+
+
+def test_a_dead_kernel_is_reported_at_once_with_its_cell(fixture_notebooks, tmp_path):
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path, (chain.Step("05-dies.ipynb", ()),))
+    (outcome,) = raised.value.outcomes
+    assert outcome.status == "failed" and "kernel died" in outcome.error and outcome.cell == 2
+    assert outcome.seconds < chain.TIMEOUT_SECONDS  # reported when it happens, not at the time limit
+
+
+def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, tmp_path, monkeypatch):
+    from concurrent.futures import Future
+
+    from rare_earths import executors
+
+    class Broken:
+        def submit(self, function, *args):
+            future = Future()
+            future.set_exception(RuntimeError("the worker could not start: no such interpreter"))
+            return future
+
+    monkeypatch.setattr(executors, "open_executor", lambda jobs, scheduler=None: __import__("contextlib").nullcontext(Broken()))
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path, (GREETS,))
+    (outcome,) = raised.value.outcomes
+    assert outcome.status == "failed" and "its worker failed: RuntimeError" in outcome.error

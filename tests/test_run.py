@@ -129,7 +129,7 @@ def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
 # --- killed mid-way ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "started 0"])
+@pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "submitted 0"])
 def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_after):
     process = subprocess.Popen(chain_command("--force"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                start_new_session=True)
@@ -158,7 +158,7 @@ def test_help_explains_every_option_of_run(capsys):
     assert raised.value.code == 0
     text = capsys.readouterr().out
     for option, words in {"--set": "usd_inr=86.0", "--force": "Rebuild", "--only": "notebooks it needs",
-                          "--jobs": "one per core", "--timeout": "Time limit"}.items():
+                          "--jobs": "one per core", "--timeout": "Time limit per notebook", "--scheduler": "Dask"}.items():
         assert option in text and words in text, f"--help does not explain {option}"
 
 

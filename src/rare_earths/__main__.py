@@ -7,7 +7,6 @@ them, so a run with nothing to do finishes in about a second.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import shutil
 import sys
@@ -102,7 +101,7 @@ def _run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     _build_data(force=args.force)
     try:
-        outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout)
+        outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     except chain.ChainFailed as failure:
         print("\n" + chain.summary(failure.outcomes))
         _render_site(force=args.force)  # the pages follow the executed notebooks, failed run or not
@@ -121,29 +120,11 @@ def _render_site(*, force: bool) -> list:
 def _notebooks(args: argparse.Namespace) -> None:
     values = params.resolve()
     _build_data()
-    outcomes = chain.run(values, force=True, jobs=args.jobs)
+    outcomes = chain.run(values, force=True, jobs=args.jobs, scheduler=args.scheduler)
     for outcome in outcomes:
         shutil.copyfile(paths.EXECUTED / outcome.notebook, paths.NOTEBOOKS / outcome.notebook)
     print("\n" + chain.summary(outcomes))
     print(f"refreshed {len(outcomes)} notebooks in {paths.relative(paths.NOTEBOOKS)}/ with the default parameters")
-
-
-def _execute(args: argparse.Namespace) -> None:
-    """A worker: one notebook in this process; the last line of output is a JSON report."""
-    from pathlib import Path
-
-    chain.skip_slow_imports()
-    try:
-        chain.execute(args.notebook, json.loads(args.values), Path(args.output_dir), notebooks_dir=Path(args.notebooks_dir),
-                      kernel=args.kernel, timeout=args.timeout)
-    except chain.NotebookFailed as failure:
-        kept = paths.relative(failure.kept) if failure.kept else ""
-        print(json.dumps({"cell": failure.cell, "error": failure.error, "kept": kept}))
-        sys.exit(1)
-    except Exception as error:  # no cell ran: the kernel did not start, or the notebook could not be read
-        print(json.dumps({"cell": None, "error": f"{type(error).__name__}: {error}", "kept": ""}))
-        sys.exit(chain.KERNEL_DID_NOT_START)
-    print(json.dumps({"ok": True}))
 
 
 def _docs(args: argparse.Namespace) -> None:
@@ -182,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
     force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
     jobs_help = f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS})."
 
+    scheduler_help = ("Run the notebooks on this Dask distributed scheduler instead of local processes (default: "
+                      "DASK_SCHEDULER_ADDRESS if set); its workers need this project at the same path.")
     data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step and the audit; no parameters).")
     data.add_argument("--force", action="store_true", help=force_help)
     data.set_defaults(run=_data)
@@ -193,20 +176,13 @@ def parser() -> argparse.ArgumentParser:
                      help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.")
     run.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
     run.add_argument("--timeout", type=_seconds, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds (a finite number above 0).")
+    run.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
     run.set_defaults(run=_run)
 
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
     notebooks.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
+    notebooks.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
     notebooks.set_defaults(run=_notebooks)
-
-    execute = commands.add_parser("execute", help="Run one notebook in this process (the chain's worker; not for everyday use).")
-    execute.add_argument("notebook")
-    execute.add_argument("--values", required=True, help="The parameters, as JSON.")
-    execute.add_argument("--output-dir", required=True)
-    execute.add_argument("--notebooks-dir", required=True)
-    execute.add_argument("--kernel", default=chain.KERNEL)
-    execute.add_argument("--timeout", type=float, default=chain.TIMEOUT_SECONDS)
-    execute.set_defaults(run=_execute)
 
     docs = commands.add_parser("docs", help="Write docs/data-dictionary.md from the column metadata.")
     docs.set_defaults(run=_docs)

@@ -25,13 +25,12 @@ import ast
 import hashlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ KERNEL = "rare-earths"
 JOBS = os.cpu_count() or 1
 TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
 RETRIES = 1  # extra attempts for a worker whose kernel did not start
-KERNEL_DID_NOT_START = 75  # a worker's exit status when no cell could run (EX_TEMPFAIL)
 
 PROCESSED = ("data/processed/claims.csv", "data/processed/usgs.csv")
 
@@ -246,7 +244,9 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
 
     notebook = (notebooks_dir or paths.NOTEBOOKS) / name
     # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
-    kernel_manager = KernelManager(kernel_name=kernel)
+    # An asynchronous client, so nbclient's check that the kernel is alive runs while a cell waits
+    # (a blocking client stalls that check, and a dead kernel was noticed only at the time limit).
+    kernel_manager = KernelManager(kernel_name=kernel, client_class="jupyter_client.asynchronous.AsyncKernelClient")
     kernel_manager.start_kernel(cwd=str(notebook.parent))
     try:
         return _execute(name, values, output_dir, notebook, kernel_manager, timeout)
@@ -269,19 +269,36 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=output_dir)
     os.close(handle)
     started = time.perf_counter()
+    # The time limit is the notebook's: when it passes, the kernel is interrupted, which ends the
+    # running cell with an error papermill reports like any other (and the run goes on, elsewhere).
+    limit = threading.Timer(timeout, kernel_manager.interrupt_kernel) if timeout else None
+    if limit is not None:
+        limit.daemon = True
+        limit.start()
     try:
         papermill.execute_notebook(
             source_notebook, temporary, parameters=overrides or None, kernel_name=kernel_manager.kernel_name, km=kernel_manager,
-            cwd=str(notebook.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+            cwd=str(notebook.parent), progress_bar=False, log_output=False,
         )
     except PapermillExecutionError as error:
-        kept = output_dir / "failed" / name
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary, kept)
+        kept = _keep_failed(temporary, output_dir, name)
+        if limit is not None and limit.finished.is_set() and error.ename == "KeyboardInterrupt":
+            raise NotebookFailed(name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept) from None
         raise NotebookFailed(name, error.exec_count, f"{error.ename}: {error.evalue}", kept) from None
+    except Exception as error:
+        cell = _running_cell(Path(temporary))
+        if cell is None:  # no cell ran: let the caller retry a kernel that did not start
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        message = (f"the kernel died ({type(error).__name__}: {error})" if type(error).__name__ == "DeadKernelError"
+                   else f"{type(error).__name__}: {error}")
+        raise NotebookFailed(name, cell, message, _keep_failed(temporary, output_dir, name)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        if limit is not None:
+            limit.cancel()
     executed = nbformat.read(temporary, as_version=4)
     Path(temporary).unlink()
     # What it imported of the project: its reruns follow edits to these modules, and no others.
@@ -289,6 +306,26 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
     write_notebook(scrub(executed, notebook, output, overrides), output)
     (output_dir / "failed" / name).unlink(missing_ok=True)
     return Result(name, time.perf_counter() - started, output)
+
+
+def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
+    """Keep a failed run's executed copy under failed/, for debugging; the previous good copy stays."""
+    kept = output_dir / "failed" / name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temporary, kept)
+    return kept
+
+
+def _running_cell(executed: Path) -> int | None:
+    """The cell that was running when a notebook stopped (the execution count it would have had), from
+    the copy papermill saves as it goes: the last code cell papermill started; None if none had."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    code = [cell for cell in cells if cell.get("cell_type") == "code"]
+    started = [position for position, cell in enumerate(code, start=1) if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 # --- inputs and their hashes ---------------------------------------------------------------------
@@ -343,7 +380,10 @@ def imported_modules() -> list[str]:
 
 def kernel_modules(kernel_manager) -> list[str]:
     """The project's modules a notebook's kernel imported, asked of the kernel once its cells have run."""
-    client = kernel_manager.client()
+    from jupyter_client.blocking import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel_manager.get_connection_info())
     client.start_channels()
     printed: list[str] = []
 
@@ -460,65 +500,49 @@ class _Worker:
     attempts: int = 0
 
 
-def _work(step: Step, values: dict[str, Any], output_dir: Path, notebooks_dir: Path, kernel: str,
-          timeout: float, retries: int) -> Outcome:
-    """Run one notebook in a worker process: retry if its kernel did not start, stop it at `timeout`."""
-    command = [sys.executable, "-m", "rare_earths", "execute", step.notebook, "--values", json.dumps(values),
-               "--output-dir", str(output_dir), "--notebooks-dir", str(notebooks_dir), "--kernel", kernel,
-               "--timeout", str(timeout)]
+@dataclass(frozen=True)
+class Task:
+    """One notebook to run, as sent to a worker (plain values: it may cross to another machine)."""
+
+    notebook: str
+    values: dict[str, Any]
+    output_dir: str
+    notebooks_dir: str
+    kernel: str
+    timeout: float
+    retries: int
+
+
+def run_task(task: Task) -> Outcome:
+    """A worker's job: run one notebook; retry if its kernel did not start; return what happened.
+    Every failure comes back as an Outcome, so nothing a worker meets can leave the chain waiting."""
+    skip_slow_imports()
     started = time.perf_counter()
     outcome = None
-    for attempt in range(1, retries + 2):
-        # In the chain's own process group, so Ctrl-C or a kill of the group stops the workers too.
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
+    for attempt in range(1, task.retries + 2):
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()  # its kernel exits when it sees its parent gone (ipykernel's parent poller)
-            process.communicate()
-            return Outcome(step.notebook, "run", "failed", time.perf_counter() - started,
-                           error=f"timed out after {timeout:g} s (the time limit per notebook)", attempts=attempt)
-        report = _last_json(stdout)
-        if process.returncode == 0 and report:
-            return Outcome(step.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
-        if report:
-            outcome = Outcome(step.notebook, "run", "failed", time.perf_counter() - started, report.get("cell"),
-                              report.get("error", ""), report.get("kept", ""), attempt)
-        else:
-            last = (stderr.strip().splitlines() or ["no message"])[-1]
-            outcome = Outcome(step.notebook, "run", "failed", time.perf_counter() - started, error=last, attempts=attempt)
-        if process.returncode != KERNEL_DID_NOT_START:
-            return outcome
+            execute(task.notebook, task.values, Path(task.output_dir), notebooks_dir=Path(task.notebooks_dir),
+                    kernel=task.kernel, timeout=task.timeout)
+            return Outcome(task.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
+        except NotebookFailed as failure:
+            kept = paths.relative(failure.kept) if failure.kept else ""
+            return Outcome(task.notebook, "run", "failed", time.perf_counter() - started, failure.cell, failure.error, kept, attempt)
+        except Exception as error:  # no cell ran: the kernel did not start (retried), or the notebook could not be read
+            outcome = Outcome(task.notebook, "run", "failed", time.perf_counter() - started, error=f"{type(error).__name__}: {error}",
+                              attempts=attempt)
     return outcome
-
-
-def _die_with_parent() -> None:
-    """In a worker, before it starts: on Linux, be killed when the chain's process dies, however
-    it dies, rather than run on as an orphan. Elsewhere a no-op (the process group still applies)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _last_json(text: str) -> dict | None:
-    for line in reversed(text.strip().splitlines()):
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except ValueError:
-                return None
-    return None
 
 
 def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Step, ...] = CHAIN, *,
         notebooks_dir: Path | None = None, force: bool = False, jobs: int = JOBS, timeout: float = TIMEOUT_SECONDS,
-        retries: int = RETRIES, kernel: str = KERNEL, echo: Callable[[str], None] = print) -> list[Outcome]:
-    """Execute the steps that are out of date, at most `jobs` at a time; returns every step's outcome.
-
-    Raises ChainFailed after every step that could run has run, if any failed.
+        retries: int = RETRIES, kernel: str = KERNEL, scheduler: str | None = None,
+        echo: Callable[[str], None] = print) -> list[Outcome]:
+    """Execute the steps that are out of date on an executor (`executors.open_executor`: local
+    processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done;
+    returns every step's outcome. Raises ChainFailed after every step that could run has run, if any failed.
     """
+    from . import executors
+
     output_dir = Path(output_dir or paths.EXECUTED)
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -535,53 +559,44 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
             pending.append((step, inputs))
     if not pending:
         echo(f"every notebook is up to date ({len(steps)} skipped)")
+        return [outcomes[step.notebook] for step in steps]
     total, done = len(pending), 0
-    running: dict[str, threading.Thread] = {}
-    finished: list[tuple[Step, dict[str, Any], Outcome]] = []
-    lock = threading.Condition()
-
-    def work(step: Step, inputs: dict[str, Any]) -> None:
-        outcome = _work(step, values, output_dir, notebooks_dir, kernel, timeout, retries)
-        with lock:
-            finished.append((step, inputs, outcome))
-            lock.notify()
-
-    ok = {name for name, outcome in outcomes.items() if outcome.status in ("ok", "unchanged")}
-    while pending or running:
-        with lock:
-            # Start what is ready: its needs done (or unchanged), a core free.
-            for step, inputs in list(pending):
-                if len(running) >= max(1, jobs):
-                    break
+    ok = {name for name, outcome in outcomes.items() if outcome.status == "unchanged"}
+    with executors.open_executor(jobs, scheduler) as pool:
+        running: dict[Future, Step] = {}
+        while pending or running:
+            for step, inputs in list(pending):  # submit what is ready: the steps it needs are done
                 if set(step.needs) <= ok:
                     pending.remove((step, inputs))
-                    thread = threading.Thread(target=work, args=(step, inputs), daemon=True)
-                    running[step.notebook] = thread
-                    thread.start()
-                    echo(f"[{done}/{total} done] started {step.notebook} (running: {', '.join(running)})")
+                    task = Task(step.notebook, values, str(output_dir), str(notebooks_dir), kernel, timeout, retries)
+                    running[pool.submit(run_task, task)] = step
+                    echo(f"[{done}/{total} done] submitted {step.notebook}")
             if not running:  # what is left needs a step that is not in this run and not up to date
                 for step, _ in pending:
                     outcomes[step.notebook] = Outcome(step.notebook, "skipped", "blocked")
                 break
-            while not finished:
-                lock.wait()
-            step, inputs, outcome = finished.pop(0)
-            running.pop(step.notebook)
-            done += 1
-            outcomes[step.notebook] = outcome
-            if outcome.status == "ok":
-                ok.add(step.notebook)
-                executed = output_dir / step.notebook
-                inputs = inputs_of(step, values, notebooks_dir, modules=recorded_modules(executed))  # as it ran
-                remember(manifest_path(output_dir, step.notebook), inputs, [executed])
-                echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
-            else:
-                echo(f"[{done}/{total} done] {outcome.failure_line()}")
-                blocked = _dependents(steps, step.notebook)
-                for item in [item for item in pending if item[0].notebook in blocked]:
-                    pending.remove(item)
-                    outcomes[item[0].notebook] = Outcome(item[0].notebook, "skipped", "blocked")
-                    done += 1
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: running[f].notebook):
+                step = running.pop(future)
+                done += 1
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
+                    outcome = Outcome(step.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}")
+                outcomes[step.notebook] = outcome
+                if outcome.status == "ok":
+                    ok.add(step.notebook)
+                    executed = output_dir / step.notebook
+                    inputs = inputs_of(step, values, notebooks_dir, modules=recorded_modules(executed))  # as it ran
+                    remember(manifest_path(output_dir, step.notebook), inputs, [executed])
+                    echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
+                else:
+                    echo(f"[{done}/{total} done] {outcome.failure_line()}")
+                    blocked = _dependents(steps, step.notebook)
+                    for item in [item for item in pending if item[0].notebook in blocked]:
+                        pending.remove(item)
+                        outcomes[item[0].notebook] = Outcome(item[0].notebook, "skipped", "blocked")
+                        done += 1
     ordered = [outcomes[step.notebook] for step in steps]
     if any(outcome.status == "failed" for outcome in ordered):
         raise ChainFailed(ordered)
