@@ -86,10 +86,10 @@ def test_parameters_are_injected_only_when_they_differ(fixture_notebooks, tmp_pa
     assert outputs_text(override.output) == "namaste\n"
 
 
-GREETS = chain.Step("01-greets.ipynb", ())
-FAILS = chain.Step("02-fails.ipynb", ())
-NEEDS_FAILED = chain.Step("03-needs-02.ipynb", (), needs=("02-fails.ipynb",))
-SLEEPS = chain.Step("04-sleeps.ipynb", ())
+GREETS = chain.Step("01-greets.ipynb")
+FAILS = chain.Step("02-fails.ipynb")
+NEEDS_FAILED = chain.Step("03-needs-02.ipynb", needs=("02-fails.ipynb",))
+SLEEPS = chain.Step("04-sleeps.ipynb")
 
 
 def run_fixtures(fixture_notebooks, output_dir, steps, **options):
@@ -117,16 +117,16 @@ def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_
 
 
 def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(fixture_notebooks, tmp_path):
-    outcomes, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "hello"})
+    outcomes, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "hello"})
     assert [outcome.action for outcome in outcomes] == ["run", "run"]
     assert (tmp_path / "01-greets.inputs.json").is_file()
-    again, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "hello"})
+    again, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "hello"})
     assert [outcome.status for outcome in again] == ["unchanged", "unchanged"]
     assert lines == ["every notebook is up to date (2 skipped)"]
-    changed, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "namaste"})
+    changed, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "namaste"})
     assert [outcome.action for outcome in changed] == ["run", "skipped"], "only the notebook declaring the parameter reruns"
     assert outputs_text(tmp_path / "01-greets.ipynb") == "namaste\n"
-    forced, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), values={"greeting": "namaste"}, force=True)
+    forced, _ = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "namaste"}, force=True)
     assert [outcome.action for outcome in forced] == ["run", "run"]
 
 
@@ -145,7 +145,7 @@ def test_a_notebook_whose_code_changed_runs_again(fixture_notebooks, tmp_path):
 
 
 def test_independent_notebooks_are_submitted_together(fixture_notebooks, tmp_path):
-    _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb", ())), jobs=2)
+    _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), jobs=2)
     submitted = [index for index, line in enumerate(lines) if "submitted" in line]
     finished = [index for index, line in enumerate(lines) if " ok in " in line]
     assert len(submitted) == 2 and max(submitted) < min(finished), lines
@@ -264,22 +264,20 @@ def test_pages_hide_code_embed_figures_and_load_nothing_from_the_network(site, n
         assert "uses no parameter" in page, "a page without parameters does not say so"
 
 
-# What a call in a notebook reads, for checking each step's declared reads.
-READ_BY = {
-    r"\bclaims\.load\(": "data/processed/claims.csv",
-    r"\breference\.load\(": "data/processed/usgs.csv",
-    r"\baudit\.load\(": "data/processed/audit.csv",
-    r"\b(provenance|coverage)\.": "data/raw",
-}
+def test_a_notebook_records_what_it_used_as_it_ran(fixture_notebooks, tmp_path):
+    result = chain.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
+    assert nbformat.read(result.output, as_version=4).metadata.rare_earths.used == []  # it imports nothing of the project
 
 
-@pytest.mark.parametrize("step", chain.CHAIN, ids=lambda step: step.notebook)
-def test_each_step_declares_every_file_its_notebook_reads(step):
-    code = "\n".join(cell.source for cell in committed(step.notebook).cells if cell.cell_type == "code")
-    read = {target for pattern, target in READ_BY.items() if re.search(pattern, code)}
-    assert read, f"{step.notebook} reads nothing the chain knows of"
-    assert read <= set(step.reads), f"{step.notebook} reads {sorted(read - set(step.reads))} without declaring it: it would not rerun when they change"
-    assert set(step.needs) <= set(chain.NOTEBOOKS)
+@pytest.mark.parametrize("name", ["01-sources-and-units.ipynb", "04-demand.ipynb"])
+def test_each_committed_notebook_records_the_data_and_modules_it_used(name):
+    used = committed(name).metadata.rare_earths.used
+    assert "data/processed/claims.csv" in used and "src/rare_earths/analysis.py" in used
+    assert "src/rare_earths/report.py" not in used  # an edit to the site's code reruns no notebook
+    if name.startswith("01"):
+        assert any(path.startswith("data/raw/articles/") for path in used) and "data/raw/claims.csv" in used
+    else:
+        assert "data/processed/audit.csv" in used
 
 
 def test_the_project_kernel_is_registered_in_the_venv_and_every_notebook_uses_it():
@@ -334,7 +332,7 @@ def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_
 
 def test_a_dead_kernel_is_reported_at_once_with_its_cell(fixture_notebooks, tmp_path):
     with pytest.raises(chain.ChainFailed) as raised:
-        run_fixtures(fixture_notebooks, tmp_path, (chain.Step("05-dies.ipynb", ()),))
+        run_fixtures(fixture_notebooks, tmp_path, (chain.Step("05-dies.ipynb"),))
     (outcome,) = raised.value.outcomes
     assert outcome.status == "failed" and "kernel died" in outcome.error and outcome.cell == 2
     assert outcome.seconds < chain.TIMEOUT_SECONDS  # reported when it happens, not at the time limit

@@ -30,7 +30,7 @@ def _build_data(*, force: bool = False) -> None:
     reads = [paths.RAW_CLAIMS_CSV, paths.SOURCES_CSV, paths.ARTICLES, paths.REFERENCE, *(paths.ROOT / p for p in chain.SHARED_INPUTS)]
     outputs = [paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV, paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json"]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
-    inputs = chain.fingerprint([*reads, *chain.modules_used(manifest)], {})
+    inputs = chain.fingerprint([*reads, *chain.files_used(manifest, [chain.LIBRARY])], {})
     if not force and chain.unchanged(manifest, inputs, outputs):
         print("data/processed/ is up to date")
         return
@@ -47,7 +47,7 @@ def _build_data(*, force: bool = False) -> None:
         audit_csv = audit.build(staged / paths.PROCESSED_AUDIT_CSV.name, claims_path=claims_csv, usgs_path=usgs_csv)
         package = datapackage.build(staged / "datapackage.json")
         counts = (len(claims.load(claims_csv)), len(reference.load(usgs_csv)), audit.load(audit_csv))
-        inputs = chain.fingerprint([*reads, *chain.imported_modules()], {})  # the modules the step used, observed
+        inputs = chain.fingerprint([*reads, *chain.used_here(outputs=processed)], {})  # the modules and files it used, observed
         atomic.write_text(staged / manifest.name, chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, package], into=processed))
         atomic.replace_together(processed, staged)
     finally:
@@ -71,7 +71,7 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     # The claims explorer and method page also show the claims, the sources and params.yaml.
     site_reads = ["data/processed/audit.csv", "data/processed/claims.csv", "data/raw/sources.csv", "data/raw/reference/references.csv", "params.yaml"]
     # Parameters: read from the notebooks. Modules: those the last rendering imported.
-    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.modules_used(SITE_MANIFEST)], {})
+    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY])], {})
     pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps),
              paths.HTML / "claims.html", paths.HTML / "method.html"]
     if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
@@ -85,7 +85,7 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     staged = atomic.staging(paths.HTML)
     try:
         written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps))
-        inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.imported_modules()], {})
+        inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.used_here(outputs=paths.HTML)], {})
         atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
         atomic.replace_together(paths.HTML, staged)
     finally:

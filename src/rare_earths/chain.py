@@ -44,37 +44,36 @@ JOBS = os.cpu_count() or 1
 TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
 RETRIES = 1  # extra attempts for a worker whose kernel did not start
 
-PROCESSED = ("data/processed/claims.csv", "data/processed/usgs.csv")
-
-
 @dataclass(frozen=True)
 class Step:
-    """One notebook of the chain: what it reads (files or folders, relative to the repository)
-    and which notebooks' outputs it needs (none today: every notebook reads data/processed/)."""
+    """One notebook of the chain, and the notebooks whose outputs it needs (none today). What it
+    reads is not declared: it is observed as it runs (`rare_earths.observed`)."""
 
     notebook: str
-    reads: tuple[str, ...]
     needs: tuple[str, ...] = ()
 
 
 CHAIN = (
-    Step("01-sources-and-units.ipynb", ("data/raw", *PROCESSED)),
-    Step("02-reserves-and-production.ipynb", PROCESSED),
-    Step("03-trade.ipynb", PROCESSED),
-    Step("04-demand.ipynb", (*PROCESSED, "data/processed/audit.csv")),
-    Step("05-capacity-and-policy.ipynb", PROCESSED),
-    Step("06-audit.ipynb", (*PROCESSED, "data/processed/audit.csv")),
+    Step("01-sources-and-units.ipynb"),
+    Step("02-reserves-and-production.ipynb"),
+    Step("03-trade.ipynb"),
+    Step("04-demand.ipynb"),
+    Step("05-capacity-and-policy.ipynb"),
+    Step("06-audit.ipynb"),
 )
 NOTEBOOKS = tuple(step.notebook for step in CHAIN)
 # What every step depends on besides its own reads: the locked environment, and the project's
 # modules it imported when it last ran (observed, so an edit to the site's code reruns no notebook).
 LIBRARY = "src/rare_earths"
 SHARED_INPUTS = ("requirements.lock",)
-# Run in a notebook's kernel after its cells: which of the project's modules it imported.
-_MODULES_CODE = (
+# What a step that has not run yet may depend on: the whole library and all the data.
+EVERYTHING = (LIBRARY, "data")
+# Run in a notebook's kernel after its cells: the project modules it imported and the data it read.
+_OBSERVED_CODE = (
     "import json as _json, sys as _sys\n"
-    "print(_json.dumps(sorted(getattr(_m, '__file__', None) or '' for _n, _m in list(_sys.modules.items())"
-    " if _n == 'rare_earths' or _n.startswith('rare_earths.'))))"
+    "_seen = _sys.modules.get('rare_earths.observed')\n"
+    "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _n, _m in list(_sys.modules.items())"
+    " if _n == 'rare_earths' or _n.startswith('rare_earths.')] + sorted(_seen.READS if _seen else []))))"
 )
 
 
@@ -301,8 +300,8 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
             limit.cancel()
     executed = nbformat.read(temporary, as_version=4)
     Path(temporary).unlink()
-    # What it imported of the project: its reruns follow edits to these modules, and no others.
-    executed.metadata["rare_earths"] = {"modules": kernel_modules(kernel_manager)}
+    # What it used of the project, modules and data: its reruns follow changes to these, and no others.
+    executed.metadata["rare_earths"] = {"used": kernel_observed(kernel_manager)}
     write_notebook(scrub(executed, notebook, output, overrides), output)
     (output_dir / "failed" / name).unlink(missing_ok=True)
     return Result(name, time.perf_counter() - started, output)
@@ -350,23 +349,32 @@ def code_hash(notebook: Path) -> str:
 
 
 def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT,
-              modules: Iterable[str] = (LIBRARY,)) -> dict[str, Any]:
+              used: Iterable[str] = EVERYTHING) -> dict[str, Any]:
     """Everything a step's output depends on, as content hashes and parameter values: its code, the
-    files it reads, the parameters it declares, the lock, and the project `modules` it imports."""
+    parameters it declares, the lock, and the files it `used` (project modules and data, observed)."""
     notebook = notebooks_dir / step.notebook
-    used = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
-    return {"notebook": code_hash(notebook), "needs": list(step.needs),
-            **fingerprint((*step.reads, *SHARED_INPUTS, *modules), used, root)}
+    parameters = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
+    return {"notebook": code_hash(notebook), "needs": list(step.needs), **fingerprint((*SHARED_INPUTS, *used), parameters, root)}
 
 
-def modules_used(manifest: Path) -> list[str]:
-    """The project's modules a step imported when it last ran, as its manifest records them; the
-    whole library if it has no manifest (it then runs anyway)."""
+def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]:
+    """The files a step used when it last ran, as its manifest records them; `default` if it has no
+    manifest (it then runs anyway)."""
     try:
-        files = json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"]
+        return list(json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"])
     except (OSError, ValueError, KeyError, TypeError):
-        return [LIBRARY]
-    return [name for name in files if name.startswith(LIBRARY + "/")]
+        return list(default)
+
+
+def used_here(outputs: Path | None = None) -> list[str]:
+    """The project modules this process imported and the data files it read, as repository paths;
+    not what it read of its own `outputs` folder (a step checks what it wrote, which is no input)."""
+    from . import observed
+
+    reads = [Path(read) for read in observed.READS]
+    if outputs is not None:
+        reads = [read for read in reads if not read.is_relative_to(Path(outputs).resolve())]
+    return sorted({*imported_modules(), *(paths.relative(read) for read in reads)})
 
 
 def imported_modules() -> list[str]:
@@ -378,8 +386,9 @@ def imported_modules() -> list[str]:
     return sorted(name for name in relative if name.startswith(LIBRARY + "/"))
 
 
-def kernel_modules(kernel_manager) -> list[str]:
-    """The project's modules a notebook's kernel imported, asked of the kernel once its cells have run."""
+def kernel_observed(kernel_manager) -> list[str]:
+    """The project modules a notebook's kernel imported and the data files it read, asked of the
+    kernel once its cells have run."""
     from jupyter_client.blocking import BlockingKernelClient
 
     client = BlockingKernelClient()
@@ -393,16 +402,16 @@ def kernel_modules(kernel_manager) -> list[str]:
 
     try:
         client.wait_for_ready(timeout=60)
-        client.execute_interactive(_MODULES_CODE, store_history=False, timeout=60, output_hook=keep)
+        client.execute_interactive(_OBSERVED_CODE, store_history=False, timeout=60, output_hook=keep)
     finally:
         client.stop_channels()
     return sorted(paths.relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
 
 
-def recorded_modules(executed: Path) -> list[str]:
-    """The project's modules an executed notebook's kernel imported, as the notebook records them."""
+def recorded_use(executed: Path) -> list[str]:
+    """The project modules and data files an executed notebook used, as it records them."""
     metadata = json.loads(Path(executed).read_text(encoding="utf-8")).get("metadata", {})
-    return list(metadata.get("rare_earths", {}).get("modules", [LIBRARY]))
+    return list(metadata.get("rare_earths", {}).get("used", EVERYTHING))
 
 
 def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
@@ -552,7 +561,7 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Step, dict[str, Any]]] = []
     for step in steps:
-        inputs = inputs_of(step, values, notebooks_dir, modules=modules_used(manifest_path(output_dir, step.notebook)))
+        inputs = inputs_of(step, values, notebooks_dir, used=files_used(manifest_path(output_dir, step.notebook)))
         if not force and is_current(step, inputs, output_dir):
             outcomes[step.notebook] = Outcome(step.notebook, "skipped", "unchanged")
         else:
@@ -587,7 +596,7 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
                 if outcome.status == "ok":
                     ok.add(step.notebook)
                     executed = output_dir / step.notebook
-                    inputs = inputs_of(step, values, notebooks_dir, modules=recorded_modules(executed))  # as it ran
+                    inputs = inputs_of(step, values, notebooks_dir, used=recorded_use(executed))  # as it ran
                     remember(manifest_path(output_dir, step.notebook), inputs, [executed])
                     echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
                 else:

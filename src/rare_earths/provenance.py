@@ -8,13 +8,14 @@ from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
-from . import metadata, paths
+from . import metadata, observed, paths
 from .errors import InputError, Problem, line_of
 from .paths import relative
 from .tables import read_raw
 
 
 def sha256(path: Path) -> str:
+    observed.note_read(path)
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -78,4 +79,6 @@ def load_references(path: Path | None = None, folder: Path | None = None) -> pd.
 
 def load_articles(sources: pd.DataFrame, articles: Path) -> dict[str, str]:
     """source_id -> the article's text, exactly as received."""
+    for row in sources.itertuples():
+        observed.note_read(articles / row.file)
     return {row.source_id: (articles / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}

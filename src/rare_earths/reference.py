@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metadata, paths
+from . import metadata, observed, paths
 from .errors import InputError, Problem
 from .paths import relative
 from .provenance import load_references
@@ -25,6 +25,7 @@ def read_edition(path: Path) -> pd.DataFrame:
     extra fields. Only `notes` is free text, so fields beyond the header's count are joined back
     into it; any other malformation is an error naming the line.
     """
+    observed.note_read(path)
     with Path(path).open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     header, records = rows[0], []

@@ -132,7 +132,8 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
     atomic.write_text(index, index_html(pages, values, checks))
     claims_page, method_page = html_dir / CLAIMS_PAGE[0], html_dir / METHOD_PAGE[0]
     atomic.write_text(claims_page, claims_html(pages))
-    atomic.write_text(method_page, method_html(pages, values))
+    reads = {name: data_read(notebook.metadata.get("rare_earths", {}).get("used", [])) for name, notebook in notebooks.items()}
+    atomic.write_text(method_page, method_html(pages, values, reads=reads))
     return [index, *written, claims_page, method_page]
 
 
@@ -408,11 +409,23 @@ def claims_html(pages: list[Page], claims_csv: Path | None = None, sources_csv: 
     return page_html("Claims explorer: India's rare-earth supply chain", CLAIMS_PAGE[0], pages, body, script=EXPLORER_SCRIPT, main_class="wide")
 
 
-def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path | None = None, references_csv: Path | None = None) -> str:
-    """The method page: pipeline, units and conversions, parameters of this run, sources cited."""
+def data_read(used: list[str]) -> list[str]:
+    """The data files a notebook read, from what it recorded using; a folder's many files as the folder."""
+    shown = set()
+    for name in used:
+        if name.startswith("data/"):
+            folder = name.rsplit("/", 1)[0]
+            shown.add(folder + "/" if folder in ("data/raw/articles", "data/raw/reference") else name)
+    return sorted(shown)
+
+
+def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path | None = None, references_csv: Path | None = None,
+                reads: dict[str, list[str]] | None = None) -> str:
+    """The method page: pipeline, units and conversions, parameters of this run, sources cited, and
+    what each notebook read (`reads`, as the executed notebooks record it)."""
     from . import metadata, params, units
 
-    reads = {step.notebook: step.reads for step in chain.CHAIN}
+    reads = reads or {}
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '
         f"reads {', '.join(f'<code>{html.escape(read)}</code>' for read in reads.get(page.notebook, ()))}</li>"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from . import atomic, metadata
+from . import atomic, metadata, observed
 from .errors import InputError, Problem, line_of
 from .paths import ROOT, relative
 
@@ -73,6 +73,7 @@ def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]
     lines are skipped, as pandas skips them. InputError for a file that cannot be read, is empty,
     is not UTF-8, or has a record whose fields do not match the header.
     """
+    observed.note_read(path)
     where = relative(path)
     try:
         data = Path(path).read_bytes()
@@ -133,6 +134,7 @@ def read_processed(table: metadata.Table, path: Path | None = None) -> pd.DataFr
     path = Path(path) if path is not None else ROOT / table.path
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
     numbers = [column.name for column in table.columns if column.kind == "number"]
+    observed.note_read(path)
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={name: [""] for name in numbers}, encoding="utf-8")
     return metadata.schema(table).validate(frame)
 
