@@ -80,8 +80,9 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
 
     changed = median(one_parameter, repeats)
     with tempfile.TemporaryDirectory() as directory:
-        fixed = median(lambda: timed([PYTHON, "-m", "rare_earths", "execute", "01-greets.ipynb", "--values", "{}", "--output-dir", directory,
-                                      "--notebooks-dir", str(paths.ROOT / "tests" / "fixtures" / "notebooks")]), repeats)
+        one_cell = ("import sys; from rare_earths import chain; "
+                    "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))")
+        fixed = median(lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]), repeats)
     nbval = median(lambda: timed([PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider", "notebooks"]), repeats)
     return [
         ("floor: cleaning step + notebooks' code as plain scripts, one after another", floor_seconds, "1.00 (the floor)"),

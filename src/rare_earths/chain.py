@@ -1,22 +1,18 @@
-"""The notebook chain: which notebooks run, what each reads, and how they are run.
+"""The notebook chain: which notebooks run, and how.
 
-`CHAIN` is the one list of the chain's steps, in order. Each step is a notebook with the data
-files it reads and the notebooks whose outputs it needs. `run` executes the steps that are out of
-date, in parallel where they do not depend on each other:
+`CHAIN` is the one list of the chain's steps, in order: each a notebook, with the notebooks whose
+outputs it needs. `run` executes the steps that are out of date on an executor:
 
-- **Incremental.** Each executed notebook has its inputs' content hashes recorded beside it
-  (`NAME.inputs.json`): the notebook's code, the library's code, the data files it reads, the
-  parameters it declares, and the locked dependencies. A step whose recorded inputs match runs
-  again only with `force`.
-- **Parallel.** Each notebook runs in its own worker process (`python -m rare_earths execute`),
-  at most `jobs` at a time (one per core by default): several kernels started by papermill in
-  one process are a known source of failures. A worker whose kernel fails to start is retried;
-  one that exceeds its time limit is stopped.
+- **Incremental.** Beside each executed notebook, `NAME.inputs.json` records what it was made
+  from (its code, the parameters it declares, the lock, and the data files and project modules
+  its kernel used, observed as it ran) and what it made; a step whose record still holds is skipped.
+- **Parallel.** Each notebook is a `Task` for an executor (`rare_earths.executors`): local
+  processes, one notebook each, or a Dask cluster. A kernel that fails to start is retried; a
+  notebook past its time limit is interrupted; a dead kernel is reported with its cell.
 - **Fault-tolerant.** A failing notebook keeps its executed copy under `failed/` and stops only
-  the steps that need it; the others run on. Every output is written to a temporary file and
-  moved into place, so an interrupted run leaves the previous outputs whole.
+  the steps that need it; the others run on. Every output is moved into place whole.
 
-Executed copies are scrubbed of what changes from run to run (papermill's timings, absolute paths).
+Executed copies keep papermill's parameters and lose only what changes between identical runs.
 """
 
 from __future__ import annotations
