@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -495,14 +495,6 @@ def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[S
             wanted.add(name)
             pending += by_name[name].needs
     return tuple(step for step in steps if step.notebook in wanted)
-
-
-@dataclass
-class _Worker:
-    step: Step
-    inputs: dict[str, Any]
-    started: float = field(default_factory=time.perf_counter)
-    attempts: int = 0
 
 
 @dataclass(frozen=True)
