@@ -25,7 +25,7 @@ from rare_earths import chain, paths, report
 SCRIPT = paths.ROOT / "tests" / "browser" / "check_site.mjs"
 SCREENSHOTS = paths.REPORTS / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PAGES = ("index.html", *(Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS), report.CLAIMS_PAGE[0], report.METHOD_PAGE[0])
+PAGES = tuple(paths.page_files(chain.NOTEBOOKS))
 BLOCKING = ("serious", "critical")
 
 

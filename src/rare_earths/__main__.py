@@ -69,11 +69,10 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     states the parameters its notebook ran with, read from the notebook, not from this command."""
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
     # The claims explorer and method page also show the claims, the sources and params.yaml.
-    site_reads = ["data/processed/audit.csv", "data/processed/claims.csv", "data/raw/sources.csv", "data/raw/reference/references.csv", "params.yaml"]
+    site_reads = [paths.PROCESSED_AUDIT_CSV, paths.PROCESSED_CLAIMS_CSV, paths.SOURCES_CSV, paths.REFERENCES_CSV, paths.PARAMS_YAML]
     # Parameters: read from the notebooks. Modules: those the last rendering imported.
     inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY])], {})
-    pages = [paths.HTML / "index.html", *(paths.HTML / (step.notebook.removesuffix(".ipynb") + ".html") for step in steps),
-             paths.HTML / "claims.html", paths.HTML / "method.html"]
+    pages = [paths.HTML / page for page in paths.page_files(step.notebook for step in steps)]
     if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
         print(f"{paths.relative(paths.HTML)}/ is up to date")
         return pages

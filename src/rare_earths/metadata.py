@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 
 import pandera.pandas as pa
 
+from . import paths
+
 # --- vocabularies --------------------------------------------------------------------------------
 
 # --- metrics: everything the project knows about a metric, in one record ----------------------
@@ -271,6 +273,11 @@ class Table:
         return next(column for column in self.columns if column.name == name)
 
 
+def _at(path) -> str:
+    """A table's path as the metadata records it: relative to the repository, from `paths` (the one place it is written)."""
+    return path.relative_to(paths.ROOT).as_posix()
+
+
 def _c(name: str, description: str, **kwargs) -> Column:
     return Column(name, description, **kwargs)
 
@@ -290,7 +297,7 @@ NOTE = _c("note", "What a reader needs to interpret the row; empty if nothing.",
 
 SOURCES = Table(
     "sources",
-    "data/raw/sources.csv",
+    _at(paths.SOURCES_CSV),
     "The five source articles, one row each, with what each states about itself.",
     (
         replace(SOURCE_ID, unique=True),
@@ -306,7 +313,7 @@ SOURCES = Table(
 
 REFERENCES = Table(
     "references",
-    "data/raw/reference/references.csv",
+    _at(paths.REFERENCES_CSV),
     "The USGS reference tables, one row each, with their citation.",
     (
         _c("file", "File name under data/raw/reference/.", unique=True),
@@ -322,7 +329,7 @@ REFERENCES = Table(
 
 RAW_CLAIMS = Table(
     "raw_claims",
-    "data/raw/claims.csv",
+    _at(paths.RAW_CLAIMS_CSV),
     "Every quantitative figure in the articles, one row per occurrence, captured by hand.",
     (
         CLAIM_ID,
@@ -344,7 +351,7 @@ RAW_CLAIMS = Table(
 
 EXCLUSIONS = Table(
     "exclusions",
-    "data/raw/exclusions.csv",
+    _at(paths.EXCLUSIONS_CSV),
     "Numbers in the articles that are not claims, each with the reason.",
     (
         SOURCE_ID,
@@ -357,7 +364,7 @@ EXCLUSIONS = Table(
 
 CLAIMS = Table(
     "claims",
-    "data/processed/claims.csv",
+    _at(paths.PROCESSED_CLAIMS_CSV),
     "Every claim with its value in canonical units beside the figure as written.",
     (
         CLAIM_ID,
@@ -382,7 +389,7 @@ CLAIMS = Table(
 
 USGS = Table(
     "usgs",
-    "data/processed/usgs.csv",
+    _at(paths.PROCESSED_USGS_CSV),
     "The two USGS editions' world mine production and reserves, one row per edition, country, measure and year.",
     (
         _c("edition", "Mineral Commodity Summaries edition: `MCS2024` or `MCS2025`.", allowed=("MCS2024", "MCS2025")),
@@ -405,7 +412,7 @@ def _rule_names() -> tuple[str, ...]:
 
 AUDIT = Table(
     "audit",
-    "data/processed/audit.csv",
+    _at(paths.PROCESSED_AUDIT_CSV),
     "Every check of the articles' figures, one row per check: recomputations, comparisons between the articles, and comparisons with USGS.",
     (
         _c("check_id", "Stable id: the rule and the first claim the check involves (`share_of_whole:a000-14`).", unique=True),

@@ -26,6 +26,11 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 EXECUTED = REPORTS / "executed"
 HTML = REPORTS / "html"
+# The site's pages besides one per notebook, declared once: (file, title in the navigation).
+INDEX_PAGE = "index.html"
+CLAIMS_PAGE = ("claims.html", "Claims explorer")
+METHOD_PAGE = ("method.html", "Method")
+EXTRA_PAGES = (CLAIMS_PAGE, METHOD_PAGE)
 # Held by every run that writes data/processed/ or reports/: one run at a time in a tree.
 RUN_LOCK = REPORTS / ".run.lock"
 
@@ -36,3 +41,9 @@ def relative(path: Path) -> str:
         return Path(path).resolve().relative_to(ROOT).as_posix()
     except ValueError:
         return Path(path).as_posix()
+
+
+def page_files(notebooks) -> list[str]:
+    """Every page of the site built from these notebooks, in the order of the navigation: the one
+    list the renderer, the run's record of the site and the browser test all use."""
+    return [INDEX_PAGE, *(Path(name).with_suffix(".html").name for name in notebooks), *(href for href, _ in EXTRA_PAGES)]

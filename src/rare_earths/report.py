@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from . import atomic, chain, paths
+from .paths import CLAIMS_PAGE, EXTRA_PAGES, METHOD_PAGE  # the site's pages, declared once in paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,9 +48,6 @@ def describe(notebook: nbformat.NotebookNode, name: str) -> Page:
 
 
 # The pages that are not notebooks, in the navigation bar after the notebooks' pages.
-CLAIMS_PAGE = ("claims.html", "Claims explorer")
-METHOD_PAGE = ("method.html", "Method")
-EXTRA_PAGES = (CLAIMS_PAGE, METHOD_PAGE)
 
 _CAPTION = re.compile(r"^\*\*(Figure \d+\.)\*\*\s*")
 
