@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/scaling.py [--output FILE] [--repeats N]
 
 Synthetic claims tables (`benchmarks.synthetic`) x1, x10, x100 and x1000 the size of
-data/raw/claims.csv (81 to 81,000 claims), and one of exactly 100,000 claims, each timed:
+data/raw/claims.csv (x1 to x1000 of its claims), and one of exactly 100,000 claims, each timed:
 
 - **cleaning**: the part of the cleaning step that grows with the claims: every figure read into
   a number and a unit and checked (its recorded range, its unit against its metric:
