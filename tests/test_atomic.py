@@ -4,6 +4,7 @@ exactly what their manifest says was made. Every kill point is simulated where i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,38 @@ def test_a_bad_time_limit_or_job_count_is_refused_before_anything_runs(option, v
     assert exit_info.value.code == 2
     assert says in capsys.readouterr().err
 
+
+
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path) -> Iterator[Path]:
+    """A 32 KB filesystem: too small for the processed tables. Mounting needs root (as CI runs)."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, monkeypatch, capsys):
+    for name in ("claims.csv", "usgs.csv", "audit.csv"):
+        (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
+        monkeypatch.setattr(paths, {"claims.csv": "PROCESSED_CLAIMS_CSV", "usgs.csv": "PROCESSED_USGS_CSV", "audit.csv": "PROCESSED_AUDIT_CSV"}[name],
+                            tiny_disk / name)
+    before = snapshot(tiny_disk)
+    assert cli.main(["data", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "No space left on device" in err and "previous outputs are as they were" in err
+    assert snapshot(tiny_disk) == before
+    assert not list(tiny_disk.glob(".*")), "a staging folder or temporary file was left"

@@ -209,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     except (chain.NotebookFailed, chain.ChainFailed) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, a folder that cannot be written: outputs are replaced whole or not at all
+        where = f"{paths.relative(error.filename)}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
+        return 1
     return 0
 
 
