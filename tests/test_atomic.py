@@ -207,5 +207,6 @@ def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, mon
     assert cli.main(["data", "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("error:") == 1 and "No space left on device" in err and "previous outputs are as they were" in err
+    assert ".staging-" in err and ".csv" in err, "the message names the file that could not be written"
     assert snapshot(tiny_disk) == before
     assert not list(tiny_disk.glob(".*")), "a staging folder or temporary file was left"

@@ -32,6 +32,11 @@ def write_text(path: Path, text: str) -> Path:
             stream.write(text)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; outputs are for every reader
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:  # a full disk says nothing of the file: name it
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -275,7 +275,7 @@ class Table:
 
 def _at(path) -> str:
     """A table's path as the metadata records it: relative to the repository, from `paths` (the one place it is written)."""
-    return path.relative_to(paths.ROOT).as_posix()
+    return paths.relative(path)
 
 
 def _c(name: str, description: str, **kwargs) -> Column:
