@@ -53,15 +53,11 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
     """Move every file of the staging folder `staged` onto the file of the same name in `directory`,
     all or none; returns the targets. The staging folder is removed."""
     directory, staged = Path(directory), Path(staged)
-    moves = {path.name: paths_relative(path, directory) for path in sorted(staged.iterdir()) if path.is_file()}
+    moves = {path.name: path.relative_to(directory).as_posix() for path in sorted(staged.iterdir()) if path.is_file()}
     write_text(directory / JOURNAL, json.dumps(moves, indent=1, sort_keys=True) + "\n")
     _finish(directory)
     shutil.rmtree(staged, ignore_errors=True)
     return [directory / name for name in moves]
-
-
-def paths_relative(path: Path, directory: Path) -> str:
-    return Path(path).relative_to(directory).as_posix()
 
 
 def _finish(directory: Path) -> None:

@@ -426,17 +426,16 @@ def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -
     return recorded == manifest_of(inputs, outputs)
 
 
-def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path]) -> dict[str, Any]:
-    """What a manifest records: the inputs, and each output's content hash."""
-    return {"inputs": inputs, "outputs": {paths.relative(output): _sha256(Path(output)) for output in sorted(map(Path, outputs))}}
+def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> dict[str, Any]:
+    """What a manifest records: the inputs, and each output's content hash; outputs hashed where they
+    are now and named as files of `into` if given (staged, to be moved there with the manifest)."""
+    outputs = sorted(map(Path, outputs))
+    return {"inputs": inputs, "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs}}
 
 
 def manifest_text(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> str:
-    """The manifest as written: `outputs` hashed where they are now, and recorded as files of `into`
-    if given (outputs staged, to be moved there with the manifest)."""
-    outputs = sorted(map(Path, outputs))
-    recorded = {"inputs": inputs, "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs}}
-    return json.dumps(recorded, indent=1, sort_keys=True) + "\n"
+    """The manifest as written."""
+    return json.dumps(manifest_of(inputs, outputs, into), indent=1, sort_keys=True) + "\n"
 
 
 def remember(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> None:

@@ -57,11 +57,11 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
         per = {"/ year": " a year", "/ kg": "/kg"}.get(per, f" {per}" if per else "")
         return f"USD {number(value / 1e6)} million{per}" if abs(value) >= 1e6 else f"USD {number(value)}{per}"
     shown_in = shown_in or display_unit(unit, value)
-    return f"{number(value * _factor(unit, shown_in))} {_SHOWN.get(shown_in, shown_in)}".strip()
+    return f"{number(value * factor(unit, shown_in))} {_SHOWN.get(shown_in, shown_in)}".strip()
 
 
 @cache
-def _factor(unit: str, shown_in: str) -> float:
+def factor(unit: str, shown_in: str) -> float:
     """One `unit` in `shown_in`, as pint converts it: computed once per pair, as sentences repeat a few."""
     return float(Quantity(1.0, unit).to(shown_in).magnitude)
 

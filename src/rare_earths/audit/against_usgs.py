@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import metadata, metrics, text
 from ..units import Quantity
 from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, WITHIN_ROUNDING, Statement, index, judge, what
+from .statements import CONSISTENT, CONTRADICTED, SHARE_INDEX, WITHIN_ROUNDING, Statement, index, judge, own_part_and_whole, what
 from .usgs import EDITIONS, Published, Tables
 
 INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK = "inconclusive", "implausible", "cannot_check"
@@ -83,16 +83,11 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
     return found
 
 
-SHARE_INDEX = ("source_id", "metric", "subject", "period")
-
-
 def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: Tables) -> list[Candidate]:
     """A share on every base: the article's own whole, and each edition's world total and sum of
     listed countries; `by` is the statements indexed by SHARE_INDEX."""
     record = metadata.METRICS[stated.metric]
-    own_parts = by.get((stated.source_id, record.share_of, stated.subject, stated.period), [])
-    own_wholes = by.get((stated.source_id, record.share_of, stated.counterpart, stated.period), [])
-    part = own_parts[0] if own_parts else None
+    part, own_whole = own_part_and_whole(stated, by)
     candidates = []
 
     def add(edition: str, part_value: tuple[float, float, float], part_words: str, whole: Published | Statement, whole_words: str) -> None:
@@ -109,8 +104,8 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
         label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding)"
         candidates.append(Candidate(edition, label, value, low, high, _against(stated, value, low, high)))
 
-    if part is not None and own_wholes:
-        whole = own_wholes[0]
+    if part is not None and own_whole is not None:
+        whole = own_whole
         add("", (part.point, *part.admitted()), part.as_written, whole, f"{whole.as_written} (the article's own figures)")
     for edition in EDITIONS:
         measure = record.usgs_measure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import metadata, metrics, text
 from .registry import check, rule
-from .statements import Statement, index, what
+from .statements import Statement, index, spread, what
 
 DERIVED = "derived"
 
@@ -20,8 +20,7 @@ def implied_price(found: list[Statement]) -> list[dict]:
             continue
         quantity = quantities[0]
         price = metrics.unit_price(stated.quantity(), quantity.quantity()).magnitude
-        low, high = (metrics.unit_price(*pair).magnitude for pair in (
-            (stated.figure().low, quantity.figure().high), (stated.figure().high, quantity.figure().low)))
+        low, high = spread(metrics.unit_price, stated.figure(), quantity.figure())
         rows.append(check("implied_price", [*stated.claim_ids, *quantity.claim_ids], stated, None,
                           f"{stated.as_written} / {quantity.as_written}", DERIVED,
                           f"{what(stated)}, {stated.as_written} for {quantity.as_written}, is {text.show(price, 'USD / kg')} "

@@ -8,7 +8,7 @@ from dataclasses import replace
 from .. import metadata, metrics, text
 from ..units import CARDINALS, Quantity
 from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, WITHIN_ROUNDING, Statement, index, judge, spread, what
+from .statements import CONSISTENT, CONTRADICTED, SHARE_INDEX, WITHIN_ROUNDING, Statement, index, judge, own_part_and_whole, spread, what
 from .usgs import EDITIONS, Tables
 
 CANNOT_CHECK = "cannot_check"
@@ -22,15 +22,12 @@ def _outcome(verdict: str, stated: Statement) -> str:
 
 def _share_inputs(found: list[Statement]):
     """Each share with the part and (if stated) the whole its own article gives for the same period."""
-    by = index(found, "source_id", "metric", "subject", "period")
+    by = index(found, *SHARE_INDEX)
     for stated in found:
-        base = metadata.METRICS[stated.metric].share_of
-        if not base:
-            continue
-        parts = by.get((stated.source_id, base, stated.subject, stated.period), [])
-        wholes = by.get((stated.source_id, base, stated.counterpart, stated.period), [])
-        if parts:
-            yield stated, parts[0], wholes[0] if wholes else None
+        if metadata.METRICS[stated.metric].share_of:
+            part, whole = own_part_and_whole(stated, by)
+            if part is not None:
+                yield stated, part, whole
 
 
 @rule("share_of_whole", "recomputation", "A share recomputed from the part and the whole the same article states.")

@@ -52,7 +52,7 @@ def check(rule_name: str, claim_ids: Iterable[str], stated: Statement, check_val
           verdict: str, explanation: str) -> dict:
     """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %)."""
     unit = text.display_unit(stated.unit, stated.point)
-    factor = _factor(stated.unit, unit)
+    factor = text.factor(stated.unit, unit) if unit != stated.unit else 1.0
     return {
         "check_id": f"{rule_name}:{stated.claim_ids[0]}", "kind": RULES[rule_name].kind, "rule": rule_name,
         "claim_ids": SEPARATOR.join(sorted(set(claim_ids))), "stated_value": stated.point * factor,
@@ -61,10 +61,3 @@ def check(rule_name: str, claim_ids: Iterable[str], stated: Statement, check_val
         "explanation": explanation if re.match(r"a\d{3}\b", explanation) else explanation[:1].upper() + explanation[1:],
     }
 
-
-def _factor(unit: str, shown_in: str) -> float:
-    if shown_in == unit or shown_in == "USD million":
-        return 1.0  # money stays in dollars in the table; "USD million" is a reading aid for sentences
-    from ..units import Quantity
-
-    return float(Quantity(1, unit).to(shown_in).magnitude)

@@ -179,6 +179,18 @@ def index(found: list[Statement], *fields: str) -> dict[tuple, list[Statement]]:
     return groups
 
 
+# How shares find their part and whole: statements indexed by these fields (`index(found, *SHARE_INDEX)`).
+SHARE_INDEX = ("source_id", "metric", "subject", "period")
+
+
+def own_part_and_whole(stated: Statement, by: dict[tuple, list[Statement]]) -> tuple[Statement | None, Statement | None]:
+    """The part and the whole a share's own article states for its period, where it states them."""
+    base = metadata.METRICS[stated.metric].share_of
+    parts = by.get((stated.source_id, base, stated.subject, stated.period), [])
+    wholes = by.get((stated.source_id, base, stated.counterpart, stated.period), [])
+    return (parts[0] if parts else None), (wholes[0] if wholes else None)
+
+
 def spread(function, *figures: Figure) -> tuple[float, float]:
     """The lowest and highest value of `function` over the figures' admitted values."""
     result = metrics.over_range(function, *figures)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import metadata, text
-from .against_usgs import SHARE_INDEX, share_candidates, value_candidates
+from .against_usgs import share_candidates, value_candidates
 from .registry import RULES
-from .statements import SEPARATOR, index, statements
+from .statements import SEPARATOR, SHARE_INDEX, index, statements
 from .usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
