@@ -4,6 +4,7 @@ exactly what their manifest says was made. Every kill point is simulated where i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,6 +208,27 @@ def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, mon
     assert cli.main(["data", "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("error:") == 1 and "No space left on device" in err and "previous outputs are as they were" in err
-    assert ".staging-" in err and ".csv" in err, "the message names the file that could not be written"
+    assert re.search(r"tiny/(claims|usgs|audit)\.csv: No space", err) and ".staging-" not in err, "the message names the output that could not be written"
     assert snapshot(tiny_disk) == before
     assert not list(tiny_disk.glob(".*")), "a staging folder or temporary file was left"
+
+
+def test_a_read_only_output_folder_is_one_error_and_changes_nothing(tiny_disk, monkeypatch, capsys):
+    """Root ignores file permissions, so the folder is made read-only the way a mount is."""
+    import subprocess
+
+    for name, attribute in (("claims.csv", "PROCESSED_CLAIMS_CSV"), ("usgs.csv", "PROCESSED_USGS_CSV"), ("audit.csv", "PROCESSED_AUDIT_CSV")):
+        (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
+        monkeypatch.setattr(paths, attribute, tiny_disk / name)
+    before = snapshot(tiny_disk)
+    remounted = subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True, text=True)
+    if remounted.returncode != 0:
+        pytest.skip(f"cannot remount read-only here: {remounted.stderr.strip()}")
+    try:
+        assert cli.main(["data", "--force"]) == 1
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=False)
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "Read-only file system" in err and "previous outputs are as they were" in err
+    assert "Traceback" not in err
+    assert snapshot(tiny_disk) == before

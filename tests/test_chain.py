@@ -354,3 +354,19 @@ def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, 
         run_fixtures(fixture_notebooks, tmp_path, (GREETS,))
     (outcome,) = raised.value.outcomes
     assert outcome.status == "failed" and "its worker failed: RuntimeError" in outcome.error
+
+
+def test_a_kernel_whose_interpreter_is_gone_is_reported_not_waited_for(fixture_notebooks, tmp_path, monkeypatch):
+    """As when the venv is moved away mid-run: the kernel's command cannot start; the run ends with
+    a named failure after its retry, never a hang."""
+    spec = tmp_path / "jupyter" / "kernels" / "moved-venv"
+    spec.mkdir(parents=True)
+    missing = tmp_path / "moved" / "bin" / "python"
+    (spec / "kernel.json").write_text(json.dumps({"argv": [str(missing), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                                                  "display_name": "moved", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    with pytest.raises(chain.ChainFailed) as raised:
+        run_fixtures(fixture_notebooks, tmp_path / "out", (GREETS,), kernel="moved-venv", retries=1)
+    (outcome,) = raised.value.outcomes
+    assert outcome.status == "failed" and outcome.attempts == 2 and outcome.cell is None
+    assert "python" in outcome.error and ("No such file" in outcome.error or "FileNotFoundError" in outcome.error), outcome.error

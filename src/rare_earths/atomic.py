@@ -35,12 +35,18 @@ def write_text(path: Path, text: str) -> Path:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         if error.filename is None:  # a full disk says nothing of the file: name it
-            raise OSError(error.errno, error.strerror, str(path)) from error
+            raise OSError(error.errno, error.strerror, str(published(path))) from error
         raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def published(path: Path) -> Path:
+    """The output a file stands for: a file being staged is named by where it will be published."""
+    path = Path(path)
+    return path.parent.parent / path.name if path.parent.name.startswith(STAGING_PREFIX) else path
 
 
 def staging(directory: Path) -> Path:

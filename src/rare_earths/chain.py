@@ -21,6 +21,7 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -241,12 +242,19 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
     # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
     # An asynchronous client, so nbclient's check that the kernel is alive runs while a cell waits
     # (a blocking client stalls that check, and a dead kernel was noticed only at the time limit).
-    kernel_manager = KernelManager(kernel_name=kernel, client_class="jupyter_client.asynchronous.AsyncKernelClient")
-    kernel_manager.start_kernel(cwd=str(notebook.parent))
+    # Over local sockets in a private folder: the kernel is this machine's, so nothing listens on a
+    # TCP port (and ipykernel has no unencrypted-TCP warning to print for every notebook).
+    sockets = tempfile.mkdtemp(prefix="rare-earths-kernel-")
+    kernel_manager = KernelManager(kernel_name=kernel, client_class="jupyter_client.asynchronous.AsyncKernelClient",
+                                   transport="ipc", ip=os.path.join(sockets, "kernel"))
     try:
-        return _execute(name, values, output_dir, notebook, kernel_manager, timeout)
+        kernel_manager.start_kernel(cwd=str(notebook.parent))
+        try:
+            return _execute(name, values, output_dir, notebook, kernel_manager, timeout)
+        finally:
+            kernel_manager.shutdown_kernel(now=True)  # its outputs are in; no need to wait for a goodbye
     finally:
-        kernel_manager.shutdown_kernel(now=True)  # its outputs are in; no need to wait for a goodbye
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path, kernel_manager, timeout: float | None) -> Result:
