@@ -30,7 +30,8 @@ from pathlib import Path
 from rare_earths import chain, paths
 
 PYTHON = sys.executable
-TARGET_RATIO = 1.5
+# The cold chain against the same code as plain scripts run as many at a time (like for like).
+TARGET_RATIO = 1.25
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -85,10 +86,10 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
         fixed = median(lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]), repeats)
     nbval = median(lambda: timed([PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider", "notebooks"]), repeats)
     return [
-        ("floor: cleaning step + notebooks' code as plain scripts, one after another", floor_seconds, "1.00 (the floor)"),
-        ("cold chain (`run --force`)", cold, f"{cold / floor_seconds:.2f} × floor (target ≤ {TARGET_RATIO})"),
-        (f"the same scripts, {chain.JOBS} at a time (like for like)", parallel_floor,
-         f"cold chain is {cold / parallel_floor:.2f} × this"),
+        (f"floor: cleaning step + notebooks' code as plain scripts, {chain.JOBS} at a time (like for like)", parallel_floor,
+         "1.00 (the floor)"),
+        ("cold chain (`run --force`)", cold, f"{cold / parallel_floor:.2f} × floor (target ≤ {TARGET_RATIO})"),
+        ("the same scripts, one after another", floor_seconds, f"cold chain is {cold / floor_seconds:.2f} × this"),
         ("warm no-op (`run`, nothing changed)", warm, f"{warm / cold:.3f} × cold"),
         ("one parameter changed (`--set consumption_base_year=2023`)", changed, f"{changed / cold:.2f} × cold"),
         ("nbval on the committed notebooks", nbval, f"{nbval / cold:.2f} × cold"),
@@ -102,7 +103,7 @@ def table(rows: list[tuple[str, float, str]], repeats: int) -> str:
              "| measurement | seconds | ratio |", "|---|---:|---|"]
     lines += [f"| {name} | {seconds:.2f} | {ratio} |" for name, seconds, ratio in rows]
     cold, floor_seconds = rows[1][1], rows[0][1]
-    lines += ["", f"Target, cold chain within {TARGET_RATIO}× the floor: {'met' if cold / floor_seconds <= TARGET_RATIO else 'not met'} "
+    lines += ["", f"Target, cold chain within {TARGET_RATIO}× the like-for-like floor: {'met' if cold / floor_seconds <= TARGET_RATIO else 'not met'} "
               f"({cold / floor_seconds:.2f}×)."]
     return "\n".join(lines)
 
