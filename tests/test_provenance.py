@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rare_earths import paths, provenance
+from rare_earths import metadata, paths, provenance
 from rare_earths.errors import InputError
+from rare_earths.tables import read_raw
 
 SHARED = paths.ROOT.parent / "shared"
 # Files under data/raw/ that are catalogues or hand-made records rather than received inputs.
@@ -93,14 +94,14 @@ def test_an_impossible_date_is_refused_with_its_line(tmp_path):
 @pytest.mark.parametrize("date", ["2025-02-29", "2025-04-31", "2025-00-10"])
 def test_a_day_that_no_calendar_has_is_refused(tmp_path, date):
     sources = tmp_path / "sources.csv"
-    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,", f"Fixture two,,,{date},"), encoding="utf-8")
+    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,,", f"Fixture two,,,,{date},"), encoding="utf-8")
     with pytest.raises(InputError, match=rf"line 3, column date: '{date}' is not a date of the calendar"):
         provenance.load_sources(sources, FIXTURES / "articles")
 
 
 def test_a_real_date_is_accepted(tmp_path):
     sources = tmp_path / "sources.csv"
-    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,", "Fixture two,,,2024-02-29,"), encoding="utf-8")
+    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,,", "Fixture two,,,,2024-02-29,"), encoding="utf-8")
     assert provenance.load_sources(sources, FIXTURES / "articles").date.tolist() == ["", "2024-02-29"]
 
 
@@ -140,7 +141,7 @@ def test_a_reference_file_outside_its_folder_is_refused(tmp_path):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("", "sources.csv, line 1: is empty: it needs at least its header line"),
-    ("source_id,file,title,publisher,author,date,sha256,note\n", "sources.csv: .*000_fixture.txt is not listed"),
+    ("source_id,file,title,label,publisher,author,date,sha256,note\n", "sources.csv: .*000_fixture.txt is not listed"),
 ])
 def test_an_empty_sources_table_is_a_located_error(tmp_path, text, message):
     sources = tmp_path / "sources.csv"
@@ -163,3 +164,29 @@ def test_the_command_line_names_a_bad_source_and_exits_non_zero(tmp_path, monkey
     error = capsys.readouterr().err
     assert "error: 1 problem" in error and "line 3, column date: '2025-13-45'" in error and "Traceback" not in error
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
+    names = provenance.source_names()
+    sources = read_raw(metadata.SOURCES, paths.SOURCES_CSV)
+    for row in sources.itertuples():
+        name = names[row.source_id]
+        if row.title:
+            assert name.title == row.title and not name.assigned and "assigned" not in name.full
+        else:
+            assert name.title == row.label and name.assigned and name.full.endswith("(label assigned by this project)")
+        assert row.source_id not in name.full
+
+
+@pytest.mark.parametrize(("title", "label", "says"), [
+    ("", "", "states no title, so it needs a label"),
+    ("A title", "A label", "has both a title and an assigned label"),
+])
+def test_an_article_needs_exactly_one_of_title_and_label(tmp_path, title, label, says):
+    sources = read_raw(metadata.SOURCES, paths.SOURCES_CSV)
+    sources.loc[0, ["title", "label"]] = [title, label]
+    path = tmp_path / "sources.csv"
+    sources.to_csv(path, index=False)
+    with pytest.raises(InputError) as raised:
+        provenance.load_sources(path, paths.ARTICLES)
+    assert says in str(raised.value) and "sources.csv, line 2, column label" in str(raised.value)

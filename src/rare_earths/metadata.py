@@ -303,6 +303,8 @@ SOURCES = Table(
         replace(SOURCE_ID, unique=True),
         _c("file", "File name under data/raw/articles/.", unique=True),
         _c("title", "The article's title, where it states one.", required=False),
+        _c("label", "For an article that states no title: a short description assigned by this project, which pages show "
+           "marked as assigned. Empty when the article has a title.", required=False),
         _c("publisher", "The publisher, where the article names it.", required=False),
         _c("author", "The byline, where the article gives one.", required=False),
         _c("date", "Date of the article (ISO 8601), where it states one.", required=False, pattern=r"^$|^\d{4}-\d{2}-\d{2}$"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 import pandas as pd
@@ -57,6 +58,10 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
         expected = "a" + row["file"][:3]
         if row["source_id"] != expected and _outside(row["file"], articles) is None:
             problems.append(Problem(relative(path), f"{row['source_id']!r} should be {expected!r}, from the file name", line_of(index), "source_id"))
+        if bool(row["title"]) == bool(row["label"]):
+            message = ("has both a title and an assigned label: pages show the title; leave label empty" if row["title"] else
+                       "states no title, so it needs a label: a short description, which pages show as assigned by this project")
+            problems.append(Problem(relative(path), message, line_of(index), "label"))
         if row["date"]:  # the schema has checked the form YYYY-MM-DD; here, that it is a day of the calendar
             try:
                 datetime.date.fromisoformat(row["date"])
@@ -82,3 +87,32 @@ def load_articles(sources: pd.DataFrame, articles: Path) -> dict[str, str]:
     for row in sources.itertuples():
         observed.note_read(articles / row.file)
     return {row.source_id: (articles / row.file).read_text(encoding="utf-8") for row in sources.itertuples()}
+
+
+@dataclass(frozen=True)
+class SourceName:
+    """How pages name an article: its own title where it states one (with its publisher, where it
+    names one), else the label this project assigned, said to be assigned."""
+
+    source_id: str
+    title: str
+    publisher: str
+    assigned: bool
+
+    @property
+    def short(self) -> str:
+        """The name in a sentence or a table cell: the publisher, else the title."""
+        return self.publisher or self.title
+
+    @property
+    def full(self) -> str:
+        """The name as a heading or citation gives it."""
+        name = f"{self.publisher}: {self.title}" if self.publisher else self.title
+        return f"{name} (label assigned by this project)" if self.assigned else name
+
+
+def source_names(path: Path | None = None) -> dict[str, SourceName]:
+    """source_id -> how pages name the article, from sources.csv."""
+    sources = read_raw(metadata.SOURCES, path or paths.SOURCES_CSV)
+    return {row.source_id: SourceName(row.source_id, row.title or row.label, row.publisher, not row.title)
+            for row in sources.itertuples()}
