@@ -123,3 +123,10 @@ def test_committed_data_dictionary_is_current():
     assert DATA_DICTIONARY.read_text(encoding="utf-8") == metadata.markdown(), (
         "docs/data-dictionary.md is stale: run `python -m rare_earths docs`"
     )
+
+
+def test_every_verdict_has_a_label_in_words():
+    assert list(metadata.VERDICT_LABELS) == list(metadata.VERDICTS)
+    for label in metadata.VERDICT_LABELS.values():
+        assert label and "_" not in label and label[0].isupper()
+    assert len(set(metadata.VERDICT_LABELS.values())) == len(metadata.VERDICTS), "two verdicts share a label"

@@ -220,6 +220,21 @@ VERDICTS: dict[str, tuple[str, str]] = {
                     "A 50-member delegation: no other source or primary table gives it."),
 }
 
+# Each verdict as pages name it for readers, in words a headline could use.
+VERDICT_LABELS: dict[str, str] = {
+    "contradicted": "Contradicted",
+    "implausible": "Out of scale",
+    "hedge_dropped": "Hedge dropped",
+    "date_conflict": "Dates clash",
+    "ambiguous": "Ambiguous",
+    "inconclusive": "Inconclusive",
+    "cannot_check": "Cannot be checked",
+    "consistent_within_rounding": "Holds within rounding",
+    "consistent": "Holds",
+    "derived": "Derived",
+    "not_checked": "Not checked",
+}
+
 EXCLUSION_REASONS: dict[str, str] = {
     "date": "A calendar date, a year or a fiscal-year label that is not a claim's period.",
     "list_index": "The numbering of a list item.",
@@ -479,8 +494,9 @@ def markdown() -> str:
 
     lines += ["", "## Check rules", "", "| rule | kind | needs | what it checks |", "|---|---|---|---|"]
     lines += [f"| `{rule.name}` | `{rule.kind}` | {', '.join(rule.needs)} | {rule.meaning} |" for rule in RULES.values()]
-    lines += ["", "## Verdicts", "", "Most serious first.", "", "| verdict | meaning | example |", "|---|---|---|"]
-    lines += [f"| `{verdict}` | {meaning} | {example} |" for verdict, (meaning, example) in VERDICTS.items()]
+    lines += ["", "## Verdicts", "", "Most serious first; the label is the verdict's name on the site.", "",
+              "| verdict | label | meaning | example |", "|---|---|---|---|"]
+    lines += [f"| `{verdict}` | {VERDICT_LABELS[verdict]} | {meaning} | {example} |" for verdict, (meaning, example) in VERDICTS.items()]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
     lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]
