@@ -16,6 +16,8 @@ from rare_earths.tables import read_raw
 SHARED = paths.ROOT.parent / "shared"
 # Files under data/raw/ that are catalogues or hand-made records rather than received inputs.
 RECORDS = {"sources.csv", "claims.csv", "exclusions.csv", "reference/references.csv", "reference/README.md"}
+# Documentation of the data, not data: the terms on which each file is redistributed.
+DOCUMENTS = {"TERMS.md"}
 
 
 def catalogue(path: Path) -> list[dict[str, str]]:
@@ -35,7 +37,7 @@ def test_every_file_under_data_raw_is_accounted_for():
     listed = {f"articles/{row['file']}" for row in catalogue(paths.SOURCES_CSV)}
     listed |= {f"reference/{row['file']}" for row in catalogue(paths.REFERENCES_CSV)}
     present = {path.relative_to(paths.RAW).as_posix() for path in paths.RAW.rglob("*") if path.is_file()}
-    assert present == listed | RECORDS
+    assert present == listed | RECORDS | DOCUMENTS
 
 
 def test_the_loaders_accept_the_project_data():
