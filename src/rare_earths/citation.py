@@ -1,0 +1,117 @@
+"""How to cite the suite, the terms its code and data are shared on, and which build a page shows.
+
+Each fact is written in one place and read from there: the citation (title, authors, version,
+licence) in CITATION.cff, the code's licence in LICENSE, the data's terms in data/raw/TERMS.md
+(one `##` heading per kind of file), and the build in git. Pages call `cite_line`, `licences` and
+`build_version` for their footer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from . import observed, paths
+
+CITATION_CFF = paths.ROOT / "CITATION.cff"
+LICENSE = paths.ROOT / "LICENSE"
+TERMS = paths.ROOT / "data" / "raw" / "TERMS.md"
+
+NOT_A_CHECKOUT = "unknown (not a git checkout)"
+NO_GIT = "unknown (git is not installed)"
+UNREADABLE = "unknown (git could not read the checkout)"
+
+
+def _read(path: Path) -> str:
+    observed.note_read(path)  # a page that states this file is rebuilt when it changes
+    return Path(path).read_text(encoding="utf-8")
+
+
+def citation(path: Path | None = None) -> dict:
+    """CITATION.cff as a dictionary (its keys as the Citation File Format names them)."""
+    return yaml.safe_load(_read(path or CITATION_CFF))
+
+
+def _person(author: dict) -> str:
+    """An author as a citation names it: an entity by its name, a person by their names in order."""
+    if "name" in author:
+        return str(author["name"])
+    parts = (author.get(key) for key in ("given-names", "name-particle", "family-names", "name-suffix"))
+    return " ".join(str(part) for part in parts if part)
+
+
+def authors(path: Path | None = None) -> str:
+    """The authors in reading order ('A', 'A and B', 'A, B and C'): here, the one entity that wrote the suite."""
+    names = [_person(author) for author in citation(path)["authors"]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _licence_names(cff: dict) -> str:
+    licence = cff.get("license")
+    names = [licence] if isinstance(licence, str) else list(licence or [])
+    return " or ".join(str(name) for name in names)
+
+
+def cite_line(path: Path | None = None) -> str:
+    """One plain sentence to cite the suite, from CITATION.cff: authors, year (where the file gives
+    a release date), title, version and licence. For example: "The rare-earths notebook suite
+    authors. India's rare-earth supply chain: a reproducible audit of five news articles. Version
+    0.1.0. MIT licence." """
+    cff = citation(path)
+    parts = [authors(path)]
+    if cff.get("date-released"):
+        parts.append(str(cff["date-released"])[:4])  # YAML may read the date as a date or a string
+    parts.append(str(cff["title"]))
+    if cff.get("version") is not None:
+        parts.append(f"Version {cff['version']}")
+    if licence := _licence_names(cff):
+        parts.append(f"{licence} licence")
+    return " ".join(part if part.endswith((".", "?", "!")) else part + "." for part in parts)
+
+
+def licences(root: Path | None = None) -> dict[str, str]:
+    """What may be done with each part of the repository, one line each for a page footer, keyed
+    by the part as readers would name it: "Code" (the first line of LICENSE, "MIT License"), then
+    one entry per `##` heading of data/raw/TERMS.md, whose heading reads "Part: statement"
+    ("Articles", "USGS tables", "Curated tables and processed data")."""
+    license_path, terms_path = (LICENSE, TERMS) if root is None else (Path(root) / "LICENSE", Path(root) / "data" / "raw" / "TERMS.md")
+    stated = {"Code": _read(license_path).strip().splitlines()[0].strip()}
+    for heading in re.findall(r"^## +(.+?)\s*$", _read(terms_path), flags=re.MULTILINE):
+        part, separator, statement = heading.partition(": ")
+        if not separator:
+            raise ValueError(f"{paths.relative(terms_path)}: the heading {heading!r} should read 'Part: statement'")
+        stated[part] = statement
+    return stated
+
+
+def _git(root: Path, *arguments: str) -> str:
+    # GIT_OPTIONAL_LOCKS=0: reading the status must not take the index lock, which another git
+    # command working in the same tree may hold. GIT_CEILING_DIRECTORIES: only `root` is looked
+    # at, never a repository that happens to contain it.
+    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_CEILING_DIRECTORIES": str(Path(root).resolve().parent)}
+    return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True,
+                          timeout=30, env=environment, stdin=subprocess.DEVNULL).stdout.strip()
+
+
+def build_version(root: Path | None = None) -> str:
+    """Which code a build was made from: the 12-character hash of the checkout's commit (HEAD),
+    with "+modified" when a tracked file differs from it ("74467a08c41c+modified"); untracked
+    files do not count. The same checkout gives the same string: no time or date is part of it.
+    Where it cannot be told it says why, "unknown (not a git checkout)" (no .git in `root`, as in
+    an unpacked archive), "unknown (git is not installed)" or "unknown (git could not read the
+    checkout)", and never raises."""
+    root = Path(paths.ROOT if root is None else root)
+    try:
+        if not (root / ".git").exists():  # not a parent's repository: only the checkout at root counts
+            return NOT_A_CHECKOUT
+        commit = _git(root, "rev-parse", "--short=12", "HEAD")
+        modified = _git(root, "status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty")
+    except FileNotFoundError:
+        return NO_GIT
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return UNREADABLE
+    return commit + ("+modified" if modified else "")

@@ -1,0 +1,163 @@
+"""How to cite the suite, its licences and its build: CITATION.cff is valid and agrees with
+pyproject.toml, the 'cite this' line says what the file says, and the build version is the
+checkout's commit, the same on every call, and says why where there is none."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rare_earths import citation, paths
+
+CFFCONVERT = Path(sys.executable).parent / "cffconvert"
+
+
+def cffconvert(path: Path) -> subprocess.CompletedProcess:
+    assert CFFCONVERT.is_file(), f"{CFFCONVERT} is missing: cffconvert is a test dependency; run `make venv`"
+    return subprocess.run([str(CFFCONVERT), "--validate", "-i", str(path)], capture_output=True, text=True, timeout=120)
+
+
+# --- CITATION.cff -----------------------------------------------------------------------------------
+
+
+def test_citation_file_is_valid_citation_file_format():
+    result = cffconvert(citation.CITATION_CFF)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid" in result.stdout
+
+
+def test_the_validator_refuses_a_citation_file_without_authors(tmp_path):
+    """cffconvert runs on a newer jsonschema than it declares (see pyproject.toml): it must still fail a bad file."""
+    cff = yaml.safe_load(citation.CITATION_CFF.read_text(encoding="utf-8"))
+    del cff["authors"]
+    bad = tmp_path / "CITATION.cff"
+    bad.write_text(yaml.safe_dump(cff), encoding="utf-8")
+    result = cffconvert(bad)
+    assert result.returncode != 0 and "'authors' is a required property" in result.stdout + result.stderr
+
+
+def test_citation_version_and_licence_agree_with_pyproject():
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    cff = citation.citation()
+    assert str(cff["version"]) == project["version"]
+    assert cff["license"] == project["license"]["text"] == "MIT"
+
+
+def test_the_licence_file_is_the_licence_the_citation_names():
+    lines = citation.LICENSE.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"{citation.citation()['license']} License"
+    assert "Copyright (c) 2025-2026 The rare-earths notebook suite authors" in lines
+
+
+# --- the 'cite this' line ---------------------------------------------------------------------------
+
+
+def test_cite_line_says_what_the_citation_file_says():
+    cff = citation.citation()
+    line = citation.cite_line()
+    assert line == ("The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of five "
+                    "news articles. Version 0.1.0. MIT licence.")
+    assert cff["title"] in line and f"Version {cff['version']}" in line and f"{cff['license']} licence" in line
+    assert line.startswith(cff["authors"][0]["name"] + ". ")
+    assert "\n" not in line
+
+
+def test_cite_line_gives_the_year_of_a_release_date_and_names_people(tmp_path):
+    cff = yaml.safe_load(citation.CITATION_CFF.read_text(encoding="utf-8"))
+    cff["date-released"] = "2026-03-01"
+    cff["authors"] = [{"given-names": "Asha", "family-names": "Rao"}, {"name": "A Lab"}, {"given-names": "Li", "family-names": "Wei"}]
+    path = tmp_path / "CITATION.cff"
+    path.write_text(yaml.safe_dump(cff), encoding="utf-8")
+    assert citation.cite_line(path) == ("Asha Rao, A Lab and Li Wei. 2026. India's rare-earth supply chain: a reproducible "
+                                        "audit of five news articles. Version 0.1.0. MIT licence.")
+
+
+# --- licences for a page footer ----------------------------------------------------------------------
+
+
+def test_licences_state_the_code_and_each_kind_of_data_in_one_line():
+    stated = citation.licences()
+    assert list(stated) == ["Code", "Articles", "USGS tables", "Curated tables and processed data"]
+    assert stated["Code"] == "MIT License"
+    assert "not licensed for reuse" in stated["Articles"] and "publishers" in stated["Articles"]
+    assert "public domain" in stated["USGS tables"]
+    assert stated["Curated tables and processed data"].startswith("CC BY 4.0")
+    assert all(value and "\n" not in value for value in stated.values())
+
+
+def test_licences_refuse_a_terms_heading_without_its_part(tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    shutil.copy(citation.LICENSE, tmp_path / "LICENSE")
+    (tmp_path / "data" / "raw" / "TERMS.md").write_text("# Terms\n\n## Everything is free\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="should read 'Part: statement'"):
+        citation.licences(tmp_path)
+
+
+# --- the build's version -----------------------------------------------------------------------------
+
+
+def git(root: Path, *arguments: str) -> str:
+    environment = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                   "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True, env=environment).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory) -> Path:
+    """A clean clone of this repository's committed HEAD (the working tree itself may hold edits)."""
+    if shutil.which("git") is None or not (paths.ROOT / ".git").exists():
+        pytest.skip("needs git and this repository's history")
+    clone = tmp_path_factory.mktemp("checkout") / "rare-earths"
+    git(paths.ROOT, "clone", "--quiet", "--no-hardlinks", str(paths.ROOT), str(clone))
+    return clone
+
+
+def test_build_version_of_a_clean_checkout_is_its_commit(checkout):
+    assert citation.build_version(checkout) == git(checkout, "rev-parse", "--short=12", "HEAD")
+    assert len(citation.build_version(checkout)) >= 12
+
+
+def test_build_version_is_the_same_on_every_call(checkout):
+    assert citation.build_version(checkout) == citation.build_version(checkout)
+
+
+def test_a_changed_tracked_file_marks_the_build_modified_and_an_untracked_one_does_not(checkout):
+    commit = git(checkout, "rev-parse", "--short=12", "HEAD")
+    (checkout / "notes-of-a-reader.txt").write_text("untracked\n", encoding="utf-8")
+    assert citation.build_version(checkout) == commit
+    readme = checkout / "README.md"
+    original = readme.read_bytes()
+    readme.write_bytes(original + b"\nAn edit.\n")
+    try:
+        assert citation.build_version(checkout) == commit + "+modified"
+        assert citation.build_version(checkout) == citation.build_version(checkout)
+    finally:
+        readme.write_bytes(original)
+    assert citation.build_version(checkout) == commit
+
+
+def test_build_version_of_this_tree_is_its_commit_possibly_modified():
+    if shutil.which("git") is None or not (paths.ROOT / ".git").exists():
+        pytest.skip("needs git and this repository's history")
+    version = citation.build_version()
+    commit, _, modified = version.partition("+")
+    assert len(commit) >= 12 and all(char in "0123456789abcdef" for char in commit) and modified in ("", "modified")
+
+
+def test_outside_a_git_checkout_the_build_version_says_so(tmp_path):
+    assert citation.build_version(tmp_path) == "unknown (not a git checkout)"
+    assert citation.build_version(tmp_path / "does-not-exist") == "unknown (not a git checkout)"
+
+
+def test_a_broken_checkout_or_a_missing_git_gives_a_reason_not_an_error(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()  # a .git that is no repository
+    assert citation.build_version(tmp_path) == "unknown (git could not read the checkout)"
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    assert citation.build_version(paths.ROOT) == "unknown (git is not installed)"
