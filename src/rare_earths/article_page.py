@@ -1,0 +1,351 @@
+"""One article as its page shows it: the full text with every claim highlighted, every number set
+aside marked with its reason, and below the text what the audit found for each claim.
+
+`article_body` writes the page's main content (an HTML fragment); the site's layout puts it in a
+page. The text is the article's own, character for character (HTML-escaped); nothing is added
+inside it but markup and empty links whose visible number comes from the stylesheet, so the text a
+reader copies is the article's.
+
+Where things are, for links and styles (`templates/article.css`):
+
+- each claim's quote is a `<mark class="claim" data-claim="a000-01">`; the first (usually only)
+  mark of a claim has `id="a000-01"`, so `article-a000.html#a000-01` opens on it. Quotes that nest
+  give nested marks; a quote that crosses another is split into several marks, the first with the id;
+- after each quote, `<a class="claim-ref" href="#about-a000-01" data-n="1">` leads to the claim's
+  entry in "Claims in this article" (`<li id="about-a000-01">`), which gives the figure as
+  written, its canonical value, its standing, every check with its verdict and explanation, and
+  links back to the sentence and to the claims explorer;
+- each number set aside is a `<span class="excluded" tabindex="0">` whose reason is in its
+  `data-reason` (shown on hover and focus) and in its accessible description (the reason's entry
+  in "Numbers set aside", `<dt id="set-aside-<reason>">`).
+
+A claim's standing (holds, does not hold, not checked) and the grouping of verdicts behind it are
+`rare_earths.standing`'s, the one place every page takes them from.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import metadata
+from . import text as prose
+from .audit import SEPARATOR
+from .audit.views import plain
+from .claims import Located, locate
+from .standing import FAILS, HOLDS, MEANINGS, UNCHECKED, judged, standing, verdict_group
+
+__all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "group_class", "summary", "verdict_group"]
+
+# The style of each standing, as the site's stylesheet names it (`verdict-holds`, `claim-fails`, ...).
+GROUP_CLASSES = {HOLDS: "holds", FAILS: "fails", UNCHECKED: "unchecked"}
+# A standing said of one claim, where MEANINGS says it of several.
+_SINGULAR = {HOLDS: "holds up", FAILS: "does not hold", UNCHECKED: "could not be checked"}
+# What a bound makes of the canonical value, in words.
+_BOUND_WORDS = {"exact": "", "approximate": "approximately", "lower_bound": "at least", "upper_bound": "at most"}
+
+
+def group_class(group: str) -> str:
+    """The class suffix of a standing: "holds", "fails" or "unchecked"."""
+    return GROUP_CLASSES[group]
+
+
+# --- where claims and exclusions stand in the text ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the article [start, end) that is wrapped in one element: a claim's quote or a
+    number set aside."""
+
+    start: int
+    end: int
+    kind: str  # "claim" or "excluded"
+    key: str  # the claim id, or the exclusion's position in its table as text
+    rank: int = 0  # where two spans start and end together, the lower rank is the outer element
+
+    def order(self) -> tuple:
+        return (self.start, -self.end, self.rank, self.key)
+
+
+def claim_spans(article: str, claims: pd.DataFrame) -> list[Span]:
+    """Each claim's quote in the article; ValueError for a quote that is not there exactly once."""
+    spans = []
+    for row in claims.itertuples():
+        count = article.count(row.quote)
+        if count != 1:
+            raise ValueError(f"claim {row.claim_id}: its quote occurs {count} times in the article, not once")
+        start = article.index(row.quote)
+        spans.append(Span(start, start + len(row.quote), "claim", row.claim_id))
+    return sorted(spans, key=Span.order)
+
+
+def exclusion_spans(article: str, exclusions: pd.DataFrame) -> list[Span]:
+    """Each number set aside in the article, located as the coverage check locates it: its quote,
+    then the number standing alone within it. ValueError for one that locates nothing."""
+    spans = []
+    for position, row in enumerate(exclusions.itertuples()):
+        where = locate(article, row.quote, row.number_as_written)
+        if not isinstance(where, Located):
+            raise ValueError(f"exclusion {row.number_as_written!r} in {row.quote!r}: {where.message}")
+        spans.append(Span(where.part_start, where.part_end, "excluded", f"{position:04d}", rank=1))
+    return sorted(spans, key=Span.order)
+
+
+# --- the text --------------------------------------------------------------------------------------
+
+
+def _escape(part: str) -> str:
+    return html.escape(part, quote=False)
+
+
+def _attribute(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _paragraphs(article: str) -> list[tuple[int, int]]:
+    """[start, end) of each paragraph: each line that is not blank. The articles set paragraphs
+    apart by a blank line or by a line break alone (headings and paragraphs in a000), so each line
+    reads as its own paragraph."""
+    found, start = [], 0
+    for line in article.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            found.append((start, end))
+        start = end + 1
+    return found
+
+
+class _Text:
+    """Writes the article's paragraphs with their marks, one element per span, properly nested:
+    a span that crosses the end of an enclosing one is closed there and opened again after it."""
+
+    def __init__(self, article: str, spans: list[Span], opening: dict[str, tuple[str, str]], refs: dict[int, list[str]]):
+        self.article = article
+        self.spans = spans
+        self.opening = opening  # key -> (tag of its first element, tag of a continuation)
+        self.refs = refs  # position -> the links to write there (after the marks that end there)
+        self.opened: set[str] = set()
+
+    def _open(self, span: Span) -> str:
+        first, again = self.opening[span.key]
+        tag = again if span.key in self.opened else first
+        self.opened.add(span.key)
+        return tag
+
+    @staticmethod
+    def _close(span: Span) -> str:
+        return "</mark>" if span.kind == "claim" else "</span>"
+
+    def paragraph(self, start: int, end: int) -> str:
+        inside = [span for span in self.spans if span.start < end and start < span.end]
+        cuts = sorted({start, end} | {max(start, min(end, edge)) for span in inside for edge in (span.start, span.end)}
+                      | {position for position in self.refs if start <= position <= end})
+        out, stack = [], []
+        for here, after in zip(cuts, [*cuts[1:], None], strict=True):
+            needed = [] if after is None else sorted((s for s in inside if s.start <= here and after <= s.end), key=Span.order)
+            kept = 0
+            while kept < min(len(stack), len(needed)) and stack[kept] is needed[kept]:
+                kept += 1
+            out += [self._close(span) for span in reversed(stack[kept:])]
+            out += self.refs.get(here, []) if start < here else []
+            out += [self._open(span) for span in needed[kept:]]
+            stack = needed
+            if after is not None:
+                out.append(_escape(self.article[here:after]))
+        return f"<p>{''.join(out)}</p>"
+
+    def write(self) -> str:
+        paragraphs = _paragraphs(self.article)
+        # A link goes where its quote ends; a quote that ends on a line break has its link at the end
+        # of the paragraph before it.
+        placed: dict[int, list[str]] = {}
+        for position in sorted(self.refs):
+            inside = next((end for start, end in paragraphs if start < position <= end), None)
+            before = max((end for _, end in paragraphs if end <= position), default=paragraphs[0][1] if paragraphs else 0)
+            placed.setdefault(before if inside is None else position, []).extend(self.refs[position])
+        self.refs = placed
+        return "\n".join(self.paragraph(start, end) for start, end in paragraphs)
+
+
+# --- what each claim is, and what was found ------------------------------------------------------
+
+
+def canonical(row) -> str:
+    """A claim's value in canonical units, for a sentence: '90%', 'at least 90%', '66.5% to 67.5%'."""
+    shown = prose.show(row.value, row.unit) if not _missing(row.value) else prose.interval(row.value_low, row.value_high, row.unit)
+    words = _BOUND_WORDS.get(row.bound, "")
+    return f"{words} {shown}" if words and not _missing(row.value) else shown
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
+    """claim id -> the checks that name it, in the audit's order."""
+    found: dict[str, list] = {claim: [] for claim in sorted(claim_ids)}
+    for row in checks.itertuples():
+        for claim in row.claim_ids.split(SEPARATOR):
+            if claim in found:
+                found[claim].append(row)
+    return found
+
+
+def _verdict(check, check_href: Callable[[str], str] | None) -> str:
+    style = f"verdict verdict-{group_class(verdict_group(check.verdict))}"
+    label = _escape(plain(check.verdict))
+    if check_href is None:
+        return f'<span class="{style}">{label}</span>'
+    return f'<a class="{style}" href="{_attribute(check_href(check.check_id))}">{label}</a>'
+
+
+def summary(claim_standings: dict[str, str], excluded: int) -> str:
+    """'48 claims (20 hold up, 5 do not hold, 23 could not be checked) and 20 numbers set aside.'"""
+    counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in (HOLDS, FAILS, UNCHECKED)}
+    total = len(claim_standings)
+    parts = ", ".join(f"{count} {(_SINGULAR if count == 1 else MEANINGS)[group]}" for group, count in counted.items())
+    claims_word = "claim" if total == 1 else "claims"
+    numbers = "number" if excluded == 1 else "numbers"
+    return f"{total} {claims_word} ({parts}) and {excluded} {numbers} set aside."
+
+
+@dataclass(frozen=True)
+class _Claim:
+    claim_id: str
+    number: int  # its place in "Claims in this article", 1 first
+    written: str
+    value: str
+    group: str
+    checks: tuple
+
+
+def _speaks_for(check, claim_id: str) -> bool:
+    """Whether the check's verdict is about this claim (`standing.judged`): a check that finds a
+    figure at fault names the others it was computed from without blaming them."""
+    return claim_id in judged(check.check_id, check.kind, check.claim_ids, check.verdict)
+
+
+def _card(claim: _Claim) -> str:
+    """The claim in one line, for the hover and focus card and the highlight's title: its figure,
+    its standing and the verdicts of the checks that speak for it."""
+    own = [check for check in claim.checks if _speaks_for(check, claim.claim_id)] or list(claim.checks)
+    verdicts = ", ".join(dict.fromkeys(plain(check.verdict) for check in own))
+    return f"{claim.number}. “{claim.written}”, read as {claim.value}: {_SINGULAR[claim.group]} ({verdicts})."
+
+
+def _about_whom(check, claim_id: str) -> str:
+    """For a check whose verdict is about other figures than this one: which."""
+    if _speaks_for(check, claim_id):
+        return ""
+    others = [other for other in judged(check.check_id, check.kind, check.claim_ids, check.verdict) if other != claim_id]
+    return f' <span class="check-about">The verdict is about {", ".join(others)}, not this figure.</span>'
+
+
+def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str], str] | None) -> str:
+    style = group_class(claim.group)
+    checks = "\n".join(f"      <li>{_verdict(check, check_href)}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
+                       for check in claim.checks)
+    period = f" for {_escape(row.period)}" if row.period else ""
+    note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
+    return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
+    <p class="claim-figure"><a class="claim-back" href="#{claim.claim_id}">{claim.claim_id}</a>
+    <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
+    <span class="standing standing-{style}">{_SINGULAR[claim.group]}</span></p>{note}
+    <ul class="claim-checks">
+{checks}
+    </ul>
+    <p class="claim-links"><a href="#{claim.claim_id}">Back to the sentence<span class="visually-hidden"> of claim {claim.number}</span></a>
+    · <a href="{_attribute(claim_page)}#claim-{claim.claim_id}">In the claims explorer<span class="visually-hidden">, claim {claim.number}</span></a></p>
+  </li>"""
+
+
+def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> str:
+    """The numbers set aside, grouped by reason in the vocabulary's order and in reading order
+    within each; each reason's term has the id the marks in the text take their description from."""
+    if exclusions.empty:
+        return "<p>No number in this article was set aside: every number in it is a claim.</p>\n"
+    groups = []
+    for reason, meaning in metadata.EXCLUSION_REASONS.items():
+        rows = [row for row in (exclusions.iloc[int(span.key)] for span in numbers) if row.reason == reason]
+        if not rows:
+            continue
+        items = "\n".join(
+            f"      <li><span class=\"excluded-number\">{_escape(row.number_as_written)}</span> in "
+            f"<q>{_escape(row.quote)}</q>{f' ({_escape(row.note)})' if row.note else ''}</li>"
+            for row in rows)
+        groups.append(f'  <dt id="set-aside-{reason}"><span class="visually-hidden">Set aside, not a claim: </span>{_escape(meaning)}</dt>\n'
+                      f'  <dd>\n    <ul>\n{items}\n    </ul>\n  </dd>')
+    return '<dl class="set-aside">\n' + "\n".join(groups) + "\n</dl>\n"
+
+
+def article_body(source_id: str, text: str, claims: pd.DataFrame, checks: pd.DataFrame, exclusions: pd.DataFrame, *,
+                 claim_page: str = "claims.html", check_href: Callable[[str], str] | None = None) -> str:
+    """The main content of one article's page (an HTML fragment, no <html> or <head>): a summary,
+    the full text with its claims and the numbers set aside marked, every claim with what the
+    audit found, and every number set aside with its reason.
+
+    `claims`, `checks` and `exclusions` may hold every article's rows; only `source_id`'s are used.
+    `claim_page` is the claims explorer (each claim's row has id `claim-<claim_id>`);
+    `check_href(check_id)`, if given, is the address of a check, and each verdict links to it.
+    """
+    article = text
+    own = claims[claims.source_id == source_id]
+    set_aside = exclusions[exclusions.source_id == source_id].reset_index(drop=True)
+    quotes = claim_spans(article, own)
+    numbers = exclusion_spans(article, set_aside)
+    ids = {span.key for span in quotes}
+    checks_of = _checks_of(checks, ids)
+    for claim_id, found in checks_of.items():
+        if not found:
+            raise ValueError(f"claim {claim_id} is in no check of the audit; every claim should be, if only as not_checked")
+    everyone = standing(checks, [span.key for span in quotes])
+    standings = {span.key: everyone[span.key] for span in quotes}
+    rows = {row.claim_id: row for row in own.itertuples()}
+
+    described: list[_Claim] = []
+    for number, span in enumerate(quotes, start=1):
+        row = rows[span.key]
+        described.append(_Claim(span.key, number, prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
+                                canonical(row), standings[span.key], tuple(checks_of[span.key])))
+
+    opening: dict[str, tuple[str, str]] = {}
+    refs: dict[int, list[str]] = {}
+    for claim, span in zip(described, quotes, strict=True):
+        style = f"claim claim-{group_class(claim.group)}"
+        common = f'data-claim="{claim.claim_id}" title="{_attribute(_card(claim))}"'
+        opening[claim.claim_id] = (f'<mark class="{style}" id="{claim.claim_id}" {common}>',
+                                   f'<mark class="{style} claim-continued" {common}>')
+        label = f"Claim {claim.number}: {claim.written}, {_SINGULAR[claim.group]}; what was found"
+        refs.setdefault(span.end, []).append(
+            f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(label)}" '
+            f'data-card="{_attribute(_card(claim))}"></a>')
+    for span in numbers:
+        row = set_aside.iloc[int(span.key)]
+        reason = f"Not a claim: {metadata.EXCLUSION_REASONS[row.reason]}"
+        tag = (f'<span class="excluded" tabindex="0" data-reason="{_attribute(reason)}" '
+               f'aria-describedby="set-aside-{row.reason}">')
+        opening[span.key] = (tag, tag)
+
+    body = _Text(article, quotes + numbers, opening, refs).write()
+    items = "\n".join(_claim_item(claim, rows[claim.claim_id], claim_page, check_href) for claim in described)
+    claims_list = (f'<ol class="article-claims">\n{items}\n</ol>\n' if described else
+                   "<p>No figure in this article is captured as a claim.</p>\n")
+    return f"""<div class="article-page" data-source="{_attribute(source_id)}">
+<p class="article-summary">{summary(standings, len(set_aside))}</p>
+<p class="article-key">A <mark class="claim-sample">highlighted</mark> passage states a claim; the small number after it
+leads to what the audit found. A <span class="excluded-sample">dotted underline</span> marks a number set aside, not a
+claim; hover over it or focus it for the reason.</p>
+<h2 id="article-text">The article</h2>
+<div class="article-text">
+{body}
+</div>
+<h2 id="article-claims">Claims in this article</h2>
+{claims_list}<h2 id="article-set-aside">Numbers set aside</h2>
+<p>Numbers in the article that are not claims, each with the reason; the text marks them with a dotted underline.</p>
+{_set_aside(set_aside, numbers)}</div>
+"""

@@ -1,0 +1,313 @@
+"""The article pages' main content (`rare_earths.article_page`): the whole text of each article,
+every claim highlighted under its own id, every number set aside marked with its reason, a summary
+that adds up, well-formed HTML, and the same bytes on every rendering; and a small made-up article
+whose quotes nest, cross each other and cross a line break."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rare_earths import article_page, audit, claims, metadata, paths, provenance, standing, tables
+from rare_earths.claims import find_number
+
+CSS = Path(article_page.__file__).with_name("templates") / "article.css"
+# The custom properties the site's stylesheet defines for both themes; the article styles use no other.
+PROPERTIES = {"--text", "--muted", "--background", "--surface", "--border", "--accent", "--mark", "--mark-target", "--excluded", "--bad", "--good"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# What a paragraph of the text may hold: phrasing content only.
+PHRASING = {"mark", "span", "a", "br", "q", "strong", "em", "sup", "sub", "small", "code"}
+SUMMARY = re.compile(r"(\d+) claims? \((\d+) holds? up, (\d+) do(?:es)? not hold, (\d+) could not be checked\) and (\d+) numbers? set aside\.")
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Page(HTMLParser):
+    """Reads a fragment and records what the tests look at: problems of nesting, ids, the text, and
+    within the article's text, the claims whose marks hold each character and the numbers set aside."""
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict, int]] = []
+        self.problems: list[str] = []
+        self.ids: Counter = Counter()
+        self.text: list[str] = []
+        self.region: list[str] = []  # the text inside <div class="article-text">
+        self.held: list[frozenset] = []  # for each character of `region`, the claims whose marks hold it
+        self.excluded: list[tuple[int, int, dict]] = []  # (start, end, attributes) in `region`
+        self.refs: list[dict] = []
+        self.hrefs: list[str] = []
+        self.described_by: list[str] = []
+        self.in_region = False
+        self.feed(fragment)
+        self.close()
+        if self.stack:
+            self.problems.append(f"never closed: {[tag for tag, _, _ in self.stack]}")
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if "id" in found:
+            self.ids[found["id"]] += 1
+        if "href" in found:
+            self.hrefs.append(found["href"])
+        if "aria-describedby" in found:
+            self.described_by += found["aria-describedby"].split()
+        if tag == "a" and "claim-ref" in found.get("class", "").split():
+            self.refs.append(found)
+        if tag == "a" and any(open_tag == "a" for open_tag, _, _ in self.stack):
+            self.problems.append("a link inside a link")
+        if any(open_tag == "p" for open_tag, _, _ in self.stack) and tag not in PHRASING:
+            self.problems.append(f"<{tag}> inside a paragraph")
+        if tag in VOID:
+            return
+        self.stack.append((tag, found, len(self.held)))
+        if tag == "div" and "article-text" in found.get("class", "").split():
+            self.in_region = True
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in VOID:
+            self.problems.append(f"<{tag}/> is not a void element")
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            self.problems.append(f"</{tag}> closes a void element")
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1][0] if self.stack else 'nothing'}>")
+            return
+        _, found, opened = self.stack.pop()
+        if self.in_region and tag == "span" and "excluded" in found.get("class", "").split():
+            self.excluded.append((opened, len(self.held), found))
+        if tag == "div" and "article-text" in found.get("class", "").split():
+            self.in_region = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.in_region:
+            holding = frozenset(found["data-claim"] for tag, found, _ in self.stack if tag == "mark" and "data-claim" in found)
+            self.region.append(data)
+            self.held += [holding] * len(data)
+
+    @property
+    def region_text(self) -> str:
+        return "".join(self.region)
+
+
+# --- the real articles ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    return {
+        "articles": provenance.load_articles(sources, paths.ARTICLES),
+        "claims": claims.load(),
+        "checks": audit.load(),
+        "exclusions": tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+    }
+
+
+def render(inputs, source_id: str, **kwargs) -> str:
+    return article_page.article_body(source_id, inputs["articles"][source_id], inputs["claims"], inputs["checks"], inputs["exclusions"], **kwargs)
+
+
+def check_href(check_id: str) -> str:
+    return f"06-audit.html#check-{check_id}"
+
+
+@pytest.fixture(scope="module", params=paths.source_ids())
+def article(request, inputs):
+    source_id = request.param
+    fragment = render(inputs, source_id, check_href=check_href)
+    return source_id, fragment, Page(fragment)
+
+
+def test_the_html_is_well_formed_with_unique_ids(article):
+    _, fragment, page = article
+    assert page.problems == []
+    assert [name for name, count in page.ids.items() if count > 1] == []
+    assert "<html" not in fragment and "<head" not in fragment and "<script" not in fragment
+
+
+def test_the_page_holds_the_whole_text_of_the_article_and_nothing_else_in_it(article, inputs):
+    source_id, _, page = article
+    text = normal(inputs["articles"][source_id])
+    assert text in normal("".join(page.text))
+    assert normal(page.region_text) == text  # nothing added inside the text: the reference numbers come from the stylesheet
+
+
+def test_every_claim_has_one_element_with_its_id_and_all_its_quote_marked(article, inputs):
+    source_id, _, page = article
+    own = inputs["claims"][inputs["claims"].source_id == source_id]
+    assert len(own) > 0
+    region = page.region_text
+    for row in own.itertuples():
+        assert page.ids[row.claim_id] == 1, row.claim_id
+        assert page.ids[f"about-{row.claim_id}"] == 1, row.claim_id
+        assert region.count(row.quote) == 1, row.claim_id
+        start = region.index(row.quote)
+        unmarked = [region[i] for i in range(start, start + len(row.quote)) if not region[i].isspace() and row.claim_id not in page.held[i]]
+        assert unmarked == [], row.claim_id
+    marked = {claim for held in page.held for claim in held}
+    assert marked == set(own.claim_id)
+
+
+def test_every_claim_links_to_what_was_found_its_checks_and_the_explorer(article, inputs):
+    source_id, fragment, page = article
+    own = inputs["claims"][inputs["claims"].source_id == source_id]
+    assert sorted(ref["href"] for ref in page.refs) == sorted(f"#about-{claim}" for claim in own.claim_id)
+    assert sorted(int(ref["data-n"]) for ref in page.refs) == list(range(1, len(own) + 1))
+    for ref in page.refs:
+        assert ref["aria-label"].strip() and ref["data-card"].strip()  # a name for screen readers, a card for hover and focus
+    for claim in own.claim_id:
+        assert f"claims.html#claim-{claim}" in page.hrefs
+        assert page.hrefs.count(f"#{claim}") >= 1
+        for check in inputs["checks"][inputs["checks"].claim_ids.str.split(audit.SEPARATOR).map(lambda ids, c=claim: c in ids)].itertuples():
+            assert check_href(check.check_id) in page.hrefs
+    for href in page.hrefs:  # every link within the page lands on an element of it
+        if href.startswith("#"):
+            assert page.ids[href[1:]] == 1, href
+
+
+def test_every_number_set_aside_is_marked_with_its_reason(article, inputs):
+    source_id, _, page = article
+    exclusions = inputs["exclusions"][inputs["exclusions"].source_id == source_id]
+    region = page.region_text
+    marked = {(start, end): found for start, end, found in page.excluded}
+    for row in exclusions.itertuples():
+        where = region.index(row.quote)  # the coverage check guarantees the quote is there once
+        start = where + find_number(row.quote, row.number_as_written)[0]
+        found = marked.get((start, start + len(row.number_as_written)))
+        assert found is not None, (row.number_as_written, row.quote)
+        assert metadata.EXCLUSION_REASONS[row.reason] in found["data-reason"]
+        assert found["tabindex"] == "0" and found["aria-describedby"] == f"set-aside-{row.reason}"
+    assert len(page.excluded) == len(exclusions)
+    assert all(page.ids[target] == 1 for target in page.described_by)
+
+
+def test_the_summary_counts_add_up(article, inputs):
+    source_id, fragment, _ = article
+    own = inputs["claims"][inputs["claims"].source_id == source_id]
+    total, holds, fails, unchecked, excluded = map(int, SUMMARY.search(fragment).groups())
+    assert total == holds + fails + unchecked == len(own)
+    assert excluded == (inputs["exclusions"].source_id == source_id).sum()
+    found = standing.standing(inputs["checks"], own.claim_id)
+    assert (holds, fails, unchecked) == tuple(sum(found[claim] == group for claim in own.claim_id) for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED))
+
+
+def test_the_same_inputs_give_the_same_bytes(inputs):
+    shuffled = {**inputs, "claims": inputs["claims"].sample(frac=1, random_state=3), "exclusions": inputs["exclusions"].sample(frac=1, random_state=5)}
+    for source_id in paths.source_ids():
+        first = render(inputs, source_id, check_href=check_href)
+        assert render(inputs, source_id, check_href=check_href) == first
+        assert render(shuffled, source_id, check_href=check_href) == first
+
+
+def test_without_check_addresses_verdicts_are_not_links(inputs):
+    fragment = render(inputs, "a000")
+    assert 'class="verdict verdict-' in fragment and "06-audit.html" not in fragment
+    assert Page(fragment).problems == []
+
+
+# --- a made-up article whose quotes nest and cross --------------------------------------------------
+
+
+TEXT = "A made-up title\n\nChina holds 44 Mt of the world's 110 Mt, or 40%, in 2024.\nSecond line with 7 things, & <more>.\n"
+QUOTES = {  # claim id -> (quote, value as written, unit as written, value, unit)
+    "a900-01": ("China holds 44 Mt of the world's 110 Mt", "44", "Mt", 44e6, "t"),
+    "a900-02": ("the world's 110 Mt, or 40%", "110", "Mt", 110e6, "t"),  # starts inside a900-01, ends after it
+    "a900-03": ("110 Mt", "110", "Mt", 110e6, "t"),  # inside both
+    "a900-04": ("40%, in 2024", "40", "%", 40.0, "percent"),  # starts where a900-02 ends; holds a number set aside
+    "a900-05": ("in 2024.\nSecond line with 7 things", "7", "things", 7.0, "count"),  # runs over a line break
+    "a900-06": ("7 things, & <more>.\n", "7", "things", 7.0, "count"),  # ends on a line break; characters to escape
+}
+
+
+def made_up():
+    rows = []
+    for claim_id, (quote, written, unit_written, value, unit) in QUOTES.items():
+        rows.append({"claim_id": claim_id, "source_id": "a900", "quote": quote, "value_as_written": written, "unit_as_written": unit_written,
+                     "qualifier": "", "value": value, "value_low": value, "value_high": value, "unit": unit, "bound": "exact",
+                     "period": "", "note": "A note & more." if claim_id == "a900-06" else ""})
+    found = pd.DataFrame(rows)
+    checks = pd.DataFrame([
+        {"check_id": "same_figure:a900-01", "kind": "cross_source", "rule": "same_figure", "claim_ids": "a900-01; a900-03", "verdict": "consistent",
+         "explanation": "44 Mt and 110 Mt agree."},
+        {"check_id": "share_of_whole:a900-04", "kind": "recomputation", "rule": "share_of_whole", "claim_ids": "a900-01; a900-02; a900-04",
+         "verdict": "contradicted", "explanation": "44 of 110 is 40%, & yet <no>."},
+        {"check_id": "usgs:a900-02", "kind": "reference", "rule": "usgs", "claim_ids": "a900-02", "verdict": "inconclusive", "explanation": "A bound."},
+        {"check_id": "unchecked:a900-05", "kind": "unchecked", "rule": "unchecked", "claim_ids": "a900-05", "verdict": "not_checked", "explanation": "No source."},
+        {"check_id": "unchecked:a900-06", "kind": "unchecked", "rule": "unchecked", "claim_ids": "a900-06", "verdict": "not_checked", "explanation": "None."},
+    ])
+    exclusions = pd.DataFrame([
+        {"source_id": "a900", "quote": "or 40%, in 2024.", "number_as_written": "2024", "reason": "date", "note": ""},
+        {"source_id": "a900", "quote": "\nSecond line", "number_as_written": "Second", "reason": "ordinal_in_prose", "note": "Not a rank."},
+        {"source_id": "a000", "quote": "elsewhere", "number_as_written": "1", "reason": "date", "note": ""},  # another article's: not used
+    ])
+    return found, checks, exclusions
+
+
+def test_quotes_that_nest_and_cross_give_well_formed_marks():
+    found, checks, exclusions = made_up()
+    fragment = article_page.article_body("a900", TEXT, found, checks, exclusions, claim_page="explore.html", check_href=check_href)
+    page = Page(fragment)
+    assert page.problems == []
+    assert normal(page.region_text) == normal(TEXT)
+    for claim_id, (quote, *_) in QUOTES.items():
+        assert page.ids[claim_id] == 1
+        start = TEXT.index(quote)
+        # `region` drops the blank line, so offsets differ from TEXT's by what came before the first paragraph
+        shift = page.region_text.index("China") - TEXT.index("China")
+        assert all(claim_id in page.held[i + shift] for i in range(start, start + len(quote)) if not TEXT[i].isspace()), claim_id
+        assert f'href="explore.html#claim-{claim_id}"' in fragment
+    assert "claim-continued" in fragment  # a900-02 crosses a900-01's end, so it is closed there and opened again
+    assert fragment.count('data-claim="a900-02"') >= 2 and fragment.count('id="a900-02"') == 1
+    assert "&amp; &lt;more&gt;." in fragment and "<more>" not in fragment
+    # a900-01's contradicted check is about a900-04: its entry says so; a900-04 does not hold.
+    about_01 = fragment[fragment.index('id="about-a900-01"'):fragment.index('id="about-a900-02"')]
+    assert "The verdict is about a900-04, not this figure." in about_01 and "holds up" in about_01
+    assert "does not hold" in fragment[fragment.index('id="about-a900-04"'):fragment.index('id="about-a900-05"')]
+    assert SUMMARY.search(fragment).groups() == ("6", "2", "1", "3", "2")
+    assert len(page.excluded) == 2 and page.ids["set-aside-date"] == page.ids["set-aside-ordinal_in_prose"] == 1
+    # every reference link sits inside a paragraph, including the one whose quote ends on a line break
+    assert re.search(r'<a class="claim-ref" href="#about-a900-06"[^>]*></a></p>', fragment)
+
+
+def test_an_article_without_claims_or_numbers_set_aside():
+    found, checks, exclusions = made_up()
+    fragment = article_page.article_body("a901", "Nothing to see.\n", found, checks, exclusions)
+    assert Page(fragment).problems == []
+    assert "0 claims (0 hold up, 0 do not hold, 0 could not be checked) and 0 numbers set aside." in fragment
+
+
+def test_a_quote_that_is_not_in_the_article_is_refused():
+    found, checks, exclusions = made_up()
+    with pytest.raises(ValueError, match="a900-01"):
+        article_page.article_body("a900", TEXT.replace("China", "India"), found, checks, exclusions)
+
+
+# --- verdicts and styles ---------------------------------------------------------------------------------
+
+
+def test_verdict_groups_are_the_sites_one_grouping():
+    assert article_page.verdict_group is standing.verdict_group
+    assert {article_page.verdict_group(verdict) for verdict in metadata.VERDICTS} == {"holds", "does not hold", "not checked"}
+    assert article_page.verdict_group("hedge_dropped") == "does not hold" and article_page.verdict_group("derived") == "holds"
+    assert article_page.verdict_group("ambiguous") == "not checked"
+
+
+def test_the_stylesheet_uses_only_the_sites_colours_and_keeps_hover_information_in_print():
+    css = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+    assert set(re.findall(r"var\((--[\w-]+)\)", css)) <= PROPERTIES
+    assert not re.search(r"^\s*--[\w-]+\s*:", css, re.M)  # defines none of its own
+    assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(", css)  # no colour outside the properties
+    assert css.count("{") == css.count("}")
+    assert "overflow-wrap" in css and "@media print" in css
