@@ -67,29 +67,32 @@ def _data(args: argparse.Namespace) -> None:
 def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     """The readers' pages from the executed notebooks, unless nothing they show has changed. Each page
     states the parameters its notebook ran with, read from the notebook, not from this command."""
+    from . import citation
+
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
-    # The claims explorer and method page also show the claims, the sources and params.yaml.
-    site_reads = [paths.PROCESSED_AUDIT_CSV, paths.PROCESSED_CLAIMS_CSV, paths.SOURCES_CSV, paths.REFERENCES_CSV, paths.PARAMS_YAML]
-    # Parameters: read from the notebooks. Modules: those the last rendering imported.
-    inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY])], {})
-    pages = [paths.HTML / page for page in paths.page_files(step.notebook for step in steps)]
-    if not force and chain.unchanged(SITE_MANIFEST, inputs, pages):
+    # What the last rendering read and imported (observed), the notebooks, and the build's version,
+    # which every page's footer states.
+    version = {"version": citation.build_version()}
+    inputs = chain.fingerprint([*executed, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY, "data"])], version)
+    names = [step.notebook for step in steps]
+    pages = [paths.HTML / page for page in paths.page_files(names)]
+    if not force and chain.unchanged(SITE_MANIFEST, inputs, [paths.HTML / name for name in paths.site_files(names)]):
         print(f"{paths.relative(paths.HTML)}/ is up to date")
         return pages
     chain.skip_slow_imports()
     from . import atomic, report
 
-    # Rendered in a staging folder, then every page and the manifest moved into place together.
+    # Rendered in a staging folder, then every file and the manifest moved into place together.
     atomic.recover(paths.HTML)
     staged = atomic.staging(paths.HTML)
     try:
         written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps))
-        inputs = chain.fingerprint([*executed, *site_reads, *chain.SHARED_INPUTS, *chain.used_here(outputs=paths.HTML)], {})
+        inputs = chain.fingerprint([*executed, *chain.SHARED_INPUTS, *chain.used_here(outputs=paths.HTML)], version)
         atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
         atomic.replace_together(paths.HTML, staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    print(f"wrote {len(written)} pages to {paths.relative(paths.HTML)}/")
+    print(f"wrote {len(pages)} pages to {paths.relative(paths.HTML)}/, with their stylesheet and the tables to download")
     return pages
 
 

@@ -35,8 +35,8 @@ import pandas as pd
 from . import metadata
 from . import text as prose
 from .audit import SEPARATOR
-from .audit.views import plain
 from .claims import Located, locate
+from .metadata import VERDICT_LABELS
 from .standing import FAILS, HOLDS, MEANINGS, UNCHECKED, judged, standing, verdict_group
 
 __all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "group_class", "summary", "verdict_group"]
@@ -198,7 +198,7 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
 
 def _verdict(check, check_href: Callable[[str], str] | None) -> str:
     style = f"verdict verdict-{group_class(verdict_group(check.verdict))}"
-    label = _escape(plain(check.verdict))
+    label = _escape(VERDICT_LABELS[check.verdict])
     if check_href is None:
         return f'<span class="{style}">{label}</span>'
     return f'<a class="{style}" href="{_attribute(check_href(check.check_id))}">{label}</a>'
@@ -234,7 +234,7 @@ def _card(claim: _Claim) -> str:
     """The claim in one line, for the hover and focus card and the highlight's title: its figure,
     its standing and the verdicts of the checks that speak for it."""
     own = [check for check in claim.checks if _speaks_for(check, claim.claim_id)] or list(claim.checks)
-    verdicts = ", ".join(dict.fromkeys(plain(check.verdict) for check in own))
+    verdicts = ", ".join(dict.fromkeys(VERDICT_LABELS[check.verdict] for check in own))
     return f"{claim.number}. “{claim.written}”, read as {claim.value}: {_SINGULAR[claim.group]} ({verdicts})."
 
 

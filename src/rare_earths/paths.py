@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,9 @@ INDEX_PAGE = "index.html"
 CLAIMS_PAGE = ("claims.html", "Claims explorer")
 METHOD_PAGE = ("method.html", "Method")
 EXTRA_PAGES = (CLAIMS_PAGE, METHOD_PAGE)
+# Beside the pages: the one stylesheet every page links, and the processed tables to download.
+STYLESHEET = "site.css"
+DOWNLOADS = (PROCESSED_CLAIMS_CSV, PROCESSED_AUDIT_CSV, PROCESSED_USGS_CSV, PROCESSED / "datapackage.json")
 # Held by every run that writes data/processed/ or reports/: one run at a time in a tree.
 RUN_LOCK = REPORTS / ".run.lock"
 
@@ -43,7 +47,27 @@ def relative(path: Path) -> str:
         return Path(path).as_posix()
 
 
-def page_files(notebooks) -> list[str]:
-    """Every page of the site built from these notebooks, in the order of the navigation: the one
-    list the renderer, the run's record of the site and the browser test all use."""
-    return [INDEX_PAGE, *(Path(name).with_suffix(".html").name for name in notebooks), *(href for href, _ in EXTRA_PAGES)]
+def article_page(source_id: str) -> str:
+    """The page of one article: its full text with every claim highlighted."""
+    return f"article-{source_id}.html"
+
+
+def source_ids(sources_csv: Path | None = None) -> list[str]:
+    """The articles' ids, in the order of sources.csv (read with the csv module: cheap enough for a
+    run that finds the site up to date)."""
+    with open(sources_csv or SOURCES_CSV, encoding="utf-8", newline="") as file:
+        return [row["source_id"] for row in csv.DictReader(file)]
+
+
+def page_files(notebooks, articles=None) -> list[str]:
+    """Every page of the site built from these notebooks and articles (by default, every article of
+    sources.csv), in the order of the index: the one list the renderer, the run's record of the
+    site and the browser test all use."""
+    articles = source_ids() if articles is None else articles
+    return [INDEX_PAGE, *(Path(name).with_suffix(".html").name for name in notebooks), *(article_page(a) for a in articles),
+            *(href for href, _ in EXTRA_PAGES)]
+
+
+def site_files(notebooks, articles=None) -> list[str]:
+    """Every file of the site: its pages, then the stylesheet and the downloads."""
+    return [*page_files(notebooks, articles), STYLESHEET, *(path.name for path in DOWNLOADS)]

@@ -1,29 +1,44 @@
-"""The readers' site: one HTML page per executed notebook (code hidden behind a "Show code"
-button), a claims explorer, a method page, and an index leading with the audit's findings.
+"""The readers' site, in one layout (`layout.py`): an index that leads with the bottom line, one page
+per executed notebook, one page per article (its full text, every claim highlighted), a claims
+explorer with each claim's verdicts, and a method page; with the processed tables to download.
 
-Every page is self-contained (styles and scripts inline, figures as data: URIs) and loads
-nothing from the network, so the site works opened from disk, offline; and every page is a
-function of its inputs alone, so two runs give the same bytes.
+Every page works opened from disk, offline, and is a function of its inputs alone: two runs give
+the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from . import atomic, chain, paths
-from .paths import CLAIMS_PAGE, EXTRA_PAGES, METHOD_PAGE  # the site's pages, declared once in paths
+from . import atomic, chain, layout, observed, paths
+from .layout import Link
+from .paths import CLAIMS_PAGE, METHOD_PAGE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TEMPLATES = Path(__file__).with_name("templates")
+AUDIT_NOTEBOOK = "06-audit.ipynb"
+# What each download (paths.DOWNLOADS) holds, as the footer says it.
+DOWNLOADS = {
+    paths.PROCESSED_CLAIMS_CSV.name: "every claim, with its quote and its value in canonical units",
+    paths.PROCESSED_AUDIT_CSV.name: "every check of the audit, with its verdict and explanation",
+    paths.PROCESSED_USGS_CSV.name: "the USGS figures the claims are checked against",
+    "datapackage.json": "what every column of these tables means (a Frictionless data package)",
+}
+# What a check of each kind compares a figure with, in a reader's words.
+CHECKED_AGAINST = {
+    "recomputation": "the article's own arithmetic",
+    "cross_source": "another statement of the same figure",
+    "reference": "USGS primary data",
+    "derivation": "figures derived for the reader",
+}
 
 
 @dataclass(frozen=True)
@@ -47,94 +62,6 @@ def describe(notebook: nbformat.NotebookNode, name: str) -> Page:
     return Page(name, lines[0][2:].strip(), " ".join(paragraphs[0].split()))
 
 
-# The pages that are not notebooks, in the navigation bar after the notebooks' pages.
-
-_CAPTION = re.compile(r"^\*\*(Figure \d+\.)\*\*\s*")
-
-
-def _plain(markdown: str) -> str:
-    """A caption's Markdown as the plain text a screen reader reads out."""
-    return " ".join(_CAPTION.sub(r"\1 ", markdown.strip()).replace("**", "").replace("`", "").split())
-
-
-def describe_figures(notebook: nbformat.NotebookNode) -> int:
-    """Give every figure (an image/png output) alt text: the caption shown after it
-    (`figures.caption`, "**Figure N.** ... Claims: ..."), so the words a sighted reader sees under
-    the figure are the words a screen reader reads for it; the template writes them as `alt`.
-    Returns how many figures had no caption to read (they get a generic alt text)."""
-    outputs = [(index, output) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code" for output in cell.get("outputs", [])]
-    uncaptioned = 0
-    for position, (_, output) in enumerate(outputs):
-        if "image/png" not in output.get("data", {}):
-            continue
-        caption = None
-        for _, later in outputs[position + 1:]:
-            data = later.get("data", {})
-            if "image/png" in data:
-                break  # the next figure: this one has no caption
-            markdown = data.get("text/markdown", "")
-            if _CAPTION.match(markdown):
-                caption = _plain(markdown)
-                break
-        if caption is None:
-            uncaptioned += 1
-            caption = "A figure without a caption."
-        output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = caption
-    return uncaptioned
-
-
-def exporter():
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report")
-    # The code stays in the page, hidden until the reader presses "Show code" (the template).
-    exporter.exclude_input = False
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
-
-
-def render(executed_dir: Path | None = None, html_dir: Path | None = None, names: tuple[str, ...] = chain.NOTEBOOKS,
-           checks: pd.DataFrame | None = None) -> list[Path]:
-    """Render every executed notebook, then the index, which leads with the audit's findings
-    (`checks`, by default this run's data/processed/audit.csv); returns the pages written. The
-    parameters the index and method page state are read from the executed notebooks themselves,
-    so the site says what its pages were computed with, whatever command made them."""
-    executed_dir, html_dir = executed_dir or paths.EXECUTED, html_dir or paths.HTML
-    notebooks = {name: nbformat.read(executed_dir / name, as_version=4) for name in names}
-    values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
-    pages = [describe(notebook, name) for name, notebook in notebooks.items()]
-    html_exporter = exporter()
-    written = []
-    for page in pages:
-        resources = {
-            "metadata": {"name": page.title},
-            "report_notebook": page.notebook,
-            "report_pages": [*({"href": other.href, "title": other.title, "current": other is page} for other in pages),
-                             *({"href": href, "title": title, "current": False} for href, title in EXTRA_PAGES)],
-        }
-        notebook = notebooks[page.notebook]
-        describe_figures(notebook)
-        body, _ = html_exporter.from_notebook_node(notebook, resources=resources)
-        # pandas writes the corner over a table's index as an empty header cell: name it for
-        # screen readers (axe: empty-table-header), without showing anything new.
-        body = body.replace("<th></th>", '<th><span class="visually-hidden">row</span></th>')
-        target = html_dir / page.href
-        atomic.write_text(target, body)
-        written.append(target)
-    if checks is None and paths.PROCESSED_AUDIT_CSV.exists():
-        from . import audit  # here: it brings pandas and pandera, which only the index needs
-
-        checks = audit.load()
-    index = html_dir / "index.html"
-    atomic.write_text(index, index_html(pages, values, checks))
-    claims_page, method_page = html_dir / CLAIMS_PAGE[0], html_dir / METHOD_PAGE[0]
-    atomic.write_text(claims_page, claims_html(pages))
-    reads = {name: data_read(notebook.metadata.get("rare_earths", {}).get("used", [])) for name, notebook in notebooks.items()}
-    atomic.write_text(method_page, method_html(pages, values, reads=reads))
-    return [index, *written, claims_page, method_page]
-
-
 def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Each parameter's value across the executed notebooks: the value, where they agree; where they
     do not (a notebook run alone with an override), every value with the notebooks that used it."""
@@ -151,260 +78,335 @@ def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-AUDIT_NOTEBOOK = "06-audit.ipynb"
+# --- what every page draws on -----------------------------------------------------------------
 
 
-def findings_html(checks: pd.DataFrame | None, pages: list[Page]) -> str:
-    """The audit's headline: how many claims were checked, the checks by verdict, then every finding
-    a reader must see, grouped by verdict (most serious first), each verdict with its meaning."""
-    if checks is None or checks.empty:
-        return ""
-    from . import audit, metadata
+@dataclass
+class Site:
+    """The data the pages show, read once per rendering."""
 
-    counted = checks.verdict.value_counts()
-    summary = ", ".join(f"{counted[verdict]} {audit.plain(verdict)}" for verdict in metadata.VERDICTS if counted.get(verdict, 0))
-    claims_in = {claim for ids in checks.claim_ids for claim in ids.split(audit.SEPARATOR)}
-    unchecked = {claim for ids in checks[checks.verdict == "not_checked"].claim_ids for claim in ids.split(audit.SEPARATOR)}
-    audit_page = next((page for page in pages if page.notebook == AUDIT_NOTEBOOK), None)
-    link = f' <a href="{audit_page.href}">{html.escape(audit_page.title)}</a> has every check, with its quotes.' if audit_page else ""
-    found = audit.headlines(checks)
+    claims: pd.DataFrame
+    checks: pd.DataFrame
+    names: dict  # source_id -> provenance.SourceName
+    articles: dict[str, str]  # source_id -> text
+    exclusions: pd.DataFrame
+    footer: layout.Footer
+
+    @property
+    def known(self) -> set[str]:
+        return set(self.claims.claim_id)
+
+    def checks_of(self, claim_id: str) -> pd.DataFrame:
+        from .audit import SEPARATOR
+
+        return self.checks[self.checks.claim_ids.str.split(SEPARATOR).map(lambda ids: claim_id in ids)]
+
+    def status(self) -> dict[str, str]:
+        """Each claim's standing: holds, does not hold, or not checked (`standing`)."""
+        from . import standing
+
+        return standing.standing(self.checks, self.claims.claim_id)
+
+
+def load_site(checks: pd.DataFrame | None = None) -> Site:
+    from . import audit, citation, claims, metadata, provenance, tables
+
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    footer = layout.Footer(
+        cite=citation.cite_line(),
+        version=citation.build_version(),
+        licences=tuple(citation.licences().items()),
+        downloads=tuple((path.name, DOWNLOADS[path.name]) for path in paths.DOWNLOADS),
+    )
+    return Site(
+        claims=claims.load(),
+        checks=audit.load() if checks is None else checks,
+        names=provenance.source_names(),
+        articles=provenance.load_articles(sources, paths.ARTICLES),
+        exclusions=tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        footer=footer,
+    )
+
+
+# --- the pages -------------------------------------------------------------------------------------
+
+
+def exporter():
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_template_basedirs=[str(layout.TEMPLATES)], template_name="page")
+    exporter.exclude_input = False  # kept in the page, hidden until "Show code"
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+CODE_TOGGLE = """<div class="code-toggle-bar"><button type="button" class="code-toggle" aria-pressed="false" hidden>Show code</button></div>
+"""
+CODE_TOGGLE_SCRIPT = """(function () {
+  /* Without this script the button stays hidden, and so does the code. */
+  var button = document.querySelector("button.code-toggle");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var shown = document.body.classList.toggle("show-code");
+    button.setAttribute("aria-pressed", shown ? "true" : "false");
+    button.textContent = shown ? "Hide code" : "Show code";
+  });
+})();
+"""
+_FIRST_H1 = re.compile(r"<h1\b[^>]*>.*?</h1>\s*", re.S)
+
+
+def notebook_page(page: Page, notebook: nbformat.NotebookNode, html_exporter, site: Site, values: dict[str, Any],
+                  previous: Link | None, following: Link | None) -> str:
+    body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": page.title}})
+    body = _FIRST_H1.sub("", body, count=1)  # the layout writes the page's one <h1>
+    # pandas writes the corner over a table's index as an empty header cell: name it for screen readers.
+    body = body.replace("<th></th>", '<th><span class="visually-hidden">row</span></th>')
+    head = ""
+    if page.notebook == AUDIT_NOTEBOOK:
+        body += checks_section(site, site.checks)
+        head = claim_reviews_script(site, site.checks, page.href)
+    source = f"<p class=\"source-note\">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with "
+    source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
+    return layout.page(page.title, CODE_TOGGLE + body + source, current=page.href, footer=site.footer, known_claims=site.known,
+                       previous=previous, following=following, head=head, script=CODE_TOGGLE_SCRIPT, names=site.names)
+
+
+def verdict_label(verdict: str) -> str:
+    """A verdict in a reader's words."""
+    from .metadata import VERDICT_LABELS
+
+    return VERDICT_LABELS[verdict]
+
+
+def _group_class(group: str) -> str:
+    """The style of a standing: holds, fails, unchecked (site.css)."""
+    return {"holds": "holds", "does not hold": "fails"}.get(group, "unchecked")
+
+
+def verdict_html(verdict: str) -> str:
+    from .standing import verdict_group
+
+    return f'<span class="verdict verdict-{_group_class(verdict_group(verdict))}">{html.escape(verdict_label(verdict))}</span>'
+
+
+def check_href(check_id: str) -> str:
+    from .claimreview import check_anchor
+
+    return f"{Path(AUDIT_NOTEBOOK).with_suffix('.html').name}#{check_anchor(check_id)}"
+
+
+def checks_section(site: Site, checks: pd.DataFrame) -> str:
+    """Every check, one item each with its own anchor (the address its ClaimReview gives), most
+    serious verdict first: what a reader reaches from a verdict anywhere on the site."""
+    from . import metadata
+    from .claimreview import check_anchor
+
+    order = {verdict: position for position, verdict in enumerate(metadata.VERDICTS)}
+    ordered = checks.assign(_order=checks.verdict.map(order)).sort_values(["_order", "check_id"], kind="stable")
+    items = "\n".join(
+        f'  <li id="{check_anchor(row.check_id)}">{verdict_html(row.verdict)}: {html.escape(row.explanation)} '
+        f'<span class="claims">Claims: {html.escape(row.claim_ids)}.</span></li>'
+        for row in ordered.itertuples()
+    )
+    return f"""<h2 id="every-check">Every check, most serious first</h2>
+<p>Each check with its verdict and the sentence that explains it; each claim id leads to the sentence in its article.</p>
+<ol class="findings">
+{items}
+</ol>
+"""
+
+
+def claim_reviews_script(site: Site, checks: pd.DataFrame, href: str) -> str:
+    """The checks as schema.org ClaimReview, for fact-check tools."""
+    from . import claimreview
+
+    return claimreview.json_ld_script(claimreview.claim_reviews(checks, site.claims, site.names, href)) + "\n"
+
+
+def article_pages(site: Site) -> dict[str, str]:
+    from . import article_page
+
+    links = [Link(paths.article_page(source_id), site.names[source_id].short) for source_id in site.articles]
+    pages = {}
+    for position, source_id in enumerate(site.articles):
+        name = site.names[source_id]
+        previous = links[position - 1] if position > 0 else None
+        following = links[position + 1] if position + 1 < len(links) else None
+        body = article_page.article_body(source_id, site.articles[source_id], site.claims, site.checks, site.exclusions,
+                                         claim_page=CLAIMS_PAGE[0], check_href=check_href)
+        lede = "Assigned by this project: the article states no title of its own." if name.assigned else (
+            f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
+        pages[paths.article_page(source_id)] = layout.page(
+            name.title, body, current=paths.article_page(source_id), footer=site.footer, known_claims=site.known,
+            lede=lede, previous=previous, following=following, names=site.names)
+    return pages
+
+
+def bottom_line(site: Site) -> str:
+    """The index's opening: how many claims hold, against what, how many do not, how many could not be checked."""
+    from . import standing
+
+    status = site.status()
+    counted = standing.counts(status)
+    against: dict[str, set[str]] = {}
+    for row in site.checks.itertuples():
+        if standing.verdict_group(row.verdict) == standing.HOLDS and row.kind in CHECKED_AGAINST:
+            judged = standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
+            against.setdefault(row.kind, set()).update(claim for claim in judged if status[claim] == standing.HOLDS)
+    how = "; ".join(f"{len(claims)} by {CHECKED_AGAINST[kind]}" for kind, claims in against.items() if claims)
+    holds, fails, unchecked = (counted[group] for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED))
+    return f"""  <p class="bottom-line">The five articles state {len(status)} figures. Each was checked against the article's own
+  arithmetic, against the other articles and against USGS primary data, where one of these could test it:
+  <strong>{holds} hold up</strong>, <strong>{fails} do not</strong>, and <strong>{unchecked} could not be checked</strong>.</p>
+  <ul class="tally">
+    <li class="holds"><strong>{holds}</strong> hold up <small>(checked {html.escape(how)}; a figure can pass more than one)</small></li>
+    <li class="fails"><strong>{fails}</strong> do not hold: contradicted, out of scale with primary data, stated without its hedge, or given two dates</li>
+    <li class="unchecked"><strong>{unchecked}</strong> could not be checked: nothing else states them, or the test could not decide; each says why</li>
+  </ul>
+"""
+
+
+def verdicts_by_article(site: Site) -> str:
+    """A bar for each article: its claims that hold, do not hold, and could not be checked."""
+    from . import standing
+
+    status = site.status()
+    rows = []
+    for source_id, name in site.names.items():
+        ids = [claim for claim in status if claim.startswith(source_id + "-")]
+        counted = standing.counts({claim: status[claim] for claim in ids})
+        segments = "".join(f'<span class="{_group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
+                           for group, count in counted.items() if count)
+        words = ", ".join(f"{count} {standing.MEANINGS[group]}" for group, count in counted.items())
+        rows.append(f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.short)}</a></th>'
+                    f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
+                    f'<span class="bar-words">{words}</span></td></tr>')
+    legend = "".join(f'<li class="{_group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
+    return f"""  <h2 id="by-article">Claims by article</h2>
+  <ul class="legend" aria-hidden="true">{legend}</ul>
+  <table class="bars">
+    <caption class="visually-hidden">Claims of each article that hold up, do not hold, or could not be checked</caption>
+    <thead><tr><th scope="col">Article</th><th scope="col" class="number">Claims</th><th scope="col">What came of them</th></tr></thead>
+    <tbody>
+{chr(10).join(rows)}
+    </tbody>
+  </table>
+"""
+
+
+def findings_html(site: Site) -> str:
+    """What does not hold, then what could not be decided, grouped by verdict (most serious first)."""
+    from . import metadata
+    from .audit import headlines
+
     sections = []
-    for verdict, rows in found.groupby("verdict", sort=False):
-        meaning = metadata.VERDICTS[verdict][0]
-        items = "\n".join(
-            f"    <li>{html.escape(row.explanation)} <span class=\"claims\">(claims {html.escape(row.claim_ids)})</span></li>"
-            for row in rows.itertuples()
-        )
-        sections.append(f"""  <h3>{html.escape(audit.plain(verdict).capitalize())} ({len(rows)})</h3>
-  <p>{html.escape(meaning)}</p>
+    for verdict, rows in headlines(site.checks).groupby("verdict", sort=False):
+        items = "\n".join(f"    <li>{html.escape(row.explanation)} <span class=\"claims\">Claims: {html.escape(row.claim_ids)}.</span></li>"
+                          for row in rows.itertuples())
+        sections.append(f"""  <h3>{verdict_html(verdict)} ({len(rows)})</h3>
+  <p>{html.escape(metadata.VERDICTS[verdict][0])}</p>
   <ul class="findings">
 {items}
   </ul>
 """)
-    return f"""  <h2>Key findings</h2>
-  <p>The audit made {len(checks)} checks of the {len(claims_in)} claims: {summary}.
-  {len(claims_in) - len(unchecked)} claims are checked by at least one rule; {len(unchecked)} no rule can check, each with the reason.{link}</p>
+    audit_href = Path(AUDIT_NOTEBOOK).with_suffix(".html").name
+    return f"""  <h2 id="findings">What does not hold, and what is unclear</h2>
+  <p>Most serious first. <a href="{audit_href}#every-check">Every check</a> is on the audit page, with its arithmetic.</p>
 {"".join(sections)}"""
 
 
-# The pages written here (index, claims explorer, method) share one look with the notebooks' pages.
-STYLE = """
-    body { font-family: system-ui, sans-serif; margin: 0; line-height: 1.5; color: #1a1a1a; background: #fff; }
-    main { max-width: 60em; margin: 1.5em auto; padding: 0 1em; }
-    main.wide { max-width: none; margin: 1.5em 1em; }
-    a { color: #0b4f8a; }
-    nav.report-nav { padding: 0.6em 1em; border-bottom: 1px solid #ccc; background: #f6f6f6; }
-    nav.report-nav a { margin-right: 1.2em; }
-    nav.report-nav a[aria-current="page"] { font-weight: bold; color: #1a1a1a; }
-    ul.pages { list-style: none; padding: 0; }
-    ul.pages h3 { font-size: 1.2em; margin-bottom: 0.2em; }
-    ul.findings li { margin-bottom: 0.6em; }
-    .claims { color: #444; font-size: 0.9em; }
-    table { border-collapse: collapse; }
-    th, td { text-align: left; vertical-align: top; padding: 0.25em 0.8em 0.25em 0; }
-    table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; }
-    table.data thead th { background: #f0f0f0; position: sticky; top: 0; }
-    #claims td:first-child { white-space: nowrap; }
-    #claims td:nth-child(4) { overflow-wrap: anywhere; min-width: 8em; }
-    #claims td:nth-child(8) { min-width: 20em; }
-    td.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-    th button { font: inherit; font-weight: bold; border: 0; background: none; padding: 0; cursor: pointer; color: #0b4f8a; text-decoration: underline; }
-    th[aria-sort="ascending"] button::after { content: " \\25B2"; }
-    th[aria-sort="descending"] button::after { content: " \\25BC"; }
-    .search { margin: 1em 0; }
-    .search input { font: inherit; padding: 0.2em 0.4em; width: 22em; max-width: 100%; }
-    footer.report-footer { font-size: 0.85em; color: #333; padding: 1em; border-top: 1px solid #ccc; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-"""
-
-
-def nav_html(pages: list[Page], current: str) -> str:
-    """The navigation bar of every page: the index, each notebook's page, the claims explorer, the method."""
-    entries = [("index.html", "All reports"), *((page.href, page.title) for page in pages), *EXTRA_PAGES]
-    here = ' aria-current="page"'
-    links = "\n".join(f'  <a href="{href}"{here if href == current else ""}>{html.escape(title)}</a>' for href, title in entries)
-    return f'<nav class="report-nav" aria-label="Report pages">\n{links}\n</nav>'
-
-
-def page_html(title: str, current: str, pages: list[Page], body: str, *, script: str = "", main_class: str = "") -> str:
-    """A whole page in the site's shell: head with inline style, navigation, main, footer."""
-    script_tag = f"<script>\n{script}</script>\n" if script else ""
-    class_attr = f' class="{main_class}"' if main_class else ""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{html.escape(title)}</title>
-  <style>{STYLE}  </style>
-</head>
-<body>
-{nav_html(pages, current)}
-<main{class_attr}>
-{body}</main>
-<footer class="report-footer">Generated by <code>make reports</code> from <code>data/</code>, <code>notebooks/</code> and <code>params.yaml</code>; every figure cites the claims it uses.</footer>
-{script_tag}</body>
-</html>
-"""
-
-
-def index_html(pages: list[Page], values: dict[str, Any], checks: pd.DataFrame | None = None) -> str:
-    """The index: what the suite is, the audit's key findings, every page with its summary, the parameters of this run."""
-    items = "\n".join(
-        f'    <li><h3><a href="{page.href}">{html.escape(page.title)}</a></h3>\n      <p>{html.escape(page.summary)}</p></li>'
-        for page in pages
-    )
-    parameters = "\n".join(
-        f"      <tr><th scope=\"row\"><code>{html.escape(name)}</code></th><td>{html.escape(str(value))}</td></tr>"
-        for name, value in values.items()
-    )
-    body = f"""  <h1>India's rare-earth supply chain</h1>
-  <p>Five news articles on India's dependence on China for rare-earth elements and magnets, with
-  every figure traced to the words it came from, read into canonical units, and recomputed.
-  Each page below is a notebook executed by <code>make reports</code>; every number on it is
-  computed from <code>data/processed/</code> and cites the claims it uses.</p>
-{findings_html(checks, pages)}  <h2>Reports</h2>
+def index_page(site: Site, pages: list[Page], values: dict[str, Any]) -> str:
+    reports = "\n".join(f'    <li><h3><a href="{page.href}">{html.escape(page.title)}</a></h3>\n      <p>{html.escape(page.summary)}</p></li>'
+                        for page in pages)
+    articles = "\n".join(
+        f'    <li><h3><a href="{paths.article_page(source_id)}">{html.escape(name.title)}</a></h3>\n'
+        f'      <p>{html.escape(name.publisher or "Publisher not stated")}'
+        f'{" · title assigned by this project" if name.assigned else ""}</p></li>'
+        for source_id, name in site.names.items())
+    parameters = "\n".join(f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td>{html.escape(str(value))}</td></tr>'
+                           for name, value in values.items())
+    body = f"""{bottom_line(site)}{verdicts_by_article(site)}{findings_html(site)}
+  <h2 id="reports">Reports</h2>
   <ul class="pages">
-{items}
+{reports}
   </ul>
-  <h2>Every claim, and how they were read</h2>
+  <h2 id="articles">The articles, with every claim marked</h2>
+  <ul class="pages">
+{articles}
+  </ul>
+  <h2 id="more">Every claim, and how the numbers are made</h2>
   <ul class="pages">
     <li><h3><a href="{CLAIMS_PAGE[0]}">{CLAIMS_PAGE[1]}</a></h3>
-      <p>Every figure the articles state, with its quote and source, the value as written and in canonical units; searchable and sortable.</p></li>
+      <p>Every figure the articles state, with its quote, its value as written and in canonical units, and its verdicts; search, filter and sort.</p></li>
     <li><h3><a href="{METHOD_PAGE[0]}">{METHOD_PAGE[1]}</a></h3>
-      <p>How the pages are made: the pipeline, units and conversions, the parameters of this run, and the sources cited.</p></li>
+      <p>The pipeline, units and conversions, the parameters of this run, and the sources cited.</p></li>
   </ul>
-  <h2>Parameters of this run</h2>
+  <h2 id="parameters">Parameters of this run</h2>
   <table>
     <tbody>
 {parameters}
     </tbody>
   </table>
-  <p>Defaults, meanings and sources are on the <a href="{METHOD_PAGE[0]}#parameters">method page</a> and in <code>params.yaml</code>; each page lists the ones it uses.</p>
+  <p>Meanings and sources are on the <a href="{METHOD_PAGE[0]}#parameters">method page</a>; each page states the ones it ran with.</p>
 """
-    return page_html("India's rare-earth supply chain: reports", "index.html", pages, body)
+    return layout.page("Do the numbers hold up?", body, current=paths.INDEX_PAGE, footer=site.footer, known_claims=site.known,
+                       lede="Five news articles on India's dependence on China for rare earths and magnets, every figure traced to "
+                            "its sentence and checked.", names=site.names)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+EXPLORER_SCRIPT = (layout.TEMPLATES / "site" / "explorer.js")
 
 
-def _number(text: str) -> str:
-    """A canonical value as a table shows it: whole with separators from 1,000, else up to four significant digits."""
-    if text == "":
-        return ""
-    number = float(text)
-    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+def claims_page(site: Site) -> str:
+    """The claims explorer: every claim with its article, figure as written and canonical, verdicts and quote."""
+    from . import metadata, text
 
-
-def canonical_value(row: dict[str, str]) -> str:
-    """The claim's value in its canonical unit: one number, or low to high for a range."""
-    value = _number(row["value"]) if row["value"] else f"{_number(row['value_low'])} to {_number(row['value_high'])}"
-    return f"{value} {row['unit']}"
-
-
-def as_written(row: dict[str, str]) -> str:
-    """The figure in the article's own words, as every page shows it."""
-    from . import text
-
-    return text.as_written(row["quote"], row["value_as_written"], row["unit_as_written"], row["qualifier"])
-
-
-# Sorting and searching the claims table: a small inline script; without it the table is all there.
-EXPLORER_SCRIPT = """(function () {
-  var table = document.getElementById("claims");
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var search = document.getElementById("claims-search");
-  var status = document.getElementById("claims-status");
-  function filter() {
-    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var shown = 0;
-    rows.forEach(function (row) {
-      var text = row.textContent.toLowerCase();
-      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
-      row.hidden = !match;
-      if (match) shown += 1;
-    });
-    status.textContent = shown + " of " + rows.length + " claims shown";
-  }
-  search.addEventListener("input", filter);
-  document.getElementById("claims-controls").hidden = false;
-  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  headers.forEach(function (th, column) {
-    var label = th.textContent;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.textContent = label;
-    th.textContent = "";
-    th.appendChild(button);
-    button.addEventListener("click", function () {
-      var ascending = th.getAttribute("aria-sort") !== "ascending";
-      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      var numeric = th.hasAttribute("data-numeric");
-      rows.sort(function (a, b) {
-        var x = a.cells[column].getAttribute("data-sort") || a.cells[column].textContent;
-        var y = b.cells[column].getAttribute("data-sort") || b.cells[column].textContent;
-        var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-        return ascending ? order : -order;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    });
-  });
-  headers[0].setAttribute("aria-sort", "ascending");
-  filter();
-})();
-"""
-
-
-def claims_html(pages: list[Page], claims_csv: Path | None = None, sources_csv: Path | None = None) -> str:
-    """The claims explorer: every claim, with its quote, source, value as written and canonical value."""
-    rows = _read_csv(claims_csv or paths.PROCESSED_CLAIMS_CSV)
-    sources = {source["source_id"]: source for source in _read_csv(sources_csv or paths.SOURCES_CSV)}
-
-    def source_cell(source_id: str) -> str:
-        source = sources.get(source_id, {})
-        described = ", ".join(part for part in (source.get("title", ""), source.get("publisher", ""), source.get("date", "")) if part)
-        name = f"{source_id}: {described}" if described else f"{source_id} (no title, publisher or date)"
-        return f'<a href="{METHOD_PAGE[0]}#source-{html.escape(source_id)}">{html.escape(name)}</a>'
-
-    body_rows = "\n".join(
-        "      <tr>"
-        f'<td id="{html.escape(row["claim_id"])}">{html.escape(row["claim_id"])}</td>'
-        f"<td>{source_cell(row['source_id'])}</td>"
-        f"<td>{html.escape(row['subject'])}</td>"
-        f"<td>{html.escape(row['metric'])}{' (' + html.escape(row['counterpart']) + ')' if row['counterpart'] else ''}</td>"
-        f"<td>{html.escape(row['period'])}</td>"
-        f"<td>{html.escape(as_written(row))}</td>"
-        f'<td class="number" data-sort="{html.escape(row["value_low"])}">{html.escape(canonical_value(row))}</td>'
-        f"<td>&ldquo;{html.escape(row['quote'])}&rdquo;{'<br><small>' + html.escape(row['note']) + '</small>' if row['note'] else ''}</td>"
-        "</tr>"
-        for row in rows
-    )
-    body = f"""  <h1>Claims explorer</h1>
-  <p>Every figure the five articles state: {len(rows)} claims, each with the words it came from, its
-  source, the value as the article writes it and the value read into canonical units. A claim id
-  (<code>a002-12</code>) is the one every page and figure caption cites; the article is on the
-  <a href="{METHOD_PAGE[0]}#sources">method page</a>. Press a column's heading to sort by it.</p>
-  <div id="claims-controls" class="search" hidden>
-    <label for="claims-search">Search the claims</label>
-    <input id="claims-search" type="search" autocomplete="off" aria-describedby="claims-status">
-    <span id="claims-status" role="status"></span>
+    status = site.status()
+    rows = []
+    for row in site.claims.itertuples():
+        checks = site.checks_of(row.claim_id)
+        verdicts = ", ".join(verdict_html(verdict) for verdict in dict.fromkeys(checks.verdict))
+        canonical = (text.show(row.value, row.unit) if row.value_low == row.value_high
+                     else text.interval(row.value_low, row.value_high, row.unit))
+        metric = metadata.METRICS[row.metric]
+        rows.append(
+            f'      <tr id="claim-{row.claim_id}" data-article="{row.source_id}" data-status="{html.escape(status[row.claim_id])}" '
+            f'data-verdicts="{html.escape(" ".join(checks.verdict))}">'
+            f"<td>{row.claim_id}</td><td>{html.escape(site.names[row.source_id].short)}</td>"
+            f"<td>{html.escape(text.subject_name(row.subject))}: {html.escape(metric.said)}</td>"
+            f"<td>{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>"
+            f'<td class="number" data-sort="{row.value_low:.12g}">{html.escape(canonical)}</td>'
+            f"<td>{verdicts}</td>"
+            f"<td>&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>")
+    article_options = "".join(f'<option value="{source_id}">{html.escape(name.short)}</option>' for source_id, name in site.names.items())
+    status_options = "".join(f'<option value="{group}">{label}</option>' for group, label in
+                             (("holds", "Holds up"), ("does not hold", "Does not hold"), ("not checked", "Could not be checked")))
+    verdict_options = "".join(f'<option value="{verdict}">{html.escape(verdict_label(verdict))}</option>' for verdict in metadata.VERDICTS)
+    body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
+  and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
+  address of the page keeps your choices, so a view can be shared.</p>
+  <div id="claims-controls" class="controls" hidden>
+    <div><label for="claims-search">Search</label><input id="claims-search" type="search" autocomplete="off"></div>
+    <div><label for="claims-article">Article</label><select id="claims-article"><option value="">All articles</option>{article_options}</select></div>
+    <div><label for="claims-status">Standing</label><select id="claims-status"><option value="">Any</option>{status_options}</select></div>
+    <div><label for="claims-verdict">Verdict</label><select id="claims-verdict"><option value="">Any verdict</option>{verdict_options}</select></div>
+    <p id="claims-count" role="status"></p>
   </div>
-  <table id="claims" class="data">
+  <table id="claims">
     <caption class="visually-hidden">Every claim of the five articles</caption>
     <thead>
-      <tr><th scope="col">Claim</th><th scope="col">Source</th><th scope="col">Subject</th><th scope="col">Metric</th><th scope="col">Period</th>
-        <th scope="col">Value as written</th><th scope="col" data-numeric>Canonical value</th><th scope="col">Quote</th></tr>
+      <tr><th scope="col">Claim</th><th scope="col">Article</th><th scope="col">What it measures</th><th scope="col">As written</th>
+        <th scope="col" class="number" data-numeric>Canonical value</th><th scope="col">Verdicts</th><th scope="col">Quote</th></tr>
     </thead>
     <tbody>
-{body_rows}
+{chr(10).join(rows)}
     </tbody>
   </table>
 """
-    return page_html("Claims explorer: India's rare-earth supply chain", CLAIMS_PAGE[0], pages, body, script=EXPLORER_SCRIPT, main_class="wide")
+    return layout.page(CLAIMS_PAGE[1], body, current=CLAIMS_PAGE[0], footer=site.footer, known_claims=site.known,
+                       script=EXPLORER_SCRIPT.read_text(encoding="utf-8"), names=site.names)
 
 
 def data_read(used: list[str]) -> list[str]:
@@ -417,49 +419,37 @@ def data_read(used: list[str]) -> list[str]:
     return sorted(shown)
 
 
-def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path | None = None, references_csv: Path | None = None,
-                reads: dict[str, list[str]] | None = None) -> str:
-    """The method page: pipeline, units and conversions, parameters of this run, sources cited, and
-    what each notebook read (`reads`, as the executed notebooks record it)."""
-    from . import metadata, params, units
+def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: dict[str, list[str]]) -> str:
+    """The pipeline, units and conversions, parameters of this run, the sources cited, and what each notebook read."""
+    from . import metadata, params, provenance, units
 
-    reads = reads or {}
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '
         f"reads {', '.join(f'<code>{html.escape(read)}</code>' for read in reads.get(page.notebook, ()))}</li>"
-        for page in pages
-    )
-    canonical = "\n".join(
-        f"      <tr><td>{html.escape(dimension)}</td><td><code>{html.escape(unit)}</code></td></tr>"
-        for dimension, unit in units.CANONICAL_UNITS.items()
-    )
-    metrics = "\n".join(
-        f"      <tr><td><code>{html.escape(name)}</code></td><td>{html.escape(meaning)}</td><td><code>{html.escape(unit)}</code></td></tr>"
-        for name, meaning, unit in ((m.name, m.meaning, m.unit) for m in metadata.METRICS.values())
-    )
+        for page in pages)
+    canonical = "\n".join(f"      <tr><td>{html.escape(dimension.replace('_', ' '))}</td><td><code>{html.escape(unit)}</code></td></tr>"
+                          for dimension, unit in units.CANONICAL_UNITS.items())
+    metrics = "\n".join(f"      <tr><td>{html.escape(m.said.capitalize())} <code>{html.escape(m.name)}</code></td><td>{html.escape(m.meaning)}</td>"
+                        f"<td><code>{html.escape(m.unit)}</code></td></tr>" for m in metadata.METRICS.values())
     specs = params.specs()
     parameters = "\n".join(
-        f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td>{html.escape(str(values.get(name, spec["default"])))}</td>'
-        f"<td>{html.escape(str(spec.get('unit', '')))}</td><td>{html.escape(str(spec['default']))}</td>"
+        f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td class="number">{html.escape(str(values.get(name, spec["default"])))}</td>'
+        f"<td>{html.escape(str(spec.get('unit', '')))}</td><td class=\"number\">{html.escape(str(spec['default']))}</td>"
         f"<td>{html.escape(str(spec['description']))}</td><td>{html.escape(str(spec.get('source', '')))}</td></tr>"
-        for name, spec in specs.items()
-    )
-    sources = "\n".join(
-        f'      <tr id="source-{html.escape(row["source_id"])}"><th scope="row">{html.escape(row["source_id"])}</th>'
-        f"<td>{html.escape(row['title'] or '(no title)')}</td><td>{html.escape(row['publisher'])}</td><td>{html.escape(row['date'])}</td>"
-        f"<td><code>data/raw/articles/{html.escape(row['file'])}</code></td><td>{html.escape(row['note'])}</td></tr>"
-        for row in _read_csv(sources_csv or paths.SOURCES_CSV)
-    )
+        for name, spec in specs.items())
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    articles = "\n".join(
+        f'      <tr id="source-{row.source_id}"><th scope="row"><a href="{paths.article_page(row.source_id)}">'
+        f"{html.escape(site.names[row.source_id].full)}</a></th><td>{html.escape(row.author) or '—'}</td><td>{html.escape(row.date) or '—'}</td>"
+        f"<td><code>data/raw/articles/{html.escape(row.file)}</code></td><td>{html.escape(row.note) or '—'}</td></tr>"
+        for row in sources.itertuples())
     references = "\n".join(
-        f"      <tr><td>{html.escape(row['producer'])}, <cite>{html.escape(row['title'])}</cite>, {html.escape(row['edition'])}</td>"
-        f'<td><a href="https://doi.org/{html.escape(row["doi"])}">doi:{html.escape(row["doi"])}</a></td>'
-        f"<td>{html.escape(row['licence'])}</td><td><code>data/raw/reference/{html.escape(row['file'])}</code></td></tr>"
-        for row in _read_csv(references_csv or paths.REFERENCES_CSV)
-    )
-    body = f"""  <h1>Method</h1>
-  <p>How every number on these pages is made, from the articles to the figures.</p>
-
-  <h2 id="pipeline">Pipeline</h2>
+        f"      <tr><td>{html.escape(row.producer)}, <cite>{html.escape(row.title)}</cite>, {html.escape(row.edition)}</td>"
+        f'<td><a href="https://doi.org/{html.escape(row.doi)}">doi:{html.escape(row.doi)}</a></td>'
+        f"<td>{html.escape(row.licence)}</td><td><code>data/raw/reference/{html.escape(row.file)}</code></td></tr>"
+        for row in provenance.load_references().itertuples())
+    rate = html.escape(str(values.get("usd_inr", specs.get("usd_inr", {}).get("default", ""))))
+    body = f"""  <h2 id="pipeline">Pipeline</h2>
   <ol>
     <li><strong>Capture.</strong> Every figure in the five articles is written once in <code>data/raw/claims.csv</code>,
       with the verbatim quote it came from; every other number in the articles is listed in
@@ -474,9 +464,9 @@ def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path 
       <ul>
 {notebook_items}
       </ul></li>
-    <li><strong>Publish.</strong> The executed notebooks become these pages (nbconvert, code hidden behind
-      &ldquo;Show code&rdquo;), with this page, the <a href="{CLAIMS_PAGE[0]}">claims explorer</a> and the
-      <a href="index.html">index</a>. A step reruns only when its inputs (code, data, parameters, locked packages) change.</li>
+    <li><strong>Publish.</strong> The executed notebooks become these pages (code hidden behind &ldquo;Show code&rdquo;),
+      with a page per article, the <a href="{CLAIMS_PAGE[0]}">claims explorer</a> and the <a href="{paths.INDEX_PAGE}">overview</a>.
+      A step reruns only when what it used (code, data, parameters, locked packages) changes.</li>
   </ol>
 
   <h2 id="units">Units and conversions</h2>
@@ -486,25 +476,26 @@ def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path 
   mean; <code>kt</code> is the kilotonne; a year is 365.25 days; crore is 10<sup>7</sup> and lakh 10<sup>5</sup>.
   A range (&ldquo;180,000-202,000&rdquo;) keeps both ends; a qualifier (&ldquo;over&rdquo;, &ldquo;around&rdquo;) makes the
   figure a bound. Rupees become dollars only in the notebooks, at the parameter <code>usd_inr</code>
-  (here {html.escape(str(values.get("usd_inr", specs.get("usd_inr", {}).get("default", ""))))} rupees per US dollar).</p>
-  <table class="data">
-    <caption>Canonical unit of each kind of quantity in <code>data/processed/</code> (durations stay in weeks or years)</caption>
-    <thead><tr><th scope="col">Dimension</th><th scope="col">Canonical unit</th></tr></thead>
+  (here {rate} rupees per US dollar).</p>
+  <table>
+    <caption>Canonical unit of each kind of quantity in the processed tables (durations stay in weeks or years)</caption>
+    <thead><tr><th scope="col">Kind of quantity</th><th scope="col">Canonical unit</th></tr></thead>
     <tbody>
 {canonical}
     </tbody>
   </table>
   <h3 id="metrics">What each claim can measure</h3>
-  <table class="data">
-    <thead><tr><th scope="col">Metric</th><th scope="col">Meaning</th><th scope="col">Canonical unit</th></tr></thead>
+  <table>
+    <thead><tr><th scope="col">Measure</th><th scope="col">Meaning</th><th scope="col">Canonical unit</th></tr></thead>
     <tbody>
 {metrics}
     </tbody>
   </table>
 
   <h2 id="parameters">Parameters used</h2>
-  <table class="data">
-    <thead><tr><th scope="col">Parameter</th><th scope="col">Value in this run</th><th scope="col">Unit</th><th scope="col">Default</th><th scope="col">Meaning</th><th scope="col">Source of the default</th></tr></thead>
+  <table>
+    <thead><tr><th scope="col">Parameter</th><th scope="col" class="number">Value in this run</th><th scope="col">Unit</th>
+      <th scope="col" class="number">Default</th><th scope="col">Meaning</th><th scope="col">Source of the default</th></tr></thead>
     <tbody>
 {parameters}
     </tbody>
@@ -512,18 +503,67 @@ def method_html(pages: list[Page], values: dict[str, Any], *, sources_csv: Path 
 
   <h2 id="sources">Sources cited</h2>
   <h3>The articles</h3>
-  <table class="data">
-    <thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">File</th><th scope="col">Note</th></tr></thead>
+  <table>
+    <thead><tr><th scope="col">Article</th><th scope="col">Byline</th><th scope="col">Date</th><th scope="col">File</th><th scope="col">Note</th></tr></thead>
     <tbody>
-{sources}
+{articles}
     </tbody>
   </table>
   <h3 id="references">Reference data</h3>
-  <table class="data">
+  <table>
     <thead><tr><th scope="col">Publication</th><th scope="col">DOI</th><th scope="col">Licence</th><th scope="col">File</th></tr></thead>
     <tbody>
 {references}
     </tbody>
   </table>
 """
-    return page_html("Method: India's rare-earth supply chain", METHOD_PAGE[0], pages, body)
+    return layout.page(METHOD_PAGE[1], body, current=METHOD_PAGE[0], footer=site.footer, known_claims=site.known,
+                       lede="How every number on these pages is made, from the articles to the figures.", names=site.names)
+
+
+# --- the whole site --------------------------------------------------------------------------------
+
+
+def render(executed_dir: Path | None = None, html_dir: Path | None = None, names: tuple[str, ...] = chain.NOTEBOOKS,
+           checks: pd.DataFrame | None = None) -> list[Path]:
+    """Every page of the site, the stylesheet and the downloads, into `html_dir`; returns the files
+    written. The parameters the pages state are read from the executed notebooks themselves, so the
+    site says what its pages were computed with, whatever command made them."""
+    executed_dir, html_dir = Path(executed_dir or paths.EXECUTED), Path(html_dir or paths.HTML)
+    notebooks = {}
+    for name in names:
+        observed.note_read(executed_dir / name)
+        notebooks[name] = nbformat.read(executed_dir / name, as_version=4)
+    values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
+    pages = [describe(notebook, name) for name, notebook in notebooks.items()]
+    site = load_site(checks)
+    written: dict[str, str] = {}
+    html_exporter = exporter()
+    links = [Link(page.href, page.title) for page in pages]
+    for position, page in enumerate(pages):
+        notebook = notebooks[page.notebook]
+        ran = chain.ran_with(notebook)
+        written[page.href] = notebook_page(page, notebook, html_exporter, site, ran,
+                                           links[position - 1] if position > 0 else None,
+                                           links[position + 1] if position + 1 < len(links) else None)
+    written.update(article_pages(site))
+    written[paths.INDEX_PAGE] = index_page(site, pages, values)
+    written[CLAIMS_PAGE[0]] = claims_page(site)
+    reads = {name: data_read(notebook.metadata.get("rare_earths", {}).get("used", [])) for name, notebook in notebooks.items()}
+    written[METHOD_PAGE[0]] = method_page(site, pages, values, reads)
+    order = paths.page_files(names, list(site.articles))
+    files = [atomic.write_text(html_dir / name, written[name]) for name in order]
+    files.append(atomic.write_text(html_dir / paths.STYLESHEET, layout.stylesheet()))
+    for path in paths.DOWNLOADS:
+        observed.note_read(path)
+        target = html_dir / path.name
+        shutil.copyfile(path, target)
+        files.append(target)
+    return files
+
+
+def page_weights(html_dir: Path) -> dict[str, int]:
+    """Bytes a reader downloads for each page: the page and the stylesheet it links."""
+    style = (Path(html_dir) / paths.STYLESHEET).stat().st_size
+    return {path.name: path.stat().st_size + style for path in sorted(Path(html_dir).glob("*.html"))}
+
