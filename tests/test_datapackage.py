@@ -71,7 +71,7 @@ def test_sources_and_licences_come_from_the_raw_catalogues(package):
     assert [s["doi"] for s in usgs] == ["10.3133/mcs2024", "10.5066/P13XCP3R"]
     assert all(s["path"] == f"https://doi.org/{s['doi']}" and s["license"] == "Public domain (U.S. Government work)" for s in usgs)
     names = {licence["name"] for licence in described["licenses"]}
-    assert names == {"news-articles-quoted-for-research", "other-pd"}
+    assert names == {"CC-BY-4.0", "news-articles-quoted-for-research", "other-pd"}
 
 
 def test_the_descriptor_is_the_same_bytes_when_rebuilt(package, tmp_path):

@@ -35,6 +35,14 @@ ARTICLES_LICENCE = {
               "The articles' copyright stays with their publishers; this package grants no licence to reuse the quotations."),
 }
 
+# The project's own work in the tables (what is captured about each figure, its canonical value,
+# the audit), on the terms data/raw/TERMS.md states.
+PROJECT_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0: the project's own work in these tables (data/raw/TERMS.md)",
+}
+
 UNIT_FIELD = "unit"  # the column that gives the unit of a number column whose unit varies by row
 
 
@@ -101,14 +109,15 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
     usgs_licences = [{"name": "other-pd", "title": f"{licence}: {', '.join(rows.title)}"} for licence, rows in references.groupby("licence", sort=True)]
     sources = []
     for row in articles.itertuples():
-        source = {"title": row.title or f"Untitled article {row.source_id}", "path": f"../raw/articles/{row.file}", "source_id": row.source_id}
+        source = {"title": row.title or f"{row.label} (label assigned by this project)", "path": f"../raw/articles/{row.file}", "source_id": row.source_id}
         source.update({key: getattr(row, key) for key in ("publisher", "author", "date") if getattr(row, key)})
         source["sha256"] = row.sha256
         sources.append(source)
     for row in references.itertuples():
         sources.append({"title": row.title, "path": f"https://doi.org/{row.doi}", "publisher": row.producer, "edition": row.edition,
                         "doi": row.doi, "license": row.licence, "file": f"../raw/reference/{row.file}", "sha256": row.sha256})
-    per_table = {"claims": [ARTICLES_LICENCE], "usgs": usgs_licences, "audit": [ARTICLES_LICENCE, *usgs_licences]}
+    per_table = {"claims": [PROJECT_LICENCE, ARTICLES_LICENCE], "usgs": usgs_licences,
+                 "audit": [PROJECT_LICENCE, ARTICLES_LICENCE, *usgs_licences]}
     return {
         "profile": "tabular-data-package",
         "name": "rare-earths-india-processed",
@@ -122,7 +131,7 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
             "metric tonne); a number field whose unit varies by row has `unitField` instead, the field that gives it. "
             "Source paths are relative to this file; article sources carry their SHA-256 as received."
         ),
-        "licenses": [ARTICLES_LICENCE, *usgs_licences],
+        "licenses": [PROJECT_LICENCE, ARTICLES_LICENCE, *usgs_licences],
         "sources": sources,
         "resources": [resource(table, per_table[table.name]) for table in TABLES],
     }
