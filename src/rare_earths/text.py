@@ -26,6 +26,12 @@ def number(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def listing(items) -> str:
+    """Words joined as a sentence lists them: 'Russia', 'Russia and Vietnam', 'A, B and C'."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}" if items else ""
+
+
 def ordinal(value: float) -> str:
     """1 -> '1st', 3 -> '3rd', 11 -> '11th'."""
     whole = int(round(value))
