@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import pint
 
-from . import metrics, text
+from . import metadata, metrics, text
 from .claims import figure_of
 from .units import Figure, Quantity, is_money, to_usd
 
@@ -83,6 +83,18 @@ def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
                      "unit_as_written": row.unit_as_written, "value": row.value, "unit": row.unit,
                      "value_usd_million": float(to_usd(amount, usd_inr).magnitude) / 1e6})
     return pd.DataFrame(rows)
+
+
+def metric_words(metric: str) -> str:
+    """A metric as a reader's table names it: 'share of world reserves' for reserve_share."""
+    return metadata.METRICS[metric].said
+
+
+def share_measure(metric: str) -> str:
+    """What a share of the world is a share of, in a few words, for a chart's labels: 'magnet
+    production' for magnet_production_share, 'reserves' for reserve_share."""
+    record = metadata.METRICS[metric]
+    return record.measure or record.said.removeprefix("share of world ").removesuffix(" share")
 
 
 # --- reserves and production ---------------------------------------------------------------------

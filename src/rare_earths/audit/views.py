@@ -19,15 +19,20 @@ def plain(name: str) -> str:
     return name.replace("_", " ")
 
 
+# What a rule is given, in words.
+NEEDS = {"claims": "the claims", "usgs": "the USGS tables", "checked": "the other checks"}
+
+
 def rules_table() -> pd.DataFrame:
-    """Every rule with its kind, what it needs and what it checks, from the registry."""
-    return pd.DataFrame([{"kind": plain(r.kind), "rule": plain(r.name), "needs": ", ".join(r.needs), "what it checks": r.meaning}
+    """Every rule with its kind, what it needs and what it checks, from the registry, in words."""
+    return pd.DataFrame([{"Kind": plain(r.kind), "Rule": plain(r.name), "Needs": ", ".join(NEEDS.get(n, plain(n)) for n in r.needs),
+                          "What it checks": r.meaning}
                          for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))])
 
 
 def verdicts_table() -> pd.DataFrame:
     """Every verdict with what it means and an example, most serious first."""
-    return pd.DataFrame([{"verdict": plain(v), "meaning": meaning, "example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
+    return pd.DataFrame([{"Verdict": plain(v), "Meaning": meaning, "Example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
 
 
 def counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +41,8 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
                           pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)), dropna=False)
     counted.index = [plain(kind) for kind in counted.index]
     counted.columns = [plain(verdict) for verdict in counted.columns]
-    counted.index.name = "kind"
+    counted.index.name = "Kind of check"
+    counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
     counted.loc["total"] = counted.sum()
     return counted
@@ -54,7 +60,18 @@ def headlines(table: pd.DataFrame) -> pd.DataFrame:
 def findings(table: pd.DataFrame) -> pd.DataFrame:
     """The headlines as a reader's table: verdict in words, the claims and the explanation."""
     found = headlines(table)
-    return pd.DataFrame({"verdict": found.verdict.map(plain), "claims": found.claim_ids, "what was found": found.explanation})
+    return pd.DataFrame({"Verdict": found.verdict.map(plain), "Claims": found.claim_ids, "What was found": found.explanation})
+
+
+def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Checks as a reader's table: the rule and verdict in words, the claims (by id, which the pages
+    link), the explanation and, given the claims, their quotes. No check id: it is a name from the
+    code ('share_of_whole:a000-14'), and the rule and claims say the same in words."""
+    shown = pd.DataFrame({"Rule": table.rule.map(plain).to_numpy(), "Verdict": table.verdict.map(plain).to_numpy(),
+                          "Claims": table.claim_ids.to_numpy(), "What was found": table.explanation.to_numpy()})
+    if claims is not None:
+        shown["Quotes"] = with_quotes(table, claims).quotes.to_numpy()
+    return shown
 
 
 def with_quotes(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +113,8 @@ def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.Da
 
 
 def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
-    """Every share the articles give of a USGS measure, recomputed on every base, with whether it reproduces the stated figure."""
+    """Every share the articles give of a USGS measure, recomputed on every base, with whether it
+    reproduces the stated figure; `whole` names the base's whole in a few words, for a chart's labels."""
     usgs = Tables(usgs_table)
     found = statements(claims)
     by = index(found, *SHARE_INDEX)
@@ -106,11 +124,13 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
         if not (record.usgs_measure and record.share_of):
             continue
         for candidate in share_candidates(stated, by, usgs):
+            whole = ("the article's own figures" if not candidate.edition
+                     else "sum of listed countries" if "the sum of the countries" in candidate.label else "world total")
             rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
-                         "base": candidate.edition or "the article's own figures", "arithmetic": candidate.label,
+                         "base": candidate.edition or "the article's own figures", "whole": whole, "arithmetic": candidate.label,
                          "share_pct": candidate.value, "verdict": plain(candidate.verdict), "claim_ids": stated.ids})
-    return pd.DataFrame(rows, columns=["share", "stated", "base", "arithmetic", "share_pct", "verdict", "claim_ids"])
+    return pd.DataFrame(rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"])
 
 
-__all__ = ["EDITIONS", "FINDINGS", "accounted_for", "counts", "edition_differences", "findings", "headlines", "plain",
+__all__ = ["EDITIONS", "FINDINGS", "NEEDS", "accounted_for", "counts", "edition_differences", "findings", "for_readers", "headlines", "plain",
            "rules_table", "share_bases", "verdicts_table", "with_quotes"]
