@@ -569,3 +569,10 @@ def test_money_claims_are_converted_to_dollars_at_the_rate(real):
     assert at_80.loc["a001-06", "value_usd_million"] == pytest.approx(249)
     money = {"crore * INR", "USD", "USD / year"}
     assert set(real[real.unit.isin(money) & real.value.notna()].claim_id) == set(at_80.index)
+
+
+def test_every_metric_has_words_for_a_reader_and_a_share_names_what_it_is_of():
+    assert all("_" not in analysis.metric_words(name) for name in metadata.METRICS)
+    assert analysis.share_measure("reserve_share") == "reserves"
+    assert analysis.share_measure("export_value_share") == "export value"
+    assert analysis.share_measure("magnet_production_share") == metadata.METRICS["magnet_production_share"].measure

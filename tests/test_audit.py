@@ -523,3 +523,30 @@ def test_the_audit_finds_what_the_articles_get_wrong():
     assert verdict["plausibility:a002-08"] == "implausible"  # 1,500 t of NdPr is over half of India's mine output
     assert "the sum of the countries MCS2024 lists" in checks.loc["share_base:a000-04", "explanation"]
     assert checks.loc["usgs:a000-10", "compared_with"] == "USGS MCS2024 and MCS2025" and "matches: MCS2025" in checks.loc["usgs:a000-10", "explanation"]
+
+
+# --- the audit as readers see it (views) ---------------------------------------------------------
+
+
+def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
+    import re
+
+    from rare_earths import figures
+    from rare_earths.audit import views
+
+    table = audit.load()
+    real_claims = claims.load()
+    check_id = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
+    for frame in (views.for_readers(table, real_claims), audit.findings(table), audit.rules_table(), audit.verdicts_table(), audit.counts(table)):
+        assert not figures.snake_case_in(frame), "names from the code in a reader's table"
+        assert not check_id.search(figures.table_html(frame)), "a check id in a reader's table"
+    readers = views.for_readers(table, real_claims)
+    assert list(readers.columns) == ["Rule", "Verdict", "Claims", "What was found", "Quotes"]
+    assert readers.Claims.tolist() == table.claim_ids.tolist(), "claim ids stay, for the pages to link"
+    assert audit.counts(table).index.name == "Kind of check"
+
+
+def test_each_share_base_names_its_whole_in_a_few_words():
+    bases = audit.share_bases(claims.load(), __import__("rare_earths").reference.load())
+    assert set(bases.whole) <= {"the article's own figures", "world total", "sum of listed countries"}
+    assert (bases.whole == "the article's own figures").eq(bases.base == "the article's own figures").all()
