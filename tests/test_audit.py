@@ -435,7 +435,7 @@ def test_the_registry_is_the_one_list_of_rules():
 def test_every_verdict_has_a_meaning_and_an_example_in_the_data_dictionary():
     dictionary = metadata.markdown()
     for verdict, (meaning, example) in metadata.VERDICTS.items():
-        assert meaning and example and f"| `{verdict}` | {meaning} | {example} |" in dictionary
+        assert meaning and example and f"| `{verdict}` | {metadata.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in dictionary
 
 
 def test_every_metric_record_names_known_metrics():
