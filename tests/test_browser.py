@@ -1,10 +1,14 @@
-"""The readers' site opened as a reader opens it: every page from disk in headless Chromium.
+"""The readers' site opened as readers open it: every page from disk in headless Chromium, on a
+phone (390 px wide) and a desktop (1280 px), in light and in dark colours, and printed.
 
 The site is rendered into a temporary folder from the committed notebooks (executed with the
 default parameters), as the chain renders reports/html/, so the test checks the rendering code
 itself and needs no earlier `make reports`. tests/browser/check_site.mjs (playwright-core driving
-Debian's /usr/bin/chromium, axe-core injected in each page) visits every page once and reports;
-the tests below judge. Screenshots of every page are saved to reports/screenshots/NAME.png.
+Debian's /usr/bin/chromium, axe-core injected in each page) visits every page it finds in that
+folder once per variant and reports what it met; the tests below judge, each naming the page, the
+variant and the element or words at fault. Screenshots are saved to
+reports/screenshots/NAME-WIDTH-SCHEME.png: every page at 390 and 1280 px in light colours, the
+index also at 390 px in dark.
 
 Needs node, the npm packages of package-lock.json (`npm ci`) and Chromium: `make test` installs
 them. Missing, the tests fail saying so; they never skip.
@@ -12,11 +16,16 @@ them. Missing, the tests fail saying so; they never skip.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -25,8 +34,26 @@ from rare_earths import chain, paths, report
 SCRIPT = paths.ROOT / "tests" / "browser" / "check_site.mjs"
 SCREENSHOTS = paths.REPORTS / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PAGES = tuple(paths.page_files(chain.NOTEBOOKS))
-BLOCKING = ("serious", "critical")
+NOTEBOOK_PAGES = tuple(Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS)
+CLAIMS_PAGE = paths.CLAIMS_PAGE[0]
+# The variants check_site.mjs opens each page in; the first also collects what does not depend on
+# the screen (links, ids, text, figures) and works the page's controls.
+SCREENS = ("1280-light", "390-light", "1280-dark", "390-dark")
+FIRST = SCREENS[0]
+PRINT = "print"
+SHOTS_OF_EVERY_PAGE = ("390-light", "1280-light")
+SHOTS_OF_THE_INDEX = ("390-dark",)
+
+# Words no reader should meet outside code: a column or variable name, a missing number shown as
+# NaN, an internal check id such as value_in_range:a000-01.
+SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+NAN = re.compile(r"\bNaN\b")
+CHECK_ID = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
+CLAIM_ID = re.compile(r"\b[a-z]\d{3}-\d{2}\b")
+# Computed styles that can mark a claim opened by its address (see check_site.mjs).
+MARKS = ("background-color", "background-image", "outline-style", "box-shadow", "border-top-color", "border-bottom-style",
+         "text-decoration-line", "color", "font-weight")
+MAX_LISTED = 12  # offenders listed per message; the count says how many more
 
 
 def _missing() -> list[str]:
@@ -41,9 +68,68 @@ def _missing() -> list[str]:
     return missing
 
 
+# --- what the pages should hold, read from the data ------------------------------------------------
+
+
+def _expected_pages() -> list[str] | None:
+    """Every page the renderer is meant to write, when paths says so."""
+    page_files = getattr(paths, "page_files", None)
+    return list(page_files(chain.NOTEBOOKS)) if page_files is not None else None
+
+
+def _article_page(source_id: str) -> str:
+    article_page = getattr(paths, "article_page", None)
+    return article_page(source_id) if article_page is not None else f"article-{source_id}.html"
+
+
+def _sources() -> list[dict[str, str]]:
+    with open(paths.SOURCES_CSV, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _claims() -> dict[str, str]:
+    """claim_id -> source_id, in the order of the processed claims."""
+    with open(paths.PROCESSED_CLAIMS_CSV, encoding="utf-8", newline="") as file:
+        return {row["claim_id"]: row["source_id"] for row in csv.DictReader(file)}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _highlight_argument() -> str | None:
+    """An article page opened at one claim, and another claim of the same article to compare with."""
+    by_article: dict[str, list[str]] = defaultdict(list)
+    for claim_id, source_id in _claims().items():
+        by_article[source_id].append(claim_id)
+    for source_id, claim_ids in by_article.items():
+        if len(claim_ids) >= 2:
+            return f"{_article_page(source_id)}#{claim_ids[0]},{claim_ids[1]}"
+    return None
+
+
+# --- the visit ---------------------------------------------------------------------------------------
+
+
+class Visit:
+    """What the browser met: `pages[name][variant]` holds one page's facts in one variant."""
+
+    def __init__(self, site: Path, report_json: dict):
+        self.site = site.resolve()
+        self.seconds = report_json["seconds"]
+        self.variants = report_json["variants"]
+        self.pages = {page["name"]: page["variants"] for page in report_json["pages"]}
+        self.highlight = report_json.get("highlight", {})
+
+    def file_of(self, url: str | None) -> str | None:
+        """A resolved file: URL as a path relative to the site's folder ('../…' outside it)."""
+        if not url or not url.startswith("file:"):
+            return None
+        return os.path.relpath(Path(unquote(urlparse(url).path)).resolve(), self.site).replace(os.sep, "/")
+
+
 @pytest.fixture(scope="module")
-def visit(tmp_path_factory) -> dict[str, dict]:
-    """What the browser met on each page, by file name."""
+def visit(tmp_path_factory) -> Visit:
     missing = _missing()
     if missing:
         pytest.fail("the browser test needs " + "; ".join(missing) + ". `make test` installs them.", pytrace=False)
@@ -51,67 +137,265 @@ def visit(tmp_path_factory) -> dict[str, dict]:
         old.unlink()
     site = tmp_path_factory.mktemp("site")
     report.render(paths.NOTEBOOKS, site)
-    done = subprocess.run(["node", str(SCRIPT), str(site), str(SCREENSHOTS), CHROMIUM], capture_output=True, text=True,
-                          timeout=300, cwd=paths.ROOT)
+    command = ["node", str(SCRIPT), str(site), str(SCREENSHOTS), CHROMIUM]
+    highlight = _highlight_argument()
+    if highlight:
+        command += ["--highlight", highlight]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=paths.ROOT)
     assert done.returncode == 0, f"the browser check could not run:\n{done.stderr[-3000:]}"
-    pages = json.loads(done.stdout.strip().splitlines()[-1])["pages"]
-    return {page["name"]: page for page in pages}
+    try:
+        return Visit(site, json.loads(done.stdout.strip().splitlines()[-1]))
+    except (IndexError, ValueError) as error:
+        pytest.fail(f"the browser check reported no JSON ({error}):\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}", pytrace=False)
 
 
-def test_every_page_of_the_site_was_opened(visit):
-    assert sorted(visit) == sorted(PAGES)
+def _fail_if(problems: list[str], what: str) -> None:
+    if problems:
+        listed = problems[:MAX_LISTED] + ([f"... and {len(problems) - MAX_LISTED} more"] if len(problems) > MAX_LISTED else [])
+        pytest.fail(f"{what} ({len(problems)}):\n  " + "\n  ".join(listed), pytrace=False)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_from_disk_without_errors_or_network(visit, name):
-    page = visit[name]
-    assert page["consoleErrors"] == [] and page["pageErrors"] == [], f"errors in the console: {page['consoleErrors'] + page['pageErrors']}"
-    assert page["failedRequests"] == [], f"requests that failed: {page['failedRequests']}"
-    assert page["externalRequests"] == [], f"requests that leave the disk: {page['externalRequests']}"
+# --- the tests ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_every_image_loads_and_says_what_it_shows(visit, name):
-    page = visit[name]
-    assert page["brokenImages"] == [], f"images that did not load: {page['brokenImages']}"
-    assert page["imagesWithoutAlt"] == [], f"images without alt text: {page['imagesWithoutAlt']}"
-    if name not in ("index.html", *report.CLAIMS_PAGE[:1], *report.METHOD_PAGE[:1]):
-        assert page["images"] >= 1, "a notebook page without its figures"
+def test_every_page_of_the_site_was_opened_in_every_variant(visit):
+    expected = _expected_pages()
+    found = sorted(visit.pages)
+    assert found, "the rendered site has no page"
+    if expected is not None:
+        assert set(found) == set(expected), (f"pages rendered but not expected: {sorted(set(found) - set(expected))}; "
+                                             f"expected but not rendered: {sorted(set(expected) - set(found))}")
+    unopened = [f"{name} at {variant}" for name, variants in visit.pages.items() for variant in visit.variants if variant not in variants]
+    _fail_if(unopened, "pages not opened")
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_every_link_between_pages_resolves(visit, name):
-    page = visit[name]
-    assert page["brokenLinks"] == [], f"links to nothing: {page['brokenLinks']}"
-    assert page["links"] >= len(PAGES), "the navigation bar does not link every page"
+def test_pages_load_from_disk_without_errors_or_network(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for variant, facts in variants.items():
+            for key, what in (("consoleErrors", "console error"), ("pageErrors", "script error"),
+                              ("failedRequests", "failed request"), ("externalRequests", "request leaving the disk")):
+                problems += [f"{name} at {variant}: {what}: {item}" for item in facts.get(key, [])]
+    _fail_if(problems, "errors and requests a reader's browser would meet")
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_accessibility_violation(visit, name):
-    blocking = [v for v in visit[name]["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], "axe-core: " + "; ".join(f"{v['id']} ({v['impact']}, {v['nodes']} elements: {v['targets']}): {v['help']}" for v in blocking)
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for variant in SCREENS:
+            facts = variants.get(variant, {})
+            for key, when in (("overflow", ""), ("overflowWithCode", " with the code shown")):
+                overflow = facts.get(key)
+                if overflow and overflow["scrollWidth"] > overflow["innerWidth"] + 1:
+                    sticking = "; ".join(overflow["offenders"]) or "no single element found"
+                    problems.append(f"{name} at {variant}{when}: the page is {overflow['scrollWidth']} px wide in a "
+                                    f"{overflow['innerWidth']} px window; sticking out: {sticking}")
+    _fail_if(problems, "pages that scroll sideways")
 
 
-@pytest.mark.parametrize("name", [Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS])
-def test_code_is_hidden_until_the_reader_asks_for_it(visit, name):
-    toggle = visit[name].get("codeToggle")
-    assert toggle, "no Show code button"
-    assert toggle["before"] == 0, "code shown before the reader asked"
-    assert toggle["shown"] >= 1 and toggle["label"] == "Hide code", "Show code showed nothing"
-    assert toggle["after"] == 0, "Hide code did not hide the code again"
+def _short(selector: str, keep: int = 50) -> str:
+    """A long CSS selector by its two ends: where it starts (a cell's id) and what it picks."""
+    return selector if len(selector) <= 2 * keep else selector[:keep] + " … " + selector[-keep:]
+
+
+def test_no_accessibility_violation_in_light_or_dark(visit):
+    met: dict[tuple[str, str], list[str]] = defaultdict(list)  # (page, violation) -> the variants it was met in
+    for name, variants in sorted(visit.pages.items()):
+        for variant in SCREENS:
+            for v in variants.get(variant, {}).get("violations", []):
+                what = f"{v['id']} ({v['impact']}, {v['nodes']} elements: {', '.join(_short(t) for t in v['targets'][:3])}): {v['help']}"
+                met[(name, what)].append(variant)
+    _fail_if([f"{name} ({', '.join(variants)}): {what}" for (name, what), variants in met.items()], "axe-core violations, of any impact")
+
+
+def test_screenshots_of_the_pages_are_saved(visit):
+    wanted = [(name, variant) for name in sorted(visit.pages) for variant in SHOTS_OF_EVERY_PAGE]
+    wanted += [(paths.INDEX_PAGE, variant) for variant in SHOTS_OF_THE_INDEX]
+    missing = []
+    for name, variant in wanted:
+        width, scheme = variant.split("-")
+        shot = SCREENSHOTS / f"{Path(name).stem}-{width}-{scheme}.png"
+        if not (shot.is_file() and shot.stat().st_size > 10_000):
+            missing.append(f"{name} at {variant}: no screenshot {paths.relative(shot)}")
+    _fail_if(missing, "screenshots missing")
+
+
+def test_printed_tables_fit_the_page(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        printed = variants.get(PRINT, {})
+        for table in printed.get("tables", []):
+            if table["scrollWidth"] > table["boxWidth"] + 1 or table["scrollWidth"] > table["pageWidth"] + 1 \
+                    or table["right"] > table["pageWidth"] + 1:
+                problems.append(f"{name} printed: {table['table']} is {table['scrollWidth']} px wide (right edge at "
+                                f"{table['right']} px) in {table['box']} {table['boxWidth']} px wide, on a page "
+                                f"{table['pageWidth']} px wide")
+    _fail_if(problems, "tables cut off on paper")
+
+
+def test_printed_pages_leave_out_navigation_and_buttons(visit):
+    problems = [f"{name} printed: {element}" for name, variants in sorted(visit.pages.items())
+                for element in variants.get(PRINT, {}).get("shownControls", [])]
+    _fail_if(problems, "navigation or buttons printed")
+
+
+def test_every_link_within_the_site_reaches_its_page_and_element(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for link in variants[FIRST]["links"]:
+            file, fragment = link["file"], link["hash"]
+            if file is None:
+                continue  # outside links (DOIs) are the reader's to follow, not loaded here
+            if file.startswith("../") or file == ".." or os.path.isabs(file):
+                problems.append(f"{name}: link {link['href']!r} leaves the site's folder")
+            elif not (visit.site / file).is_file():
+                problems.append(f"{name}: link {link['href']!r}: no such file {file}")
+            elif fragment and file in visit.pages:
+                if "=" in fragment:
+                    continue  # key=value after # is a view of the claims explorer (its search and filters), not an element
+                if fragment not in visit.pages[file][FIRST]["ids"]:
+                    problems.append(f"{name}: link {link['href']!r}: {file} has no element with id {fragment!r}")
+    _fail_if(problems, "links to nothing")
+
+
+def test_every_page_can_be_reached_from_the_index(visit):
+    assert paths.INDEX_PAGE in visit.pages, "no index page"
+    reached, waiting = {paths.INDEX_PAGE}, [paths.INDEX_PAGE]
+    while waiting:
+        for link in visit.pages[waiting.pop()][FIRST]["links"]:
+            if link["file"] in visit.pages and link["file"] not in reached:
+                reached.add(link["file"])
+                waiting.append(link["file"])
+    _fail_if(sorted(set(visit.pages) - reached), "pages no chain of links from the index reaches")
+
+
+def test_a_claim_opened_by_its_address_is_highlighted(visit):
+    assert visit.highlight, "no article has two claims to compare: nothing to check"
+    problems = []
+    for variant, facts in visit.highlight.items():
+        where = f"{facts['page']}#{facts['target']} at {variant}"
+        if not facts["exists"]:
+            problems.append(f"{where}: no page {facts['page']}")
+            continue
+        if not facts["targetFound"] or not facts["otherFound"]:
+            problems.append(f"{where}: no element with id {facts['target']!r} or {facts['other']!r}")
+            continue
+        if not facts["matchesTarget"]:
+            problems.append(f"{where}: the element with id {facts['target']!r} is not the page's :target")
+        target, other = facts["targetStyle"], facts["otherStyle"]
+        if not [prop for prop in MARKS if target[prop] != other[prop]]:
+            problems.append(f"{where}: looks the same as {facts['other']}, not opened: "
+                            + ", ".join(f"{prop} {target[prop]}" for prop in MARKS))
+    _fail_if(problems, "claims not marked when opened by their address")
+
+
+def test_every_claim_id_in_the_text_links_to_its_sentence(visit):
+    claims = _claims()
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for mention in variants[FIRST].get("claimMentions", []):
+            linked = visit.file_of(mention["href"])
+            fragment = unquote(urlparse(mention["href"]).fragment) if mention["href"] else ""
+            for claim_id in CLAIM_ID.findall(mention["text"]):
+                if claim_id not in claims:
+                    continue
+                wanted = _article_page(claims[claim_id])
+                if (linked, fragment) != (wanted, claim_id):
+                    got = f"links to {linked}#{fragment}" if mention["href"] else "is not a link"
+                    problems.append(f"{name}: {claim_id} in {mention.get('where') or repr(mention['text'][:100])} {got}, not {wanted}#{claim_id}")
+    _fail_if(problems, "claim ids that do not link to their sentence in the article")
+
+
+def test_every_article_page_holds_the_full_text_and_every_claim(visit):
+    claims = _claims()
+    problems = []
+    for source in _sources():
+        page = _article_page(source["source_id"])
+        if page not in visit.pages:
+            problems.append(f"{page}: no such page (article {source['source_id']}, {source['file']})")
+            continue
+        facts = visit.pages[page][FIRST]
+        shown = _normalised(facts["text"])
+        article = (paths.ARTICLES / source["file"]).read_text(encoding="utf-8")
+        if _normalised(article) not in shown:
+            lost = next((line for line in article.splitlines() if _normalised(line) and _normalised(line) not in shown), None)
+            problems.append(f"{page} at {FIRST}: the article's text is not all shown as it is written"
+                            + (f"; first line not found: {_normalised(lost)[:160]!r}" if lost else
+                               "; every line is there but not in one run (something is inserted between lines)"))
+        ids = set(facts["ids"])
+        lacking = [claim_id for claim_id, source_id in claims.items() if source_id == source["source_id"] and claim_id not in ids]
+        if lacking:
+            problems.append(f"{page}: no element with the id of claims {', '.join(lacking)}")
+    _fail_if(problems, "article pages without their text or their claims")
+
+
+def _offending_words(text: str) -> list[tuple[str, re.Match]]:
+    """Check ids, code names and NaN in a piece of text; a code name inside a check id counts once."""
+    ids = [(match.start(), match.end()) for match in CHECK_ID.finditer(text)]
+    found = [("check id", match) for match in CHECK_ID.finditer(text)]
+    found += [("code name", match) for match in SNAKE_CASE.finditer(text)
+              if not any(start <= match.start() < end for start, end in ids)]
+    found += [("NaN", match) for match in NAN.finditer(text)]
+    return found
+
+
+def test_reader_words_have_no_code_names_nan_or_check_ids(visit):
+    met: dict[tuple[str, str], list[str]] = defaultdict(list)  # (page, what) -> the variants it was met in
+    for name, variants in sorted(visit.pages.items()):
+        for variant in SCREENS:
+            for piece in variants.get(variant, {}).get("readerWords", []):
+                text = piece["text"]
+                for what, match in _offending_words(text):
+                    start, end = max(0, match.start() - 40), match.end() + 40
+                    snippet = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+                    context = f": {snippet!r}" if text.strip() != match.group(0) else ""
+                    key = (name, f"{what} {match.group(0)!r} in {piece['where']}{context}")
+                    if variant not in met[key]:
+                        met[key].append(variant)
+    problems = [f"{name} ({', '.join(variants)}): {what}" for (name, what), variants in met.items()]
+    _fail_if(problems, "words readers meet outside code that are not theirs")
+
+
+def test_every_image_loads_and_every_figure_says_what_it_shows(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        facts = variants[FIRST]
+        problems += [f"{name}: image did not load: {src}" for src in facts["brokenImages"]]
+        problems += [f"{name}: image without alt text: {src}" for src in facts["imagesWithoutAlt"]]
+        problems += [f"{name}: chart (inline SVG) without a label (role=img with aria-label): {where}" for where in facts["chartsWithoutLabel"]]
+        if name in NOTEBOOK_PAGES and facts["figures"] < 1:
+            problems.append(f"{name}: a notebook page without its figures")
+    _fail_if(problems, "figures readers cannot see or hear")
+
+
+def test_code_is_hidden_until_the_reader_asks_for_it(visit):
+    problems = []
+    for name in NOTEBOOK_PAGES:
+        toggle = visit.pages.get(name, {}).get(FIRST, {}).get("codeToggle")
+        if not toggle:
+            problems.append(f"{name}: no Show code button")
+            continue
+        if toggle["before"] != 0:
+            problems.append(f"{name}: {toggle['before']} code cells shown before the reader asked")
+        if not (toggle["shown"] >= 1 and toggle["label"] == "Hide code"):
+            problems.append(f"{name}: Show code showed {toggle['shown']} cells and now reads {toggle['label']!r}")
+        if toggle["after"] != 0:
+            problems.append(f"{name}: Hide code left {toggle['after']} code cells shown")
+    _fail_if(problems, "code toggles that do not work")
 
 
 def test_the_claims_explorer_searches_and_sorts(visit):
-    explorer = visit[report.CLAIMS_PAGE[0]]["explorer"]
-    claims = (paths.PROCESSED_CLAIMS_CSV.read_text(encoding="utf-8").count("\n") - 1) if paths.PROCESSED_CLAIMS_CSV.is_file() else None
-    if claims is not None:
-        assert explorer["rows"] == claims, "the explorer does not list every claim"
-    assert 0 < explorer["searchIREL"] < explorer["rows"], "searching 'IREL' did not narrow the claims"
-    assert explorer["restored"] == explorer["rows"], "clearing the search did not bring every claim back"
-    assert explorer["firstAfterSortDesc"] != explorer["firstBefore"], "sorting by claim id did not reorder the rows"
+    explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
+    assert explorer, f"{CLAIMS_PAGE}: no claims explorer (#claims-search and table#claims)"
+    assert explorer["rows"] == len(_claims()), f"{CLAIMS_PAGE}: the explorer lists {explorer['rows']} of {len(_claims())} claims"
+    assert 0 < explorer["searchIREL"] < explorer["rows"], f"{CLAIMS_PAGE}: searching 'IREL' left {explorer['searchIREL']} rows"
+    assert explorer["restored"] == explorer["rows"], f"{CLAIMS_PAGE}: clearing the search brought back {explorer['restored']} rows"
+    assert explorer["firstAfterSortDesc"] != explorer["firstBefore"], f"{CLAIMS_PAGE}: sorting by claim id did not reorder the rows"
 
 
-def test_a_screenshot_of_every_page_is_saved(visit):
-    for name in PAGES:
-        shot = SCREENSHOTS / name.replace(".html", ".png")
-        assert shot.is_file() and shot.stat().st_size > 10_000, f"no screenshot of {name}"
+def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):
+    explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
+    assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
+    ids = set(explorer["rowIds"])
+    lacking = [f"claim-{claim_id}" for claim_id in _claims() if f"claim-{claim_id}" not in ids]
+    _fail_if(lacking, f"{CLAIMS_PAGE}: claims without a row of id claim-<claim id>")

@@ -1,15 +1,25 @@
-// Opens every page of a rendered site from file:// in headless Chromium, as a reader would, and
-// reports what a reader would meet: console errors, failed requests, requests leaving the disk,
-// images that did not load, links to pages that do not exist, and axe-core's accessibility
-// violations. Saves a full-page screenshot of each page.
+// Opens every page of a rendered site from file:// in headless Chromium, as readers would: on a
+// phone (390 px wide) and a desktop (1280 px), each in light and in dark colours, and printed.
+// Reports what each reader would meet; tests/test_browser.py judges.
 //
-//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM]
+//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID]
 //
-// Prints one JSON object on its last line: {pages: [{name, consoleErrors, failedRequests,
-// externalRequests, brokenImages, images, brokenLinks, links, violations, ...}]}. Judging is
-// left to tests/test_browser.py; this exits non-zero only when it could not check at all.
+// On screen, every page in every variant: console errors, failed requests, requests leaving the
+// disk, horizontal overflow (with the elements that stick out), axe-core's violations of any
+// impact, and the reader's words (visible text outside code, only the pieces a test looks at).
+// Once per page (1280 px, light): images and figures and their text alternatives, every link and
+// every id, the visible text, the claim ids in it and the links they sit in, the "Show code" toggle
+// and the claims explorer. Printed (800 px): tables wider than their box or the page, and
+// navigation or buttons left visible. With --highlight: the computed style of a claim opened by its
+// address (:target) beside another claim of the same page, in each screen variant.
+//
+// Screenshots: every page at 390 and 1280 px in light colours, the index also at 390 px in dark:
+// SCREENSHOT_DIR/NAME-WIDTH-SCHEME.png.
+//
+// Prints one JSON object on its last line: {chromium, seconds, variants, pages: [{name, variants:
+// {VARIANT: facts}}], highlight: {VARIANT: facts}}. Exits non-zero only when it could not check.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,9 +28,16 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [siteArg, shotsArg, executable = "/usr/bin/chromium"] = process.argv.slice(2);
+const args = process.argv.slice(2);
+let highlight = null;
+const positional = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === "--highlight") highlight = args[++i];
+  else positional.push(args[i]);
+}
+const [siteArg, shotsArg, executable = "/usr/bin/chromium"] = positional;
 if (!siteArg || !shotsArg) {
-  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM]");
+  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID]");
   process.exit(2);
 }
 const site = path.resolve(siteArg);
@@ -32,6 +49,18 @@ if (names.length === 0) {
   process.exit(2);
 }
 
+// The variants a reader may bring. The first one also collects the facts that do not depend on
+// the screen (links, ids, text, figures) and works the page's controls.
+const SCREENS = [
+  { name: "1280-light", width: 1280, height: 900, scheme: "light", full: true },
+  { name: "390-light", width: 390, height: 844, scheme: "light" },
+  { name: "1280-dark", width: 1280, height: 900, scheme: "dark", codeAxe: true },
+  { name: "390-dark", width: 390, height: 844, scheme: "dark" },
+];
+const PRINT = { name: "print", width: 800, height: 1100 };
+const shootsPage = (variant, name) => variant.scheme === "light" || (variant.name === "390-dark" && name === "index.html");
+
+const started = Date.now();
 const browser = await chromium.launch({
   executablePath: executable,
   headless: true,
@@ -44,108 +73,315 @@ const browser = await chromium.launch({
   ],
 });
 
-const version = browser.version();
-const results = [];
-try {
-  // One context for all pages: the pages are files; nothing is shared between them but the cache.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, offline: true });
-  for (const name of names) {
-    const page = await context.newPage();
-    const result = { name, consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [], requests: 0 };
-    page.on("console", (message) => {
-      if (message.type() === "error") result.consoleErrors.push(message.text());
-    });
-    page.on("pageerror", (error) => result.pageErrors.push(String(error)));
-    page.on("request", (request) => {
-      result.requests += 1;
-      const url = request.url();
-      if (!url.startsWith("file:") && !url.startsWith("data:")) result.externalRequests.push(url);
-    });
-    page.on("requestfailed", (request) => {
-      result.failedRequests.push(`${request.url().slice(0, 200)}: ${request.failure()?.errorText}`);
-    });
-    page.on("response", (response) => {
-      if (response.status() >= 400) result.failedRequests.push(`${response.url().slice(0, 200)}: HTTP ${response.status()}`);
-    });
+// --- what runs inside the page ----------------------------------------------------------------
 
-    const url = pathToFileURL(path.join(site, name)).href;
-    await page.goto(url, { waitUntil: "load" });
+// A short, readable name for an element in failure messages: tag#id.class "first words".
+function describeInPage() {
+  window.__describe = (el) => {
+    if (!el || el.nodeType !== 1) return "";
+    let out = el.tagName.toLowerCase();
+    if (el.id) out += `#${el.id}`;
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\s+/).filter(Boolean).slice(0, 2) : [];
+    if (classes.length) out += `.${classes.join(".")}`;
+    const text = (el.innerText ?? el.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 50);
+    return text ? `${out} "${text}"` : out;
+  };
+}
 
-    // Every image decoded: a broken data: URI or a missing file has naturalWidth 0.
-    const images = await page.$$eval("img", (imgs) => imgs.map((img) => ({
-      src: img.getAttribute("src")?.slice(0, 60) ?? "", complete: img.complete, width: img.naturalWidth, alt: img.getAttribute("alt"),
-    })));
-    result.images = images.length;
-    result.brokenImages = images.filter((img) => !img.complete || img.width === 0).map((img) => img.src);
-    result.imagesWithoutAlt = images.filter((img) => !img.alt || !img.alt.trim()).map((img) => img.src);
-
-    // Every link: in-page anchors must name an element; links to local files must reach one.
-    const links = await page.$$eval("a[href]", (anchors) => anchors.map((a) => ({ href: a.getAttribute("href"), resolved: a.href })));
-    result.links = links.length;
-    result.brokenLinks = [];
-    for (const link of links) {
-      const target = new URL(link.resolved);
-      if (target.protocol !== "file:") continue; // outside links (DOIs) are the reader's to follow, not loaded here
-      const file = fileURLToPath(target);
-      if (!existsSync(file)) {
-        result.brokenLinks.push(`${link.href}: no such file`);
-        continue;
-      }
-      if (target.hash && file === fileURLToPath(url)) {
-        const id = decodeURIComponent(target.hash.slice(1));
-        const found = await page.evaluate((id) => document.getElementById(id) !== null || document.getElementsByName(id).length > 0, id);
-        if (!found) result.brokenLinks.push(`${link.href}: no element with that id`);
-      }
+// Horizontal overflow: the page's widths and, when it scrolls sideways, the outermost elements
+// that stick out past the window without a scrolling box to hold them.
+function overflowInPage() {
+  const width = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  const out = { scrollWidth, innerWidth: width, offenders: [] };
+  if (scrollWidth <= width + 1) return out;
+  // An element sticks out when its right edge passes the window and nothing holds it in: no box
+  // that scrolls or clips stands between it and the page, or the nearest such box sticks out
+  // itself. An absolutely positioned element is held only by boxes from its containing block up.
+  const holder = (el) => {
+    const position = getComputedStyle(el).position;
+    let up = position === "absolute" ? el.offsetParent : el.parentElement;
+    for (; up && up !== document.body && up !== document.documentElement; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return up;
     }
-    result.externalLinks = links.filter((link) => !link.resolved.startsWith("file:")).length;
+    return null;
+  };
+  const sticking = new Set();
+  for (const el of document.body.querySelectorAll("*")) {  // document order: holders before what they hold
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.right + window.scrollX <= width + 1 || getComputedStyle(el).position === "fixed") continue;
+    const box = holder(el);
+    if (box === null || sticking.has(box)) sticking.add(el);
+  }
+  for (const el of sticking) {
+    if (sticking.has(el.parentElement)) continue;
+    out.offenders.push(`${window.__describe(el)} (right edge at ${Math.round(el.getBoundingClientRect().right + window.scrollX)} px)`);
+    if (out.offenders.length >= 5) break;
+  }
+  return out;
+}
 
-    // The code toggle, where there is one: shown after a click, hidden again after another.
-    const toggle = await page.$("button.code-toggle");
-    if (toggle) {
-      const visible = () => page.$$eval(".jp-CodeCell .jp-InputArea", (areas) => areas.filter((a) => a.offsetParent !== null).length);
-      result.codeToggle = { before: await visible() };
-      await toggle.click();
-      result.codeToggle.shown = await visible();
-      result.codeToggle.label = (await toggle.textContent()).trim();
-      await toggle.click();
-      result.codeToggle.after = await visible();
+// The reader's words: text nodes a reader sees, outside code, preformatted text, keyboard input and
+// sample output, and outside hidden elements; with the text alternatives (alt, aria-label) readers
+// of a screen reader hear. Only the pieces the tests look at come back: those with an underscore,
+// "NaN", or ":" before an id, and (on request) those holding a claim id, with the link they sit in.
+function readerWordsInPage(withClaims) {
+  const SKIP = new Set(["CODE", "PRE", "KBD", "SAMP", "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
+  const SUSPECT = /_|NaN|:[a-z]\d/;
+  const CLAIM = /\b[a-z]\d{3}-\d{2}\b/;
+  const words = [];
+  const claims = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+      if (SKIP.has(node.tagName)) return NodeFilter.FILTER_REJECT;
+      if (getComputedStyle(node).display === "contents") return NodeFilter.FILTER_SKIP;
+      if (!node.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return NodeFilter.FILTER_REJECT;
+      return NodeFilter.FILTER_SKIP;
+    },
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue;
+    if (!text || !text.trim()) continue;
+    const parent = node.parentElement;
+    if (SUSPECT.test(text)) words.push({ text: text.replace(/\s+/g, " ").trim().slice(0, 400), where: window.__describe(parent).slice(0, 120) });
+    if (withClaims && CLAIM.test(text)) {
+      const anchor = parent.closest("a[href]");
+      claims.push({ text: text.replace(/\s+/g, " ").trim().slice(0, 200), href: anchor ? anchor.href : null, where: window.__describe(parent).slice(0, 80) });
     }
-
-    // The claims explorer, where there is one: search narrows the rows; sorting reorders them.
-    if (await page.$("#claims-search")) {
-      const rows = () => page.$$eval("#claims tbody tr", (trs) => trs.filter((tr) => !tr.hidden).length);
-      const all = await rows();
-      await page.fill("#claims-search", "IREL");
-      const found = await rows();
-      await page.fill("#claims-search", "");
-      const firstCell = () => page.$eval("#claims tbody tr td", (td) => td.textContent);
-      const before = await firstCell();
-      await page.click("#claims thead th:first-child button"); // sorted ascending as it opens: now descending
-      result.explorer = { rows: all, searchIREL: found, restored: await rows(), firstBefore: before, firstAfterSortDesc: await firstCell() };
-      await page.click("#claims thead th:first-child button"); // back to ascending for the screenshot
+  }
+  for (const el of document.body.querySelectorAll("[alt], [aria-label]")) {
+    if (el.closest("code, pre, kbd, samp")) continue;
+    for (const attribute of ["alt", "aria-label"]) {
+      const text = el.getAttribute(attribute);
+      if (text && SUSPECT.test(text)) words.push({ text: text.slice(0, 400), where: `${attribute} of ${el.tagName.toLowerCase()}` });
     }
+  }
+  return { words, claims };
+}
 
-    // axe-core in the page itself (WCAG 2.x A and AA, and best practices): as the page opens,
-    // and again with the code shown, since a reader may press "Show code".
-    await page.addScriptTag({ content: axeSource });
-    const runAxe = () => page.evaluate(async () => {
-      const out = await window.axe.run(document, { resultTypes: ["violations"] });
-      return out.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+// Figures: every <img> (decoded, with alt text) and every chart drawn as inline SVG (inside an
+// element with role="img" and a label, or labelled itself); decorative SVG (aria-hidden) aside.
+function figuresInPage() {
+  const labelled = (el) => !!el && ((el.getAttribute("aria-label") || "").trim() !== "" || (el.getAttribute("aria-labelledby") || "").trim() !== "");
+  const images = [...document.images].map((img) => ({
+    src: img.getAttribute("src")?.slice(0, 60) ?? "", complete: img.complete, width: img.naturalWidth, alt: img.getAttribute("alt"),
+  }));
+  const svgs = [...document.querySelectorAll("svg")].filter((svg) => !svg.parentElement?.closest("svg") && !svg.closest("[aria-hidden='true']"));
+  const unlabelledSvgs = svgs.filter((svg) => {
+    if (svg.getAttribute("role") === "img" && labelled(svg)) return false;
+    if (labelled(svg.closest("[role='img']"))) return false;
+    return !(svg.querySelector(":scope > title")?.textContent || "").trim();
+  }).map((svg) => window.__describe(svg.parentElement).slice(0, 120));
+  return {
+    images: images.length,
+    brokenImages: images.filter((img) => !img.complete || img.width === 0).map((img) => img.src),
+    imagesWithoutAlt: images.filter((img) => !img.alt || !img.alt.trim()).map((img) => img.src),
+    charts: svgs.length,
+    chartsWithoutLabel: unlabelledSvgs,
+    figures: images.length + svgs.length,
+  };
+}
+
+// Printed: tables wider than their box or the page, and navigation or buttons left on paper.
+function printInPage() {
+  const page = document.documentElement.clientWidth;
+  const tables = [];
+  for (const table of document.querySelectorAll("table")) {
+    if (!table.checkVisibility({ checkVisibilityCSS: true })) continue;
+    let box = table.parentElement;
+    while (box && box.clientWidth === 0) box = box.parentElement;
+    const rect = table.getBoundingClientRect();
+    tables.push({
+      table: window.__describe(table).slice(0, 100),
+      scrollWidth: table.scrollWidth,
+      right: Math.round(rect.right),
+      box: box ? window.__describe(box).slice(0, 60) : "",
+      boxWidth: box ? box.clientWidth : page,
+      pageWidth: page,
     });
-    result.violations = await runAxe();
-    if (toggle) {
-      await toggle.click();
-      for (const v of await runAxe()) result.violations.push({ ...v, id: `${v.id} (code shown)` });
-      await toggle.click();
-    }
+  }
+  const shown = [...document.querySelectorAll("nav, button")]
+    .filter((el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }))
+    .map((el) => window.__describe(el).slice(0, 100));
+  return { pageWidth: page, scrollWidth: document.documentElement.scrollWidth, tables, shownControls: shown };
+}
 
-    const shot = path.join(shots, name.replace(/\.html$/, ".png"));
+// --- the pages, variant by variant --------------------------------------------------------------
+
+function watch(page, result) {
+  result.consoleErrors = [];
+  result.pageErrors = [];
+  result.failedRequests = [];
+  result.externalRequests = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") result.consoleErrors.push(message.text().slice(0, 300));
+  });
+  page.on("pageerror", (error) => result.pageErrors.push(String(error).slice(0, 300)));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith("file:") && !url.startsWith("data:")) result.externalRequests.push(url.slice(0, 200));
+  });
+  page.on("requestfailed", (request) => result.failedRequests.push(`${request.url().slice(0, 200)}: ${request.failure()?.errorText}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) result.failedRequests.push(`${response.url().slice(0, 200)}: HTTP ${response.status()}`);
+  });
+}
+
+async function runAxe(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const out = await window.axe.run(document, { resultTypes: ["violations"] });
+    return out.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+    }));
+  });
+}
+
+// Where a link goes, relative to the site's folder (null outside file:), and its fragment.
+function destination(resolved) {
+  const url = new URL(resolved);
+  if (url.protocol !== "file:") return { file: null, hash: "" };
+  return { file: path.relative(site, fileURLToPath(url)).split(path.sep).join("/"), hash: decodeURIComponent(url.hash.slice(1)) };
+}
+
+async function visitOnce(page, name, result) {
+  Object.assign(result, await page.evaluate(figuresInPage));
+
+  const links = await page.$$eval("a[href]", (anchors) => anchors.map((a) => ({ href: a.getAttribute("href"), resolved: a.href })));
+  const seen = new Set();
+  result.links = [];
+  for (const link of links) {
+    if (seen.has(link.href)) continue;
+    seen.add(link.href);
+    result.links.push({ href: link.href, ...destination(link.resolved) });
+  }
+  result.ids = await page.evaluate(() => [...new Set([
+    ...[...document.querySelectorAll("[id]")].map((el) => el.id),
+    ...[...document.querySelectorAll("a[name]")].map((el) => el.getAttribute("name")),
+  ])]);
+  result.text = await page.evaluate(() => document.body.innerText);
+  result.title = await page.title();
+
+  // The code toggle, where there is one: shown after a click, hidden again after another.
+  const toggle = await page.$("button.code-toggle");
+  if (toggle) {
+    const visible = () => page.$$eval(".jp-CodeCell .jp-InputArea", (areas) => areas.filter((a) => a.offsetParent !== null).length);
+    result.codeToggle = { before: await visible() };
+    await toggle.click();
+    result.codeToggle.shown = await visible();
+    result.codeToggle.label = (await toggle.textContent()).trim();
+    await toggle.click();
+    result.codeToggle.after = await visible();
+  }
+
+  // The claims explorer, where there is one: search narrows the rows; sorting reorders them.
+  if (await page.$("#claims-search")) {
+    const rows = () => page.$$eval("#claims tbody tr", (trs) => trs.filter((tr) => !tr.hidden).length);
+    const rowIds = await page.$$eval("#claims tbody tr", (trs) => trs.map((tr) => tr.id));
+    const all = await rows();
+    await page.fill("#claims-search", "IREL");
+    const found = await rows();
+    await page.fill("#claims-search", "");
+    const firstCell = () => page.$eval("#claims tbody tr td", (td) => td.textContent);
+    const before = await firstCell();
+    await page.click("#claims thead th:first-child button"); // sorted ascending as it opens: now descending
+    result.explorer = { rows: all, rowIds, searchIREL: found, restored: await rows(), firstBefore: before, firstAfterSortDesc: await firstCell() };
+    await page.click("#claims thead th:first-child button"); // back to ascending for the screenshot
+    await page.evaluate(() => history.replaceState(null, "", location.pathname));
+  }
+}
+
+async function visitScreen(context, variant, name) {
+  const page = await context.newPage();
+  const result = {};
+  watch(page, result);
+  await page.emulateMedia({ colorScheme: variant.scheme, media: "screen" });
+  await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
+  await page.evaluate(describeInPage);
+
+  if (variant.full) await visitOnce(page, name, result);
+  result.overflow = await page.evaluate(overflowInPage);
+  const reader = await page.evaluate(readerWordsInPage, !!variant.full);
+  result.readerWords = reader.words;
+  if (variant.full) result.claimMentions = reader.claims;
+
+  // axe-core in the page (WCAG 2.x A and AA, and best practices) as it opens; on the desktop, where
+  // there is a "Show code" button, again with the code shown, as a reader may press it.
+  result.violations = await runAxe(page);
+  const toggle = await page.$("button.code-toggle");
+  if (toggle && (variant.full || variant.codeAxe) && (await toggle.isVisible())) {
+    await toggle.click();
+    for (const v of await runAxe(page)) result.violations.push({ ...v, id: `${v.id} (code shown)` });
+    const shown = await page.evaluate(overflowInPage);
+    if (shown.scrollWidth > shown.innerWidth + 1) result.overflowWithCode = shown;
+    await toggle.click();
+  }
+
+  if (shootsPage(variant, name)) {
+    const shot = path.join(shots, `${name.replace(/\.html$/, "")}-${variant.width}-${variant.scheme}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     result.screenshot = shot;
-    await page.close();
-    results.push(result);
   }
+  await page.close();
+  return result;
+}
+
+async function visitPrint(context, name) {
+  const page = await context.newPage();
+  const result = {};
+  watch(page, result);
+  await page.emulateMedia({ media: "print", colorScheme: "light" });
+  await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
+  await page.evaluate(describeInPage);
+  Object.assign(result, await page.evaluate(printInPage));
+  await page.close();
+  return result;
+}
+
+// A claim opened by its address is marked: its computed style beside another claim of the page.
+async function visitHighlight(context, variant) {
+  const [address, other] = highlight.split(",");
+  const [file, id] = address.split("#");
+  const result = { page: file, target: id, other, exists: names.includes(file) };
+  if (!result.exists) return result;
+  const page = await context.newPage();
+  watch(page, result);
+  await page.emulateMedia({ colorScheme: variant.scheme, media: "screen" });
+  await page.goto(`${pathToFileURL(path.join(site, file)).href}#${encodeURIComponent(id)}`, { waitUntil: "load" });
+  Object.assign(result, await page.evaluate(([id, other]) => {
+    const PROPERTIES = ["background-color", "background-image", "outline-style", "outline-color", "outline-width", "box-shadow",
+      "border-top-color", "border-bottom-style", "text-decoration-line", "color", "font-weight"];
+    const style = (el) => el ? Object.fromEntries(PROPERTIES.map((p) => [p, getComputedStyle(el).getPropertyValue(p)])) : null;
+    const target = document.getElementById(id);
+    const matched = document.querySelector(":target");
+    return { targetFound: !!target, otherFound: !!document.getElementById(other), matchesTarget: !!matched && matched === target,
+      targetStyle: style(target), otherStyle: style(document.getElementById(other)) };
+  }, [id, other]));
+  await page.close();
+  return result;
+}
+
+const version = browser.version();
+const pages = Object.fromEntries(names.map((name) => [name, { name, variants: {} }]));
+const highlighted = {};
+try {
+  for (const variant of SCREENS) {
+    // One context per variant: the pages are files; nothing is shared between them but the cache.
+    const context = await browser.newContext({
+      viewport: { width: variant.width, height: variant.height }, colorScheme: variant.scheme, offline: true,
+    });
+    for (const name of names) pages[name].variants[variant.name] = await visitScreen(context, variant, name);
+    if (highlight) highlighted[variant.name] = await visitHighlight(context, variant);
+    await context.close();
+  }
+  const context = await browser.newContext({ viewport: { width: PRINT.width, height: PRINT.height }, offline: true });
+  for (const name of names) pages[name].variants[PRINT.name] = await visitPrint(context, name);
+  await context.close();
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ chromium: version, pages: results }));
+console.log(JSON.stringify({
+  chromium: version, seconds: Math.round((Date.now() - started) / 100) / 10,
+  variants: [...SCREENS.map((v) => v.name), PRINT.name], pages: Object.values(pages), highlight: highlighted,
+}));
