@@ -248,3 +248,13 @@ def test_each_check_is_published_once_as_a_claim_review_whose_address_resolves(s
         page_name, anchor = review["url"].split("#")
         assert page_name == report.AUDIT_NOTEBOOK.replace(".ipynb", ".html") and f'id="{anchor}"' in page
     assert len({review["url"] for review in reviews}) == len(reviews)
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_charts_are_inline_vector_graphics_that_say_what_they_show(site, name):
+    page = read(site, Path(name).with_suffix(".html").name)
+    charts = re.findall(r"<svg\b[^>]*>", page)
+    assert "data:image/png" not in page, "a chart is a bitmap"
+    for tag in charts:
+        label = re.search(r'aria-label="([^"]+)"', tag)
+        assert 'role="img"' in tag and label and len(label.group(1)) > 20, f"a chart without a description: {tag[:200]}"
