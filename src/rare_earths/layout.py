@@ -100,8 +100,16 @@ _TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
 
 def wrap_tables(body: str) -> str:
     """Each table in a box that scrolls sideways on a narrow screen, so the page itself never does;
-    the box can take keyboard focus, so the table can be scrolled without a mouse."""
-    return _TABLE.sub(lambda m: f'<div class="table-wrap" role="region" aria-label="Table, scrolls sideways" tabindex="0">{m.group(1)}</div>', body)
+    the box can take keyboard focus, so the table can be scrolled without a mouse, and is named by
+    its place on the page (a screen reader lists each box by its name, so no two share one)."""
+    count = 0
+
+    def wrap(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<div class="table-wrap" role="region" aria-label="Table {count}, scrolls sideways" tabindex="0">{match.group(1)}</div>'
+
+    return _TABLE.sub(wrap, body)
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
