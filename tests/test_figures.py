@@ -112,3 +112,11 @@ def test_a_list_reads_as_a_sentence():
     from rare_earths import text
 
     assert [text.listing(items) for items in ([], ["Russia"], ["Russia", "Vietnam"], ["A", "B", "C"])] == ["", "Russia", "Russia and Vietnam", "A, B and C"]
+
+
+def test_a_table_can_give_each_row_an_address():
+    frame = pd.DataFrame({"Claims": ["a000-01", "a000-02"], "Verdict": ["Holds", "Contradicted"]})
+    shown = figures.table(frame, row_ids=["check-one", "check-two"])._repr_html_()
+    assert '<tr id="check-one">' in shown and '<tr id="check-two">' in shown
+    with pytest.raises(ValueError, match="1 row ids for 2 rows"):
+        figures.table(frame, row_ids=["check-one"])._repr_html_()

@@ -192,3 +192,10 @@ def test_an_article_needs_exactly_one_of_title_and_label(tmp_path, title, label,
     with pytest.raises(InputError) as raised:
         provenance.load_sources(path, paths.ARTICLES)
     assert says in str(raised.value) and "sources.csv, line 2, column label" in str(raised.value)
+
+
+def test_a_brief_name_is_the_publisher_or_the_titles_first_words():
+    names = provenance.source_names()
+    for name in names.values():
+        assert name.brief == name.publisher if name.publisher else name.title.startswith(name.brief.removesuffix("…"))
+        assert len(name.brief.split()) <= 4

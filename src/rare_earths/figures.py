@@ -89,25 +89,29 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def table_html(frame: pd.DataFrame, code: Iterable[str] = ()) -> str:
+def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[str] | None = None) -> str:
     """A table as the pages show it: one header row (a named index is the first column, a positional
     index is left out), missing values as a dash, numbers in one format and marked `class="number"`
     so the site aligns them right, and the cells of the `code` columns (names from the code, such as
-    a parameter's) in `<code>`."""
+    a parameter's) in `<code>`. `row_ids`, one per row, give each row an address on the page."""
     flat = _flat(frame)
     code = set(code)
     numeric = {column for column in flat.columns if pd.api.types.is_numeric_dtype(flat[column]) and not pd.api.types.is_bool_dtype(flat[column])}
     number = ' class="number"'
     head = "".join(f'<th scope="col"{number if column in numeric else ""}>{html.escape(column)}</th>' for column in flat.columns)
     rows = []
-    for values in flat.itertuples(index=False):
+    ids = list(row_ids) if row_ids is not None else [None] * len(flat)
+    if len(ids) != len(flat):
+        raise ValueError(f"{len(ids)} row ids for {len(flat)} rows")
+    for row_id, values in zip(ids, flat.itertuples(index=False), strict=True):
         cells = []
         for column, value in zip(flat.columns, values, strict=True):
             shown = html.escape(_cell(value, column))
             if column in code and shown != MISSING:
                 shown = f"<code>{shown}</code>"
             cells.append(f'<td class="number">{shown}</td>' if column in numeric else f"<td>{shown}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        address = f' id="{html.escape(row_id)}"' if row_id else ""
+        rows.append(f"<tr{address}>{''.join(cells)}</tr>")
     body = "\n".join(rows)
     return f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
@@ -122,12 +126,13 @@ def table_text(frame: pd.DataFrame) -> str:
 class Table:
     """A table for readers, as a notebook displays it (HTML for the pages, text for the rest)."""
 
-    def __init__(self, frame: pd.DataFrame, code: Iterable[str] = ()):
+    def __init__(self, frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[str] | None = None):
         self.frame = frame
         self.code = tuple(code)
+        self.row_ids = None if row_ids is None else tuple(row_ids)
 
     def _repr_html_(self) -> str:
-        return table_html(self.frame, self.code)
+        return table_html(self.frame, self.code, self.row_ids)
 
     def __repr__(self) -> str:
         return table_text(self.frame)
@@ -144,7 +149,8 @@ def snake_case_in(frame: pd.DataFrame, code: Iterable[str] = ()) -> list[str]:
     return found
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, code: Iterable[str] = (), index: str | None = None) -> Table:
+def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, code: Iterable[str] = (), index: str | None = None,
+          row_ids: Iterable[str] | None = None) -> Table:
     """`frame` for readers: its columns renamed to words with their unit (`columns`, e.g.
     {"reserves_mt": "Reserves (Mt)"}), its index named `index` if given. Raises if a header or a
     cell outside the `code` columns is still a name from the code (`share_pct`, `lower_bound`):
@@ -155,7 +161,7 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, code: I
     left = snake_case_in(shown, code)
     if left:
         raise ValueError(f"names from the code in a table for readers (give them words): {', '.join(left)}")
-    return Table(shown, code)
+    return Table(shown, code, row_ids)
 
 
 def parameters(frame: pd.DataFrame) -> Table:

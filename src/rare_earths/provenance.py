@@ -105,6 +105,15 @@ class SourceName:
         return self.publisher or self.title
 
     @property
+    def brief(self) -> str:
+        """The name where space is short (a chart's label or legend): the publisher, else the title's
+        first words."""
+        if self.publisher:
+            return self.publisher
+        words = self.title.split()
+        return self.title if len(words) <= 4 else " ".join(words[:4]).rstrip(",:;") + "…"
+
+    @property
     def full(self) -> str:
         """The name as a heading or citation gives it."""
         name = f"{self.publisher}: {self.title}" if self.publisher else self.title

@@ -164,8 +164,7 @@ def notebook_page(page: Page, notebook: nbformat.NotebookNode, html_exporter, si
     # pandas writes the corner over a table's index as an empty header cell: name it for screen readers.
     body = body.replace("<th></th>", '<th><span class="visually-hidden">row</span></th>')
     head = ""
-    if page.notebook == AUDIT_NOTEBOOK:
-        body += checks_section(site, site.checks)
+    if page.notebook == AUDIT_NOTEBOOK:  # its table of every check gives each row its review's address
         head = claim_reviews_script(site, site.checks, page.href)
     source = f"<p class=\"source-note\">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with "
     source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
@@ -195,27 +194,6 @@ def check_href(check_id: str) -> str:
     from .claimreview import check_anchor
 
     return f"{Path(AUDIT_NOTEBOOK).with_suffix('.html').name}#{check_anchor(check_id)}"
-
-
-def checks_section(site: Site, checks: pd.DataFrame) -> str:
-    """Every check, one item each with its own anchor (the address its ClaimReview gives), most
-    serious verdict first: what a reader reaches from a verdict anywhere on the site."""
-    from . import metadata
-    from .claimreview import check_anchor
-
-    order = {verdict: position for position, verdict in enumerate(metadata.VERDICTS)}
-    ordered = checks.assign(_order=checks.verdict.map(order)).sort_values(["_order", "check_id"], kind="stable")
-    items = "\n".join(
-        f'  <li id="{check_anchor(row.check_id)}">{verdict_html(row.verdict)}: {html.escape(row.explanation)} '
-        f'<span class="claims">Claims: {html.escape(row.claim_ids)}.</span></li>'
-        for row in ordered.itertuples()
-    )
-    return f"""<h2 id="every-check">Every check, most serious first</h2>
-<p>Each check with its verdict and the sentence that explains it; each claim id leads to the sentence in its article.</p>
-<ol class="findings">
-{items}
-</ol>
-"""
 
 
 def claim_reviews_script(site: Site, checks: pd.DataFrame, href: str) -> str:
@@ -313,7 +291,7 @@ def findings_html(site: Site) -> str:
 """)
     audit_href = Path(AUDIT_NOTEBOOK).with_suffix(".html").name
     return f"""  <h2 id="findings">What does not hold, and what is unclear</h2>
-  <p>Most serious first. <a href="{audit_href}#every-check">Every check</a> is on the audit page, with its arithmetic.</p>
+  <p>Most serious first. <a href="{audit_href}">The audit page</a> has every check, with its arithmetic and its quotes.</p>
 {"".join(sections)}"""
 
 

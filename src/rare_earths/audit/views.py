@@ -32,7 +32,7 @@ def rules_table() -> pd.DataFrame:
 
 def verdicts_table() -> pd.DataFrame:
     """Every verdict with what it means and an example, most serious first."""
-    return pd.DataFrame([{"Verdict": plain(v), "Meaning": meaning, "Example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
+    return pd.DataFrame([{"Verdict": metadata.VERDICT_LABELS[v], "Meaning": meaning, "Example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
 
 
 def counts(table: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
     counted = pd.crosstab(pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
                           pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)), dropna=False)
     counted.index = [plain(kind) for kind in counted.index]
-    counted.columns = [plain(verdict) for verdict in counted.columns]
+    counted.columns = [metadata.VERDICT_LABELS[verdict] for verdict in counted.columns]
     counted.index.name = "Kind of check"
     counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
@@ -60,14 +60,14 @@ def headlines(table: pd.DataFrame) -> pd.DataFrame:
 def findings(table: pd.DataFrame) -> pd.DataFrame:
     """The headlines as a reader's table: verdict in words, the claims and the explanation."""
     found = headlines(table)
-    return pd.DataFrame({"Verdict": found.verdict.map(plain), "Claims": found.claim_ids, "What was found": found.explanation})
+    return pd.DataFrame({"Verdict": found.verdict.map(metadata.VERDICT_LABELS), "Claims": found.claim_ids, "What was found": found.explanation})
 
 
 def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Checks as a reader's table: the rule and verdict in words, the claims (by id, which the pages
     link), the explanation and, given the claims, their quotes. No check id: it is a name from the
     code ('share_of_whole:a000-14'), and the rule and claims say the same in words."""
-    shown = pd.DataFrame({"Rule": table.rule.map(plain).to_numpy(), "Verdict": table.verdict.map(plain).to_numpy(),
+    shown = pd.DataFrame({"Rule": table.rule.map(plain).to_numpy(), "Verdict": table.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
                           "Claims": table.claim_ids.to_numpy(), "What was found": table.explanation.to_numpy()})
     if claims is not None:
         shown["Quotes"] = with_quotes(table, claims).quotes.to_numpy()
@@ -85,7 +85,7 @@ def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     checks_of: dict[str, list[str]] = {}
     for row in table.itertuples():
         for claim in row.claim_ids.split(SEPARATOR):
-            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {plain(row.verdict)}")
+            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {metadata.VERDICT_LABELS[row.verdict]}")
     return pd.DataFrame({"claim": claims.claim_id, "checks": [len(checks_of.get(c, [])) for c in claims.claim_id],
                          "verdicts": ["; ".join(checks_of.get(c, [])) for c in claims.claim_id]})
 
@@ -128,7 +128,7 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
                      else "sum of listed countries" if "the sum of the countries" in candidate.label else "world total")
             rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
                          "base": candidate.edition or "the article's own figures", "whole": whole, "arithmetic": candidate.label,
-                         "share_pct": candidate.value, "verdict": plain(candidate.verdict), "claim_ids": stated.ids})
+                         "share_pct": candidate.value, "verdict": metadata.VERDICT_LABELS[candidate.verdict], "claim_ids": stated.ids})
     return pd.DataFrame(rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"])
 
 
