@@ -258,3 +258,10 @@ def test_charts_are_inline_vector_graphics_that_say_what_they_show(site, name):
     for tag in charts:
         label = re.search(r'aria-label="([^"]+)"', tag)
         assert 'role="img"' in tag and label and len(label.group(1)) > 20, f"a chart without a description: {tag[:200]}"
+
+
+def test_every_page_weighs_less_than_the_target(site):
+    weights = report.page_weights(site)
+    assert set(weights) == set(paths.page_files(chain.NOTEBOOKS))
+    heavy = {name: weight for name, weight in weights.items() if weight > report.PAGE_WEIGHT_TARGET}
+    assert not heavy, f"over {report.PAGE_WEIGHT_TARGET // 1024} KB with the stylesheet: {heavy}"

@@ -540,6 +540,12 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
     return files
 
 
+# What a reader downloads for any one page, the stylesheet included, uncompressed: notebook pages
+# weighed 352-464 KB when each inlined the JupyterLab theme; the heaviest now is the audit page,
+# whose table of every check carries the quotes and whose ClaimReview data repeats the verdicts.
+PAGE_WEIGHT_TARGET = 256 * 1024
+
+
 def page_weights(html_dir: Path) -> dict[str, int]:
     """Bytes a reader downloads for each page: the page and the stylesheet it links."""
     style = (Path(html_dir) / paths.STYLESHEET).stat().st_size
