@@ -96,10 +96,14 @@ class Site:
     def known(self) -> set[str]:
         return set(self.claims.claim_id)
 
-    def checks_of(self, claim_id: str) -> pd.DataFrame:
-        from .audit import SEPARATOR
+    def verdicts_on(self, claim_id: str) -> list[str]:
+        """The verdicts of the checks that judge this claim (`standing.judged`), most serious first;
+        a check that only used it as an input says nothing about it."""
+        from . import metadata, standing
 
-        return self.checks[self.checks.claim_ids.str.split(SEPARATOR).map(lambda ids: claim_id in ids)]
+        found = {row.verdict for row in self.checks.itertuples()
+                 if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)}
+        return [verdict for verdict in metadata.VERDICTS if verdict in found]
 
     def status(self) -> dict[str, str]:
         """Each claim's standing: holds, does not hold, or not checked (`standing`)."""
@@ -258,7 +262,7 @@ def verdicts_by_article(site: Site) -> str:
         segments = "".join(f'<span class="{_group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
                            for group, count in counted.items() if count)
         words = ", ".join(f"{count} {standing.MEANINGS[group]}" for group, count in counted.items())
-        rows.append(f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.short)}</a></th>'
+        rows.append(f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.brief)}</a></th>'
                     f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
                     f'<span class="bar-words">{words}</span></td></tr>')
     legend = "".join(f'<li class="{_group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
@@ -344,21 +348,21 @@ def claims_page(site: Site) -> str:
     status = site.status()
     rows = []
     for row in site.claims.itertuples():
-        checks = site.checks_of(row.claim_id)
-        verdicts = ", ".join(verdict_html(verdict) for verdict in dict.fromkeys(checks.verdict))
+        judged = site.verdicts_on(row.claim_id)
+        verdicts = ", ".join(verdict_html(verdict) for verdict in judged) or "None of its own (another check uses it)"
         canonical = (text.show(row.value, row.unit) if row.value_low == row.value_high
                      else text.interval(row.value_low, row.value_high, row.unit))
         metric = metadata.METRICS[row.metric]
         rows.append(
             f'      <tr id="claim-{row.claim_id}" data-article="{row.source_id}" data-status="{html.escape(status[row.claim_id])}" '
-            f'data-verdicts="{html.escape(" ".join(checks.verdict))}">'
-            f"<td>{row.claim_id}</td><td>{html.escape(site.names[row.source_id].short)}</td>"
-            f"<td>{html.escape(text.subject_name(row.subject))}: {html.escape(metric.said)}</td>"
-            f"<td>{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>"
-            f'<td class="number" data-sort="{row.value_low:.12g}">{html.escape(canonical)}</td>'
-            f"<td>{verdicts}</td>"
-            f"<td>&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>")
-    article_options = "".join(f'<option value="{source_id}">{html.escape(name.short)}</option>' for source_id, name in site.names.items())
+            f'data-verdicts="{" ".join(judged)}">'
+            f'<td data-label="Claim">{row.claim_id}</td><td data-label="Article">{html.escape(site.names[row.source_id].brief)}</td>'
+            f'<td data-label="What it measures">{html.escape(text.subject_name(row.subject))}: {html.escape(metric.said)}</td>'
+            f'<td data-label="As written">{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>'
+            f'<td data-label="Canonical value" class="number" data-sort="{row.value_low:.12g}">{html.escape(canonical)}</td>'
+            f'<td data-label="Verdicts">{verdicts}</td>'
+            f'<td data-label="Quote">&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>')
+    article_options = "".join(f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items())
     status_options = "".join(f'<option value="{group}">{label}</option>' for group, label in
                              (("holds", "Holds up"), ("does not hold", "Does not hold"), ("not checked", "Could not be checked")))
     verdict_options = "".join(f'<option value="{verdict}">{html.escape(verdict_label(verdict))}</option>' for verdict in metadata.VERDICTS)

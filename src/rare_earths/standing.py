@@ -52,7 +52,7 @@ def judged(check_id: str, kind: str, claim_ids: str, verdict: str) -> list[str]:
     group = verdict_group(verdict)
     if verdict == "hedge_dropped":  # the restatement says more than its source; the hedged statement is sound
         return [claim for claim in involved if claim != subject(check_id)]
-    if kind == "cross_source" and group != UNCHECKED:
+    if kind == "cross_source":  # two statements compared: the verdict is as much the one's as the other's
         return involved
     if group == HOLDS:
         return involved
