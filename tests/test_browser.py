@@ -393,6 +393,18 @@ def test_the_claims_explorer_searches_and_sorts(visit):
     assert explorer["firstAfterSortDesc"] != explorer["firstBefore"], f"{CLAIMS_PAGE}: sorting by claim id did not reorder the rows"
 
 
+def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
+    from rare_earths import audit, claims, standing
+
+    explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
+    assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
+    assert explorer["hashAfterSearch"] == "#q=IREL", f"{CLAIMS_PAGE}: a search is not kept in the address ({explorer['hashAfterSearch']!r})"
+    table = claims.load()
+    standings = standing.standing(audit.load(), table.claim_id)
+    expected = [f"claim-{claim}" for claim in table.claim_id if claim.startswith("a002-") and standings[claim] == standing.FAILS]
+    assert expected and explorer["sharedView"] == expected, f"{CLAIMS_PAGE}#article=a002&status=does not hold shows {explorer['sharedView']}"
+
+
 def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer"

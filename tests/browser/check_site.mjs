@@ -282,6 +282,7 @@ async function visitOnce(page, name, result) {
     const all = await rows();
     await page.fill("#claims-search", "IREL");
     const found = await rows();
+    const hashAfterSearch = await page.evaluate(() => location.hash);
     await page.fill("#claims-search", "");
     const firstCell = () => page.$eval("#claims tbody tr td", (td) => td.textContent);
     const before = await firstCell();
@@ -289,6 +290,12 @@ async function visitOnce(page, name, result) {
     result.explorer = { rows: all, rowIds, searchIREL: found, restored: await rows(), firstBefore: before, firstAfterSortDesc: await firstCell() };
     await page.click("#claims thead th:first-child button"); // back to ascending for the screenshot
     await page.evaluate(() => history.replaceState(null, "", location.pathname));
+    // A shared view: the address alone restores the filters when the page is opened (in a page of its own).
+    const shared = await page.context().newPage();
+    await shared.goto(page.url().split("#")[0] + "#article=a002&status=does%20not%20hold");
+    result.explorer.hashAfterSearch = hashAfterSearch;
+    result.explorer.sharedView = await shared.$$eval("#claims tbody tr", (trs) => trs.filter((tr) => !tr.hidden).map((tr) => tr.id));
+    await shared.close();
   }
 }
 
