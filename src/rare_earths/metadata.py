@@ -445,7 +445,27 @@ AUDIT = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT)
+RESULTS = Table(
+    "results",
+    _at(paths.REPORTS / "results.csv"),
+    "The notebooks' key results, one row per result, as each notebook recorded it in its own code "
+    "(`rare_earths.results.record`) and its executed copy keeps it. A sweep's table (`python -m rare_earths sweep`, "
+    "in its folder) has one row per scenario and result, and after these columns one per parameter of its grid: the "
+    "value the notebook ran with, empty where the notebook does not declare the parameter.",
+    (
+        _c("notebook", "The notebook that recorded the result (its file name)."),
+        _c("name", "The result's id, unique within its notebook (snake_case).", pattern=r"^[a-z][a-z0-9_]*$"),
+        _c("value", "The value, in `unit`; empty for a range.", kind="number", required=False, unit="see `unit`"),
+        _c("low", "Low end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),
+        _c("high", "High end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),
+        _c("unit", "Unit of value, low and high, as the project's pint registry writes it (`%`, `t / yr`); empty if dimensionless.", required=False),
+        _c("claims", "The claims the result rests on, separated by `; `; empty if it rests on none (USGS data alone).", required=False),
+        _c("meaning", "What the result is, in one line."),
+        _c("tolerance", "The relative difference the numeric regression test allows the result (`rare_earths.results.compare`).", kind="number"),
+    ),
+)
+
+TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, RESULTS)
 
 
 # --- schemas and documentation -------------------------------------------------------------------

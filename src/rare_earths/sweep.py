@@ -1,0 +1,368 @@
+"""Sweeps: every notebook run once per combination of the grid's values of the parameters it declares.
+
+    python -m rare_earths sweep --grid usd_inr=80,84.57,90 --grid consumption_base_year=2020,2022,2024
+
+A notebook that declares `usd_inr` alone runs three times for that grid, one declaring neither
+once; every other parameter keeps its default from params.yaml. The runs are the chain's tasks
+(`chain.Task`, `chain.run_task`) on the chain's executors (local processes, or a Dask cluster given
+a scheduler address), and each lands in its scenario's folder:
+
+    DIR/usd_inr=80/01-sources-and-units.ipynb         the executed notebook
+    DIR/usd_inr=80/01-sources-and-units.inputs.json   what it was made from (the chain's manifest)
+    DIR/none/06-audit.ipynb                           a notebook that declares no parameter of the grid
+    DIR/results.csv                                   every result of every finished run, with its parameters
+
+- **Checked first.** A grid naming an unknown parameter, a value the parameter does not allow, no
+  value, a value twice or a parameter twice is refused before anything runs or is written.
+- **Resumable.** A finished run keeps its executed notebook and manifest; the same sweep again
+  skips it, unless its notebook, the data or code it used, or the environment changed. results.csv
+  is rewritten (whole, atomically) after every run, so a sweep stopped at any point leaves the
+  results of what finished.
+- **Deterministic.** The same grid gives byte-identical executed notebooks and results.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import atomic, chain, params, paths
+from .errors import InputError, Problem
+from .params import ParameterError
+
+SWEEP_DIR = paths.REPORTS / "sweep"
+RESULTS_NAME = "results.csv"
+NO_PARAMETER = "none"  # the folder of the runs of notebooks that declare no parameter of the grid
+
+
+class SweepFailed(chain.ChainFailed):
+    """One or more runs of a sweep failed; the others ran, and results.csv holds what finished."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook with one combination of the values of the grid's parameters it declares."""
+
+    notebook: str
+    scenario: tuple[tuple[str, Any], ...]  # (parameter, value), in the grid's order
+
+    @property
+    def key(self) -> str:
+        """Its folder: 'usd_inr=80', 'consumption_base_year=2020,usd_inr=80' (by name), or 'none'."""
+        if not self.scenario:
+            return NO_PARAMETER
+        from .results import parameter_text
+
+        return ",".join(f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario))
+
+    @property
+    def label(self) -> str:
+        return f"{self.notebook} [{self.key}]"
+
+
+# --- the grid ------------------------------------------------------------------------------------
+
+
+def parse_grid(assignments: Iterable[str], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None,
+               params_path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
+    """["usd_inr=80,84.57,90", ...] -> {"usd_inr": [80.0, 84.57, 90.0], ...}, every value checked
+    against params.yaml. One ParameterError naming each bad parameter and what it allows: a parameter
+    unknown, given twice, or declared by no notebook of the run; no value; a value it does not allow,
+    or given twice."""
+    assignments = list(assignments)
+    if not assignments:
+        raise ParameterError("give the grid: one --grid NAME=V1,V2,... per parameter to vary, e.g. --grid usd_inr=80,84.57,90")
+    given = params.parse_assignments(assignments)  # a parameter given twice is refused here
+    declared = params.specs(params_path)
+    problems = []
+    unknown = [name for name in given if name not in declared]
+    if unknown:
+        problems.append(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
+    grid: dict[str, list[Any]] = {}
+    for name, text in given.items():
+        if name in unknown:
+            continue
+        items = [item.strip() for item in text.split(",")]
+        example = f"{name}={declared[name]['default']}"
+        if not text.strip():
+            problems.append(f"parameter {name}: the grid gives it no value; give one or more, e.g. {example}")
+            continue
+        if "" in items:
+            problems.append(f"parameter {name}: an empty value in {text!r}; separate values with single commas, e.g. {example}")
+            continue
+        values = []
+        for item in items:
+            try:
+                value = params.resolve({name: item}, params_path)[name]
+            except ParameterError as error:
+                problems.append(str(error) + _allowed(declared[name]))
+                continue
+            if value in values:
+                problems.append(f"parameter {name}: {item} is given twice in the grid; give each value once")
+                continue
+            values.append(value)
+        grid[name] = values
+    if not problems:
+        try:
+            chain.check_parameters(grid, steps, notebooks_dir)
+        except ParameterError as error:
+            problems.append(str(error))
+    if problems:
+        raise ParameterError("\n".join(problems) if len(problems) == 1 else "the grid is refused; nothing ran:\n  " + "\n  ".join(problems))
+    return grid
+
+
+def _allowed(spec: Mapping[str, Any]) -> str:
+    """What a parameter allows, where its error does not say: its type, and its default as an example."""
+    return f" (a {spec['type']}; its default is {spec['default']})"
+
+
+def plan(grid: Mapping[str, list[Any]], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None) -> list[Run]:
+    """Every run of the sweep, in chain order, then in the order of the grid's values: each notebook
+    once per combination of the values of the grid's parameters it declares (once, if none)."""
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    needing = [step.notebook for step in steps if step.needs]
+    if needing:
+        raise InputError([Problem(paths.relative(notebooks_dir / name), "needs another notebook's outputs, which a sweep does not "
+                                  "run per scenario; sweep the notebooks it needs with it in one chain run instead") for name in needing])
+    runs = []
+    for step in steps:
+        declared = chain.declared_parameters(notebooks_dir / step.notebook)
+        varied = [name for name in grid if name in declared]
+        for values in itertools.product(*(grid[name] for name in varied)):
+            runs.append(Run(step.notebook, tuple(zip(varied, values, strict=True))))
+    return runs
+
+
+def counts(runs: Iterable[Run]) -> dict[str, int]:
+    """How many times each notebook runs."""
+    found: dict[str, int] = {}
+    for run_ in runs:
+        found[run_.notebook] = found.get(run_.notebook, 0) + 1
+    return found
+
+
+# --- running it ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Finished:
+    """What a sweep did: each run's outcome (its `notebook` is the run's label), and the results table."""
+
+    outcomes: list[chain.Outcome]
+    results: Path
+    rows: int
+
+
+def _progress(done: int, running: int, left: int, started: float, ran: int) -> str:
+    """'[3/15 done, 2 running, 10 left; about 40 s to go]': the estimate from the mean time per run so far."""
+    total = done + running + left
+    text = f"[{done}/{total} done, {running} running, {left} left"
+    if ran and running + left:
+        seconds = (time.perf_counter() - started) / ran * (running + left)
+        text += f"; about {seconds:.0f} s to go" if seconds < 120 else f"; about {seconds / 60:.0f} min to go"
+    return text + "]"
+
+
+def _capacity(pool, jobs: int) -> int:
+    """How many runs to keep in flight: the local pool's size, or the cluster's worker threads."""
+    client = getattr(pool, "_client", None)  # a Dask executor keeps its client
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # an older or different client: fall back to the local count
+            return max(1, jobs)
+    return max(1, jobs)
+
+
+def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple[chain.Step, ...] = chain.CHAIN, *,
+        notebooks_dir: Path | None = None, params_path: Path = paths.PARAMS_YAML, force: bool = False, jobs: int = chain.JOBS,
+        timeout: float = chain.TIMEOUT_SECONDS, retries: int = chain.RETRIES, kernel: str = chain.KERNEL,
+        scheduler: str | None = None, echo: Callable[[str], None] = print) -> Finished:
+    """Run the sweep of `grid` (as `parse_grid` returns it) into `out_dir`: every run not up to
+    date, on an executor (`executors.open_executor`); results.csv after each run and at the end.
+    Raises SweepFailed, after every run that could run has run, if any failed."""
+    from . import executors, results
+
+    out_dir = Path(out_dir or SWEEP_DIR)
+    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    runs = plan(grid, steps, notebooks_dir=notebooks_dir)
+    defaults = params.resolve({}, params_path)
+    by_name = {step.notebook: step for step in steps}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic.remove_leftovers(out_dir)
+    for folder in sorted({out_dir / run_.key for run_ in runs}):
+        if folder.is_dir():
+            for stale in folder.glob(".*.running.ipynb"):  # left by a sweep that was stopped
+                stale.unlink()
+            atomic.remove_leftovers(folder)
+
+    def values_of(run_: Run) -> dict[str, Any]:
+        return {**defaults, **dict(run_.scenario)}
+
+    table_rows: dict[Run, list[dict]] = {}  # the results of every finished run
+    outcomes: dict[Run, chain.Outcome] = {}
+    pending: list[Run] = []
+    for run_ in runs:
+        folder = out_dir / run_.key
+        manifest = chain.manifest_path(folder, run_.notebook)
+        if not force and manifest.is_file() and (folder / run_.notebook).is_file():
+            inputs = chain.inputs_of(by_name[run_.notebook], values_of(run_), notebooks_dir, used=chain.files_used(manifest))
+            if chain.is_current(by_name[run_.notebook], inputs, folder):
+                outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
+                table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
+                continue
+        pending.append(run_)
+    parameters = list(grid)
+    results_csv = out_dir / RESULTS_NAME
+
+    def write_results() -> int:
+        found = [row for run_ in runs if run_ in table_rows for row in table_rows[run_]]
+        results.write(results.frame(found, parameters), results_csv)
+        return len(found)
+
+    skipped = len(runs) - len(pending)
+    if skipped:
+        echo(f"{skipped} of {len(runs)} runs up to date, skipped")
+    rows = 0 if pending else write_results()  # else written once the first runs are under way
+    if pending:
+        echo(f"{len(pending)} runs to go: " + ", ".join(f"{name} × {count}" for name, count in counts(pending).items()))
+        rows = _execute(pending, outcomes, table_rows, write_results, skipped, out_dir, values_of, by_name, notebooks_dir,
+                        jobs=jobs, timeout=timeout, retries=retries, kernel=kernel, scheduler=scheduler, echo=echo,
+                        executors=executors, results=results)
+    ordered = [outcomes[run_] for run_ in runs]
+    echo(f"wrote {paths.relative(results_csv)} ({rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs)")
+    if any(outcome.status == "failed" for outcome in ordered):
+        raise SweepFailed(ordered)
+    return Finished(ordered, results_csv, rows)
+
+
+def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results: Callable[[], int], skipped: int, out_dir: Path,
+             values_of: Callable[[Run], dict], by_name: dict, notebooks_dir: Path, *, jobs: int, timeout: float, retries: int,
+             kernel: str, scheduler: str | None, echo: Callable[[str], None], executors, results) -> int:
+    """Keep the executor busy with the pending runs; record each as it finishes."""
+    done, ran, waiting = skipped, 0, list(pending)
+    started = time.perf_counter()
+    with executors.open_executor(jobs, scheduler) as pool:
+        capacity = _capacity(pool, jobs)
+        running: dict[Future, Run] = {}
+
+        def fill() -> None:
+            # One run more than there are workers: the next is queued, so a worker that frees up (a
+            # local one is replaced by a new process) starts it without waiting for this process.
+            while waiting and len(running) <= capacity:
+                run_ = waiting.pop(0)
+                task = chain.Task(run_.notebook, values_of(run_), str(out_dir / run_.key), str(notebooks_dir), kernel, timeout, retries)
+                running[pool.submit(chain.run_task, task)] = run_
+
+        fill()
+        rows = write_results()  # the runs up to date, while the first runs start
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            ended = [(future, running.pop(future)) for future in sorted(finished, key=lambda f: (running[f].key, running[f].notebook))]
+            fill()
+            for future, run_ in ended:
+                done, ran = done + 1, ran + 1
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
+                    outcome = chain.Outcome(run_.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}")
+                outcome.notebook = run_.label
+                outcomes[run_] = outcome
+                if outcome.status == "ok":
+                    folder = out_dir / run_.key
+                    executed = folder / run_.notebook
+                    step = by_name[run_.notebook]
+                    inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=chain.recorded_use(executed))  # as it ran
+                    chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
+                    table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
+                    rows = write_results()
+                    said = f"ok in {outcome.seconds:.1f} s"
+                else:
+                    said = outcome.failure_line().removeprefix(run_.label + " ")
+                in_flight = min(capacity, len(running))
+                echo(f"{_progress(done, in_flight, len(running) - in_flight + len(waiting), started, ran)} {run_.label} {said}")
+    return rows
+
+
+def summary(finished: Finished | list[chain.Outcome]) -> str:
+    """The table printed at the end of a sweep: each run, run or skipped, seconds, status."""
+    outcomes = finished.outcomes if isinstance(finished, Finished) else finished
+    width = max([len("run"), *(len(outcome.notebook) for outcome in outcomes)]) + 2
+    lines = [f"{'run':<{width}}{'action':<9}{'seconds':>8}  status"]
+    for outcome in outcomes:
+        seconds = f"{outcome.seconds:.1f}" if outcome.action == "run" else "-"
+        lines.append(f"{outcome.notebook:<{width}}{outcome.action:<9}{seconds:>8}  {outcome.status}")
+    ran = [outcome.seconds for outcome in outcomes if outcome.action == "run"]
+    lines.append(f"{'total':<{width}}{f'{len(ran)} run':<9}{sum(ran):>8.1f}")
+    return "\n".join(lines)
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 notebook must run at a time")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a time limit must be a finite number of seconds above 0")
+    return value
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """The `sweep` command, added to the command line's subcommands."""
+    sweep = subparsers.add_parser(
+        "sweep", help="Run each notebook once per combination of the grid's values of the parameters it declares; "
+                      "every result, with its parameters, to DIR/results.csv.",
+        description=__doc__.split("\n\n")[0])
+    sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...", required=True,
+                       help="A parameter of params.yaml and the values to run it with, e.g. --grid usd_inr=80,84.57,90; one "
+                            "--grid per parameter. Every value is checked before anything runs.")
+    sweep.add_argument("--out", type=Path, default=SWEEP_DIR, metavar="DIR",
+                       help=f"Where the runs and results.csv go (default: {paths.relative(SWEEP_DIR)}/); a run already "
+                            "there and up to date is skipped.")
+    sweep.add_argument("--jobs", type=_whole, default=chain.JOBS,
+                       help=f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS}).")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                       help="Run on this Dask distributed scheduler instead of local processes (default: DASK_SCHEDULER_ADDRESS "
+                            "if set); its workers need this project at the same path.")
+    sweep.add_argument("--timeout", type=_seconds, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
+    sweep.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
+    sweep.set_defaults(run=main)
+    return sweep
+
+
+def main(args: argparse.Namespace, *, prepare: Callable[[], None] | None = None) -> None:
+    """The `sweep` command: check the grid (ParameterError before anything runs), then `prepare`
+    (the cleaning step, which the notebooks read), then the sweep. SweepFailed if a run failed."""
+    grid = parse_grid(args.grid)
+    runs = plan(grid)
+    print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in counts(runs).items()))
+    if prepare is not None:
+        prepare()
+    try:
+        finished = run(grid, args.out, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
+    except SweepFailed as failure:
+        print("\n" + summary(failure.outcomes))
+        raise
+    print("\n" + summary(finished))

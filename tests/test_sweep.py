@@ -1,0 +1,244 @@
+"""Sweeps: the plan (each notebook once per combination of the parameters it declares), the grid
+checked before anything runs, results.csv, skipping what is up to date, keeping what finished when
+a sweep is stopped, and the same bytes on a Dask cluster as locally."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
+
+from rare_earths import chain, params, paths, results, sweep
+from rare_earths.params import ParameterError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+PARAMS = FIXTURES / "sweep-params.yaml"
+GROWTH, CONSTANT, YEARS = (chain.Step(name) for name in ("06-records-growth.ipynb", "07-records-constant.ipynb", "08-records-years.ipynb"))
+STEPS = (GROWTH, CONSTANT, YEARS)
+GRID = ["rate=0.05,0.1", "years=5,10"]
+
+
+def grid_of(assignments, steps=STEPS, notebooks_dir=FIXTURES):
+    return sweep.parse_grid(assignments, steps, notebooks_dir=notebooks_dir, params_path=PARAMS)
+
+
+def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, **options):
+    lines: list[str] = []
+    finished = sweep.run(grid_of(assignments, steps, notebooks_dir), out, steps, notebooks_dir=notebooks_dir, params_path=PARAMS,
+                         echo=lines.append, **options)
+    return finished, lines
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory) -> tuple[Path, list[str]]:
+    """The fixtures' sweep of GRID, run locally two at a time."""
+    out = tmp_path_factory.mktemp("local")
+    _, lines = sweep_fixtures(out, jobs=2)
+    return out, lines
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    """Every executed notebook and the results, by path in the sweep's folder."""
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted([*out.glob("*/*.ipynb"), out / "results.csv"])}
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+
+def test_each_notebook_runs_once_per_combination_of_the_parameters_it_declares():
+    runs = sweep.plan(grid_of(["rate=0.05,0.1,0.2", "years=5,10"]), STEPS, notebooks_dir=FIXTURES)
+    assert sweep.counts(runs) == {"06-records-growth.ipynb": 6, "07-records-constant.ipynb": 1, "08-records-years.ipynb": 2}
+    assert [run.key for run in runs if run.notebook == "08-records-years.ipynb"] == ["years=5", "years=10"]
+    assert [run.key for run in runs][:2] == ["rate=0.05,years=5", "rate=0.05,years=10"], "chain order, then the grid's"
+    assert next(run.key for run in runs if run.notebook == "07-records-constant.ipynb") == "none"
+
+
+def test_the_real_notebooks_plan_follows_their_declarations():
+    assignments = ["usd_inr=80,84.57,90", "consumption_base_year=2020,2022,2024", "reference_edition=MCS2024,MCS2025"]
+    grid = sweep.parse_grid(assignments)
+    expected = {}
+    for step in chain.CHAIN:
+        declared = chain.declared_parameters(paths.NOTEBOOKS / step.notebook)
+        expected[step.notebook] = math.prod(len(values) for name, values in grid.items() if name in declared)
+    assert sweep.counts(sweep.plan(grid)) == expected
+    assert grid == {"usd_inr": [80.0, 84.57, 90.0], "consumption_base_year": [2020, 2022, 2024], "reference_edition": ["MCS2024", "MCS2025"]}
+
+
+def test_a_scenarios_folder_is_readable_and_safe():
+    assert sweep.Run("n.ipynb", (("usd_inr", 80.0),)).key == "usd_inr=80"
+    assert sweep.Run("n.ipynb", (("usd_inr", 84.57), ("consumption_base_year", 2020))).key == "consumption_base_year=2020,usd_inr=84.57"
+    assert sweep.Run("n.ipynb", (("label", "a/b c"),)).key == "label=a%2Fb%20c"
+    assert sweep.Run("n.ipynb", ()).key == "none"
+
+
+# --- a bad grid ----------------------------------------------------------------------------------
+
+
+def command(*arguments: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    sweep.add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["sweep", *arguments])
+
+
+@pytest.mark.parametrize(("grid", "words"), [
+    (["usd_in=80,90"], "unknown parameter usd_in; known: usd_inr, consumption_base_year, reference_edition"),
+    (["reference_edition=MCS2024,MCS2023"], "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025"),
+    (["usd_inr=80,-1"], "parameter usd_inr: must be greater than 0, got '-1'"),
+    (["usd_inr=80,eighty"], "parameter usd_inr: 'eighty' is not a float"),
+    (["consumption_base_year=2020,2040"], "parameter consumption_base_year: must be less than 2032"),
+    (["usd_inr="], "parameter usd_inr: the grid gives it no value; give one or more, e.g. usd_inr=84.57"),
+    (["usd_inr=80,,90"], "parameter usd_inr: an empty value in '80,,90'"),
+    (["usd_inr=80,90,80.0"], "parameter usd_inr: 80.0 is given twice in the grid"),
+    (["usd_inr=80", "usd_inr=90"], "parameter usd_inr is given twice (usd_inr=80 and usd_inr=90)"),
+    (["usd_inr 80"], "write parameters as name=value"),
+])
+def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, tmp_path):
+    out = tmp_path / "sweep"
+    arguments = [argument for assignment in grid for argument in ("--grid", assignment)]
+
+    def prepare() -> None:
+        raise AssertionError("nothing may run before the grid is checked")
+
+    with pytest.raises(ParameterError) as refused:
+        sweep.main(command(*arguments, "--out", str(out)), prepare=prepare)
+    assert words in str(refused.value)
+    assert not out.exists()
+
+
+def test_every_problem_of_a_grid_is_named_at_once():
+    with pytest.raises(ParameterError) as refused:
+        sweep.parse_grid(["usd_inr=0", "reference_edition=MCS1999"])
+    message = str(refused.value)
+    assert message.startswith("the grid is refused; nothing ran:") and "usd_inr" in message and "reference_edition" in message
+
+
+def test_a_parameter_no_notebook_of_the_sweep_declares_is_refused():
+    with pytest.raises(ParameterError, match="parameter rate: no notebook of this run declares it"):
+        grid_of(["rate=0.1,0.2"], (CONSTANT, YEARS))
+
+
+# --- running ---------------------------------------------------------------------------------------
+
+
+def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter(local):
+    out, _ = local
+    table = results.read(out / "results.csv")
+    assert list(table.columns) == [*results.COLUMNS, "rate", "years"]
+    assert len(table) == 4 * 2 + 1 + 2
+    growth = table[table.notebook == "06-records-growth.ipynb"]
+    assert list(zip(growth.name, growth.rate, growth.years, strict=True))[:4] == [
+        ("total_growth", "0.05", "5"), ("rate_band", "0.05", "5"), ("total_growth", "0.05", "10"), ("rate_band", "0.05", "10")]
+    row = growth[(growth.name == "total_growth") & (growth.rate == "0.1") & (growth.years == "10")].iloc[0]
+    assert row.value == pytest.approx(100 * (1.1**10 - 1)) and row.unit == "%" and row.claims == "a000-01"
+    constant = table[table.notebook == "07-records-constant.ipynb"].iloc[0]
+    assert (constant["name"], constant.rate, constant.years) == ("element_count", "", "")
+    assert list(table[table.notebook == "08-records-years.ipynb"].value) == [5.0, 10.0]
+    for folder in ("rate=0.05,years=5", "rate=0.1,years=10", "none", "years=5"):
+        assert any((out / folder).glob("*.ipynb")) and any((out / folder).glob("*.inputs.json"))
+    executed = out / "years=5" / "08-records-years.ipynb"
+    assert chain.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
+
+
+def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):
+    _, lines = local
+    assert lines[0] == "7 runs to go: 06-records-growth.ipynb × 4, 07-records-constant.ipynb × 1, 08-records-years.ipynb × 2"
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == 7 and progress[0].startswith("[1/7 done, 2 running, 4 left; about ")
+    assert " s to go] " in progress[0] and progress[-1].startswith("[7/7 done, 0 running, 0 left] ")
+    assert lines[-1].endswith("results.csv (11 results of 7 runs)")
+
+
+def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, notebooks)
+    out = tmp_path / "sweep"
+    steps, grid = (CONSTANT, YEARS), ["years=5,10"]
+    first, _ = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    assert [outcome.action for outcome in first.outcomes] == ["run"] * 3
+    before = tree(out)
+    again, lines = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 3 and lines[0] == "3 of 3 runs up to date, skipped"
+    assert tree(out) == before, "nothing is rewritten"
+    edited = notebooks / "08-records-years.ipynb"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("The years looked ahead.", "The years ahead."), encoding="utf-8")
+    changed, _ = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    assert [outcome.action for outcome in changed.outcomes] == ["skipped", "run", "run"]
+    assert "The years ahead." in (out / "results.csv").read_text(encoding="utf-8")
+
+
+def test_a_failing_scenario_leaves_the_finished_ones_and_their_results(tmp_path):
+    with pytest.raises(sweep.SweepFailed) as failed:
+        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), jobs=2)
+    assert "06-records-growth.ipynb [rate=2] failed in cell 4: ValueError" in str(failed.value)
+    assert [outcome.status for outcome in failed.value.outcomes] == ["ok", "failed"]
+    table = results.read(tmp_path / "results.csv")
+    assert set(table.rate) == {"0.05"} and len(table) == 2
+    assert (tmp_path / "rate=2" / "failed" / "06-records-growth.ipynb").is_file(), "the failed copy is kept to debug"
+    with pytest.raises(sweep.SweepFailed) as again:
+        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), jobs=2)
+    assert [outcome.action for outcome in again.value.outcomes] == ["skipped", "run"]
+
+
+STOPPED_SWEEP = """
+import sys
+from pathlib import Path
+from rare_earths import chain, sweep
+fixtures, out = Path(sys.argv[1]), Path(sys.argv[2])
+steps = (chain.Step("08-records-years.ipynb"),)
+grid = sweep.parse_grid(["years=1,2,3,4,5"], steps, notebooks_dir=fixtures, params_path=fixtures / "sweep-params.yaml")
+sweep.run(grid, out, steps, notebooks_dir=fixtures, params_path=fixtures / "sweep-params.yaml", jobs=1)
+"""
+
+
+def written_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp_path):
+    process = subprocess.Popen([sys.executable, "-c", STOPPED_SWEEP, str(FIXTURES), str(tmp_path)], cwd=paths.ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and len(written_lines(tmp_path / "results.csv")) < 2:
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    kept = sorted(path.parent.name for path in tmp_path.glob("*/*.inputs.json"))
+    assert kept and len(kept) < 5, "stopped after the first run finished and before the last"
+    # Each finished run is whole; results.csv holds what finished (a run's manifest is written first,
+    # so the run being recorded at the kill may have its manifest and not yet its rows).
+    in_results = set(results.read(tmp_path / "results.csv").years)
+    assert in_results and in_results <= {name.removeprefix("years=") for name in kept} and len(kept) - len(in_results) <= 1
+    for folder in kept:
+        results.collect(tmp_path / folder / "08-records-years.ipynb")
+    finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), jobs=2)
+    skipped = [outcome.notebook for outcome in finished.outcomes if outcome.action == "skipped"]
+    assert skipped == [f"08-records-years.ipynb [{folder}]" for folder in sorted(kept, key=lambda name: int(name.split("=")[1]))]
+    assert list(results.read(tmp_path / "results.csv").years) == ["1", "2", "3", "4", "5"]
+    assert not list(tmp_path.rglob(".*.tmp")) and not list(tmp_path.rglob(".*.running.ipynb")), "what the killed sweep left is cleared"
+
+
+def test_a_sweep_on_a_dask_cluster_gives_the_local_sweeps_bytes(local, cluster, tmp_path):  # noqa: F811
+    out, _ = local
+    sweep_fixtures(tmp_path, scheduler=cluster)
+    assert tree(tmp_path) == tree(out)
+    assert (tmp_path / "results.csv").read_bytes() == (out / "results.csv").read_bytes()
+
+
+def test_the_defaults_of_parameters_outside_the_grid_are_params_yamls():
+    grid = grid_of(["years=5"], (GROWTH,))
+    assert grid == {"years": [5]}
+    assert params.resolve({}, PARAMS) == {"rate": 0.05, "years": 10}
