@@ -218,3 +218,11 @@ def test_scaling_one_value_beyond_its_tolerance_gives_exactly_one_message_naming
     messages = results.compare(table, scaled)
     assert len(messages) == 1
     assert messages[0].startswith(f"04 {table.name[row]}: ") and "→" in messages[0]
+
+
+def test_build_writes_the_chains_results_in_chain_order(tmp_path):
+    nbformat.write(notebook_with(TONNES), tmp_path / "04-demand.ipynb")
+    nbformat.write(notebook_with(GROWTH), tmp_path / "03-trade.ipynb")
+    written = results.build(tmp_path, ["03-trade.ipynb", "04-demand.ipynb", "05-capacity-and-policy.ipynb"], tmp_path / "results.csv")
+    table = results.read(written)
+    assert list(zip(table.notebook, table.name, strict=True)) == [("03-trade.ipynb", "implied_growth"), ("04-demand.ipynb", "consumption")]

@@ -242,3 +242,25 @@ def test_the_defaults_of_parameters_outside_the_grid_are_params_yamls():
     grid = grid_of(["years=5"], (GROWTH,))
     assert grid == {"years": [5]}
     assert params.resolve({}, PARAMS) == {"rate": 0.05, "years": 10}
+
+
+def test_the_benchmark_reports_the_overhead_per_run():
+    from benchmarks import sweep as sweep_bench
+
+    text = sweep_bench.table((2.0, 1.5), [("local sweep, 1 at a time", 63.0, 1), ("local sweep, 2 at a time", 33.0, 2)], 30, 3)
+    assert "| local sweep, 1 at a time | 63.00 | 2.10 | +5.0% | +40.0% |" in text
+    assert text.endswith("met (+5.0%).")
+
+
+def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, notebooks)
+    twice = nbformat.read(notebooks / "07-records-constant.ipynb", as_version=4)
+    twice.cells.append(nbformat.v4.new_code_cell(twice.cells[-1].source, id="again"))
+    nbformat.write(twice, notebooks / "09-records-twice.ipynb")
+    with pytest.raises(sweep.SweepFailed) as failed:
+        sweep_fixtures(tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, jobs=2)
+    assert "09-records-twice.ipynb [none] failed in cell 4: result element_count is recorded twice" in str(failed.value)
+    assert list(results.read(tmp_path / "sweep" / "results.csv").name) == ["horizon"]

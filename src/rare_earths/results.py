@@ -41,6 +41,14 @@ COLUMNS = ("notebook", "name", "value", "low", "high", "unit", "claims", "meanin
 NUMBERS = ("value", "low", "high", "tolerance")
 
 
+class ResultRepeated(InputError):
+    """A notebook recorded two results under one name; `cell` is the first cell that repeated one."""
+
+    def __init__(self, problems: list[Problem], cell: int):
+        super().__init__(problems)
+        self.cell = cell
+
+
 # --- recording, in a notebook --------------------------------------------------------------------
 
 
@@ -179,7 +187,7 @@ def collect(notebook) -> list[dict[str, Any]]:
             notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise InputError([Problem(where, f"is not a readable notebook: {error}")]) from None
-    found, seen, problems = [], set(), []
+    found, seen, problems, cells = [], set(), [], []
     for position, cell in enumerate(notebook.get("cells", []), start=1):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             data = output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
@@ -188,11 +196,14 @@ def collect(notebook) -> list[dict[str, Any]]:
             payload = data[MIME_TYPE]
             entry = json.loads(payload) if isinstance(payload, str) else dict(payload)
             if entry["name"] in seen:
-                problems.append(Problem(where, f"result {entry['name']} is recorded twice (again in cell {position}); give each result its own name"))
+                cell_number = cell.get("execution_count") or position  # as the chain names a cell: its execution count
+                cells.append(cell_number)
+                problems.append(Problem(where, f"result {entry['name']} is recorded twice (again in cell {cell_number}); "
+                                               "give each result its own name"))
             seen.add(entry["name"])
             found.append(entry)
     if problems:
-        raise InputError(problems)
+        raise ResultRepeated(problems, cells[0])
     return found
 
 

@@ -217,8 +217,12 @@ def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple
         if not force and manifest.is_file() and (folder / run_.notebook).is_file():
             inputs = chain.inputs_of(by_name[run_.notebook], values_of(run_), notebooks_dir, used=chain.files_used(manifest))
             if chain.is_current(by_name[run_.notebook], inputs, folder):
+                try:
+                    table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
+                except InputError:  # its results cannot be read: run it again, and say why
+                    pending.append(run_)
+                    continue
                 outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
-                table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
                 continue
         pending.append(run_)
     parameters = list(grid)
@@ -280,10 +284,15 @@ def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results
                 if outcome.status == "ok":
                     folder = out_dir / run_.key
                     executed = folder / run_.notebook
+                    try:
+                        table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
+                    except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
+                        outcome.status, outcome.cell = "failed", error.cell
+                        outcome.error, outcome.kept = error.problems[0].message, paths.relative(executed)
+                if outcome.status == "ok":
                     step = by_name[run_.notebook]
                     inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=chain.recorded_use(executed))  # as it ran
                     chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
-                    table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
                     rows = write_results()
                     said = f"ok in {outcome.seconds:.1f} s"
                 else:
