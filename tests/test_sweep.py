@@ -264,3 +264,21 @@ def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
         sweep_fixtures(tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, jobs=2)
     assert "09-records-twice.ipynb [none] failed in cell 4: result element_count is recorded twice" in str(failed.value)
     assert list(results.read(tmp_path / "sweep" / "results.csv").name) == ["horizon"]
+
+
+def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypatch):
+    import contextlib
+
+    from rare_earths import executors
+
+    class Gone:
+        def submit(self, *_):
+            raise RuntimeError("the cluster is gone")
+
+    monkeypatch.setattr(executors, "open_executor", lambda jobs, scheduler=None: contextlib.nullcontext(Gone()))
+    with pytest.raises(sweep.SweepFailed) as failed:
+        sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,))
+    lines = str(failed.value).splitlines()
+    assert [line.split(" failed ")[0] for line in lines] == ["08-records-years.ipynb [years=5]", "08-records-years.ipynb [years=10]"]
+    assert all(line.endswith("not run: RuntimeError: the cluster is gone") for line in lines)
+    assert results.read(tmp_path / "results.csv").empty

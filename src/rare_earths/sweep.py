@@ -262,10 +262,15 @@ def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results
         def fill() -> None:
             # One run more than there are workers: the next is queued, so a worker that frees up (a
             # local one is replaced by a new process) starts it without waiting for this process.
+            nonlocal done
             while waiting and len(running) <= capacity:
                 run_ = waiting.pop(0)
                 task = chain.Task(run_.notebook, values_of(run_), str(out_dir / run_.key), str(notebooks_dir), kernel, timeout, retries)
-                running[pool.submit(chain.run_task, task)] = run_
+                try:
+                    running[pool.submit(chain.run_task, task)] = run_
+                except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
+                    outcomes[run_] = chain.Outcome(run_.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}")
+                    done += 1
 
         fill()
         rows = write_results()  # the runs up to date, while the first runs start
