@@ -128,7 +128,7 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
                      else "sum of listed countries" if "the sum of the countries" in candidate.label else "world total")
             rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
                          "base": candidate.edition or "the article's own figures", "whole": whole, "arithmetic": candidate.label,
-                         "share_pct": candidate.value, "verdict": metadata.VERDICT_LABELS[candidate.verdict], "claim_ids": stated.ids})
+                         "share_pct": candidate.value, "verdict": candidate.verdict, "claim_ids": stated.ids})
     return pd.DataFrame(rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"])
 
 
