@@ -16,19 +16,22 @@ KERNEL := rare-earths
 # that re-signs TLS with a locally trusted certificate (uv's own bundle would refuse it).
 export UV_SYSTEM_CERTS := 1
 # Extra arguments: `make test ARGS="-k units"`, `make lock LOCK_ARGS=--upgrade`,
-# parameters: `make reports PARAMS="usd_inr=86.0"` (names and defaults in params.yaml).
+# parameters: `make reports PARAMS="usd_inr=86.0"` (names and defaults in params.yaml), a sweep's
+# grid: `make sweep GRID="usd_inr=80,84.57,90 consumption_base_year=2020,2022,2024"`.
 ARGS ?=
 PARAMS ?=
+GRID ?=
 # `make reports FORCE=1` rebuilds everything; by default only what changed since the last run.
 FORCE ?=
 LOCK_ARGS ?=
 LAB_ARGS ?=
 # Taken as written: make expands nothing in them (a `$(shell ...)` stays text), and none reaches the
-# shell as code. Each word of PARAMS is passed single-quoted (its own quotes escaped); ARGS, LAB_ARGS
+# shell as code. Each word of PARAMS and GRID is passed single-quoted (its own quotes escaped); ARGS, LAB_ARGS
 # and LOCK_ARGS reach their programs through the environment: pytest splits ARGS itself
 # (PYTEST_ADDOPTS, as a shell would, quotes included), and the others are expanded unquoted with
 # globbing off, so they are split into words and nothing else (no ;, $(...) or backquotes).
 override PARAMS := $(value PARAMS)
+override GRID := $(value GRID)
 override FORCE := $(value FORCE)
 override ARGS := $(value ARGS)
 override LAB_ARGS := $(value LAB_ARGS)
@@ -39,7 +42,7 @@ quote = '$(subst ','\'',$(1))'
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv lab data reports notebooks lint test bench lock clean distclean
+.PHONY: help venv lab data reports notebooks sweep lint test bench lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -76,6 +79,9 @@ reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in p
 
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
 	$(VENV)/bin/python -m rare_earths notebooks
+
+sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweep/: GRID="usd_inr=80,84.57,90 ..." (FORCE=1: all)
+	$(VENV)/bin/python -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
 
 # ruff's settings are in pyproject.toml; `make test` runs this first.
 lint: $(STAMP) ## Lint the library, tests and notebook code (ruff; nbqa ruff for notebooks)

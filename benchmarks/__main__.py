@@ -1,4 +1,4 @@
-"""Every benchmark, one command (`make bench`): the chain, then the cleaning step's scaling;
+"""Every benchmark, one command (`make bench`): the chain, the cleaning step's scaling, the sweeps;
 the results, with the machine they ran on, go to benchmarks/RESULTS.md.
 
     .venv/bin/python -m benchmarks [--repeats N]
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chain_table = run_benchmark("benchmarks.chain", ["--repeats", str(args.repeats)])
     scaling_table = run_benchmark("benchmarks.scaling", [])
+    sweep_table = run_benchmark("benchmarks.sweep", ["--repeats", str(args.repeats)])
     text = "\n".join([
         "# Benchmark results",
         "",
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         "## Scaling of the cleaning step and the audit",
         "",
         scaling_table,
+        "",
+        "## Sweeps",
+        "",
+        sweep_table,
         "",
     ])
     atomic.write_text(RESULTS, text)

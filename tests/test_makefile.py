@@ -81,3 +81,10 @@ def test_lab_and_lock_arguments_are_words_only(stand_in):
     (stand_in / "calls.txt").unlink()
     calls = make(stand_in, "lock", LOCK_ARGS="--upgrade;touch${IFS}injected12")
     assert calls[0] == "uv" and "[--upgrade;touch${IFS}injected12]" in calls
+
+
+def test_a_sweeps_grid_reaches_the_command_line_as_words_and_runs_nothing(stand_in):
+    calls = make(stand_in, "sweep", GRID="usd_inr=80,84.57 consumption_base_year=2020;touch$${IFS}injected12 $(shell touch injected13)")
+    assert calls[:8] == ["python", "[-m]", "[rare_earths]", "[sweep]", "[--grid]", "[usd_inr=80,84.57]", "[--grid]",
+                         "[consumption_base_year=2020;touch$${IFS}injected12]"]
+    assert calls[8:10] == ["[--grid]", "[$(shell]"]

@@ -149,3 +149,20 @@ def test_the_command_line_reports_a_malformed_params_yaml(tmp_path, monkeypatch,
     assert cli.main(["run", "--set", "usd_inr=86"]) == 1
     error = capsys.readouterr().err
     assert "params.yaml, line 7, column 1: not valid YAML" in error and "Traceback" not in error
+
+
+def test_the_default_sweep_is_each_parameters_sweep_values_with_its_default():
+    grid = params.default_grid()
+    specs = params.specs()
+    assert set(grid) == {name for name, spec in specs.items() if "sweep" in spec} and grid
+    for name, values in grid.items():
+        assert specs[name]["default"] in values, f"{name}: the sweep leaves out the default, the sensitivity page's baseline"
+        assert len(set(values)) == len(values) >= 2
+
+
+def test_a_sweep_value_the_parameter_does_not_allow_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("usd_inr:\n  default: 84.57\n  type: float\n  minimum_exclusive: 0\n  sweep: [80, -1]\n  description: test\n",
+                    encoding="utf-8")
+    with pytest.raises(params.ParameterFileError, match=r"params.yaml, line 1: a value of its sweep breaks its own declaration"):
+        params.specs(path)

@@ -110,7 +110,7 @@ def test_the_table_has_the_schemas_columns_then_the_scenarios(tmp_path):
     nbformat.write(notebook_with(GROWTH, TONNES), tmp_path / "04-demand.ipynb")
     table = results.table(tmp_path, ["04-demand.ipynb"], {"consumption_base_year": 2020, "usd_inr": 84.57})
     assert list(table.columns) == [*metadata.RESULTS.names, "consumption_base_year", "usd_inr"]
-    assert table.to_dict("records")[1] == {"notebook": "04-demand.ipynb", "name": "consumption", "value": 15.4, "low": 15.4, "high": 15.4,
+    assert table.to_dict("records")[1] == {"notebook": "04-demand.ipynb", "name": "consumption", "label": "Consumption", "value": 15.4, "low": 15.4, "high": 15.4,
                                            "unit": "kt", "claims": "a002-12", "meaning": "Expected consumption in 2032.", "tolerance": 1e-3,
                                            "consumption_base_year": "2020", "usd_inr": "84.57"}
     assert math.isnan(table.value[0]) and table.claims[0] == "a003-04; a003-05"
@@ -122,14 +122,14 @@ def test_write_is_deterministic_and_reads_back(tmp_path):
     table = results.table(tmp_path, ["04-demand.ipynb"], {"usd_inr": 80.0})
     first = results.write(table, tmp_path / "one.csv").read_bytes()
     assert results.write(table, tmp_path / "two.csv").read_bytes() == first
-    assert first.decode().splitlines()[0] == "notebook,name,value,low,high,unit,claims,meaning,tolerance,usd_inr"
-    assert first.decode().splitlines()[1].startswith("04-demand.ipynb,implied_growth,,2.5712,3.0312,% / yr,a003-04; a003-05,")
+    assert first.decode().splitlines()[0] == "notebook,name,label,value,low,high,unit,claims,meaning,tolerance,usd_inr"
+    assert first.decode().splitlines()[1].startswith("04-demand.ipynb,implied_growth,Implied growth,,2.5712,3.0312,% / yr,a003-04; a003-05,")
     assert results.compare(table, results.read(tmp_path / "one.csv")) == []
 
 
 def test_no_result_writes_the_header_alone(tmp_path):
     path = results.write(results.frame([], ["usd_inr"]), tmp_path / "results.csv")
-    assert path.read_text(encoding="utf-8") == "notebook,name,value,low,high,unit,claims,meaning,tolerance,usd_inr\n"
+    assert path.read_text(encoding="utf-8") == "notebook,name,label,value,low,high,unit,claims,meaning,tolerance,usd_inr\n"
     assert results.read(path).empty
 
 

@@ -154,7 +154,7 @@ def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):
     progress = [line for line in lines if line.startswith("[")]
     assert len(progress) == 7 and progress[0].startswith("[1/7 done, 2 running, 4 left; about ")
     assert " s to go] " in progress[0] and progress[-1].startswith("[7/7 done, 0 running, 0 left] ")
-    assert lines[-1].endswith("results.csv (11 results of 7 runs)")
+    assert lines[-1].endswith("results.csv: 11 results of 7 runs")
 
 
 def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tmp_path):
@@ -282,3 +282,15 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
     assert [line.split(" failed ")[0] for line in lines] == ["08-records-years.ipynb [years=5]", "08-records-years.ipynb [years=10]"]
     assert all(line.endswith("not run: RuntimeError: the cluster is gone") for line in lines)
     assert results.read(tmp_path / "results.csv").empty
+
+
+def test_a_run_the_chain_already_made_with_the_same_parameters_is_copied_not_run(tmp_path):
+    executed = tmp_path / "executed"
+    chain.run({"years": 10}, executed, (YEARS,), notebooks_dir=FIXTURES, echo=lambda line: None)
+    finished, _ = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
+    actions = {outcome.notebook: outcome.action for outcome in finished.outcomes}
+    assert sorted(actions.values()) == ["run", "skipped"], actions
+    copied = tmp_path / "sweep" / "years=10" / YEARS.notebook
+    assert copied.read_bytes() == (executed / YEARS.notebook).read_bytes()
+    again, lines = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
+    assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 2

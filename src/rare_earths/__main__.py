@@ -7,12 +7,11 @@ them, so a run with nothing to do finishes in about a second.
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import sys
 import time
 
-from . import chain, params, paths
+from . import chain, params, paths, sweep
 from .errors import InputError
 from .params import ParameterError
 
@@ -106,11 +105,44 @@ def _run(args: argparse.Namespace) -> None:
         outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     except chain.ChainFailed as failure:
         print("\n" + chain.summary(failure.outcomes))
+        _results()
         _render_site(force=args.force)  # the pages follow the executed notebooks, failed run or not
         raise
     print("\n" + chain.summary(outcomes))
+    _results()
+    if not args.only:  # the sensitivity page compares the whole chain's results across the default sweep
+        _sensitivity(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     pages = _render_site(force=args.force)
     print(f"done in {time.perf_counter() - started:.1f} s; open {paths.relative(pages[0])}")
+
+
+RESULTS_MANIFEST = paths.REPORTS / ".results.inputs.json"
+
+
+def _results() -> None:
+    """reports/results.csv from the executed notebooks, unless it is exactly what they give: its
+    manifest records the notebooks and the code it was made from, and its own hash."""
+    executed = [paths.EXECUTED / name for name in chain.NOTEBOOKS if (paths.EXECUTED / name).is_file()]
+    inputs = chain.fingerprint([*executed, *chain.files_used(RESULTS_MANIFEST, [chain.LIBRARY])], {})
+    if chain.unchanged(RESULTS_MANIFEST, inputs, [paths.RESULTS_CSV]):
+        print(f"{paths.relative(paths.RESULTS_CSV)} is up to date")
+        return
+    from . import results
+
+    written = results.build()
+    chain.remember(RESULTS_MANIFEST, chain.fingerprint([*executed, *chain.used_here(outputs=paths.REPORTS)], {}), [written])
+    print(f"wrote {paths.relative(written)} (the results the notebooks recorded)")
+
+
+def _sensitivity(**options) -> None:
+    """The default sweep of params.yaml into reports/sweep/: runs with this run's values are copied
+    from reports/executed/, runs already made are skipped, the rest run."""
+    print("\nthe sensitivity sweep (params.yaml, each parameter's `sweep` values):")
+    sweep.run(params.default_grid(), paths.SWEEP, reuse=paths.EXECUTED, **options)
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    sweep.main(args, prepare=_build_data)  # the grid is checked first, then the cleaning step, then the runs
 
 
 def _render_site(*, force: bool) -> list:
@@ -137,27 +169,6 @@ def _docs(args: argparse.Namespace) -> None:
     print(f"wrote {paths.relative(target)}")
 
 
-def _seconds(text: str) -> float:
-    """A time limit: a finite number of seconds above 0 (nan or inf would leave a worker unwatched)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a time limit must be a finite number of seconds above 0")
-    return value
-
-
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 notebook must run at a time")
-    return value
-
-
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m rare_earths", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -176,15 +187,17 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help=force_help)
     run.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
                      help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.")
-    run.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
-    run.add_argument("--timeout", type=_seconds, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds (a finite number above 0).")
+    run.add_argument("--jobs", type=chain.job_count, default=chain.JOBS, help=jobs_help)
+    run.add_argument("--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds (a finite number above 0).")
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
     run.set_defaults(run=_run)
 
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
-    notebooks.add_argument("--jobs", type=_at_least_one, default=chain.JOBS, help=jobs_help)
+    notebooks.add_argument("--jobs", type=chain.job_count, default=chain.JOBS, help=jobs_help)
     notebooks.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
     notebooks.set_defaults(run=_notebooks)
+
+    sweep.add_parser(commands).set_defaults(run=_sweep)
 
     docs = commands.add_parser("docs", help="Write docs/data-dictionary.md from the column metadata.")
     docs.set_defaults(run=_docs)
@@ -199,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: --only {', '.join(unknown)}: not a notebook of the chain; one of: {', '.join(chain.NOTEBOOKS)}", file=sys.stderr)
             return 2
     try:
-        if args.run in (_data, _run, _notebooks):
+        if args.run in (_data, _run, _notebooks, _sweep):
             from . import atomic
 
             with atomic.one_run_at_a_time(paths.RUN_LOCK):

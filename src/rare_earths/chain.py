@@ -20,12 +20,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
+from argparse import ArgumentTypeError
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
@@ -132,6 +134,30 @@ def skip_slow_imports() -> None:
     and every worker would pay for it.
     """
     sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: the import fails, jsonschema skips it
+
+
+# --- the command line's options of a run ---------------------------------------------------------
+
+
+def time_limit(text: str) -> float:
+    """A time limit: a finite number of seconds above 0 (nan or inf would leave a worker unwatched)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ArgumentTypeError(f"{text!r}: a time limit must be a finite number of seconds above 0")
+    return value
+
+
+def job_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise ArgumentTypeError(f"{text!r}: at least 1 notebook must run at a time")
+    return value
 
 
 # --- notebooks -----------------------------------------------------------------------------------

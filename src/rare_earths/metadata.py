@@ -455,6 +455,7 @@ RESULTS = Table(
     (
         _c("notebook", "The notebook that recorded the result (its file name)."),
         _c("name", "The result's id, unique within its notebook (snake_case).", pattern=r"^[a-z][a-z0-9_]*$"),
+        _c("label", "The result's name for readers, as pages show it."),
         _c("value", "The value, in `unit`; empty for a range.", kind="number", required=False, unit="see `unit`"),
         _c("low", "Low end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),
         _c("high", "High end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),

@@ -91,6 +91,15 @@ def specs(path: Path = paths.PARAMS_YAML) -> dict[str, dict[str, Any]]:
             _convert(name, spec, spec["default"])
         except ParameterError as error:
             problems.append(Problem(where, f"its default breaks its own declaration: {error}", line))
+        swept = spec.get("sweep", [spec["default"]])
+        if not isinstance(swept, list) or not swept:
+            problems.append(Problem(where, f"parameter {name}: sweep must list the values the default sweep tries", line))
+            continue
+        for value in swept:
+            try:
+                _convert(name, spec, value)
+            except ParameterError as error:
+                problems.append(Problem(where, f"a value of its sweep breaks its own declaration: {error}", line))
     if problems:
         raise ParameterFileError(problems)
     return declared
@@ -129,6 +138,12 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
             raise ParameterError(f"parameter {name} is given twice ({name}={parsed[name]} and {name}={value.strip()}); give it once")
         parsed[name] = value.strip()
     return parsed
+
+
+def default_grid(path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
+    """The sensitivity sweep `make reports` runs: each parameter's `sweep` values in params.yaml
+    (the default among them), each parameter that declares some."""
+    return {name: [_convert(name, spec, value) for value in spec["sweep"]] for name, spec in specs(path).items() if "sweep" in spec}
 
 
 def resolve(overrides: Mapping[str, Any] | None = None, path: Path = paths.PARAMS_YAML) -> dict[str, Any]:

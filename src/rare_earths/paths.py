@@ -27,11 +27,14 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 EXECUTED = REPORTS / "executed"
 HTML = REPORTS / "html"
+RESULTS_CSV = REPORTS / "results.csv"  # every executed notebook's recorded results
+SWEEP = REPORTS / "sweep"  # the sensitivity sweep's runs and its results.csv
 # The site's pages besides one per notebook, declared once: (file, title in the navigation).
 INDEX_PAGE = "index.html"
 CLAIMS_PAGE = ("claims.html", "Claims explorer")
 METHOD_PAGE = ("method.html", "Method")
-EXTRA_PAGES = (CLAIMS_PAGE, METHOD_PAGE)
+SENSITIVITY_PAGE = ("sensitivity.html", "Sensitivity")
+EXTRA_PAGES = (CLAIMS_PAGE, SENSITIVITY_PAGE, METHOD_PAGE)
 # Beside the pages: the one stylesheet every page links, and the processed tables to download.
 STYLESHEET = "site.css"
 DOWNLOADS = (PROCESSED_CLAIMS_CSV, PROCESSED_AUDIT_CSV, PROCESSED_USGS_CSV, PROCESSED / "datapackage.json")

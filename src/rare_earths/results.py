@@ -32,12 +32,12 @@ from .errors import InputError, Problem
 
 MIME_TYPE = "application/vnd.rare-earths.result+json"
 # The chain's table of results, from reports/executed/ (a sweep writes its own, in its folder).
-RESULTS_CSV = paths.REPORTS / "results.csv"
+RESULTS_CSV = paths.RESULTS_CSV
 DEFAULT_TOLERANCE = 1e-9  # relative: results are recomputed exactly, so only rounding may differ
 FLOAT_FORMAT = "%.12g"  # as the processed tables are written (`tables.FLOAT_FORMAT`)
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 CLAIM_PATTERN = re.compile(r"^a\d{3}-\d{2}$")
-COLUMNS = ("notebook", "name", "value", "low", "high", "unit", "claims", "meaning", "tolerance")
+COLUMNS = ("notebook", "name", "label", "value", "low", "high", "unit", "claims", "meaning", "tolerance")
 NUMBERS = ("value", "low", "high", "tolerance")
 
 
@@ -218,7 +218,8 @@ def parameter_text(value: Any) -> str:
 def rows(records: Iterable[Mapping[str, Any]], notebook: str, scenario: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """One table row per result of one notebook; a column per parameter of `scenario`."""
     nan = float("nan")
-    return [{"notebook": notebook, "name": entry["name"], "value": nan if entry["value"] is None else float(entry["value"]),
+    return [{"notebook": notebook, "name": entry["name"], "label": entry.get("label") or entry["name"].replace("_", " ").capitalize(),
+             "value": nan if entry["value"] is None else float(entry["value"]),
              "low": float(entry["low"]), "high": float(entry["high"]), "unit": entry["unit"], "claims": "; ".join(entry["claims"]),
              "meaning": entry["meaning"], "tolerance": float(entry["tolerance"]),
              **{parameter: parameter_text(value) for parameter, value in (scenario or {}).items()}}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
@@ -38,7 +37,7 @@ from . import atomic, chain, params, paths
 from .errors import InputError, Problem
 from .params import ParameterError
 
-SWEEP_DIR = paths.REPORTS / "sweep"
+SWEEP_DIR = paths.SWEEP
 RESULTS_NAME = "results.csv"
 NO_PARAMETER = "none"  # the folder of the runs of notebooks that declare no parameter of the grid
 
@@ -186,9 +185,11 @@ def _capacity(pool, jobs: int) -> int:
 def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple[chain.Step, ...] = chain.CHAIN, *,
         notebooks_dir: Path | None = None, params_path: Path = paths.PARAMS_YAML, force: bool = False, jobs: int = chain.JOBS,
         timeout: float = chain.TIMEOUT_SECONDS, retries: int = chain.RETRIES, kernel: str = chain.KERNEL,
-        scheduler: str | None = None, echo: Callable[[str], None] = print) -> Finished:
+        scheduler: str | None = None, echo: Callable[[str], None] = print, reuse: Path | None = None) -> Finished:
     """Run the sweep of `grid` (as `parse_grid` returns it) into `out_dir`: every run not up to
     date, on an executor (`executors.open_executor`); results.csv after each run and at the end.
+    A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
+    date, with the same parameters and inputs, is copied rather than run again.
     Raises SweepFailed, after every run that could run has run, if any failed."""
     from . import executors, results
 
@@ -224,29 +225,55 @@ def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple
                     continue
                 outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
                 continue
+        if reuse is not None and _reused(run_, by_name[run_.notebook], values_of(run_), notebooks_dir, Path(reuse), folder):
+            table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
+            outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
+            continue
         pending.append(run_)
     parameters = list(grid)
     results_csv = out_dir / RESULTS_NAME
 
+    manifest = out_dir / ".results.inputs.json"
+
+    def made_from() -> dict[str, Any]:  # the finished runs' executed notebooks, and the grid's parameters
+        executed = [out_dir / run_.key / run_.notebook for run_ in runs if run_ in table_rows]
+        return chain.fingerprint(executed, {"parameters": parameters})
+
     def write_results() -> int:
         found = [row for run_ in runs if run_ in table_rows for row in table_rows[run_]]
         results.write(results.frame(found, parameters), results_csv)
+        chain.remember(manifest, made_from(), [results_csv])
         return len(found)
 
     skipped = len(runs) - len(pending)
     if skipped:
         echo(f"{skipped} of {len(runs)} runs up to date, skipped")
-    rows = 0 if pending else write_results()  # else written once the first runs are under way
+    if not pending and chain.unchanged(manifest, made_from(), [results_csv]):  # nothing ran and the table is as made
+        rows = sum(len(table_rows[run_]) for run_ in runs if run_ in table_rows)
+    else:
+        rows = 0 if pending else write_results()  # else written once the first runs are under way
     if pending:
         echo(f"{len(pending)} runs to go: " + ", ".join(f"{name} × {count}" for name, count in counts(pending).items()))
         rows = _execute(pending, outcomes, table_rows, write_results, skipped, out_dir, values_of, by_name, notebooks_dir,
                         jobs=jobs, timeout=timeout, retries=retries, kernel=kernel, scheduler=scheduler, echo=echo,
                         executors=executors, results=results)
     ordered = [outcomes[run_] for run_ in runs]
-    echo(f"wrote {paths.relative(results_csv)} ({rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs)")
+    echo(f"{paths.relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs")
     if any(outcome.status == "failed" for outcome in ordered):
         raise SweepFailed(ordered)
     return Finished(ordered, results_csv, rows)
+
+
+def _reused(run_: Run, step: chain.Step, values: dict[str, Any], notebooks_dir: Path, reuse: Path, folder: Path) -> bool:
+    """Copy the run from `reuse` if it holds it up to date (same code, data, modules and the same
+    values of the parameters the notebook declares); then record it as this sweep's own run."""
+    inputs = chain.inputs_of(step, values, notebooks_dir, used=chain.files_used(chain.manifest_path(reuse, run_.notebook)))
+    if not chain.is_current(step, inputs, reuse):
+        return False
+    executed = folder / run_.notebook
+    atomic.write_text(executed, (reuse / run_.notebook).read_text(encoding="utf-8"))
+    chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
+    return True
 
 
 def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results: Callable[[], int], skipped: int, out_dir: Path,
@@ -323,26 +350,6 @@ def summary(finished: Finished | list[chain.Outcome]) -> str:
 # --- the command line ----------------------------------------------------------------------------
 
 
-def _whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 notebook must run at a time")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a time limit must be a finite number of seconds above 0")
-    return value
-
-
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """The `sweep` command, added to the command line's subcommands."""
     sweep = subparsers.add_parser(
@@ -355,12 +362,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, default=SWEEP_DIR, metavar="DIR",
                        help=f"Where the runs and results.csv go (default: {paths.relative(SWEEP_DIR)}/); a run already "
                             "there and up to date is skipped.")
-    sweep.add_argument("--jobs", type=_whole, default=chain.JOBS,
+    sweep.add_argument("--jobs", type=chain.job_count, default=chain.JOBS,
                        help=f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS}).")
     sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
                        help="Run on this Dask distributed scheduler instead of local processes (default: DASK_SCHEDULER_ADDRESS "
                             "if set); its workers need this project at the same path.")
-    sweep.add_argument("--timeout", type=_seconds, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
+    sweep.add_argument("--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
     sweep.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
     sweep.set_defaults(run=main)
     return sweep
