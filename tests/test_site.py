@@ -266,3 +266,25 @@ def test_every_page_weighs_less_than_the_target(site):
     assert set(weights) == set(paths.page_files(chain.NOTEBOOKS))
     heavy = {name: weight for name, weight in weights.items() if weight > report.PAGE_WEIGHT_TARGET}
     assert not heavy, f"over {report.PAGE_WEIGHT_TARGET // 1024} KB with the stylesheet: {heavy}"
+
+
+def test_the_sensitivity_page_names_for_each_moving_result_the_parameter_that_moves_it_most(site):
+    from rare_earths import params, sensitivity
+    from rare_earths import results as recorded
+
+    sweep_csv = paths.SWEEP / "results.csv"
+    if not sweep_csv.is_file():
+        pytest.fail(f"{paths.relative(sweep_csv)} is missing: `make reports` runs the default sweep (`make test` does)", pytrace=False)
+    page = read(site, paths.SENSITIVITY_PAGE[0])
+    specs = params.specs()
+    found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
+    moving = [result for result in found if result.moved_by is not None]
+    assert moving, "no result moves across the default sweep"
+    for result in moving:
+        figure = re.search(rf'<figure class="sensitivity" id="{result.notebook[:-6]}-{result.name}">(.*?)</figure>', page, re.S)
+        assert figure, f"no chart for {result.notebook} {result.name}"
+        label = specs[result.moved_by.parameter]["label"]
+        assert f"{label[:1].upper()}{label[1:]} moves it most" in html.unescape(figure.group(1))
+        assert figure.group(1).count('<span class="swing"') == len(result.swings)
+    for result in found:
+        assert html.escape(result.label) in page

@@ -138,6 +138,7 @@ def navigation(current: str) -> str:
         (f"{paths.INDEX_PAGE}#reports", "Reports"),
         (f"{paths.INDEX_PAGE}#articles", "Articles"),
         (paths.CLAIMS_PAGE[0], "Claims"),
+        (paths.SENSITIVITY_PAGE[0], "Sensitivity"),
         (paths.METHOD_PAGE[0], "Method"),
     ]
     here = ' aria-current="page"'

@@ -19,7 +19,7 @@ import nbformat
 
 from . import atomic, chain, layout, observed, paths
 from .layout import Link
-from .paths import CLAIMS_PAGE, METHOD_PAGE
+from .paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -391,6 +391,85 @@ def claims_page(site: Site) -> str:
                        script=EXPLORER_SCRIPT.read_text(encoding="utf-8"), names=site.names)
 
 
+def _sentence(words: str) -> str:
+    """Words as the start of a sentence: the first letter upper case, the rest as written ("USGS" stays)."""
+    return words[:1].upper() + words[1:]
+
+
+def sensitivity_page(site: Site) -> str:
+    """Each recorded result's range across the default sweep (params.yaml's `sweep` values), as a
+    tornado chart: a bar per parameter its notebook declares, widest first, the default marked; the
+    title names the parameter that moves it most."""
+    from . import params, sensitivity, text
+
+    specs = params.specs()
+    label = {name: spec.get("label", name) for name, spec in specs.items()}
+    sweep_csv = paths.SWEEP / "results.csv"
+    if not sweep_csv.is_file():
+        body = "  <p>No sweep has run yet: <code>make reports</code> runs the default sweep.</p>\n"
+        return layout.page(SENSITIVITY_PAGE[1], body, current=SENSITIVITY_PAGE[0], footer=site.footer, known_claims=site.known,
+                           names=site.names)
+    from . import results as recorded
+
+    observed.note_read(sweep_csv)
+    found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
+    grid = params.default_grid()
+    figures, steady = [], []
+    for result in found:
+        moved = result.moved_by
+        if moved is None:
+            steady.append(result)
+            continue
+        unit = result.unit
+
+        def show(value: float, unit: str = unit) -> str:
+            return html.escape(text.show_recorded(value, unit))
+
+        span = max(swing.high for swing in result.swings) - min(swing.low for swing in result.swings) or 1
+        start = min(swing.low for swing in result.swings)
+        rows = []
+        for swing in result.swings:
+            left, width = 100 * (swing.low - start) / span, max(0.8, 100 * swing.width / span)
+            base = 100 * (result.baseline - start) / span
+            points = "; ".join(f"{html.escape(value)}: {show(at)}" for value, at in swing.points)
+            rows.append(f'    <tr><th scope="row">{html.escape(_sentence(label[swing.parameter]))} <code>{swing.parameter}</code></th>'
+                        f'<td><div class="tornado" aria-hidden="true"><span class="swing" style="left:{left:.1f}%;width:{width:.1f}%"></span>'
+                        f'<span class="baseline" style="left:{base:.1f}%"></span></div><span class="bar-words">{points}</span></td></tr>')
+        title = (f"{html.escape(_sentence(label[moved.parameter]))} moves it most: from {show(moved.low)} to {show(moved.high)}"
+                 f" (default: {show(result.baseline)})")
+        figures.append(f"""  <figure class="sensitivity" id="{result.notebook.removesuffix('.ipynb')}-{result.name}">
+    <figcaption><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix('.ipynb'))}).
+      {title}. <small>{html.escape(result.meaning)}</small></figcaption>
+    <table class="bars">
+    <thead><tr><th scope="col">Parameter</th><th scope="col">The result at each value</th></tr></thead>
+    <tbody>
+{chr(10).join(rows)}
+    </tbody>
+    </table>
+  </figure>
+""")
+    steady_items = "\n".join(f"    <li><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix('.ipynb'))}): "
+                              f"{html.escape(text.show_recorded(result.baseline, result.unit))}. {html.escape(result.meaning)}</li>"
+                              for result in steady)
+    values = "; ".join(f"{html.escape(label[name])} (<code>{name}</code>): {', '.join(html.escape(str(v)) for v in grid_values)}"
+                       for name, grid_values in grid.items())
+    body = f"""  <p>How far each result the notebooks record moves when one assumption moves, the others held at their defaults.
+  The sweep runs each notebook once per value of the parameters it declares: {values}. The defaults and their sources are on the
+  <a href="{METHOD_PAGE[0]}#parameters">method page</a>; the results of the default run are in <code>reports/results.csv</code>,
+  those of the sweep in <code>reports/sweep/results.csv</code>.</p>
+  <h2 id="moved">Results that move</h2>
+  <p>Each bar spans the result's range over one parameter's values; the mark is the default.</p>
+{"".join(figures) or "  <p>None of the results moves across these values.</p>"}
+  <h2 id="steady">Results no parameter of the sweep moves</h2>
+  <ul>
+{steady_items}
+  </ul>
+  <p>A larger sweep, on this machine or a Dask cluster: <code>make sweep GRID="usd_inr=78,80,82,84.57,86,88,90"</code> (see the README).</p>
+"""
+    return layout.page(SENSITIVITY_PAGE[1], body, current=SENSITIVITY_PAGE[0], footer=site.footer, known_claims=site.known,
+                       lede="Which assumptions the findings depend on, and how much.", names=site.names)
+
+
 def data_read(used: list[str]) -> list[str]:
     """The data files a notebook read, from what it recorded using; a folder's many files as the folder."""
     shown = set()
@@ -531,6 +610,7 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
     written.update(article_pages(site))
     written[paths.INDEX_PAGE] = index_page(site, pages, values)
     written[CLAIMS_PAGE[0]] = claims_page(site)
+    written[SENSITIVITY_PAGE[0]] = sensitivity_page(site)
     reads = {name: data_read(notebook.metadata.get("rare_earths", {}).get("used", [])) for name, notebook in notebooks.items()}
     written[METHOD_PAGE[0]] = method_page(site, pages, values, reads)
     order = paths.page_files(names, list(site.articles))

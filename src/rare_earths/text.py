@@ -51,9 +51,13 @@ _SHOWN = {"percent": "%", "t / year": "t a year", "count": "", "week": "weeks", 
 
 def show(value: float, unit: str, shown_in: str | None = None) -> str:
     """`value` (in canonical `unit`) with its unit, for a sentence: '115.8 Mt', '67.4%', '3rd',
-    'USD 30 million', '₹1,345 crore', 'USD 42.9/kg'."""
+    'USD 30 million', '₹1,345 crore', 'USD 42.9/kg', '3.2% a year'."""
     if unit == "percent":
         return f"{number(value)}%"
+    if unit == "percent / year":
+        return f"{number(value)}% a year"
+    if unit in ("", "dimensionless", "count"):
+        return number(value)
     if unit == "rank":
         return ordinal(value)
     if unit == "crore * INR":
@@ -64,6 +68,14 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
         return f"USD {number(value / 1e6)} million{per}" if abs(value) >= 1e6 else f"USD {number(value)}{per}"
     shown_in = shown_in or display_unit(unit, value)
     return f"{number(value * factor(unit, shown_in))} {_SHOWN.get(shown_in, shown_in)}".strip()
+
+
+def show_recorded(value: float, unit: str) -> str:
+    """A value with its unit as a results table writes it (pint's short form: '%', '% / yr', 'USD',
+    empty for a pure number), for a sentence."""
+    from .units import ureg
+
+    return show(value, f"{ureg.Unit(unit):D}" if unit else "")
 
 
 @cache
