@@ -3,8 +3,9 @@
     .venv/bin/python -m benchmarks.chain [--repeats N]
 
 - **floor**: the cleaning step, then the notebooks' code as plain Python scripts (no kernel, no
-  papermill), one after another, as a researcher would run them by hand; and the same scripts as
-  many at a time as the chain runs notebooks (like for like: what the chain cannot beat);
+  papermill), with the defaults and with the other values of the default sensitivity sweep that
+  `run` also makes, as many at a time as the chain runs notebooks (like for like: what the chain
+  cannot beat); and the same scripts one after another;
 - **cold chain**: `python -m rare_earths run --force` with nothing up to date;
 - **warm no-op**: the same command again without --force: nothing to do;
 - **one parameter changed**: `--set consumption_base_year=2023` after a run with the defaults;
@@ -27,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rare_earths import chain, paths
+from rare_earths import chain, params, paths, sweep
 
 PYTHON = sys.executable
 # The cold chain against the same code as plain scripts run as many at a time (like for like).
@@ -41,12 +42,20 @@ def timed(command: list[str], **kwargs) -> float:
 
 
 def scripts(directory: Path) -> list[Path]:
-    """Each notebook's code cells, in order, as one plain Python script (parameters at their defaults)."""
+    """Each notebook's code cells, in order, as one plain Python script: once with the defaults,
+    and once more per run of the default sensitivity sweep that `run` makes (those with other
+    values), with the values set after its parameters cell, as papermill injects them."""
+    defaults = params.resolve()
+    runs = [(step.notebook, {}) for step in chain.CHAIN]
+    runs += [(run.notebook, dict(run.scenario)) for run in sweep.plan(params.default_grid())
+             if any(defaults[name] != value for name, value in run.scenario)]
     written = []
-    for step in chain.CHAIN:
-        cells = json.loads((paths.NOTEBOOKS / step.notebook).read_text(encoding="utf-8"))["cells"]
-        code = "\n\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-        script = directory / (step.notebook.removesuffix(".ipynb") + ".py")
+    for number, (notebook, values) in enumerate(runs):
+        cells = [cell for cell in json.loads((paths.NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+        injected = "\n".join(f"{name} = {value!r}" for name, value in values.items())
+        code = "\n\n".join("".join(cell["source"]) + ("\n" + injected if "parameters" in cell["metadata"].get("tags", []) and injected else "")
+                             for cell in cells)
+        script = directory / f"{number:02d}-{notebook.removesuffix('.ipynb')}.py"
         script.write_text(code + "\n", encoding="utf-8")
         written.append(script)
     return written

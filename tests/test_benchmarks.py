@@ -10,15 +10,23 @@ from benchmarks import chain as chain_bench
 from rare_earths import chain, paths
 
 
-def test_the_floor_scripts_are_every_notebooks_code_and_compile(tmp_path):
+def test_the_floor_scripts_are_every_notebooks_code_and_the_sweeps_other_runs_and_compile(tmp_path):
+    from rare_earths import params, sweep
+
     scripts = chain_bench.scripts(tmp_path)
-    assert [script.stem for script in scripts] == [name.removesuffix(".ipynb") for name in chain.NOTEBOOKS]
-    for script, name in zip(scripts, chain.NOTEBOOKS, strict=True):
+    defaults = params.resolve()
+    others = [run for run in sweep.plan(params.default_grid()) if any(defaults[name] != value for name, value in run.scenario)]
+    expected = [*chain.NOTEBOOKS, *(run.notebook for run in others)]
+    assert [script.stem[3:] for script in scripts] == [name.removesuffix(".ipynb") for name in expected]
+    for script, name in zip(scripts, expected, strict=True):
         code = script.read_text(encoding="utf-8")
         compile(code, str(script), "exec")
         cells = json.loads((paths.NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
         last = "".join(next(cell for cell in reversed(cells) if cell["cell_type"] == "code")["source"])
         assert last in code
+    for script, run in zip(scripts[len(chain.NOTEBOOKS):], others, strict=True):
+        for parameter, value in run.scenario:
+            assert f"\n{parameter} = {value!r}\n" in script.read_text(encoding="utf-8"), f"{script.name} does not set {parameter}"
 
 
 def test_results_name_the_machine():

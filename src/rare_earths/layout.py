@@ -75,7 +75,7 @@ def link_claims(page: str, known: set[str], names: dict | None = None) -> str:
             claim_id = match.group(0)
             if claim_id not in known:
                 return claim_id
-            return f'<a class="claim-link" href="{claim_href(claim_id)}">{claim_id}</a>'
+            return f'<a href="{claim_href(claim_id)}">{claim_id}</a>'  # styled by its address (site.css): pages carry hundreds'
 
         def both(piece: str) -> str:
             return CLAIM_ID.sub(link, SOURCE_ID.sub(link_source, piece))

@@ -91,6 +91,14 @@ class Site:
     articles: dict[str, str]  # source_id -> text
     exclusions: pd.DataFrame
     footer: layout.Footer
+    results: dict = None  # (notebook, name) -> the result it recorded, from the executed notebooks rendered
+
+    def recorded(self, notebook: str, name: str) -> float:
+        """A result's value as the notebook recorded it; KeyError names what is missing."""
+        try:
+            return self.results[notebook, name]["value"]
+        except (KeyError, TypeError):
+            raise KeyError(f"{notebook} recorded no result {name!r}: the page that shows it reads it from there") from None
 
     @property
     def known(self) -> set[str]:
@@ -231,15 +239,16 @@ def bottom_line(site: Site) -> str:
     from . import standing
 
     status = site.status()
-    counted = standing.counts(status)
     against: dict[str, set[str]] = {}
     for row in site.checks.itertuples():
         if standing.verdict_group(row.verdict) == standing.HOLDS and row.kind in CHECKED_AGAINST:
             judged = standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
             against.setdefault(row.kind, set()).update(claim for claim in judged if status[claim] == standing.HOLDS)
     how = "; ".join(f"{len(claims)} by {CHECKED_AGAINST[kind]}" for kind, claims in against.items() if claims)
-    holds, fails, unchecked = (counted[group] for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED))
-    return f"""  <p class="bottom-line">The five articles state {len(status)} figures. Each was checked against the article's own
+    # The headline numbers, as the audit notebook recorded them (results.record), not recomputed here.
+    holds, fails, unchecked = (int(site.recorded(AUDIT_NOTEBOOK, name)) for name in ("claims_that_hold", "claims_that_do_not_hold", "claims_not_checked"))
+    total = int(site.recorded("01-sources-and-units.ipynb", "claims_captured"))
+    return f"""  <p class="bottom-line">The five articles state {total} figures. Each was checked against the article's own
   arithmetic, against the other articles and against USGS primary data, where one of these could test it:
   <strong>{holds} hold up</strong>, <strong>{fails} do not</strong>, and <strong>{unchecked} could not be checked</strong>.</p>
   <ul class="tally">
@@ -598,6 +607,9 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
     values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     site = load_site(checks)
+    from . import results
+
+    site.results = {(name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)}
     written: dict[str, str] = {}
     html_exporter = exporter()
     links = [Link(page.href, page.title) for page in pages]
