@@ -34,8 +34,10 @@ def machine() -> str:
             memory = f", {kilobytes / 1024 / 1024:.1f} GB memory"
     except (OSError, StopIteration):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
 
 
 def run_benchmark(module: str, arguments: list[str]) -> str:
@@ -52,28 +54,30 @@ def main(argv: list[str] | None = None) -> int:
     chain_table = run_benchmark("benchmarks.chain", ["--repeats", str(args.repeats)])
     scaling_table = run_benchmark("benchmarks.scaling", [])
     sweep_table = run_benchmark("benchmarks.sweep", ["--repeats", str(args.repeats)])
-    text = "\n".join([
-        "# Benchmark results",
-        "",
-        "Written by `make bench` (`.venv/bin/python -m benchmarks`); the latest run is committed.",
-        "",
-        f"Machine: {machine()}.",
-        "",
-        "## The chain",
-        "",
-        "Ratios are measured in the same run, so they hold better across machines than seconds do.",
-        "",
-        chain_table,
-        "",
-        "## Scaling of the cleaning step and the audit",
-        "",
-        scaling_table,
-        "",
-        "## Sweeps",
-        "",
-        sweep_table,
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            "Written by `make bench` (`.venv/bin/python -m benchmarks`); the latest run is committed.",
+            "",
+            f"Machine: {machine()}.",
+            "",
+            "## The chain",
+            "",
+            "Ratios are measured in the same run, so they hold better across machines than seconds do.",
+            "",
+            chain_table,
+            "",
+            "## Scaling of the cleaning step and the audit",
+            "",
+            scaling_table,
+            "",
+            "## Sweeps",
+            "",
+            sweep_table,
+            "",
+        ]
+    )
     atomic.write_text(RESULTS, text)
     print(f"\nwrote {paths.relative(RESULTS)}")
     return 0

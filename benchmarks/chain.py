@@ -47,14 +47,24 @@ def scripts(directory: Path) -> list[Path]:
     values), with the values set after its parameters cell, as papermill injects them."""
     defaults = params.resolve()
     runs = [(step.notebook, {}) for step in chain.CHAIN]
-    runs += [(run.notebook, dict(run.scenario)) for run in sweep.plan(params.default_grid())
-             if any(defaults[name] != value for name, value in run.scenario)]
+    runs += [
+        (run.notebook, dict(run.scenario))
+        for run in sweep.plan(params.default_grid())
+        if any(defaults[name] != value for name, value in run.scenario)
+    ]
     written = []
     for number, (notebook, values) in enumerate(runs):
-        cells = [cell for cell in json.loads((paths.NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+        cells = [
+            cell
+            for cell in json.loads((paths.NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+            if cell["cell_type"] == "code"
+        ]
         injected = "\n".join(f"{name} = {value!r}" for name, value in values.items())
-        code = "\n\n".join("".join(cell["source"]) + ("\n" + injected if "parameters" in cell["metadata"].get("tags", []) and injected else "")
-                             for cell in cells)
+        code = "\n\n".join(
+            "".join(cell["source"])
+            + ("\n" + injected if "parameters" in cell["metadata"].get("tags", []) and injected else "")
+            for cell in cells
+        )
         script = directory / f"{number:02d}-{notebook.removesuffix('.ipynb')}.py"
         script.write_text(code + "\n", encoding="utf-8")
         written.append(script)
@@ -65,7 +75,9 @@ def floor(directory: Path, jobs: int) -> float:
     """The cleaning step, then the scripts, `jobs` at a time."""
     environment = {**os.environ, "MPLBACKEND": "Agg"}  # no display; the chain's kernels draw inline
     started = time.perf_counter()
-    subprocess.run([PYTHON, "-m", "rare_earths", "data", "--force"], check=True, stdout=subprocess.DEVNULL, cwd=paths.ROOT)
+    subprocess.run(
+        [PYTHON, "-m", "rare_earths", "data", "--force"], check=True, stdout=subprocess.DEVNULL, cwd=paths.ROOT
+    )
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(lambda script: timed([PYTHON, str(script)], env=environment), scripts(directory)))
     return time.perf_counter() - started
@@ -90,30 +102,53 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
 
     changed = median(one_parameter, repeats)
     with tempfile.TemporaryDirectory() as directory:
-        one_cell = ("import sys; from rare_earths import chain; "
-                    "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))")
-        fixed = median(lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]), repeats)
-    nbval = median(lambda: timed([PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider", "notebooks"]), repeats)
+        one_cell = (
+            "import sys; from rare_earths import chain; "
+            "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
+        )
+        fixed = median(
+            lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]),
+            repeats,
+        )
+    nbval = median(
+        lambda: timed(
+            [PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "-p", "no:cacheprovider", "notebooks"]
+        ),
+        repeats,
+    )
     return [
-        (f"floor: cleaning step + notebooks' code as plain scripts, {chain.JOBS} at a time (like for like)", parallel_floor,
-         "1.00 (the floor)"),
+        (
+            f"floor: cleaning step + notebooks' code as plain scripts, {chain.JOBS} at a time (like for like)",
+            parallel_floor,
+            "1.00 (the floor)",
+        ),
         ("cold chain (`run --force`)", cold, f"{cold / parallel_floor:.2f} × floor (target ≤ {TARGET_RATIO})"),
         ("the same scripts, one after another", floor_seconds, f"cold chain is {cold / floor_seconds:.2f} × this"),
         ("warm no-op (`run`, nothing changed)", warm, f"{warm / cold:.3f} × cold"),
         ("one parameter changed (`--set consumption_base_year=2023`)", changed, f"{changed / cold:.2f} × cold"),
         ("nbval on the committed notebooks", nbval, f"{nbval / cold:.2f} × cold"),
-        ("fixed cost of a notebook: a worker running a one-cell notebook", fixed,
-         f"{len(chain.CHAIN)} notebooks: {len(chain.CHAIN) * fixed / chain.JOBS:.1f} s of the cold chain at {chain.JOBS} at a time"),
+        (
+            "fixed cost of a notebook: a worker running a one-cell notebook",
+            fixed,
+            f"{len(chain.CHAIN)} notebooks: {len(chain.CHAIN) * fixed / chain.JOBS:.1f} s of the cold chain at {chain.JOBS} at a time",
+        ),
     ]
 
 
 def table(rows: list[tuple[str, float, str]], repeats: int) -> str:
-    lines = [f"Median of {repeats} runs, {chain.JOBS} notebooks at a time.", "",
-             "| measurement | seconds | ratio |", "|---|---:|---|"]
+    lines = [
+        f"Median of {repeats} runs, {chain.JOBS} notebooks at a time.",
+        "",
+        "| measurement | seconds | ratio |",
+        "|---|---:|---|",
+    ]
     lines += [f"| {name} | {seconds:.2f} | {ratio} |" for name, seconds, ratio in rows]
     cold, floor_seconds = rows[1][1], rows[0][1]
-    lines += ["", f"Target, cold chain within {TARGET_RATIO}× the like-for-like floor: {'met' if cold / floor_seconds <= TARGET_RATIO else 'not met'} "
-              f"({cold / floor_seconds:.2f}×)."]
+    lines += [
+        "",
+        f"Target, cold chain within {TARGET_RATIO}× the like-for-like floor: {'met' if cold / floor_seconds <= TARGET_RATIO else 'not met'} "
+        f"({cold / floor_seconds:.2f}×).",
+    ]
     return "\n".join(lines)
 
 

@@ -110,7 +110,9 @@ def table(timings: list[Timing]) -> str:
         return 1e6 * seconds / claims_count
 
     def ratio(timing: Timing, field: str) -> float:
-        return per_claim(getattr(timing, field), timing.claims) / per_claim(getattr(reference_timing, field), reference_timing.claims)
+        return per_claim(getattr(timing, field), timing.claims) / per_claim(
+            getattr(reference_timing, field), reference_timing.claims
+        )
 
     lines = [
         "| size | claims | cleaning (s) | µs / claim | ratio to x10 | checks against articles (s) | µs / claim | audit (s) | µs / claim | ratio to x10 |",
@@ -120,13 +122,17 @@ def table(timings: list[Timing]) -> str:
         lines.append(
             f"| {timing.label} | {timing.claims:,} | {timing.cleaning:.3f} | {per_claim(timing.cleaning, timing.claims):.1f} | "
             f"{ratio(timing, 'cleaning'):.2f} | {timing.checks:.3f} | {per_claim(timing.checks, timing.claims):.1f} | "
-            f"{timing.audit:.3f} | {per_claim(timing.audit, timing.claims):.1f} | {ratio(timing, 'audit'):.2f} |")
+            f"{timing.audit:.3f} | {per_claim(timing.audit, timing.claims):.1f} | {ratio(timing, 'audit'):.2f} |"
+        )
     return "\n".join(lines)
 
 
 def exponent(timings: list[Timing], field: str, first: str = "x100") -> float:
     """The slope of log(time) against log(claims) from the `first` table to the largest: 1 is linear, 2 quadratic."""
-    start, end = next(timing for timing in timings if timing.label == first), max(timings, key=lambda timing: timing.claims)
+    start, end = (
+        next(timing for timing in timings if timing.label == first),
+        max(timings, key=lambda timing: timing.claims),
+    )
     return math.log(getattr(end, field) / getattr(start, field)) / math.log(end.claims / start.claims)
 
 
@@ -134,22 +140,24 @@ def report(timings: list[Timing], where: str, repeats: int) -> str:
     target = next(timing for timing in timings if timing.claims == TARGET_CLAIMS)
     met = "met" if target.cleaning < TARGET_SECONDS else "not met"
     largest = max(timings, key=lambda timing: timing.claims)
-    return "\n".join([
-        f"Synthetic claims tables (`benchmarks/synthetic.py`) timed by `python -m benchmarks.scaling`: one process, {where}; "
-        f"median of {repeats} runs, of {min(repeats, 3)} above {LARGE:,} claims. "
-        "Cleaning: every figure read and checked (`claims.parse_figures`) and the canonical table built (`claims.clean`). "
-        "Checks against articles: `claims.check_claims` (quotes, numbers, units, periods and qualifiers against the articles, "
-        "and the figure checks) on copies keeping their real quotes. Audit: `audit.audit` on the cleaned table. "
-        "Ratios: cost per claim relative to x10; near 1 is linear.",
-        "",
-        table(timings),
-        "",
-        f"Growth from x100 to {largest.claims:,} claims, as the exponent of time against claims (1 is linear, 2 quadratic): "
-        f"cleaning {exponent(timings, 'cleaning'):.2f}, checks against articles {exponent(timings, 'checks'):.2f}, "
-        f"audit {exponent(timings, 'audit'):.2f}.",
-        "",
-        f"target: {TARGET_CLAIMS:,} claims cleaned in under {TARGET_SECONDS:g} s: {met} ({target.cleaning:.3f} s)",
-    ])
+    return "\n".join(
+        [
+            f"Synthetic claims tables (`benchmarks/synthetic.py`) timed by `python -m benchmarks.scaling`: one process, {where}; "
+            f"median of {repeats} runs, of {min(repeats, 3)} above {LARGE:,} claims. "
+            "Cleaning: every figure read and checked (`claims.parse_figures`) and the canonical table built (`claims.clean`). "
+            "Checks against articles: `claims.check_claims` (quotes, numbers, units, periods and qualifiers against the articles, "
+            "and the figure checks) on copies keeping their real quotes. Audit: `audit.audit` on the cleaned table. "
+            "Ratios: cost per claim relative to x10; near 1 is linear.",
+            "",
+            table(timings),
+            "",
+            f"Growth from x100 to {largest.claims:,} claims, as the exponent of time against claims (1 is linear, 2 quadratic): "
+            f"cleaning {exponent(timings, 'cleaning'):.2f}, checks against articles {exponent(timings, 'checks'):.2f}, "
+            f"audit {exponent(timings, 'audit'):.2f}.",
+            "",
+            f"target: {TARGET_CLAIMS:,} claims cleaned in under {TARGET_SECONDS:g} s: {met} ({target.cleaning:.3f} s)",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

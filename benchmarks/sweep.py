@@ -38,13 +38,17 @@ FIXTURES = paths.ROOT / "tests" / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
 NOTEBOOK = "08-records-years.ipynb"
 TARGET = 0.10  # overhead per run, as a fraction of a single run
-ONE_RUN = ("import sys; from rare_earths import chain; "
-           f"chain.run_task(chain.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))")
-WARM_RUNS = ("import sys, time; from rare_earths import chain\n"
-             "task = chain.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1)\n"
-             "chain.run_task(task)\n"
-             "for _ in range(int(sys.argv[3])):\n"
-             "    started = time.perf_counter(); chain.run_task(task); print(time.perf_counter() - started)\n")
+ONE_RUN = (
+    "import sys; from rare_earths import chain; "
+    f"chain.run_task(chain.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
+)
+WARM_RUNS = (
+    "import sys, time; from rare_earths import chain\n"
+    "task = chain.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1)\n"
+    "chain.run_task(task)\n"
+    "for _ in range(int(sys.argv[3])):\n"
+    "    started = time.perf_counter(); chain.run_task(task); print(time.perf_counter() - started)\n"
+)
 
 
 def single(repeats: int) -> tuple[float, float]:
@@ -57,18 +61,37 @@ def single(repeats: int) -> tuple[float, float]:
             subprocess.run([PYTHON, "-c", ONE_RUN, directory, str(FIXTURES)], check=True, cwd=paths.ROOT)
             fresh.append(time.perf_counter() - started)
     with tempfile.TemporaryDirectory() as directory:
-        printed = subprocess.run([PYTHON, "-c", WARM_RUNS.format(notebook=NOTEBOOK), directory, str(FIXTURES), str(repeats)],
-                                 check=True, cwd=paths.ROOT, capture_output=True, text=True).stdout
+        printed = subprocess.run(
+            [PYTHON, "-c", WARM_RUNS.format(notebook=NOTEBOOK), directory, str(FIXTURES), str(repeats)],
+            check=True,
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout
     return statistics.median(fresh), statistics.median(float(line) for line in printed.split())
 
 
 def swept(runs: int, jobs: int, scheduler: str | None = None) -> float:
     """The wall time of a fresh sweep of `runs` runs."""
     steps = (chain.Step(NOTEBOOK),)
-    grid = sweep.parse_grid([f"years={','.join(str(year) for year in range(1, runs + 1))}"], steps, notebooks_dir=FIXTURES, params_path=PARAMS)
+    grid = sweep.parse_grid(
+        [f"years={','.join(str(year) for year in range(1, runs + 1))}"],
+        steps,
+        notebooks_dir=FIXTURES,
+        params_path=PARAMS,
+    )
     with tempfile.TemporaryDirectory() as directory:
         started = time.perf_counter()
-        sweep.run(grid, Path(directory), steps, notebooks_dir=FIXTURES, params_path=PARAMS, jobs=jobs, scheduler=scheduler, echo=lambda _: None)
+        sweep.run(
+            grid,
+            Path(directory),
+            steps,
+            notebooks_dir=FIXTURES,
+            params_path=PARAMS,
+            jobs=jobs,
+            scheduler=scheduler,
+            echo=lambda _: None,
+        )
         return time.perf_counter() - started
 
 
@@ -90,11 +113,21 @@ def on_dask(runs: int, workers: int = 2) -> float:
     """A sweep on a loopback cluster: a scheduler and `workers` single-thread workers (their start not timed)."""
     address = f"tcp://127.0.0.1:{_free_port()}"
     options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": paths.ROOT}
-    processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **options)]
+    processes = [
+        subprocess.Popen(
+            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+            **options,
+        )
+    ]
     try:
         _started(processes[0], "Scheduler at:")
         for _ in range(workers):
-            processes.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"], **options))
+            processes.append(
+                subprocess.Popen(
+                    [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                    **options,
+                )
+            )
             _started(processes[-1], "Registered to:")
         return swept(runs, workers, address)
     finally:
@@ -118,18 +151,27 @@ def measure(repeats: int, runs: int) -> tuple[tuple[float, float], list[tuple[st
 
 def table(single_run: tuple[float, float], rows: list[tuple[str, float, int]], runs: int, repeats: int) -> str:
     one, warm = single_run
-    lines = [f"A sweep of {runs} runs of `{NOTEBOOK}` (a fixture recording one result); single runs: medians of {repeats}. "
-             "Seconds per run: the sweep's time × runs at a time / runs.", "",
-             "| measurement | seconds | seconds per run | against a single run | against `run_task` alone |", "|---|---:|---:|---:|---:|",
-             f"| single run: `chain.run_task` in a fresh process, as a local worker runs it | {one:.2f} | {one:.2f} | (the base) | "
-             f"{(one - warm) / warm:+.1%} |",
-             f"| `chain.run_task` alone, in a process that has run it before | {warm:.2f} | {warm:.2f} | {(warm - one) / one:+.1%} | (the base) |"]
+    lines = [
+        f"A sweep of {runs} runs of `{NOTEBOOK}` (a fixture recording one result); single runs: medians of {repeats}. "
+        "Seconds per run: the sweep's time × runs at a time / runs.",
+        "",
+        "| measurement | seconds | seconds per run | against a single run | against `run_task` alone |",
+        "|---|---:|---:|---:|---:|",
+        f"| single run: `chain.run_task` in a fresh process, as a local worker runs it | {one:.2f} | {one:.2f} | (the base) | "
+        f"{(one - warm) / warm:+.1%} |",
+        f"| `chain.run_task` alone, in a process that has run it before | {warm:.2f} | {warm:.2f} | {(warm - one) / one:+.1%} | (the base) |",
+    ]
     for name, seconds, at_once in rows:
         per_run = seconds * at_once / runs
-        lines.append(f"| {name} | {seconds:.2f} | {per_run:.2f} | {(per_run - one) / one:+.1%} | {(per_run - warm) / warm:+.1%} |")
+        lines.append(
+            f"| {name} | {seconds:.2f} | {per_run:.2f} | {(per_run - one) / one:+.1%} | {(per_run - warm) / warm:+.1%} |"
+        )
     serial = rows[0][1] / runs
-    lines += ["", f"Target, the sweep's machinery under {TARGET:.0%} of a single run, per run (1 at a time): "
-              f"{'met' if (serial - one) / one < TARGET else 'not met'} ({(serial - one) / one:+.1%})."]
+    lines += [
+        "",
+        f"Target, the sweep's machinery under {TARGET:.0%} of a single run, per run (1 at a time): "
+        f"{'met' if (serial - one) / one < TARGET else 'not met'} ({(serial - one) / one:+.1%}).",
+    ]
     return "\n".join(lines)
 
 

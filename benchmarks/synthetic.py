@@ -46,8 +46,16 @@ _WORD_RANGE = re.compile(r"^(\S+)(\s+to\s+)(\S+)$")
 _FRACTION = re.compile(r"^(\w+)([-\s])(\w+)$")
 _CARDINALS = sorted(units.CARDINALS, key=units.CARDINALS.get)
 _ORDINALS = list(units.ORDINALS)
-_FRACTIONS = [f"{numerator}-{denominator}" for numerator, denominator in (
-    ("one", "half"), ("one", "third"), ("two", "thirds"), ("one", "quarter"), ("three", "quarters"))]
+_FRACTIONS = [
+    f"{numerator}-{denominator}"
+    for numerator, denominator in (
+        ("one", "half"),
+        ("one", "third"),
+        ("two", "thirds"),
+        ("one", "quarter"),
+        ("three", "quarters"),
+    )
+]
 
 
 @cache
@@ -67,7 +75,7 @@ def _write(value: float, decimals: int, commas: bool) -> str:
 def _scaled(text: str, factor: float) -> float:
     """`text` (digits) times `factor`, rounded to the decimals it is written with, at least one last digit."""
     decimals = _decimals(text)
-    step = 10.0 ** -decimals
+    step = 10.0**-decimals
     return max(round(float(text.replace(",", "")) * factor, decimals), step)
 
 
@@ -87,7 +95,10 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
         low_text, dash, high_text = match.groups()
         decimals = max(_decimals(low_text), _decimals(high_text))
         low = _scaled(low_text, 0.5 + draws[0])
-        width = _scaled(_write(float(high_text.replace(",", "")) - float(low_text.replace(",", "")), decimals, False), 0.5 + draws[1])
+        width = _scaled(
+            _write(float(high_text.replace(",", "")) - float(low_text.replace(",", "")), decimals, False),
+            0.5 + draws[1],
+        )
         high = round(low + width, decimals)
         written = _write(low, decimals, "," in low_text) + dash + _write(high, decimals, "," in high_text)
         return written, _write(low, decimals, False), _write(high, decimals, False)
@@ -136,10 +147,12 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
             old = row["value_as_written"]
             new, range_low, range_high = perturb(old, draws[k])
             start = claims.find_number(row["quote"], old)[0]
-            row["quote"] = row["quote"][:start] + new + row["quote"][start + len(old):]
+            row["quote"] = row["quote"][:start] + new + row["quote"][start + len(old) :]
             row["value_as_written"], row["range_low"], row["range_high"] = new, range_low, range_high
         records.append(row)
-    return pd.DataFrame.from_records(records, columns=metadata.RAW_CLAIMS.names).astype(str)  # str even when empty, as read_raw gives
+    return pd.DataFrame.from_records(records, columns=metadata.RAW_CLAIMS.names).astype(
+        str
+    )  # str even when empty, as read_raw gives
 
 
 def synthetic_claims(factor: int, seed: int = 0, *, perturb_values: bool = True) -> pd.DataFrame:

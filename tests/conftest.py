@@ -13,5 +13,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def fixtures() -> Path:
     return FIXTURES
 
+
 # The fixture notebooks are broken on purpose (chain error paths); nbval must not collect them.
 collect_ignore_glob = ["fixtures/*"]

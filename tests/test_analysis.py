@@ -43,23 +43,43 @@ def synthetic(*rows: tuple) -> pd.DataFrame:
     for claim_id, subject, metric, counterpart, period, value, unit, *rest in rows:
         figure = parse_figure(value, unit)
         figures[claim_id] = figure
-        records.append({
-            "claim_id": claim_id, "source_id": claim_id.split("-")[0], "subject": subject, "metric": metric,
-            "counterpart": counterpart, "value_as_written": value, "unit_as_written": unit,
-            "qualifier": rest[0] if rest else "",
-            "range_low": f"{figure.low.magnitude:g}" if figure.is_range else "",
-            "range_high": f"{figure.high.magnitude:g}" if figure.is_range else "",
-            "period_as_written": "", "period": period, "quote": f"synthetic quote for {claim_id}", "note": "",
-        })
+        records.append(
+            {
+                "claim_id": claim_id,
+                "source_id": claim_id.split("-")[0],
+                "subject": subject,
+                "metric": metric,
+                "counterpart": counterpart,
+                "value_as_written": value,
+                "unit_as_written": unit,
+                "qualifier": rest[0] if rest else "",
+                "range_low": f"{figure.low.magnitude:g}" if figure.is_range else "",
+                "range_high": f"{figure.high.magnitude:g}" if figure.is_range else "",
+                "period_as_written": "",
+                "period": period,
+                "quote": f"synthetic quote for {claim_id}",
+                "note": "",
+            }
+        )
     raw = pd.DataFrame(records, columns=metadata.RAW_CLAIMS.names)
     return metadata.schema(metadata.CLAIMS).validate(claims.clean(raw, figures))
 
 
 def synthetic_usgs(*rows: tuple) -> pd.DataFrame:
     """A tidy USGS table from (edition, country, measure, year, value_t[, estimated[, greater_than]])."""
-    records = [{"edition": edition, "country": country, "measure": measure, "year": year, "value_t": value,
-                "estimated": rest[0] if rest else "no", "greater_than": rest[1] if len(rest) > 1 else "no", "quota": "no"}
-               for edition, country, measure, year, value, *rest in rows]
+    records = [
+        {
+            "edition": edition,
+            "country": country,
+            "measure": measure,
+            "year": year,
+            "value_t": value,
+            "estimated": rest[0] if rest else "no",
+            "greater_than": rest[1] if len(rest) > 1 else "no",
+            "quota": "no",
+        }
+        for edition, country, measure, year, value, *rest in rows
+    ]
     return metadata.schema(metadata.USGS).validate(pd.DataFrame(records, columns=metadata.USGS.names))
 
 
@@ -146,8 +166,10 @@ def test_reserves_comparison_synthetic():
         ("a002-02", "Japan", "reserves", "", "", "1", "million metric tons"),  # not in USGS
     )
     reference_table = synthetic_usgs(
-        ("MCS2024", "Russia", "reserves", "", 10e6), ("MCS2025", "Russia", "reserves", "", 3.8e6),
-        ("MCS2024", "Vietnam", "reserves", "", 22e6), ("MCS2025", "Vietnam", "reserves", "", 3.5e6),
+        ("MCS2024", "Russia", "reserves", "", 10e6),
+        ("MCS2025", "Russia", "reserves", "", 3.8e6),
+        ("MCS2024", "Vietnam", "reserves", "", 22e6),
+        ("MCS2025", "Vietnam", "reserves", "", 3.5e6),
         ("MCS2025", "Russia", "mine_production", "2024", 2500.0),
     )
     result = analysis.reserves_comparison(table, reference_table)
@@ -231,7 +253,9 @@ def test_export_destinations_synthetic():
 def test_magnet_import_values_real(real):
     table = by(analysis.magnet_import_values(real, USD_INR), "item")
     assert table.value_usd_million.tolist() == pytest.approx([249, 291, 33])
-    assert table.loc["magnets, yearly average over four years", "value_inr_crore"] == pytest.approx(249 * 1e6 * USD_INR / 1e7)
+    assert table.loc["magnets, yearly average over four years", "value_inr_crore"] == pytest.approx(
+        249 * 1e6 * USD_INR / 1e7
+    )
     assert table.value_inr_crore.tolist() == pytest.approx([v * 1e6 * USD_INR / 1e7 for v in (249, 291, 33)])
     assert table.claim_ids.tolist() == ["a001-06", "a001-07", "a001-05"]
 
@@ -300,7 +324,9 @@ def test_auto_sector_magnets_synthetic():
 def test_iea_demand_real(real):
     table = analysis.iea_demand(real).set_index(["measure", "year"])
     cagr = table.loc[("world demand, implied CAGR", "2024-2050")]
-    assert (cagr.low, cagr.high) == pytest.approx((100 * ((180 / 93) ** (1 / 26) - 1), 100 * ((202 / 93) ** (1 / 26) - 1)))
+    assert (cagr.low, cagr.high) == pytest.approx(
+        (100 * ((180 / 93) ** (1 / 26) - 1), 100 * ((202 / 93) ** (1 / 26) - 1))
+    )
     assert (cagr.low, cagr.high) == pytest.approx((2.572, 3.028), abs=0.0005)
     clean_now = table.loc[("clean-technology demand", "2024")]
     assert (clean_now.low, clean_now.high) == pytest.approx((16.74, 16.74))
@@ -367,7 +393,9 @@ def test_india_consumption_sensitivity_real(real):
     assert table.base_year.tolist() == list(range(2020, 2026))
     # An earlier base year spreads the same growth over more years: a lower rate.
     assert table.implied_cagr_pct.is_monotonic_increasing and table.implied_cagr_pct.is_unique
-    assert table.implied_cagr_pct.iloc[-2] == pytest.approx(analysis.india_consumption(real, 2024).implied_cagr_pct.iloc[0])
+    assert table.implied_cagr_pct.iloc[-2] == pytest.approx(
+        analysis.india_consumption(real, 2024).implied_cagr_pct.iloc[0]
+    )
 
 
 def test_india_consumption_synthetic():
@@ -476,7 +504,11 @@ def test_china_shares_synthetic():
     )
     result = analysis.china_shares(table)
     assert result.claim_id.tolist() == ["a004-02", "a004-01", "a000-01"]  # sorted by metric
-    assert result.as_written.tolist() == ["around 90 %", "two-thirds", "38 %"]  # no quote to cut from: the captured fields
+    assert result.as_written.tolist() == [
+        "around 90 %",
+        "two-thirds",
+        "38 %",
+    ]  # no quote to cut from: the captured fields
     assert result.bound.tolist() == ["approximate", "exact", "exact"]
 
 

@@ -18,11 +18,25 @@ from rare_earths.claims import find_number
 
 CSS = Path(article_page.__file__).with_name("templates") / "article.css"
 # The custom properties the site's stylesheet defines for both themes; the article styles use no other.
-PROPERTIES = {"--text", "--muted", "--background", "--surface", "--border", "--accent", "--mark", "--mark-target", "--excluded", "--bad", "--good"}
+PROPERTIES = {
+    "--text",
+    "--muted",
+    "--background",
+    "--surface",
+    "--border",
+    "--accent",
+    "--mark",
+    "--mark-target",
+    "--excluded",
+    "--bad",
+    "--good",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # What a paragraph of the text may hold: phrasing content only.
 PHRASING = {"mark", "span", "a", "br", "q", "strong", "em", "sup", "sub", "small", "code"}
-SUMMARY = re.compile(r"(\d+) claims? \((\d+) holds? up, (\d+) do(?:es)? not hold, (\d+) could not be checked\) and (\d+) numbers? set aside\.")
+SUMMARY = re.compile(
+    r"(\d+) claims? \((\d+) holds? up, (\d+) do(?:es)? not hold, (\d+) could not be checked\) and (\d+) numbers? set aside\."
+)
 
 
 def normal(text: str) -> str:
@@ -92,7 +106,9 @@ class Page(HTMLParser):
     def handle_data(self, data):
         self.text.append(data)
         if self.in_region:
-            holding = frozenset(found["data-claim"] for tag, found, _ in self.stack if tag == "mark" and "data-claim" in found)
+            holding = frozenset(
+                found["data-claim"] for tag, found, _ in self.stack if tag == "mark" and "data-claim" in found
+            )
             self.region.append(data)
             self.held += [holding] * len(data)
 
@@ -116,7 +132,9 @@ def inputs():
 
 
 def render(inputs, source_id: str, **kwargs) -> str:
-    return article_page.article_body(source_id, inputs["articles"][source_id], inputs["claims"], inputs["checks"], inputs["exclusions"], **kwargs)
+    return article_page.article_body(
+        source_id, inputs["articles"][source_id], inputs["claims"], inputs["checks"], inputs["exclusions"], **kwargs
+    )
 
 
 def check_href(check_id: str) -> str:
@@ -141,7 +159,9 @@ def test_the_page_holds_the_whole_text_of_the_article_and_nothing_else_in_it(art
     source_id, _, page = article
     text = normal(inputs["articles"][source_id])
     assert text in normal("".join(page.text))
-    assert normal(page.region_text) == text  # nothing added inside the text: the reference numbers come from the stylesheet
+    assert (
+        normal(page.region_text) == text
+    )  # nothing added inside the text: the reference numbers come from the stylesheet
 
 
 def test_every_claim_has_one_element_with_its_id_and_all_its_quote_marked(article, inputs):
@@ -154,7 +174,11 @@ def test_every_claim_has_one_element_with_its_id_and_all_its_quote_marked(articl
         assert page.ids[f"about-{row.claim_id}"] == 1, row.claim_id
         assert region.count(row.quote) == 1, row.claim_id
         start = region.index(row.quote)
-        unmarked = [region[i] for i in range(start, start + len(row.quote)) if not region[i].isspace() and row.claim_id not in page.held[i]]
+        unmarked = [
+            region[i]
+            for i in range(start, start + len(row.quote))
+            if not region[i].isspace() and row.claim_id not in page.held[i]
+        ]
         assert unmarked == [], row.claim_id
     marked = {claim for held in page.held for claim in held}
     assert marked == set(own.claim_id)
@@ -166,11 +190,15 @@ def test_every_claim_links_to_what_was_found_its_checks_and_the_explorer(article
     assert sorted(ref["href"] for ref in page.refs) == sorted(f"#about-{claim}" for claim in own.claim_id)
     assert sorted(int(ref["data-n"]) for ref in page.refs) == list(range(1, len(own) + 1))
     for ref in page.refs:
-        assert ref["aria-label"].strip() and ref["data-card"].strip()  # a name for screen readers, a card for hover and focus
+        assert (
+            ref["aria-label"].strip() and ref["data-card"].strip()
+        )  # a name for screen readers, a card for hover and focus
     for claim in own.claim_id:
         assert f"claims.html#claim-{claim}" in page.hrefs
         assert page.hrefs.count(f"#{claim}") >= 1
-        for check in inputs["checks"][inputs["checks"].claim_ids.str.split(audit.SEPARATOR).map(lambda ids, c=claim: c in ids)].itertuples():
+        for check in inputs["checks"][
+            inputs["checks"].claim_ids.str.split(audit.SEPARATOR).map(lambda ids, c=claim: c in ids)
+        ].itertuples():
             assert check_href(check.check_id) in page.hrefs
     for href in page.hrefs:  # every link within the page lands on an element of it
         if href.startswith("#"):
@@ -200,11 +228,18 @@ def test_the_summary_counts_add_up(article, inputs):
     assert total == holds + fails + unchecked == len(own)
     assert excluded == (inputs["exclusions"].source_id == source_id).sum()
     found = standing.standing(inputs["checks"], own.claim_id)
-    assert (holds, fails, unchecked) == tuple(sum(found[claim] == group for claim in own.claim_id) for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED))
+    assert (holds, fails, unchecked) == tuple(
+        sum(found[claim] == group for claim in own.claim_id)
+        for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED)
+    )
 
 
 def test_the_same_inputs_give_the_same_bytes(inputs):
-    shuffled = {**inputs, "claims": inputs["claims"].sample(frac=1, random_state=3), "exclusions": inputs["exclusions"].sample(frac=1, random_state=5)}
+    shuffled = {
+        **inputs,
+        "claims": inputs["claims"].sample(frac=1, random_state=3),
+        "exclusions": inputs["exclusions"].sample(frac=1, random_state=5),
+    }
     for source_id in paths.source_ids():
         first = render(inputs, source_id, check_href=check_href)
         assert render(inputs, source_id, check_href=check_href) == first
@@ -234,30 +269,101 @@ QUOTES = {  # claim id -> (quote, value as written, unit as written, value, unit
 def made_up():
     rows = []
     for claim_id, (quote, written, unit_written, value, unit) in QUOTES.items():
-        rows.append({"claim_id": claim_id, "source_id": "a900", "quote": quote, "value_as_written": written, "unit_as_written": unit_written,
-                     "qualifier": "", "value": value, "value_low": value, "value_high": value, "unit": unit, "bound": "exact",
-                     "period": "", "note": "A note & more." if claim_id == "a900-06" else ""})
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "source_id": "a900",
+                "quote": quote,
+                "value_as_written": written,
+                "unit_as_written": unit_written,
+                "qualifier": "",
+                "value": value,
+                "value_low": value,
+                "value_high": value,
+                "unit": unit,
+                "bound": "exact",
+                "period": "",
+                "note": "A note & more." if claim_id == "a900-06" else "",
+            }
+        )
     found = pd.DataFrame(rows)
-    checks = pd.DataFrame([
-        {"check_id": "same_figure:a900-01", "kind": "cross_source", "rule": "same_figure", "claim_ids": "a900-01; a900-03", "verdict": "consistent",
-         "explanation": "44 Mt and 110 Mt agree."},
-        {"check_id": "share_of_whole:a900-04", "kind": "recomputation", "rule": "share_of_whole", "claim_ids": "a900-01; a900-02; a900-04",
-         "verdict": "contradicted", "explanation": "44 of 110 is 40%, & yet <no>."},
-        {"check_id": "usgs:a900-02", "kind": "reference", "rule": "usgs", "claim_ids": "a900-02", "verdict": "inconclusive", "explanation": "A bound."},
-        {"check_id": "unchecked:a900-05", "kind": "unchecked", "rule": "unchecked", "claim_ids": "a900-05", "verdict": "not_checked", "explanation": "No source."},
-        {"check_id": "unchecked:a900-06", "kind": "unchecked", "rule": "unchecked", "claim_ids": "a900-06", "verdict": "not_checked", "explanation": "None."},
-    ])
-    exclusions = pd.DataFrame([
-        {"source_id": "a900", "quote": "or 40%, in 2024.", "number_as_written": "2024", "reason": "date", "note": ""},
-        {"source_id": "a900", "quote": "\nSecond line", "number_as_written": "Second", "reason": "ordinal_in_prose", "note": "Not a rank."},
-        {"source_id": "a000", "quote": "elsewhere", "number_as_written": "1", "reason": "date", "note": ""},  # another article's: not used
-    ])
+    checks = pd.DataFrame(
+        [
+            {
+                "check_id": "same_figure:a900-01",
+                "kind": "cross_source",
+                "rule": "same_figure",
+                "claim_ids": "a900-01; a900-03",
+                "verdict": "consistent",
+                "explanation": "44 Mt and 110 Mt agree.",
+            },
+            {
+                "check_id": "share_of_whole:a900-04",
+                "kind": "recomputation",
+                "rule": "share_of_whole",
+                "claim_ids": "a900-01; a900-02; a900-04",
+                "verdict": "contradicted",
+                "explanation": "44 of 110 is 40%, & yet <no>.",
+            },
+            {
+                "check_id": "usgs:a900-02",
+                "kind": "reference",
+                "rule": "usgs",
+                "claim_ids": "a900-02",
+                "verdict": "inconclusive",
+                "explanation": "A bound.",
+            },
+            {
+                "check_id": "unchecked:a900-05",
+                "kind": "unchecked",
+                "rule": "unchecked",
+                "claim_ids": "a900-05",
+                "verdict": "not_checked",
+                "explanation": "No source.",
+            },
+            {
+                "check_id": "unchecked:a900-06",
+                "kind": "unchecked",
+                "rule": "unchecked",
+                "claim_ids": "a900-06",
+                "verdict": "not_checked",
+                "explanation": "None.",
+            },
+        ]
+    )
+    exclusions = pd.DataFrame(
+        [
+            {
+                "source_id": "a900",
+                "quote": "or 40%, in 2024.",
+                "number_as_written": "2024",
+                "reason": "date",
+                "note": "",
+            },
+            {
+                "source_id": "a900",
+                "quote": "\nSecond line",
+                "number_as_written": "Second",
+                "reason": "ordinal_in_prose",
+                "note": "Not a rank.",
+            },
+            {
+                "source_id": "a000",
+                "quote": "elsewhere",
+                "number_as_written": "1",
+                "reason": "date",
+                "note": "",
+            },  # another article's: not used
+        ]
+    )
     return found, checks, exclusions
 
 
 def test_quotes_that_nest_and_cross_give_well_formed_marks():
     found, checks, exclusions = made_up()
-    fragment = article_page.article_body("a900", TEXT, found, checks, exclusions, claim_page="explore.html", check_href=check_href)
+    fragment = article_page.article_body(
+        "a900", TEXT, found, checks, exclusions, claim_page="explore.html", check_href=check_href
+    )
     page = Page(fragment)
     assert page.problems == []
     assert normal(page.region_text) == normal(TEXT)
@@ -266,15 +372,17 @@ def test_quotes_that_nest_and_cross_give_well_formed_marks():
         start = TEXT.index(quote)
         # `region` drops the blank line, so offsets differ from TEXT's by what came before the first paragraph
         shift = page.region_text.index("China") - TEXT.index("China")
-        assert all(claim_id in page.held[i + shift] for i in range(start, start + len(quote)) if not TEXT[i].isspace()), claim_id
+        assert all(
+            claim_id in page.held[i + shift] for i in range(start, start + len(quote)) if not TEXT[i].isspace()
+        ), claim_id
         assert f'href="explore.html#claim-{claim_id}"' in fragment
     assert "claim-continued" in fragment  # a900-02 crosses a900-01's end, so it is closed there and opened again
     assert fragment.count('data-claim="a900-02"') >= 2 and fragment.count('id="a900-02"') == 1
     assert "&amp; &lt;more&gt;." in fragment and "<more>" not in fragment
     # a900-01's contradicted check is about a900-04: its entry says so; a900-04 does not hold.
-    about_01 = fragment[fragment.index('id="about-a900-01"'):fragment.index('id="about-a900-02"')]
+    about_01 = fragment[fragment.index('id="about-a900-01"') : fragment.index('id="about-a900-02"')]
     assert "The verdict is about a900-04, not this figure." in about_01 and "holds up" in about_01
-    assert "does not hold" in fragment[fragment.index('id="about-a900-04"'):fragment.index('id="about-a900-05"')]
+    assert "does not hold" in fragment[fragment.index('id="about-a900-04"') : fragment.index('id="about-a900-05"')]
     assert SUMMARY.search(fragment).groups() == ("6", "2", "1", "3", "2")
     assert len(page.excluded) == 2 and page.ids["set-aside-date"] == page.ids["set-aside-ordinal_in_prose"] == 1
     # every reference link sits inside a paragraph, including the one whose quote ends on a line break
@@ -299,8 +407,15 @@ def test_a_quote_that_is_not_in_the_article_is_refused():
 
 def test_verdict_groups_are_the_sites_one_grouping():
     assert article_page.verdict_group is standing.verdict_group
-    assert {article_page.verdict_group(verdict) for verdict in metadata.VERDICTS} == {"holds", "does not hold", "not checked"}
-    assert article_page.verdict_group("hedge_dropped") == "does not hold" and article_page.verdict_group("derived") == "holds"
+    assert {article_page.verdict_group(verdict) for verdict in metadata.VERDICTS} == {
+        "holds",
+        "does not hold",
+        "not checked",
+    }
+    assert (
+        article_page.verdict_group("hedge_dropped") == "does not hold"
+        and article_page.verdict_group("derived") == "holds"
+    )
     assert article_page.verdict_group("ambiguous") == "not checked"
 
 

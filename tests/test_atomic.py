@@ -110,7 +110,12 @@ def test_an_untouched_step_is_up_to_date_and_its_manifest_vouches_for_every_outp
     assert cli.main(["data"]) == 0
     assert "data/processed/ is up to date" in capsys.readouterr().out
     manifest = json.loads((processed / ".inputs.json").read_text(encoding="utf-8"))
-    assert {Path(name).name for name in manifest["outputs"]} == {"claims.csv", "usgs.csv", "audit.csv", "datapackage.json"}
+    assert {Path(name).name for name in manifest["outputs"]} == {
+        "claims.csv",
+        "usgs.csv",
+        "audit.csv",
+        "datapackage.json",
+    }
     assert set(manifest["inputs"]) == {"files", "parameters"}
 
 
@@ -132,10 +137,14 @@ def test_a_second_run_waits_for_the_first(tmp_path):
 
     lock = tmp_path / "run.lock"
     waiter_code = "import sys; from pathlib import Path; from rare_earths import atomic\nwith atomic.one_run_at_a_time(Path(sys.argv[1])):\n    print('ran', flush=True)"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        waiter = subprocess.Popen([sys.executable, "-c", waiter_code, str(lock)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiter = subprocess.Popen(
+            [sys.executable, "-c", waiter_code, str(lock)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         message = waiter.stderr.readline()  # printed only while the first run holds the lock
         assert "waiting" in message and "process" in message
         holder.stdin.write("\n")
@@ -151,10 +160,14 @@ def test_the_data_step_waits_for_a_run_in_progress():
     import subprocess
     import sys
 
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(paths.RUN_LOCK)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(paths.RUN_LOCK)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        data = subprocess.Popen([sys.executable, "-m", "rare_earths", "data"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        data = subprocess.Popen(
+            [sys.executable, "-m", "rare_earths", "data"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         assert "waiting" in data.stderr.readline()
         holder.stdin.write("\n")
         holder.stdin.flush()
@@ -165,16 +178,20 @@ def test_the_data_step_waits_for_a_run_in_progress():
         holder.wait()
 
 
-@pytest.mark.parametrize(("option", "value", "says"), [
-    ("--timeout", "nan", "finite number of seconds"), ("--timeout", "0", "above 0"), ("--timeout", "inf", "finite"),
-    ("--jobs", "0", "at least 1"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--timeout", "nan", "finite number of seconds"),
+        ("--timeout", "0", "above 0"),
+        ("--timeout", "inf", "finite"),
+        ("--jobs", "0", "at least 1"),
+    ],
+)
 def test_a_bad_time_limit_or_job_count_is_refused_before_anything_runs(option, value, says, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["run", option, value])
     assert exit_info.value.code == 2
     assert says in capsys.readouterr().err
-
 
 
 # --- a full disk ---------------------------------------------------------------------------------
@@ -190,7 +207,9 @@ def tiny_disk(tmp_path) -> Iterator[Path]:
         pytest.skip("mounting a small tmpfs needs root")
     folder = tmp_path / "tiny"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -202,13 +221,22 @@ def tiny_disk(tmp_path) -> Iterator[Path]:
 def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, monkeypatch, capsys):
     for name in ("claims.csv", "usgs.csv", "audit.csv"):
         (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
-        monkeypatch.setattr(paths, {"claims.csv": "PROCESSED_CLAIMS_CSV", "usgs.csv": "PROCESSED_USGS_CSV", "audit.csv": "PROCESSED_AUDIT_CSV"}[name],
-                            tiny_disk / name)
+        monkeypatch.setattr(
+            paths,
+            {
+                "claims.csv": "PROCESSED_CLAIMS_CSV",
+                "usgs.csv": "PROCESSED_USGS_CSV",
+                "audit.csv": "PROCESSED_AUDIT_CSV",
+            }[name],
+            tiny_disk / name,
+        )
     before = snapshot(tiny_disk)
     assert cli.main(["data", "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("error:") == 1 and "No space left on device" in err and "previous outputs are as they were" in err
-    assert re.search(r"tiny/(claims|usgs|audit)\.csv: No space", err) and ".staging-" not in err, "the message names the output that could not be written"
+    assert re.search(r"tiny/(claims|usgs|audit)\.csv: No space", err) and ".staging-" not in err, (
+        "the message names the output that could not be written"
+    )
     assert snapshot(tiny_disk) == before
     assert not list(tiny_disk.glob(".*")), "a staging folder or temporary file was left"
 
@@ -217,7 +245,11 @@ def test_a_read_only_output_folder_is_one_error_and_changes_nothing(tiny_disk, m
     """Root ignores file permissions, so the folder is made read-only the way a mount is."""
     import subprocess
 
-    for name, attribute in (("claims.csv", "PROCESSED_CLAIMS_CSV"), ("usgs.csv", "PROCESSED_USGS_CSV"), ("audit.csv", "PROCESSED_AUDIT_CSV")):
+    for name, attribute in (
+        ("claims.csv", "PROCESSED_CLAIMS_CSV"),
+        ("usgs.csv", "PROCESSED_USGS_CSV"),
+        ("audit.csv", "PROCESSED_AUDIT_CSV"),
+    ):
         (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
         monkeypatch.setattr(paths, attribute, tiny_disk / name)
     before = snapshot(tiny_disk)

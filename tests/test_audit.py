@@ -20,15 +20,37 @@ CONSISTENT, WITHIN_ROUNDING, CONTRADICTED = "consistent", "consistent_within_rou
 
 # --- synthetic tables ----------------------------------------------------------------------------
 
-_CANONICAL = {"Mt": ("t", 1e6), "kt": ("t", 1e3), "t": ("t", 1.0), "%": ("percent", 1.0), "rank": ("rank", 1.0),
-              "applications": ("count", 1.0), "applicants": ("count", 1.0), "weeks": ("week", 1.0),
-              "$ million": ("USD", 1e6), "USD million per year": ("USD / year", 1e6), "kg/year": ("t / year", 1e-3),
-              "tonnes annually": ("t / year", 1.0), "tons annually": ("t / year", 1.0), "fraction": ("percent", 100.0)}
+_CANONICAL = {
+    "Mt": ("t", 1e6),
+    "kt": ("t", 1e3),
+    "t": ("t", 1.0),
+    "%": ("percent", 1.0),
+    "rank": ("rank", 1.0),
+    "applications": ("count", 1.0),
+    "applicants": ("count", 1.0),
+    "weeks": ("week", 1.0),
+    "$ million": ("USD", 1e6),
+    "USD million per year": ("USD / year", 1e6),
+    "kg/year": ("t / year", 1e-3),
+    "tonnes annually": ("t / year", 1.0),
+    "tons annually": ("t / year", 1.0),
+    "fraction": ("percent", 100.0),
+}
 _WORDS = {"two-thirds": 2 / 3, "fifth": 5, "third": 3, "second": 2}
 
 
-def claim(claim_id: str, subject: str, metric: str, written: str, unit: str, *, counterpart: str = "",
-          period: str = "", qualifier: str = "", period_as_written: str = "") -> dict:
+def claim(
+    claim_id: str,
+    subject: str,
+    metric: str,
+    written: str,
+    unit: str,
+    *,
+    counterpart: str = "",
+    period: str = "",
+    qualifier: str = "",
+    period_as_written: str = "",
+) -> dict:
     """One processed claim as the cleaning step writes it, from the figure as an article would write it."""
     canonical, scale = _CANONICAL[unit]
     value = (_WORDS[written] if written in _WORDS else float(written.replace(",", ""))) * scale
@@ -36,10 +58,23 @@ def claim(claim_id: str, subject: str, metric: str, written: str, unit: str, *, 
     quote = f"{qualifier + ' ' if qualifier else ''}{written}{sign if unit not in ('rank', 'fraction') else ''}{unit if unit not in ('rank', 'fraction') else ''}"
     quote += f" {period_as_written}" if period_as_written else ""
     return {
-        "claim_id": claim_id, "source_id": claim_id[:4], "subject": subject, "metric": metric, "counterpart": counterpart,
-        "period": period, "value": value, "value_low": value, "value_high": value, "unit": canonical,
-        "bound": metadata.QUALIFIERS[qualifier.lower()], "qualifier": qualifier, "value_as_written": written, "unit_as_written": unit,
-        "period_as_written": period_as_written, "quote": quote, "note": "",
+        "claim_id": claim_id,
+        "source_id": claim_id[:4],
+        "subject": subject,
+        "metric": metric,
+        "counterpart": counterpart,
+        "period": period,
+        "value": value,
+        "value_low": value,
+        "value_high": value,
+        "unit": canonical,
+        "bound": metadata.QUALIFIERS[qualifier.lower()],
+        "qualifier": qualifier,
+        "value_as_written": written,
+        "unit_as_written": unit,
+        "period_as_written": period_as_written,
+        "quote": quote,
+        "note": "",
     }
 
 
@@ -49,9 +84,19 @@ def table(*rows: dict) -> pd.DataFrame:
 
 def usgs_table(*rows: tuple) -> pd.DataFrame:
     """(edition, country, measure, year, value_t[, greater_than[, quota]]) rows."""
-    records = [{"edition": edition, "country": country, "measure": measure, "year": year, "value_t": float(value), "estimated": "no",
-                "greater_than": rest[0] if rest else "no", "quota": rest[1] if len(rest) > 1 else "no"}
-               for edition, country, measure, year, value, *rest in rows]
+    records = [
+        {
+            "edition": edition,
+            "country": country,
+            "measure": measure,
+            "year": year,
+            "value_t": float(value),
+            "estimated": "no",
+            "greater_than": rest[0] if rest else "no",
+            "quota": rest[1] if len(rest) > 1 else "no",
+        }
+        for edition, country, measure, year, value, *rest in rows
+    ]
     return pd.DataFrame(records, columns=metadata.USGS.names)
 
 
@@ -74,21 +119,25 @@ def only(result: pd.DataFrame, rule: str) -> pd.Series:
 
 
 def admitted(written: str, unit: str = "%", qualifier: str = "") -> tuple[float, float]:
-    return statements.statements(table(claim("a000-01", "China", "production_share", written, unit, counterpart="world",
-                                             qualifier=qualifier)))[0].admitted()
+    return statements.statements(
+        table(claim("a000-01", "China", "production_share", written, unit, counterpart="world", qualifier=qualifier))
+    )[0].admitted()
 
 
-@pytest.mark.parametrize(("qualifier", "expected"), [
-    ("", (29.5, 30.5)),  # rounding alone
-    ("around", (28.5, 31.5)),  # 5% of 30 is wider than the rounding
-    ("only around", (28.5, 31.5)),
-    ("approximately", (28.5, 31.5)),
-    ("nearly", (28.5, 30.0)),  # just below
-    ("over", (29.5, math.inf)),
-    ("at least", (29.5, math.inf)),
-    ("only", (29.5, 30.5)),  # emphasis, not a hedge
-    ("estimated", (29.5, 30.5)),  # names an estimate, does not widen it
-])
+@pytest.mark.parametrize(
+    ("qualifier", "expected"),
+    [
+        ("", (29.5, 30.5)),  # rounding alone
+        ("around", (28.5, 31.5)),  # 5% of 30 is wider than the rounding
+        ("only around", (28.5, 31.5)),
+        ("approximately", (28.5, 31.5)),
+        ("nearly", (28.5, 30.0)),  # just below
+        ("over", (29.5, math.inf)),
+        ("at least", (29.5, math.inf)),
+        ("only", (29.5, 30.5)),  # emphasis, not a hedge
+        ("estimated", (29.5, 30.5)),  # names an estimate, does not widen it
+    ],
+)
 def test_each_hedge_admits_what_its_documented_meaning_says(qualifier, expected):
     assert admitted("30", qualifier=qualifier) == pytest.approx(expected)
     assert qualifier in metadata.HEDGES
@@ -102,14 +151,24 @@ def test_a_hedge_never_narrows_what_rounding_admits():
 def test_a_fraction_in_words_reads_as_a_round_figure_and_a_rank_as_itself():
     low, high = admitted("two-thirds", "fraction")
     assert low == pytest.approx(200 / 3 * 0.95) and high == pytest.approx(200 / 3 * 1.05)
-    rank = statements.statements(table(claim("a000-01", "India", "reserve_rank", "fifth", "rank", counterpart="world")))[0]
+    rank = statements.statements(
+        table(claim("a000-01", "India", "reserve_rank", "fifth", "rank", counterpart="world"))
+    )[0]
     assert rank.admitted() == (5, 5)
 
 
-@pytest.mark.parametrize(("written", "unit_as_written", "unit", "half"), [
-    ("44", "million metric tons", "t", 0.5e6), ("11.6", "%", "percent", 0.05), ("1,345", "₹ crore", "crore * INR", 0.5),
-    ("180-202", "kilotons", "t", 500.0), ("0", "%", "percent", 0.5), ("3,000", "kg annual", "t / year", 0.0005), ("fifth", "rank", "rank", 0.0),
-])
+@pytest.mark.parametrize(
+    ("written", "unit_as_written", "unit", "half"),
+    [
+        ("44", "million metric tons", "t", 0.5e6),
+        ("11.6", "%", "percent", 0.05),
+        ("1,345", "₹ crore", "crore * INR", 0.5),
+        ("180-202", "kilotons", "t", 500.0),
+        ("0", "%", "percent", 0.5),
+        ("3,000", "kg annual", "t / year", 0.0005),
+        ("fifth", "rank", "rank", 0.0),
+    ],
+)
 def test_a_figure_admits_half_its_last_written_digit(written, unit_as_written, unit, half):
     assert statements.half_step(written, unit_as_written, unit) == pytest.approx(half)
 
@@ -117,30 +176,44 @@ def test_a_figure_admits_half_its_last_written_digit(written, unit_as_written, u
 @given(st.floats(min_value=0.01, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=2))
 def test_a_figure_written_by_rounding_a_value_is_never_judged_against_it(value, decimals):
     written = str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    stated = statements.statements(table(claim("a000-01", "China", "production_share", written, "%", counterpart="world")))[0]
+    stated = statements.statements(
+        table(claim("a000-01", "China", "production_share", written, "%", counterpart="world"))
+    )[0]
     assert statements.judge(stated, value) in (CONSISTENT, WITHIN_ROUNDING)
 
 
 # --- USGS precision ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "half"), [(350_000, 500), (41_600, 50), (2_900, 5), (110_000_000, 500_000), (7, 0.005), (0, 0.0)])
+@pytest.mark.parametrize(
+    ("value", "half"), [(350_000, 500), (41_600, 50), (2_900, 5), (110_000_000, 500_000), (7, 0.005), (0, 0.0)]
+)
 def test_a_usgs_figure_admits_half_a_unit_of_its_third_significant_digit(value, half):
     assert usgs.half_unit(value) == pytest.approx(half)
 
 
 USGS = usgs_table(
-    ("MCS2024", "China", "reserves", "", 44e6), ("MCS2025", "China", "reserves", "", 44e6),
-    ("MCS2024", "Brazil", "reserves", "", 21e6), ("MCS2025", "Brazil", "reserves", "", 21e6),
-    ("MCS2024", "Russia", "reserves", "", 10e6), ("MCS2025", "Russia", "reserves", "", 3.8e6),
-    ("MCS2024", "Vietnam", "reserves", "", 22e6), ("MCS2025", "Vietnam", "reserves", "", 3.5e6),
-    ("MCS2024", "India", "reserves", "", 6.9e6), ("MCS2025", "India", "reserves", "", 6.9e6),
-    ("MCS2024", "Other", "reserves", "", 11.5e6), ("MCS2025", "Other", "reserves", "", 11.5e6),
-    ("MCS2024", "World total (rounded)", "reserves", "", 110e6), ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes"),
-    ("MCS2024", "China", "mine_production", "2023", 240e3, "no", "yes"), ("MCS2025", "China", "mine_production", "2023", 255e3, "no", "yes"),
-    ("MCS2024", "India", "mine_production", "2023", 2.9e3), ("MCS2025", "India", "mine_production", "2024", 2.9e3),
+    ("MCS2024", "China", "reserves", "", 44e6),
+    ("MCS2025", "China", "reserves", "", 44e6),
+    ("MCS2024", "Brazil", "reserves", "", 21e6),
+    ("MCS2025", "Brazil", "reserves", "", 21e6),
+    ("MCS2024", "Russia", "reserves", "", 10e6),
+    ("MCS2025", "Russia", "reserves", "", 3.8e6),
+    ("MCS2024", "Vietnam", "reserves", "", 22e6),
+    ("MCS2025", "Vietnam", "reserves", "", 3.5e6),
+    ("MCS2024", "India", "reserves", "", 6.9e6),
+    ("MCS2025", "India", "reserves", "", 6.9e6),
+    ("MCS2024", "Other", "reserves", "", 11.5e6),
+    ("MCS2025", "Other", "reserves", "", 11.5e6),
+    ("MCS2024", "World total (rounded)", "reserves", "", 110e6),
+    ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes"),
+    ("MCS2024", "China", "mine_production", "2023", 240e3, "no", "yes"),
+    ("MCS2025", "China", "mine_production", "2023", 255e3, "no", "yes"),
+    ("MCS2024", "India", "mine_production", "2023", 2.9e3),
+    ("MCS2025", "India", "mine_production", "2024", 2.9e3),
     ("MCS2024", "World total (rounded)", "mine_production", "2023", 350e3),
-    ("MCS2025", "World total (rounded)", "mine_production", "2023", 376e3), ("MCS2025", "World total (rounded)", "mine_production", "2024", 390e3),
+    ("MCS2025", "World total (rounded)", "mine_production", "2023", 376e3),
+    ("MCS2025", "World total (rounded)", "mine_production", "2024", 390e3),
 )
 
 
@@ -150,7 +223,9 @@ def test_a_usgs_figure_has_the_same_precision_whatever_zeros_it_prints(written, 
     assert only(result, "usgs").verdict == verdict
 
 
-@pytest.mark.parametrize(("written", "quota", "verdict"), [("240.4", "yes", CONTRADICTED), ("240.4", "no", WITHIN_ROUNDING)])
+@pytest.mark.parametrize(
+    ("written", "quota", "verdict"), [("240.4", "yes", CONTRADICTED), ("240.4", "no", WITHIN_ROUNDING)]
+)
 def test_a_quota_is_exact(written, quota, verdict):
     tables = usgs_table(("MCS2024", "China", "mine_production", "2023", 240e3, "no", quota))
     result = run(table(claim("a000-01", "China", "production", written, "kt", period="2023")), tables)
@@ -166,7 +241,9 @@ def test_a_value_that_matches_only_one_usgs_edition_names_it():
 
 
 def test_a_rank_against_usgs():
-    check = only(run(table(claim("a000-01", "India", "reserve_rank", "third", "rank", counterpart="world")), USGS), "usgs")
+    check = only(
+        run(table(claim("a000-01", "India", "reserve_rank", "third", "rank", counterpart="world")), USGS), "usgs"
+    )
     # MCS2025 puts only China and Brazil above India's 6.9 Mt; MCS2024 also Vietnam and Russia.
     assert check.verdict == CONSISTENT and check.check_value == 3
     assert "in MCS2025 it ranks 3rd, behind China 44 Mt, Brazil 21 Mt" in check.explanation
@@ -177,8 +254,13 @@ def test_a_rank_against_usgs():
 
 def test_the_base_of_a_share_is_identified():
     # 44 Mt is 40% of MCS2024's rounded world total (110 Mt), but 38.1% of the 115.4 Mt its countries add up to.
-    result = run(table(claim("a000-01", "China", "reserves", "44", "Mt"),
-                       claim("a000-02", "China", "reserve_share", "38", "%", counterpart="world")), USGS)
+    result = run(
+        table(
+            claim("a000-01", "China", "reserves", "44", "Mt"),
+            claim("a000-02", "China", "reserve_share", "38", "%", counterpart="world"),
+        ),
+        USGS,
+    )
     check = only(result, "share_base")
     assert check.verdict == WITHIN_ROUNDING
     assert check.check_value == pytest.approx(100 * 44 / 115.4, abs=0.01)
@@ -187,25 +269,41 @@ def test_the_base_of_a_share_is_identified():
 
 
 def test_the_articles_own_figures_are_a_base_too():
-    result = run(table(claim("a000-01", "China", "production", "240", "kt", period="2023"),
-                       claim("a000-02", "world", "production", "356", "kt", period="2023"),
-                       claim("a000-03", "China", "production_share", "67", "%", counterpart="world", period="2023")), USGS)
+    result = run(
+        table(
+            claim("a000-01", "China", "production", "240", "kt", period="2023"),
+            claim("a000-02", "world", "production", "356", "kt", period="2023"),
+            claim("a000-03", "China", "production_share", "67", "%", counterpart="world", period="2023"),
+        ),
+        USGS,
+    )
     check = only(result, "share_base")
     assert check.verdict == WITHIN_ROUNDING and "(the article's own figures) is 67.4%" in check.explanation
 
 
 def test_a_comparison_that_cannot_fail_is_not_counted_as_a_pass():
     # Against only "more than 90 Mt", 40% of the world passes whatever the article had written up to 48.9%.
-    tables = usgs_table(("MCS2025", "China", "reserves", "", 44e6), ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes"))
-    check = only(run(table(claim("a000-01", "China", "reserve_share", "40", "%", counterpart="world")), tables), "share_base")
+    tables = usgs_table(
+        ("MCS2025", "China", "reserves", "", 44e6), ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes")
+    )
+    check = only(
+        run(table(claim("a000-01", "China", "reserve_share", "40", "%", counterpart="world")), tables), "share_base"
+    )
     assert check.verdict == "inconclusive" and "at most 48.9%" in check.explanation
-    too_big = only(run(table(claim("a000-01", "China", "reserve_share", "60", "%", counterpart="world")), tables), "share_base")
+    too_big = only(
+        run(table(claim("a000-01", "China", "reserve_share", "60", "%", counterpart="world")), tables), "share_base"
+    )
     assert too_big.verdict == CONTRADICTED
 
 
 def test_an_article_mixing_usgs_editions_is_caught():
-    result = run(table(claim("a000-01", "Russia", "reserves", "3.8", "Mt"),  # MCS2025 only
-                       claim("a000-02", "China", "production", "240", "kt", period="2023")), USGS)  # MCS2024 only
+    result = run(
+        table(
+            claim("a000-01", "Russia", "reserves", "3.8", "Mt"),  # MCS2025 only
+            claim("a000-02", "China", "production", "240", "kt", period="2023"),
+        ),
+        USGS,
+    )  # MCS2024 only
     check = only(result, "one_edition")
     assert check.verdict == CONTRADICTED and "MCS2024" in check.explanation and "MCS2025" in check.explanation
 
@@ -214,39 +312,74 @@ def test_an_article_mixing_usgs_editions_is_caught():
 
 
 def test_a_share_that_does_not_match_its_parts_is_contradicted():
-    check = only(run(table(claim("a000-01", "China", "production", "240", "kt", period="2023"),
-                           claim("a000-02", "world", "production", "356", "kt", period="2023"),
-                           claim("a000-03", "China", "production_share", "80", "%", counterpart="world", period="2023"))), "share_of_whole")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "China", "production", "240", "kt", period="2023"),
+                claim("a000-02", "world", "production", "356", "kt", period="2023"),
+                claim("a000-03", "China", "production_share", "80", "%", counterpart="world", period="2023"),
+            )
+        ),
+        "share_of_whole",
+    )
     assert check.verdict == CONTRADICTED and check.check_value == pytest.approx(67.416, abs=1e-3)
     assert check.claim_ids == "a000-01; a000-02; a000-03"
     assert "67.4%" in check.explanation and "not the stated 80%" in check.explanation
 
 
-@pytest.mark.parametrize(("part", "whole", "share", "verdict"), [
-    ("100", "200", "50", CONSISTENT), ("240", "356", "67", WITHIN_ROUNDING),
-    ("1", "3", "34", WITHIN_ROUNDING),  # 33.3% as written; "1" and "3" admit 14% to 60%
-])
+@pytest.mark.parametrize(
+    ("part", "whole", "share", "verdict"),
+    [
+        ("100", "200", "50", CONSISTENT),
+        ("240", "356", "67", WITHIN_ROUNDING),
+        ("1", "3", "34", WITHIN_ROUNDING),  # 33.3% as written; "1" and "3" admit 14% to 60%
+    ],
+)
 def test_a_share_is_judged_with_the_rounding_of_its_inputs(part, whole, share, verdict):
-    check = only(run(table(claim("a000-01", "China", "production", part, "kt"), claim("a000-02", "world", "production", whole, "kt"),
-                           claim("a000-03", "China", "production_share", share, "%", counterpart="world"))), "share_of_whole")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "China", "production", part, "kt"),
+                claim("a000-02", "world", "production", whole, "kt"),
+                claim("a000-03", "China", "production_share", share, "%", counterpart="world"),
+            )
+        ),
+        "share_of_whole",
+    )
     assert check.verdict == verdict
 
 
 def test_shares_of_an_unstated_whole_must_imply_the_same_whole():
-    rows = [claim("a000-01", "China", "reserves", "44", "Mt"), claim("a000-02", "China", "reserve_share", "38", "%", counterpart="world"),
-            claim("a000-03", "Brazil", "reserves", "21", "Mt")]
-    good = only(run(table(*rows, claim("a000-04", "Brazil", "reserve_share", "18", "%", counterpart="world"))), "implied_whole")
+    rows = [
+        claim("a000-01", "China", "reserves", "44", "Mt"),
+        claim("a000-02", "China", "reserve_share", "38", "%", counterpart="world"),
+        claim("a000-03", "Brazil", "reserves", "21", "Mt"),
+    ]
+    good = only(
+        run(table(*rows, claim("a000-04", "Brazil", "reserve_share", "18", "%", counterpart="world"))), "implied_whole"
+    )
     assert good.verdict == WITHIN_ROUNDING and "115.8 Mt" in good.explanation
-    bad = only(run(table(*rows, claim("a000-04", "Brazil", "reserve_share", "30", "%", counterpart="world"))), "implied_whole")
+    bad = only(
+        run(table(*rows, claim("a000-04", "Brazil", "reserve_share", "30", "%", counterpart="world"))), "implied_whole"
+    )
     assert bad.verdict == CONTRADICTED
 
 
-@pytest.mark.parametrize(("shares", "verdict"), [
-    (("92", "7", "1"), CONSISTENT), (("60", "30"), CONSISTENT), (("50", "50.5"), WITHIN_ROUNDING), (("70", "40"), CONTRADICTED),
-])
+@pytest.mark.parametrize(
+    ("shares", "verdict"),
+    [
+        (("92", "7", "1"), CONSISTENT),
+        (("60", "30"), CONSISTENT),
+        (("50", "50.5"), WITHIN_ROUNDING),
+        (("70", "40"), CONTRADICTED),
+    ],
+)
 def test_parts_of_one_whole_add_up_to_at_most_100_percent(shares, verdict):
     countries = ("China", "Japan", "Vietnam")
-    rows = [claim(f"a002-0{i + 1}", countries[i], "magnet_production_share", share, "%", counterpart="world") for i, share in enumerate(shares)]
+    rows = [
+        claim(f"a002-0{i + 1}", countries[i], "magnet_production_share", share, "%", counterpart="world")
+        for i, share in enumerate(shares)
+    ]
     check = only(run(table(*rows)), "parts_of_whole")
     assert check.verdict == verdict and check.check_value == pytest.approx(sum(float(s) for s in shares))
     assert check.stated_value == 100
@@ -259,42 +392,74 @@ def test_a_growth_rate_without_its_levels_cannot_be_checked():
 
 @pytest.mark.parametrize(("rate", "verdict"), [("14.87", WITHIN_ROUNDING), ("20", CONTRADICTED)])
 def test_a_growth_rate_is_recomputed_from_its_levels(rate, verdict):
-    check = only(run(table(claim("a000-01", "China", "exports_quantity", "100", "kt", period="2018"),
-                           claim("a001-01", "China", "exports_quantity", "200", "kt", period="2023"),
-                           claim("a000-02", "China", "export_cagr", rate, "%", period="2018-2023"))), "growth_rate")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "China", "exports_quantity", "100", "kt", period="2018"),
+                claim("a001-01", "China", "exports_quantity", "200", "kt", period="2023"),
+                claim("a000-02", "China", "export_cagr", rate, "%", period="2018-2023"),
+            )
+        ),
+        "growth_rate",
+    )
     assert check.check_value == pytest.approx(14.8698, abs=1e-3) and check.verdict == verdict
 
 
-RESERVES = [claim("a000-01", "China", "reserves", "44", "Mt"), claim("a000-02", "Brazil", "reserves", "21", "Mt"),
-            claim("a000-03", "India", "reserves", "6.9", "Mt"), claim("a000-04", "Russia", "reserves", "3.8", "Mt"),
-            claim("a000-05", "Vietnam", "reserves", "3.5", "Mt")]
+RESERVES = [
+    claim("a000-01", "China", "reserves", "44", "Mt"),
+    claim("a000-02", "Brazil", "reserves", "21", "Mt"),
+    claim("a000-03", "India", "reserves", "6.9", "Mt"),
+    claim("a000-04", "Russia", "reserves", "3.8", "Mt"),
+    claim("a000-05", "Vietnam", "reserves", "3.5", "Mt"),
+]
 
 
 def test_a_rank_contradicted_by_the_articles_named_figures_is_caught():
     # The article names Russia and Vietnam below India; no country it leaves out has more than 6.9 Mt in either edition.
-    tables = usgs_table(*((e, c, "reserves", "", v) for e in usgs.EDITIONS for c, v in (("China", 44e6), ("Brazil", 21e6), ("India", 6.9e6))))
-    check = only(run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")), tables),
-                 "rank_from_figures")
+    tables = usgs_table(
+        *(
+            (e, c, "reserves", "", v)
+            for e in usgs.EDITIONS
+            for c, v in (("China", 44e6), ("Brazil", 21e6), ("India", 6.9e6))
+        )
+    )
+    check = only(
+        run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")), tables),
+        "rank_from_figures",
+    )
     assert check.verdict == CONTRADICTED and check.check_value == 3 and "3rd" in check.explanation
 
 
 def test_a_rank_that_needs_countries_the_article_leaves_out_cannot_be_checked():
     tables = usgs_table(("MCS2024", "Greenland", "reserves", "", 9e6), ("MCS2024", "Canada", "reserves", "", 8e6))
-    check = only(run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")), tables),
-                 "rank_from_figures")
+    check = only(
+        run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")), tables),
+        "rank_from_figures",
+    )
     assert check.verdict == "cannot_check" and "Canada, Greenland" in check.explanation
-    third = only(run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "third", "rank", counterpart="world")), tables),
-                 "rank_from_figures")
+    third = only(
+        run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "third", "rank", counterpart="world")), tables),
+        "rank_from_figures",
+    )
     assert third.verdict == CONSISTENT
 
 
-AVERAGE = claim("a001-01", "India", "magnet_imports_value_average", "249", "USD million per year", period_as_written="over the past four years")
+AVERAGE = claim(
+    "a001-01",
+    "India",
+    "magnet_imports_value_average",
+    "249",
+    "USD million per year",
+    period_as_written="over the past four years",
+)
 
 
 @pytest.mark.parametrize(("latest", "verdict", "others"), [("291", CONSISTENT, 235.0), ("1,100", CONTRADICTED, -34.67)])
 def test_an_average_and_one_of_its_years_leave_the_rest_for_the_others(latest, verdict, others):
-    check = only(run(table(AVERAGE, claim("a001-02", "India", "magnet_imports_value", latest, "$ million", period="FY2024-25"))),
-                 "average_of_parts")
+    check = only(
+        run(table(AVERAGE, claim("a001-02", "India", "magnet_imports_value", latest, "$ million", period="FY2024-25"))),
+        "average_of_parts",
+    )
     assert check.verdict == verdict and check.check_value / 1e6 == pytest.approx(others, abs=0.01)
     assert "4 years" in check.explanation
 
@@ -303,64 +468,143 @@ def test_an_average_and_one_of_its_years_leave_the_rest_for_the_others(latest, v
 
 
 def test_one_figure_given_two_dates_is_a_date_conflict_not_a_contradiction():
-    check = only(run(table(claim("a000-01", "India", "import_value_share", "81", "%", counterpart="China", period="2022"),
-                           claim("a004-01", "India", "import_value_share", "81", "%", counterpart="China", period="2023"))), "same_figure")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "India", "import_value_share", "81", "%", counterpart="China", period="2022"),
+                claim("a004-01", "India", "import_value_share", "81", "%", counterpart="China", period="2023"),
+            )
+        ),
+        "same_figure",
+    )
     assert check.verdict == "date_conflict" and "2022" in check.explanation and "2023" in check.explanation
 
 
 def test_two_values_for_one_period_that_cannot_both_hold_are_contradicted():
-    check = only(run(table(claim("a000-01", "India", "reserves", "6.9", "Mt"), claim("a001-01", "India", "reserves", "8.2", "Mt"))), "same_figure")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "India", "reserves", "6.9", "Mt"), claim("a001-01", "India", "reserves", "8.2", "Mt")
+            )
+        ),
+        "same_figure",
+    )
     assert check.verdict == CONTRADICTED
 
 
 def test_a_series_over_different_years_is_not_a_conflict():
-    assert run(table(claim("a000-01", "China", "production", "210", "kt", period="2022"),
-                     claim("a001-01", "China", "production", "240", "kt", period="2023")))["rule"].eq("same_figure").sum() == 0
+    assert (
+        run(
+            table(
+                claim("a000-01", "China", "production", "210", "kt", period="2022"),
+                claim("a001-01", "China", "production", "240", "kt", period="2023"),
+            )
+        )["rule"]
+        .eq("same_figure")
+        .sum()
+        == 0
+    )
 
 
-@pytest.mark.parametrize(("first", "second", "qualifier", "verdict"), [
-    ("67", "two-thirds", "", WITHIN_ROUNDING), ("92", "92", "", CONSISTENT), ("93", "90", "over", CONSISTENT),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "qualifier", "verdict"),
+    [
+        ("67", "two-thirds", "", WITHIN_ROUNDING),
+        ("92", "92", "", CONSISTENT),
+        ("93", "90", "over", CONSISTENT),
+    ],
+)
 def test_one_figure_restated_is_compared_rounding_and_hedge_aware(first, second, qualifier, verdict):
     unit = "fraction" if second == "two-thirds" else "%"
-    check = only(run(table(claim("a000-01", "China", "production_share", first, "%", counterpart="world"),
-                           claim("a004-01", "China", "production_share", second, unit, counterpart="world", qualifier=qualifier))), "same_figure")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "China", "production_share", first, "%", counterpart="world"),
+                claim("a004-01", "China", "production_share", second, unit, counterpart="world", qualifier=qualifier),
+            )
+        ),
+        "same_figure",
+    )
     assert check.verdict == verdict
 
 
 def test_one_number_for_different_measures_is_ambiguous_not_contradicted():
-    check = only(run(table(claim("a000-01", "China", "magnet_processing_capacity_share", "90", "%", counterpart="world", qualifier="over"),
-                           claim("a001-01", "China", "magnet_production_share", "92", "%", counterpart="world"),
-                           claim("a002-01", "China", "production_share", "67", "%", counterpart="world"))), "same_number_different_measure")
+    check = only(
+        run(
+            table(
+                claim(
+                    "a000-01",
+                    "China",
+                    "magnet_processing_capacity_share",
+                    "90",
+                    "%",
+                    counterpart="world",
+                    qualifier="over",
+                ),
+                claim("a001-01", "China", "magnet_production_share", "92", "%", counterpart="world"),
+                claim("a002-01", "China", "production_share", "67", "%", counterpart="world"),
+            )
+        ),
+        "same_number_different_measure",
+    )
     assert check.verdict == "ambiguous" and check.claim_ids == "a000-01; a001-01"
     assert "magnet processing capacity" in check.explanation and "mine production" in check.explanation
 
 
 def test_an_unspecified_measure_equal_to_one_named_measure_is_consistent():
-    check = only(run(table(claim("a004-01", "India", "import_dependence_share", "90", "%", counterpart="China"),
-                           claim("a000-01", "India", "import_quantity_share", "90", "%", counterpart="China"),
-                           claim("a000-02", "India", "import_value_share", "81", "%", counterpart="China"))), "same_number_different_measure")
+    check = only(
+        run(
+            table(
+                claim("a004-01", "India", "import_dependence_share", "90", "%", counterpart="China"),
+                claim("a000-01", "India", "import_quantity_share", "90", "%", counterpart="China"),
+                claim("a000-02", "India", "import_value_share", "81", "%", counterpart="China"),
+            )
+        ),
+        "same_number_different_measure",
+    )
     assert check.verdict == CONSISTENT and "import quantity" in check.explanation
 
 
 @pytest.mark.parametrize(("applicants", "verdict"), [("30", CONSISTENT), ("45", CONTRADICTED)])
 def test_one_figure_under_two_metric_names_is_compared(applicants, verdict):
-    check = only(run(table(claim("a002-01", "Indian firms", "permit_applications", "30", "applications", counterpart="China"),
-                           claim("a002-02", "Indian firms", "permit_applicants", applicants, "applicants", counterpart="China"))),
-                 "restated_metric")
+    check = only(
+        run(
+            table(
+                claim("a002-01", "Indian firms", "permit_applications", "30", "applications", counterpart="China"),
+                claim("a002-02", "Indian firms", "permit_applicants", applicants, "applicants", counterpart="China"),
+            )
+        ),
+        "restated_metric",
+    )
     assert check.verdict == verdict
 
 
 def test_a_dropped_hedge_is_flagged():
-    result = run(table(claim("a000-01", "Indian auto sector", "magnet_imports", "460", "t", qualifier="mostly", period="FY2024-25"),
-                       claim("a000-02", "Indian auto sector", "magnet_imports", "460", "t", counterpart="China", period="FY2024-25")))
+    result = run(
+        table(
+            claim(
+                "a000-01", "Indian auto sector", "magnet_imports", "460", "t", qualifier="mostly", period="FY2024-25"
+            ),
+            claim(
+                "a000-02", "Indian auto sector", "magnet_imports", "460", "t", counterpart="China", period="FY2024-25"
+            ),
+        )
+    )
     check = only(result, "dropped_hedge")
     assert check.verdict == "hedge_dropped" and "mostly from China" in check.explanation
-    around = run(table(claim("a002-01", "Indian firms", "permit_applications", "30", "applications", qualifier="Around"),
-                       claim("a002-02", "Indian firms", "permit_applicants", "30", "applicants")))
+    around = run(
+        table(
+            claim("a002-01", "Indian firms", "permit_applications", "30", "applications", qualifier="Around"),
+            claim("a002-02", "Indian firms", "permit_applicants", "30", "applicants"),
+        )
+    )
     assert only(around, "dropped_hedge").verdict == "hedge_dropped"
-    kept = run(table(claim("a000-01", "India", "reserves", "6.9", "Mt", qualifier="approximately"),
-                     claim("a000-02", "India", "reserves", "6.9", "Mt", qualifier="approximately")))
+    kept = run(
+        table(
+            claim("a000-01", "India", "reserves", "6.9", "Mt", qualifier="approximately"),
+            claim("a000-02", "India", "reserves", "6.9", "Mt", qualifier="approximately"),
+        )
+    )
     assert "dropped_hedge" not in set(kept.rule)
 
 
@@ -368,15 +612,30 @@ def test_a_dropped_hedge_is_flagged():
 
 
 def test_an_implied_price_shows_its_arithmetic():
-    check = only(run(table(claim("a000-01", "Indian auto sector", "magnet_imports_projected", "700", "t", period="2025"),
-                           claim("a000-02", "Indian auto sector", "magnet_imports_value_projected", "30", "$ million", period="2025"))),
-                 "implied_price")
+    check = only(
+        run(
+            table(
+                claim("a000-01", "Indian auto sector", "magnet_imports_projected", "700", "t", period="2025"),
+                claim(
+                    "a000-02", "Indian auto sector", "magnet_imports_value_projected", "30", "$ million", period="2025"
+                ),
+            )
+        ),
+        "implied_price",
+    )
     assert check.verdict == "derived" and "USD 42.9/kg" in check.explanation and "700,000 kg" in check.explanation
 
 
 def test_an_implied_ratio_shows_its_arithmetic():
-    check = only(run(table(claim("a004-01", "China", "magnet_production", "160,000", "tons annually", qualifier="over"),
-                           claim("a004-02", "IREL", "magnet_production_capacity", "3,000", "kg/year"))), "implied_ratio")
+    check = only(
+        run(
+            table(
+                claim("a004-01", "China", "magnet_production", "160,000", "tons annually", qualifier="over"),
+                claim("a004-02", "IREL", "magnet_production_capacity", "3,000", "kg/year"),
+            )
+        ),
+        "implied_ratio",
+    )
     assert check.verdict == "derived" and "53,333 times" in check.explanation and "lower bound" in check.explanation
 
 
@@ -396,18 +655,29 @@ def test_a_part_larger_than_its_whole_allows_is_implausible(ndpr, verdict):
 
 
 def test_a_claim_no_rule_checks_gets_a_row_saying_why():
-    result = run(table(claim("a003-01", "Indian firms", "permit_applications", "50", "applications"),
-                       claim("a000-01", "India", "reserves", "6.9", "Mt"), claim("a001-01", "India", "reserves", "6.9", "Mt")))
+    result = run(
+        table(
+            claim("a003-01", "Indian firms", "permit_applications", "50", "applications"),
+            claim("a000-01", "India", "reserves", "6.9", "Mt"),
+            claim("a001-01", "India", "reserves", "6.9", "Mt"),
+        )
+    )
     check = only(result, "not_checked")
-    assert check.claim_ids == "a003-01" and check.verdict == "not_checked" and "no other article gives it" in check.explanation
+    assert (
+        check.claim_ids == "a003-01"
+        and check.verdict == "not_checked"
+        and "no other article gives it" in check.explanation
+    )
     assert "a000-01" not in set(result[result.rule == "not_checked"].claim_ids)
 
 
 def test_a_clean_table_raises_no_finding():
     clean = table(
-        claim("a000-01", "China", "production", "255", "kt", period="2023"), claim("a000-02", "world", "production", "376", "kt", period="2023"),
+        claim("a000-01", "China", "production", "255", "kt", period="2023"),
+        claim("a000-02", "world", "production", "376", "kt", period="2023"),
         claim("a000-03", "China", "production_share", "67.8", "%", counterpart="world", period="2023"),
-        claim("a001-01", "China", "production", "255", "kt", period="2023"), claim("a000-04", "Russia", "reserves", "3.8", "Mt"),
+        claim("a001-01", "China", "production", "255", "kt", period="2023"),
+        claim("a000-04", "Russia", "reserves", "3.8", "Mt"),
         claim("a000-05", "India", "reserves", "6.9", "Mt"),
         claim("a002-01", "China", "magnet_production_share", "90", "%", counterpart="world"),
         claim("a002-02", "Japan", "magnet_production_share", "7", "%", counterpart="world"),
@@ -435,13 +705,24 @@ def test_the_registry_is_the_one_list_of_rules():
 def test_every_verdict_has_a_meaning_and_an_example_in_the_data_dictionary():
     dictionary = metadata.markdown()
     for verdict, (meaning, example) in metadata.VERDICTS.items():
-        assert meaning and example and f"| `{verdict}` | {metadata.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in dictionary
+        assert (
+            meaning
+            and example
+            and f"| `{verdict}` | {metadata.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in dictionary
+        )
 
 
 def test_every_metric_record_names_known_metrics():
     for record in metadata.METRICS.values():
-        for related in (record.share_of, record.rank_of, record.average_of, record.restated_as, record.priced_by, record.set_against,
-                        *record.growth_of):
+        for related in (
+            record.share_of,
+            record.rank_of,
+            record.average_of,
+            record.restated_as,
+            record.priced_by,
+            record.set_against,
+            *record.growth_of,
+        ):
             assert not related or related in metadata.METRICS, (record.name, related)
         assert record.usgs_measure in ("", "reserves", "mine_production")
 
@@ -457,11 +738,22 @@ def groups(draw) -> list[statements.Statement]:
     found = []
     for index in range(size):
         low = draw(st.sampled_from(_VALUES))
-        found.append(statements.Statement(
-            claim_ids=(f"a000-{index + 1:02d}",), source_id="a000", subject="China", metric="production_share", counterpart="world",
-            period=draw(st.sampled_from(("", "", "2022", "2023"))), low=low, high=low + draw(st.sampled_from((0.0, 0.5, 30.0))),
-            unit="percent", hedge=draw(st.sampled_from(tuple(metadata.HEDGES))), half_step=draw(st.sampled_from((0.0, 0.5, 0.05))),
-            as_written=f"{low:g}"))
+        found.append(
+            statements.Statement(
+                claim_ids=(f"a000-{index + 1:02d}",),
+                source_id="a000",
+                subject="China",
+                metric="production_share",
+                counterpart="world",
+                period=draw(st.sampled_from(("", "", "2022", "2023"))),
+                low=low,
+                high=low + draw(st.sampled_from((0.0, 0.5, 30.0))),
+                unit="percent",
+                hedge=draw(st.sampled_from(tuple(metadata.HEDGES))),
+                half_step=draw(st.sampled_from((0.0, 0.5, 0.05))),
+                as_written=f"{low:g}",
+            )
+        )
     return found
 
 
@@ -473,15 +765,19 @@ def test_a_conflict_is_found_exactly_when_some_pair_cannot_both_hold(group):
 
 @given(groups())
 def test_a_figure_dated_twice_is_found_exactly_when_some_pair_shows_it(group):
-    some_pair = any(a.period and b.period and a.period != b.period and statements.overlap(a.admitted(), b.admitted())
-                    for a, b in itertools.combinations(group, 2))
+    some_pair = any(
+        a.period and b.period and a.period != b.period and statements.overlap(a.admitted(), b.admitted())
+        for a, b in itertools.combinations(group, 2)
+    )
     assert (cross_source.dated_twice(group) is not None) == some_pair
 
 
 @given(groups())
 def test_clusters_are_the_connected_groups_of_one_number(group):
     clusters = cross_source.clusters(group)
-    assert sorted(c for cluster in clusters for s in cluster for c in s.claim_ids) == sorted(c for s in group for c in s.claim_ids)
+    assert sorted(c for cluster in clusters for s in cluster for c in s.claim_ids) == sorted(
+        c for s in group for c in s.claim_ids
+    )
     for one, other in itertools.combinations(clusters, 2):  # no figure of one cluster is the number of one of another
         assert not any(cross_source.same_number(a, b) for a in one for b in other)
     for cluster in clusters:  # and each cluster is connected
@@ -522,7 +818,10 @@ def test_the_audit_finds_what_the_articles_get_wrong():
     assert verdict["scope:a000-26"] == "implausible"  # 93 kt of demand is a quarter of world mine output
     assert verdict["plausibility:a002-08"] == "implausible"  # 1,500 t of NdPr is over half of India's mine output
     assert "the sum of the countries MCS2024 lists" in checks.loc["share_base:a000-04", "explanation"]
-    assert checks.loc["usgs:a000-10", "compared_with"] == "USGS MCS2024 and MCS2025" and "matches: MCS2025" in checks.loc["usgs:a000-10", "explanation"]
+    assert (
+        checks.loc["usgs:a000-10", "compared_with"] == "USGS MCS2024 and MCS2025"
+        and "matches: MCS2025" in checks.loc["usgs:a000-10", "explanation"]
+    )
 
 
 # --- the audit as readers see it (views) ---------------------------------------------------------
@@ -537,7 +836,13 @@ def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
     table = audit.load()
     real_claims = claims.load()
     check_id = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
-    for frame in (views.for_readers(table, real_claims), audit.findings(table), audit.rules_table(), audit.verdicts_table(), audit.counts(table)):
+    for frame in (
+        views.for_readers(table, real_claims),
+        audit.findings(table),
+        audit.rules_table(),
+        audit.verdicts_table(),
+        audit.counts(table),
+    ):
         assert not figures.snake_case_in(frame), "names from the code in a reader's table"
         assert not check_id.search(figures.table_html(frame)), "a check id in a reader's table"
     readers = views.for_readers(table, real_claims)

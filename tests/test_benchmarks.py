@@ -15,7 +15,9 @@ def test_the_floor_scripts_are_every_notebooks_code_and_the_sweeps_other_runs_an
 
     scripts = chain_bench.scripts(tmp_path)
     defaults = params.resolve()
-    others = [run for run in sweep.plan(params.default_grid()) if any(defaults[name] != value for name, value in run.scenario)]
+    others = [
+        run for run in sweep.plan(params.default_grid()) if any(defaults[name] != value for name, value in run.scenario)
+    ]
     expected = [*chain.NOTEBOOKS, *(run.notebook for run in others)]
     assert [script.stem[3:] for script in scripts] == [name.removesuffix(".ipynb") for name in expected]
     for script, name in zip(scripts, expected, strict=True):
@@ -24,9 +26,11 @@ def test_the_floor_scripts_are_every_notebooks_code_and_the_sweeps_other_runs_an
         cells = json.loads((paths.NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
         last = "".join(next(cell for cell in reversed(cells) if cell["cell_type"] == "code")["source"])
         assert last in code
-    for script, run in zip(scripts[len(chain.NOTEBOOKS):], others, strict=True):
+    for script, run in zip(scripts[len(chain.NOTEBOOKS) :], others, strict=True):
         for parameter, value in run.scenario:
-            assert f"\n{parameter} = {value!r}\n" in script.read_text(encoding="utf-8"), f"{script.name} does not set {parameter}"
+            assert f"\n{parameter} = {value!r}\n" in script.read_text(encoding="utf-8"), (
+                f"{script.name} does not set {parameter}"
+            )
 
 
 def test_results_name_the_machine():

@@ -31,6 +31,9 @@ import pytest
 
 from rare_earths import chain, paths, report
 
+# About 100 s in Chromium: `make test` runs the slow tests last.
+pytestmark = pytest.mark.slow
+
 SCRIPT = paths.ROOT / "tests" / "browser" / "check_site.mjs"
 SCREENSHOTS = paths.REPORTS / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -51,8 +54,17 @@ NAN = re.compile(r"\bNaN\b")
 CHECK_ID = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
 CLAIM_ID = re.compile(r"\b[a-z]\d{3}-\d{2}\b")
 # Computed styles that can mark a claim opened by its address (see check_site.mjs).
-MARKS = ("background-color", "background-image", "outline-style", "box-shadow", "border-top-color", "border-bottom-style",
-         "text-decoration-line", "color", "font-weight")
+MARKS = (
+    "background-color",
+    "background-image",
+    "outline-style",
+    "box-shadow",
+    "border-top-color",
+    "border-bottom-style",
+    "text-decoration-line",
+    "color",
+    "font-weight",
+)
 MAX_LISTED = 12  # offenders listed per message; the count says how many more
 
 
@@ -146,12 +158,17 @@ def visit(tmp_path_factory) -> Visit:
     try:
         return Visit(site, json.loads(done.stdout.strip().splitlines()[-1]))
     except (IndexError, ValueError) as error:
-        pytest.fail(f"the browser check reported no JSON ({error}):\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}", pytrace=False)
+        pytest.fail(
+            f"the browser check reported no JSON ({error}):\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}",
+            pytrace=False,
+        )
 
 
 def _fail_if(problems: list[str], what: str) -> None:
     if problems:
-        listed = problems[:MAX_LISTED] + ([f"... and {len(problems) - MAX_LISTED} more"] if len(problems) > MAX_LISTED else [])
+        listed = problems[:MAX_LISTED] + (
+            [f"... and {len(problems) - MAX_LISTED} more"] if len(problems) > MAX_LISTED else []
+        )
         pytest.fail(f"{what} ({len(problems)}):\n  " + "\n  ".join(listed), pytrace=False)
 
 
@@ -163,9 +180,16 @@ def test_every_page_of_the_site_was_opened_in_every_variant(visit):
     found = sorted(visit.pages)
     assert found, "the rendered site has no page"
     if expected is not None:
-        assert set(found) == set(expected), (f"pages rendered but not expected: {sorted(set(found) - set(expected))}; "
-                                             f"expected but not rendered: {sorted(set(expected) - set(found))}")
-    unopened = [f"{name} at {variant}" for name, variants in visit.pages.items() for variant in visit.variants if variant not in variants]
+        assert set(found) == set(expected), (
+            f"pages rendered but not expected: {sorted(set(found) - set(expected))}; "
+            f"expected but not rendered: {sorted(set(expected) - set(found))}"
+        )
+    unopened = [
+        f"{name} at {variant}"
+        for name, variants in visit.pages.items()
+        for variant in visit.variants
+        if variant not in variants
+    ]
     _fail_if(unopened, "pages not opened")
 
 
@@ -173,8 +197,12 @@ def test_pages_load_from_disk_without_errors_or_network(visit):
     problems = []
     for name, variants in sorted(visit.pages.items()):
         for variant, facts in variants.items():
-            for key, what in (("consoleErrors", "console error"), ("pageErrors", "script error"),
-                              ("failedRequests", "failed request"), ("externalRequests", "request leaving the disk")):
+            for key, what in (
+                ("consoleErrors", "console error"),
+                ("pageErrors", "script error"),
+                ("failedRequests", "failed request"),
+                ("externalRequests", "request leaving the disk"),
+            ):
                 problems += [f"{name} at {variant}: {what}: {item}" for item in facts.get(key, [])]
     _fail_if(problems, "errors and requests a reader's browser would meet")
 
@@ -188,8 +216,10 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(visit):
                 overflow = facts.get(key)
                 if overflow and overflow["scrollWidth"] > overflow["innerWidth"] + 1:
                     sticking = "; ".join(overflow["offenders"]) or "no single element found"
-                    problems.append(f"{name} at {variant}{when}: the page is {overflow['scrollWidth']} px wide in a "
-                                    f"{overflow['innerWidth']} px window; sticking out: {sticking}")
+                    problems.append(
+                        f"{name} at {variant}{when}: the page is {overflow['scrollWidth']} px wide in a "
+                        f"{overflow['innerWidth']} px window; sticking out: {sticking}"
+                    )
     _fail_if(problems, "pages that scroll sideways")
 
 
@@ -205,7 +235,10 @@ def test_no_accessibility_violation_in_light_or_dark(visit):
             for v in variants.get(variant, {}).get("violations", []):
                 what = f"{v['id']} ({v['impact']}, {v['nodes']} elements: {', '.join(_short(t) for t in v['targets'][:3])}): {v['help']}"
                 met[(name, what)].append(variant)
-    _fail_if([f"{name} ({', '.join(variants)}): {what}" for (name, what), variants in met.items()], "axe-core violations, of any impact")
+    _fail_if(
+        [f"{name} ({', '.join(variants)}): {what}" for (name, what), variants in met.items()],
+        "axe-core violations, of any impact",
+    )
 
 
 def test_screenshots_of_the_pages_are_saved(visit):
@@ -225,17 +258,25 @@ def test_printed_tables_fit_the_page(visit):
     for name, variants in sorted(visit.pages.items()):
         printed = variants.get(PRINT, {})
         for table in printed.get("tables", []):
-            if table["scrollWidth"] > table["boxWidth"] + 1 or table["scrollWidth"] > table["pageWidth"] + 1 \
-                    or table["right"] > table["pageWidth"] + 1:
-                problems.append(f"{name} printed: {table['table']} is {table['scrollWidth']} px wide (right edge at "
-                                f"{table['right']} px) in {table['box']} {table['boxWidth']} px wide, on a page "
-                                f"{table['pageWidth']} px wide")
+            if (
+                table["scrollWidth"] > table["boxWidth"] + 1
+                or table["scrollWidth"] > table["pageWidth"] + 1
+                or table["right"] > table["pageWidth"] + 1
+            ):
+                problems.append(
+                    f"{name} printed: {table['table']} is {table['scrollWidth']} px wide (right edge at "
+                    f"{table['right']} px) in {table['box']} {table['boxWidth']} px wide, on a page "
+                    f"{table['pageWidth']} px wide"
+                )
     _fail_if(problems, "tables cut off on paper")
 
 
 def test_printed_pages_leave_out_navigation_and_buttons(visit):
-    problems = [f"{name} printed: {element}" for name, variants in sorted(visit.pages.items())
-                for element in variants.get(PRINT, {}).get("shownControls", [])]
+    problems = [
+        f"{name} printed: {element}"
+        for name, variants in sorted(visit.pages.items())
+        for element in variants.get(PRINT, {}).get("shownControls", [])
+    ]
     _fail_if(problems, "navigation or buttons printed")
 
 
@@ -284,8 +325,10 @@ def test_a_claim_opened_by_its_address_is_highlighted(visit):
             problems.append(f"{where}: the element with id {facts['target']!r} is not the page's :target")
         target, other = facts["targetStyle"], facts["otherStyle"]
         if not [prop for prop in MARKS if target[prop] != other[prop]]:
-            problems.append(f"{where}: looks the same as {facts['other']}, not opened: "
-                            + ", ".join(f"{prop} {target[prop]}" for prop in MARKS))
+            problems.append(
+                f"{where}: looks the same as {facts['other']}, not opened: "
+                + ", ".join(f"{prop} {target[prop]}" for prop in MARKS)
+            )
     _fail_if(problems, "claims not marked when opened by their address")
 
 
@@ -302,7 +345,9 @@ def test_every_claim_id_in_the_text_links_to_its_sentence(visit):
                 wanted = _article_page(claims[claim_id])
                 if (linked, fragment) != (wanted, claim_id):
                     got = f"links to {linked}#{fragment}" if mention["href"] else "is not a link"
-                    problems.append(f"{name}: {claim_id} in {mention.get('where') or repr(mention['text'][:100])} {got}, not {wanted}#{claim_id}")
+                    problems.append(
+                        f"{name}: {claim_id} in {mention.get('where') or repr(mention['text'][:100])} {got}, not {wanted}#{claim_id}"
+                    )
     _fail_if(problems, "claim ids that do not link to their sentence in the article")
 
 
@@ -318,12 +363,23 @@ def test_every_article_page_holds_the_full_text_and_every_claim(visit):
         shown = _normalised(facts["text"])
         article = (paths.ARTICLES / source["file"]).read_text(encoding="utf-8")
         if _normalised(article) not in shown:
-            lost = next((line for line in article.splitlines() if _normalised(line) and _normalised(line) not in shown), None)
-            problems.append(f"{page} at {FIRST}: the article's text is not all shown as it is written"
-                            + (f"; first line not found: {_normalised(lost)[:160]!r}" if lost else
-                               "; every line is there but not in one run (something is inserted between lines)"))
+            lost = next(
+                (line for line in article.splitlines() if _normalised(line) and _normalised(line) not in shown), None
+            )
+            problems.append(
+                f"{page} at {FIRST}: the article's text is not all shown as it is written"
+                + (
+                    f"; first line not found: {_normalised(lost)[:160]!r}"
+                    if lost
+                    else "; every line is there but not in one run (something is inserted between lines)"
+                )
+            )
         ids = set(facts["ids"])
-        lacking = [claim_id for claim_id, source_id in claims.items() if source_id == source["source_id"] and claim_id not in ids]
+        lacking = [
+            claim_id
+            for claim_id, source_id in claims.items()
+            if source_id == source["source_id"] and claim_id not in ids
+        ]
         if lacking:
             problems.append(f"{page}: no element with the id of claims {', '.join(lacking)}")
     _fail_if(problems, "article pages without their text or their claims")
@@ -333,8 +389,11 @@ def _offending_words(text: str) -> list[tuple[str, re.Match]]:
     """Check ids, code names and NaN in a piece of text; a code name inside a check id counts once."""
     ids = [(match.start(), match.end()) for match in CHECK_ID.finditer(text)]
     found = [("check id", match) for match in CHECK_ID.finditer(text)]
-    found += [("code name", match) for match in SNAKE_CASE.finditer(text)
-              if not any(start <= match.start() < end for start, end in ids)]
+    found += [
+        ("code name", match)
+        for match in SNAKE_CASE.finditer(text)
+        if not any(start <= match.start() < end for start, end in ids)
+    ]
     found += [("NaN", match) for match in NAN.finditer(text)]
     return found
 
@@ -362,7 +421,10 @@ def test_every_image_loads_and_every_figure_says_what_it_shows(visit):
         facts = variants[FIRST]
         problems += [f"{name}: image did not load: {src}" for src in facts["brokenImages"]]
         problems += [f"{name}: image without alt text: {src}" for src in facts["imagesWithoutAlt"]]
-        problems += [f"{name}: chart (inline SVG) without a label (role=img with aria-label): {where}" for where in facts["chartsWithoutLabel"]]
+        problems += [
+            f"{name}: chart (inline SVG) without a label (role=img with aria-label): {where}"
+            for where in facts["chartsWithoutLabel"]
+        ]
         if name in NOTEBOOK_PAGES and facts["figures"] < 1:
             problems.append(f"{name}: a notebook page without its figures")
     _fail_if(problems, "figures readers cannot see or hear")
@@ -387,10 +449,18 @@ def test_code_is_hidden_until_the_reader_asks_for_it(visit):
 def test_the_claims_explorer_searches_and_sorts(visit):
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer (#claims-search and table#claims)"
-    assert explorer["rows"] == len(_claims()), f"{CLAIMS_PAGE}: the explorer lists {explorer['rows']} of {len(_claims())} claims"
-    assert 0 < explorer["searchIREL"] < explorer["rows"], f"{CLAIMS_PAGE}: searching 'IREL' left {explorer['searchIREL']} rows"
-    assert explorer["restored"] == explorer["rows"], f"{CLAIMS_PAGE}: clearing the search brought back {explorer['restored']} rows"
-    assert explorer["firstAfterSortDesc"] != explorer["firstBefore"], f"{CLAIMS_PAGE}: sorting by claim id did not reorder the rows"
+    assert explorer["rows"] == len(_claims()), (
+        f"{CLAIMS_PAGE}: the explorer lists {explorer['rows']} of {len(_claims())} claims"
+    )
+    assert 0 < explorer["searchIREL"] < explorer["rows"], (
+        f"{CLAIMS_PAGE}: searching 'IREL' left {explorer['searchIREL']} rows"
+    )
+    assert explorer["restored"] == explorer["rows"], (
+        f"{CLAIMS_PAGE}: clearing the search brought back {explorer['restored']} rows"
+    )
+    assert explorer["firstAfterSortDesc"] != explorer["firstBefore"], (
+        f"{CLAIMS_PAGE}: sorting by claim id did not reorder the rows"
+    )
 
 
 def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
@@ -398,11 +468,17 @@ def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
 
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
-    assert explorer["hashAfterSearch"] == "#q=IREL", f"{CLAIMS_PAGE}: a search is not kept in the address ({explorer['hashAfterSearch']!r})"
+    assert explorer["hashAfterSearch"] == "#q=IREL", (
+        f"{CLAIMS_PAGE}: a search is not kept in the address ({explorer['hashAfterSearch']!r})"
+    )
     table = claims.load()
     standings = standing.standing(audit.load(), table.claim_id)
-    expected = [f"claim-{claim}" for claim in table.claim_id if claim.startswith("a002-") and standings[claim] == standing.FAILS]
-    assert expected and explorer["sharedView"] == expected, f"{CLAIMS_PAGE}#article=a002&status=does not hold shows {explorer['sharedView']}"
+    expected = [
+        f"claim-{claim}" for claim in table.claim_id if claim.startswith("a002-") and standings[claim] == standing.FAILS
+    ]
+    assert expected and explorer["sharedView"] == expected, (
+        f"{CLAIMS_PAGE}#article=a002&status=does not hold shows {explorer['sharedView']}"
+    )
 
 
 def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):

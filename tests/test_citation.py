@@ -62,8 +62,10 @@ def test_the_licence_file_is_the_licence_the_citation_names():
 def test_cite_line_says_what_the_citation_file_says():
     cff = citation.citation()
     line = citation.cite_line()
-    assert line == ("The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of five "
-                    "news articles. Version 0.1.0. MIT licence.")
+    assert line == (
+        "The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of five "
+        "news articles. Version 0.1.0. MIT licence."
+    )
     assert cff["title"] in line and f"Version {cff['version']}" in line and f"{cff['license']} licence" in line
     assert line.startswith(cff["authors"][0]["name"] + ". ")
     assert "\n" not in line
@@ -72,11 +74,17 @@ def test_cite_line_says_what_the_citation_file_says():
 def test_cite_line_gives_the_year_of_a_release_date_and_names_people(tmp_path):
     cff = yaml.safe_load(citation.CITATION_CFF.read_text(encoding="utf-8"))
     cff["date-released"] = "2026-03-01"
-    cff["authors"] = [{"given-names": "Asha", "family-names": "Rao"}, {"name": "A Lab"}, {"given-names": "Li", "family-names": "Wei"}]
+    cff["authors"] = [
+        {"given-names": "Asha", "family-names": "Rao"},
+        {"name": "A Lab"},
+        {"given-names": "Li", "family-names": "Wei"},
+    ]
     path = tmp_path / "CITATION.cff"
     path.write_text(yaml.safe_dump(cff), encoding="utf-8")
-    assert citation.cite_line(path) == ("Asha Rao, A Lab and Li Wei. 2026. India's rare-earth supply chain: a reproducible "
-                                        "audit of five news articles. Version 0.1.0. MIT licence.")
+    assert citation.cite_line(path) == (
+        "Asha Rao, A Lab and Li Wei. 2026. India's rare-earth supply chain: a reproducible "
+        "audit of five news articles. Version 0.1.0. MIT licence."
+    )
 
 
 # --- licences for a page footer ----------------------------------------------------------------------
@@ -104,9 +112,16 @@ def test_licences_refuse_a_terms_heading_without_its_part(tmp_path):
 
 
 def git(root: Path, *arguments: str) -> str:
-    environment = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-                   "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True, env=environment).stdout.strip()
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(
+        ["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True, env=environment
+    ).stdout.strip()
 
 
 @pytest.fixture(scope="module")

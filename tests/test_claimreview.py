@@ -40,7 +40,9 @@ def reviews(audit, claims, names) -> list[dict]:
 
 def test_one_review_per_check_in_the_order_of_the_audit(audit, reviews):
     assert len(audit) > 0 and len(reviews) == len(audit)
-    assert [review["url"] for review in reviews] == [f"{PAGE}#{claimreview.check_anchor(check_id)}" for check_id in audit.check_id]
+    assert [review["url"] for review in reviews] == [
+        f"{PAGE}#{claimreview.check_anchor(check_id)}" for check_id in audit.check_id
+    ]
 
 
 def test_every_review_has_the_properties_fact_check_markup_requires(reviews):
@@ -96,16 +98,21 @@ def test_the_claim_appears_in_its_article_by_the_name_pages_give_it(audit, claim
 
 
 def test_an_article_address_is_given_where_the_renderer_has_one(audit, claims, names):
-    reviews = claimreview.claim_reviews(audit.head(3), claims, names, "claims.html#top", article_url=lambda source: f"article-{source}.html")
+    reviews = claimreview.claim_reviews(
+        audit.head(3), claims, names, "claims.html#top", article_url=lambda source: f"article-{source}.html"
+    )
     assert reviews[0]["itemReviewed"]["appearance"]["url"] == "article-a000.html"
     assert reviews[0]["url"] == "claims.html#check-share-of-whole-a000-14"
 
 
-@pytest.mark.parametrize(("check_id", "anchor"), [
-    ("share_of_whole:a000-14", "check-share-of-whole-a000-14"),
-    ("same_number_different_measure:a000-01", "check-same-number-different-measure-a000-01"),
-    ("odd id/with spaces:ü", "check-odd-id-with-spaces--"),
-])
+@pytest.mark.parametrize(
+    ("check_id", "anchor"),
+    [
+        ("share_of_whole:a000-14", "check-share-of-whole-a000-14"),
+        ("same_number_different_measure:a000-01", "check-same-number-different-measure-a000-01"),
+        ("odd id/with spaces:ü", "check-odd-id-with-spaces--"),
+    ],
+)
 def test_check_anchor_is_url_safe(check_id, anchor):
     assert claimreview.check_anchor(check_id) == anchor
 
@@ -122,7 +129,7 @@ def test_the_script_parses_back_to_the_reviews(reviews):
     script = claimreview.json_ld_script(reviews)
     opening, closing = '<script type="application/ld+json">', "</script>"
     assert script.startswith(opening) and script.endswith(closing)
-    body = script[len(opening):-len(closing)]
+    body = script[len(opening) : -len(closing)]
     assert closing not in body
     assert json.loads(body) == reviews
 
@@ -133,7 +140,13 @@ def test_the_script_is_the_same_bytes_for_the_same_reviews(audit, claims, names,
 
 
 def test_no_text_can_end_the_script_or_open_a_comment(reviews):
-    hostile = [{**reviews[0], "claimReviewed": "a </script><script>alert(1)</script> b <!-- c", "reviewBody": "India’s 81% — ≥ 90%"}]
+    hostile = [
+        {
+            **reviews[0],
+            "claimReviewed": "a </script><script>alert(1)</script> b <!-- c",
+            "reviewBody": "India’s 81% — ≥ 90%",
+        }
+    ]
     script = claimreview.json_ld_script(hostile)
     body = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "</" not in body and "<!--" not in body

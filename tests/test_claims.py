@@ -68,7 +68,9 @@ def test_claim_ids_count_up_per_article_and_first_captures_are_in_reading_order(
         numbers = [int(claim_id.split("-")[1]) for claim_id in group.claim_id]
         assert numbers == list(range(1, len(group) + 1)), source_id  # none skipped, none reused
         first = group[~group.claim_id.isin(CAPTURED_LATER)]
-        figures_at = [claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in first.itertuples()]
+        figures_at = [
+            claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in first.itertuples()
+        ]
         assert figures_at == sorted(figures_at), source_id
 
 
@@ -88,9 +90,21 @@ def test_the_articles_figures_are_read_in_canonical_units(processed):
 
 def test_zero_quantities_are_zero_in_their_metrics_units(processed):
     by_id = processed.set_index("claim_id")
-    assert by_id.loc["a002-13", ["value", "unit", "metric"]].tolist() == [0, "count", "permit_approvals"]  # no Indian player
-    assert by_id.loc["a003-04", ["value", "unit", "metric"]].tolist() == [0, "t", "magnet_imports"]  # no magnets, written without a unit
-    assert by_id.loc["a003-05", ["value", "unit", "metric"]].tolist() == [0, "count", "import_licences_issued"]  # no new import licences
+    assert by_id.loc["a002-13", ["value", "unit", "metric"]].tolist() == [
+        0,
+        "count",
+        "permit_approvals",
+    ]  # no Indian player
+    assert by_id.loc["a003-04", ["value", "unit", "metric"]].tolist() == [
+        0,
+        "t",
+        "magnet_imports",
+    ]  # no magnets, written without a unit
+    assert by_id.loc["a003-05", ["value", "unit", "metric"]].tolist() == [
+        0,
+        "count",
+        "import_licences_issued",
+    ]  # no new import licences
 
 
 def test_qualifiers_become_bounds(processed):
@@ -225,7 +239,8 @@ def test_a_unit_word_must_stand_in_the_quote_as_a_word(fixtures):
     # "t" is a letter of "metric" and "tons", but no word of the quote.
     raw, articles = _fixture_with(fixtures, unit_as_written="million t")
     assert _problems(raw, articles, PATH_FOR_MESSAGES) == [
-        Problem(relative(PATH_FOR_MESSAGES), "'t' is not in the quote", line_of(0), "unit_as_written", "a000-01")]
+        Problem(relative(PATH_FOR_MESSAGES), "'t' is not in the quote", line_of(0), "unit_as_written", "a000-01")
+    ]
 
 
 @pytest.mark.parametrize("zero", ["no", "none", "zero"])
@@ -242,14 +257,20 @@ def test_a_zero_written_without_a_unit_takes_its_metrics_canonical_unit(fixtures
     [
         ("44", "t", ["'t' is not in the quote"]),  # only a zero may take a unit the quote does not give
         ("no", "kg", ["'kg' is not in the quote"]),  # a zero's stand-in unit is a canonical one
-        ("no", "million t", ["'million' is not in the quote", "'t' is not in the quote"]),  # the whole unit, not a word of it
+        (
+            "no",
+            "million t",
+            ["'million' is not in the quote", "'t' is not in the quote"],
+        ),  # the whole unit, not a word of it
     ],
 )
 def test_a_unit_missing_from_the_quote_is_refused_unless_a_zeros_canonical_unit(fixtures, value, unit, messages):
     raw, articles = _fixture_with(fixtures, value_as_written=value, unit_as_written=unit, quote=f"made {value} magnets")
     articles = {**articles, "a000": articles["a000"] + f"Its magnet plant made {value} magnets.\n"}
     problems = _problems(raw, articles, PATH_FOR_MESSAGES)
-    assert [(problem.column, problem.message) for problem in problems] == [("unit_as_written", text) for text in messages]
+    assert [(problem.column, problem.message) for problem in problems] == [
+        ("unit_as_written", text) for text in messages
+    ]
 
 
 # --- checking a table column by column finds what checking each row alone finds ------------------
@@ -259,7 +280,9 @@ def _row_by_row(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> list
     problems = []
     for index, row in raw.iterrows():
         _, row_problems = claims._check_row(row, articles)
-        problems += [Problem(relative(path), message, line_of(index), column, row.claim_id) for column, message in row_problems]
+        problems += [
+            Problem(relative(path), message, line_of(index), column, row.claim_id) for column, message in row_problems
+        ]
     return problems
 
 
@@ -271,7 +294,9 @@ def _problems(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> list[P
     return []
 
 
-@pytest.mark.parametrize("claims_file", sorted(path.name for path in (Path(__file__).parent / "fixtures" / "claims").glob("*.csv")))
+@pytest.mark.parametrize(
+    "claims_file", sorted(path.name for path in (Path(__file__).parent / "fixtures" / "claims").glob("*.csv"))
+)
 def test_every_fixture_gives_the_problems_of_checking_each_row_alone(fixtures, claims_file):
     path = fixtures / "claims" / claims_file
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)  # unvalidated: check_claims on its own
@@ -297,28 +322,53 @@ def test_planted_faults_in_a_large_table_give_the_problems_of_checking_each_row_
     raw.loc[singles[4], "range_low"] = "5"  # not a range
     raw.loc[ranges[1], ["value_as_written", "range_low", "range_high"]] = ["8-6", "8", "6"]  # written high-low
     raw.loc[singles[5], "qualifier"] = "roughly"  # unknown qualifier, not in the quote
-    raw.loc[singles[6], ["value_as_written", "unit_as_written"]] = ["forty-four", "furlongs"]  # both: the number is reported
+    raw.loc[singles[6], ["value_as_written", "unit_as_written"]] = [
+        "forty-four",
+        "furlongs",
+    ]  # both: the number is reported
     problems = _problems(raw, articles, PATH_FOR_MESSAGES)
     assert problems == _row_by_row(raw, articles, PATH_FOR_MESSAGES)
-    assert {problem.column for problem in problems} >= {"unit_as_written", "value_as_written", "range_high", "range_low", "source_id", "qualifier"}
+    assert {problem.column for problem in problems} >= {
+        "unit_as_written",
+        "value_as_written",
+        "range_high",
+        "range_low",
+        "source_id",
+        "qualifier",
+    }
 
 
 def test_parse_figures_reports_the_figure_problems_check_claims_reports(fixtures):
-    for claims_file in ("unknown_unit.csv", "value_not_a_number.csv", "range_mismatch.csv", "unit_wrong_for_metric.csv"):
+    for claims_file in (
+        "unknown_unit.csv",
+        "value_not_a_number.csv",
+        "range_mismatch.csv",
+        "unit_wrong_for_metric.csv",
+    ):
         path = fixtures / "claims" / claims_file
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         with pytest.raises(InputError) as raised:
             claims.parse_figures(raw, path)
         articles = load_articles(load_sources(fixtures / "sources.csv", fixtures / "articles"), fixtures / "articles")
         figure_columns = {"value_as_written", "unit_as_written", "range_low", "range_high"}
-        expected = [p for p in _row_by_row(raw, articles, path) if p.column in figure_columns and "quote" not in p.message]
+        expected = [
+            p for p in _row_by_row(raw, articles, path) if p.column in figure_columns and "quote" not in p.message
+        ]
         assert raised.value.problems == expected
 
 
 # --- unreadable or empty tables, line numbers, figures too large to be numbers -------------------
 
 
-def _cli_data(monkeypatch, capsys, claims_path: Path, processed: Path, *, sources: Path | None = None, articles: Path | None = None) -> str:
+def _cli_data(
+    monkeypatch,
+    capsys,
+    claims_path: Path,
+    processed: Path,
+    *,
+    sources: Path | None = None,
+    articles: Path | None = None,
+) -> str:
     """`python -m rare_earths data --force` on these inputs: the exit code must be 1; its error output."""
     fixture_dir = Path(__file__).parent / "fixtures"
     monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", claims_path)
@@ -337,13 +387,21 @@ def _cli_data(monkeypatch, capsys, claims_path: Path, processed: Path, *, source
 UNREADABLE = [
     ("claims/header_only.csv", "header_only.csv, line 2: has no claims, only its header"),
     ("unreadable/claims_empty.csv", "claims_empty.csv, line 1: is empty: it needs at least its header line"),
-    ("unreadable/claims_not_utf8.csv", "claims_not_utf8.csv, line 3, column note: byte 0xe9 at character 87 of the line is not UTF-8"),
-    ("claims/multiline_note.csv", "multiline_note.csv, line 5, column unit_as_written (a000-03): unknown unit 'capacity'"),
+    (
+        "unreadable/claims_not_utf8.csv",
+        "claims_not_utf8.csv, line 3, column note: byte 0xe9 at character 87 of the line is not UTF-8",
+    ),
+    (
+        "claims/multiline_note.csv",
+        "multiline_note.csv, line 5, column unit_as_written (a000-03): unknown unit 'capacity'",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("claims_file", "message"), UNREADABLE, ids=[case[0] for case in UNREADABLE])
-def test_an_empty_or_unreadable_claims_table_is_one_located_error(fixtures, tmp_path, monkeypatch, capsys, claims_file, message):
+def test_an_empty_or_unreadable_claims_table_is_one_located_error(
+    fixtures, tmp_path, monkeypatch, capsys, claims_file, message
+):
     processed = tmp_path / "processed"
     processed.mkdir()
     error = _cli_data(monkeypatch, capsys, fixtures / claims_file, processed)
@@ -361,7 +419,12 @@ def test_line_numbers_are_physical_lines_after_a_field_that_spans_lines(fixtures
 def test_a_record_with_too_many_fields_is_named_by_its_line(tmp_path):
     broken = tmp_path / "claims.csv"
     good = (Path(__file__).parent / "fixtures" / "claims" / "good.csv").read_text(encoding="utf-8")
-    broken.write_text(good.replace("a budget of ₹1,345 crore", "a budget of ₹1", 1).replace('"a budget of ₹1",', "a budget of ₹1,345 crore,"), encoding="utf-8")
+    broken.write_text(
+        good.replace("a budget of ₹1,345 crore", "a budget of ₹1", 1).replace(
+            '"a budget of ₹1",', "a budget of ₹1,345 crore,"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"claims.csv, line 5: 15 fields, but the header has 14"):
         read_raw(metadata.RAW_CLAIMS, broken)
 
@@ -375,11 +438,18 @@ def _with_a_huge_figure(fixtures: Path, tmp_path: Path) -> tuple[Path, Path, Pat
     article.write_text(article.read_text(encoding="utf-8") + f"It holds {huge} tonnes of reserves.\n", encoding="utf-8")
     sources = tmp_path / "sources.csv"
     old = (fixtures / "articles" / "001_fixture.txt").read_bytes()
-    sources.write_text((fixtures / "sources.csv").read_text(encoding="utf-8").replace(
-        hashlib.sha256(old).hexdigest(), hashlib.sha256(article.read_bytes()).hexdigest()), encoding="utf-8")
+    sources.write_text(
+        (fixtures / "sources.csv")
+        .read_text(encoding="utf-8")
+        .replace(hashlib.sha256(old).hexdigest(), hashlib.sha256(article.read_bytes()).hexdigest()),
+        encoding="utf-8",
+    )
     claims_csv = tmp_path / "claims.csv"
-    claims_csv.write_text((fixtures / "claims" / "good.csv").read_text(encoding="utf-8")
-                          + f"a001-02,a001,China,reserves,,{huge},tonnes,,,,,,It holds {huge} tonnes of reserves,\n", encoding="utf-8")
+    claims_csv.write_text(
+        (fixtures / "claims" / "good.csv").read_text(encoding="utf-8")
+        + f"a001-02,a001,China,reserves,,{huge},tonnes,,,,,,It holds {huge} tonnes of reserves,\n",
+        encoding="utf-8",
+    )
     return claims_csv, sources, articles
 
 

@@ -28,7 +28,9 @@ def test_every_number_in_every_article_is_covered(project):
 
 def test_no_number_is_both_claimed_and_excluded(project):
     raw, exclusions, articles = project
-    clashes = coverage.double_counted(coverage.claim_spans(raw, articles), coverage.exclusion_spans(exclusions, articles))
+    clashes = coverage.double_counted(
+        coverage.claim_spans(raw, articles), coverage.exclusion_spans(exclusions, articles)
+    )
     assert clashes == []
 
 
@@ -46,7 +48,9 @@ def test_the_report_accounts_for_every_token(project):
 
 
 def test_number_tokens_find_digits_and_words():
-    tokens = [token for _, _, token in coverage.number_tokens("In FY25, 6-8 weeks, two-thirds of 1,345.5 and the fifth")]
+    tokens = [
+        token for _, _, token in coverage.number_tokens("In FY25, 6-8 weeks, two-thirds of 1,345.5 and the fifth")
+    ]
     assert tokens == ["25", "6", "8", "two", "thirds", "1,345.5", "fifth"]
 
 
@@ -67,14 +71,21 @@ def test_a_number_added_to_an_article_is_caught(fixtures, tmp_path):
     raw, exclusions, articles = fixture_project(fixtures, fixtures / "articles")
     articles = {**articles, "a001": articles["a001"] + "Exports rose by a third, to 12 kilotons.\n"}
     spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
-    assert [(item.source_id, item.token) for item in coverage.uncovered(articles, spans)] == [("a001", "third"), ("a001", "12")]
+    assert [(item.source_id, item.token) for item in coverage.uncovered(articles, spans)] == [
+        ("a001", "third"),
+        ("a001", "12"),
+    ]
 
 
 def test_an_exclusion_that_locates_nothing_is_refused(fixtures, tmp_path):
     broken = tmp_path / "exclusions.csv"
-    broken.write_text((fixtures / "exclusions.csv").read_text(encoding="utf-8").replace(",2025,date", ",2026,date"), encoding="utf-8")
+    broken.write_text(
+        (fixtures / "exclusions.csv").read_text(encoding="utf-8").replace(",2025,date", ",2026,date"), encoding="utf-8"
+    )
     raw, _, articles = fixture_project(fixtures, fixtures / "articles")
-    with pytest.raises(InputError, match=r"exclusions.csv, line 3, column number_as_written: '2026' not found in the quote"):
+    with pytest.raises(
+        InputError, match=r"exclusions.csv, line 3, column number_as_written: '2026' not found in the quote"
+    ):
         coverage.exclusion_spans(coverage.load_exclusions(broken), articles, broken)
 
 
@@ -135,8 +146,10 @@ def test_the_zero_quantities_of_the_articles(project):
     raw, exclusions, articles = project
     table = coverage.report(raw, exclusions, articles)
     zeros = table[table.token.str.lower().isin(["no", "none", "zero"])]
-    found = [(row.source_id, articles[row.source_id][row.offset : row.offset + 30], row.covered_by, row.detail.split(",")[0])
-             for row in zeros.itertuples()]
+    found = [
+        (row.source_id, articles[row.source_id][row.offset : row.offset + 30], row.covered_by, row.detail.split(",")[0])
+        for row in zeros.itertuples()
+    ]
     assert found == [
         ("a002", "no Indian player has got nod s", "claim", "a002-13"),
         ("a003", "no rare earth magnets have bee", "claim", "a003-04"),
@@ -166,8 +179,17 @@ def test_an_uncaptured_zero_is_reported(fixtures):
 
 def test_the_zero_captured_as_a_claim_is_covered(fixtures):
     raw, exclusions, articles = zero_fixture(fixtures)
-    zero = {**raw.iloc[0].to_dict(), "claim_id": "a000-06", "subject": "Country A", "metric": "magnet_imports", "value_as_written": "no",
-            "unit_as_written": "t", "period_as_written": "Since then", "period": "2025", "quote": "Since then no magnets have been imported"}
+    zero = {
+        **raw.iloc[0].to_dict(),
+        "claim_id": "a000-06",
+        "subject": "Country A",
+        "metric": "magnet_imports",
+        "value_as_written": "no",
+        "unit_as_written": "t",
+        "period_as_written": "Since then",
+        "period": "2025",
+        "quote": "Since then no magnets have been imported",
+    }
     raw = pd.concat([raw, pd.DataFrame([zero])], ignore_index=True)
     figures = claims.check_claims(raw, articles, fixtures / "claims" / "good.csv")
     assert figures["a000-06"].low == 0 * figures["a000-06"].low.units
@@ -202,4 +224,7 @@ def test_each_exclusion_is_named_by_the_line_it_starts_on():
     assert any("\n" in quote for quote in exclusions.quote)
     for index, row in exclusions.iterrows():
         first = row.quote.split("\n")[0]
-        assert lines[line_of(index) - 1].startswith(f"{row.source_id},") and first in lines[line_of(index) - 1], (index, row.quote)
+        assert lines[line_of(index) - 1].startswith(f"{row.source_id},") and first in lines[line_of(index) - 1], (
+            index,
+            row.quote,
+        )

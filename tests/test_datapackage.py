@@ -52,12 +52,18 @@ def test_every_column_of_every_processed_table_is_described_with_its_unit(packag
             assert f["type"] == column.kind
             assert f["constraints"]["required"] == column.required
             assert f["constraints"].get("unique", False) == column.unique
-            assert f["constraints"].get("enum") == (list(column.vocabulary()) if column.vocabulary() is not None else None)
+            assert f["constraints"].get("enum") == (
+                list(column.vocabulary()) if column.vocabulary() is not None else None
+            )
             if column.unit == "see `unit`":
                 assert f["unitField"] == "unit" and "unit" in table.names, f"{table.name}.{column.name}"
             else:
                 assert f.get("unit", "") == column.unit, f"{table.name}.{column.name}"
-    assert resources["usgs"]["schema"]["fields"][4] == {**resources["usgs"]["schema"]["fields"][4], "name": "value_t", "unit": "t"}
+    assert resources["usgs"]["schema"]["fields"][4] == {
+        **resources["usgs"]["schema"]["fields"][4],
+        "name": "value_t",
+        "unit": "t",
+    }
 
 
 def test_sources_and_licences_come_from_the_raw_catalogues(package):
@@ -69,7 +75,10 @@ def test_sources_and_licences_come_from_the_raw_catalogues(package):
         assert (package.parent / source["path"]).resolve().is_file()
     usgs = [s for s in sources if "doi" in s]
     assert [s["doi"] for s in usgs] == ["10.3133/mcs2024", "10.5066/P13XCP3R"]
-    assert all(s["path"] == f"https://doi.org/{s['doi']}" and s["license"] == "Public domain (U.S. Government work)" for s in usgs)
+    assert all(
+        s["path"] == f"https://doi.org/{s['doi']}" and s["license"] == "Public domain (U.S. Government work)"
+        for s in usgs
+    )
     names = {licence["name"] for licence in described["licenses"]}
     assert names == {"CC-BY-4.0", "news-articles-quoted-for-research", "other-pd"}
 
@@ -94,11 +103,14 @@ def test_the_cleaning_step_rebuilds_a_missing_descriptor(tmp_path, monkeypatch, 
     assert "data/processed/ is up to date" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    (r"^a\d{3}$", r"a\d{3}"),
-    (r"^$|^\d{4}$|^\d{4}-\d{4}$|^FY\d{4}-\d{2}$", r"(\d{4}|\d{4}-\d{4}|FY\d{4}-\d{2})"),
-    (r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$", r"a\d{3}-\d{2}(; a\d{3}-\d{2})*"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^a\d{3}$", r"a\d{3}"),
+        (r"^$|^\d{4}$|^\d{4}-\d{4}$|^FY\d{4}-\d{2}$", r"(\d{4}|\d{4}-\d{4}|FY\d{4}-\d{2})"),
+        (r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$", r"a\d{3}-\d{2}(; a\d{3}-\d{2})*"),
+    ],
+)
 def test_patterns_become_table_schema_patterns(pattern, expected):
     assert datapackage._pattern(pattern) == expected
 
@@ -117,19 +129,24 @@ def _broken_copy(package: Path, folder: Path, table: str, row: int, column: str,
     return folder / package.name
 
 
-@pytest.mark.parametrize(("table", "row", "column", "value", "expected"), [
-    ("claims", 3, "bound", "roughly", [("bound", "constraint-error")]),  # not in the enum
-    ("claims", 5, "period", "last year", [("period", "constraint-error")]),  # does not match the pattern
-    ("claims", 7, "claim_id", "a000-01", [("claim_id", "unique-error"), (None, "primary-key")]),  # row 1's id again
-    ("claims", 2, "value_low", "ninety", [("value_low", "type-error")]),  # not a number
-    ("usgs", 4, "edition", "", [("edition", "constraint-error")]),  # required, and empty
-    ("audit", 1, "verdict", "plausible", [("verdict", "constraint-error")]),  # not in the enum
-])
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value", "expected"),
+    [
+        ("claims", 3, "bound", "roughly", [("bound", "constraint-error")]),  # not in the enum
+        ("claims", 5, "period", "last year", [("period", "constraint-error")]),  # does not match the pattern
+        ("claims", 7, "claim_id", "a000-01", [("claim_id", "unique-error"), (None, "primary-key")]),  # row 1's id again
+        ("claims", 2, "value_low", "ninety", [("value_low", "type-error")]),  # not a number
+        ("usgs", 4, "edition", "", [("edition", "constraint-error")]),  # required, and empty
+        ("audit", 1, "verdict", "plausible", [("verdict", "constraint-error")]),  # not in the enum
+    ],
+)
 def test_a_broken_table_is_reported_invalid(package, tmp_path, table, row, column, value, expected):
     report = frictionless.validate(str(_broken_copy(package, tmp_path, table, row, column, value)))
     assert not report.valid
     task = next(task for task in report.tasks if task.name == table)
     # Exactly the planted fault: on the changed row (the header is row 1), nothing else.
-    assert [(error.row_number, error.field_name if hasattr(error, "field_name") else None, error.type) for error in task.errors] == [
-        (row + 1, field_name, kind) for field_name, kind in expected], _errors(report)
+    assert [
+        (error.row_number, error.field_name if hasattr(error, "field_name") else None, error.type)
+        for error in task.errors
+    ] == [(row + 1, field_name, kind) for field_name, kind in expected], _errors(report)
     assert all(other.valid for other in report.tasks if other is not task)

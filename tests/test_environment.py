@@ -4,6 +4,7 @@ environment.yml, the Makefile, .ci/run and the README agree with each other.
 Stdlib only (tomllib and plain parsing), so these checks do not depend on the
 packages whose pins they check.
 """
+
 from __future__ import annotations
 
 import os
@@ -97,9 +98,7 @@ def test_lock_pins_every_direct_dependency_once_within_pyproject_bounds():
     assert len(pins) > len(direct_dependencies()), "requirements.lock looks empty"
     for name, spec in direct_dependencies().items():
         assert name in pins, f"{name} (pyproject: {spec!r}) is not pinned in requirements.lock; run `make lock`"
-        assert len(pins[name]) == 1, (
-            f"{name} has several pins {pins[name]}; the lock must use --fork-strategy fewest"
-        )
+        assert len(pins[name]) == 1, f"{name} has several pins {pins[name]}; the lock must use --fork-strategy fewest"
         for bound in re.findall(r">=\s*([0-9][^,;\s]*)", spec):
             assert version_key(pins[name][0]) >= version_key(bound), (
                 f"{name}=={pins[name][0]} in the lock is below pyproject's {spec!r}; run `make lock`"

@@ -13,8 +13,17 @@ import pytest  # noqa: E402
 from rare_earths import figures  # noqa: E402
 
 
-@pytest.mark.parametrize(("number", "shown"), [(15400.0, "15,400"), (160000.0, "160,000"), (31.714617, "31.71"),
-                                               (0.001875, "0.001875"), (2.0, "2"), (-1234.5, "-1,234")])
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        (15400.0, "15,400"),
+        (160000.0, "160,000"),
+        (31.714617, "31.71"),
+        (0.001875, "0.001875"),
+        (2.0, "2"),
+        (-1234.5, "-1,234"),
+    ],
+)
 def test_table_numbers_are_readable_without_exponents(number, shown):
     assert figures.readable(number) == shown
 
@@ -34,14 +43,18 @@ def test_every_verdict_has_its_own_colour():
 def test_tables_leave_out_a_positional_index_but_keep_a_named_one_as_a_column():
     positional = figures.table_html(pd.DataFrame({"country": ["China", "India"], "reserves_mt": [44.0, 6.9]}))
     assert ">0<" not in positional and '<th scope="col">country</th>' in positional and "<td>China</td>" in positional
-    named = figures.table_html(pd.DataFrame({"checks": [9, 21]}, index=pd.Index(["recomputation", "cross source"], name="kind")))
+    named = figures.table_html(
+        pd.DataFrame({"checks": [9, 21]}, index=pd.Index(["recomputation", "cross source"], name="kind"))
+    )
     assert "<td>recomputation</td>" in named and '<th scope="col">kind</th>' in named
     filtered = figures.table_html(pd.DataFrame({"country": ["China", "India", "Brazil"]}).iloc[[0, 2]])
     assert ">2<" not in filtered, "an unnamed index left by a filter says nothing"
 
 
 def test_a_table_has_one_header_row_a_dash_for_missing_and_numbers_marked_and_readable():
-    pivot = pd.DataFrame({"a000": [1.0, float("nan")], "a001": [15400.0, 2.0]}, index=pd.Index(["x", "y"], name="Measure"))
+    pivot = pd.DataFrame(
+        {"a000": [1.0, float("nan")], "a001": [15400.0, 2.0]}, index=pd.Index(["x", "y"], name="Measure")
+    )
     pivot.columns.name = "source_id"
     shown = figures.table_html(pivot)
     assert shown.count("<tr>") == 3 and "source_id" not in shown, "one header row, no column-axis name"
@@ -57,7 +70,9 @@ def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
     frame = pd.DataFrame({"share_pct": [38.0], "bound": ["lower_bound"], "name": ["usd_inr"]})
     with pytest.raises(ValueError, match="share_pct.*lower_bound"):
         figures.table(frame, code=["name"])
-    ok = figures.table(frame.assign(bound="lower bound"), {"share_pct": "Share of world (%)", "name": "Parameter"}, code=["Parameter"])
+    ok = figures.table(
+        frame.assign(bound="lower bound"), {"share_pct": "Share of world (%)", "name": "Parameter"}, code=["Parameter"]
+    )
     html = ok._repr_html_()
     assert "<td><code>usd_inr</code></td>" in html and "Share of world (%)" in html
     assert "Share of world (%)" in repr(ok) and "38" in repr(ok)
@@ -84,7 +99,10 @@ def test_a_figure_is_the_same_svg_twice_with_text_as_text_no_png_and_its_alt():
     first, second = figures.svg(bars(), "A bar chart & its finding"), figures.svg(bars(), "A bar chart & its finding")
     assert first == second, "same figure, same bytes"
     assert "<text" in first and "image/png" not in first and "base64" not in first
-    assert 'aria-label="A bar chart &amp; its finding"' in first and "<title>A bar chart &amp; its finding</title>" in first
+    assert (
+        'aria-label="A bar chart &amp; its finding"' in first
+        and "<title>A bar chart &amp; its finding</title>" in first
+    )
     assert "44%" in first and "6.9%" in first, "value labels on the bars"
     assert "Date" not in first and "Matplotlib v" not in first
     plt.close("all")
@@ -95,9 +113,11 @@ def test_show_displays_one_svg_with_its_alt_and_closes_the_figure(monkeypatch):
     monkeypatch.setattr(figures, "display", lambda *objects, **options: shown.append((objects, options)))
     fig = bars()
     figures.show(fig, "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt.")
-    (objects, options), = shown
+    ((objects, options),) = shown
     assert objects[0]._repr_svg_().startswith("<svg")
-    assert options["metadata"] == {"image/svg+xml": {"alt": "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt."}}
+    assert options["metadata"] == {
+        "image/svg+xml": {"alt": "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt."}
+    }
     assert not plt.fignum_exists(fig.number), "closed, so the inline backend adds no PNG"
     with pytest.raises(ValueError, match="alt text"):
         figures.show(bars(), " ")
@@ -105,13 +125,20 @@ def test_show_displays_one_svg_with_its_alt_and_closes_the_figure(monkeypatch):
 
 
 def test_labels_wrap_between_words_only():
-    assert figures.wrap("Indian auto sector magnet imports, FY2024-25") == "Indian auto sector\nmagnet imports,\nFY2024-25"
+    assert (
+        figures.wrap("Indian auto sector magnet imports, FY2024-25") == "Indian auto sector\nmagnet imports,\nFY2024-25"
+    )
 
 
 def test_a_list_reads_as_a_sentence():
     from rare_earths import text
 
-    assert [text.listing(items) for items in ([], ["Russia"], ["Russia", "Vietnam"], ["A", "B", "C"])] == ["", "Russia", "Russia and Vietnam", "A, B and C"]
+    assert [text.listing(items) for items in ([], ["Russia"], ["Russia", "Vietnam"], ["A", "B", "C"])] == [
+        "",
+        "Russia",
+        "Russia and Vietnam",
+        "A, B and C",
+    ]
 
 
 def test_a_table_can_give_each_row_an_address():

@@ -32,13 +32,21 @@ def stand_in(tmp_path: Path) -> Path:
         os.utime(tmp_path / name, (0, 0))
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
-    uv_version = next(line.split(":=")[1].strip() for line in (paths.ROOT / "Makefile").read_text().splitlines() if line.startswith("UV_VERSION :="))
+    uv_version = next(
+        line.split(":=")[1].strip()
+        for line in (paths.ROOT / "Makefile").read_text().splitlines()
+        if line.startswith("UV_VERSION :=")
+    )
     # Oldest first: the inputs, then the uv stamp, then what depends on it.
-    for age, stamp in ((2000, venv / f".uv-{uv_version}"), (1000, venv / ".installed"), (1000, tmp_path / "node_modules" / ".installed")):
+    for age, stamp in (
+        (2000, venv / f".uv-{uv_version}"),
+        (1000, venv / ".installed"),
+        (1000, tmp_path / "node_modules" / ".installed"),
+    ):
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()
         os.utime(stamp, (time.time() - age, time.time() - age))
-    for tool in ("python", "jupyter", "uv", "ruff", "nbqa"):
+    for tool in ("python", "jupyter", "uv", "ruff", "nbqa", "node"):
         (venv / "bin" / tool).write_text(RECORDER, encoding="utf-8")
         (venv / "bin" / tool).chmod(0o755)
     return tmp_path
@@ -46,9 +54,22 @@ def stand_in(tmp_path: Path) -> Path:
 
 def make(folder: Path, target: str, **variables: str) -> list[str]:
     """Run `make target` in `folder` with the stand-in venv; the recorded calls, one line each."""
-    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS")}
-    command = ["make", "-s", "-f", str(paths.ROOT / "Makefile"), target, "VENV=venv", "CHROMIUM=/bin/sh",
-               *(f"{name}={value}" for name, value in variables.items())]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS")
+    }
+    command = [
+        "make",
+        "-s",
+        "-f",
+        str(paths.ROOT / "Makefile"),
+        target,
+        "VENV=venv",
+        "CHROMIUM=/bin/sh",
+        "NODE=venv/bin/node",
+        *(f"{name}={value}" for name, value in variables.items()),
+    ]
     subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True, text=True, timeout=60)
     assert not list(folder.glob("injected*")), "make or the shell ran a command given as a value"
     return (folder / "calls.txt").read_text(encoding="utf-8").splitlines()
@@ -57,34 +78,89 @@ def make(folder: Path, target: str, **variables: str) -> list[str]:
 def test_params_reach_the_command_line_as_words_and_run_nothing(stand_in):
     calls = make(stand_in, "reports", PARAMS=HOSTILE, FORCE="$(shell touch injected6)")
     words = HOSTILE.split()
-    assert calls == ["python", "[-m]", "[rare_earths]", "[run]", *(line for word in words for line in ("[--set]", f"[{word}]")), "[--force]",
-                     "PYTEST_ADDOPTS="]
+    assert calls == [
+        "python",
+        "[-m]",
+        "[rare_earths]",
+        "[run]",
+        *(line for word in words for line in ("[--set]", f"[{word}]")),
+        "[--force]",
+        "PYTEST_ADDOPTS=",
+    ]
 
 
 def test_ordinary_params_are_passed_as_before(stand_in):
     calls = make(stand_in, "reports", PARAMS="usd_inr=86.0  consumption_base_year=2020")
-    assert calls[:8] == ["python", "[-m]", "[rare_earths]", "[run]", "[--set]", "[usd_inr=86.0]", "[--set]", "[consumption_base_year=2020]"]
+    assert calls[:8] == [
+        "python",
+        "[-m]",
+        "[rare_earths]",
+        "[run]",
+        "[--set]",
+        "[usd_inr=86.0]",
+        "[--set]",
+        "[consumption_base_year=2020]",
+    ]
     assert calls[8] == "PYTEST_ADDOPTS="
 
 
 def test_args_reach_pytest_through_its_own_option_variable(stand_in):
     calls = make(stand_in, "test", ARGS="-k 'units or params' ; touch injected7 $(shell touch injected8)")
-    pytest_call = calls[calls.index("[pytest]") - 2 :]
-    assert pytest_call[:5] == ["python", "[-m]", "[pytest]", "[--nbval]", "[--nbval-current-env]"]
-    assert pytest_call[5] == "PYTEST_ADDOPTS=-k 'units or params' ; touch injected7 $(shell touch injected8) "
+    starts = [index - 2 for index, call in enumerate(calls) if call == "[pytest]"]
+    assert len(starts) == 2, "the fast tests, then the slow ones"
+    for start, selected in zip(starts, ("not slow", "slow"), strict=True):
+        pytest_call = calls[start : start + 13]
+        assert pytest_call[:11] == [
+            "python",
+            "[-m]",
+            "[pytest]",
+            "[--nbval]",
+            "[--nbval-current-env]",
+            "[-n]",
+            "[auto]",
+            "[--dist]",
+            "[loadscope]",
+            "[-m]",
+            f"[{selected}]",
+        ]
+        assert pytest_call[11] == "PYTEST_ADDOPTS=-k 'units or params' ; touch injected7 $(shell touch injected8) "
 
 
 def test_lab_and_lock_arguments_are_words_only(stand_in):
-    calls = make(stand_in, "lab", LAB_ARGS="--port=8899 ;touch injected9 `touch injected10` * $(shell touch injected11)")
-    assert calls[calls.index("[--port=8899]") :] == ["[--port=8899]", "[;touch]", "[injected9]", "[`touch]", "[injected10`]", "[*]", "[$(shell]",
-                                                     "[touch]", "[injected11)]", "PYTEST_ADDOPTS="]
+    calls = make(
+        stand_in, "lab", LAB_ARGS="--port=8899 ;touch injected9 `touch injected10` * $(shell touch injected11)"
+    )
+    assert calls[calls.index("[--port=8899]") :] == [
+        "[--port=8899]",
+        "[;touch]",
+        "[injected9]",
+        "[`touch]",
+        "[injected10`]",
+        "[*]",
+        "[$(shell]",
+        "[touch]",
+        "[injected11)]",
+        "PYTEST_ADDOPTS=",
+    ]
     (stand_in / "calls.txt").unlink()
     calls = make(stand_in, "lock", LOCK_ARGS="--upgrade;touch${IFS}injected12")
     assert calls[0] == "uv" and "[--upgrade;touch${IFS}injected12]" in calls
 
 
 def test_a_sweeps_grid_reaches_the_command_line_as_words_and_runs_nothing(stand_in):
-    calls = make(stand_in, "sweep", GRID="usd_inr=80,84.57 consumption_base_year=2020;touch$${IFS}injected12 $(shell touch injected13)")
-    assert calls[:8] == ["python", "[-m]", "[rare_earths]", "[sweep]", "[--grid]", "[usd_inr=80,84.57]", "[--grid]",
-                         "[consumption_base_year=2020;touch$${IFS}injected12]"]
+    calls = make(
+        stand_in,
+        "sweep",
+        GRID="usd_inr=80,84.57 consumption_base_year=2020;touch$${IFS}injected12 $(shell touch injected13)",
+    )
+    assert calls[:8] == [
+        "python",
+        "[-m]",
+        "[rare_earths]",
+        "[sweep]",
+        "[--grid]",
+        "[usd_inr=80,84.57]",
+        "[--grid]",
+        "[consumption_base_year=2020;touch$${IFS}injected12]",
+    ]
     assert calls[8:10] == ["[--grid]", "[$(shell]"]

@@ -23,8 +23,7 @@ def test_defaults_come_from_params_yaml():
 def test_defaults_are_read_from_the_file_not_hard_coded(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text(
-        "usd_inr:\n  default: 90.5\n  type: float\n  minimum_exclusive: 0\n"
-        "  description: test\n  source: test\n",
+        "usd_inr:\n  default: 90.5\n  type: float\n  minimum_exclusive: 0\n  description: test\n  source: test\n",
         encoding="utf-8",
     )
     assert resolve(path=path) == {"usd_inr": 90.5}
@@ -70,7 +69,9 @@ def test_assignment_must_be_name_equals_value(assignment):
 
 @pytest.mark.parametrize("value", ["-5", "0", "202", "2014"])
 def test_a_base_year_before_the_plausible_years_is_refused(value):
-    with pytest.raises(ParameterError, match=rf"parameter consumption_base_year: must be at least 2015 \(.*a002-11.*\), got '{value}'"):
+    with pytest.raises(
+        ParameterError, match=rf"parameter consumption_base_year: must be at least 2015 \(.*a002-11.*\), got '{value}'"
+    ):
         resolve(parse_assignments([f"consumption_base_year={value}"]))
 
 
@@ -86,7 +87,9 @@ def test_the_base_years_bounds_are_declared_with_their_reasons():
 
 
 def test_a_parameter_given_twice_is_refused_and_named():
-    with pytest.raises(ParameterError, match=r"parameter usd_inr is given twice \(usd_inr=86 and usd_inr=87\); give it once"):
+    with pytest.raises(
+        ParameterError, match=r"parameter usd_inr is given twice \(usd_inr=86 and usd_inr=87\); give it once"
+    ):
         parse_assignments(["usd_inr=86", "usd_inr=87"])
     with pytest.raises(ParameterError, match="usd_inr is given twice"):
         parse_assignments(["usd_inr=86", " usd_inr =86"])
@@ -107,9 +110,11 @@ def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(m
 
     monkeypatch.setattr(cli, "_build_data", must_not_run)
     monkeypatch.setattr(chain, "run", must_not_run)
-    for arguments, message in ((["--set", "usd_inr=86", "--set", "usd_inr=87"], "parameter usd_inr is given twice"),
-                               (["--set", "consumption_base_year=202"], "must be at least 2015"),
-                               (["--set", "usd_inr=nan"], "must be a finite number")):
+    for arguments, message in (
+        (["--set", "usd_inr=86", "--set", "usd_inr=87"], "parameter usd_inr is given twice"),
+        (["--set", "consumption_base_year=202"], "must be at least 2015"),
+        (["--set", "usd_inr=nan"], "must be a finite number"),
+    ):
         assert cli.main(["run", *arguments]) == 1
         error = capsys.readouterr().err  # one error line (a line saying the run waits for another may come first)
         assert [line for line in error.splitlines() if line.startswith("error")] == [error.splitlines()[-1]]
@@ -123,9 +128,18 @@ MALFORMED = [
     ("usd_inr: 90.5\n", "params.yaml, line 1: parameter usd_inr: its declaration must be a mapping"),
     ("- usd_inr\n", "params.yaml, line 1: must map each parameter's name to its declaration"),
     ("", "params.yaml, line 1: must map each parameter's name"),
-    (GOOD.replace("float", "decimal"), "params.yaml, line 1: parameter usd_inr: type 'decimal' is not one of float, int, str"),
-    (GOOD.replace("90.5", "-1"), "params.yaml, line 1: its default breaks its own declaration: parameter usd_inr: must be greater than 0"),
-    (GOOD.replace("minimum_exclusive: 0", "minimum_exclusive: zero"), "params.yaml, line 1: parameter usd_inr: minimum_exclusive must be a number"),
+    (
+        GOOD.replace("float", "decimal"),
+        "params.yaml, line 1: parameter usd_inr: type 'decimal' is not one of float, int, str",
+    ),
+    (
+        GOOD.replace("90.5", "-1"),
+        "params.yaml, line 1: its default breaks its own declaration: parameter usd_inr: must be greater than 0",
+    ),
+    (
+        GOOD.replace("minimum_exclusive: 0", "minimum_exclusive: zero"),
+        "params.yaml, line 1: parameter usd_inr: minimum_exclusive must be a number",
+    ),
     (GOOD + GOOD, "params.yaml, line 6: parameter usd_inr is declared twice"),
     ("1:\n  default: 1\n  type: int\n  description: test\n", "params.yaml, line 1: '1' is not a parameter name"),
 ]
@@ -156,13 +170,19 @@ def test_the_default_sweep_is_each_parameters_sweep_values_with_its_default():
     specs = params.specs()
     assert set(grid) == {name for name, spec in specs.items() if "sweep" in spec} and grid
     for name, values in grid.items():
-        assert specs[name]["default"] in values, f"{name}: the sweep leaves out the default, the sensitivity page's baseline"
+        assert specs[name]["default"] in values, (
+            f"{name}: the sweep leaves out the default, the sensitivity page's baseline"
+        )
         assert len(set(values)) == len(values) >= 2
 
 
 def test_a_sweep_value_the_parameter_does_not_allow_is_refused_with_its_line(tmp_path):
     path = tmp_path / "params.yaml"
-    path.write_text("usd_inr:\n  default: 84.57\n  type: float\n  minimum_exclusive: 0\n  sweep: [80, -1]\n  description: test\n",
-                    encoding="utf-8")
-    with pytest.raises(params.ParameterFileError, match=r"params.yaml, line 1: a value of its sweep breaks its own declaration"):
+    path.write_text(
+        "usd_inr:\n  default: 84.57\n  type: float\n  minimum_exclusive: 0\n  sweep: [80, -1]\n  description: test\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        params.ParameterFileError, match=r"params.yaml, line 1: a value of its sweep breaks its own declaration"
+    ):
         params.specs(path)

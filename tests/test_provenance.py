@@ -68,7 +68,9 @@ def test_a_missing_article_is_refused(tmp_path):
     articles = tmp_path / "articles"
     shutil.copytree(paths.ARTICLES, articles)
     (articles / "002_f4c02cfd83920d99.txt").unlink()
-    with pytest.raises(InputError, match=r"sources.csv, line 4, column file: .*002_f4c02cfd83920d99.txt does not exist"):
+    with pytest.raises(
+        InputError, match=r"sources.csv, line 4, column file: .*002_f4c02cfd83920d99.txt does not exist"
+    ):
         provenance.load_sources(paths.SOURCES_CSV, articles)
 
 
@@ -89,21 +91,31 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_an_impossible_date_is_refused_with_its_line(tmp_path):
     with pytest.raises(InputError) as raised:
         provenance.load_sources(FIXTURES / "sources_impossible_date.csv", FIXTURES / "articles")
-    assert str(raised.value).endswith("sources_impossible_date.csv, line 3, column date: '2025-13-45' is not a date of the calendar (month must be in 1..12)")
+    assert str(raised.value).endswith(
+        "sources_impossible_date.csv, line 3, column date: '2025-13-45' is not a date of the calendar (month must be in 1..12)"
+    )
     assert len(raised.value.problems) == 1
 
 
 @pytest.mark.parametrize("date", ["2025-02-29", "2025-04-31", "2025-00-10"])
 def test_a_day_that_no_calendar_has_is_refused(tmp_path, date):
     sources = tmp_path / "sources.csv"
-    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,,", f"Fixture two,,,,{date},"), encoding="utf-8")
+    sources.write_text(
+        (FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,,", f"Fixture two,,,,{date},"),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=rf"line 3, column date: '{date}' is not a date of the calendar"):
         provenance.load_sources(sources, FIXTURES / "articles")
 
 
 def test_a_real_date_is_accepted(tmp_path):
     sources = tmp_path / "sources.csv"
-    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("Fixture two,,,,,", "Fixture two,,,,2024-02-29,"), encoding="utf-8")
+    sources.write_text(
+        (FIXTURES / "sources.csv")
+        .read_text(encoding="utf-8")
+        .replace("Fixture two,,,,,", "Fixture two,,,,2024-02-29,"),
+        encoding="utf-8",
+    )
     assert provenance.load_sources(sources, FIXTURES / "articles").date.tolist() == ["", "2024-02-29"]
 
 
@@ -111,15 +123,26 @@ def test_a_file_outside_the_articles_folder_is_refused_unread(tmp_path):
     with pytest.raises(InputError) as raised:
         provenance.load_sources(FIXTURES / "sources_outside_folder.csv", FIXTURES / "articles")
     text = str(raised.value)
-    assert "sources_outside_folder.csv, line 3, column file: '../sources.csv' is a path; give the bare name of a file in tests/fixtures/articles/" in text
+    assert (
+        "sources_outside_folder.csv, line 3, column file: '../sources.csv' is a path; give the bare name of a file in tests/fixtures/articles/"
+        in text
+    )
     assert "has changed" not in text  # the file outside was not read
 
 
-@pytest.mark.parametrize("name", ["../../claims.csv", "/etc/passwd", "sub/../001_fixture.txt", "..", "C:\\Windows\\win.ini"])
+@pytest.mark.parametrize(
+    "name", ["../../claims.csv", "/etc/passwd", "sub/../001_fixture.txt", "..", "C:\\Windows\\win.ini"]
+)
 def test_a_catalogue_names_files_in_its_folder_only(tmp_path, name):
     sources = tmp_path / "sources.csv"
-    sources.write_text((FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("a001,001_fixture.txt", f"a001,{name}"), encoding="utf-8")
-    with pytest.raises(InputError, match=r"sources.csv, line 3, column file: .* give the (bare )?name of a file in tests/fixtures/articles/"):
+    sources.write_text(
+        (FIXTURES / "sources.csv").read_text(encoding="utf-8").replace("a001,001_fixture.txt", f"a001,{name}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputError,
+        match=r"sources.csv, line 3, column file: .* give the (bare )?name of a file in tests/fixtures/articles/",
+    ):
         provenance.load_sources(sources, FIXTURES / "articles")
 
 
@@ -128,7 +151,9 @@ def test_a_link_that_leads_out_of_the_folder_is_refused(tmp_path):
     shutil.copytree(FIXTURES / "articles", articles)
     (articles / "001_fixture.txt").unlink()
     (articles / "001_fixture.txt").symlink_to(FIXTURES / "articles" / "001_fixture.txt")
-    with pytest.raises(InputError, match=r"line 3, column file: '001_fixture.txt' leads outside .*articles/ \(a link\?\)"):
+    with pytest.raises(
+        InputError, match=r"line 3, column file: '001_fixture.txt' leads outside .*articles/ \(a link\?\)"
+    ):
         provenance.load_sources(FIXTURES / "sources.csv", articles)
 
 
@@ -136,15 +161,24 @@ def test_a_reference_file_outside_its_folder_is_refused(tmp_path):
     folder = tmp_path / "reference"
     shutil.copytree(paths.REFERENCE, folder)
     table = folder / "references.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("usgs_mcs2024_rare_earths_world.csv,", "../../sources.csv,", 1), encoding="utf-8")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("usgs_mcs2024_rare_earths_world.csv,", "../../sources.csv,", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"references.csv, line 2, column file: '../../sources.csv' is a path"):
         provenance.load_references(table, folder)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "sources.csv, line 1: is empty: it needs at least its header line"),
-    ("source_id,file,title,label,publisher,author,date,sha256,note\n", "sources.csv: .*000_fixture.txt is not listed"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "sources.csv, line 1: is empty: it needs at least its header line"),
+        (
+            "source_id,file,title,label,publisher,author,date,sha256,note\n",
+            "sources.csv: .*000_fixture.txt is not listed",
+        ),
+    ],
+)
 def test_an_empty_sources_table_is_a_located_error(tmp_path, text, message):
     sources = tmp_path / "sources.csv"
     sources.write_text(text, encoding="utf-8")
@@ -180,10 +214,13 @@ def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
         assert row.source_id not in name.full
 
 
-@pytest.mark.parametrize(("title", "label", "says"), [
-    ("", "", "states no title, so it needs a label"),
-    ("A title", "A label", "has both a title and an assigned label"),
-])
+@pytest.mark.parametrize(
+    ("title", "label", "says"),
+    [
+        ("", "", "states no title, so it needs a label"),
+        ("A title", "A label", "has both a title and an assigned label"),
+    ],
+)
 def test_an_article_needs_exactly_one_of_title_and_label(tmp_path, title, label, says):
     sources = read_raw(metadata.SOURCES, paths.SOURCES_CSV)
     sources.loc[0, ["title", "label"]] = [title, label]

@@ -12,14 +12,21 @@ from rare_earths import chain, params, paths, results
 
 def test_the_last_run_gives_the_committed_notebooks_results_within_their_tolerances():
     if not paths.RESULTS_CSV.is_file():
-        pytest.fail(f"{paths.relative(paths.RESULTS_CSV)} is missing: run `make reports` first (`make test` does)", pytrace=False)
+        pytest.fail(
+            f"{paths.relative(paths.RESULTS_CSV)} is missing: run `make reports` first (`make test` does)",
+            pytrace=False,
+        )
     defaults = params.resolve()
     for name in chain.NOTEBOOKS:
         ran = chain.ran_with(__import__("nbformat").read(paths.EXECUTED / name, as_version=4))
         differs = {key: value for key, value in ran.items() if value != defaults[key]}
-        assert not differs, f"{name} last ran with {differs}, not the defaults the committed notebooks use: run `make reports`"
+        assert not differs, (
+            f"{name} last ran with {differs}, not the defaults the committed notebooks use: run `make reports`"
+        )
     committed = results.table(paths.NOTEBOOKS, chain.NOTEBOOKS)
-    assert len(committed) >= len(chain.NOTEBOOKS), "the committed notebooks record fewer results than there are notebooks"
+    assert len(committed) >= len(chain.NOTEBOOKS), (
+        "the committed notebooks record fewer results than there are notebooks"
+    )
     changes = results.compare(committed, results.read(paths.RESULTS_CSV))
     assert not changes, "results changed:\n" + "\n".join(changes)
 

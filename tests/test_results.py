@@ -24,15 +24,23 @@ def notebook_with(*records: dict) -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     for position, entry in enumerate(records):
         cell = nbformat.v4.new_code_cell(f"cell {position}")
-        cell.outputs = [nbformat.v4.new_output("stream", text="printed\n"),
-                        nbformat.v4.new_output("display_data", data=results.bundle(entry))]
+        cell.outputs = [
+            nbformat.v4.new_output("stream", text="printed\n"),
+            nbformat.v4.new_output("display_data", data=results.bundle(entry)),
+        ]
         notebook.cells.append(cell)
     return nbformat.reads(nbformat.writes(notebook), as_version=4)  # as a notebook file stores it
 
 
-GROWTH = results.result("implied_growth", (Q(2.5712, "percent / year"), Q(3.0312, "percent / year")),
-                        claims=["a003-04", "a003-05"], meaning="India's implied consumption growth to 2032.")
-TONNES = results.result("consumption", Q(15.4, "kt"), claims=["a002-12"], meaning="Expected consumption in 2032.", tolerance=1e-3)
+GROWTH = results.result(
+    "implied_growth",
+    (Q(2.5712, "percent / year"), Q(3.0312, "percent / year")),
+    claims=["a003-04", "a003-05"],
+    meaning="India's implied consumption growth to 2032.",
+)
+TONNES = results.result(
+    "consumption", Q(15.4, "kt"), claims=["a002-12"], meaning="Expected consumption in 2032.", tolerance=1e-3
+)
 
 
 # --- the record ----------------------------------------------------------------------------------
@@ -44,9 +52,17 @@ def test_a_range_is_shown_in_one_line_with_its_claims():
 
 
 def test_the_record_is_plain_json_with_the_registrys_unit():
-    assert GROWTH == {"name": "implied_growth", "label": "Implied growth", "value": None, "low": 2.5712, "high": 3.0312,
-                      "unit": "% / yr", "claims": ["a003-04", "a003-05"], "meaning": "India's implied consumption growth to 2032.",
-                      "tolerance": 1e-9}
+    assert GROWTH == {
+        "name": "implied_growth",
+        "label": "Implied growth",
+        "value": None,
+        "low": 2.5712,
+        "high": 3.0312,
+        "unit": "% / yr",
+        "claims": ["a003-04", "a003-05"],
+        "meaning": "India's implied consumption growth to 2032.",
+        "tolerance": 1e-9,
+    }
     assert ureg.Unit(GROWTH["unit"]) == ureg.Unit("percent / year"), "the unit string reads back as the unit"
     data = results.bundle(GROWTH)
     assert set(data) == {"text/plain", "text/markdown", results.MIME_TYPE}
@@ -59,17 +75,20 @@ def test_a_range_in_two_units_is_read_in_the_low_ends():
     assert (entry["low"], entry["high"], entry["unit"]) == (1.0, 2.5, "t")
 
 
-@pytest.mark.parametrize(("arguments", "words"), [
-    ({"name": "Implied Growth"}, "snake_case"),
-    ({"value": 3.0}, "pint Quantity"),
-    ({"value": Q(float("nan"), "t")}, "finite"),
-    ({"value": (Q(3, "t"), Q(2, "t"))}, "above its high end"),
-    ({"value": (Q(3, "t"), Q(2, "percent"))}, "do not convert"),
-    ({"claims": ["a3-4"]}, "not a claim id"),
-    ({"claims": ["a000-01", "a000-01"]}, "named twice"),
-    ({"meaning": ""}, "one line"),
-    ({"tolerance": -0.1}, "relative"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"name": "Implied Growth"}, "snake_case"),
+        ({"value": 3.0}, "pint Quantity"),
+        ({"value": Q(float("nan"), "t")}, "finite"),
+        ({"value": (Q(3, "t"), Q(2, "t"))}, "above its high end"),
+        ({"value": (Q(3, "t"), Q(2, "percent"))}, "do not convert"),
+        ({"claims": ["a3-4"]}, "not a claim id"),
+        ({"claims": ["a000-01", "a000-01"]}, "named twice"),
+        ({"meaning": ""}, "one line"),
+        ({"tolerance": -0.1}, "relative"),
+    ],
+)
 def test_a_bad_result_is_refused_naming_what_is_wrong(arguments, words):
     given_ = {"name": "consumption", "value": Q(1, "t"), "claims": ["a000-01"], "meaning": "m", **arguments}
     with pytest.raises((ValueError, TypeError), match=words):
@@ -97,7 +116,9 @@ def test_a_result_recorded_twice_is_refused(tmp_path):
 
 
 def test_a_notebook_records_its_results_as_it_runs(fixtures, tmp_path):
-    executed = chain.execute("06-records-growth.ipynb", {"rate": 0.1}, tmp_path, notebooks_dir=fixtures / "notebooks").output
+    executed = chain.execute(
+        "06-records-growth.ipynb", {"rate": 0.1}, tmp_path, notebooks_dir=fixtures / "notebooks"
+    ).output
     found = results.collect(executed)
     assert [entry["name"] for entry in found] == ["total_growth", "rate_band"]
     assert found[0]["value"] == pytest.approx(100 * (1.1**10 - 1)) and found[0]["unit"] == "%"
@@ -110,9 +131,20 @@ def test_the_table_has_the_schemas_columns_then_the_scenarios(tmp_path):
     nbformat.write(notebook_with(GROWTH, TONNES), tmp_path / "04-demand.ipynb")
     table = results.table(tmp_path, ["04-demand.ipynb"], {"consumption_base_year": 2020, "usd_inr": 84.57})
     assert list(table.columns) == [*metadata.RESULTS.names, "consumption_base_year", "usd_inr"]
-    assert table.to_dict("records")[1] == {"notebook": "04-demand.ipynb", "name": "consumption", "label": "Consumption", "value": 15.4, "low": 15.4, "high": 15.4,
-                                           "unit": "kt", "claims": "a002-12", "meaning": "Expected consumption in 2032.", "tolerance": 1e-3,
-                                           "consumption_base_year": "2020", "usd_inr": "84.57"}
+    assert table.to_dict("records")[1] == {
+        "notebook": "04-demand.ipynb",
+        "name": "consumption",
+        "label": "Consumption",
+        "value": 15.4,
+        "low": 15.4,
+        "high": 15.4,
+        "unit": "kt",
+        "claims": "a002-12",
+        "meaning": "Expected consumption in 2032.",
+        "tolerance": 1e-3,
+        "consumption_base_year": "2020",
+        "usd_inr": "84.57",
+    }
     assert math.isnan(table.value[0]) and table.claims[0] == "a003-04; a003-05"
     assert list(results.table(tmp_path, ["04-demand.ipynb"]).columns) == metadata.RESULTS.names
 
@@ -123,13 +155,19 @@ def test_write_is_deterministic_and_reads_back(tmp_path):
     first = results.write(table, tmp_path / "one.csv").read_bytes()
     assert results.write(table, tmp_path / "two.csv").read_bytes() == first
     assert first.decode().splitlines()[0] == "notebook,name,label,value,low,high,unit,claims,meaning,tolerance,usd_inr"
-    assert first.decode().splitlines()[1].startswith("04-demand.ipynb,implied_growth,Implied growth,,2.5712,3.0312,% / yr,a003-04; a003-05,")
+    assert (
+        first.decode()
+        .splitlines()[1]
+        .startswith("04-demand.ipynb,implied_growth,Implied growth,,2.5712,3.0312,% / yr,a003-04; a003-05,")
+    )
     assert results.compare(table, results.read(tmp_path / "one.csv")) == []
 
 
 def test_no_result_writes_the_header_alone(tmp_path):
     path = results.write(results.frame([], ["usd_inr"]), tmp_path / "results.csv")
-    assert path.read_text(encoding="utf-8") == "notebook,name,label,value,low,high,unit,claims,meaning,tolerance,usd_inr\n"
+    assert (
+        path.read_text(encoding="utf-8") == "notebook,name,label,value,low,high,unit,claims,meaning,tolerance,usd_inr\n"
+    )
     assert results.read(path).empty
 
 
@@ -157,28 +195,44 @@ def test_a_change_within_the_stated_tolerance_passes():
     loose = results.result("consumption", Q(15.4, "kt"), claims=["a002-12"], meaning="m", tolerance=1e-3)
     moved = results.result("consumption", Q(15.4 * (1 + 5e-4), "kt"), claims=["a002-12"], meaning="m")
     assert results.compare(table_of(loose), table_of(moved)) == []
-    assert results.compare(table_of(moved), table_of(loose)) != [], "the expected table's tolerance is the one that holds"
+    assert results.compare(table_of(moved), table_of(loose)) != [], (
+        "the expected table's tolerance is the one that holds"
+    )
 
 
 def test_the_same_value_in_another_unit_passes_and_an_unconvertible_one_is_named():
     in_tonnes = results.result("consumption", Q(15400, "t"), claims=["a002-12"], meaning="m")
     assert results.compare(table_of(TONNES), table_of(in_tonnes)) == []
     in_percent = results.result("consumption", Q(15.4, "percent"), claims=["a002-12"], meaning="m")
-    assert results.compare(table_of(TONNES), table_of(in_percent)) == ["04 consumption: 15.4 kt → 15.4 %, in a unit that does not convert"]
+    assert results.compare(table_of(TONNES), table_of(in_percent)) == [
+        "04 consumption: 15.4 kt → 15.4 %, in a unit that does not convert"
+    ]
 
 
 def test_a_missing_and_a_new_result_are_named():
-    assert results.compare(table_of(GROWTH, TONNES), table_of(TONNES)) == ["04 implied_growth: missing (was 2.57–3.03 %/yr)"]
+    assert results.compare(table_of(GROWTH, TONNES), table_of(TONNES)) == [
+        "04 implied_growth: missing (was 2.57–3.03 %/yr)"
+    ]
     assert results.compare(table_of(TONNES), table_of(GROWTH, TONNES)) == ["04 implied_growth: new (2.57–3.03 %/yr)"]
 
 
 def test_a_range_that_moves_is_named_by_its_ends_and_scenarios_are_told_apart():
-    moved = results.result("implied_growth", (Q(2.5712, "percent / year"), Q(3.1, "percent / year")), claims=["a003-04"], meaning="m")
-    expected = results.frame(results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2020})
-                             + results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2022}), ["consumption_base_year"])
-    actual = results.frame(results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2020})
-                           + results.rows([moved], "04-demand.ipynb", {"consumption_base_year": 2022}), ["consumption_base_year"])
-    assert results.compare(expected, actual) == ["04 implied_growth (consumption_base_year=2022): 2.57–3.03 %/yr → 2.57–3.10 %/yr"]
+    moved = results.result(
+        "implied_growth", (Q(2.5712, "percent / year"), Q(3.1, "percent / year")), claims=["a003-04"], meaning="m"
+    )
+    expected = results.frame(
+        results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2020})
+        + results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2022}),
+        ["consumption_base_year"],
+    )
+    actual = results.frame(
+        results.rows([GROWTH], "04-demand.ipynb", {"consumption_base_year": 2020})
+        + results.rows([moved], "04-demand.ipynb", {"consumption_base_year": 2022}),
+        ["consumption_base_year"],
+    )
+    assert results.compare(expected, actual) == [
+        "04 implied_growth (consumption_base_year=2022): 2.57–3.03 %/yr → 2.57–3.10 %/yr"
+    ]
 
 
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda value: abs(value) > 1e-6)
@@ -192,8 +246,7 @@ def tables(draw) -> pd.DataFrame:
     entries = []
     for name in draw(st.lists(names, min_size=1, max_size=6, unique=True)):
         low = draw(finite)
-        value = (Q(low, draw(units)) if draw(st.booleans())
-                 else (Q(low, "t"), Q(low + abs(draw(finite)), "t")))
+        value = Q(low, draw(units)) if draw(st.booleans()) else (Q(low, "t"), Q(low + abs(draw(finite)), "t"))
         entries.append(results.result(name, value, claims=["a000-01"], meaning="m", tolerance=draw(tolerances)))
     return table_of(*entries)
 
@@ -223,6 +276,11 @@ def test_scaling_one_value_beyond_its_tolerance_gives_exactly_one_message_naming
 def test_build_writes_the_chains_results_in_chain_order(tmp_path):
     nbformat.write(notebook_with(TONNES), tmp_path / "04-demand.ipynb")
     nbformat.write(notebook_with(GROWTH), tmp_path / "03-trade.ipynb")
-    written = results.build(tmp_path, ["03-trade.ipynb", "04-demand.ipynb", "05-capacity-and-policy.ipynb"], tmp_path / "results.csv")
+    written = results.build(
+        tmp_path, ["03-trade.ipynb", "04-demand.ipynb", "05-capacity-and-policy.ipynb"], tmp_path / "results.csv"
+    )
     table = results.read(written)
-    assert list(zip(table.notebook, table.name, strict=True)) == [("03-trade.ipynb", "implied_growth"), ("04-demand.ipynb", "consumption")]
+    assert list(zip(table.notebook, table.name, strict=True)) == [
+        ("03-trade.ipynb", "implied_growth"),
+        ("04-demand.ipynb", "consumption"),
+    ]

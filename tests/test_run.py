@@ -21,7 +21,12 @@ OFFLINE = Path(__file__).parent / "offline"
 
 def outputs() -> dict[str, bytes]:
     """Every output of the chain a reader or a notebook uses, by path."""
-    found = [*paths.PROCESSED.glob("*.csv"), *paths.PROCESSED.glob("*.json"), *paths.EXECUTED.glob("*.ipynb"), *paths.HTML.glob("*.html")]
+    found = [
+        *paths.PROCESSED.glob("*.csv"),
+        *paths.PROCESSED.glob("*.json"),
+        *paths.EXECUTED.glob("*.ipynb"),
+        *paths.HTML.glob("*.html"),
+    ]
     return {paths.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
 
 
@@ -40,16 +45,19 @@ def built() -> dict[str, bytes]:
 # --- parameters ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("assignment", "named", "allowed"), [
-    ("no_such_parameter=1", "no_such_parameter", "known: usd_inr"),
-    ("usd_inr=eighty", "usd_inr", "is not a float"),
-    ("usd_inr=0", "usd_inr", "greater than 0"),
-    ("usd_inr=-84", "usd_inr", "greater than 0"),
-    ("consumption_base_year=2024.5", "consumption_base_year", "is not a int"),
-    ("consumption_base_year=2040", "consumption_base_year", "less than 2032"),
-    ("consumption_base_year=2032", "consumption_base_year", "less than 2032"),
-    ("reference_edition=MCS2030", "reference_edition", "MCS2024, MCS2025"),
-])
+@pytest.mark.parametrize(
+    ("assignment", "named", "allowed"),
+    [
+        ("no_such_parameter=1", "no_such_parameter", "known: usd_inr"),
+        ("usd_inr=eighty", "usd_inr", "is not a float"),
+        ("usd_inr=0", "usd_inr", "greater than 0"),
+        ("usd_inr=-84", "usd_inr", "greater than 0"),
+        ("consumption_base_year=2024.5", "consumption_base_year", "is not a int"),
+        ("consumption_base_year=2040", "consumption_base_year", "less than 2032"),
+        ("consumption_base_year=2032", "consumption_base_year", "less than 2032"),
+        ("reference_edition=MCS2030", "reference_edition", "MCS2024, MCS2025"),
+    ],
+)
 def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allowed, monkeypatch, capsys):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a step ran with a bad parameter")
@@ -82,12 +90,20 @@ def test_an_unknown_notebook_for_only_is_refused(capsys):
 
 def actions(output: str) -> dict[str, str]:
     """notebook -> run or skipped, from the summary table a run prints."""
-    return {line.split()[0]: line.split()[1] for line in output.splitlines() if line.split() and line.split()[0] in chain.NOTEBOOKS}
+    return {
+        line.split()[0]: line.split()[1]
+        for line in output.splitlines()
+        if line.split() and line.split()[0] in chain.NOTEBOOKS
+    }
 
 
 def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
-    changed = subprocess.run(chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True)
-    users = {name for name in chain.NOTEBOOKS if "consumption_base_year" in chain.declared_parameters(paths.NOTEBOOKS / name)}
+    changed = subprocess.run(
+        chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
+    )
+    users = {
+        name for name in chain.NOTEBOOKS if "consumption_base_year" in chain.declared_parameters(paths.NOTEBOOKS / name)
+    }
     assert users == {"04-demand.ipynb"}
     assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users
     assert "data/processed/ is up to date" in changed.stdout
@@ -102,8 +118,11 @@ def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
 
 
 def offline_environment(log: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(OFFLINE), os.environ.get("PYTHONPATH", "")])),
-            "RARE_EARTHS_NETWORK_LOG": str(log)}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(OFFLINE), os.environ.get("PYTHONPATH", "")])),
+        "RARE_EARTHS_NETWORK_LOG": str(log),
+    }
 
 
 def test_the_network_guard_blocks_and_records_a_request(tmp_path):
@@ -114,6 +133,7 @@ def test_the_network_guard_blocks_and_records_a_request(tmp_path):
     assert "example.com" in log.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
     log = tmp_path / "network.log"
     result = subprocess.run(chain_command("--force"), env=offline_environment(log), capture_output=True, text=True)
@@ -131,8 +151,9 @@ def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
 
 @pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "submitted 0"])
 def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_after):
-    process = subprocess.Popen(chain_command("--force"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        chain_command("--force"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
     seen = []
     for line in process.stdout:
         seen.append(line)
@@ -157,8 +178,14 @@ def test_help_explains_every_option_of_run(capsys):
         cli.main(["run", "--help"])
     assert raised.value.code == 0
     text = capsys.readouterr().out
-    for option, words in {"--set": "usd_inr=86.0", "--force": "Rebuild", "--only": "notebooks it needs",
-                          "--jobs": "one per core", "--timeout": "Time limit per notebook", "--scheduler": "Dask"}.items():
+    for option, words in {
+        "--set": "usd_inr=86.0",
+        "--force": "Rebuild",
+        "--only": "notebooks it needs",
+        "--jobs": "one per core",
+        "--timeout": "Time limit per notebook",
+        "--scheduler": "Dask",
+    }.items():
         assert option in text and words in text, f"--help does not explain {option}"
 
 
@@ -169,7 +196,9 @@ def test_the_makefile_calls_the_command_line():
 
 
 def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(built):
-    alone = subprocess.run(chain_command("--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True)
+    alone = subprocess.run(
+        chain_command("--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True
+    )
     assert alone.returncode == 0, alone.stderr
     index = (paths.HTML / "index.html").read_text(encoding="utf-8")
     # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
@@ -182,17 +211,28 @@ def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(
 def test_parameters_of_the_executed_notebooks():
     from rare_earths import report
 
-    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 1.0, "year": 2024}}) == {"rate": 1.0, "year": 2024}
-    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 2.0}}) == {"rate": "1.0 in 01-a; 2.0 in 02-b"}
+    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 1.0, "year": 2024}}) == {
+        "rate": 1.0,
+        "year": 2024,
+    }
+    assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 2.0}}) == {
+        "rate": "1.0 in 01-a; 2.0 in 02-b"
+    }
 
 
 def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(built):
     def library_files(manifest: Path) -> set[str]:
-        return {name for name in json.loads(manifest.read_text(encoding="utf-8"))["inputs"]["files"] if name.startswith("src/")}
+        return {
+            name
+            for name in json.loads(manifest.read_text(encoding="utf-8"))["inputs"]["files"]
+            if name.startswith("src/")
+        }
 
     trade = library_files(paths.EXECUTED / "03-trade.inputs.json")
     assert {"src/rare_earths/analysis.py", "src/rare_earths/units.py"} <= trade  # observed in its kernel
-    assert "src/rare_earths/report.py" not in trade and "src/rare_earths/chain.py" not in trade  # an edit to the site reruns no notebook
+    assert (
+        "src/rare_earths/report.py" not in trade and "src/rare_earths/chain.py" not in trade
+    )  # an edit to the site reruns no notebook
     site = library_files(paths.HTML / ".inputs.json")
     assert {"src/rare_earths/report.py", "src/rare_earths/__main__.py"} <= site
     data = library_files(paths.PROCESSED / ".inputs.json")

@@ -38,15 +38,27 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
         unit = canonical_unit(figure.units)
         canonical = figure.to(unit)
         single = not figure.is_range
-        records.append({
-            "claim_id": row.claim_id, "source_id": row.source_id, "subject": row.subject, "metric": row.metric,
-            "counterpart": row.counterpart, "period": row.period,
-            "value": float(canonical.low.magnitude) if single else math.nan,
-            "value_low": float(canonical.low.magnitude), "value_high": float(canonical.high.magnitude), "unit": unit,
-            "bound": metadata.QUALIFIERS[row.qualifier.lower()], "qualifier": row.qualifier,
-            "value_as_written": row.value_as_written, "unit_as_written": row.unit_as_written,
-            "period_as_written": row.period_as_written, "quote": row.quote, "note": row.note,
-        })
+        records.append(
+            {
+                "claim_id": row.claim_id,
+                "source_id": row.source_id,
+                "subject": row.subject,
+                "metric": row.metric,
+                "counterpart": row.counterpart,
+                "period": row.period,
+                "value": float(canonical.low.magnitude) if single else math.nan,
+                "value_low": float(canonical.low.magnitude),
+                "value_high": float(canonical.high.magnitude),
+                "unit": unit,
+                "bound": metadata.QUALIFIERS[row.qualifier.lower()],
+                "qualifier": row.qualifier,
+                "value_as_written": row.value_as_written,
+                "unit_as_written": row.unit_as_written,
+                "period_as_written": row.period_as_written,
+                "quote": row.quote,
+                "note": row.note,
+            }
+        )
     return pd.DataFrame.from_records(records, columns=metadata.CLAIMS.names)
 
 
@@ -63,7 +75,11 @@ def test_a_table_is_factor_times_the_real_one_with_valid_unique_ids(factor):
 
 
 def test_the_same_seed_gives_the_same_table_and_another_seed_another():
-    first, again, other = synthetic.synthetic_claims(2, seed=7), synthetic.synthetic_claims(2, seed=7), synthetic.synthetic_claims(2, seed=8)
+    first, again, other = (
+        synthetic.synthetic_claims(2, seed=7),
+        synthetic.synthetic_claims(2, seed=7),
+        synthetic.synthetic_claims(2, seed=8),
+    )
     pd.testing.assert_frame_equal(first, again)
     assert not first.equals(other)
 
@@ -72,7 +88,9 @@ def test_each_real_row_is_copied_factor_times_with_its_metric_and_unit():
     real = synthetic.real_claims()
     table = synthetic.synthetic_claims(3)
     keys = ["metric", "counterpart", "unit_as_written", "qualifier", "period"]
-    assert Counter(map(tuple, table[keys].to_numpy())) == Counter({key: 3 * count for key, count in Counter(map(tuple, real[keys].to_numpy())).items()})
+    assert Counter(map(tuple, table[keys].to_numpy())) == Counter(
+        {key: 3 * count for key, count in Counter(map(tuple, real[keys].to_numpy())).items()}
+    )
     assert set(table.subject) <= set(metadata.SUBJECTS)
     assert not set(table.value_as_written) <= set(real.value_as_written)  # the values are perturbed
 
@@ -127,8 +145,10 @@ def test_cleaning_a_table_gives_exactly_what_cleaning_each_row_alone_gives(seed)
     expected = clean_row_by_row(sample)
     pd.testing.assert_frame_equal(claims.clean(sample, claims.parse_figures(sample, PATH)), expected, check_exact=True)
     # A plain dict of figures, as callers may pass, gives the same.
-    as_dict = {claim_id: parse_figure(value, unit) for claim_id, value, unit in
-               zip(sample.claim_id, sample.value_as_written, sample.unit_as_written, strict=True)}
+    as_dict = {
+        claim_id: parse_figure(value, unit)
+        for claim_id, value, unit in zip(sample.claim_id, sample.value_as_written, sample.unit_as_written, strict=True)
+    }
     pd.testing.assert_frame_equal(claims.clean(sample, as_dict), expected, check_exact=True)
 
 
@@ -149,8 +169,10 @@ def test_parsed_figures_look_up_as_parse_figure_gives():
 
 
 def test_the_report_shows_every_size_and_says_whether_the_target_is_met():
-    timings = [scaling.Timing(label, size, 1e-6 * size, 2e-5 * size, 4e-5 * size)
-               for label, size in (("x1", 81), ("x10", 810), ("x100", 8_100), ("x1000", 81_000), ("100,000", 100_000))]
+    timings = [
+        scaling.Timing(label, size, 1e-6 * size, 2e-5 * size, 4e-5 * size)
+        for label, size in (("x1", 81), ("x10", 810), ("x100", 8_100), ("x1000", 81_000), ("100,000", 100_000))
+    ]
     text = scaling.report(timings, "pinned to CPU 0", 5)
     assert "| x1000 | 81,000 | 0.081 | 1.0 | 1.00 |" in text
     assert "target: 100,000 claims cleaned in under 2 s: met (0.100 s)" in text

@@ -12,7 +12,15 @@ from rare_earths import results, sensitivity
 
 
 def sweep_table(rows: list[dict], parameters: list[str]) -> pd.DataFrame:
-    base = {"label": "A result", "low": math.nan, "high": math.nan, "unit": "%", "claims": "", "meaning": "What it is.", "tolerance": 1e-9}
+    base = {
+        "label": "A result",
+        "low": math.nan,
+        "high": math.nan,
+        "unit": "%",
+        "claims": "",
+        "meaning": "What it is.",
+        "tolerance": 1e-9,
+    }
     filled = [{**base, **row, "low": row["value"], "high": row["value"]} for row in rows]
     return results.frame(filled, parameters)
 
@@ -20,8 +28,13 @@ def sweep_table(rows: list[dict], parameters: list[str]) -> pd.DataFrame:
 def test_the_parameter_that_moves_a_result_most_comes_first_and_others_are_held_at_their_defaults():
     rows = [
         {"notebook": "04.ipynb", "name": "growth", "value": value, "rate": rate, "year": year}
-        for rate, year, value in [("1.0", "2024", 10.0), ("2.0", "2024", 12.0), ("1.0", "2020", 4.0), ("1.0", "2022", 7.0),
-                                  ("2.0", "2020", 99.0)]  # the last moves both: no bar uses it
+        for rate, year, value in [
+            ("1.0", "2024", 10.0),
+            ("2.0", "2024", 12.0),
+            ("1.0", "2020", 4.0),
+            ("1.0", "2022", 7.0),
+            ("2.0", "2020", 99.0),
+        ]  # the last moves both: no bar uses it
     ]
     (found,) = sensitivity.results(sweep_table(rows, ["rate", "year"]), {"rate": 1.0, "year": 2024})
     assert found.baseline == 10.0 and found.label == "A result"
@@ -31,9 +44,11 @@ def test_the_parameter_that_moves_a_result_most_comes_first_and_others_are_held_
 
 
 def test_a_result_its_notebook_does_not_move_has_no_swing_and_a_notebook_without_the_parameter_has_no_bar():
-    rows = [{"notebook": "06.ipynb", "name": "checks", "value": 70.0, "rate": ""},
-            {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "1.0"},
-            {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "2.0"}]
+    rows = [
+        {"notebook": "06.ipynb", "name": "checks", "value": 70.0, "rate": ""},
+        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "1.0"},
+        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "2.0"},
+    ]
     found = {result.notebook: result for result in sensitivity.results(sweep_table(rows, ["rate"]), {"rate": 1.0})}
     assert found["06.ipynb"].swings == () and found["06.ipynb"].moved_by is None
     assert found["01.ipynb"].moved_by is None and found["01.ipynb"].swings[0].width == 0
@@ -41,7 +56,10 @@ def test_a_result_its_notebook_does_not_move_has_no_swing_and_a_notebook_without
 
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=2, max_size=6, unique=True))
 def test_a_swing_spans_exactly_the_values_its_parameter_gave(values):
-    rows = [{"notebook": "n.ipynb", "name": "r", "value": value, "p": str(position)} for position, value in enumerate(values)]
+    rows = [
+        {"notebook": "n.ipynb", "name": "r", "value": value, "p": str(position)}
+        for position, value in enumerate(values)
+    ]
     (found,) = sensitivity.results(sweep_table(rows, ["p"]), {"p": 0})
     assert (found.moved_by is None) == (max(values) == min(values))
     assert found.swings[0].low == min(values) and found.swings[0].high == max(values) and found.baseline == values[0]

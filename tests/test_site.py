@@ -49,13 +49,19 @@ def test_two_renderings_give_the_same_bytes(site, tmp_path):
 def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site):
     for name in paths.page_files(chain.NOTEBOOKS):
         page = read(site, name)
-        outside_charts = re.sub(r"<svg\b.*?</svg>", "", page, flags=re.S)  # a chart's SVG carries its own drawing styles
-        assert page.count('<link rel="stylesheet" href="site.css">') == 1 and "<style" not in outside_charts, f"{name}: styles not from the one sheet"
+        outside_charts = re.sub(
+            r"<svg\b.*?</svg>", "", page, flags=re.S
+        )  # a chart's SVG carries its own drawing styles
+        assert page.count('<link rel="stylesheet" href="site.css">') == 1 and "<style" not in outside_charts, (
+            f"{name}: styles not from the one sheet"
+        )
         assert page.count("<h1>") == 1, f"{name}: not one <h1>"
         for href in ("index.html", "claims.html", "method.html"):
             assert f'href="{href}"' in page, f"{name} does not link {href}"
         assert '<footer class="site-footer">' in page and "Cite this" in page, f"{name}: no footer"
-        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", page), f"{name} loads from the network"
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", page), (
+            f"{name} loads from the network"
+        )
 
 
 def test_the_downloads_are_the_processed_tables_as_they_are(site):
@@ -87,8 +93,12 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
     index = read(site, "index.html")
     table = claims.load()
     for source_id in paths.source_ids():
-        row = re.search(rf'<a href="{paths.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
-                        r'<span class="bar-words">(\d+) hold up, (\d+) do not hold, (\d+) could not be checked</span>', index, re.S)
+        row = re.search(
+            rf'<a href="{paths.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
+            r'<span class="bar-words">(\d+) hold up, (\d+) do not hold, (\d+) could not be checked</span>',
+            index,
+            re.S,
+        )
         assert row, f"no bar for {source_id}"
         total, *parts = map(int, row.groups())
         assert total == (table.source_id == source_id).sum() == sum(parts)
@@ -98,11 +108,17 @@ def test_the_claims_explorer_gives_every_claim_its_verdicts_and_standing(site):
     explorer = read(site, "claims.html")
     table, checks = claims.load(), audit.load()
     standings = standing.standing(checks, table.claim_id)
-    rows = re.findall(r'<tr id="claim-([^"]+)" data-article="([^"]+)" data-status="([^"]+)" data-verdicts="([^"]*)">', explorer)
+    rows = re.findall(
+        r'<tr id="claim-([^"]+)" data-article="([^"]+)" data-status="([^"]+)" data-verdicts="([^"]*)">', explorer
+    )
     assert [row[0] for row in rows] == list(table.claim_id)
     for claim_id, article, status, verdicts in rows:
         assert article == claim_id[:4] and status == standings[claim_id]
-        expected = {row.verdict for row in checks.itertuples() if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)}
+        expected = {
+            row.verdict
+            for row in checks.itertuples()
+            if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
+        }
         assert set(verdicts.split()) == expected, f"{claim_id}: verdicts"
         assert expected or status == "not checked", f"{claim_id} stands without a check that judges it"
     for control in ("claims-search", "claims-article", "claims-status", "claims-verdict"):
@@ -132,8 +148,10 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
 
 
 def test_reports_and_articles_link_to_their_neighbours(site):
-    sequences = [[Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS],
-                 [paths.article_page(source_id) for source_id in paths.source_ids()]]
+    sequences = [
+        [Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS],
+        [paths.article_page(source_id) for source_id in paths.source_ids()],
+    ]
     for sequence in sequences:
         for position, name in enumerate(sequence):
             page = read(site, name)
@@ -159,8 +177,10 @@ def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
 
 
 def test_claim_ids_become_links_in_text_only():
-    page = ('<p title="a000-01">See a000-01 and a001-02; a009-99 is unknown.</p><a href="x">a000-01</a>'
-            "<script>var id = 'a000-01';</script><svg><text>a000-01</text></svg><code>a000-01</code>")
+    page = (
+        '<p title="a000-01">See a000-01 and a001-02; a009-99 is unknown.</p><a href="x">a000-01</a>'
+        "<script>var id = 'a000-01';</script><svg><text>a000-01</text></svg><code>a000-01</code>"
+    )
     linked = layout.link_claims(page, {"a000-01", "a001-02"})
     assert linked.count('<a href="article-a00') == 2
     assert '<a href="article-a000.html#a000-01">a000-01</a>' in linked
@@ -180,7 +200,7 @@ def test_an_article_id_in_text_becomes_its_name():
 
 def test_tables_scroll_in_their_own_box_and_long_pages_get_contents():
     wrapped = layout.wrap_tables("<p>x</p><table><tr><td>1</td></tr></table>")
-    assert wrapped.startswith("<p>x</p><div class=\"table-wrap\" role=\"region\"") and 'tabindex="0"' in wrapped
+    assert wrapped.startswith('<p>x</p><div class="table-wrap" role="region"') and 'tabindex="0"' in wrapped
     body = "".join(f'<h2 id="s{n}">Section {n}<a class="anchor-link" href="#s{n}">¶</a></h2>' for n in range(3))
     contents = layout.contents(body)
     assert [f'href="#s{n}"' in contents for n in range(3)] == [True] * 3 and "¶" not in contents
@@ -195,8 +215,12 @@ def check(check_id: str, verdict: str, claim_ids: str, kind: str = "recomputatio
 
 
 def test_a_failing_check_blames_its_subject_and_a_holding_one_backs_its_inputs():
-    checks = pd.DataFrame([check("share_of_whole:a000-03", "contradicted", "a000-01; a000-02; a000-03"),
-                           check("share_of_whole:a000-06", "consistent", "a000-04; a000-05; a000-06")])
+    checks = pd.DataFrame(
+        [
+            check("share_of_whole:a000-03", "contradicted", "a000-01; a000-02; a000-03"),
+            check("share_of_whole:a000-06", "consistent", "a000-04; a000-05; a000-06"),
+        ]
+    )
     found = standing.standing(checks, [f"a000-0{n}" for n in range(1, 8)])
     assert found["a000-03"] == "does not hold" and found["a000-01"] == found["a000-02"] == "not checked"
     assert found["a000-04"] == found["a000-05"] == found["a000-06"] == "holds"
@@ -204,10 +228,19 @@ def test_a_failing_check_blames_its_subject_and_a_holding_one_backs_its_inputs()
 
 
 def test_a_dropped_hedge_blames_the_restatement_and_a_clash_of_dates_both():
-    checks = pd.DataFrame([check("dropped_hedge:a000-01", "hedge_dropped", "a000-01; a000-02", "cross_source"),
-                           check("same_figure:a000-03", "date_conflict", "a000-03; a001-01", "cross_source")])
+    checks = pd.DataFrame(
+        [
+            check("dropped_hedge:a000-01", "hedge_dropped", "a000-01; a000-02", "cross_source"),
+            check("same_figure:a000-03", "date_conflict", "a000-03; a001-01", "cross_source"),
+        ]
+    )
     found = standing.standing(checks, ["a000-01", "a000-02", "a000-03", "a001-01"])
-    assert found == {"a000-01": "not checked", "a000-02": "does not hold", "a000-03": "does not hold", "a001-01": "does not hold"}
+    assert found == {
+        "a000-01": "not checked",
+        "a000-02": "does not hold",
+        "a000-03": "does not hold",
+        "a001-01": "does not hold",
+    }
 
 
 def test_every_verdict_has_one_group():
@@ -274,17 +307,28 @@ def test_the_sensitivity_page_names_for_each_moving_result_the_parameter_that_mo
 
     sweep_csv = paths.SWEEP / "results.csv"
     if not sweep_csv.is_file():
-        pytest.fail(f"{paths.relative(sweep_csv)} is missing: `make reports` runs the default sweep (`make test` does)", pytrace=False)
+        pytest.fail(
+            f"{paths.relative(sweep_csv)} is missing: `make reports` runs the default sweep (`make test` does)",
+            pytrace=False,
+        )
     page = read(site, paths.SENSITIVITY_PAGE[0])
     specs = params.specs()
     found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
     moving = [result for result in found if result.moved_by is not None]
     assert moving, "no result moves across the default sweep"
     for result in moving:
-        figure = re.search(rf'<figure class="sensitivity" id="{result.notebook[:-6]}-{result.name}">(.*?)</figure>', page, re.S)
+        figure = re.search(
+            rf'<figure class="sensitivity" id="{result.notebook[:-6]}-{result.name}">(.*?)</figure>', page, re.S
+        )
         assert figure, f"no chart for {result.notebook} {result.name}"
         label = specs[result.moved_by.parameter]["label"]
         assert f"{label[:1].upper()}{label[1:]} moves it most" in html.unescape(figure.group(1))
         assert figure.group(1).count('<span class="swing"') == len(result.swings)
     for result in found:
         assert html.escape(result.label) in page
+
+
+def test_a_build_that_skipped_the_sweep_shows_none_on_the_sensitivity_page(tmp_path):
+    report.render(paths.NOTEBOOKS, tmp_path, swept=False)
+    page = read(tmp_path, paths.SENSITIVITY_PAGE[0])
+    assert "did not run the sensitivity sweep" in page and 'class="sensitivity"' not in page

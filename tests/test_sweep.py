@@ -22,7 +22,9 @@ from rare_earths.params import ParameterError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
-GROWTH, CONSTANT, YEARS = (chain.Step(name) for name in ("06-records-growth.ipynb", "07-records-constant.ipynb", "08-records-years.ipynb"))
+GROWTH, CONSTANT, YEARS = (
+    chain.Step(name) for name in ("06-records-growth.ipynb", "07-records-constant.ipynb", "08-records-years.ipynb")
+)
 STEPS = (GROWTH, CONSTANT, YEARS)
 GRID = ["rate=0.05,0.1", "years=5,10"]
 
@@ -33,8 +35,15 @@ def grid_of(assignments, steps=STEPS, notebooks_dir=FIXTURES):
 
 def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, **options):
     lines: list[str] = []
-    finished = sweep.run(grid_of(assignments, steps, notebooks_dir), out, steps, notebooks_dir=notebooks_dir, params_path=PARAMS,
-                         echo=lines.append, **options)
+    finished = sweep.run(
+        grid_of(assignments, steps, notebooks_dir),
+        out,
+        steps,
+        notebooks_dir=notebooks_dir,
+        params_path=PARAMS,
+        echo=lines.append,
+        **options,
+    )
     return finished, lines
 
 
@@ -48,7 +57,10 @@ def local(tmp_path_factory) -> tuple[Path, list[str]]:
 
 def tree(out: Path) -> dict[str, bytes]:
     """Every executed notebook and the results, by path in the sweep's folder."""
-    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted([*out.glob("*/*.ipynb"), out / "results.csv"])}
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted([*out.glob("*/*.ipynb"), out / "results.csv"])
+    }
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -56,7 +68,11 @@ def tree(out: Path) -> dict[str, bytes]:
 
 def test_each_notebook_runs_once_per_combination_of_the_parameters_it_declares():
     runs = sweep.plan(grid_of(["rate=0.05,0.1,0.2", "years=5,10"]), STEPS, notebooks_dir=FIXTURES)
-    assert sweep.counts(runs) == {"06-records-growth.ipynb": 6, "07-records-constant.ipynb": 1, "08-records-years.ipynb": 2}
+    assert sweep.counts(runs) == {
+        "06-records-growth.ipynb": 6,
+        "07-records-constant.ipynb": 1,
+        "08-records-years.ipynb": 2,
+    }
     assert [run.key for run in runs if run.notebook == "08-records-years.ipynb"] == ["years=5", "years=10"]
     assert [run.key for run in runs][:2] == ["rate=0.05,years=5", "rate=0.05,years=10"], "chain order, then the grid's"
     assert next(run.key for run in runs if run.notebook == "07-records-constant.ipynb") == "none"
@@ -70,12 +86,19 @@ def test_the_real_notebooks_plan_follows_their_declarations():
         declared = chain.declared_parameters(paths.NOTEBOOKS / step.notebook)
         expected[step.notebook] = math.prod(len(values) for name, values in grid.items() if name in declared)
     assert sweep.counts(sweep.plan(grid)) == expected
-    assert grid == {"usd_inr": [80.0, 84.57, 90.0], "consumption_base_year": [2020, 2022, 2024], "reference_edition": ["MCS2024", "MCS2025"]}
+    assert grid == {
+        "usd_inr": [80.0, 84.57, 90.0],
+        "consumption_base_year": [2020, 2022, 2024],
+        "reference_edition": ["MCS2024", "MCS2025"],
+    }
 
 
 def test_a_scenarios_folder_is_readable_and_safe():
     assert sweep.Run("n.ipynb", (("usd_inr", 80.0),)).key == "usd_inr=80"
-    assert sweep.Run("n.ipynb", (("usd_inr", 84.57), ("consumption_base_year", 2020))).key == "consumption_base_year=2020,usd_inr=84.57"
+    assert (
+        sweep.Run("n.ipynb", (("usd_inr", 84.57), ("consumption_base_year", 2020))).key
+        == "consumption_base_year=2020,usd_inr=84.57"
+    )
     assert sweep.Run("n.ipynb", (("label", "a/b c"),)).key == "label=a%2Fb%20c"
     assert sweep.Run("n.ipynb", ()).key == "none"
 
@@ -89,18 +112,24 @@ def command(*arguments: str) -> argparse.Namespace:
     return parser.parse_args(["sweep", *arguments])
 
 
-@pytest.mark.parametrize(("grid", "words"), [
-    (["usd_in=80,90"], "unknown parameter usd_in; known: usd_inr, consumption_base_year, reference_edition"),
-    (["reference_edition=MCS2024,MCS2023"], "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025"),
-    (["usd_inr=80,-1"], "parameter usd_inr: must be greater than 0, got '-1'"),
-    (["usd_inr=80,eighty"], "parameter usd_inr: 'eighty' is not a float"),
-    (["consumption_base_year=2020,2040"], "parameter consumption_base_year: must be less than 2032"),
-    (["usd_inr="], "parameter usd_inr: the grid gives it no value; give one or more, e.g. usd_inr=84.57"),
-    (["usd_inr=80,,90"], "parameter usd_inr: an empty value in '80,,90'"),
-    (["usd_inr=80,90,80.0"], "parameter usd_inr: 80.0 is given twice in the grid"),
-    (["usd_inr=80", "usd_inr=90"], "parameter usd_inr is given twice (usd_inr=80 and usd_inr=90)"),
-    (["usd_inr 80"], "write parameters as name=value"),
-])
+@pytest.mark.parametrize(
+    ("grid", "words"),
+    [
+        (["usd_in=80,90"], "unknown parameter usd_in; known: usd_inr, consumption_base_year, reference_edition"),
+        (
+            ["reference_edition=MCS2024,MCS2023"],
+            "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025",
+        ),
+        (["usd_inr=80,-1"], "parameter usd_inr: must be greater than 0, got '-1'"),
+        (["usd_inr=80,eighty"], "parameter usd_inr: 'eighty' is not a float"),
+        (["consumption_base_year=2020,2040"], "parameter consumption_base_year: must be less than 2032"),
+        (["usd_inr="], "parameter usd_inr: the grid gives it no value; give one or more, e.g. usd_inr=84.57"),
+        (["usd_inr=80,,90"], "parameter usd_inr: an empty value in '80,,90'"),
+        (["usd_inr=80,90,80.0"], "parameter usd_inr: 80.0 is given twice in the grid"),
+        (["usd_inr=80", "usd_inr=90"], "parameter usd_inr is given twice (usd_inr=80 and usd_inr=90)"),
+        (["usd_inr 80"], "write parameters as name=value"),
+    ],
+)
 def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, tmp_path):
     out = tmp_path / "sweep"
     arguments = [argument for assignment in grid for argument in ("--grid", assignment)]
@@ -118,7 +147,11 @@ def test_every_problem_of_a_grid_is_named_at_once():
     with pytest.raises(ParameterError) as refused:
         sweep.parse_grid(["usd_inr=0", "reference_edition=MCS1999"])
     message = str(refused.value)
-    assert message.startswith("the grid is refused; nothing ran:") and "usd_inr" in message and "reference_edition" in message
+    assert (
+        message.startswith("the grid is refused; nothing ran:")
+        and "usd_inr" in message
+        and "reference_edition" in message
+    )
 
 
 def test_a_parameter_no_notebook_of_the_sweep_declares_is_refused():
@@ -136,7 +169,11 @@ def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter
     assert len(table) == 4 * 2 + 1 + 2
     growth = table[table.notebook == "06-records-growth.ipynb"]
     assert list(zip(growth.name, growth.rate, growth.years, strict=True))[:4] == [
-        ("total_growth", "0.05", "5"), ("rate_band", "0.05", "5"), ("total_growth", "0.05", "10"), ("rate_band", "0.05", "10")]
+        ("total_growth", "0.05", "5"),
+        ("rate_band", "0.05", "5"),
+        ("total_growth", "0.05", "10"),
+        ("rate_band", "0.05", "10"),
+    ]
     row = growth[(growth.name == "total_growth") & (growth.rate == "0.1") & (growth.years == "10")].iloc[0]
     assert row.value == pytest.approx(100 * (1.1**10 - 1)) and row.unit == "%" and row.claims == "a000-01"
     constant = table[table.notebook == "07-records-constant.ipynb"].iloc[0]
@@ -150,7 +187,10 @@ def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter
 
 def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):
     _, lines = local
-    assert lines[0] == "7 runs to go: 06-records-growth.ipynb × 4, 07-records-constant.ipynb × 1, 08-records-years.ipynb × 2"
+    assert (
+        lines[0]
+        == "7 runs to go: 06-records-growth.ipynb × 4, 07-records-constant.ipynb × 1, 08-records-years.ipynb × 2"
+    )
     progress = [line for line in lines if line.startswith("[")]
     assert len(progress) == 7 and progress[0].startswith("[1/7 done, 2 running, 4 left; about ")
     assert " s to go] " in progress[0] and progress[-1].startswith("[7/7 done, 0 running, 0 left] ")
@@ -166,10 +206,14 @@ def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tm
     assert [outcome.action for outcome in first.outcomes] == ["run"] * 3
     before = tree(out)
     again, lines = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
-    assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 3 and lines[0] == "3 of 3 runs up to date, skipped"
+    assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 3 and lines[
+        0
+    ] == "3 of 3 runs up to date, skipped"
     assert tree(out) == before, "nothing is rewritten"
     edited = notebooks / "08-records-years.ipynb"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("The years looked ahead.", "The years ahead."), encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("The years looked ahead.", "The years ahead."), encoding="utf-8"
+    )
     changed, _ = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
     assert [outcome.action for outcome in changed.outcomes] == ["skipped", "run", "run"]
     assert "The years ahead." in (out / "results.csv").read_text(encoding="utf-8")
@@ -206,12 +250,19 @@ def written_lines(path: Path) -> list[str]:
         return []
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp_path):
-    process = subprocess.Popen([sys.executable, "-c", STOPPED_SWEEP, str(FIXTURES), str(tmp_path)], cwd=paths.ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_SWEEP, str(FIXTURES), str(tmp_path)],
+        cwd=paths.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None and len(written_lines(tmp_path / "results.csv")) < 2:
+        while (
+            time.monotonic() < deadline and process.poll() is None and len(written_lines(tmp_path / "results.csv")) < 2
+        ):
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
     finally:
@@ -221,16 +272,23 @@ def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp
     # Each finished run is whole; results.csv holds what finished (a run's manifest is written first,
     # so the run being recorded at the kill may have its manifest and not yet its rows).
     in_results = set(results.read(tmp_path / "results.csv").years)
-    assert in_results and in_results <= {name.removeprefix("years=") for name in kept} and len(kept) - len(in_results) <= 1
+    assert (
+        in_results and in_results <= {name.removeprefix("years=") for name in kept} and len(kept) - len(in_results) <= 1
+    )
     for folder in kept:
         results.collect(tmp_path / folder / "08-records-years.ipynb")
     finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), jobs=2)
     skipped = [outcome.notebook for outcome in finished.outcomes if outcome.action == "skipped"]
-    assert skipped == [f"08-records-years.ipynb [{folder}]" for folder in sorted(kept, key=lambda name: int(name.split("=")[1]))]
+    assert skipped == [
+        f"08-records-years.ipynb [{folder}]" for folder in sorted(kept, key=lambda name: int(name.split("=")[1]))
+    ]
     assert list(results.read(tmp_path / "results.csv").years) == ["1", "2", "3", "4", "5"]
-    assert not list(tmp_path.rglob(".*.tmp")) and not list(tmp_path.rglob(".*.running.ipynb")), "what the killed sweep left is cleared"
+    assert not list(tmp_path.rglob(".*.tmp")) and not list(tmp_path.rglob(".*.running.ipynb")), (
+        "what the killed sweep left is cleared"
+    )
 
 
+@pytest.mark.slow
 def test_a_sweep_on_a_dask_cluster_gives_the_local_sweeps_bytes(local, cluster, tmp_path):  # noqa: F811
     out, _ = local
     sweep_fixtures(tmp_path, scheduler=cluster)
@@ -247,7 +305,9 @@ def test_the_defaults_of_parameters_outside_the_grid_are_params_yamls():
 def test_the_benchmark_reports_the_overhead_per_run():
     from benchmarks import sweep as sweep_bench
 
-    text = sweep_bench.table((2.0, 1.5), [("local sweep, 1 at a time", 63.0, 1), ("local sweep, 2 at a time", 33.0, 2)], 30, 3)
+    text = sweep_bench.table(
+        (2.0, 1.5), [("local sweep, 1 at a time", 63.0, 1), ("local sweep, 2 at a time", 33.0, 2)], 30, 3
+    )
     assert "| local sweep, 1 at a time | 63.00 | 2.10 | +5.0% | +40.0% |" in text
     assert text.endswith("met (+5.0%).")
 
@@ -261,7 +321,9 @@ def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
     twice.cells.append(nbformat.v4.new_code_cell(twice.cells[-1].source, id="again"))
     nbformat.write(twice, notebooks / "09-records-twice.ipynb")
     with pytest.raises(sweep.SweepFailed) as failed:
-        sweep_fixtures(tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, jobs=2)
+        sweep_fixtures(
+            tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, jobs=2
+        )
     assert "09-records-twice.ipynb [none] failed in cell 4: result element_count is recorded twice" in str(failed.value)
     assert list(results.read(tmp_path / "sweep" / "results.csv").name) == ["horizon"]
 
@@ -279,7 +341,10 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
     with pytest.raises(sweep.SweepFailed) as failed:
         sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,))
     lines = str(failed.value).splitlines()
-    assert [line.split(" failed ")[0] for line in lines] == ["08-records-years.ipynb [years=5]", "08-records-years.ipynb [years=10]"]
+    assert [line.split(" failed ")[0] for line in lines] == [
+        "08-records-years.ipynb [years=5]",
+        "08-records-years.ipynb [years=10]",
+    ]
     assert all(line.endswith("not run: RuntimeError: the cluster is gone") for line in lines)
     assert results.read(tmp_path / "results.csv").empty
 

@@ -169,8 +169,16 @@ def test_zero_words_read_as_zero(word):
 
 @pytest.mark.parametrize(
     ("unit_as_written", "unit"),
-    [("t", "t"), ("tons", "t"), ("million metric tons", "t"), ("count", "count"), ("applications", "count"),
-     ("per cent", "percent"), ("₹ crore", "crore * INR"), ("USD million per year", "USD / year")],
+    [
+        ("t", "t"),
+        ("tons", "t"),
+        ("million metric tons", "t"),
+        ("count", "count"),
+        ("applications", "count"),
+        ("per cent", "percent"),
+        ("₹ crore", "crore * INR"),
+        ("USD million per year", "USD / year"),
+    ],
 )
 def test_a_zero_is_zero_in_its_canonical_unit(unit_as_written, unit):
     figure = parse_figure("no", unit_as_written)
@@ -258,7 +266,9 @@ def test_canonical_unit_for_each_dimension(dimension, canonical):
     assert canonical_unit(ureg.Unit(OTHER_UNIT[dimension])) == canonical
 
 
-@pytest.mark.parametrize(("unit", "canonical"), [("week", "week"), ("weeks", "week"), ("year", "year"), ("years", "year"), ("yr", "year")])
+@pytest.mark.parametrize(
+    ("unit", "canonical"), [("week", "week"), ("weeks", "week"), ("year", "year"), ("years", "year"), ("yr", "year")]
+)
 def test_durations_stay_in_weeks_or_years(unit, canonical):
     assert canonical_unit(ureg.Unit(unit)) == canonical
 
@@ -340,7 +350,10 @@ def test_inr_to_usd_and_back_round_trips(crore, rate):
     word=st.sampled_from(sorted(ZERO_WORDS)),
     upper=st.lists(st.booleans(), min_size=4, max_size=4),
     pad=st.sampled_from(["", " ", "  ", "\t"]),
-    unit=st.sampled_from(MASS_UNITS + ["tons", "million metric tons", "count", "members", "per cent", "USD million", "₹ crore", "kg annual"]),
+    unit=st.sampled_from(
+        MASS_UNITS
+        + ["tons", "million metric tons", "count", "members", "per cent", "USD million", "₹ crore", "kg annual"]
+    ),
 )
 def test_a_zero_word_in_any_case_is_exactly_zero_in_any_unit(word, upper, pad, unit):
     written = pad + "".join(letter.upper() if up else letter for letter, up in zip(word, upper, strict=False)) + pad

@@ -26,8 +26,19 @@ def _build_data(*, force: bool = False) -> None:
     """The cleaning step: claims, USGS and the audit into data/processed/, unless its inputs are
     unchanged. It takes no parameter: data/processed/ is the same for every run."""
     # Looked up at call time, so the inputs are the files the step reads (tests point them elsewhere).
-    reads = [paths.RAW_CLAIMS_CSV, paths.SOURCES_CSV, paths.ARTICLES, paths.REFERENCE, *(paths.ROOT / p for p in chain.SHARED_INPUTS)]
-    outputs = [paths.PROCESSED_CLAIMS_CSV, paths.PROCESSED_USGS_CSV, paths.PROCESSED_AUDIT_CSV, paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json"]
+    reads = [
+        paths.RAW_CLAIMS_CSV,
+        paths.SOURCES_CSV,
+        paths.ARTICLES,
+        paths.REFERENCE,
+        *(paths.ROOT / p for p in chain.SHARED_INPUTS),
+    ]
+    outputs = [
+        paths.PROCESSED_CLAIMS_CSV,
+        paths.PROCESSED_USGS_CSV,
+        paths.PROCESSED_AUDIT_CSV,
+        paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json",
+    ]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
     inputs = chain.fingerprint([*reads, *chain.files_used(manifest, [chain.LIBRARY])], {})
     if not force and chain.unchanged(manifest, inputs, outputs):
@@ -46,8 +57,13 @@ def _build_data(*, force: bool = False) -> None:
         audit_csv = audit.build(staged / paths.PROCESSED_AUDIT_CSV.name, claims_path=claims_csv, usgs_path=usgs_csv)
         package = datapackage.build(staged / "datapackage.json")
         counts = (len(claims.load(claims_csv)), len(reference.load(usgs_csv)), audit.load(audit_csv))
-        inputs = chain.fingerprint([*reads, *chain.used_here(outputs=processed)], {})  # the modules and files it used, observed
-        atomic.write_text(staged / manifest.name, chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, package], into=processed))
+        inputs = chain.fingerprint(
+            [*reads, *chain.used_here(outputs=processed)], {}
+        )  # the modules and files it used, observed
+        atomic.write_text(
+            staged / manifest.name,
+            chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, package], into=processed),
+        )
         atomic.replace_together(processed, staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -56,14 +72,16 @@ def _build_data(*, force: bool = False) -> None:
     print(f"wrote {paths.relative(paths.PROCESSED_CLAIMS_CSV)} ({claims_count} claims)")
     print(f"wrote {paths.relative(paths.PROCESSED_USGS_CSV)} ({usgs_count} USGS figures)")
     print(f"wrote {paths.relative(paths.PROCESSED_AUDIT_CSV)} ({len(checks)} checks: {verdicts})")
-    print(f"wrote {paths.relative(processed / 'datapackage.json')} (the tables described as a Frictionless data package)")
+    print(
+        f"wrote {paths.relative(processed / 'datapackage.json')} (the tables described as a Frictionless data package)"
+    )
 
 
 def _data(args: argparse.Namespace) -> None:
     _build_data(force=args.force)
 
 
-def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
+def _render(steps: tuple[chain.Step, ...], *, force: bool, swept: bool) -> list:
     """The readers' pages from the executed notebooks, unless nothing they show has changed. Each page
     states the parameters its notebook ran with, read from the notebook, not from this command."""
     from . import citation
@@ -71,8 +89,10 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
     # What the last rendering read and imported (observed), the notebooks, and the build's version,
     # which every page's footer states.
-    version = {"version": citation.build_version()}
-    inputs = chain.fingerprint([*executed, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY, "data"])], version)
+    version = {"version": citation.build_version(), "swept": swept}
+    inputs = chain.fingerprint(
+        [*executed, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY, "data"])], version
+    )
     names = [step.notebook for step in steps]
     pages = [paths.HTML / page for page in paths.page_files(names)]
     if not force and chain.unchanged(SITE_MANIFEST, inputs, [paths.HTML / name for name in paths.site_files(names)]):
@@ -85,13 +105,15 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool) -> list:
     atomic.recover(paths.HTML)
     staged = atomic.staging(paths.HTML)
     try:
-        written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps))
+        written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps), swept=swept)
         inputs = chain.fingerprint([*executed, *chain.SHARED_INPUTS, *chain.used_here(outputs=paths.HTML)], version)
         atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
         atomic.replace_together(paths.HTML, staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    print(f"wrote {len(pages)} pages to {paths.relative(paths.HTML)}/, with their stylesheet and the tables to download")
+    print(
+        f"wrote {len(pages)} pages to {paths.relative(paths.HTML)}/, with their stylesheet and the tables to download"
+    )
     return pages
 
 
@@ -102,17 +124,22 @@ def _run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     _build_data(force=args.force)
     try:
-        outcomes = chain.run(values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
+        outcomes = chain.run(
+            values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler
+        )
     except chain.ChainFailed as failure:
         print("\n" + chain.summary(failure.outcomes))
         _results()
-        _render_site(force=args.force)  # the pages follow the executed notebooks, failed run or not
+        _render_site(force=args.force, swept=False)  # the pages follow the executed notebooks, failed run or not
         raise
     print("\n" + chain.summary(outcomes))
     _results()
-    if not args.only:  # the sensitivity page compares the whole chain's results across the default sweep
+    # The sensitivity page compares the whole chain's results across the default sweep: it shows a
+    # sweep only when this run brought the sweep up to date with the notebooks.
+    swept = not (args.only or args.no_sweep)
+    if swept:
         _sensitivity(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
-    pages = _render_site(force=args.force)
+    pages = _render_site(force=args.force, swept=swept)
     print(f"done in {time.perf_counter() - started:.1f} s; open {paths.relative(pages[0])}")
 
 
@@ -130,7 +157,9 @@ def _results() -> None:
     from . import results
 
     written = results.build()
-    chain.remember(RESULTS_MANIFEST, chain.fingerprint([*executed, *chain.used_here(outputs=paths.REPORTS)], {}), [written])
+    chain.remember(
+        RESULTS_MANIFEST, chain.fingerprint([*executed, *chain.used_here(outputs=paths.REPORTS)], {}), [written]
+    )
     print(f"wrote {paths.relative(written)} (the results the notebooks recorded)")
 
 
@@ -145,10 +174,11 @@ def _sweep(args: argparse.Namespace) -> None:
     sweep.main(args, prepare=_build_data)  # the grid is checked first, then the cleaning step, then the runs
 
 
-def _render_site(*, force: bool) -> list:
+def _render_site(*, force: bool, swept: bool) -> list:
     """Pages link to each other, so the site covers every executed notebook there is, not only
     those this run made (--only, or a notebook that failed and kept its previous copy)."""
-    return _render(tuple(step for step in chain.CHAIN if (paths.EXECUTED / step.notebook).is_file()), force=force)
+    steps = tuple(step for step in chain.CHAIN if (paths.EXECUTED / step.notebook).is_file())
+    return _render(steps, force=force, swept=swept)
 
 
 def _notebooks(args: argparse.Namespace) -> None:
@@ -176,20 +206,41 @@ def parser() -> argparse.ArgumentParser:
     force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
     jobs_help = f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS})."
 
-    scheduler_help = ("Run the notebooks on this Dask distributed scheduler instead of local processes (default: "
-                      "DASK_SCHEDULER_ADDRESS if set); its workers need this project at the same path.")
-    data = commands.add_parser("data", help="Check the raw data and write data/processed/ (the cleaning step and the audit; no parameters).")
+    scheduler_help = (
+        "Run the notebooks on this Dask distributed scheduler instead of local processes (default: "
+        "DASK_SCHEDULER_ADDRESS if set); its workers need this project at the same path."
+    )
+    data = commands.add_parser(
+        "data", help="Check the raw data and write data/processed/ (the cleaning step and the audit; no parameters)."
+    )
     data.add_argument("--force", action="store_true", help=force_help)
     data.set_defaults(run=_data)
 
-    run = commands.add_parser("run", help="The whole chain: the cleaning step, every notebook out of date, the HTML reports.")
+    run = commands.add_parser(
+        "run", help="The whole chain: the cleaning step, every notebook out of date, the HTML reports."
+    )
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=set_help)
     run.add_argument("--force", action="store_true", help=force_help)
-    run.add_argument("--only", action="append", default=[], metavar="NOTEBOOK",
-                     help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.")
+    run.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.",
+    )
     run.add_argument("--jobs", type=chain.job_count, default=chain.JOBS, help=jobs_help)
-    run.add_argument("--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds (a finite number above 0).")
+    run.add_argument(
+        "--timeout",
+        type=chain.time_limit,
+        default=chain.TIMEOUT_SECONDS,
+        help="Time limit per notebook, in seconds (a finite number above 0).",
+    )
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
+    run.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="Skip the default sensitivity sweep (params.yaml's `sweep` values); the sensitivity page then says so.",
+    )
     run.set_defaults(run=_run)
 
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
@@ -209,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "only", None):
         unknown = sorted(set(args.only) - set(chain.NOTEBOOKS))
         if unknown:
-            print(f"error: --only {', '.join(unknown)}: not a notebook of the chain; one of: {', '.join(chain.NOTEBOOKS)}", file=sys.stderr)
+            print(
+                f"error: --only {', '.join(unknown)}: not a notebook of the chain; one of: {', '.join(chain.NOTEBOOKS)}",
+                file=sys.stderr,
+            )
             return 2
     try:
         if args.run in (_data, _run, _notebooks, _sweep):

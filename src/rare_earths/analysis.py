@@ -23,8 +23,13 @@ SEPARATOR = "; "
 # --- selecting claims ----------------------------------------------------------------------------
 
 
-def select(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
-           source_id: str | None = None) -> pd.DataFrame:
+def select(
+    claims: pd.DataFrame,
+    metric: str,
+    subject: str | None = None,
+    counterpart: str | None = None,
+    source_id: str | None = None,
+) -> pd.DataFrame:
     """The claims of one metric (and subject, counterpart, source), in claim order."""
     rows = claims[claims.metric == metric]
     if source_id is not None:
@@ -36,8 +41,13 @@ def select(claims: pd.DataFrame, metric: str, subject: str | None = None, counte
     return rows.sort_values("claim_id")
 
 
-def distinct(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
-             source_id: str | None = None) -> pd.DataFrame:
+def distinct(
+    claims: pd.DataFrame,
+    metric: str,
+    subject: str | None = None,
+    counterpart: str | None = None,
+    source_id: str | None = None,
+) -> pd.DataFrame:
     """One row per distinct figure (subject, counterpart, period, low, high), with every claim stating it."""
     rows = select(claims, metric, subject, counterpart, source_id)
     keys = ["subject", "counterpart", "period", "value_low", "value_high", "unit"]
@@ -45,8 +55,13 @@ def distinct(claims: pd.DataFrame, metric: str, subject: str | None = None, coun
     return grouped
 
 
-def one(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpart: str | None = None,
-        source_id: str | None = None) -> tuple[Figure, str]:
+def one(
+    claims: pd.DataFrame,
+    metric: str,
+    subject: str | None = None,
+    counterpart: str | None = None,
+    source_id: str | None = None,
+) -> tuple[Figure, str]:
     """The single figure the articles give for a metric, and the claims that state it.
 
     Raises if the articles give different figures: the calculation would have to choose, and the
@@ -54,7 +69,9 @@ def one(claims: pd.DataFrame, metric: str, subject: str | None = None, counterpa
     """
     rows = distinct(claims, metric, subject, counterpart, source_id)
     if len(rows) != 1:
-        described = ", ".join(f"{row.value_low:g}-{row.value_high:g} {row.unit} ({row.claim_ids})" for row in rows.itertuples())
+        described = ", ".join(
+            f"{row.value_low:g}-{row.value_high:g} {row.unit} ({row.claim_ids})" for row in rows.itertuples()
+        )
         raise LookupError(f"{len(rows)} different figures for {metric} {subject or ''}: {described or 'none'}")
     claim_ids = rows.iloc[0].claim_ids
     return figure_of(claims, claim_ids.split(SEPARATOR)[0]), claim_ids
@@ -79,9 +96,18 @@ def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
         amount = Quantity(row.value_low, row.unit)
         if not is_money(amount) or row.value_low != row.value_high:
             continue
-        rows.append({"claim_id": row.claim_id, "subject": row.subject, "metric": row.metric, "value_as_written": row.value_as_written,
-                     "unit_as_written": row.unit_as_written, "value": row.value, "unit": row.unit,
-                     "value_usd_million": float(to_usd(amount, usd_inr).magnitude) / 1e6})
+        rows.append(
+            {
+                "claim_id": row.claim_id,
+                "subject": row.subject,
+                "metric": row.metric,
+                "value_as_written": row.value_as_written,
+                "unit_as_written": row.unit_as_written,
+                "value": row.value,
+                "unit": row.unit,
+                "value_usd_million": float(to_usd(amount, usd_inr).magnitude) / 1e6,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -107,13 +133,15 @@ def reserves_comparison(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFram
     rows = []
     for row in stated.itertuples():
         reference = reserves.loc[row.subject] if row.subject in reserves.index else {}
-        rows.append({
-            "country": row.subject,
-            "articles_mt": row.value_low / 1e6,
-            "usgs_mcs2024_mt": reference.get("MCS2024", float("nan")) / 1e6,
-            "usgs_mcs2025_mt": reference.get("MCS2025", float("nan")) / 1e6,
-            "claim_ids": row.claim_ids,
-        })
+        rows.append(
+            {
+                "country": row.subject,
+                "articles_mt": row.value_low / 1e6,
+                "usgs_mcs2024_mt": reference.get("MCS2024", float("nan")) / 1e6,
+                "usgs_mcs2025_mt": reference.get("MCS2025", float("nan")) / 1e6,
+                "claim_ids": row.claim_ids,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -126,29 +154,40 @@ def export_growth(claims: pd.DataFrame) -> pd.DataFrame:
     for row in distinct(claims, "export_cagr", "China").itertuples():
         rate = Quantity(row.value_low, "percent")
         years = metrics.span_years(row.period)
-        rows.append({"period": row.period, "years": years, "cagr_pct": row.value_low,
-                     "growth_multiple": metrics.growth_multiple(rate, years), "claim_ids": row.claim_ids})
+        rows.append(
+            {
+                "period": row.period,
+                "years": years,
+                "cagr_pct": row.value_low,
+                "growth_multiple": metrics.growth_multiple(rate, years),
+                "claim_ids": row.claim_ids,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def value_against_quantity(claims: pd.DataFrame) -> pd.DataFrame:
     """Value share against quantity share: their ratio is the flow's price relative to the whole's."""
-    pairs = [("China's exports, share of world", "export_value_share", "export_quantity_share", "China", "world"),
-             ("India's imports, share from China", "import_value_share", "import_quantity_share", "India", "China")]
+    pairs = [
+        ("China's exports, share of world", "export_value_share", "export_quantity_share", "China", "world"),
+        ("India's imports, share from China", "import_value_share", "import_quantity_share", "India", "China"),
+    ]
     rows = []
     for label, value_metric, quantity_metric, subject, counterpart in pairs:
         values = distinct(claims, value_metric, subject, counterpart)
         quantities = distinct(claims, quantity_metric, subject, counterpart)
         for value_row in values.itertuples():
             quantity_row = quantities[quantities.period == value_row.period].iloc[0]
-            rows.append({
-                "flow": label,
-                "period": value_row.period,
-                "value_share_pct": value_row.value_low,
-                "quantity_share_pct": quantity_row.value_low,
-                "relative_unit_value": value_row.value_low / quantity_row.value_low,
-                "claim_ids": _ids(value_row.claim_ids, quantity_row.claim_ids),
-            })
+            rows.append(
+                {
+                    "flow": label,
+                    "period": value_row.period,
+                    "value_share_pct": value_row.value_low,
+                    "quantity_share_pct": quantity_row.value_low,
+                    "relative_unit_value": value_row.value_low / quantity_row.value_low,
+                    "claim_ids": _ids(value_row.claim_ids, quantity_row.claim_ids),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -156,7 +195,15 @@ def export_destinations(claims: pd.DataFrame) -> pd.DataFrame:
     """China's export value by destination as stated, with the remainder the articles leave unnamed."""
     rows = distinct(claims, "export_destination_value_share", "China")
     table = pd.DataFrame({"destination": rows.counterpart, "share_pct": rows.value_low, "claim_ids": rows.claim_ids})
-    rest = pd.DataFrame([{"destination": "other (not stated)", "share_pct": 100 - table.share_pct.sum(), "claim_ids": _ids(*rows.claim_ids)}])
+    rest = pd.DataFrame(
+        [
+            {
+                "destination": "other (not stated)",
+                "share_pct": 100 - table.share_pct.sum(),
+                "claim_ids": _ids(*rows.claim_ids),
+            }
+        ]
+    )
     return pd.concat([table, rest], ignore_index=True)
 
 
@@ -171,9 +218,15 @@ def magnet_import_values(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
         ("magnets, FY2024-25", latest.low, latest_ids),
         ("REEs and compounds, yearly average over four years", compounds.low * year, compounds_ids),
     ]
-    rows = [{"item": label, "value_usd_million": _magnitude(value, "USD") / 1e6,
-             "value_inr_crore": _magnitude(value.to("crore * INR", "fx", usd_inr=usd_inr), "crore * INR"),
-             "claim_ids": ids} for label, value, ids in items]
+    rows = [
+        {
+            "item": label,
+            "value_usd_million": _magnitude(value, "USD") / 1e6,
+            "value_inr_crore": _magnitude(value.to("crore * INR", "fx", usd_inr=usd_inr), "crore * INR"),
+            "claim_ids": ids,
+        }
+        for label, value, ids in items
+    ]
     return pd.DataFrame(rows)
 
 
@@ -185,9 +238,24 @@ def magnet_import_comparisons(claims: pd.DataFrame) -> pd.DataFrame:
     yearly_average = _magnitude(average.low, "USD / year") / 1e6
     fy25 = _magnitude(latest.low, "USD") / 1e6
     rows = [
-        {"comparison": "FY2024-25 above the four-year average", "value": 100 * (fy25 / yearly_average - 1), "unit": "percent", "claim_ids": _ids(average_ids, latest_ids)},
-        {"comparison": "average of the other three years, if FY2024-25 is one of the four", "value": (4 * yearly_average - fy25) / 3, "unit": "USD million / year", "claim_ids": _ids(average_ids, latest_ids)},
-        {"comparison": "magnet imports as a multiple of REE and compound imports (averages)", "value": metrics.ratio(average.low, compounds.low), "unit": "times", "claim_ids": _ids(average_ids, compounds_ids)},
+        {
+            "comparison": "FY2024-25 above the four-year average",
+            "value": 100 * (fy25 / yearly_average - 1),
+            "unit": "percent",
+            "claim_ids": _ids(average_ids, latest_ids),
+        },
+        {
+            "comparison": "average of the other three years, if FY2024-25 is one of the four",
+            "value": (4 * yearly_average - fy25) / 3,
+            "unit": "USD million / year",
+            "claim_ids": _ids(average_ids, latest_ids),
+        },
+        {
+            "comparison": "magnet imports as a multiple of REE and compound imports (averages)",
+            "value": metrics.ratio(average.low, compounds.low),
+            "unit": "times",
+            "claim_ids": _ids(average_ids, compounds_ids),
+        },
     ]
     return pd.DataFrame(rows)
 
@@ -198,11 +266,36 @@ def auto_sector_magnets(claims: pd.DataFrame) -> pd.DataFrame:
     projected, projected_ids = one(claims, "magnet_imports_projected", "Indian auto sector")
     value, value_ids = one(claims, "magnet_imports_value_projected", "Indian auto sector")
     rows = [
-        {"measure": "imported, FY2024-25", "value": _magnitude(imported.low, "t"), "unit": "t", "claim_ids": imported_ids},
-        {"measure": "projected imports, 2025", "value": _magnitude(projected.low, "t"), "unit": "t", "claim_ids": projected_ids},
-        {"measure": "growth, projected over FY2024-25", "value": _magnitude(metrics.share(projected.low, imported.low), "percent") - 100, "unit": "percent", "claim_ids": _ids(imported_ids, projected_ids)},
-        {"measure": "projected value", "value": _magnitude(value.low, "USD") / 1e6, "unit": "USD million", "claim_ids": value_ids},
-        {"measure": "implied price", "value": _magnitude(metrics.unit_price(value.low, projected.low), "USD / kg"), "unit": "USD / kg", "claim_ids": _ids(projected_ids, value_ids)},
+        {
+            "measure": "imported, FY2024-25",
+            "value": _magnitude(imported.low, "t"),
+            "unit": "t",
+            "claim_ids": imported_ids,
+        },
+        {
+            "measure": "projected imports, 2025",
+            "value": _magnitude(projected.low, "t"),
+            "unit": "t",
+            "claim_ids": projected_ids,
+        },
+        {
+            "measure": "growth, projected over FY2024-25",
+            "value": _magnitude(metrics.share(projected.low, imported.low), "percent") - 100,
+            "unit": "percent",
+            "claim_ids": _ids(imported_ids, projected_ids),
+        },
+        {
+            "measure": "projected value",
+            "value": _magnitude(value.low, "USD") / 1e6,
+            "unit": "USD million",
+            "claim_ids": value_ids,
+        },
+        {
+            "measure": "implied price",
+            "value": _magnitude(metrics.unit_price(value.low, projected.low), "USD / kg"),
+            "unit": "USD / kg",
+            "claim_ids": _ids(projected_ids, value_ids),
+        },
     ]
     return pd.DataFrame(rows)
 
@@ -231,10 +324,27 @@ def iea_demand(claims: pd.DataFrame) -> pd.DataFrame:
         ("clean-technology share", end_year, share_later, "percent", share_later_ids),
         ("clean-technology demand", start_year, clean_now.to("kt"), "kt", _ids(now_ids, share_now_ids)),
         ("clean-technology demand", end_year, clean_later.to("kt"), "kt", _ids(later_ids, share_later_ids)),
-        ("clean-technology demand, implied CAGR", f"{start_year}-{end_year}", clean_cagr, "percent", _ids(now_ids, later_ids, share_now_ids, share_later_ids)),
+        (
+            "clean-technology demand, implied CAGR",
+            f"{start_year}-{end_year}",
+            clean_cagr,
+            "percent",
+            _ids(now_ids, later_ids, share_now_ids, share_later_ids),
+        ),
     ]
-    return pd.DataFrame([{"measure": measure, "year": str(year), "low": _magnitude(figure.low, unit), "high": _magnitude(figure.high, unit),
-                          "unit": unit, "claim_ids": ids} for measure, year, figure, unit, ids in rows])
+    return pd.DataFrame(
+        [
+            {
+                "measure": measure,
+                "year": str(year),
+                "low": _magnitude(figure.low, unit),
+                "high": _magnitude(figure.high, unit),
+                "unit": unit,
+                "claim_ids": ids,
+            }
+            for measure, year, figure, unit, ids in rows
+        ]
+    )
 
 
 def iea_demand_path(claims: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +356,9 @@ def iea_demand_path(claims: pd.DataFrame) -> pd.DataFrame:
     paths = []
     for end, label in ((later.low, "low"), (later.high, "high")):
         rate = metrics.cagr(now.low, end, end_year - start_year)
-        path = metrics.yearly_path(now.low.to("kt"), rate, start_year, end_year).rename(columns={"value": f"demand_{label}_kt"})
+        path = metrics.yearly_path(now.low.to("kt"), rate, start_year, end_year).rename(
+            columns={"value": f"demand_{label}_kt"}
+        )
         paths.append(path.set_index("year"))
     return pd.concat(paths, axis=1).reset_index()
 
@@ -259,11 +371,19 @@ def india_consumption(claims: pd.DataFrame, base_year: int) -> pd.DataFrame:
     if base_year >= end_year:
         raise ValueError(f"consumption_base_year {base_year} must be before the projection year {end_year}")
     rate = metrics.cagr(now.low, later.low, end_year - base_year)
-    return pd.DataFrame([{
-        "base_year": base_year, "target_year": end_year, "base_t": _magnitude(now.low, "t"), "target_t": _magnitude(later.low, "t"),
-        "growth_multiple": metrics.ratio(later.low, now.low), "implied_cagr_pct": _magnitude(rate, "percent"),
-        "claim_ids": _ids(now_ids, later_ids),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "base_year": base_year,
+                "target_year": end_year,
+                "base_t": _magnitude(now.low, "t"),
+                "target_t": _magnitude(later.low, "t"),
+                "growth_multiple": metrics.ratio(later.low, now.low),
+                "implied_cagr_pct": _magnitude(rate, "percent"),
+                "claim_ids": _ids(now_ids, later_ids),
+            }
+        ]
+    )
 
 
 def india_consumption_sensitivity(claims: pd.DataFrame, base_years: range) -> pd.DataFrame:
@@ -280,16 +400,27 @@ def capacity_comparison(claims: pd.DataFrame) -> pd.DataFrame:
     plant, plant_ids = one(claims, "magnet_production_capacity", "IREL")
     items = [
         ("IREL magnet plant capacity (samarium-cobalt)", plant.low, plant_ids),
-        ("Indian auto sector magnet imports, FY2024-25", *_per_year(one(claims, "magnet_imports", "Indian auto sector", counterpart=""))),
-        ("Indian auto sector magnet imports, 2025 projection", *_per_year(one(claims, "magnet_imports_projected", "Indian auto sector"))),
+        (
+            "Indian auto sector magnet imports, FY2024-25",
+            *_per_year(one(claims, "magnet_imports", "Indian auto sector", counterpart="")),
+        ),
+        (
+            "Indian auto sector magnet imports, 2025 projection",
+            *_per_year(one(claims, "magnet_imports_projected", "Indian auto sector")),
+        ),
         ("China magnet production (over)", *one(claims, "magnet_production", "China")),
     ]
     rows = []
     for label, figure, ids in items:
         quantity = figure.low if isinstance(figure, Figure) else figure
-        rows.append({"item": label, "t_per_year": _magnitude(quantity, "t / year"),
-                     "irel_plant_as_pct": _magnitude(metrics.share(plant.low, quantity), "percent"),
-                     "claim_ids": _ids(ids, plant_ids) if "IREL magnet" not in label else ids})
+        rows.append(
+            {
+                "item": label,
+                "t_per_year": _magnitude(quantity, "t / year"),
+                "irel_plant_as_pct": _magnitude(metrics.share(plant.low, quantity), "percent"),
+                "claim_ids": _ids(ids, plant_ids) if "IREL magnet" not in label else ids,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -310,9 +441,17 @@ def budgets(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
         ("NCMM investment expected from public sector enterprises", enterprises.low, enterprises_ids),
         ("NCMM total", mission.low + enterprises.low, _ids(mission_ids, enterprises_ids)),
     ]
-    return pd.DataFrame([{"item": label, "inr_crore": _magnitude(amount, "crore * INR"),
-                          "usd_million": _magnitude(to_usd(amount, usd_inr), "USD") / 1e6, "claim_ids": ids}
-                         for label, amount, ids in items])
+    return pd.DataFrame(
+        [
+            {
+                "item": label,
+                "inr_crore": _magnitude(amount, "crore * INR"),
+                "usd_million": _magnitude(to_usd(amount, usd_inr), "USD") / 1e6,
+                "claim_ids": ids,
+            }
+            for label, amount, ids in items
+        ]
+    )
 
 
 def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:
@@ -326,11 +465,23 @@ def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:
 def china_shares(claims: pd.DataFrame) -> pd.DataFrame:
     """Every share of the world the articles give China, with what exactly it is a share of, in the article's words."""
     rows = claims[(claims.subject == "China") & (claims.counterpart == "world") & claims.metric.str.endswith("_share")]
-    return pd.DataFrame({
-        "metric": rows.metric, "share_pct": rows.value_low, "bound": rows.bound,
-        "as_written": [text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier) for row in rows.itertuples()],
-        "source_id": rows.source_id, "claim_id": rows.claim_id,
-    }).sort_values(["metric", "claim_id"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "metric": rows.metric,
+                "share_pct": rows.value_low,
+                "bound": rows.bound,
+                "as_written": [
+                    text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier)
+                    for row in rows.itertuples()
+                ],
+                "source_id": rows.source_id,
+                "claim_id": rows.claim_id,
+            }
+        )
+        .sort_values(["metric", "claim_id"])
+        .reset_index(drop=True)
+    )
 
 
 def stock_depletion(claims: pd.DataFrame, step_weeks: float = 0.5) -> pd.DataFrame:
@@ -341,8 +492,13 @@ def stock_depletion(claims: pd.DataFrame, step_weeks: float = 0.5) -> pd.DataFra
     rows = []
     for index in range(steps + 1):
         week = index * step_weeks
-        rows.append({"week": week, "stock_left_low_pct": max(0.0, 100 * (1 - week / weeks_low)),
-                     "stock_left_high_pct": max(0.0, 100 * (1 - week / weeks_high))})
+        rows.append(
+            {
+                "week": week,
+                "stock_left_low_pct": max(0.0, 100 * (1 - week / weeks_low)),
+                "stock_left_high_pct": max(0.0, 100 * (1 - week / weeks_high)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -352,9 +508,31 @@ def permits(claims: pd.DataFrame) -> pd.DataFrame:
     applicants, applicants_ids = one(claims, "permit_applicants", "Indian firms")
     approvals, approvals_ids = one(claims, "permit_approvals", "Indian firms")
     approved, approved_ids = one(claims, "permit_approval_share", "European auto suppliers")
-    return pd.DataFrame([
-        {"measure": "Indian applications pending", "value": applications.low.magnitude, "unit": "applications", "claim_ids": applications_ids},
-        {"measure": "Indian applicants (fact box)", "value": applicants.low.magnitude, "unit": "applicants", "claim_ids": applicants_ids},
-        {"measure": "Indian permits granted so far", "value": approvals.low.magnitude, "unit": "permits", "claim_ids": approvals_ids},
-        {"measure": "European applications approved", "value": approved.low.magnitude, "unit": "percent", "claim_ids": approved_ids},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "measure": "Indian applications pending",
+                "value": applications.low.magnitude,
+                "unit": "applications",
+                "claim_ids": applications_ids,
+            },
+            {
+                "measure": "Indian applicants (fact box)",
+                "value": applicants.low.magnitude,
+                "unit": "applicants",
+                "claim_ids": applicants_ids,
+            },
+            {
+                "measure": "Indian permits granted so far",
+                "value": approvals.low.magnitude,
+                "unit": "permits",
+                "claim_ids": approvals_ids,
+            },
+            {
+                "measure": "European applications approved",
+                "value": approved.low.magnitude,
+                "unit": "percent",
+                "claim_ids": approved_ids,
+            },
+        ]
+    )

@@ -124,7 +124,9 @@ class _Text:
     """Writes the article's paragraphs with their marks, one element per span, properly nested:
     a span that crosses the end of an enclosing one is closed there and opened again after it."""
 
-    def __init__(self, article: str, spans: list[Span], opening: dict[str, tuple[str, str]], refs: dict[int, list[str]]):
+    def __init__(
+        self, article: str, spans: list[Span], opening: dict[str, tuple[str, str]], refs: dict[int, list[str]]
+    ):
         self.article = article
         self.spans = spans
         self.opening = opening  # key -> (tag of its first element, tag of a continuation)
@@ -143,11 +145,18 @@ class _Text:
 
     def paragraph(self, start: int, end: int) -> str:
         inside = [span for span in self.spans if span.start < end and start < span.end]
-        cuts = sorted({start, end} | {max(start, min(end, edge)) for span in inside for edge in (span.start, span.end)}
-                      | {position for position in self.refs if start <= position <= end})
+        cuts = sorted(
+            {start, end}
+            | {max(start, min(end, edge)) for span in inside for edge in (span.start, span.end)}
+            | {position for position in self.refs if start <= position <= end}
+        )
         out, stack = [], []
         for here, after in zip(cuts, [*cuts[1:], None], strict=True):
-            needed = [] if after is None else sorted((s for s in inside if s.start <= here and after <= s.end), key=Span.order)
+            needed = (
+                []
+                if after is None
+                else sorted((s for s in inside if s.start <= here and after <= s.end), key=Span.order)
+            )
             kept = 0
             while kept < min(len(stack), len(needed)) and stack[kept] is needed[kept]:
                 kept += 1
@@ -166,7 +175,9 @@ class _Text:
         placed: dict[int, list[str]] = {}
         for position in sorted(self.refs):
             inside = next((end for start, end in paragraphs if start < position <= end), None)
-            before = max((end for _, end in paragraphs if end <= position), default=paragraphs[0][1] if paragraphs else 0)
+            before = max(
+                (end for _, end in paragraphs if end <= position), default=paragraphs[0][1] if paragraphs else 0
+            )
             placed.setdefault(before if inside is None else position, []).extend(self.refs[position])
         self.refs = placed
         return "\n".join(self.paragraph(start, end) for start, end in paragraphs)
@@ -177,7 +188,11 @@ class _Text:
 
 def canonical(row) -> str:
     """A claim's value in canonical units, for a sentence: '90%', 'at least 90%', '66.5% to 67.5%'."""
-    shown = prose.show(row.value, row.unit) if not _missing(row.value) else prose.interval(row.value_low, row.value_high, row.unit)
+    shown = (
+        prose.show(row.value, row.unit)
+        if not _missing(row.value)
+        else prose.interval(row.value_low, row.value_high, row.unit)
+    )
     words = _BOUND_WORDS.get(row.bound, "")
     return f"{words} {shown}" if words and not _missing(row.value) else shown
 
@@ -206,7 +221,9 @@ def _verdict(check, check_href: Callable[[str], str] | None) -> str:
 
 def summary(claim_standings: dict[str, str], excluded: int) -> str:
     """'48 claims (20 hold up, 5 do not hold, 23 could not be checked) and 20 numbers set aside.'"""
-    counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in (HOLDS, FAILS, UNCHECKED)}
+    counted = {
+        group: sum(1 for value in claim_standings.values() if value == group) for group in (HOLDS, FAILS, UNCHECKED)
+    }
     total = len(claim_standings)
     parts = ", ".join(f"{count} {(_SINGULAR if count == 1 else MEANINGS)[group]}" for group, count in counted.items())
     claims_word = "claim" if total == 1 else "claims"
@@ -242,14 +259,18 @@ def _about_whom(check, claim_id: str) -> str:
     """For a check whose verdict is about other figures than this one: which."""
     if _speaks_for(check, claim_id):
         return ""
-    others = [other for other in judged(check.check_id, check.kind, check.claim_ids, check.verdict) if other != claim_id]
+    others = [
+        other for other in judged(check.check_id, check.kind, check.claim_ids, check.verdict) if other != claim_id
+    ]
     return f' <span class="check-about">The verdict is about {", ".join(others)}, not this figure.</span>'
 
 
 def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str], str] | None) -> str:
     style = group_class(claim.group)
-    checks = "\n".join(f"      <li>{_verdict(check, check_href)}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
-                       for check in claim.checks)
+    checks = "\n".join(
+        f"      <li>{_verdict(check, check_href)}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
+        for check in claim.checks
+    )
     period = f" for {_escape(row.period)}" if row.period else ""
     note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
     return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
@@ -275,16 +296,27 @@ def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> str:
         if not rows:
             continue
         items = "\n".join(
-            f"      <li><span class=\"excluded-number\">{_escape(row.number_as_written)}</span> in "
+            f'      <li><span class="excluded-number">{_escape(row.number_as_written)}</span> in '
             f"<q>{_escape(row.quote)}</q>{f' ({_escape(row.note)})' if row.note else ''}</li>"
-            for row in rows)
-        groups.append(f'  <dt id="set-aside-{reason}"><span class="visually-hidden">Set aside, not a claim: </span>{_escape(meaning)}</dt>\n'
-                      f'  <dd>\n    <ul>\n{items}\n    </ul>\n  </dd>')
+            for row in rows
+        )
+        groups.append(
+            f'  <dt id="set-aside-{reason}"><span class="visually-hidden">Set aside, not a claim: </span>{_escape(meaning)}</dt>\n'
+            f"  <dd>\n    <ul>\n{items}\n    </ul>\n  </dd>"
+        )
     return '<dl class="set-aside">\n' + "\n".join(groups) + "\n</dl>\n"
 
 
-def article_body(source_id: str, text: str, claims: pd.DataFrame, checks: pd.DataFrame, exclusions: pd.DataFrame, *,
-                 claim_page: str = "claims.html", check_href: Callable[[str], str] | None = None) -> str:
+def article_body(
+    source_id: str,
+    text: str,
+    claims: pd.DataFrame,
+    checks: pd.DataFrame,
+    exclusions: pd.DataFrame,
+    *,
+    claim_page: str = "claims.html",
+    check_href: Callable[[str], str] | None = None,
+) -> str:
     """The main content of one article's page (an HTML fragment, no <html> or <head>): a summary,
     the full text with its claims and the numbers set aside marked, every claim with what the
     audit found, and every number set aside with its reason.
@@ -302,7 +334,9 @@ def article_body(source_id: str, text: str, claims: pd.DataFrame, checks: pd.Dat
     checks_of = _checks_of(checks, ids)
     for claim_id, found in checks_of.items():
         if not found:
-            raise ValueError(f"claim {claim_id} is in no check of the audit; every claim should be, if only as not_checked")
+            raise ValueError(
+                f"claim {claim_id} is in no check of the audit; every claim should be, if only as not_checked"
+            )
     everyone = standing(checks, [span.key for span in quotes])
     standings = {span.key: everyone[span.key] for span in quotes}
     rows = {row.claim_id: row for row in own.itertuples()}
@@ -310,31 +344,47 @@ def article_body(source_id: str, text: str, claims: pd.DataFrame, checks: pd.Dat
     described: list[_Claim] = []
     for number, span in enumerate(quotes, start=1):
         row = rows[span.key]
-        described.append(_Claim(span.key, number, prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
-                                canonical(row), standings[span.key], tuple(checks_of[span.key])))
+        described.append(
+            _Claim(
+                span.key,
+                number,
+                prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
+                canonical(row),
+                standings[span.key],
+                tuple(checks_of[span.key]),
+            )
+        )
 
     opening: dict[str, tuple[str, str]] = {}
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
         style = f"claim claim-{group_class(claim.group)}"
         common = f'data-claim="{claim.claim_id}" title="{_attribute(_card(claim))}"'
-        opening[claim.claim_id] = (f'<mark class="{style}" id="{claim.claim_id}" {common}>',
-                                   f'<mark class="{style} claim-continued" {common}>')
+        opening[claim.claim_id] = (
+            f'<mark class="{style}" id="{claim.claim_id}" {common}>',
+            f'<mark class="{style} claim-continued" {common}>',
+        )
         label = f"Claim {claim.number}: {claim.written}, {_SINGULAR[claim.group]}; what was found"
         refs.setdefault(span.end, []).append(
             f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(label)}" '
-            f'data-card="{_attribute(_card(claim))}"></a>')
+            f'data-card="{_attribute(_card(claim))}"></a>'
+        )
     for span in numbers:
         row = set_aside.iloc[int(span.key)]
         reason = f"Not a claim: {metadata.EXCLUSION_REASONS[row.reason]}"
-        tag = (f'<span class="excluded" tabindex="0" data-reason="{_attribute(reason)}" '
-               f'aria-describedby="set-aside-{row.reason}">')
+        tag = (
+            f'<span class="excluded" tabindex="0" data-reason="{_attribute(reason)}" '
+            f'aria-describedby="set-aside-{row.reason}">'
+        )
         opening[span.key] = (tag, tag)
 
     body = _Text(article, quotes + numbers, opening, refs).write()
     items = "\n".join(_claim_item(claim, rows[claim.claim_id], claim_page, check_href) for claim in described)
-    claims_list = (f'<ol class="article-claims">\n{items}\n</ol>\n' if described else
-                   "<p>No figure in this article is captured as a claim.</p>\n")
+    claims_list = (
+        f'<ol class="article-claims">\n{items}\n</ol>\n'
+        if described
+        else "<p>No figure in this article is captured as a claim.</p>\n"
+    )
     return f"""<div class="article-page" data-source="{_attribute(source_id)}">
 <p class="article-summary">{summary(standings, len(set_aside))}</p>
 <p class="article-key">A <mark class="claim-sample">highlighted</mark> passage states a claim; the small number after it

@@ -105,7 +105,9 @@ def one_run_at_a_time(lock_file: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another run"
-            print(f"waiting: {holder} is running in this tree; this run starts when it ends", file=sys.stderr, flush=True)
+            print(
+                f"waiting: {holder} is running in this tree; this run starts when it ends", file=sys.stderr, flush=True
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()

@@ -43,6 +43,7 @@ JOBS = os.cpu_count() or 1
 TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
 RETRIES = 1  # extra attempts for a worker whose kernel did not start
 
+
 @dataclass(frozen=True)
 class Step:
     """One notebook of the chain, and the notebooks whose outputs it needs (none today). What it
@@ -173,26 +174,50 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     try:
         cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     except json.JSONDecodeError as error:
-        raise InputError([Problem(where, f"is not a readable notebook: {error.msg} at column {error.colno}", error.lineno)]) from None
+        raise InputError(
+            [Problem(where, f"is not a readable notebook: {error.msg} at column {error.colno}", error.lineno)]
+        ) from None
     except (OSError, UnicodeDecodeError, KeyError, TypeError) as error:
         raise InputError([Problem(where, f"is not a readable notebook: {error}")]) from None
-    tagged = [cell for cell in cells if isinstance(cell, dict) and "parameters" in cell.get("metadata", {}).get("tags", [])]
+    tagged = [
+        cell for cell in cells if isinstance(cell, dict) and "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
     if not tagged:
-        raise InputError([Problem(where, "has no cell tagged 'parameters'; tag the cell that assigns its defaults "
-                                         "(an empty one, if it uses none), or overrides would be dropped")])
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    "has no cell tagged 'parameters'; tag the cell that assigns its defaults "
+                    "(an empty one, if it uses none), or overrides would be dropped",
+                )
+            ]
+        )
     source = _source(tagged[0])
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise InputError([Problem(where, f"its parameters cell is not Python: {error.msg} (cell line {error.lineno})")]) from None
+        raise InputError(
+            [Problem(where, f"its parameters cell is not Python: {error.msg} (cell line {error.lineno})")]
+        ) from None
     found = {}
     for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
             try:
                 found[statement.targets[0].id] = ast.literal_eval(statement.value)
             except ValueError:
-                raise InputError([Problem(where, f"parameter {statement.targets[0].id}: its default is not a literal "
-                                                 f"(cell line {statement.lineno}); write the value itself")]) from None
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            f"parameter {statement.targets[0].id}: its default is not a literal "
+                            f"(cell line {statement.lineno}); write the value itself",
+                        )
+                    ]
+                ) from None
     return found
 
 
@@ -202,7 +227,9 @@ def _source(cell: dict) -> str:
 
 
 def parameters_cells(notebook) -> list[int]:
-    return [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])]
+    return [
+        index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
 
 
 # papermill's record of a run that stays: what it ran with. Times, durations and the environment go.
@@ -231,7 +258,9 @@ def scrub(notebook, source: Path | None = None, output: Path | None = None, over
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if INJECTED_CELL_ID in cell.metadata.get("tags", []):
-            cell["id"] = INJECTED_CELL_ID  # papermill gives it a random one; nbformat wants ids unique, and there is one
+            cell["id"] = (
+                INJECTED_CELL_ID  # papermill gives it a random one; nbformat wants ids unique, and there is one
+            )
     return notebook
 
 
@@ -254,8 +283,15 @@ def write_notebook(notebook, path: Path) -> None:
     atomic.write_text(path, nbformat.writes(notebook) + "\n")
 
 
-def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_dir: Path | None = None,
-            kernel: str = KERNEL, timeout: float | None = None) -> Result:
+def execute(
+    name: str,
+    values: dict[str, Any],
+    output_dir: Path,
+    *,
+    notebooks_dir: Path | None = None,
+    kernel: str = KERNEL,
+    timeout: float | None = None,
+) -> Result:
     """Run one notebook with papermill, in this process; raise NotebookFailed naming the cell.
 
     papermill writes the executed notebook to a temporary file as it goes. On success that is
@@ -271,8 +307,12 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
     # Over local sockets in a private folder: the kernel is this machine's, so nothing listens on a
     # TCP port (and ipykernel has no unencrypted-TCP warning to print for every notebook).
     sockets = tempfile.mkdtemp(prefix="rare-earths-kernel-")
-    kernel_manager = KernelManager(kernel_name=kernel, client_class="jupyter_client.asynchronous.AsyncKernelClient",
-                                   transport="ipc", ip=os.path.join(sockets, "kernel"))
+    kernel_manager = KernelManager(
+        kernel_name=kernel,
+        client_class="jupyter_client.asynchronous.AsyncKernelClient",
+        transport="ipc",
+        ip=os.path.join(sockets, "kernel"),
+    )
     try:
         kernel_manager.start_kernel(cwd=str(notebook.parent))
         try:
@@ -283,7 +323,9 @@ def execute(name: str, values: dict[str, Any], output_dir: Path, *, notebooks_di
         shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path, kernel_manager, timeout: float | None) -> Result:
+def _execute(
+    name: str, values: dict[str, Any], output_dir: Path, notebook: Path, kernel_manager, timeout: float | None
+) -> Result:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -294,7 +336,9 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
     overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
     # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
     source_notebook = nbformat.read(notebook, as_version=4)
-    source_notebook.cells = [cell for cell in source_notebook.cells if "injected-parameters" not in cell.metadata.get("tags", [])]
+    source_notebook.cells = [
+        cell for cell in source_notebook.cells if "injected-parameters" not in cell.metadata.get("tags", [])
+    ]
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=output_dir)
     os.close(handle)
     started = time.perf_counter()
@@ -306,21 +350,32 @@ def _execute(name: str, values: dict[str, Any], output_dir: Path, notebook: Path
         limit.start()
     try:
         papermill.execute_notebook(
-            source_notebook, temporary, parameters=overrides or None, kernel_name=kernel_manager.kernel_name, km=kernel_manager,
-            cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            source_notebook,
+            temporary,
+            parameters=overrides or None,
+            kernel_name=kernel_manager.kernel_name,
+            km=kernel_manager,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
         )
     except PapermillExecutionError as error:
         kept = _keep_failed(temporary, output_dir, name)
         if limit is not None and limit.finished.is_set() and error.ename == "KeyboardInterrupt":
-            raise NotebookFailed(name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept) from None
+            raise NotebookFailed(
+                name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept
+            ) from None
         raise NotebookFailed(name, error.exec_count, f"{error.ename}: {error.evalue}", kept) from None
     except Exception as error:
         cell = _running_cell(Path(temporary))
         if cell is None:  # no cell ran: let the caller retry a kernel that did not start
             Path(temporary).unlink(missing_ok=True)
             raise
-        message = (f"the kernel died ({type(error).__name__}: {error})" if type(error).__name__ == "DeadKernelError"
-                   else f"{type(error).__name__}: {error}")
+        message = (
+            f"the kernel died ({type(error).__name__}: {error})"
+            if type(error).__name__ == "DeadKernelError"
+            else f"{type(error).__name__}: {error}"
+        )
         raise NotebookFailed(name, cell, message, _keep_failed(temporary, output_dir, name)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -353,7 +408,11 @@ def _running_cell(executed: Path) -> int | None:
     except (OSError, ValueError, KeyError):
         return None
     code = [cell for cell in cells if cell.get("cell_type") == "code"]
-    started = [position for position, cell in enumerate(code, start=1) if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    started = [
+        position
+        for position, cell in enumerate(code, start=1)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
     return started[-1] if started else None
 
 
@@ -363,7 +422,9 @@ def _running_cell(executed: Path) -> int | None:
 def _files(relative: str, root: Path) -> list[Path]:
     path = root / relative
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+        )
     return [path]
 
 
@@ -374,17 +435,26 @@ def _sha256(path: Path) -> str:
 def code_hash(notebook: Path) -> str:
     """The hash of a notebook's cells without their outputs: re-executing it changes nothing here."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    code = [(cell["cell_type"], _source(cell)) for cell in cells if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])]
+    code = [
+        (cell["cell_type"], _source(cell))
+        for cell in cells
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+    ]
     return hashlib.sha256(json.dumps(code, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def inputs_of(step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT,
-              used: Iterable[str] = EVERYTHING) -> dict[str, Any]:
+def inputs_of(
+    step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT, used: Iterable[str] = EVERYTHING
+) -> dict[str, Any]:
     """Everything a step's output depends on, as content hashes and parameter values: its code, the
     parameters it declares, the lock, and the files it `used` (project modules and data, observed)."""
     notebook = notebooks_dir / step.notebook
     parameters = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
-    return {"notebook": code_hash(notebook), "needs": list(step.needs), **fingerprint((*SHARED_INPUTS, *used), parameters, root)}
+    return {
+        "notebook": code_hash(notebook),
+        "needs": list(step.needs),
+        **fingerprint((*SHARED_INPUTS, *used), parameters, root),
+    }
 
 
 def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]:
@@ -409,9 +479,14 @@ def used_here(outputs: Path | None = None) -> list[str]:
 
 def imported_modules() -> list[str]:
     """The project's modules this process has imported, as repository paths."""
-    files = [getattr(module, "__file__", None) for name, module in list(sys.modules.items())
-             if name == "rare_earths" or name.startswith("rare_earths.")]
-    main = getattr(sys.modules.get("__main__"), "__file__", None)  # `python -m rare_earths` runs __main__.py as __main__
+    files = [
+        getattr(module, "__file__", None)
+        for name, module in list(sys.modules.items())
+        if name == "rare_earths" or name.startswith("rare_earths.")
+    ]
+    main = getattr(
+        sys.modules.get("__main__"), "__file__", None
+    )  # `python -m rare_earths` runs __main__.py as __main__
     relative = {paths.relative(Path(file)) for file in [*files, main] if file}
     return sorted(name for name in relative if name.startswith(LIBRARY + "/"))
 
@@ -464,7 +539,10 @@ def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | No
     """What a manifest records: the inputs, and each output's content hash; outputs hashed where they
     are now and named as files of `into` if given (staged, to be moved there with the manifest)."""
     outputs = sorted(map(Path, outputs))
-    return {"inputs": inputs, "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs}}
+    return {
+        "inputs": inputs,
+        "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs},
+    }
 
 
 def manifest_text(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> str:
@@ -511,8 +589,10 @@ def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_di
     if unused:
         from .params import ParameterError
 
-        raise ParameterError(f"parameter {', '.join(unused)}: no notebook of this run declares it "
-                             f"({', '.join(step.notebook for step in steps)}); it would change nothing")
+        raise ParameterError(
+            f"parameter {', '.join(unused)}: no notebook of this run declares it "
+            f"({', '.join(step.notebook for step in steps)}); it would change nothing"
+        )
 
 
 def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[Step, ...]:
@@ -551,22 +631,53 @@ def run_task(task: Task) -> Outcome:
     outcome = None
     for attempt in range(1, task.retries + 2):
         try:
-            execute(task.notebook, task.values, Path(task.output_dir), notebooks_dir=Path(task.notebooks_dir),
-                    kernel=task.kernel, timeout=task.timeout)
+            execute(
+                task.notebook,
+                task.values,
+                Path(task.output_dir),
+                notebooks_dir=Path(task.notebooks_dir),
+                kernel=task.kernel,
+                timeout=task.timeout,
+            )
             return Outcome(task.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
         except NotebookFailed as failure:
             kept = paths.relative(failure.kept) if failure.kept else ""
-            return Outcome(task.notebook, "run", "failed", time.perf_counter() - started, failure.cell, failure.error, kept, attempt)
+            return Outcome(
+                task.notebook,
+                "run",
+                "failed",
+                time.perf_counter() - started,
+                failure.cell,
+                failure.error,
+                kept,
+                attempt,
+            )
         except Exception as error:  # no cell ran: the kernel did not start (retried), or the notebook could not be read
-            outcome = Outcome(task.notebook, "run", "failed", time.perf_counter() - started, error=f"{type(error).__name__}: {error}",
-                              attempts=attempt)
+            outcome = Outcome(
+                task.notebook,
+                "run",
+                "failed",
+                time.perf_counter() - started,
+                error=f"{type(error).__name__}: {error}",
+                attempts=attempt,
+            )
     return outcome
 
 
-def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Step, ...] = CHAIN, *,
-        notebooks_dir: Path | None = None, force: bool = False, jobs: int = JOBS, timeout: float = TIMEOUT_SECONDS,
-        retries: int = RETRIES, kernel: str = KERNEL, scheduler: str | None = None,
-        echo: Callable[[str], None] = print) -> list[Outcome]:
+def run(
+    values: dict[str, Any],
+    output_dir: Path | None = None,
+    steps: tuple[Step, ...] = CHAIN,
+    *,
+    notebooks_dir: Path | None = None,
+    force: bool = False,
+    jobs: int = JOBS,
+    timeout: float = TIMEOUT_SECONDS,
+    retries: int = RETRIES,
+    kernel: str = KERNEL,
+    scheduler: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> list[Outcome]:
     """Execute the steps that are out of date on an executor (`executors.open_executor`: local
     processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done;
     returns every step's outcome. Raises ChainFailed after every step that could run has run, if any failed.
@@ -612,7 +723,9 @@ def run(values: dict[str, Any], output_dir: Path | None = None, steps: tuple[Ste
                 try:
                     outcome = future.result()
                 except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
-                    outcome = Outcome(step.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}")
+                    outcome = Outcome(
+                        step.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
+                    )
                 outcomes[step.notebook] = outcome
                 if outcome.status == "ok":
                     ok.add(step.notebook)

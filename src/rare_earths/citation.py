@@ -78,7 +78,9 @@ def licences(root: Path | None = None) -> dict[str, str]:
     by the part as readers would name it: "Code" (the first line of LICENSE, "MIT License"), then
     one entry per `##` heading of data/raw/TERMS.md, whose heading reads "Part: statement"
     ("Articles", "USGS tables", "Curated tables and processed data")."""
-    license_path, terms_path = (LICENSE, TERMS) if root is None else (Path(root) / "LICENSE", Path(root) / "data" / "raw" / "TERMS.md")
+    license_path, terms_path = (
+        (LICENSE, TERMS) if root is None else (Path(root) / "LICENSE", Path(root) / "data" / "raw" / "TERMS.md")
+    )
     stated = {"Code": _read(license_path).strip().splitlines()[0].strip()}
     for heading in re.findall(r"^## +(.+?)\s*$", _read(terms_path), flags=re.MULTILINE):
         part, separator, statement = heading.partition(": ")
@@ -92,9 +94,21 @@ def _git(root: Path, *arguments: str) -> str:
     # GIT_OPTIONAL_LOCKS=0: reading the status must not take the index lock, which another git
     # command working in the same tree may hold. GIT_CEILING_DIRECTORIES: only `root` is looked
     # at, never a repository that happens to contain it.
-    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_CEILING_DIRECTORIES": str(Path(root).resolve().parent)}
-    return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True,
-                          timeout=30, env=environment, stdin=subprocess.DEVNULL).stdout.strip()
+    environment = {
+        **os.environ,
+        "GIT_OPTIONAL_LOCKS": "0",
+        "LC_ALL": "C",
+        "GIT_CEILING_DIRECTORIES": str(Path(root).resolve().parent),
+    }
+    return subprocess.run(
+        ["git", "-C", str(root), *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+    ).stdout.strip()
 
 
 def build_version(root: Path | None = None) -> str:

@@ -43,8 +43,9 @@ def _organization(name: str) -> dict:
     return {"@type": "Organization", "name": name}
 
 
-def claim_reviews(checks, claims, source_names: Mapping, page_url: str, *,
-                  article_url: Callable[[str], str] | None = None) -> list[dict]:
+def claim_reviews(
+    checks, claims, source_names: Mapping, page_url: str, *, article_url: Callable[[str], str] | None = None
+) -> list[dict]:
     """One schema.org ClaimReview (a JSON-LD object) per check, in the order of `checks`.
 
     `checks`: the rows of data/processed/audit.csv (a DataFrame or mappings); `claims`: the rows
@@ -70,7 +71,9 @@ def claim_reviews(checks, claims, source_names: Mapping, page_url: str, *,
         if claim["source_id"] not in source_names:
             raise ValueError(f"check {check_id}: article {claim['source_id']} has no name in source_names")
         if check["verdict"] not in metadata.VERDICT_LABELS:
-            raise ValueError(f"check {check_id}: verdict {check['verdict']!r} is not one of {', '.join(metadata.VERDICT_LABELS)}")
+            raise ValueError(
+                f"check {check_id}: verdict {check['verdict']!r} is not one of {', '.join(metadata.VERDICT_LABELS)}"
+            )
         name = source_names[claim["source_id"]]
         # An article's own title is its headline; a label this project assigned is said to be one.
         appearance = {"@type": "CreativeWork", "headline": name.full if name.assigned else name.title}
@@ -79,16 +82,18 @@ def claim_reviews(checks, claims, source_names: Mapping, page_url: str, *,
         item = {"@type": "Claim", "appearance": appearance}
         if name.publisher:
             item["author"] = _organization(name.publisher)
-        reviews.append({
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": f"{base}#{check_anchor(check_id)}",
-            "claimReviewed": str(claim["quote"]),
-            "itemReviewed": item,
-            "author": reviewer,
-            "reviewRating": {"@type": "Rating", "alternateName": metadata.VERDICT_LABELS[check["verdict"]]},
-            "reviewBody": str(check["explanation"]),
-        })
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": f"{base}#{check_anchor(check_id)}",
+                "claimReviewed": str(claim["quote"]),
+                "itemReviewed": item,
+                "author": reviewer,
+                "reviewRating": {"@type": "Rating", "alternateName": metadata.VERDICT_LABELS[check["verdict"]]},
+                "reviewBody": str(check["explanation"]),
+            }
+        )
     return reviews
 
 

@@ -18,7 +18,17 @@ from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
-from .units import ZERO_WORDS, Figure, Quantity, UnitParseError, canonical_unit, parse_figure, parse_number, parse_unit, ureg
+from .units import (
+    ZERO_WORDS,
+    Figure,
+    Quantity,
+    UnitParseError,
+    canonical_unit,
+    parse_figure,
+    parse_number,
+    parse_unit,
+    ureg,
+)
 
 # Unit words that stand for a figure written without a unit; with a zero's unit (below), the only
 # ones not found in the quote.
@@ -85,7 +95,9 @@ def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Lo
     if count > 1:
         return NotLocated(False, f"quote occurs {count} times in the article; lengthen it so that it locates one place")
     start = article.index(quote)
-    offsets = find_number(quote, part) if is_number else [match.start() for match in re.finditer(re.escape(part), quote)]
+    offsets = (
+        find_number(quote, part) if is_number else [match.start() for match in re.finditer(re.escape(part), quote)]
+    )
     if not offsets:
         return NotLocated(True, f"{part!r} not found in the quote")
     return Located(start, start + offsets[0], start + offsets[0] + len(part))
@@ -110,7 +122,12 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
         if text and text not in row.quote:
             problems.append((column, f"{text!r} is not in the quote"))
     if row.qualifier.lower() not in metadata.QUALIFIERS:
-        problems.append(("qualifier", f"unknown qualifier {row.qualifier!r}; known: {', '.join(q for q in metadata.QUALIFIERS if q)}"))
+        problems.append(
+            (
+                "qualifier",
+                f"unknown qualifier {row.qualifier!r}; known: {', '.join(q for q in metadata.QUALIFIERS if q)}",
+            )
+        )
     return True, problems
 
 
@@ -137,11 +154,21 @@ def _figure_problems(row) -> tuple[Figure | None, list[tuple[str, str]]]:
             elif float(text) != value:
                 problems.append((column, f"{text} does not match {row.value_as_written!r} ({value:g})"))
     elif any(recorded):
-        problems.append(("range_low" if recorded[0] else "range_high", f"{row.value_as_written!r} is not a range; leave range_low and range_high empty"))
+        problems.append(
+            (
+                "range_low" if recorded[0] else "range_high",
+                f"{row.value_as_written!r} is not a range; leave range_low and range_high empty",
+            )
+        )
 
     expected = metadata.METRICS[row.metric].unit
     if not figure.low.check(ureg.get_dimensionality(expected)):
-        problems.append(("unit_as_written", f"{row.unit_as_written!r} ({figure.units}) cannot measure {row.metric}, whose unit is {expected}"))
+        problems.append(
+            (
+                "unit_as_written",
+                f"{row.unit_as_written!r} ({figure.units}) cannot measure {row.metric}, whose unit is {expected}",
+            )
+        )
     return figure, problems
 
 
@@ -162,8 +189,16 @@ class ParsedFigures(Mapping[str, Figure]):
     and `unit_codes`, each an index into `units`.
     """
 
-    def __init__(self, claim_ids: list[str], value_as_written: list[str], unit_as_written: list[str],
-                 low: np.ndarray, high: np.ndarray, unit_codes: np.ndarray, units: list[pint.Unit]):
+    def __init__(
+        self,
+        claim_ids: list[str],
+        value_as_written: list[str],
+        unit_as_written: list[str],
+        low: np.ndarray,
+        high: np.ndarray,
+        unit_codes: np.ndarray,
+        units: list[pint.Unit],
+    ):
         self.claim_ids, self.value_as_written, self.unit_as_written = claim_ids, value_as_written, unit_as_written
         self.low, self.high, self.unit_codes, self.units = low, high, unit_codes, units
         self._positions: dict[str, int] | None = None
@@ -204,7 +239,9 @@ def _per_distinct(function, values: np.ndarray, dtype=object) -> np.ndarray:
     return np.array([function(value) for value in distinct], dtype=dtype)[codes]
 
 
-def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigures | None, dict[int, list[tuple[str, str]]]]:
+def _parse_figures(
+    raw: pd.DataFrame, selected: np.ndarray
+) -> tuple[ParsedFigures | None, dict[int, list[tuple[str, str]]]]:
     """The figures of the rows `selected` (a boolean mask), and {row position: [(column, problem), ...]}.
 
     The checks of `_figure_problems`, for a whole table at once: each distinct number and unit as
@@ -213,8 +250,10 @@ def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigur
     problems. The figures are returned only if every row is selected and none has a problem.
     """
     positions = np.flatnonzero(selected)
-    column = {name: raw[name].to_numpy(dtype=object)[positions] for name in
-              ("value_as_written", "unit_as_written", "range_low", "range_high", "metric")}
+    column = {
+        name: raw[name].to_numpy(dtype=object)[positions]
+        for name in ("value_as_written", "unit_as_written", "range_low", "range_high", "metric")
+    }
     # Numbers, then units (only those of rows whose number reads: parse_figure stops at the number).
     number_codes, distinct_numbers = pd.factorize(column["value_as_written"])
     numbers = [_or_none(parse_number, text) for text in distinct_numbers]
@@ -232,12 +271,16 @@ def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigur
     empty_low, empty_high = column["range_low"] == "", column["range_high"] == ""
     recorded_low = _per_distinct(_as_float, column["range_low"], float)
     recorded_high = _per_distinct(_as_float, column["range_high"], float)
-    range_wrong = np.where(is_range, empty_low | empty_high | (recorded_low != low) | (recorded_high != high), ~empty_low | ~empty_high)
+    range_wrong = np.where(
+        is_range, empty_low | empty_high | (recorded_low != low) | (recorded_high != high), ~empty_low | ~empty_high
+    )
     # Each distinct unit against each metric it is given for.
     metric_codes, distinct_metrics = pd.factorize(column["metric"])
     width = max(len(distinct_metrics), 1)
     pairs, pair_codes = np.unique(unit_codes * width + metric_codes, return_inverse=True)
-    fits = np.zeros(len(pairs), dtype=bool)  # an unknown metric is flagged: the row-by-row check raises KeyError, as it did
+    fits = np.zeros(
+        len(pairs), dtype=bool
+    )  # an unknown metric is flagged: the row-by-row check raises KeyError, as it did
     for index, pair in enumerate(pairs.tolist()):
         unit, metric = units[pair // width], distinct_metrics[pair % width]
         if unit is not None and metric in metadata.METRICS:
@@ -251,15 +294,25 @@ def _parse_figures(raw: pd.DataFrame, selected: np.ndarray) -> tuple[ParsedFigur
             problems[int(positions[index])] = found
     if problems or len(positions) != len(raw):
         return None, problems
-    figures = ParsedFigures(raw["claim_id"].tolist(), column["value_as_written"].tolist(), column["unit_as_written"].tolist(),
-                            low, high, unit_codes, units)
+    figures = ParsedFigures(
+        raw["claim_id"].tolist(),
+        column["value_as_written"].tolist(),
+        column["unit_as_written"].tolist(),
+        low,
+        high,
+        unit_codes,
+        units,
+    )
     return figures, problems
 
 
 def _raise(problems: dict[int, list[tuple[str, str]]], raw: pd.DataFrame, path: Path) -> None:
     claim_ids = raw["claim_id"].tolist()
-    found = [Problem(relative(path), message, line_of(raw.index[position]), column, claim_ids[position])
-             for position, row_problems in sorted(problems.items()) for column, message in row_problems]
+    found = [
+        Problem(relative(path), message, line_of(raw.index[position]), column, claim_ids[position])
+        for position, row_problems in sorted(problems.items())
+        for column, message in row_problems
+    ]
     if found:
         raise InputError(found)
 
@@ -290,9 +343,15 @@ def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> Par
     return figures
 
 
-def _figure_columns(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+def _figure_columns(
+    raw: pd.DataFrame, figures: Mapping[str, Figure]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """(low, high, unit code, units) of each row's figure, as `ParsedFigures` holds them."""
-    if isinstance(figures, ParsedFigures) and raw["claim_id"].is_unique and figures.claim_ids == raw["claim_id"].tolist():
+    if (
+        isinstance(figures, ParsedFigures)
+        and raw["claim_id"].is_unique
+        and figures.claim_ids == raw["claim_id"].tolist()
+    ):
         return figures.low, figures.high, figures.unit_codes, figures.units
     rows = [figures[claim_id] for claim_id in raw["claim_id"].tolist()]
     codes: dict[pint.Unit, int] = {}
@@ -305,13 +364,21 @@ def _figure_columns(raw: pd.DataFrame, figures: Mapping[str, Figure]) -> tuple[n
 def _refuse_non_finite(raw: pd.DataFrame, value_low: np.ndarray, value_high: np.ndarray, path: Path) -> None:
     """InputError naming every row whose figure is too large to be a number (10^400 reads as infinity)."""
     claim_ids = raw["claim_id"].tolist()
+
     def shown(text: str) -> str:
         return repr(text) if len(text) <= 30 else f"'{text[:12]}...{text[-4:]}' ({len(text)} characters)"
 
-    found = [Problem(relative(path), f"{shown(raw['value_as_written'].iat[position])} is too large to be stored as a number "
-                     f"(in its canonical unit it is {value_low[position]:g}); check the figure", line_of(raw.index[position]),
-                     "value_as_written", claim_ids[position])
-             for position in np.flatnonzero(~(np.isfinite(value_low) & np.isfinite(value_high))).tolist()]
+    found = [
+        Problem(
+            relative(path),
+            f"{shown(raw['value_as_written'].iat[position])} is too large to be stored as a number "
+            f"(in its canonical unit it is {value_low[position]:g}); check the figure",
+            line_of(raw.index[position]),
+            "value_as_written",
+            claim_ids[position],
+        )
+        for position in np.flatnonzero(~(np.isfinite(value_low) & np.isfinite(value_high))).tolist()
+    ]
     if found:
         raise InputError(found)
 
@@ -328,7 +395,12 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
     line), so the processed table holds only numbers.
     """
     if raw.empty:
-        return pd.DataFrame({column.name: pd.Series(dtype=str if column.kind == "string" else float) for column in metadata.CLAIMS.columns})
+        return pd.DataFrame(
+            {
+                column.name: pd.Series(dtype=str if column.kind == "string" else float)
+                for column in metadata.CLAIMS.columns
+            }
+        )
     low, high, unit_codes, units = _figure_columns(raw, figures)
     is_range = low != high
     value_low, value_high = np.empty(len(raw)), np.empty(len(raw))
@@ -343,9 +415,26 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
         value_high[rows] = Quantity(high[rows], written).to(canonical).magnitude
         unit[rows] = canonical
     _refuse_non_finite(raw, value_low, value_high, path or paths.RAW_CLAIMS_CSV)
-    bounds = {qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())}
-    text = {name: raw[name].tolist() for name in ("claim_id", "source_id", "subject", "metric", "counterpart", "period", "qualifier",
-                                                   "value_as_written", "unit_as_written", "period_as_written", "quote", "note")}
+    bounds = {
+        qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())
+    }
+    text = {
+        name: raw[name].tolist()
+        for name in (
+            "claim_id",
+            "source_id",
+            "subject",
+            "metric",
+            "counterpart",
+            "period",
+            "qualifier",
+            "value_as_written",
+            "unit_as_written",
+            "period_as_written",
+            "quote",
+            "note",
+        )
+    }
     columns = {
         **text,
         "value": np.where(is_range, math.nan, value_low),
@@ -368,13 +457,26 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
     articles = load_articles(sources, articles_dir)
     raw = read_raw(metadata.RAW_CLAIMS, claims_path)
     if raw.empty:
-        raise InputError([Problem(relative(claims_path), "has no claims, only its header: the cleaning step needs at least one claim", 2)])
+        raise InputError(
+            [
+                Problem(
+                    relative(claims_path),
+                    "has no claims, only its header: the cleaning step needs at least one claim",
+                    2,
+                )
+            ]
+        )
     figures = check_claims(raw, articles, claims_path)
     return raw, figures, articles
 
 
-def build(*, claims_path: Path | None = None, sources_path: Path | None = None,
-          articles_dir: Path | None = None, output: Path | None = None) -> Path:
+def build(
+    *,
+    claims_path: Path | None = None,
+    sources_path: Path | None = None,
+    articles_dir: Path | None = None,
+    output: Path | None = None,
+) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
     table = clean(raw, figures, claims_path or paths.RAW_CLAIMS_CSV)
@@ -390,7 +492,9 @@ def figure_of(table: pd.DataFrame, claim_id: str) -> Figure:
     """A processed claim as a pint figure (a value, or a low-high range) in its canonical unit."""
     rows = table.loc[table.claim_id == claim_id]
     if len(rows) != 1:
-        raise KeyError(f"no claim {claim_id!r} in the processed claims" if rows.empty else f"claim {claim_id!r} is not unique")
+        raise KeyError(
+            f"no claim {claim_id!r} in the processed claims" if rows.empty else f"claim {claim_id!r} is not unique"
+        )
     row = rows.iloc[0]
     unit = ureg.Unit(row.unit)
     return Figure(ureg.Quantity(float(row.value_low), unit), ureg.Quantity(float(row.value_high), unit))

@@ -74,7 +74,9 @@ def _is_zero_context(words: list[str]) -> bool:
     if any(word in COUNTED_NOUNS for word in window):
         return True
     first, second = _PERFECT
-    return any(word in first and following in second for word, following in zip(window, words[1 : NO_WINDOW + 1], strict=False))
+    return any(
+        word in first and following in second for word, following in zip(window, words[1 : NO_WINDOW + 1], strict=False)
+    )
 
 
 def zero_nos(text: str) -> list[tuple[int, int, str]]:
@@ -135,7 +137,9 @@ def exclusion_spans(exclusions: pd.DataFrame, articles: dict[str, str], path: Pa
             column = "number_as_written" if where.in_quote else "quote"
             problems.append(Problem(relative(path), where.message, line_of(index), column))
             continue
-        spans.append(Span(row.source_id, where.part_start, where.part_end, f"exclusion ({row.reason}), line {line_of(index)}"))
+        spans.append(
+            Span(row.source_id, where.part_start, where.part_end, f"exclusion ({row.reason}), line {line_of(index)}")
+        )
     if problems:
         raise InputError(problems)
     return spans
@@ -185,7 +189,17 @@ def report(raw_claims: pd.DataFrame, exclusions: pd.DataFrame, articles: dict[st
     rows = []
     for source_id, text in sorted(articles.items()):
         for start, end, token in number_tokens(text):
-            cover = next((span.covered_by for span in spans if span.source_id == source_id and span.covers(start, end)), "")
+            cover = next(
+                (span.covered_by for span in spans if span.source_id == source_id and span.covers(start, end)), ""
+            )
             kind, _, detail = cover.partition(" ")
-            rows.append({"source_id": source_id, "offset": start, "token": token, "covered_by": kind or "nothing", "detail": detail})
+            rows.append(
+                {
+                    "source_id": source_id,
+                    "offset": start,
+                    "token": token,
+                    "covered_by": kind or "nothing",
+                    "detail": detail,
+                }
+            )
     return pd.DataFrame(rows)

@@ -31,8 +31,10 @@ DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQu
 
 ARTICLES_LICENCE = {
     "name": "news-articles-quoted-for-research",
-    "title": ("The claims quote the five news articles verbatim, for research and verification of their figures. "
-              "The articles' copyright stays with their publishers; this package grants no licence to reuse the quotations."),
+    "title": (
+        "The claims quote the five news articles verbatim, for research and verification of their figures. "
+        "The articles' copyright stays with their publishers; this package grants no licence to reuse the quotations."
+    ),
 }
 
 # The project's own work in the tables (what is captured about each figure, its canonical value,
@@ -52,9 +54,9 @@ def _pattern(regex: str) -> str:
     Alternatives are grouped, as readers anchor the whole pattern (`^(a|b)$`, not `^a|b$`)."""
     alternatives, depth, start = [], 0, 0
     for index, char in enumerate(regex + "|"):
-        if char == "(" and regex[index - 1:index] != "\\":
+        if char == "(" and regex[index - 1 : index] != "\\":
             depth += 1
-        elif char == ")" and regex[index - 1:index] != "\\":
+        elif char == ")" and regex[index - 1 : index] != "\\":
             depth -= 1
         elif char == "|" and depth == 0:
             alternatives.append(regex[start:index].removeprefix("^").removesuffix("$"))
@@ -97,7 +99,11 @@ def resource(table: metadata.Table, licences: list[dict]) -> dict:
         "schema": {
             "fields": [field(column) for column in table.columns],
             "missingValues": [""],
-            **({"primaryKey": keys[0]} if len(keys := [c.name for c in table.columns if c.unique and c.required]) == 1 else {}),
+            **(
+                {"primaryKey": keys[0]}
+                if len(keys := [c.name for c in table.columns if c.unique and c.required]) == 1
+                else {}
+            ),
         },
     }
 
@@ -106,18 +112,38 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
     """The data package: every processed table, its fields and licence, and every source."""
     articles = read_raw(metadata.SOURCES, sources_path or paths.SOURCES_CSV)
     references = read_raw(metadata.REFERENCES, references_path or paths.REFERENCES_CSV)
-    usgs_licences = [{"name": "other-pd", "title": f"{licence}: {', '.join(rows.title)}"} for licence, rows in references.groupby("licence", sort=True)]
+    usgs_licences = [
+        {"name": "other-pd", "title": f"{licence}: {', '.join(rows.title)}"}
+        for licence, rows in references.groupby("licence", sort=True)
+    ]
     sources = []
     for row in articles.itertuples():
-        source = {"title": row.title or f"{row.label} (label assigned by this project)", "path": f"../raw/articles/{row.file}", "source_id": row.source_id}
+        source = {
+            "title": row.title or f"{row.label} (label assigned by this project)",
+            "path": f"../raw/articles/{row.file}",
+            "source_id": row.source_id,
+        }
         source.update({key: getattr(row, key) for key in ("publisher", "author", "date") if getattr(row, key)})
         source["sha256"] = row.sha256
         sources.append(source)
     for row in references.itertuples():
-        sources.append({"title": row.title, "path": f"https://doi.org/{row.doi}", "publisher": row.producer, "edition": row.edition,
-                        "doi": row.doi, "license": row.licence, "file": f"../raw/reference/{row.file}", "sha256": row.sha256})
-    per_table = {"claims": [PROJECT_LICENCE, ARTICLES_LICENCE], "usgs": usgs_licences,
-                 "audit": [PROJECT_LICENCE, ARTICLES_LICENCE, *usgs_licences]}
+        sources.append(
+            {
+                "title": row.title,
+                "path": f"https://doi.org/{row.doi}",
+                "publisher": row.producer,
+                "edition": row.edition,
+                "doi": row.doi,
+                "license": row.licence,
+                "file": f"../raw/reference/{row.file}",
+                "sha256": row.sha256,
+            }
+        )
+    per_table = {
+        "claims": [PROJECT_LICENCE, ARTICLES_LICENCE],
+        "usgs": usgs_licences,
+        "audit": [PROJECT_LICENCE, ARTICLES_LICENCE, *usgs_licences],
+    }
     return {
         "profile": "tabular-data-package",
         "name": "rare-earths-india-processed",

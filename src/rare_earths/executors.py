@@ -40,8 +40,12 @@ def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]
             finally:
                 executor.shutdown(wait=False)
         return
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=1, initializer=die_with_parent)
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, jobs),
+        mp_context=multiprocessing.get_context("spawn"),
+        max_tasks_per_child=1,
+        initializer=die_with_parent,
+    )
     try:
         yield pool
     finally:

@@ -96,9 +96,15 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
     a parameter's) in `<code>`. `row_ids`, one per row, give each row an address on the page."""
     flat = _flat(frame)
     code = set(code)
-    numeric = {column for column in flat.columns if pd.api.types.is_numeric_dtype(flat[column]) and not pd.api.types.is_bool_dtype(flat[column])}
+    numeric = {
+        column
+        for column in flat.columns
+        if pd.api.types.is_numeric_dtype(flat[column]) and not pd.api.types.is_bool_dtype(flat[column])
+    }
     number = ' class="number"'
-    head = "".join(f'<th scope="col"{number if column in numeric else ""}>{html.escape(column)}</th>' for column in flat.columns)
+    head = "".join(
+        f'<th scope="col"{number if column in numeric else ""}>{html.escape(column)}</th>' for column in flat.columns
+    )
     rows = []
     ids = list(row_ids) if row_ids is not None else [None] * len(flat)
     if len(ids) != len(flat):
@@ -119,7 +125,9 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
 def table_text(frame: pd.DataFrame) -> str:
     """The same table as plain text (what a terminal, or a diff of the notebook, shows)."""
     flat = _flat(frame)
-    shown = pd.DataFrame({column: [_cell(value, column) for value in flat[column]] for column in flat.columns}, columns=flat.columns)
+    shown = pd.DataFrame(
+        {column: [_cell(value, column) for value in flat[column]] for column in flat.columns}, columns=flat.columns
+    )
     return shown.to_string(index=False) if len(shown.columns) else ""
 
 
@@ -149,8 +157,13 @@ def snake_case_in(frame: pd.DataFrame, code: Iterable[str] = ()) -> list[str]:
     return found
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, code: Iterable[str] = (), index: str | None = None,
-          row_ids: Iterable[str] | None = None) -> Table:
+def table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    code: Iterable[str] = (),
+    index: str | None = None,
+    row_ids: Iterable[str] | None = None,
+) -> Table:
     """`frame` for readers: its columns renamed to words with their unit (`columns`, e.g.
     {"reserves_mt": "Reserves (Mt)"}), its index named `index` if given. Raises if a header or a
     cell outside the `code` columns is still a name from the code (`share_pct`, `lower_bound`):
@@ -167,8 +180,18 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, code: I
 def parameters(frame: pd.DataFrame) -> Table:
     """The parameters a notebook ran with (`params.table`), for readers: each name in `<code>`, as
     it is typed on the command line, the rest in words."""
-    return table(frame, {"value": "Value", "unit": "Unit", "default": "Default", "meaning": "Meaning",
-                         "source of the default": "Source of the default"}, code=["Parameter"], index="Parameter")
+    return table(
+        frame,
+        {
+            "value": "Value",
+            "unit": "Unit",
+            "default": "Default",
+            "meaning": "Meaning",
+            "source of the default": "Source of the default",
+        },
+        code=["Parameter"],
+        index="Parameter",
+    )
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -181,17 +204,19 @@ def setup() -> None:
     # Whole cells: a claim-id list or a source cut to 50 characters with "..." loses provenance.
     pd.set_option("display.max_colwidth", None)
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=1.1)
-    mpl.rcParams.update({
-        "figure.figsize": FIGSIZE,
-        "figure.dpi": 96,
-        "savefig.bbox": "tight",
-        "axes.titlesize": 14,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        # SVG: the same figure gives the same bytes anywhere (ids from a fixed salt), text stays text.
-        "svg.hashsalt": "rare-earths",
-        "svg.fonttype": "none",
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": 96,
+            "savefig.bbox": "tight",
+            "axes.titlesize": 14,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            # SVG: the same figure gives the same bytes anywhere (ids from a fixed salt), text stays text.
+            "svg.hashsalt": "rare-earths",
+            "svg.fonttype": "none",
+        }
+    )
     shell = get_ipython()
     if shell is not None:
         shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
@@ -233,8 +258,14 @@ def label_bars(ax: mpl.axes.Axes, unit: str = "", inside: bool = False) -> None:
     for container in ax.containers:
         if isinstance(container, mpl.container.BarContainer):
             if inside:
-                ax.bar_label(container, fmt=lambda value: f"{text.number(value)}{unit}", label_type="center", color="white",
-                             fontsize=11, fontweight="bold")
+                ax.bar_label(
+                    container,
+                    fmt=lambda value: f"{text.number(value)}{unit}",
+                    label_type="center",
+                    color="white",
+                    fontsize=11,
+                    fontweight="bold",
+                )
             else:
                 ax.bar_label(container, fmt=lambda value: f"{text.number(value)}{unit}", padding=3, fontsize=11)
 

@@ -89,7 +89,7 @@ def link_claims(page: str, known: set[str], names: dict | None = None) -> str:
 
     out, position = [], 0
     for skipped in _SKIPPED.finditer(page):
-        out += [in_text(page[position:skipped.start()]), skipped.group(0)]
+        out += [in_text(page[position : skipped.start()]), skipped.group(0)]
         position = skipped.end()
     out.append(in_text(page[position:]))
     return "".join(out)
@@ -120,8 +120,10 @@ def contents(body: str, minimum: int = 3) -> str:
     headings = [(anchor, " ".join(_TAG.sub("", text).replace("¶", "").split())) for anchor, text in _H2.findall(body)]
     if len(headings) < minimum:
         return ""
-    items = "\n".join(f'    <li><a href="#{html.escape(anchor, quote=True)}">{html.escape(html.unescape(text))}</a></li>'
-                      for anchor, text in headings)
+    items = "\n".join(
+        f'    <li><a href="#{html.escape(anchor, quote=True)}">{html.escape(html.unescape(text))}</a></li>'
+        for anchor, text in headings
+    )
     return f"""<nav class="contents" aria-label="On this page">
   <details open><summary>On this page</summary>
   <ol>
@@ -142,7 +144,9 @@ def navigation(current: str) -> str:
         (paths.METHOD_PAGE[0], "Method"),
     ]
     here = ' aria-current="page"'
-    items = "\n".join(f'      <li><a href="{href}"{here if href == current else ""}>{title}</a></li>' for href, title in entries)
+    items = "\n".join(
+        f'      <li><a href="{href}"{here if href == current else ""}>{title}</a></li>' for href, title in entries
+    )
     return f"""<nav class="site-nav" aria-label="Site">
     <ul>
 {items}
@@ -156,15 +160,21 @@ def pager(previous: Link | None, following: Link | None) -> str:
         return ""
     parts = []
     if previous is not None:
-        parts.append(f'  <a class="previous" href="{previous.href}" rel="prev"><small>Previous</small>{html.escape(previous.title)}</a>')
+        parts.append(
+            f'  <a class="previous" href="{previous.href}" rel="prev"><small>Previous</small>{html.escape(previous.title)}</a>'
+        )
     if following is not None:
-        parts.append(f'  <a class="next" href="{following.href}" rel="next"><small>Next</small>{html.escape(following.title)}</a>')
+        parts.append(
+            f'  <a class="next" href="{following.href}" rel="next"><small>Next</small>{html.escape(following.title)}</a>'
+        )
     return '<nav class="pager" aria-label="Previous and next">\n' + "\n".join(parts) + "\n</nav>\n"
 
 
 def footer_html(footer: Footer) -> str:
-    downloads = "\n".join(f'        <li><a href="{html.escape(name)}" download>{html.escape(name)}</a>: {html.escape(what)}</li>'
-                          for name, what in footer.downloads)
+    downloads = "\n".join(
+        f'        <li><a href="{html.escape(name)}" download>{html.escape(name)}</a>: {html.escape(what)}</li>'
+        for name, what in footer.downloads
+    )
     licences = " ".join(f"{html.escape(what)}: {html.escape(terms)}." for what, terms in footer.licences)
     return f"""<footer class="site-footer">
   <div class="inner">
@@ -181,9 +191,22 @@ def footer_html(footer: Footer) -> str:
 </footer>"""
 
 
-def page(title: str, body: str, *, current: str, footer: Footer, known_claims: set[str], names: dict | None = None, lede: str = "",
-         previous: Link | None = None, following: Link | None = None, head: str = "", script: str = "",
-         before_main: str = "", body_class: str = "") -> str:
+def page(
+    title: str,
+    body: str,
+    *,
+    current: str,
+    footer: Footer,
+    known_claims: set[str],
+    names: dict | None = None,
+    lede: str = "",
+    previous: Link | None = None,
+    following: Link | None = None,
+    head: str = "",
+    script: str = "",
+    before_main: str = "",
+    body_class: str = "",
+) -> str:
     """A whole page of the site: `body` (HTML, starting after the page's <h1>) in the one layout."""
     body = wrap_tables(body)
     lede_html = f'  <p class="lede">{html.escape(lede)}</p>\n' if lede else ""

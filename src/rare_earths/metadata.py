@@ -173,8 +173,11 @@ HEDGES: dict[str, tuple[str, str]] = {
     "nearly": ("upper_bound", f"Just below the figure: from {HEDGE_REACH:.0%} under it up to the figure."),
     "over": ("lower_bound", "Above the figure, with no upper end stated."),
     "at least": ("lower_bound", "At or above the figure, with no upper end stated."),
-    "mostly": ("exact", "Hedges where the figure comes from, not its size: the figure is a total, more than half of "
-                        "it from the counterpart the sentence names."),
+    "mostly": (
+        "exact",
+        "Hedges where the figure comes from, not its size: the figure is a total, more than half of "
+        "it from the counterpart the sentence names.",
+    ),
 }
 QUALIFIERS: dict[str, str] = {hedge: bound for hedge, (bound, _) in HEDGES.items()}
 
@@ -196,28 +199,50 @@ CHECK_KINDS: dict[str, str] = {
 # verdict -> (what it means, an example from these articles), most serious first: pages list
 # findings in this order. Each verdict means one thing; the explanation of a check says why.
 VERDICTS: dict[str, tuple[str, str]] = {
-    "contradicted": ("The figures cannot all hold as stated, even allowing for their rounding and hedges.",
-                     "a000 says India ranks fifth by reserves, yet the reserves it gives put India third."),
-    "implausible": ("The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
-                    "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined."),
-    "hedge_dropped": ("A restatement drops a hedge the other statement had, so it says more than its source.",
-                      "'460 tons ... mostly from China' restated as '460 tons ... from China'."),
-    "date_conflict": ("One figure is given for different dates.",
-                      "India's 81% import share by value is dated 2022 in a000 and 2023 in a004."),
-    "ambiguous": ("The figures can all hold, but the same words stand for different measures, so a reader cannot tell "
-                  "which one a bare figure means.",
-                  "'over 90%' is China's share of magnet processing capacity in a000 and of magnet production capacity in a001."),
-    "inconclusive": ("The only reference is a bound that the figure meets: the comparison could not have failed, so it "
-                     "confirms nothing.", "38% of world reserves against MCS2025's world total of 'more than 90 Mt'."),
-    "cannot_check": ("The check needs figures the sources do not give.",
-                     "A 10% growth rate of India's imports with no period stated."),
-    "consistent_within_rounding": ("The figures agree only once their rounding, or a hedge, is allowed for.",
-                                   "240 kt of 356 kt is 67.4%, stated as 67%."),
+    "contradicted": (
+        "The figures cannot all hold as stated, even allowing for their rounding and hedges.",
+        "a000 says India ranks fifth by reserves, yet the reserves it gives put India third.",
+    ),
+    "implausible": (
+        "The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
+        "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined.",
+    ),
+    "hedge_dropped": (
+        "A restatement drops a hedge the other statement had, so it says more than its source.",
+        "'460 tons ... mostly from China' restated as '460 tons ... from China'.",
+    ),
+    "date_conflict": (
+        "One figure is given for different dates.",
+        "India's 81% import share by value is dated 2022 in a000 and 2023 in a004.",
+    ),
+    "ambiguous": (
+        "The figures can all hold, but the same words stand for different measures, so a reader cannot tell "
+        "which one a bare figure means.",
+        "'over 90%' is China's share of magnet processing capacity in a000 and of magnet production capacity in a001.",
+    ),
+    "inconclusive": (
+        "The only reference is a bound that the figure meets: the comparison could not have failed, so it "
+        "confirms nothing.",
+        "38% of world reserves against MCS2025's world total of 'more than 90 Mt'.",
+    ),
+    "cannot_check": (
+        "The check needs figures the sources do not give.",
+        "A 10% growth rate of India's imports with no period stated.",
+    ),
+    "consistent_within_rounding": (
+        "The figures agree only once their rounding, or a hedge, is allowed for.",
+        "240 kt of 356 kt is 67.4%, stated as 67%.",
+    ),
     "consistent": ("The figures agree as stated.", "China's 44 Mt of reserves, the figure both USGS editions give."),
-    "derived": ("A figure the articles imply but do not state, computed with the arithmetic shown; there is nothing to "
-                "compare it with.", "700 t worth USD 30 million is USD 42.9 a kilogram."),
-    "not_checked": ("No rule can check the claim; the explanation says why.",
-                    "A 50-member delegation: no other source or primary table gives it."),
+    "derived": (
+        "A figure the articles imply but do not state, computed with the arithmetic shown; there is nothing to "
+        "compare it with.",
+        "700 t worth USD 30 million is USD 42.9 a kilogram.",
+    ),
+    "not_checked": (
+        "No rule can check the claim; the explanation says why.",
+        "A 50-member delegation: no other source or primary table gives it.",
+    ),
 }
 
 # Each verdict as pages name it for readers, in words a headline could use.
@@ -297,17 +322,35 @@ def _c(name: str, description: str, **kwargs) -> Column:
     return Column(name, description, **kwargs)
 
 
-SOURCE_ID = _c("source_id", "The article's id: `a` and the three-digit prefix of its file name.", pattern=ID_PATTERNS["source_id"])
-CLAIM_ID = _c("claim_id", "Stable id of the claim: `<source_id>-<NN>`, numbered in reading order; never reused.", pattern=ID_PATTERNS["claim_id"], unique=True)
+SOURCE_ID = _c(
+    "source_id", "The article's id: `a` and the three-digit prefix of its file name.", pattern=ID_PATTERNS["source_id"]
+)
+CLAIM_ID = _c(
+    "claim_id",
+    "Stable id of the claim: `<source_id>-<NN>`, numbered in reading order; never reused.",
+    pattern=ID_PATTERNS["claim_id"],
+    unique=True,
+)
 QUOTE = _c("quote", "Verbatim passage of the article that holds the figure.")
 SUBJECT = _c("subject", "Who or what the figure is about.", allowed=SUBJECTS)
 METRIC = _c("metric", "What the figure measures (see the metric vocabulary).", allowed=tuple(METRICS))
-COUNTERPART = _c("counterpart", "The whole a share is of, or the other side of a trade flow; empty if none.", required=False)
+COUNTERPART = _c(
+    "counterpart", "The whole a share is of, or the other side of a trade flow; empty if none.", required=False
+)
 VALUE_AS_WRITTEN = _c("value_as_written", "The number exactly as the article writes it, without unit or qualifier.")
-UNIT_AS_WRITTEN = _c("unit_as_written", "The unit in the article's words (`fraction` and `rank` for figures written without one).")
+UNIT_AS_WRITTEN = _c(
+    "unit_as_written", "The unit in the article's words (`fraction` and `rank` for figures written without one)."
+)
 QUALIFIER = _c("qualifier", "The hedge word as written ('over', 'around', ...); empty if none.", required=False)
-PERIOD_AS_WRITTEN = _c("period_as_written", "The words of the quote that date the figure; empty if none.", required=False)
-PERIOD = _c("period", "The period, normalised: `2023`, `2018-2023`, `FY2024-25` (April 2024 to March 2025); empty if not stated.", required=False, pattern=ID_PATTERNS["period"])
+PERIOD_AS_WRITTEN = _c(
+    "period_as_written", "The words of the quote that date the figure; empty if none.", required=False
+)
+PERIOD = _c(
+    "period",
+    "The period, normalised: `2023`, `2018-2023`, `FY2024-25` (April 2024 to March 2025); empty if not stated.",
+    required=False,
+    pattern=ID_PATTERNS["period"],
+)
 NOTE = _c("note", "What a reader needs to interpret the row; empty if nothing.", required=False)
 
 SOURCES = Table(
@@ -318,11 +361,20 @@ SOURCES = Table(
         replace(SOURCE_ID, unique=True),
         _c("file", "File name under data/raw/articles/.", unique=True),
         _c("title", "The article's title, where it states one.", required=False),
-        _c("label", "For an article that states no title: a short description assigned by this project, which pages show "
-           "marked as assigned. Empty when the article has a title.", required=False),
+        _c(
+            "label",
+            "For an article that states no title: a short description assigned by this project, which pages show "
+            "marked as assigned. Empty when the article has a title.",
+            required=False,
+        ),
         _c("publisher", "The publisher, where the article names it.", required=False),
         _c("author", "The byline, where the article gives one.", required=False),
-        _c("date", "Date of the article (ISO 8601), where it states one.", required=False, pattern=r"^$|^\d{4}-\d{2}-\d{2}$"),
+        _c(
+            "date",
+            "Date of the article (ISO 8601), where it states one.",
+            required=False,
+            pattern=r"^$|^\d{4}-\d{2}-\d{2}$",
+        ),
         _c("sha256", "SHA-256 of the file as received.", pattern=ID_PATTERNS["sha256"]),
         NOTE,
     ),
@@ -357,8 +409,18 @@ RAW_CLAIMS = Table(
         VALUE_AS_WRITTEN,
         UNIT_AS_WRITTEN,
         QUALIFIER,
-        _c("range_low", "For a range: its low end, in the unit as written; empty otherwise.", required=False, pattern=ID_PATTERNS["number"]),
-        _c("range_high", "For a range: its high end, in the unit as written; empty otherwise.", required=False, pattern=ID_PATTERNS["number"]),
+        _c(
+            "range_low",
+            "For a range: its low end, in the unit as written; empty otherwise.",
+            required=False,
+            pattern=ID_PATTERNS["number"],
+        ),
+        _c(
+            "range_high",
+            "For a range: its high end, in the unit as written; empty otherwise.",
+            required=False,
+            pattern=ID_PATTERNS["number"],
+        ),
         PERIOD_AS_WRITTEN,
         PERIOD,
         QUOTE,
@@ -390,10 +452,30 @@ CLAIMS = Table(
         METRIC,
         COUNTERPART,
         PERIOD,
-        _c("value", "The value in canonical units; empty for a range.", kind="number", required=False, unit="see `unit`"),
-        _c("value_low", "Low end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
-        _c("value_high", "High end of the figure in canonical units (the value itself if not a range).", kind="number", unit="see `unit`"),
-        _c("unit", "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.", allowed=tuple(sorted({metric.unit for metric in METRICS.values()}))),
+        _c(
+            "value",
+            "The value in canonical units; empty for a range.",
+            kind="number",
+            required=False,
+            unit="see `unit`",
+        ),
+        _c(
+            "value_low",
+            "Low end of the figure in canonical units (the value itself if not a range).",
+            kind="number",
+            unit="see `unit`",
+        ),
+        _c(
+            "value_high",
+            "High end of the figure in canonical units (the value itself if not a range).",
+            kind="number",
+            unit="see `unit`",
+        ),
+        _c(
+            "unit",
+            "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.",
+            allowed=tuple(sorted({metric.unit for metric in METRICS.values()})),
+        ),
         _c("bound", "What the qualifier makes of the figure.", allowed=tuple(BOUNDS)),
         QUALIFIER,
         VALUE_AS_WRITTEN,
@@ -410,15 +492,37 @@ USGS = Table(
     "The two USGS editions' world mine production and reserves, one row per edition, country, measure and year.",
     (
         _c("edition", "Mineral Commodity Summaries edition: `MCS2024` or `MCS2025`.", allowed=("MCS2024", "MCS2025")),
-        _c("country", "Country, or `World total (rounded)` (USGS's own rounded total, not the sum of the rows) or `Other`."),
-        _c("measure", "`mine_production` (in the year) or `reserves` (as of the edition).", allowed=("mine_production", "reserves")),
+        _c(
+            "country",
+            "Country, or `World total (rounded)` (USGS's own rounded total, not the sum of the rows) or `Other`.",
+        ),
+        _c(
+            "measure",
+            "`mine_production` (in the year) or `reserves` (as of the edition).",
+            allowed=("mine_production", "reserves"),
+        ),
         _c("year", "Year of the production figure; empty for reserves.", required=False, pattern=r"^$|^\d{4}$"),
-        _c("value_t", "Metric tons of rare-earth-oxide equivalent; empty where USGS gives none ('NA').", kind="number", required=False, unit="t"),
+        _c(
+            "value_t",
+            "Metric tons of rare-earth-oxide equivalent; empty where USGS gives none ('NA').",
+            kind="number",
+            required=False,
+            unit="t",
+        ),
         _c("estimated", "`yes` where the edition marks the figure as an estimate.", allowed=("yes", "no")),
-        _c("greater_than", "`yes` where USGS publishes the figure as a lower bound ('>90,000,000').", allowed=("yes", "no")),
-        _c("quota", "`yes` where the edition's note says the production figure is a quota (a set number, not a measurement).", allowed=("yes", "no")),
+        _c(
+            "greater_than",
+            "`yes` where USGS publishes the figure as a lower bound ('>90,000,000').",
+            allowed=("yes", "no"),
+        ),
+        _c(
+            "quota",
+            "`yes` where the edition's note says the production figure is a quota (a set number, not a measurement).",
+            allowed=("yes", "no"),
+        ),
     ),
 )
+
 
 def _rule_names() -> tuple[str, ...]:
     """The audit's rules, from the audit's own registry (read when a schema or document is made)."""
@@ -432,12 +536,27 @@ AUDIT = Table(
     _at(paths.PROCESSED_AUDIT_CSV),
     "Every check of the articles' figures, one row per check: recomputations, comparisons between the articles, and comparisons with USGS.",
     (
-        _c("check_id", "Stable id: the rule and the first claim the check involves (`share_of_whole:a000-14`).", unique=True),
+        _c(
+            "check_id",
+            "Stable id: the rule and the first claim the check involves (`share_of_whole:a000-14`).",
+            unique=True,
+        ),
         _c("kind", "What kind of check it is.", allowed=tuple(CHECK_KINDS)),
         _c("rule", "The rule that made the check (see the rule vocabulary).", allowed=_rule_names),
         _c("claim_ids", "The claims involved, separated by `; `.", pattern=r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"),
-        _c("stated_value", "The stated figure checked (its low end for a range or a lower bound), in `unit`.", kind="number", unit="see `unit`"),
-        _c("check_value", "The value it is checked against: recomputed from its inputs, another statement of it, or USGS's; empty if there is none.", kind="number", required=False, unit="see `unit`"),
+        _c(
+            "stated_value",
+            "The stated figure checked (its low end for a range or a lower bound), in `unit`.",
+            kind="number",
+            unit="see `unit`",
+        ),
+        _c(
+            "check_value",
+            "The value it is checked against: recomputed from its inputs, another statement of it, or USGS's; empty if there is none.",
+            kind="number",
+            required=False,
+            unit="see `unit`",
+        ),
         _c("unit", "Unit of stated_value and check_value, as the project's pint registry parses it."),
         _c("compared_with", "What check_value is, in words (the formula, the other claim, or the USGS edition)."),
         _c("verdict", "Whether the figure holds.", allowed=tuple(VERDICTS)),
@@ -459,10 +578,22 @@ RESULTS = Table(
         _c("value", "The value, in `unit`; empty for a range.", kind="number", required=False, unit="see `unit`"),
         _c("low", "Low end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),
         _c("high", "High end of the value (the value itself if not a range).", kind="number", unit="see `unit`"),
-        _c("unit", "Unit of value, low and high, as the project's pint registry writes it (`%`, `t / yr`); empty if dimensionless.", required=False),
-        _c("claims", "The claims the result rests on, separated by `; `; empty if it rests on none (USGS data alone).", required=False),
+        _c(
+            "unit",
+            "Unit of value, low and high, as the project's pint registry writes it (`%`, `t / yr`); empty if dimensionless.",
+            required=False,
+        ),
+        _c(
+            "claims",
+            "The claims the result rests on, separated by `; `; empty if it rests on none (USGS data alone).",
+            required=False,
+        ),
         _c("meaning", "What the result is, in one line."),
-        _c("tolerance", "The relative difference the numeric regression test allows the result (`rare_earths.results.compare`).", kind="number"),
+        _c(
+            "tolerance",
+            "The relative difference the numeric regression test allows the result (`rare_earths.results.compare`).",
+            kind="number",
+        ),
     ),
 )
 
@@ -496,9 +627,21 @@ def schema(table: Table) -> pa.DataFrameSchema:
 
 def markdown() -> str:
     """The data dictionary: every table, column and vocabulary, as Markdown."""
-    lines = ["# Data dictionary", "", "Generated by `python -m rare_earths docs` from `src/rare_earths/metadata.py`; do not edit by hand.", ""]
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated by `python -m rare_earths docs` from `src/rare_earths/metadata.py`; do not edit by hand.",
+        "",
+    ]
     for table in TABLES:
-        lines += [f"## `{table.path}`", "", table.description, "", "| column | type | unit | required | description |", "|---|---|---|---|---|"]
+        lines += [
+            f"## `{table.path}`",
+            "",
+            table.description,
+            "",
+            "| column | type | unit | required | description |",
+            "|---|---|---|---|---|",
+        ]
         for column in table.columns:
             required = "yes" if column.required else ""
             lines.append(f"| `{column.name}` | {column.kind} | {column.unit} | {required} | {column.description} |")
@@ -514,10 +657,22 @@ def markdown() -> str:
     from .audit.registry import RULES  # the rules declare themselves where they are written
 
     lines += ["", "## Check rules", "", "| rule | kind | needs | what it checks |", "|---|---|---|---|"]
-    lines += [f"| `{rule.name}` | `{rule.kind}` | {', '.join(rule.needs)} | {rule.meaning} |" for rule in RULES.values()]
-    lines += ["", "## Verdicts", "", "Most serious first; the label is the verdict's name on the site.", "",
-              "| verdict | label | meaning | example |", "|---|---|---|---|"]
-    lines += [f"| `{verdict}` | {VERDICT_LABELS[verdict]} | {meaning} | {example} |" for verdict, (meaning, example) in VERDICTS.items()]
+    lines += [
+        f"| `{rule.name}` | `{rule.kind}` | {', '.join(rule.needs)} | {rule.meaning} |" for rule in RULES.values()
+    ]
+    lines += [
+        "",
+        "## Verdicts",
+        "",
+        "Most serious first; the label is the verdict's name on the site.",
+        "",
+        "| verdict | label | meaning | example |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{verdict}` | {VERDICT_LABELS[verdict]} | {meaning} | {example} |"
+        for verdict, (meaning, example) in VERDICTS.items()
+    ]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
     lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]

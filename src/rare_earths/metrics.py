@@ -62,8 +62,10 @@ def project(start: pint.Quantity, rate: pint.Quantity, years: pint.Quantity | fl
 
 def yearly_path(start: pint.Quantity, rate: pint.Quantity, first_year: int, last_year: int) -> pd.DataFrame:
     """The compound path year by year: columns `year` and `value` (magnitude in start's unit)."""
-    rows = [{"year": year, "value": project(start, rate, year - first_year).to(start.units).magnitude}
-            for year in range(first_year, last_year + 1)]
+    rows = [
+        {"year": year, "value": project(start, rate, year - first_year).to(start.units).magnitude}
+        for year in range(first_year, last_year + 1)
+    ]
     return pd.DataFrame(rows)
 
 

@@ -57,33 +57,57 @@ def specs(path: Path = paths.PARAMS_YAML) -> dict[str, dict[str, Any]]:
         message = f"not valid YAML: {error.problem or error.context}"
         if error.problem and error.context and error.context_mark:  # where the unclosed bracket or block began
             message += f" ({error.context}, line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
-        raise ParameterFileError([Problem(where, message, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None)]) from None
+        raise ParameterFileError(
+            [Problem(where, message, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None)]
+        ) from None
     except yaml.YAMLError as error:
         raise ParameterFileError([Problem(where, f"not valid YAML: {error}")]) from None
     if not isinstance(root, yaml.MappingNode) or not isinstance(declared, dict) or not declared:
-        raise ParameterFileError([Problem(where, "must map each parameter's name to its declaration (default, type, description)", 1)])
+        raise ParameterFileError(
+            [Problem(where, "must map each parameter's name to its declaration (default, type, description)", 1)]
+        )
     problems = []
     seen: set[str] = set()
     for key, _ in root.value:
         name, line = _declared_name(key), key.start_mark.line + 1
         if name is None:
-            problems.append(Problem(where, f"{key.value!r} is not a parameter name (a name is text, like usd_inr)", line))
+            problems.append(
+                Problem(where, f"{key.value!r} is not a parameter name (a name is text, like usd_inr)", line)
+            )
             continue
         if name in seen:
-            problems.append(Problem(where, f"parameter {name} is declared twice; the last declaration would silently win", line))
+            problems.append(
+                Problem(where, f"parameter {name} is declared twice; the last declaration would silently win", line)
+            )
         seen.add(name)
         spec = declared[name]
         if not isinstance(spec, dict):
-            problems.append(Problem(where, f"parameter {name}: its declaration must be a mapping with {', '.join(REQUIRED_KEYS)}", line))
+            problems.append(
+                Problem(
+                    where, f"parameter {name}: its declaration must be a mapping with {', '.join(REQUIRED_KEYS)}", line
+                )
+            )
             continue
         missing = [needed for needed in REQUIRED_KEYS if needed not in spec]
         if missing:
-            problems.append(Problem(where, f"parameter {name}: no {', '.join(missing)} (every parameter declares {', '.join(REQUIRED_KEYS)})", line))
+            problems.append(
+                Problem(
+                    where,
+                    f"parameter {name}: no {', '.join(missing)} (every parameter declares {', '.join(REQUIRED_KEYS)})",
+                    line,
+                )
+            )
             continue
         if spec["type"] not in _TYPES:
-            problems.append(Problem(where, f"parameter {name}: type {spec['type']!r} is not one of {', '.join(_TYPES)}", line))
+            problems.append(
+                Problem(where, f"parameter {name}: type {spec['type']!r} is not one of {', '.join(_TYPES)}", line)
+            )
             continue
-        bad_bounds = [bound for bound in BOUNDS if bound in spec and (isinstance(spec[bound], bool) or not isinstance(spec[bound], int | float))]
+        bad_bounds = [
+            bound
+            for bound in BOUNDS
+            if bound in spec and (isinstance(spec[bound], bool) or not isinstance(spec[bound], int | float))
+        ]
         if bad_bounds:
             problems.append(Problem(where, f"parameter {name}: {', '.join(bad_bounds)} must be a number", line))
             continue
@@ -93,7 +117,9 @@ def specs(path: Path = paths.PARAMS_YAML) -> dict[str, dict[str, Any]]:
             problems.append(Problem(where, f"its default breaks its own declaration: {error}", line))
         swept = spec.get("sweep", [spec["default"]])
         if not isinstance(swept, list) or not swept:
-            problems.append(Problem(where, f"parameter {name}: sweep must list the values the default sweep tries", line))
+            problems.append(
+                Problem(where, f"parameter {name}: sweep must list the values the default sweep tries", line)
+            )
             continue
         for value in swept:
             try:
@@ -135,7 +161,9 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
             raise ParameterError(f"{assignment!r}: write parameters as name=value, e.g. usd_inr=86.0")
         name = name.strip()
         if name in parsed:
-            raise ParameterError(f"parameter {name} is given twice ({name}={parsed[name]} and {name}={value.strip()}); give it once")
+            raise ParameterError(
+                f"parameter {name} is given twice ({name}={parsed[name]} and {name}={value.strip()}); give it once"
+            )
         parsed[name] = value.strip()
     return parsed
 
@@ -143,7 +171,11 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
 def default_grid(path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
     """The sensitivity sweep `make reports` runs: each parameter's `sweep` values in params.yaml
     (the default among them), each parameter that declares some."""
-    return {name: [_convert(name, spec, value) for value in spec["sweep"]] for name, spec in specs(path).items() if "sweep" in spec}
+    return {
+        name: [_convert(name, spec, value) for value in spec["sweep"]]
+        for name, spec in specs(path).items()
+        if "sweep" in spec
+    }
 
 
 def resolve(overrides: Mapping[str, Any] | None = None, path: Path = paths.PARAMS_YAML) -> dict[str, Any]:
@@ -165,7 +197,15 @@ def table(path: Path = paths.PARAMS_YAML, **values: Any):
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
-    rows = [{"parameter": name, "value": str(value), "unit": declared[name].get("unit", ""), "default": str(declared[name]["default"]),
-             "meaning": declared[name]["description"], "source of the default": declared[name].get("source", "")}
-            for name, value in values.items()]
+    rows = [
+        {
+            "parameter": name,
+            "value": str(value),
+            "unit": declared[name].get("unit", ""),
+            "default": str(declared[name]["default"]),
+            "meaning": declared[name]["description"],
+            "source of the default": declared[name].get("source", ""),
+        }
+        for name, value in values.items()
+    ]
     return pd.DataFrame(rows).set_index("parameter")

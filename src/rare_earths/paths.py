@@ -67,8 +67,12 @@ def page_files(notebooks, articles=None) -> list[str]:
     sources.csv), in the order of the index: the one list the renderer, the run's record of the
     site and the browser test all use."""
     articles = source_ids() if articles is None else articles
-    return [INDEX_PAGE, *(Path(name).with_suffix(".html").name for name in notebooks), *(article_page(a) for a in articles),
-            *(href for href, _ in EXTRA_PAGES)]
+    return [
+        INDEX_PAGE,
+        *(Path(name).with_suffix(".html").name for name in notebooks),
+        *(article_page(a) for a in articles),
+        *(href for href, _ in EXTRA_PAGES),
+    ]
 
 
 def site_files(notebooks, articles=None) -> list[str]:

@@ -43,10 +43,20 @@ def _check_catalogue(catalogue: pd.DataFrame, catalogue_path: Path, folder: Path
         elif not path.is_file():
             problems.append(Problem(**{**where, "column": "file"}, message=f"{relative(path)} does not exist"))
         elif (actual := sha256(path)) != row["sha256"]:
-            problems.append(Problem(**where, message=f"{relative(path)} has changed: its SHA-256 is {actual}, not the recorded {row['sha256']}"))
+            problems.append(
+                Problem(
+                    **where,
+                    message=f"{relative(path)} has changed: its SHA-256 is {actual}, not the recorded {row['sha256']}",
+                )
+            )
     for path in sorted(folder.iterdir()):
         if path.suffix in {".txt", ".csv"} and path != catalogue_path and path.name not in listed:
-            problems.append(Problem(relative(catalogue_path), f"{relative(path)} is not listed, so it has no recorded origin or checksum"))
+            problems.append(
+                Problem(
+                    relative(catalogue_path),
+                    f"{relative(path)} is not listed, so it has no recorded origin or checksum",
+                )
+            )
     return problems
 
 
@@ -57,16 +67,33 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
     for index, row in sources.iterrows():
         expected = "a" + row["file"][:3]
         if row["source_id"] != expected and _outside(row["file"], articles) is None:
-            problems.append(Problem(relative(path), f"{row['source_id']!r} should be {expected!r}, from the file name", line_of(index), "source_id"))
+            problems.append(
+                Problem(
+                    relative(path),
+                    f"{row['source_id']!r} should be {expected!r}, from the file name",
+                    line_of(index),
+                    "source_id",
+                )
+            )
         if bool(row["title"]) == bool(row["label"]):
-            message = ("has both a title and an assigned label: pages show the title; leave label empty" if row["title"] else
-                       "states no title, so it needs a label: a short description, which pages show as assigned by this project")
+            message = (
+                "has both a title and an assigned label: pages show the title; leave label empty"
+                if row["title"]
+                else "states no title, so it needs a label: a short description, which pages show as assigned by this project"
+            )
             problems.append(Problem(relative(path), message, line_of(index), "label"))
         if row["date"]:  # the schema has checked the form YYYY-MM-DD; here, that it is a day of the calendar
             try:
                 datetime.date.fromisoformat(row["date"])
             except ValueError as error:
-                problems.append(Problem(relative(path), f"{row['date']!r} is not a date of the calendar ({error})", line_of(index), "date"))
+                problems.append(
+                    Problem(
+                        relative(path),
+                        f"{row['date']!r} is not a date of the calendar ({error})",
+                        line_of(index),
+                        "date",
+                    )
+                )
     if problems:
         raise InputError(problems)
     return sources
@@ -123,5 +150,7 @@ class SourceName:
 def source_names(path: Path | None = None) -> dict[str, SourceName]:
     """source_id -> how pages name the article, from sources.csv."""
     sources = read_raw(metadata.SOURCES, path or paths.SOURCES_CSV)
-    return {row.source_id: SourceName(row.source_id, row.title or row.label, row.publisher, not row.title)
-            for row in sources.itertuples()}
+    return {
+        row.source_id: SourceName(row.source_id, row.title or row.label, row.publisher, not row.title)
+        for row in sources.itertuples()
+    }

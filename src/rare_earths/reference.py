@@ -57,8 +57,18 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
             else:
                 continue
             value = float(text) if text != "" else float("nan")
-            rows.append({"edition": record["source"], "country": record["country"], "measure": measure, "year": year,
-                         "value_t": value, "estimated": estimated, "greater_than": qualifier, "quota": is_quota})
+            rows.append(
+                {
+                    "edition": record["source"],
+                    "country": record["country"],
+                    "measure": measure,
+                    "year": year,
+                    "value_t": value,
+                    "estimated": estimated,
+                    "greater_than": qualifier,
+                    "quota": is_quota,
+                }
+            )
     return pd.DataFrame(rows, columns=metadata.USGS.names)
 
 

@@ -98,7 +98,9 @@ class Site:
         try:
             return self.results[notebook, name]["value"]
         except (KeyError, TypeError):
-            raise KeyError(f"{notebook} recorded no result {name!r}: the page that shows it reads it from there") from None
+            raise KeyError(
+                f"{notebook} recorded no result {name!r}: the page that shows it reads it from there"
+            ) from None
 
     @property
     def known(self) -> set[str]:
@@ -109,8 +111,11 @@ class Site:
         a check that only used it as an input says nothing about it."""
         from . import metadata, standing
 
-        found = {row.verdict for row in self.checks.itertuples()
-                 if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)}
+        found = {
+            row.verdict
+            for row in self.checks.itertuples()
+            if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
+        }
         return [verdict for verdict in metadata.VERDICTS if verdict in found]
 
     def status(self) -> dict[str, str]:
@@ -169,8 +174,15 @@ CODE_TOGGLE_SCRIPT = """(function () {
 _FIRST_H1 = re.compile(r"<h1\b[^>]*>.*?</h1>\s*", re.S)
 
 
-def notebook_page(page: Page, notebook: nbformat.NotebookNode, html_exporter, site: Site, values: dict[str, Any],
-                  previous: Link | None, following: Link | None) -> str:
+def notebook_page(
+    page: Page,
+    notebook: nbformat.NotebookNode,
+    html_exporter,
+    site: Site,
+    values: dict[str, Any],
+    previous: Link | None,
+    following: Link | None,
+) -> str:
     body, _ = html_exporter.from_notebook_node(notebook, resources={"metadata": {"name": page.title}})
     body = _FIRST_H1.sub("", body, count=1)  # the layout writes the page's one <h1>
     # pandas writes the corner over a table's index as an empty header cell: name it for screen readers.
@@ -178,10 +190,20 @@ def notebook_page(page: Page, notebook: nbformat.NotebookNode, html_exporter, si
     head = ""
     if page.notebook == AUDIT_NOTEBOOK:  # its table of every check gives each row its review's address
         head = claim_reviews_script(site, site.checks, page.href)
-    source = f"<p class=\"source-note\">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with "
+    source = f'<p class="source-note">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with '
     source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
-    return layout.page(page.title, CODE_TOGGLE + body + source, current=page.href, footer=site.footer, known_claims=site.known,
-                       previous=previous, following=following, head=head, script=CODE_TOGGLE_SCRIPT, names=site.names)
+    return layout.page(
+        page.title,
+        CODE_TOGGLE + body + source,
+        current=page.href,
+        footer=site.footer,
+        known_claims=site.known,
+        previous=previous,
+        following=following,
+        head=head,
+        script=CODE_TOGGLE_SCRIPT,
+        names=site.names,
+    )
 
 
 def verdict_label(verdict: str) -> str:
@@ -224,13 +246,31 @@ def article_pages(site: Site) -> dict[str, str]:
         name = site.names[source_id]
         previous = links[position - 1] if position > 0 else None
         following = links[position + 1] if position + 1 < len(links) else None
-        body = article_page.article_body(source_id, site.articles[source_id], site.claims, site.checks, site.exclusions,
-                                         claim_page=CLAIMS_PAGE[0], check_href=check_href)
-        lede = "Assigned by this project: the article states no title of its own." if name.assigned else (
-            f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
+        body = article_page.article_body(
+            source_id,
+            site.articles[source_id],
+            site.claims,
+            site.checks,
+            site.exclusions,
+            claim_page=CLAIMS_PAGE[0],
+            check_href=check_href,
+        )
+        lede = (
+            "Assigned by this project: the article states no title of its own."
+            if name.assigned
+            else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
+        )
         pages[paths.article_page(source_id)] = layout.page(
-            name.title, body, current=paths.article_page(source_id), footer=site.footer, known_claims=site.known,
-            lede=lede, previous=previous, following=following, names=site.names)
+            name.title,
+            body,
+            current=paths.article_page(source_id),
+            footer=site.footer,
+            known_claims=site.known,
+            lede=lede,
+            previous=previous,
+            following=following,
+            names=site.names,
+        )
     return pages
 
 
@@ -246,7 +286,10 @@ def bottom_line(site: Site) -> str:
             against.setdefault(row.kind, set()).update(claim for claim in judged if status[claim] == standing.HOLDS)
     how = "; ".join(f"{len(claims)} by {CHECKED_AGAINST[kind]}" for kind, claims in against.items() if claims)
     # The headline numbers, as the audit notebook recorded them (results.record), not recomputed here.
-    holds, fails, unchecked = (int(site.recorded(AUDIT_NOTEBOOK, name)) for name in ("claims_that_hold", "claims_that_do_not_hold", "claims_not_checked"))
+    holds, fails, unchecked = (
+        int(site.recorded(AUDIT_NOTEBOOK, name))
+        for name in ("claims_that_hold", "claims_that_do_not_hold", "claims_not_checked")
+    )
     total = int(site.recorded("01-sources-and-units.ipynb", "claims_captured"))
     return f"""  <p class="bottom-line">The five articles state {total} figures. Each was checked against the article's own
   arithmetic, against the other articles and against USGS primary data, where one of these could test it:
@@ -268,12 +311,17 @@ def verdicts_by_article(site: Site) -> str:
     for source_id, name in site.names.items():
         ids = [claim for claim in status if claim.startswith(source_id + "-")]
         counted = standing.counts({claim: status[claim] for claim in ids})
-        segments = "".join(f'<span class="{_group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
-                           for group, count in counted.items() if count)
+        segments = "".join(
+            f'<span class="{_group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
+            for group, count in counted.items()
+            if count
+        )
         words = ", ".join(f"{count} {standing.MEANINGS[group]}" for group, count in counted.items())
-        rows.append(f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.brief)}</a></th>'
-                    f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
-                    f'<span class="bar-words">{words}</span></td></tr>')
+        rows.append(
+            f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.brief)}</a></th>'
+            f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
+            f'<span class="bar-words">{words}</span></td></tr>'
+        )
     legend = "".join(f'<li class="{_group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
     return f"""  <h2 id="by-article">Claims by article</h2>
   <ul class="legend" aria-hidden="true">{legend}</ul>
@@ -294,8 +342,10 @@ def findings_html(site: Site) -> str:
 
     sections = []
     for verdict, rows in headlines(site.checks).groupby("verdict", sort=False):
-        items = "\n".join(f"    <li>{html.escape(row.explanation)} <span class=\"claims\">Claims: {html.escape(row.claim_ids)}.</span></li>"
-                          for row in rows.itertuples())
+        items = "\n".join(
+            f'    <li>{html.escape(row.explanation)} <span class="claims">Claims: {html.escape(row.claim_ids)}.</span></li>'
+            for row in rows.itertuples()
+        )
         sections.append(f"""  <h3>{verdict_html(verdict)} ({len(rows)})</h3>
   <p>{html.escape(metadata.VERDICTS[verdict][0])}</p>
   <ul class="findings">
@@ -309,15 +359,20 @@ def findings_html(site: Site) -> str:
 
 
 def index_page(site: Site, pages: list[Page], values: dict[str, Any]) -> str:
-    reports = "\n".join(f'    <li><h3><a href="{page.href}">{html.escape(page.title)}</a></h3>\n      <p>{html.escape(page.summary)}</p></li>'
-                        for page in pages)
+    reports = "\n".join(
+        f'    <li><h3><a href="{page.href}">{html.escape(page.title)}</a></h3>\n      <p>{html.escape(page.summary)}</p></li>'
+        for page in pages
+    )
     articles = "\n".join(
         f'    <li><h3><a href="{paths.article_page(source_id)}">{html.escape(name.title)}</a></h3>\n'
-        f'      <p>{html.escape(name.publisher or "Publisher not stated")}'
-        f'{" · title assigned by this project" if name.assigned else ""}</p></li>'
-        for source_id, name in site.names.items())
-    parameters = "\n".join(f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td>{html.escape(str(value))}</td></tr>'
-                           for name, value in values.items())
+        f"      <p>{html.escape(name.publisher or 'Publisher not stated')}"
+        f"{' · title assigned by this project' if name.assigned else ''}</p></li>"
+        for source_id, name in site.names.items()
+    )
+    parameters = "\n".join(
+        f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td>{html.escape(str(value))}</td></tr>'
+        for name, value in values.items()
+    )
     body = f"""{bottom_line(site)}{verdicts_by_article(site)}{findings_html(site)}
   <h2 id="reports">Reports</h2>
   <ul class="pages">
@@ -342,12 +397,19 @@ def index_page(site: Site, pages: list[Page], values: dict[str, Any]) -> str:
   </table>
   <p>Meanings and sources are on the <a href="{METHOD_PAGE[0]}#parameters">method page</a>; each page states the ones it ran with.</p>
 """
-    return layout.page("Do the numbers hold up?", body, current=paths.INDEX_PAGE, footer=site.footer, known_claims=site.known,
-                       lede="Five news articles on India's dependence on China for rare earths and magnets, every figure traced to "
-                            "its sentence and checked.", names=site.names)
+    return layout.page(
+        "Do the numbers hold up?",
+        body,
+        current=paths.INDEX_PAGE,
+        footer=site.footer,
+        known_claims=site.known,
+        lede="Five news articles on India's dependence on China for rare earths and magnets, every figure traced to "
+        "its sentence and checked.",
+        names=site.names,
+    )
 
 
-EXPLORER_SCRIPT = (layout.TEMPLATES / "site" / "explorer.js")
+EXPLORER_SCRIPT = layout.TEMPLATES / "site" / "explorer.js"
 
 
 def claims_page(site: Site) -> str:
@@ -359,8 +421,11 @@ def claims_page(site: Site) -> str:
     for row in site.claims.itertuples():
         judged = site.verdicts_on(row.claim_id)
         verdicts = ", ".join(verdict_html(verdict) for verdict in judged) or "None of its own (another check uses it)"
-        canonical = (text.show(row.value, row.unit) if row.value_low == row.value_high
-                     else text.interval(row.value_low, row.value_high, row.unit))
+        canonical = (
+            text.show(row.value, row.unit)
+            if row.value_low == row.value_high
+            else text.interval(row.value_low, row.value_high, row.unit)
+        )
         metric = metadata.METRICS[row.metric]
         rows.append(
             f'      <tr id="claim-{row.claim_id}" data-article="{row.source_id}" data-status="{html.escape(status[row.claim_id])}" '
@@ -370,11 +435,22 @@ def claims_page(site: Site) -> str:
             f'<td data-label="As written">{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>'
             f'<td data-label="Canonical value" class="number" data-sort="{row.value_low:.12g}">{html.escape(canonical)}</td>'
             f'<td data-label="Verdicts">{verdicts}</td>'
-            f'<td data-label="Quote">&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>')
-    article_options = "".join(f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items())
-    status_options = "".join(f'<option value="{group}">{label}</option>' for group, label in
-                             (("holds", "Holds up"), ("does not hold", "Does not hold"), ("not checked", "Could not be checked")))
-    verdict_options = "".join(f'<option value="{verdict}">{html.escape(verdict_label(verdict))}</option>' for verdict in metadata.VERDICTS)
+            f'<td data-label="Quote">&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>'
+        )
+    article_options = "".join(
+        f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items()
+    )
+    status_options = "".join(
+        f'<option value="{group}">{label}</option>'
+        for group, label in (
+            ("holds", "Holds up"),
+            ("does not hold", "Does not hold"),
+            ("not checked", "Could not be checked"),
+        )
+    )
+    verdict_options = "".join(
+        f'<option value="{verdict}">{html.escape(verdict_label(verdict))}</option>' for verdict in metadata.VERDICTS
+    )
     body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
   and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
   address of the page keeps your choices, so a view can be shared.</p>
@@ -396,8 +472,15 @@ def claims_page(site: Site) -> str:
     </tbody>
   </table>
 """
-    return layout.page(CLAIMS_PAGE[1], body, current=CLAIMS_PAGE[0], footer=site.footer, known_claims=site.known,
-                       script=EXPLORER_SCRIPT.read_text(encoding="utf-8"), names=site.names)
+    return layout.page(
+        CLAIMS_PAGE[1],
+        body,
+        current=CLAIMS_PAGE[0],
+        footer=site.footer,
+        known_claims=site.known,
+        script=EXPLORER_SCRIPT.read_text(encoding="utf-8"),
+        names=site.names,
+    )
 
 
 def _sentence(words: str) -> str:
@@ -405,7 +488,7 @@ def _sentence(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def sensitivity_page(site: Site) -> str:
+def sensitivity_page(site: Site, swept: bool = True) -> str:
     """Each recorded result's range across the default sweep (params.yaml's `sweep` values), as a
     tornado chart: a bar per parameter its notebook declares, widest first, the default marked; the
     title names the parameter that moves it most."""
@@ -414,10 +497,19 @@ def sensitivity_page(site: Site) -> str:
     specs = params.specs()
     label = {name: spec.get("label", name) for name, spec in specs.items()}
     sweep_csv = paths.SWEEP / "results.csv"
-    if not sweep_csv.is_file():
-        body = "  <p>No sweep has run yet: <code>make reports</code> runs the default sweep.</p>\n"
-        return layout.page(SENSITIVITY_PAGE[1], body, current=SENSITIVITY_PAGE[0], footer=site.footer, known_claims=site.known,
-                           names=site.names)
+    if not swept or not sweep_csv.is_file():  # a sweep older than these notebooks would mix two builds
+        body = (
+            "  <p>This build did not run the sensitivity sweep (it ran part of the chain, or was asked not to): "
+            "<code>make reports</code> runs it.</p>\n"
+        )
+        return layout.page(
+            SENSITIVITY_PAGE[1],
+            body,
+            current=SENSITIVITY_PAGE[0],
+            footer=site.footer,
+            known_claims=site.known,
+            names=site.names,
+        )
     from . import results as recorded
 
     observed.note_read(sweep_csv)
@@ -441,13 +533,17 @@ def sensitivity_page(site: Site) -> str:
             left, width = 100 * (swing.low - start) / span, max(0.8, 100 * swing.width / span)
             base = 100 * (result.baseline - start) / span
             points = "; ".join(f"{html.escape(value)}: {show(at)}" for value, at in swing.points)
-            rows.append(f'    <tr><th scope="row">{html.escape(_sentence(label[swing.parameter]))} <code>{swing.parameter}</code></th>'
-                        f'<td><div class="tornado" aria-hidden="true"><span class="swing" style="left:{left:.1f}%;width:{width:.1f}%"></span>'
-                        f'<span class="baseline" style="left:{base:.1f}%"></span></div><span class="bar-words">{points}</span></td></tr>')
-        title = (f"{html.escape(_sentence(label[moved.parameter]))} moves it most: from {show(moved.low)} to {show(moved.high)}"
-                 f" (default: {show(result.baseline)})")
-        figures.append(f"""  <figure class="sensitivity" id="{result.notebook.removesuffix('.ipynb')}-{result.name}">
-    <figcaption><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix('.ipynb'))}).
+            rows.append(
+                f'    <tr><th scope="row">{html.escape(_sentence(label[swing.parameter]))} <code>{swing.parameter}</code></th>'
+                f'<td><div class="tornado" aria-hidden="true"><span class="swing" style="left:{left:.1f}%;width:{width:.1f}%"></span>'
+                f'<span class="baseline" style="left:{base:.1f}%"></span></div><span class="bar-words">{points}</span></td></tr>'
+            )
+        title = (
+            f"{html.escape(_sentence(label[moved.parameter]))} moves it most: from {show(moved.low)} to {show(moved.high)}"
+            f" (default: {show(result.baseline)})"
+        )
+        figures.append(f"""  <figure class="sensitivity" id="{result.notebook.removesuffix(".ipynb")}-{result.name}">
+    <figcaption><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix(".ipynb"))}).
       {title}. <small>{html.escape(result.meaning)}</small></figcaption>
     <table class="bars">
     <thead><tr><th scope="col">Parameter</th><th scope="col">The result at each value</th></tr></thead>
@@ -457,11 +553,15 @@ def sensitivity_page(site: Site) -> str:
     </table>
   </figure>
 """)
-    steady_items = "\n".join(f"    <li><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix('.ipynb'))}): "
-                              f"{html.escape(text.show_recorded(result.baseline, result.unit))}. {html.escape(result.meaning)}</li>"
-                              for result in steady)
-    values = "; ".join(f"{html.escape(label[name])} (<code>{name}</code>): {', '.join(html.escape(str(v)) for v in grid_values)}"
-                       for name, grid_values in grid.items())
+    steady_items = "\n".join(
+        f"    <li><strong>{html.escape(result.label)}</strong> ({html.escape(result.notebook.removesuffix('.ipynb'))}): "
+        f"{html.escape(text.show_recorded(result.baseline, result.unit))}. {html.escape(result.meaning)}</li>"
+        for result in steady
+    )
+    values = "; ".join(
+        f"{html.escape(label[name])} (<code>{name}</code>): {', '.join(html.escape(str(v)) for v in grid_values)}"
+        for name, grid_values in grid.items()
+    )
     body = f"""  <p>How far each result the notebooks record moves when one assumption moves, the others held at their defaults.
   The sweep runs each notebook once per value of the parameters it declares: {values}. The defaults and their sources are on the
   <a href="{METHOD_PAGE[0]}#parameters">method page</a>; the results of the default run are in <code>reports/results.csv</code>,
@@ -475,8 +575,15 @@ def sensitivity_page(site: Site) -> str:
   </ul>
   <p>A larger sweep, on this machine or a Dask cluster: <code>make sweep GRID="usd_inr=78,80,82,84.57,86,88,90"</code> (see the README).</p>
 """
-    return layout.page(SENSITIVITY_PAGE[1], body, current=SENSITIVITY_PAGE[0], footer=site.footer, known_claims=site.known,
-                       lede="Which assumptions the findings depend on, and how much.", names=site.names)
+    return layout.page(
+        SENSITIVITY_PAGE[1],
+        body,
+        current=SENSITIVITY_PAGE[0],
+        footer=site.footer,
+        known_claims=site.known,
+        lede="Which assumptions the findings depend on, and how much.",
+        names=site.names,
+    )
 
 
 def data_read(used: list[str]) -> list[str]:
@@ -496,28 +603,37 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '
         f"reads {', '.join(f'<code>{html.escape(read)}</code>' for read in reads.get(page.notebook, ()))}</li>"
-        for page in pages)
-    canonical = "\n".join(f"      <tr><td>{html.escape(dimension.replace('_', ' '))}</td><td><code>{html.escape(unit)}</code></td></tr>"
-                          for dimension, unit in units.CANONICAL_UNITS.items())
-    metrics = "\n".join(f"      <tr><td>{html.escape(m.said.capitalize())} <code>{html.escape(m.name)}</code></td><td>{html.escape(m.meaning)}</td>"
-                        f"<td><code>{html.escape(m.unit)}</code></td></tr>" for m in metadata.METRICS.values())
+        for page in pages
+    )
+    canonical = "\n".join(
+        f"      <tr><td>{html.escape(dimension.replace('_', ' '))}</td><td><code>{html.escape(unit)}</code></td></tr>"
+        for dimension, unit in units.CANONICAL_UNITS.items()
+    )
+    metrics = "\n".join(
+        f"      <tr><td>{html.escape(m.said.capitalize())} <code>{html.escape(m.name)}</code></td><td>{html.escape(m.meaning)}</td>"
+        f"<td><code>{html.escape(m.unit)}</code></td></tr>"
+        for m in metadata.METRICS.values()
+    )
     specs = params.specs()
     parameters = "\n".join(
         f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td class="number">{html.escape(str(values.get(name, spec["default"])))}</td>'
-        f"<td>{html.escape(str(spec.get('unit', '')))}</td><td class=\"number\">{html.escape(str(spec['default']))}</td>"
+        f'<td>{html.escape(str(spec.get("unit", "")))}</td><td class="number">{html.escape(str(spec["default"]))}</td>'
         f"<td>{html.escape(str(spec['description']))}</td><td>{html.escape(str(spec.get('source', '')))}</td></tr>"
-        for name, spec in specs.items())
+        for name, spec in specs.items()
+    )
     sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
     articles = "\n".join(
         f'      <tr id="source-{row.source_id}"><th scope="row"><a href="{paths.article_page(row.source_id)}">'
         f"{html.escape(site.names[row.source_id].full)}</a></th><td>{html.escape(row.author) or '—'}</td><td>{html.escape(row.date) or '—'}</td>"
         f"<td><code>data/raw/articles/{html.escape(row.file)}</code></td><td>{html.escape(row.note) or '—'}</td></tr>"
-        for row in sources.itertuples())
+        for row in sources.itertuples()
+    )
     references = "\n".join(
         f"      <tr><td>{html.escape(row.producer)}, <cite>{html.escape(row.title)}</cite>, {html.escape(row.edition)}</td>"
         f'<td><a href="https://doi.org/{html.escape(row.doi)}">doi:{html.escape(row.doi)}</a></td>'
         f"<td>{html.escape(row.licence)}</td><td><code>data/raw/reference/{html.escape(row.file)}</code></td></tr>"
-        for row in provenance.load_references().itertuples())
+        for row in provenance.load_references().itertuples()
+    )
     rate = html.escape(str(values.get("usd_inr", specs.get("usd_inr", {}).get("default", ""))))
     body = f"""  <h2 id="pipeline">Pipeline</h2>
   <ol>
@@ -587,18 +703,31 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
     </tbody>
   </table>
 """
-    return layout.page(METHOD_PAGE[1], body, current=METHOD_PAGE[0], footer=site.footer, known_claims=site.known,
-                       lede="How every number on these pages is made, from the articles to the figures.", names=site.names)
+    return layout.page(
+        METHOD_PAGE[1],
+        body,
+        current=METHOD_PAGE[0],
+        footer=site.footer,
+        known_claims=site.known,
+        lede="How every number on these pages is made, from the articles to the figures.",
+        names=site.names,
+    )
 
 
 # --- the whole site --------------------------------------------------------------------------------
 
 
-def render(executed_dir: Path | None = None, html_dir: Path | None = None, names: tuple[str, ...] = chain.NOTEBOOKS,
-           checks: pd.DataFrame | None = None) -> list[Path]:
+def render(
+    executed_dir: Path | None = None,
+    html_dir: Path | None = None,
+    names: tuple[str, ...] = chain.NOTEBOOKS,
+    checks: pd.DataFrame | None = None,
+    swept: bool = True,
+) -> list[Path]:
     """Every page of the site, the stylesheet and the downloads, into `html_dir`; returns the files
     written. The parameters the pages state are read from the executed notebooks themselves, so the
-    site says what its pages were computed with, whatever command made them."""
+    site says what its pages were computed with, whatever command made them. `swept`: the default
+    sweep in reports/sweep/ is up to date with these notebooks (else the sensitivity page says so)."""
     executed_dir, html_dir = Path(executed_dir or paths.EXECUTED), Path(html_dir or paths.HTML)
     notebooks = {}
     for name in names:
@@ -609,21 +738,32 @@ def render(executed_dir: Path | None = None, html_dir: Path | None = None, names
     site = load_site(checks)
     from . import results
 
-    site.results = {(name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)}
+    site.results = {
+        (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)
+    }
     written: dict[str, str] = {}
     html_exporter = exporter()
     links = [Link(page.href, page.title) for page in pages]
     for position, page in enumerate(pages):
         notebook = notebooks[page.notebook]
         ran = chain.ran_with(notebook)
-        written[page.href] = notebook_page(page, notebook, html_exporter, site, ran,
-                                           links[position - 1] if position > 0 else None,
-                                           links[position + 1] if position + 1 < len(links) else None)
+        written[page.href] = notebook_page(
+            page,
+            notebook,
+            html_exporter,
+            site,
+            ran,
+            links[position - 1] if position > 0 else None,
+            links[position + 1] if position + 1 < len(links) else None,
+        )
     written.update(article_pages(site))
     written[paths.INDEX_PAGE] = index_page(site, pages, values)
     written[CLAIMS_PAGE[0]] = claims_page(site)
-    written[SENSITIVITY_PAGE[0]] = sensitivity_page(site)
-    reads = {name: data_read(notebook.metadata.get("rare_earths", {}).get("used", [])) for name, notebook in notebooks.items()}
+    written[SENSITIVITY_PAGE[0]] = sensitivity_page(site, swept)
+    reads = {
+        name: data_read(notebook.metadata.get("rare_earths", {}).get("used", []))
+        for name, notebook in notebooks.items()
+    }
     written[METHOD_PAGE[0]] = method_page(site, pages, values, reads)
     order = paths.page_files(names, list(site.articles))
     files = [atomic.write_text(html_dir / name, written[name]) for name in order]
@@ -646,4 +786,3 @@ def page_weights(html_dir: Path) -> dict[str, int]:
     """Bytes a reader downloads for each page: the page and the stylesheet it links."""
     style = (Path(html_dir) / paths.STYLESHEET).stat().st_size
     return {path.name: path.stat().st_size + style for path in sorted(Path(html_dir).glob("*.html"))}
-

@@ -56,7 +56,9 @@ def _quantity(value: Any, what: str):
     from .units import ureg
 
     if not isinstance(value, ureg.Quantity):
-        raise TypeError(f"{what} must be a pint Quantity of the project's registry (rare_earths.units.ureg), got {type(value).__name__}")
+        raise TypeError(
+            f"{what} must be a pint Quantity of the project's registry (rare_earths.units.ureg), got {type(value).__name__}"
+        )
     magnitude = value.magnitude
     try:
         number = float(magnitude)
@@ -67,8 +69,15 @@ def _quantity(value: Any, what: str):
     return number, value.units
 
 
-def result(name: str, value: Any, *, claims: Iterable[str], meaning: str, tolerance: float = DEFAULT_TOLERANCE,
-           label: str | None = None) -> dict[str, Any]:
+def result(
+    name: str,
+    value: Any,
+    *,
+    claims: Iterable[str],
+    meaning: str,
+    tolerance: float = DEFAULT_TOLERANCE,
+    label: str | None = None,
+) -> dict[str, Any]:
     """The record of one result, as JSON stores it; ValueError or TypeError naming what is wrong.
 
     `value` is a Quantity, or a (low, high) pair of Quantities in units that convert to each other
@@ -76,7 +85,9 @@ def result(name: str, value: Any, *, claims: Iterable[str], meaning: str, tolera
     name in words ("implied_cagr_high" -> "Implied cagr high").
     """
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise ValueError(f"result name {name!r}: write it in snake_case (lower-case letters, digits and _), e.g. implied_cagr_high")
+        raise ValueError(
+            f"result name {name!r}: write it in snake_case (lower-case letters, digits and _), e.g. implied_cagr_high"
+        )
     if isinstance(value, tuple | list):
         if len(value) != 2:
             raise ValueError(f"result {name}: a range is a (low, high) pair, got {len(value)} values")
@@ -102,7 +113,9 @@ def result(name: str, value: Any, *, claims: Iterable[str], meaning: str, tolera
     if not isinstance(meaning, str) or not meaning.strip() or "\n" in meaning:
         raise ValueError(f"result {name}: give its meaning in one line")
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
-        raise ValueError(f"result {name}: the tolerance is a relative one, from 0 up to (not including) 1, got {tolerance!r}")
+        raise ValueError(
+            f"result {name}: the tolerance is a relative one, from 0 up to (not including) 1, got {tolerance!r}"
+        )
     return {
         "name": name,
         "label": label or name.replace("_", " ").capitalize(),
@@ -126,6 +139,7 @@ def number(value: float, digits: int = 3) -> str:
 
 def shown(record: Mapping[str, Any]) -> str:
     """A result's value for a reader: '3.03 %', '2.57–3.03 % a year', '15,400 t'."""
+
     def plain(value: float) -> str:
         text = number(value)
         return text.rstrip("0").rstrip(".") if "." in text else text
@@ -156,8 +170,15 @@ def bundle(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"text/plain": text.replace("**", ""), "text/markdown": text, MIME_TYPE: dict(sorted(record.items()))}
 
 
-def record(name: str, value: Any, *, claims: Iterable[str], meaning: str, tolerance: float = DEFAULT_TOLERANCE,
-           label: str | None = None) -> None:
+def record(
+    name: str,
+    value: Any,
+    *,
+    claims: Iterable[str],
+    meaning: str,
+    tolerance: float = DEFAULT_TOLERANCE,
+    label: str | None = None,
+) -> None:
     """Record one key result of the notebook running this cell: show its line, keep its record in
     the cell's output. Names are unique within a notebook (`collect` refuses a notebook that repeats one)."""
     data = bundle(result(name, value, claims=claims, meaning=meaning, tolerance=tolerance, label=label))
@@ -198,8 +219,13 @@ def collect(notebook) -> list[dict[str, Any]]:
             if entry["name"] in seen:
                 cell_number = cell.get("execution_count") or position  # as the chain names a cell: its execution count
                 cells.append(cell_number)
-                problems.append(Problem(where, f"result {entry['name']} is recorded twice (again in cell {cell_number}); "
-                                               "give each result its own name"))
+                problems.append(
+                    Problem(
+                        where,
+                        f"result {entry['name']} is recorded twice (again in cell {cell_number}); "
+                        "give each result its own name",
+                    )
+                )
             seen.add(entry["name"])
             found.append(entry)
     if problems:
@@ -215,15 +241,27 @@ def parameter_text(value: Any) -> str:
     return str(value)
 
 
-def rows(records: Iterable[Mapping[str, Any]], notebook: str, scenario: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+def rows(
+    records: Iterable[Mapping[str, Any]], notebook: str, scenario: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """One table row per result of one notebook; a column per parameter of `scenario`."""
     nan = float("nan")
-    return [{"notebook": notebook, "name": entry["name"], "label": entry.get("label") or entry["name"].replace("_", " ").capitalize(),
-             "value": nan if entry["value"] is None else float(entry["value"]),
-             "low": float(entry["low"]), "high": float(entry["high"]), "unit": entry["unit"], "claims": "; ".join(entry["claims"]),
-             "meaning": entry["meaning"], "tolerance": float(entry["tolerance"]),
-             **{parameter: parameter_text(value) for parameter, value in (scenario or {}).items()}}
-            for entry in records]
+    return [
+        {
+            "notebook": notebook,
+            "name": entry["name"],
+            "label": entry.get("label") or entry["name"].replace("_", " ").capitalize(),
+            "value": nan if entry["value"] is None else float(entry["value"]),
+            "low": float(entry["low"]),
+            "high": float(entry["high"]),
+            "unit": entry["unit"],
+            "claims": "; ".join(entry["claims"]),
+            "meaning": entry["meaning"],
+            "tolerance": float(entry["tolerance"]),
+            **{parameter: parameter_text(value) for parameter, value in (scenario or {}).items()},
+        }
+        for entry in records
+    ]
 
 
 def frame(table_rows: Iterable[Mapping[str, Any]], parameters: Iterable[str] = ()):
@@ -270,7 +308,9 @@ def read(path: Path = RESULTS_CSV):
 
     header = pd.read_csv(path, nrows=0, encoding="utf-8").columns
     dtypes = {column: (float if column in NUMBERS else str) for column in header}
-    loaded = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={column: [""] for column in NUMBERS}, encoding="utf-8")
+    loaded = pd.read_csv(
+        path, dtype=dtypes, keep_default_na=False, na_values={column: [""] for column in NUMBERS}, encoding="utf-8"
+    )
     return validated(loaded)
 
 
@@ -324,11 +364,18 @@ def compare(expected, actual) -> list[str]:
     the tables have them. No message: the results hold."""
     from .units import ureg
 
-    keys = ["notebook", "name", *sorted({column for results in (expected, actual) for column in results.columns if column not in COLUMNS})]
+    keys = [
+        "notebook",
+        "name",
+        *sorted({column for results in (expected, actual) for column in results.columns if column not in COLUMNS}),
+    ]
 
     def indexed(results) -> dict[tuple, dict]:
         records = results.to_dict("records")
-        return {tuple("" if _is_nan(row.get(column, "")) else str(row.get(column, "")) for column in keys): row for row in records}
+        return {
+            tuple("" if _is_nan(row.get(column, "")) else str(row.get(column, "")) for column in keys): row
+            for row in records
+        }
 
     def named(key: tuple) -> str:
         scenario = ", ".join(f"{column}={value}" for column, value in zip(keys[2:], key[2:], strict=True) if value)

@@ -78,9 +78,22 @@ def results(sweep: pd.DataFrame, defaults: dict[str, Any]) -> list[Result]:
             continue
         swings = []
         for parameter in declared:
-            points = tuple((getattr(row, parameter), _central(row)) for row in rows.itertuples() if _others_at(row, at_default, parameter))
+            points = tuple(
+                (getattr(row, parameter), _central(row))
+                for row in rows.itertuples()
+                if _others_at(row, at_default, parameter)
+            )
             swings.append(Swing(parameter, points))
         first = base[0]
-        found.append(Result(notebook, name, first.label, first.meaning, first.unit,
-                            _central(first), tuple(sorted(swings, key=lambda swing: -swing.width))))
+        found.append(
+            Result(
+                notebook,
+                name,
+                first.label,
+                first.meaning,
+                first.unit,
+                _central(first),
+                tuple(sorted(swings, key=lambda swing: -swing.width)),
+            )
+        )
     return found

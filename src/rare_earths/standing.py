@@ -67,7 +67,9 @@ def standing(checks: pd.DataFrame, claim_ids: Iterable[str]) -> dict[str, str]:
         group = verdict_group(row.verdict)
         for claim in judged(row.check_id, row.kind, row.claim_ids, row.verdict):
             found.setdefault(claim, set()).add(group)
-    return {claim: next((group for group in PRECEDENCE if group in groups), UNCHECKED) for claim, groups in found.items()}
+    return {
+        claim: next((group for group in PRECEDENCE if group in groups), UNCHECKED) for claim, groups in found.items()
+    }
 
 
 def counts(standings: dict[str, str]) -> dict[str, int]:

@@ -60,7 +60,9 @@ class Run:
             return NO_PARAMETER
         from .results import parameter_text
 
-        return ",".join(f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario))
+        return ",".join(
+            f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario)
+        )
 
     @property
     def label(self) -> str:
@@ -70,15 +72,22 @@ class Run:
 # --- the grid ------------------------------------------------------------------------------------
 
 
-def parse_grid(assignments: Iterable[str], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None,
-               params_path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
+def parse_grid(
+    assignments: Iterable[str],
+    steps: tuple[chain.Step, ...] = chain.CHAIN,
+    *,
+    notebooks_dir: Path | None = None,
+    params_path: Path = paths.PARAMS_YAML,
+) -> dict[str, list[Any]]:
     """["usd_inr=80,84.57,90", ...] -> {"usd_inr": [80.0, 84.57, 90.0], ...}, every value checked
     against params.yaml. One ParameterError naming each bad parameter and what it allows: a parameter
     unknown, given twice, or declared by no notebook of the run; no value; a value it does not allow,
     or given twice."""
     assignments = list(assignments)
     if not assignments:
-        raise ParameterError("give the grid: one --grid NAME=V1,V2,... per parameter to vary, e.g. --grid usd_inr=80,84.57,90")
+        raise ParameterError(
+            "give the grid: one --grid NAME=V1,V2,... per parameter to vary, e.g. --grid usd_inr=80,84.57,90"
+        )
     given = params.parse_assignments(assignments)  # a parameter given twice is refused here
     declared = params.specs(params_path)
     problems = []
@@ -95,7 +104,9 @@ def parse_grid(assignments: Iterable[str], steps: tuple[chain.Step, ...] = chain
             problems.append(f"parameter {name}: the grid gives it no value; give one or more, e.g. {example}")
             continue
         if "" in items:
-            problems.append(f"parameter {name}: an empty value in {text!r}; separate values with single commas, e.g. {example}")
+            problems.append(
+                f"parameter {name}: an empty value in {text!r}; separate values with single commas, e.g. {example}"
+            )
             continue
         values = []
         for item in items:
@@ -115,7 +126,11 @@ def parse_grid(assignments: Iterable[str], steps: tuple[chain.Step, ...] = chain
         except ParameterError as error:
             problems.append(str(error))
     if problems:
-        raise ParameterError("\n".join(problems) if len(problems) == 1 else "the grid is refused; nothing ran:\n  " + "\n  ".join(problems))
+        raise ParameterError(
+            "\n".join(problems)
+            if len(problems) == 1
+            else "the grid is refused; nothing ran:\n  " + "\n  ".join(problems)
+        )
     return grid
 
 
@@ -124,14 +139,24 @@ def _allowed(spec: Mapping[str, Any]) -> str:
     return f" (a {spec['type']}; its default is {spec['default']})"
 
 
-def plan(grid: Mapping[str, list[Any]], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None) -> list[Run]:
+def plan(
+    grid: Mapping[str, list[Any]], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None
+) -> list[Run]:
     """Every run of the sweep, in chain order, then in the order of the grid's values: each notebook
     once per combination of the values of the grid's parameters it declares (once, if none)."""
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
     needing = [step.notebook for step in steps if step.needs]
     if needing:
-        raise InputError([Problem(paths.relative(notebooks_dir / name), "needs another notebook's outputs, which a sweep does not "
-                                  "run per scenario; sweep the notebooks it needs with it in one chain run instead") for name in needing])
+        raise InputError(
+            [
+                Problem(
+                    paths.relative(notebooks_dir / name),
+                    "needs another notebook's outputs, which a sweep does not "
+                    "run per scenario; sweep the notebooks it needs with it in one chain run instead",
+                )
+                for name in needing
+            ]
+        )
     runs = []
     for step in steps:
         declared = chain.declared_parameters(notebooks_dir / step.notebook)
@@ -182,10 +207,22 @@ def _capacity(pool, jobs: int) -> int:
     return max(1, jobs)
 
 
-def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple[chain.Step, ...] = chain.CHAIN, *,
-        notebooks_dir: Path | None = None, params_path: Path = paths.PARAMS_YAML, force: bool = False, jobs: int = chain.JOBS,
-        timeout: float = chain.TIMEOUT_SECONDS, retries: int = chain.RETRIES, kernel: str = chain.KERNEL,
-        scheduler: str | None = None, echo: Callable[[str], None] = print, reuse: Path | None = None) -> Finished:
+def run(
+    grid: Mapping[str, list[Any]],
+    out_dir: Path | None = None,
+    steps: tuple[chain.Step, ...] = chain.CHAIN,
+    *,
+    notebooks_dir: Path | None = None,
+    params_path: Path = paths.PARAMS_YAML,
+    force: bool = False,
+    jobs: int = chain.JOBS,
+    timeout: float = chain.TIMEOUT_SECONDS,
+    retries: int = chain.RETRIES,
+    kernel: str = chain.KERNEL,
+    scheduler: str | None = None,
+    echo: Callable[[str], None] = print,
+    reuse: Path | None = None,
+) -> Finished:
     """Run the sweep of `grid` (as `parse_grid` returns it) into `out_dir`: every run not up to
     date, on an executor (`executors.open_executor`); results.csv after each run and at the end.
     A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
@@ -216,16 +253,22 @@ def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple
         folder = out_dir / run_.key
         manifest = chain.manifest_path(folder, run_.notebook)
         if not force and manifest.is_file() and (folder / run_.notebook).is_file():
-            inputs = chain.inputs_of(by_name[run_.notebook], values_of(run_), notebooks_dir, used=chain.files_used(manifest))
+            inputs = chain.inputs_of(
+                by_name[run_.notebook], values_of(run_), notebooks_dir, used=chain.files_used(manifest)
+            )
             if chain.is_current(by_name[run_.notebook], inputs, folder):
                 try:
-                    table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
+                    table_rows[run_] = results.rows(
+                        results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario)
+                    )
                 except InputError:  # its results cannot be read: run it again, and say why
                     pending.append(run_)
                     continue
                 outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
                 continue
-        if reuse is not None and _reused(run_, by_name[run_.notebook], values_of(run_), notebooks_dir, Path(reuse), folder):
+        if reuse is not None and _reused(
+            run_, by_name[run_.notebook], values_of(run_), notebooks_dir, Path(reuse), folder
+        ):
             table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
             outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
             continue
@@ -254,20 +297,42 @@ def run(grid: Mapping[str, list[Any]], out_dir: Path | None = None, steps: tuple
         rows = 0 if pending else write_results()  # else written once the first runs are under way
     if pending:
         echo(f"{len(pending)} runs to go: " + ", ".join(f"{name} × {count}" for name, count in counts(pending).items()))
-        rows = _execute(pending, outcomes, table_rows, write_results, skipped, out_dir, values_of, by_name, notebooks_dir,
-                        jobs=jobs, timeout=timeout, retries=retries, kernel=kernel, scheduler=scheduler, echo=echo,
-                        executors=executors, results=results)
+        rows = _execute(
+            pending,
+            outcomes,
+            table_rows,
+            write_results,
+            skipped,
+            out_dir,
+            values_of,
+            by_name,
+            notebooks_dir,
+            jobs=jobs,
+            timeout=timeout,
+            retries=retries,
+            kernel=kernel,
+            scheduler=scheduler,
+            echo=echo,
+            executors=executors,
+            results=results,
+        )
     ordered = [outcomes[run_] for run_ in runs]
-    echo(f"{paths.relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs")
+    echo(
+        f"{paths.relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs"
+    )
     if any(outcome.status == "failed" for outcome in ordered):
         raise SweepFailed(ordered)
     return Finished(ordered, results_csv, rows)
 
 
-def _reused(run_: Run, step: chain.Step, values: dict[str, Any], notebooks_dir: Path, reuse: Path, folder: Path) -> bool:
+def _reused(
+    run_: Run, step: chain.Step, values: dict[str, Any], notebooks_dir: Path, reuse: Path, folder: Path
+) -> bool:
     """Copy the run from `reuse` if it holds it up to date (same code, data, modules and the same
     values of the parameters the notebook declares); then record it as this sweep's own run."""
-    inputs = chain.inputs_of(step, values, notebooks_dir, used=chain.files_used(chain.manifest_path(reuse, run_.notebook)))
+    inputs = chain.inputs_of(
+        step, values, notebooks_dir, used=chain.files_used(chain.manifest_path(reuse, run_.notebook))
+    )
     if not chain.is_current(step, inputs, reuse):
         return False
     executed = folder / run_.notebook
@@ -276,9 +341,26 @@ def _reused(run_: Run, step: chain.Step, values: dict[str, Any], notebooks_dir: 
     return True
 
 
-def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results: Callable[[], int], skipped: int, out_dir: Path,
-             values_of: Callable[[Run], dict], by_name: dict, notebooks_dir: Path, *, jobs: int, timeout: float, retries: int,
-             kernel: str, scheduler: str | None, echo: Callable[[str], None], executors, results) -> int:
+def _execute(
+    pending: list[Run],
+    outcomes: dict,
+    table_rows: dict,
+    write_results: Callable[[], int],
+    skipped: int,
+    out_dir: Path,
+    values_of: Callable[[Run], dict],
+    by_name: dict,
+    notebooks_dir: Path,
+    *,
+    jobs: int,
+    timeout: float,
+    retries: int,
+    kernel: str,
+    scheduler: str | None,
+    echo: Callable[[str], None],
+    executors,
+    results,
+) -> int:
     """Keep the executor busy with the pending runs; record each as it finishes."""
     done, ran, waiting = skipped, 0, list(pending)
     started = time.perf_counter()
@@ -292,25 +374,40 @@ def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results
             nonlocal done
             while waiting and len(running) <= capacity:
                 run_ = waiting.pop(0)
-                task = chain.Task(run_.notebook, values_of(run_), str(out_dir / run_.key), str(notebooks_dir), kernel, timeout, retries)
+                task = chain.Task(
+                    run_.notebook,
+                    values_of(run_),
+                    str(out_dir / run_.key),
+                    str(notebooks_dir),
+                    kernel,
+                    timeout,
+                    retries,
+                )
                 try:
                     running[pool.submit(chain.run_task, task)] = run_
                 except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
-                    outcomes[run_] = chain.Outcome(run_.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}")
+                    outcomes[run_] = chain.Outcome(
+                        run_.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"
+                    )
                     done += 1
 
         fill()
         rows = write_results()  # the runs up to date, while the first runs start
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            ended = [(future, running.pop(future)) for future in sorted(finished, key=lambda f: (running[f].key, running[f].notebook))]
+            ended = [
+                (future, running.pop(future))
+                for future in sorted(finished, key=lambda f: (running[f].key, running[f].notebook))
+            ]
             fill()
             for future, run_ in ended:
                 done, ran = done + 1, ran + 1
                 try:
                     outcome = future.result()
                 except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
-                    outcome = chain.Outcome(run_.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}")
+                    outcome = chain.Outcome(
+                        run_.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
+                    )
                 outcome.notebook = run_.label
                 outcomes[run_] = outcome
                 if outcome.status == "ok":
@@ -323,14 +420,18 @@ def _execute(pending: list[Run], outcomes: dict, table_rows: dict, write_results
                         outcome.error, outcome.kept = error.problems[0].message, paths.relative(executed)
                 if outcome.status == "ok":
                     step = by_name[run_.notebook]
-                    inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=chain.recorded_use(executed))  # as it ran
+                    inputs = chain.inputs_of(
+                        step, values_of(run_), notebooks_dir, used=chain.recorded_use(executed)
+                    )  # as it ran
                     chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
                     rows = write_results()
                     said = f"ok in {outcome.seconds:.1f} s"
                 else:
                     said = outcome.failure_line().removeprefix(run_.label + " ")
                 in_flight = min(capacity, len(running))
-                echo(f"{_progress(done, in_flight, len(running) - in_flight + len(waiting), started, ran)} {run_.label} {said}")
+                echo(
+                    f"{_progress(done, in_flight, len(running) - in_flight + len(waiting), started, ran)} {run_.label} {said}"
+                )
     return rows
 
 
@@ -353,21 +454,44 @@ def summary(finished: Finished | list[chain.Outcome]) -> str:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """The `sweep` command, added to the command line's subcommands."""
     sweep = subparsers.add_parser(
-        "sweep", help="Run each notebook once per combination of the grid's values of the parameters it declares; "
-                      "every result, with its parameters, to DIR/results.csv.",
-        description=__doc__.split("\n\n")[0])
-    sweep.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...", required=True,
-                       help="A parameter of params.yaml and the values to run it with, e.g. --grid usd_inr=80,84.57,90; one "
-                            "--grid per parameter. Every value is checked before anything runs.")
-    sweep.add_argument("--out", type=Path, default=SWEEP_DIR, metavar="DIR",
-                       help=f"Where the runs and results.csv go (default: {paths.relative(SWEEP_DIR)}/); a run already "
-                            "there and up to date is skipped.")
-    sweep.add_argument("--jobs", type=chain.job_count, default=chain.JOBS,
-                       help=f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS}).")
-    sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
-                       help="Run on this Dask distributed scheduler instead of local processes (default: DASK_SCHEDULER_ADDRESS "
-                            "if set); its workers need this project at the same path.")
-    sweep.add_argument("--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds.")
+        "sweep",
+        help="Run each notebook once per combination of the grid's values of the parameters it declares; "
+        "every result, with its parameters, to DIR/results.csv.",
+        description=__doc__.split("\n\n")[0],
+    )
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2,...",
+        required=True,
+        help="A parameter of params.yaml and the values to run it with, e.g. --grid usd_inr=80,84.57,90; one "
+        "--grid per parameter. Every value is checked before anything runs.",
+    )
+    sweep.add_argument(
+        "--out",
+        type=Path,
+        default=SWEEP_DIR,
+        metavar="DIR",
+        help=f"Where the runs and results.csv go (default: {paths.relative(SWEEP_DIR)}/); a run already "
+        "there and up to date is skipped.",
+    )
+    sweep.add_argument(
+        "--jobs",
+        type=chain.job_count,
+        default=chain.JOBS,
+        help=f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS}).",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="Run on this Dask distributed scheduler instead of local processes (default: DASK_SCHEDULER_ADDRESS "
+        "if set); its workers need this project at the same path.",
+    )
+    sweep.add_argument(
+        "--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds."
+    )
     sweep.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
     sweep.set_defaults(run=main)
     return sweep

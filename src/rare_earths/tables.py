@@ -18,7 +18,9 @@ from .paths import ROOT, relative
 FLOAT_FORMAT = "%.12g"
 
 
-def _problems_from(error: pandera.errors.SchemaErrors, path: Path, id_column: str | None, frame: pd.DataFrame) -> list[Problem]:
+def _problems_from(
+    error: pandera.errors.SchemaErrors, path: Path, id_column: str | None, frame: pd.DataFrame
+) -> list[Problem]:
     problems = []
     cases = error.failure_cases.sort_values(["index", "column"], na_position="first", key=lambda s: s.astype(str))
     for case in cases.itertuples(index=False):
@@ -60,8 +62,10 @@ def _decode(data: bytes, path: Path) -> str:
         fields = next(csv.reader(io.StringIO(before + "x")), [""])
         header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8", errors="replace"))), [])
         column = header[len(fields) - 1] if line > 1 and len(fields) <= len(header) else None
-        message = (f"byte 0x{data[error.start]:02x} at character {len(before) + 1} of the line is not UTF-8; "
-                   "save the file as UTF-8")
+        message = (
+            f"byte 0x{data[error.start]:02x} at character {len(before) + 1} of the line is not UTF-8; "
+            "save the file as UTF-8"
+        )
         raise InputError([Problem(relative(path), message, line, column)]) from None
 
 
@@ -92,8 +96,14 @@ def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]
                 header = row
             elif row:
                 if len(row) != len(header):
-                    problems.append(Problem(where, f"{len(row)} fields, but the header has {len(header)}"
-                                            f"{' (a comma in an unquoted field?)' if len(row) > len(header) else ''}", start))
+                    problems.append(
+                        Problem(
+                            where,
+                            f"{len(row)} fields, but the header has {len(header)}"
+                            f"{' (a comma in an unquoted field?)' if len(row) > len(header) else ''}",
+                            start,
+                        )
+                    )
                 lines.append(start)
                 records.append(row)
             start = reader.line_num + 1
@@ -104,7 +114,9 @@ def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]
         raise InputError([Problem(where, "is empty: it needs at least its header line", 1)])
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        problems.append(Problem(where, f"column {', '.join(map(repr, repeated))} appears more than once in the header", 1))
+        problems.append(
+            Problem(where, f"column {', '.join(map(repr, repeated))} appears more than once in the header", 1)
+        )
     if problems:
         raise InputError(problems)
     return header, lines, records
@@ -119,7 +131,9 @@ def read_raw(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else ROOT / table.path
     header, lines, records = read_csv_records(path)
-    frame = pd.DataFrame(records, columns=header, index=pd.Index([line - 2 for line in lines], dtype="int64"), dtype=str)
+    frame = pd.DataFrame(
+        records, columns=header, index=pd.Index([line - 2 for line in lines], dtype="int64"), dtype=str
+    )
     if lines == list(range(2, len(lines) + 2)):
         frame.index = pd.RangeIndex(len(lines))
     id_column = "claim_id" if "claim_id" in table.names else None
@@ -135,7 +149,9 @@ def read_processed(table: metadata.Table, path: Path | None = None) -> pd.DataFr
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
     numbers = [column.name for column in table.columns if column.kind == "number"]
     observed.note_read(path)
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={name: [""] for name in numbers}, encoding="utf-8")
+    frame = pd.read_csv(
+        path, dtype=dtypes, keep_default_na=False, na_values={name: [""] for name in numbers}, encoding="utf-8"
+    )
     return metadata.schema(table).validate(frame)
 
 

@@ -123,7 +123,11 @@ def as_written(quote: str, value_as_written: str, unit_as_written: str, qualifie
         return " ".join(part for part in (qualifier, value_as_written, unit) if part)
     end = start + len(value_as_written)
     words = [word for word in unit_as_written.split() if word not in PLACEHOLDER_UNITS]
-    for word in (piece for token in words for piece in ([token[0], token[1:]] if token[0] in "$₹" and len(token) > 1 else [token])):
+    for word in (
+        piece
+        for token in words
+        for piece in ([token[0], token[1:]] if token[0] in "$₹" and len(token) > 1 else [token])
+    ):
         end, start = _extend(quote, start, end, word)
     hedge = qualifier.lower()
     if hedge and hedge != "mostly":

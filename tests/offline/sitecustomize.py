@@ -26,7 +26,9 @@ def _is_local(host) -> bool:
     if host is None or str(host).lower() in _LOCAL_NAMES:
         return True
     try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback or ipaddress.ip_address(str(host)).is_unspecified
+        return (
+            ipaddress.ip_address(str(host).split("%")[0]).is_loopback or ipaddress.ip_address(str(host)).is_unspecified
+        )
     except ValueError:
         return False
 

@@ -28,10 +28,38 @@ from . import against_usgs, cross_source, derived, recompute, statements, unchec
 from .registry import RULES, Rule
 from .statements import SEPARATOR, Statement
 from .usgs import Tables
-from .views import accounted_for, counts, edition_differences, findings, headlines, plain, rules_table, share_bases, verdicts_table, with_quotes
+from .views import (
+    accounted_for,
+    counts,
+    edition_differences,
+    findings,
+    headlines,
+    plain,
+    rules_table,
+    share_bases,
+    verdicts_table,
+    with_quotes,
+)
 
-__all__ = ["RULES", "SEPARATOR", "Rule", "Statement", "accounted_for", "audit", "build", "counts", "edition_differences", "findings",
-           "headlines", "load", "plain", "rules_table", "share_bases", "verdicts_table", "with_quotes"]
+__all__ = [
+    "RULES",
+    "SEPARATOR",
+    "Rule",
+    "Statement",
+    "accounted_for",
+    "audit",
+    "build",
+    "counts",
+    "edition_differences",
+    "findings",
+    "headlines",
+    "load",
+    "plain",
+    "rules_table",
+    "share_bases",
+    "verdicts_table",
+    "with_quotes",
+]
 
 
 def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
@@ -39,7 +67,9 @@ def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
     found = statements.statements(claims)
     given = {"claims": found, "usgs": Tables(usgs_table), "checked": set()}
     rows: list[dict] = []
-    for registered in sorted(RULES.values(), key=lambda r: "checked" in r.needs):  # the rule that needs every other's checks last
+    for registered in sorted(
+        RULES.values(), key=lambda r: "checked" in r.needs
+    ):  # the rule that needs every other's checks last
         if "checked" in registered.needs:
             given["checked"] = {claim for row in rows for claim in row["claim_ids"].split(SEPARATOR)}
         rows += registered.function(*(given[need] for need in registered.needs))
@@ -48,7 +78,11 @@ def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
     # Kinds in the order the metadata declares them, rules in the order they are registered within each.
     kinds = list(metadata.CHECK_KINDS)
     order = {name: (kinds.index(r.kind), position) for position, (name, r) in enumerate(RULES.items())}
-    table = table.assign(_order=table.rule.map(order)).sort_values(["_order", "check_id"], kind="stable").drop(columns="_order")
+    table = (
+        table.assign(_order=table.rule.map(order))
+        .sort_values(["_order", "check_id"], kind="stable")
+        .drop(columns="_order")
+    )
     return table.reset_index(drop=True)
 
 

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from .. import metadata, metrics, text
 from ..units import Quantity
 from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, SHARE_INDEX, WITHIN_ROUNDING, Statement, index, judge, own_part_and_whole, what
+from .statements import (
+    CONSISTENT,
+    CONTRADICTED,
+    SHARE_INDEX,
+    WITHIN_ROUNDING,
+    Statement,
+    index,
+    judge,
+    own_part_and_whole,
+    what,
+)
 from .usgs import EDITIONS, Published, Tables
 
 INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK = "inconclusive", "implausible", "cannot_check"
@@ -70,16 +80,31 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
             rank = len(above) + 1
             ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
             verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
-            found.append(Candidate(edition, f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else ""),
-                                   float(rank), rank, rank, verdict))
+            found.append(
+                Candidate(
+                    edition,
+                    f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else ""),
+                    float(rank),
+                    rank,
+                    rank,
+                    verdict,
+                )
+            )
             continue
         published = usgs.get(edition, measure, stated.subject, year)
         if published is None:
             continue
         shown_in = text.display_unit(stated.unit, stated.point)
-        found.append(Candidate(edition, f"{edition} gives {published.words(shown_in)}{when}", published.value, published.low,
-                               published.high, _against(stated, published.value, published.low, published.high,
-                                                        published.note == "lower bound")))
+        found.append(
+            Candidate(
+                edition,
+                f"{edition} gives {published.words(shown_in)}{when}",
+                published.value,
+                published.low,
+                published.high,
+                _against(stated, published.value, published.low, published.high, published.note == "lower bound"),
+            )
+        )
     return found
 
 
@@ -90,7 +115,13 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
     part, own_whole = own_part_and_whole(stated, by)
     candidates = []
 
-    def add(edition: str, part_value: tuple[float, float, float], part_words: str, whole: Published | Statement, whole_words: str) -> None:
+    def add(
+        edition: str,
+        part_value: tuple[float, float, float],
+        part_words: str,
+        whole: Published | Statement,
+        whole_words: str,
+    ) -> None:
         if isinstance(whole, Statement):
             whole_value, whole_low, whole_high, bound = whole.point, *whole.admitted(), False
         else:
@@ -106,7 +137,13 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
 
     if part is not None and own_whole is not None:
         whole = own_whole
-        add("", (part.point, *part.admitted()), part.as_written, whole, f"{whole.as_written} (the article's own figures)")
+        add(
+            "",
+            (part.point, *part.admitted()),
+            part.as_written,
+            whole,
+            f"{whole.as_written} (the article's own figures)",
+        )
     for edition in EDITIONS:
         measure = record.usgs_measure
         year, own_year = _year(stated, usgs, edition, measure)
@@ -125,7 +162,13 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
             add(edition, numerator, part_words, world, f"{edition}'s rounded world total{when}, {world.words(unit)}")
         listed = usgs.listed_sum(edition, measure, year)
         if listed.value:
-            add(edition, numerator, part_words, listed, f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}")
+            add(
+                edition,
+                numerator,
+                part_words,
+                listed,
+                f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}",
+            )
     return candidates
 
 
@@ -135,7 +178,11 @@ def _verdict_sentence(stated: Statement, candidates: list[Candidate]) -> tuple[s
     if not candidates:
         return CANNOT_CHECK, "neither USGS edition gives a figure for it", None
     matching = [c for c in candidates if c.verdict == verdict]
-    shown = min(candidates, key=lambda c: abs(c.value - stated.point)) if verdict in (CONTRADICTED, INCONCLUSIVE) else matching[0]
+    shown = (
+        min(candidates, key=lambda c: abs(c.value - stated.point))
+        if verdict in (CONTRADICTED, INCONCLUSIVE)
+        else matching[0]
+    )
     others = [c for c in candidates if c not in matching]
     if verdict in (CONSISTENT, WITHIN_ROUNDING):
         how = "matches" if verdict == CONSISTENT else "matches within rounding"
@@ -143,8 +190,11 @@ def _verdict_sentence(stated: Statement, candidates: list[Candidate]) -> tuple[s
         if others:
             sentence += "; but " + "; ".join(c.label for c in others)
     elif verdict == INCONCLUSIVE:
-        sentence = ("is only within a bound, which any plausible figure meets: " + "; ".join(c.label for c in matching)
-                    + ("; and it matches no other base: " + "; ".join(c.label for c in others) if others else ""))
+        sentence = (
+            "is only within a bound, which any plausible figure meets: "
+            + "; ".join(c.label for c in matching)
+            + ("; and it matches no other base: " + "; ".join(c.label for c in others) if others else "")
+        )
     else:
         sentence = "matches no reference: " + "; ".join(c.label for c in candidates)
     return verdict, sentence, shown
@@ -159,7 +209,12 @@ def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
     return list(merged.values())
 
 
-@rule("usgs", "reference", "A reserve or production figure, or a rank by them, against both USGS editions.", needs=("claims", "usgs"))
+@rule(
+    "usgs",
+    "reference",
+    "A reserve or production figure, or a rank by them, against both USGS editions.",
+    needs=("claims", "usgs"),
+)
 def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     for group in _merged(found, lambda m: m.usgs_measure and not m.share_of):
@@ -167,15 +222,30 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
         candidates = value_candidates(stated, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates)
         period = f" ({stated.period})" if stated.period else ""
-        compared = "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
-        rows.append(check("usgs", [c for s in group for c in s.claim_ids], stated, shown.value if shown else None, compared, verdict,
-                          f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), stated.unit)}), {sentence}."))
+        compared = (
+            "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
+        )
+        rows.append(
+            check(
+                "usgs",
+                [c for s in group for c in s.claim_ids],
+                stated,
+                shown.value if shown else None,
+                compared,
+                verdict,
+                f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
+            )
+        )
     return rows
 
 
-@rule("share_base", "reference",
-      "A share recomputed on every base a source could have used (the article's own figures, each USGS edition's world "
-      "total, the sum of the countries each edition lists), naming the base that reproduces it.", needs=("claims", "usgs"))
+@rule(
+    "share_base",
+    "reference",
+    "A share recomputed on every base a source could have used (the article's own figures, each USGS edition's world "
+    "total, the sum of the countries each edition lists), naming the base that reproduces it.",
+    needs=("claims", "usgs"),
+)
 def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     by = index(found, *SHARE_INDEX)
@@ -184,9 +254,17 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
         candidates = share_candidates(stated, by, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates)
         period = f" ({stated.period})" if stated.period else ""
-        rows.append(check("share_base", [c for s in group for c in s.claim_ids], stated, shown.value if shown else None,
-                          "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)), verdict,
-                          f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), 'percent')}), {sentence}."))
+        rows.append(
+            check(
+                "share_base",
+                [c for s in group for c in s.claim_ids],
+                stated,
+                shown.value if shown else None,
+                "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)),
+                verdict,
+                f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), 'percent')}), {sentence}.",
+            )
+        )
     return rows
 
 
@@ -197,13 +275,19 @@ def editions_matched(statement: Statement, by: dict[tuple, list[Statement]], usg
         return set()
     candidates = share_candidates(statement, by, usgs) if record.share_of else value_candidates(statement, usgs)
     verdict = _best(candidates)
-    if verdict not in (CONSISTENT, WITHIN_ROUNDING) or any(c.edition == "" and c.verdict == verdict for c in candidates):
+    if verdict not in (CONSISTENT, WITHIN_ROUNDING) or any(
+        c.edition == "" and c.verdict == verdict for c in candidates
+    ):
         return set()  # reproduced by the article's own figures, or by nothing: no edition to credit
     return {c.edition for c in candidates if c.verdict == verdict}
 
 
-@rule("one_edition", "reference", "An article's figures that each match only one USGS edition must all match the same one.",
-      needs=("claims", "usgs"))
+@rule(
+    "one_edition",
+    "reference",
+    "An article's figures that each match only one USGS edition must all match the same one.",
+    needs=("claims", "usgs"),
+)
 def one_edition(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     by = index(found, *SHARE_INDEX)
@@ -221,16 +305,32 @@ def one_edition(found: list[Statement], usgs: Tables) -> list[dict]:
 
         everyone = sorted((s for members in only.values() for s in members), key=lambda s: s.claim_ids[0])
         if len(only) == 1:
-            (edition, members), = only.items()
-            rows.append(check("one_edition", [c for s in everyone for c in s.claim_ids], everyone[0], None, f"USGS {edition}",
-                              CONSISTENT, f"{source_id}'s figures that match only one USGS edition all match {edition}: "
-                                          f"{listing(members)}."))
+            ((edition, members),) = only.items()
+            rows.append(
+                check(
+                    "one_edition",
+                    [c for s in everyone for c in s.claim_ids],
+                    everyone[0],
+                    None,
+                    f"USGS {edition}",
+                    CONSISTENT,
+                    f"{source_id}'s figures that match only one USGS edition all match {edition}: {listing(members)}.",
+                )
+            )
         else:
             parts = "; ".join(f"{listing(members)} match only {edition}" for edition, members in sorted(only.items()))
-            rows.append(check("one_edition", [c for s in everyone for c in s.claim_ids], everyone[0], None,
-                              "USGS " + " and ".join(sorted(only)), CONTRADICTED,
-                              f"{source_id} mixes the two USGS editions: {parts}. The editions revised these figures, so taken "
-                              "together they describe no single year's data and cannot all hold at once."))
+            rows.append(
+                check(
+                    "one_edition",
+                    [c for s in everyone for c in s.claim_ids],
+                    everyone[0],
+                    None,
+                    "USGS " + " and ".join(sorted(only)),
+                    CONTRADICTED,
+                    f"{source_id} mixes the two USGS editions: {parts}. The editions revised these figures, so taken "
+                    "together they describe no single year's data and cannot all hold at once.",
+                )
+            )
     return rows
 
 
@@ -243,7 +343,9 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             continue
         measure, fraction, why = declared
         country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
-        amount = stated.quantity() * (Quantity(1, "year") if "year" in stated.unit else 1)  # a yearly rate: one year's worth
+        amount = stated.quantity() * (
+            Quantity(1, "year") if "year" in stated.unit else 1
+        )  # a yearly rate: one year's worth
         tonnes = float(amount.to("t").magnitude)
         compared = []
         for edition in EDITIONS:
@@ -262,26 +364,47 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             failed = [c for c in compared if c[4] > fraction]
         verdict = IMPLAUSIBLE if failed and len(failed) == len(compared) else CONSISTENT
         where = text.subject_name(country)
-        listed = "; ".join(f"{text.number(100 * share)}% of the {text.show(p.value, 't', 'kt' if p.value < 1e6 else 'Mt')} "
-                           f"{where} mined in {year} per {edition}" + ("" if own else " (its latest year)")
-                           for edition, year, own, p, share in compared)
+        listed = "; ".join(
+            f"{text.number(100 * share)}% of the {text.show(p.value, 't', 'kt' if p.value < 1e6 else 'Mt')} "
+            f"{where} mined in {year} per {edition}" + ("" if own else " (its latest year)")
+            for edition, year, own, p, share in compared
+        )
         limit = f"{'at least' if attribute == 'usgs_floor' else 'at most'} {text.number(100 * fraction)}%"
-        outcome = ("so it cannot mean what it says" if attribute == "usgs_floor" else "more than is plausible") if verdict == IMPLAUSIBLE else "which is plausible"
+        outcome = (
+            ("so it cannot mean what it says" if attribute == "usgs_floor" else "more than is plausible")
+            if verdict == IMPLAUSIBLE
+            else "which is plausible"
+        )
         nearest = compared[-1]
-        rows.append(check(rule_name, stated.claim_ids, stated, nearest[3].value, f"USGS {' and '.join(c[0] for c in compared)} mine production",
-                          verdict, f"{what(stated)}, {stated.as_written}, is {listed}; it should be {limit} ({why}), {outcome}."))
+        rows.append(
+            check(
+                rule_name,
+                stated.claim_ids,
+                stated,
+                nearest[3].value,
+                f"USGS {' and '.join(c[0] for c in compared)} mine production",
+                verdict,
+                f"{what(stated)}, {stated.as_written}, is {listed}; it should be {limit} ({why}), {outcome}.",
+            )
+        )
     return rows
 
 
-@rule("scope", "reference",
-      "A figure whose metric implies a scale (world demand) against USGS's mine output: far below it, it must be a narrower measure.",
-      needs=("claims", "usgs"))
+@rule(
+    "scope",
+    "reference",
+    "A figure whose metric implies a scale (world demand) against USGS's mine output: far below it, it must be a narrower measure.",
+    needs=("claims", "usgs"),
+)
 def scope(found: list[Statement], usgs: Tables) -> list[dict]:
     return _usgs_bounds(found, usgs, "usgs_floor", "scope")
 
 
-@rule("plausibility", "reference",
-      "A figure that is a part of a USGS measure (NdPr of a country's mine output) against the most that part can plausibly be.",
-      needs=("claims", "usgs"))
+@rule(
+    "plausibility",
+    "reference",
+    "A figure that is a part of a USGS measure (NdPr of a country's mine output) against the most that part can plausibly be.",
+    needs=("claims", "usgs"),
+)
 def plausibility(found: list[Statement], usgs: Tables) -> list[dict]:
     return _usgs_bounds(found, usgs, "usgs_ceiling", "plausibility")

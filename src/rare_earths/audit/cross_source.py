@@ -77,26 +77,39 @@ def worst_pair(group: list[Statement]) -> tuple[str, Statement, Statement] | Non
 
 def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, group: list[Statement]) -> str:
     if verdict == CONTRADICTED:
-        return (f"{whose} is {a.cite()} but {b.cite()}: {text.interval(*a.admitted(), a.unit)} and "
-                f"{text.interval(*b.admitted(), b.unit)} have no value in common, so the statements disagree.")
+        return (
+            f"{whose} is {a.cite()} but {b.cite()}: {text.interval(*a.admitted(), a.unit)} and "
+            f"{text.interval(*b.admitted(), b.unit)} have no value in common, so the statements disagree."
+        )
     if verdict == DATE_CONFLICT:
-        return (f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
-                f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates.")
+        return (
+            f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
+            f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates."
+        )
     if len(group) == 1:
         sentence = f"{whose}: {a.source_id} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}."
     elif verdict == CONSISTENT:
-        sentence = f"{whose}: stated {sum(len(s.claim_ids) for s in group)} times, and the statements agree: " + "; ".join(s.cite() for s in group) + "."
+        sentence = (
+            f"{whose}: stated {sum(len(s.claim_ids) for s in group)} times, and the statements agree: "
+            + "; ".join(s.cite() for s in group)
+            + "."
+        )
     else:
-        sentence = (f"{whose} is {a.cite()} and {b.cite()}: {text.show(a.point, a.unit)} and {text.show(b.point, b.unit)} differ, "
-                    f"but agree within their rounding ({text.interval(*a.admitted(), a.unit)} and {text.interval(*b.admitted(), b.unit)}).")
+        sentence = (
+            f"{whose} is {a.cite()} and {b.cite()}: {text.show(a.point, a.unit)} and {text.show(b.point, b.unit)} differ, "
+            f"but agree within their rounding ({text.interval(*a.admitted(), a.unit)} and {text.interval(*b.admitted(), b.unit)})."
+        )
     undated = [c for s in group if not s.period for c in s.claim_ids]
     if undated and any(s.period for s in group):
         sentence = sentence.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
     return sentence
 
 
-@rule("same_figure", "cross_source",
-      "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two dates.")
+@rule(
+    "same_figure",
+    "cross_source",
+    "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two dates.",
+)
 def same_figure(found: list[Statement]) -> list[dict]:
     rows = []
     for (_subject, _metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
@@ -107,8 +120,17 @@ def same_figure(found: list[Statement]) -> list[dict]:
         verdict, a, b = found_pair
         whose = what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
         compared_with = f"claim {b.claim_ids[0]} ({b.as_written})" if b is not group[0] else "its restatements"
-        rows.append(check("same_figure", claim_ids, group[0], b.point, compared_with, verdict,
-                          _same_figure_sentence(verdict, whose, a, b, group)))
+        rows.append(
+            check(
+                "same_figure",
+                claim_ids,
+                group[0],
+                b.point,
+                compared_with,
+                verdict,
+                _same_figure_sentence(verdict, whose, a, b, group),
+            )
+        )
     return rows
 
 
@@ -133,7 +155,9 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
     reach: list[float] = []  # for each cluster, the highest upper end of what its statements admit
     for statement in sorted(group, key=lambda s: (s.point, s.claim_ids[0])):
         low, high = statement.admitted()
-        if result and (within(statement.point, (-math.inf, reach[-1])) or within(result[-1][-1].point, (low, math.inf))):
+        if result and (
+            within(statement.point, (-math.inf, reach[-1])) or within(result[-1][-1].point, (low, math.inf))
+        ):
             result[-1].append(statement)
             reach[-1] = max(reach[-1], high)
         else:
@@ -146,8 +170,11 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
     return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
 
 
-@rule("same_number_different_measure", "cross_source",
-      "One number given for different measures of one family (processing capacity, magnet production, mine production).")
+@rule(
+    "same_number_different_measure",
+    "cross_source",
+    "One number given for different measures of one family (processing capacity, magnet production, mine production).",
+)
 def same_number_different_measure(found: list[Statement]) -> list[dict]:
     groups: dict[tuple, list[Statement]] = {}
     for statement in found:
@@ -171,27 +198,48 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
             values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
             members = {id(s) for s in cluster}
             others = [s for s in group if id(s) not in members]
-            rest = ("; other figures of the family differ: " + ", ".join(listing(m, others) for m in dict.fromkeys(s.metric for s in others))
-                    if others else "")
+            rest = (
+                "; other figures of the family differ: "
+                + ", ".join(listing(m, others) for m in dict.fromkeys(s.metric for s in others))
+                if others
+                else ""
+            )
             if len(named) >= 2:
                 verdict = AMBIGUOUS
-                explanation = (f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
-                               "measures: " + ", ".join(listing(m, cluster) for m in named)
-                               + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
-                               + f". They can all be true, but a reader cannot tell which one a bare figure means{rest}.")
+                explanation = (
+                    f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
+                    "measures: "
+                    + ", ".join(listing(m, cluster) for m in named)
+                    + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
+                    + f". They can all be true, but a reader cannot tell which one a bare figure means{rest}."
+                )
             else:
                 verdict = CONSISTENT
-                explanation = (f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
-                               f"value or of quantity; it is the same figure as the {listing(named[0], cluster)}{rest}.")
-            rows.append(check("same_number_different_measure", [c for s in cluster for c in s.claim_ids], cluster[0], None,
-                              "the same number for: " + ", ".join(metadata.METRICS[m].measure or "unspecified" for m in metrics_in),
-                              verdict, explanation))
+                explanation = (
+                    f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
+                    f"value or of quantity; it is the same figure as the {listing(named[0], cluster)}{rest}."
+                )
+            rows.append(
+                check(
+                    "same_number_different_measure",
+                    [c for s in cluster for c in s.claim_ids],
+                    cluster[0],
+                    None,
+                    "the same number for: "
+                    + ", ".join(metadata.METRICS[m].measure or "unspecified" for m in metrics_in),
+                    verdict,
+                    explanation,
+                )
+            )
     return rows
 
 
-@rule("restated_metric", "cross_source",
-      "One figure the articles give under two names (applications and applicants; weeks of stock and weeks until "
-      "production is hit) must agree in value.")
+@rule(
+    "restated_metric",
+    "cross_source",
+    "One figure the articles give under two names (applications and applicants; weeks of stock and weeks until "
+    "production is hit) must agree in value.",
+)
 def restated_metric(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "subject", "metric")
@@ -202,14 +250,30 @@ def restated_metric(found: list[Statement]) -> list[dict]:
             continue
         other = others[0]
         verdict = agree(stated, other)
-        outcome = {CONSISTENT: "the same value", WITHIN_ROUNDING: "the same value within rounding",
-                   CONTRADICTED: "values that cannot both hold"}[verdict]
-        rows.append(check("restated_metric", [*stated.claim_ids, *other.claim_ids], stated, other.point,
-                          f"claim {other.claim_ids[0]} ({other.as_written})", verdict,
-                          f"{what(stated)}, {stated.cite()}, and {what(other)}, {other.cite()}, are one figure in other words: "
-                          f"{outcome}" + (f"; note that {metadata.METRICS[stated.metric].said} and "
-                                          f"{metadata.METRICS[other_metric].said} are not the same count" if stated.unit == "count" else "")
-                          + "."))
+        outcome = {
+            CONSISTENT: "the same value",
+            WITHIN_ROUNDING: "the same value within rounding",
+            CONTRADICTED: "values that cannot both hold",
+        }[verdict]
+        rows.append(
+            check(
+                "restated_metric",
+                [*stated.claim_ids, *other.claim_ids],
+                stated,
+                other.point,
+                f"claim {other.claim_ids[0]} ({other.as_written})",
+                verdict,
+                f"{what(stated)}, {stated.cite()}, and {what(other)}, {other.cite()}, are one figure in other words: "
+                f"{outcome}"
+                + (
+                    f"; note that {metadata.METRICS[stated.metric].said} and "
+                    f"{metadata.METRICS[other_metric].said} are not the same count"
+                    if stated.unit == "count"
+                    else ""
+                )
+                + ".",
+            )
+        )
     return rows
 
 
@@ -218,13 +282,18 @@ def _hedged(statement: Statement) -> bool:
     return statement.bound != "exact" or statement.hedge == "mostly"
 
 
-@rule("dropped_hedge", "cross_source",
-      "A figure restated without the hedge ('around', 'mostly', 'over') it was first given with says more than its source.")
+@rule(
+    "dropped_hedge",
+    "cross_source",
+    "A figure restated without the hedge ('around', 'mostly', 'over') it was first given with says more than its source.",
+)
 def dropped_hedge(found: list[Statement]) -> list[dict]:
     rows = []
 
     def figure_of(statement: Statement) -> str:  # a metric and the metric it is restated as are one figure
-        return next((m for m, record in metadata.METRICS.items() if record.restated_as == statement.metric), statement.metric)
+        return next(
+            (m for m, record in metadata.METRICS.items() if record.restated_as == statement.metric), statement.metric
+        )
 
     groups: dict[tuple, list[Statement]] = {}
     for statement in found:
@@ -234,14 +303,29 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
         plain = [s for s in group if not _hedged(s)]
         for a in hedged:
             # "mostly from China" names no counterpart of its own; a plain "from China" is the same total.
-            match = next((b for b in plain if overlap(a.admitted(), b.admitted())
-                          and (b.counterpart == a.counterpart or (a.hedge == "mostly" and not a.counterpart))), None)
+            match = next(
+                (
+                    b
+                    for b in plain
+                    if overlap(a.admitted(), b.admitted())
+                    and (b.counterpart == a.counterpart or (a.hedge == "mostly" and not a.counterpart))
+                ),
+                None,
+            )
             if match is None:
                 continue
             hedge_words = f"{a.hedge} from {match.counterpart}" if a.hedge == "mostly" else a.hedge
-            rows.append(check("dropped_hedge", [*a.claim_ids, *match.claim_ids], a, match.point,
-                              f"claim {match.claim_ids[0]} ({match.as_written})", HEDGE_DROPPED,
-                              f"{what(a)} is “{a.as_written}”, hedged “{hedge_words}”, in {', '.join(a.claim_ids)}, but "
-                              f"{match.as_written}{' from ' + match.counterpart if a.hedge == 'mostly' else ''} without the hedge in "
-                              f"{', '.join(match.claim_ids)}: the restatement says more than the first statement."))
+            rows.append(
+                check(
+                    "dropped_hedge",
+                    [*a.claim_ids, *match.claim_ids],
+                    a,
+                    match.point,
+                    f"claim {match.claim_ids[0]} ({match.as_written})",
+                    HEDGE_DROPPED,
+                    f"{what(a)} is “{a.as_written}”, hedged “{hedge_words}”, in {', '.join(a.claim_ids)}, but "
+                    f"{match.as_written}{' from ' + match.counterpart if a.hedge == 'mostly' else ''} without the hedge in "
+                    f"{', '.join(match.claim_ids)}: the restatement says more than the first statement.",
+                )
+            )
     return rows

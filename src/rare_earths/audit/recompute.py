@@ -8,12 +8,26 @@ from dataclasses import replace
 from .. import metadata, metrics, text
 from ..units import CARDINALS, Quantity
 from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, SHARE_INDEX, WITHIN_ROUNDING, Statement, index, judge, own_part_and_whole, spread, what
+from .statements import (
+    CONSISTENT,
+    CONTRADICTED,
+    SHARE_INDEX,
+    WITHIN_ROUNDING,
+    Statement,
+    index,
+    judge,
+    own_part_and_whole,
+    spread,
+    what,
+)
 from .usgs import EDITIONS, Tables
 
 CANNOT_CHECK = "cannot_check"
-_OUTCOME = {CONSISTENT: "as stated", WITHIN_ROUNDING: "which the stated {s} matches only within rounding",
-            CONTRADICTED: "not the stated {s}"}
+_OUTCOME = {
+    CONSISTENT: "as stated",
+    WITHIN_ROUNDING: "which the stated {s} matches only within rounding",
+    CONTRADICTED: "not the stated {s}",
+}
 
 
 def _outcome(verdict: str, stated: Statement) -> str:
@@ -39,41 +53,68 @@ def share_of_whole(found: list[Statement]) -> list[dict]:
         value = metrics.share(part.quantity(), whole.quantity()).to("percent").magnitude
         low, high = spread(metrics.share, part.figure(), whole.figure())
         verdict = judge(stated, value, (low, high))
-        rows.append(check(
-            "share_of_whole", [*stated.claim_ids, *part.claim_ids, *whole.claim_ids], stated, value,
-            f"{part.as_written} / {whole.as_written}", verdict,
-            f"{text.possessive(stated.subject)} {part.as_written} of {text.possessive(text.subject_name(whole.subject))} "
-            f"{whole.as_written} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding), "
-            f"{_outcome(verdict, stated)} ({text.interval(*stated.admitted(), 'percent')})."))
+        rows.append(
+            check(
+                "share_of_whole",
+                [*stated.claim_ids, *part.claim_ids, *whole.claim_ids],
+                stated,
+                value,
+                f"{part.as_written} / {whole.as_written}",
+                verdict,
+                f"{text.possessive(stated.subject)} {part.as_written} of {text.possessive(text.subject_name(whole.subject))} "
+                f"{whole.as_written} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding), "
+                f"{_outcome(verdict, stated)} ({text.interval(*stated.admitted(), 'percent')}).",
+            )
+        )
     return rows
 
 
-@rule("implied_whole", "recomputation", "Shares of one whole, each with its part stated: the wholes they imply must agree.")
+@rule(
+    "implied_whole",
+    "recomputation",
+    "Shares of one whole, each with its part stated: the wholes they imply must agree.",
+)
 def implied_whole(found: list[Statement]) -> list[dict]:
     groups: dict[tuple, list[tuple[Statement, Statement]]] = {}
     for stated, part, whole in _share_inputs(found):
         if whole is None:
-            groups.setdefault((stated.source_id, stated.metric, stated.counterpart, stated.period), []).append((stated, part))
+            groups.setdefault((stated.source_id, stated.metric, stated.counterpart, stated.period), []).append(
+                (stated, part)
+            )
     rows = []
     for pairs in groups.values():
         (first_share, first_part), *others = pairs
         whole = first_part.quantity() / Quantity(first_share.point, "percent").to("dimensionless")
         for stated, part in others:
             value = metrics.share(part.quantity(), whole).to("percent").magnitude
-            low, high = spread(lambda p, first, share: metrics.share(p, first / share.to("dimensionless")),
-                               part.figure(), first_part.figure(), first_share.figure())
+            low, high = spread(
+                lambda p, first, share: metrics.share(p, first / share.to("dimensionless")),
+                part.figure(),
+                first_part.figure(),
+                first_share.figure(),
+            )
             verdict = judge(stated, value, (low, high))
-            rows.append(check(
-                "implied_whole", [*first_share.claim_ids, *first_part.claim_ids, *stated.claim_ids, *part.claim_ids], stated, value,
-                f"{part.as_written} of the whole implied by {first_part.as_written} at {first_share.as_written}", verdict,
-                f"{text.possessive(first_part.subject)} {first_part.as_written} at {first_share.as_written} implies a whole of "
-                f"{text.show(whole.to(part.unit).magnitude, part.unit)}, of which {text.possessive(stated.subject)} {part.as_written} is "
-                f"{text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding), {_outcome(verdict, stated)}."))
+            rows.append(
+                check(
+                    "implied_whole",
+                    [*first_share.claim_ids, *first_part.claim_ids, *stated.claim_ids, *part.claim_ids],
+                    stated,
+                    value,
+                    f"{part.as_written} of the whole implied by {first_part.as_written} at {first_share.as_written}",
+                    verdict,
+                    f"{text.possessive(first_part.subject)} {first_part.as_written} at {first_share.as_written} implies a whole of "
+                    f"{text.show(whole.to(part.unit).magnitude, part.unit)}, of which {text.possessive(stated.subject)} {part.as_written} is "
+                    f"{text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding), {_outcome(verdict, stated)}.",
+                )
+            )
     return rows
 
 
-@rule("parts_of_whole", "recomputation",
-      "Shares of one whole in one article add up to at most 100% (a check that they fit, not that each is right).")
+@rule(
+    "parts_of_whole",
+    "recomputation",
+    "Shares of one whole in one article add up to at most 100% (a check that they fit, not that each is right).",
+)
 def parts_of_whole(found: list[Statement]) -> list[dict]:
     shares = [s for s in found if metadata.METRICS[s.metric].unit == "percent" and s.metric.endswith("_share")]
     rows = []
@@ -91,11 +132,25 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
             verdict = CONSISTENT if total <= 100 + 1e-9 else WITHIN_ROUNDING if lowest <= 100 + 1e-9 else CONTRADICTED
             listed = " + ".join(f"{name} {part.as_written}" for name, part in by_part.items())
             of = f"{'world' if whole == 'world' else text.possessive(whole)} {metadata.METRICS[metric].said.removeprefix('share of ').removeprefix('world ')}"
-            tail = {CONSISTENT: "the whole of it" if abs(total - 100) < 1e-9 else f"leaving {text.number(100 - total)}% to others not named",
-                    WITHIN_ROUNDING: "over 100% only by their rounding", CONTRADICTED: "more than the whole"}[verdict]
+            tail = {
+                CONSISTENT: "the whole of it"
+                if abs(total - 100) < 1e-9
+                else f"leaving {text.number(100 - total)}% to others not named",
+                WITHIN_ROUNDING: "over 100% only by their rounding",
+                CONTRADICTED: "more than the whole",
+            }[verdict]
             whole_of_all = replace(parts[0], low=100.0, high=100.0, hedge="", half_step=0.0, as_written="100%")
-            rows.append(check("parts_of_whole", [c for p in parts for c in p.claim_ids], whole_of_all, total, "sum of the shares (at most 100%)",
-                              verdict, f"Shares of {of} in {source_id}: {listed} add up to {text.number(total)}%, {tail}."))
+            rows.append(
+                check(
+                    "parts_of_whole",
+                    [c for p in parts for c in p.claim_ids],
+                    whole_of_all,
+                    total,
+                    "sum of the shares (at most 100%)",
+                    verdict,
+                    f"Shares of {of} in {source_id}: {listed} add up to {text.number(total)}%, {tail}.",
+                )
+            )
     return rows
 
 
@@ -111,18 +166,45 @@ def growth_rate(found: list[Statement]) -> list[dict]:
         decline = stated.metric.endswith("decline")
         kind = "decline" if decline else "growth rate"
         if not stated.period:
-            rows.append(check("growth_rate", stated.claim_ids, stated, None, "levels at the ends of the period (no period stated)",
-                              CANNOT_CHECK, f"{stated.source_id} does not say over which years {whose} changed, so its "
-                                            f"{stated.as_written} {kind} cannot be recomputed."))
+            rows.append(
+                check(
+                    "growth_rate",
+                    stated.claim_ids,
+                    stated,
+                    None,
+                    "levels at the ends of the period (no period stated)",
+                    CANNOT_CHECK,
+                    f"{stated.source_id} does not say over which years {whose} changed, so its "
+                    f"{stated.as_written} {kind} cannot be recomputed.",
+                )
+            )
             continue
         first, last = stated.period.split("-")
-        pair = next(((by[(level, stated.subject, stated.counterpart, first)][0], by[(level, stated.subject, stated.counterpart, last)][0])
-                     for level in levels if (level, stated.subject, stated.counterpart, first) in by
-                     and (level, stated.subject, stated.counterpart, last) in by), None)
+        pair = next(
+            (
+                (
+                    by[(level, stated.subject, stated.counterpart, first)][0],
+                    by[(level, stated.subject, stated.counterpart, last)][0],
+                )
+                for level in levels
+                if (level, stated.subject, stated.counterpart, first) in by
+                and (level, stated.subject, stated.counterpart, last) in by
+            ),
+            None,
+        )
         if pair is None:
-            rows.append(check("growth_rate", stated.claim_ids, stated, None, f"levels in {first} and {last} (not in the sources)",
-                              CANNOT_CHECK, f"No article gives {whose} for {first} and {last}, by value or by quantity, so the "
-                                            f"stated {stated.as_written} {kind} over {stated.period} cannot be recomputed."))
+            rows.append(
+                check(
+                    "growth_rate",
+                    stated.claim_ids,
+                    stated,
+                    None,
+                    f"levels in {first} and {last} (not in the sources)",
+                    CANNOT_CHECK,
+                    f"No article gives {whose} for {first} and {last}, by value or by quantity, so the "
+                    f"stated {stated.as_written} {kind} over {stated.period} cannot be recomputed.",
+                )
+            )
             continue
         start, end = pair
         years = metrics.span_years(stated.period)
@@ -133,11 +215,19 @@ def growth_rate(found: list[Statement]) -> list[dict]:
         value = formula(start.quantity(), end.quantity()).magnitude
         low, high = spread(formula, start.figure(), end.figure())
         verdict = judge(stated, value, (low, high))
-        rows.append(check("growth_rate", [*stated.claim_ids, *start.claim_ids, *end.claim_ids], stated, value,
-                          f"from {start.as_written} ({first}) to {end.as_written} ({last})", verdict,
-                          f"From {start.as_written} in {first} to {end.as_written} in {last}, {whose} changed by "
-                          f"{text.number(value)}% {'in all' if decline else 'a year'} ({text.interval(low, high, 'percent')} with "
-                          f"their rounding), {_outcome(verdict, stated)}."))
+        rows.append(
+            check(
+                "growth_rate",
+                [*stated.claim_ids, *start.claim_ids, *end.claim_ids],
+                stated,
+                value,
+                f"from {start.as_written} ({first}) to {end.as_written} ({last})",
+                verdict,
+                f"From {start.as_written} in {first} to {end.as_written} in {last}, {whose} changed by "
+                f"{text.number(value)}% {'in all' if decline else 'a year'} ({text.interval(low, high, 'percent')} with "
+                f"their rounding), {_outcome(verdict, stated)}.",
+            )
+        )
     return rows
 
 
@@ -159,17 +249,25 @@ def _rank_outcome(stated: Statement, computed: int, subject: Statement, candidat
         return CONTRADICTED, f"so it cannot rank {stated.as_written}"
     missing = wanted - computed
     if len(candidates) >= missing:
-        return CANNOT_CHECK, (f"which makes it {text.ordinal(computed)} among them; {stated.as_written} needs {missing} more above it, "
-                              f"and the article gives no figure for {', '.join(candidates)}, which USGS puts above it")
-    return CONTRADICTED, (f"which makes it {text.ordinal(computed)}; {stated.as_written} needs {missing} more "
-                          f"{'country' if missing == 1 else 'countries'} above it, but no other country USGS lists "
-                          f"(either edition) has more than {text.show(subject.admitted()[1], subject.unit)}"
-                          + (f" except {', '.join(candidates)}" if candidates else ""))
+        return CANNOT_CHECK, (
+            f"which makes it {text.ordinal(computed)} among them; {stated.as_written} needs {missing} more above it, "
+            f"and the article gives no figure for {', '.join(candidates)}, which USGS puts above it"
+        )
+    return CONTRADICTED, (
+        f"which makes it {text.ordinal(computed)}; {stated.as_written} needs {missing} more "
+        f"{'country' if missing == 1 else 'countries'} above it, but no other country USGS lists "
+        f"(either edition) has more than {text.show(subject.admitted()[1], subject.unit)}"
+        + (f" except {', '.join(candidates)}" if candidates else "")
+    )
 
 
-@rule("rank_from_figures", "recomputation",
-      "A rank against the article's own figures for the others ranked; the countries it needs above the subject must "
-      "exist among those it does not give a figure for (USGS lists every country with reserves).", needs=("claims", "usgs"))
+@rule(
+    "rank_from_figures",
+    "recomputation",
+    "A rank against the article's own figures for the others ranked; the countries it needs above the subject must "
+    "exist among those it does not give a figure for (USGS lists every country with reserves).",
+    needs=("claims", "usgs"),
+)
 def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     by = index(found, "source_id", "metric")
@@ -185,15 +283,29 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
         below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
         # Countries the article gives no figure for that either USGS edition puts above the subject's figure.
         measure = metadata.METRICS[base].usgs_measure
-        candidates = sorted({p.country for edition in EDITIONS for p in usgs.countries(edition, measure)
-                             if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]})
+        candidates = sorted(
+            {
+                p.country
+                for edition in EDITIONS
+                for p in usgs.countries(edition, measure)
+                if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]
+            }
+        )
         verdict, outcome = _rank_outcome(stated, len(above) + 1, subject, candidates)
         named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
         lower = f" and {', '.join(f'{s.subject} ({s.as_written})' for s in below)} below it" if below else ""
-        rows.append(check("rank_from_figures", [*stated.claim_ids, *subject.claim_ids, *(c for s in figures.values() for c in s.claim_ids)],
-                          stated, float(len(above) + 1), f"rank among {stated.source_id}'s own figures", verdict,
-                          f"{stated.source_id}'s own {metadata.METRICS[base].said} figures put {named} above "
-                          f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}."))
+        rows.append(
+            check(
+                "rank_from_figures",
+                [*stated.claim_ids, *subject.claim_ids, *(c for s in figures.values() for c in s.claim_ids)],
+                stated,
+                float(len(above) + 1),
+                f"rank among {stated.source_id}'s own figures",
+                verdict,
+                f"{stated.source_id}'s own {metadata.METRICS[base].said} figures put {named} above "
+                f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}.",
+            )
+        )
     return rows
 
 
@@ -210,8 +322,11 @@ def _window(statements: list[Statement]) -> tuple[int, str] | None:
     return None
 
 
-@rule("average_of_parts", "recomputation",
-      "A yearly average over several years against one year's level: what it leaves for the other years.")
+@rule(
+    "average_of_parts",
+    "recomputation",
+    "A yearly average over several years against one year's level: what it leaves for the other years.",
+)
 def average_of_parts(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "source_id", "subject", "metric")
@@ -239,11 +354,21 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
         else:
             verdict = CONSISTENT
             rank = "above" if one_year > others else "not above"
-            outcome = (f"which leaves {text.show(others, unit_words)} a year on average for the other {years - 1} "
-                       f"({text.interval(max(low, 0), high, unit_words)} with their rounding), so {level.period or 'that year'} is {rank} "
-                       "their average" + (" and can be the highest of the years" if one_year >= others else ""))
-        rows.append(check("average_of_parts", [*stated.claim_ids, *level.claim_ids, window_claim], stated, others,
-                          f"{years} × {stated.as_written} − {level.as_written}, over {years - 1} years", verdict,
-                          f"{what(stated)} of {stated.as_written} over {years} years ({window_claim}) with {level.as_written} in "
-                          f"{level.period} is {text.show(years * average, unit_words)} in all, {outcome}."))
+            outcome = (
+                f"which leaves {text.show(others, unit_words)} a year on average for the other {years - 1} "
+                f"({text.interval(max(low, 0), high, unit_words)} with their rounding), so {level.period or 'that year'} is {rank} "
+                "their average" + (" and can be the highest of the years" if one_year >= others else "")
+            )
+        rows.append(
+            check(
+                "average_of_parts",
+                [*stated.claim_ids, *level.claim_ids, window_claim],
+                stated,
+                others,
+                f"{years} × {stated.as_written} − {level.as_written}, over {years - 1} years",
+                verdict,
+                f"{what(stated)} of {stated.as_written} over {years} years ({window_claim}) with {level.as_written} in "
+                f"{level.period} is {text.show(years * average, unit_words)} in all, {outcome}.",
+            )
+        )
     return rows

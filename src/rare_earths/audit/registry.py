@@ -48,16 +48,27 @@ def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",
     return register
 
 
-def check(rule_name: str, claim_ids: Iterable[str], stated: Statement, check_value: float | None, compared_with: str,
-          verdict: str, explanation: str) -> dict:
+def check(
+    rule_name: str,
+    claim_ids: Iterable[str],
+    stated: Statement,
+    check_value: float | None,
+    compared_with: str,
+    verdict: str,
+    explanation: str,
+) -> dict:
     """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %)."""
     unit = text.display_unit(stated.unit, stated.point)
     factor = text.factor(stated.unit, unit) if unit != stated.unit else 1.0
     return {
-        "check_id": f"{rule_name}:{stated.claim_ids[0]}", "kind": RULES[rule_name].kind, "rule": rule_name,
-        "claim_ids": SEPARATOR.join(sorted(set(claim_ids))), "stated_value": stated.point * factor,
+        "check_id": f"{rule_name}:{stated.claim_ids[0]}",
+        "kind": RULES[rule_name].kind,
+        "rule": rule_name,
+        "claim_ids": SEPARATOR.join(sorted(set(claim_ids))),
+        "stated_value": stated.point * factor,
         "check_value": check_value * factor if check_value is not None and math.isfinite(check_value) else math.nan,
-        "unit": unit, "compared_with": compared_with, "verdict": verdict,
+        "unit": unit,
+        "compared_with": compared_with,
+        "verdict": verdict,
         "explanation": explanation if re.match(r"a\d{3}\b", explanation) else explanation[:1].upper() + explanation[1:],
     }
-

@@ -129,14 +129,25 @@ def statements(claims: pd.DataFrame) -> list[Statement]:
     result = []
     for rows in found.values():
         first = rows[0]
-        result.append(Statement(
-            claim_ids=tuple(row.claim_id for row in rows), source_id=first.source_id, subject=first.subject,
-            metric=first.metric, counterpart=first.counterpart, period=first.period, low=float(first.value_low),
-            high=float(first.value_high), unit=first.unit, hedge=first.qualifier.lower(),
-            half_step=max(half_step(row.value_as_written, row.unit_as_written, row.unit, row.value_low) for row in rows),
-            as_written=text.as_written(first.quote, first.value_as_written, first.unit_as_written, first.qualifier),
-            period_as_written=first.period_as_written,
-        ))
+        result.append(
+            Statement(
+                claim_ids=tuple(row.claim_id for row in rows),
+                source_id=first.source_id,
+                subject=first.subject,
+                metric=first.metric,
+                counterpart=first.counterpart,
+                period=first.period,
+                low=float(first.value_low),
+                high=float(first.value_high),
+                unit=first.unit,
+                hedge=first.qualifier.lower(),
+                half_step=max(
+                    half_step(row.value_as_written, row.unit_as_written, row.unit, row.value_low) for row in rows
+                ),
+                as_written=text.as_written(first.quote, first.value_as_written, first.unit_as_written, first.qualifier),
+                period_as_written=first.period_as_written,
+            )
+        )
     return sorted(result, key=lambda statement: statement.claim_ids[0])
 
 
@@ -183,7 +194,9 @@ def index(found: list[Statement], *fields: str) -> dict[tuple, list[Statement]]:
 SHARE_INDEX = ("source_id", "metric", "subject", "period")
 
 
-def own_part_and_whole(stated: Statement, by: dict[tuple, list[Statement]]) -> tuple[Statement | None, Statement | None]:
+def own_part_and_whole(
+    stated: Statement, by: dict[tuple, list[Statement]]
+) -> tuple[Statement | None, Statement | None]:
     """The part and the whole a share's own article states for its period, where it states them."""
     base = metadata.METRICS[stated.metric].share_of
     parts = by.get((stated.source_id, base, stated.subject, stated.period), [])

@@ -23,16 +23,30 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
     return f"no other article gives it, and {primary}"
 
 
-@rule("not_checked", "unchecked", "A claim that no other rule checks, with the reason no rule can.", needs=("claims", "checked"))
+@rule(
+    "not_checked",
+    "unchecked",
+    "A claim that no other rule checks, with the reason no rule can.",
+    needs=("claims", "checked"),
+)
 def not_checked(found: list[Statement], checked: set[str]) -> list[dict]:
     rows = []
     statements_of = index(found, "metric", "subject")
     for statement in found:
         if any(claim in checked for claim in statement.claim_ids):
             continue
-        rows.append(check("not_checked", statement.claim_ids, statement, None, "nothing to compare it with", NOT_CHECKED,
-                          f"{what(statement)}, {statement.as_written}"
-                          + (f" ({statement.period})" if statement.period else "")
-                          + f", is not checked: {reason(statement, statements_of)}."
-                          + (f" It admits {text.interval(*statement.admitted(), statement.unit)}." if statement.hedge else "")))
+        rows.append(
+            check(
+                "not_checked",
+                statement.claim_ids,
+                statement,
+                None,
+                "nothing to compare it with",
+                NOT_CHECKED,
+                f"{what(statement)}, {statement.as_written}"
+                + (f" ({statement.period})" if statement.period else "")
+                + f", is not checked: {reason(statement, statements_of)}."
+                + (f" It admits {text.interval(*statement.admitted(), statement.unit)}." if statement.hedge else ""),
+            )
+        )
     return rows

@@ -67,9 +67,14 @@ class Tables:
             elif quota:
                 low, high, note = value, value, "quota"
             else:
-                low, high, note = value - half_unit(value), value + half_unit(value), "estimate" if row.estimated == "yes" else ""
+                low, high, note = (
+                    value - half_unit(value),
+                    value + half_unit(value),
+                    "estimate" if row.estimated == "yes" else "",
+                )
             self._rows[(row.edition, row.measure, row.country, row.year)] = Published(
-                row.edition, row.country, row.measure, row.year, value, low, high, note)
+                row.edition, row.country, row.measure, row.year, value, low, high, note
+            )
 
     def get(self, edition: str, measure: str, country: str, year: str = "") -> Published | None:
         name = WORLD if country == "world" else country
@@ -77,14 +82,26 @@ class Tables:
 
     def countries(self, edition: str, measure: str, year: str = "") -> list[Published]:
         """Every country the edition lists with a figure (not the world total or 'Other'), largest first."""
-        found = [p for (e, m, c, y), p in self._rows.items() if (e, m, y) == (edition, measure, year) and c not in NOT_COUNTRIES]
+        found = [
+            p
+            for (e, m, c, y), p in self._rows.items()
+            if (e, m, y) == (edition, measure, year) and c not in NOT_COUNTRIES
+        ]
         return sorted(found, key=lambda p: (-p.value, p.country))
 
     def listed_sum(self, edition: str, measure: str, year: str = "") -> Published:
         """The sum of the countries the edition lists: a base a writer may divide by instead of the rounded total."""
         rows = [p for (e, m, c, y), p in self._rows.items() if (e, m, y) == (edition, measure, year) and c != WORLD]
-        return Published(edition, "sum of listed countries", measure, year, sum(p.value for p in rows),
-                         sum(p.low for p in rows), sum(p.high for p in rows), "")
+        return Published(
+            edition,
+            "sum of listed countries",
+            measure,
+            year,
+            sum(p.value for p in rows),
+            sum(p.low for p in rows),
+            sum(p.high for p in rows),
+            "",
+        )
 
     def latest_year(self, edition: str, measure: str) -> str:
         return max((y for (e, m, _, y) in self._rows if (e, m) == (edition, measure)), default="")

@@ -25,20 +25,36 @@ NEEDS = {"claims": "the claims", "usgs": "the USGS tables", "checked": "the othe
 
 def rules_table() -> pd.DataFrame:
     """Every rule with its kind, what it needs and what it checks, from the registry, in words."""
-    return pd.DataFrame([{"Kind": plain(r.kind), "Rule": plain(r.name), "Needs": ", ".join(NEEDS.get(n, plain(n)) for n in r.needs),
-                          "What it checks": r.meaning}
-                         for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))])
+    return pd.DataFrame(
+        [
+            {
+                "Kind": plain(r.kind),
+                "Rule": plain(r.name),
+                "Needs": ", ".join(NEEDS.get(n, plain(n)) for n in r.needs),
+                "What it checks": r.meaning,
+            }
+            for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))
+        ]
+    )
 
 
 def verdicts_table() -> pd.DataFrame:
     """Every verdict with what it means and an example, most serious first."""
-    return pd.DataFrame([{"Verdict": metadata.VERDICT_LABELS[v], "Meaning": meaning, "Example": example} for v, (meaning, example) in metadata.VERDICTS.items()])
+    return pd.DataFrame(
+        [
+            {"Verdict": metadata.VERDICT_LABELS[v], "Meaning": meaning, "Example": example}
+            for v, (meaning, example) in metadata.VERDICTS.items()
+        ]
+    )
 
 
 def counts(table: pd.DataFrame) -> pd.DataFrame:
     """Checks by kind (rows) and verdict (columns), every kind and verdict shown, with totals."""
-    counted = pd.crosstab(pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
-                          pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)), dropna=False)
+    counted = pd.crosstab(
+        pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
+        pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)),
+        dropna=False,
+    )
     counted.index = [plain(kind) for kind in counted.index]
     counted.columns = [metadata.VERDICT_LABELS[verdict] for verdict in counted.columns]
     counted.index.name = "Kind of check"
@@ -53,22 +69,38 @@ def headlines(table: pd.DataFrame) -> pd.DataFrame:
     verdict (most serious first), then by check id."""
     order = {verdict: position for position, verdict in enumerate(metadata.VERDICTS)}
     found = table[table.verdict.isin(FINDINGS)]
-    return (found.assign(_order=found.verdict.map(order)).sort_values(["_order", "check_id"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        found.assign(_order=found.verdict.map(order))
+        .sort_values(["_order", "check_id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def findings(table: pd.DataFrame) -> pd.DataFrame:
     """The headlines as a reader's table: verdict in words, the claims and the explanation."""
     found = headlines(table)
-    return pd.DataFrame({"Verdict": found.verdict.map(metadata.VERDICT_LABELS), "Claims": found.claim_ids, "What was found": found.explanation})
+    return pd.DataFrame(
+        {
+            "Verdict": found.verdict.map(metadata.VERDICT_LABELS),
+            "Claims": found.claim_ids,
+            "What was found": found.explanation,
+        }
+    )
 
 
 def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """Checks as a reader's table: the rule and verdict in words, the claims (by id, which the pages
     link), the explanation and, given the claims, their quotes. No check id: it is a name from the
     code ('share_of_whole:a000-14'), and the rule and claims say the same in words."""
-    shown = pd.DataFrame({"Rule": table.rule.map(plain).to_numpy(), "Verdict": table.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
-                          "Claims": table.claim_ids.to_numpy(), "What was found": table.explanation.to_numpy()})
+    shown = pd.DataFrame(
+        {
+            "Rule": table.rule.map(plain).to_numpy(),
+            "Verdict": table.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
+            "Claims": table.claim_ids.to_numpy(),
+            "What was found": table.explanation.to_numpy(),
+        }
+    )
     if claims is not None:
         shown["Quotes"] = with_quotes(table, claims).quotes.to_numpy()
     return shown
@@ -77,7 +109,9 @@ def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.D
 def with_quotes(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """Each check with the quotes of its claims, each prefixed by its claim id."""
     quotes = claims.set_index("claim_id").quote
-    return table.assign(quotes=[" | ".join(f"{claim}: “{quotes[claim]}”" for claim in ids.split(SEPARATOR)) for ids in table.claim_ids])
+    return table.assign(
+        quotes=[" | ".join(f"{claim}: “{quotes[claim]}”" for claim in ids.split(SEPARATOR)) for ids in table.claim_ids]
+    )
 
 
 def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
@@ -86,8 +120,13 @@ def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     for row in table.itertuples():
         for claim in row.claim_ids.split(SEPARATOR):
             checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {metadata.VERDICT_LABELS[row.verdict]}")
-    return pd.DataFrame({"claim": claims.claim_id, "checks": [len(checks_of.get(c, [])) for c in claims.claim_id],
-                         "verdicts": ["; ".join(checks_of.get(c, [])) for c in claims.claim_id]})
+    return pd.DataFrame(
+        {
+            "claim": claims.claim_id,
+            "checks": [len(checks_of.get(c, [])) for c in claims.claim_id],
+            "verdicts": ["; ".join(checks_of.get(c, [])) for c in claims.claim_id],
+        }
+    )
 
 
 def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
@@ -106,9 +145,17 @@ def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.Da
         for candidate in value_candidates(stated, usgs):
             label = f"{'world' if stated.subject == 'world' else text.possessive(stated.subject)} {record.said}"
             scale = 1e6 if unit == "Mt" else 1e3 if unit == "kt" else 1.0
-            rows.append({"figure": label + (f" ({stated.period})" if stated.period else ""), "edition": candidate.edition,
-                         "stated": stated.point / scale, "usgs": candidate.value / scale, "unit": unit,
-                         "difference_pct": 100 * (stated.point - candidate.value) / candidate.value, "claim_ids": stated.ids})
+            rows.append(
+                {
+                    "figure": label + (f" ({stated.period})" if stated.period else ""),
+                    "edition": candidate.edition,
+                    "stated": stated.point / scale,
+                    "usgs": candidate.value / scale,
+                    "unit": unit,
+                    "difference_pct": 100 * (stated.point - candidate.value) / candidate.value,
+                    "claim_ids": stated.ids,
+                }
+            )
     return pd.DataFrame(rows, columns=["figure", "edition", "stated", "usgs", "unit", "difference_pct", "claim_ids"])
 
 
@@ -124,13 +171,43 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
         if not (record.usgs_measure and record.share_of):
             continue
         for candidate in share_candidates(stated, by, usgs):
-            whole = ("the article's own figures" if not candidate.edition
-                     else "sum of listed countries" if "the sum of the countries" in candidate.label else "world total")
-            rows.append({"share": f"{text.possessive(stated.subject)} {record.said}", "stated": stated.as_written,
-                         "base": candidate.edition or "the article's own figures", "whole": whole, "arithmetic": candidate.label,
-                         "share_pct": candidate.value, "verdict": candidate.verdict, "claim_ids": stated.ids})
-    return pd.DataFrame(rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"])
+            whole = (
+                "the article's own figures"
+                if not candidate.edition
+                else "sum of listed countries"
+                if "the sum of the countries" in candidate.label
+                else "world total"
+            )
+            rows.append(
+                {
+                    "share": f"{text.possessive(stated.subject)} {record.said}",
+                    "stated": stated.as_written,
+                    "base": candidate.edition or "the article's own figures",
+                    "whole": whole,
+                    "arithmetic": candidate.label,
+                    "share_pct": candidate.value,
+                    "verdict": candidate.verdict,
+                    "claim_ids": stated.ids,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"]
+    )
 
 
-__all__ = ["EDITIONS", "FINDINGS", "NEEDS", "accounted_for", "counts", "edition_differences", "findings", "for_readers", "headlines", "plain",
-           "rules_table", "share_bases", "verdicts_table", "with_quotes"]
+__all__ = [
+    "EDITIONS",
+    "FINDINGS",
+    "NEEDS",
+    "accounted_for",
+    "counts",
+    "edition_differences",
+    "findings",
+    "for_readers",
+    "headlines",
+    "plain",
+    "rules_table",
+    "share_bases",
+    "verdicts_table",
+    "with_quotes",
+]
