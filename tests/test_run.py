@@ -31,7 +31,16 @@ def outputs() -> dict[str, bytes]:
 
 
 def chain_command(*arguments: str) -> list[str]:
-    return [sys.executable, "-m", "rare_earths", "run", *arguments]
+    # The chain's own work, without the sensitivity sweep (tests/test_sweep.py tests sweeps).
+    return [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def left_as_make_reports_leaves_it():
+    """These tests run the chain in this checkout: afterwards, a default run with the sweep, so the
+    site is again what `make reports` makes (CI publishes it after the tests)."""
+    yield
+    subprocess.run([sys.executable, "-m", "rare_earths", "run"], check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +106,7 @@ def actions(output: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
     changed = subprocess.run(
         chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
@@ -149,6 +159,7 @@ def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
 # --- killed mid-way ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "submitted 0"])
 def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_after):
     process = subprocess.Popen(
@@ -195,6 +206,7 @@ def test_the_makefile_calls_the_command_line():
         assert command in makefile
 
 
+@pytest.mark.slow
 def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(built):
     alone = subprocess.run(
         chain_command("--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True
@@ -220,6 +232,7 @@ def test_parameters_of_the_executed_notebooks():
     }
 
 
+@pytest.mark.slow
 def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(built):
     def library_files(manifest: Path) -> set[str]:
         return {
