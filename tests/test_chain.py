@@ -46,25 +46,27 @@ def test_each_notebook_has_one_parameters_cell_with_the_declared_defaults(name):
         )
 
 
-@pytest.mark.parametrize("name", chain.NOTEBOOKS)
-def test_each_notebook_is_committed_executed_and_clean(name):
-    """tools/check_notebooks.py, which the pre-commit hook runs, finds nothing; and its defaults are the declared ones."""
+def notebook_check():
+    """tools/check_notebooks.py, the pre-commit hook's check, as a module."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("check_notebooks", paths.ROOT / "tools" / "check_notebooks.py")
     check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(check)
+    return check
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_notebook_is_committed_executed_and_clean(name):
+    """tools/check_notebooks.py, which the pre-commit hook runs, finds nothing; and its defaults are the declared ones."""
+    check = notebook_check()
     assert check.problems(paths.NOTEBOOKS / name) == []
     notebook = committed(name)
     assert notebook.metadata.papermill.default_parameters == chain.declared_parameters(paths.NOTEBOOKS / name)
 
 
 def test_the_notebook_check_finds_what_it_says(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_notebooks", paths.ROOT / "tools" / "check_notebooks.py")
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
+    check = notebook_check()
     notebook = committed(chain.NOTEBOOKS[0])
     next(cell for cell in notebook.cells if cell.cell_type == "code").execution_count = None
     notebook.cells[-1].outputs.append(nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=[]))

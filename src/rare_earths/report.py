@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from . import atomic, chain, layout, observed, paths
+from .article_page import group_class
 from .layout import Link
 from .paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 
@@ -101,6 +102,10 @@ class Site:
             raise KeyError(
                 f"{notebook} recorded no result {name!r}: the page that shows it reads it from there"
             ) from None
+
+    def page(self, title: str, body: str, **options) -> str:
+        """A page of this site in the one layout, with its footer, its claims linked and its articles named."""
+        return layout.page(title, body, footer=self.footer, known_claims=self.known, names=self.names, **options)
 
     @property
     def known(self) -> set[str]:
@@ -192,36 +197,24 @@ def notebook_page(
         head = claim_reviews_script(site, site.checks, page.href)
     source = f'<p class="source-note">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with '
     source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
-    return layout.page(
+    return site.page(
         page.title,
         CODE_TOGGLE + body + source,
         current=page.href,
-        footer=site.footer,
-        known_claims=site.known,
         previous=previous,
         following=following,
         head=head,
         script=CODE_TOGGLE_SCRIPT,
-        names=site.names,
     )
 
 
-def verdict_label(verdict: str) -> str:
-    """A verdict in a reader's words."""
-    from .metadata import VERDICT_LABELS
-
-    return VERDICT_LABELS[verdict]
-
-
-def _group_class(group: str) -> str:
-    """The style of a standing: holds, fails, unchecked (site.css)."""
-    return {"holds": "holds", "does not hold": "fails"}.get(group, "unchecked")
-
-
 def verdict_html(verdict: str) -> str:
+    """A verdict's label (metadata.VERDICT_LABELS), styled by its standing."""
+    from .metadata import VERDICT_LABELS
     from .standing import verdict_group
 
-    return f'<span class="verdict verdict-{_group_class(verdict_group(verdict))}">{html.escape(verdict_label(verdict))}</span>'
+    label = html.escape(VERDICT_LABELS[verdict])
+    return f'<span class="verdict verdict-{group_class(verdict_group(verdict))}">{label}</span>'
 
 
 def check_href(check_id: str) -> str:
@@ -260,16 +253,13 @@ def article_pages(site: Site) -> dict[str, str]:
             if name.assigned
             else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
         )
-        pages[paths.article_page(source_id)] = layout.page(
+        pages[paths.article_page(source_id)] = site.page(
             name.title,
             body,
             current=paths.article_page(source_id),
-            footer=site.footer,
-            known_claims=site.known,
             lede=lede,
             previous=previous,
             following=following,
-            names=site.names,
         )
     return pages
 
@@ -312,7 +302,7 @@ def verdicts_by_article(site: Site) -> str:
         ids = [claim for claim in status if claim.startswith(source_id + "-")]
         counted = standing.counts({claim: status[claim] for claim in ids})
         segments = "".join(
-            f'<span class="{_group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
+            f'<span class="{group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
             for group, count in counted.items()
             if count
         )
@@ -322,7 +312,7 @@ def verdicts_by_article(site: Site) -> str:
             f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
             f'<span class="bar-words">{words}</span></td></tr>'
         )
-    legend = "".join(f'<li class="{_group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
+    legend = "".join(f'<li class="{group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
     return f"""  <h2 id="by-article">Claims by article</h2>
   <ul class="legend" aria-hidden="true">{legend}</ul>
   <table class="bars">
@@ -397,15 +387,12 @@ def index_page(site: Site, pages: list[Page], values: dict[str, Any]) -> str:
   </table>
   <p>Meanings and sources are on the <a href="{METHOD_PAGE[0]}#parameters">method page</a>; each page states the ones it ran with.</p>
 """
-    return layout.page(
+    return site.page(
         "Do the numbers hold up?",
         body,
         current=paths.INDEX_PAGE,
-        footer=site.footer,
-        known_claims=site.known,
         lede="Five news articles on India's dependence on China for rare earths and magnets, every figure traced to "
         "its sentence and checked.",
-        names=site.names,
     )
 
 
@@ -449,7 +436,7 @@ def claims_page(site: Site) -> str:
         )
     )
     verdict_options = "".join(
-        f'<option value="{verdict}">{html.escape(verdict_label(verdict))}</option>' for verdict in metadata.VERDICTS
+        f'<option value="{verdict}">{html.escape(label)}</option>' for verdict, label in metadata.VERDICT_LABELS.items()
     )
     body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
   and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
@@ -472,14 +459,11 @@ def claims_page(site: Site) -> str:
     </tbody>
   </table>
 """
-    return layout.page(
+    return site.page(
         CLAIMS_PAGE[1],
         body,
         current=CLAIMS_PAGE[0],
-        footer=site.footer,
-        known_claims=site.known,
         script=EXPLORER_SCRIPT.read_text(encoding="utf-8"),
-        names=site.names,
     )
 
 
@@ -502,13 +486,10 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
             "  <p>This build did not run the sensitivity sweep (it ran part of the chain, or was asked not to): "
             "<code>make reports</code> runs it.</p>\n"
         )
-        return layout.page(
+        return site.page(
             SENSITIVITY_PAGE[1],
             body,
             current=SENSITIVITY_PAGE[0],
-            footer=site.footer,
-            known_claims=site.known,
-            names=site.names,
         )
     from . import results as recorded
 
@@ -575,14 +556,11 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
   </ul>
   <p>A larger sweep, on this machine or a Dask cluster: <code>make sweep GRID="usd_inr=78,80,82,84.57,86,88,90"</code> (see the README).</p>
 """
-    return layout.page(
+    return site.page(
         SENSITIVITY_PAGE[1],
         body,
         current=SENSITIVITY_PAGE[0],
-        footer=site.footer,
-        known_claims=site.known,
         lede="Which assumptions the findings depend on, and how much.",
-        names=site.names,
     )
 
 
@@ -703,14 +681,11 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
     </tbody>
   </table>
 """
-    return layout.page(
+    return site.page(
         METHOD_PAGE[1],
         body,
         current=METHOD_PAGE[0],
-        footer=site.footer,
-        known_claims=site.known,
         lede="How every number on these pages is made, from the articles to the figures.",
-        names=site.names,
     )
 
 

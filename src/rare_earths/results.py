@@ -250,7 +250,7 @@ def rows(
         {
             "notebook": notebook,
             "name": entry["name"],
-            "label": entry.get("label") or entry["name"].replace("_", " ").capitalize(),
+            "label": entry["label"],
             "value": nan if entry["value"] is None else float(entry["value"]),
             "low": float(entry["low"]),
             "high": float(entry["high"]),
