@@ -37,6 +37,7 @@ def _build_data(*, force: bool = False) -> None:
         paths.PROCESSED_CLAIMS_CSV,
         paths.PROCESSED_USGS_CSV,
         paths.PROCESSED_AUDIT_CSV,
+        paths.PROCESSED_CONCLUSIONS_CSV,
         paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json",
     ]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
@@ -45,6 +46,7 @@ def _build_data(*, force: bool = False) -> None:
         print("data/processed/ is up to date")
         return
     from . import atomic, audit, claims, datapackage, reference
+    from .audit import conclusions
 
     # Every output is built in a staging folder and checked there; only then are all of them, with
     # the manifest that vouches for them, moved into place together (or, on any error, none).
@@ -55,23 +57,33 @@ def _build_data(*, force: bool = False) -> None:
         claims_csv = claims.build(output=staged / paths.PROCESSED_CLAIMS_CSV.name)
         usgs_csv = reference.build(staged / paths.PROCESSED_USGS_CSV.name)
         audit_csv = audit.build(staged / paths.PROCESSED_AUDIT_CSV.name, claims_path=claims_csv, usgs_path=usgs_csv)
+        conclusions_csv = conclusions.build(
+            staged / paths.PROCESSED_CONCLUSIONS_CSV.name, audit_path=audit_csv, claims_path=claims_csv
+        )
         package = datapackage.build(staged / "datapackage.json")
-        counts = (len(claims.load(claims_csv)), len(reference.load(usgs_csv)), audit.load(audit_csv))
+        counts = (
+            len(claims.load(claims_csv)),
+            len(reference.load(usgs_csv)),
+            audit.load(audit_csv),
+            conclusions.counts(conclusions.load(conclusions_csv)),
+        )
         inputs = chain.fingerprint(
             [*reads, *chain.used_here(outputs=processed)], {}
         )  # the modules and files it used, observed
         atomic.write_text(
             staged / manifest.name,
-            chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, package], into=processed),
+            chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, conclusions_csv, package], into=processed),
         )
         atomic.replace_together(processed, staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    claims_count, usgs_count, checks = counts
+    claims_count, usgs_count, checks, standings = counts
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     print(f"wrote {paths.relative(paths.PROCESSED_CLAIMS_CSV)} ({claims_count} claims)")
     print(f"wrote {paths.relative(paths.PROCESSED_USGS_CSV)} ({usgs_count} USGS figures)")
     print(f"wrote {paths.relative(paths.PROCESSED_AUDIT_CSV)} ({len(checks)} checks: {verdicts})")
+    concluded = ", ".join(f"{count} {standing}" for standing, count in standings.items())
+    print(f"wrote {paths.relative(paths.PROCESSED_CONCLUSIONS_CSV)} ({sum(standings.values())} claims: {concluded})")
     print(
         f"wrote {paths.relative(processed / 'datapackage.json')} (the tables described as a Frictionless data package)"
     )

@@ -19,8 +19,9 @@ Where things are, for links and styles (`templates/article.css`):
   `data-reason` (shown on hover and focus) and in its accessible description (the reason's entry
   in "Numbers set aside", `<dt id="set-aside-<reason>">`).
 
-A claim's standing (holds, does not hold, not checked) and the grouping of verdicts behind it are
-`rare_earths.standing`'s, the one place every page takes them from.
+A claim's standing and the checks that decided it are read from `conclusions.csv`
+(`rare_earths.audit.conclusions`, the one place they are decided); `rare_earths.standing` says
+how they look.
 """
 
 from __future__ import annotations
@@ -37,21 +38,12 @@ from . import text as prose
 from .audit import SEPARATOR
 from .claims import Located, locate
 from .metadata import VERDICT_LABELS
-from .standing import FAILS, HOLDS, MEANINGS, UNCHECKED, judged, standing, verdict_group
+from .standing import css_class, label, verdict_class
 
-__all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "group_class", "summary", "verdict_group"]
+__all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
 
-# The style of each standing, as the site's stylesheet names it (`verdict-holds`, `claim-fails`, ...).
-GROUP_CLASSES = {HOLDS: "holds", FAILS: "fails", UNCHECKED: "unchecked"}
-# A standing said of one claim, where MEANINGS says it of several.
-_SINGULAR = {HOLDS: "holds up", FAILS: "does not hold", UNCHECKED: "could not be checked"}
 # What a bound makes of the canonical value, in words.
 _BOUND_WORDS = {"exact": "", "approximate": "approximately", "lower_bound": "at least", "upper_bound": "at most"}
-
-
-def group_class(group: str) -> str:
-    """The class suffix of a standing: "holds", "fails" or "unchecked"."""
-    return GROUP_CLASSES[group]
 
 
 # --- where claims and exclusions stand in the text ------------------------------------------------
@@ -212,7 +204,7 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
 
 
 def _verdict(check, check_href: Callable[[str], str] | None) -> str:
-    style = f"verdict verdict-{group_class(verdict_group(check.verdict))}"
+    style = f"verdict verdict-{verdict_class(check.verdict)}"
     label = _escape(VERDICT_LABELS[check.verdict])
     if check_href is None:
         return f'<span class="{style}">{label}</span>'
@@ -220,12 +212,11 @@ def _verdict(check, check_href: Callable[[str], str] | None) -> str:
 
 
 def summary(claim_standings: dict[str, str], excluded: int) -> str:
-    """'48 claims (20 hold up, 5 do not hold, 23 could not be checked) and 20 numbers set aside.'"""
-    counted = {
-        group: sum(1 for value in claim_standings.values() if value == group) for group in (HOLDS, FAILS, UNCHECKED)
-    }
+    """'48 claims (14 confirmed, 7 consistent with its own article only, 13 does not hold, 14 could
+    not be checked) and 20 numbers set aside.'"""
+    counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in metadata.STANDINGS}
     total = len(claim_standings)
-    parts = ", ".join(f"{count} {(_SINGULAR if count == 1 else MEANINGS)[group]}" for group, count in counted.items())
+    parts = ", ".join(f"{count} {label(group).lower()}" for group, count in counted.items() if count)
     claims_word = "claim" if total == 1 else "claims"
     numbers = "number" if excluded == 1 else "numbers"
     return f"{total} {claims_word} ({parts}) and {excluded} {numbers} set aside."
@@ -237,46 +228,47 @@ class _Claim:
     number: int  # its place in "Claims in this article", 1 first
     written: str
     value: str
-    group: str
+    group: str  # its standing
+    conclusion: object  # its row of conclusions.csv
     checks: tuple
-
-
-def _speaks_for(check, claim_id: str) -> bool:
-    """Whether the check's verdict is about this claim (`standing.judged`): a check that finds a
-    figure at fault names the others it was computed from without blaming them."""
-    return claim_id in judged(check.check_id, check.kind, check.claim_ids, check.verdict)
 
 
 def _card(claim: _Claim) -> str:
     """The claim in one line, for the hover and focus card and the highlight's title: its figure,
-    its standing and the verdicts of the checks that speak for it."""
-    own = [check for check in claim.checks if _speaks_for(check, claim.claim_id)] or list(claim.checks)
-    verdicts = ", ".join(dict.fromkeys(VERDICT_LABELS[check.verdict] for check in own))
-    return f"{claim.number}. “{claim.written}”, read as {claim.value}: {_SINGULAR[claim.group]} ({verdicts})."
+    its standing, the verdict that decided it and what it was tested against."""
+    verdict = VERDICT_LABELS[claim.conclusion.verdict]
+    return (
+        f"{claim.number}. “{claim.written}”, read as {claim.value}: {label(claim.group)} "
+        f"({verdict}; tested against {claim.conclusion.tested_against})."
+    )
 
 
 def _about_whom(check, claim_id: str) -> str:
-    """For a check whose verdict is about other figures than this one: which."""
-    if _speaks_for(check, claim_id):
+    """For a check that does not judge this claim (it was one of its inputs): whom it judges."""
+    judged = [claim for claim in check.judges.split(SEPARATOR) if claim]
+    if claim_id in judged:
         return ""
-    others = [
-        other for other in judged(check.check_id, check.kind, check.claim_ids, check.verdict) if other != claim_id
-    ]
-    return f' <span class="check-about">The verdict is about {", ".join(others)}, not this figure.</span>'
+    if not judged:
+        return ' <span class="check-about">This check judges no claim: it used this figure.</span>'
+    return f' <span class="check-about">The verdict is about {", ".join(judged)}; this figure was one of its inputs.</span>'
 
 
 def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str], str] | None) -> str:
-    style = group_class(claim.group)
+    style = css_class(claim.group)
+    # The checks that decided its conclusion first, then the others that name it.
+    deciding = set(claim.conclusion.decided_by.split(SEPARATOR))
+    ordered = sorted(claim.checks, key=lambda check: check.check_id not in deciding)
     checks = "\n".join(
         f"      <li>{_verdict(check, check_href)}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
-        for check in claim.checks
+        for check in ordered
     )
     period = f" for {_escape(row.period)}" if row.period else ""
     note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
     return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
     <p class="claim-figure"><a class="claim-back" href="#{claim.claim_id}">{claim.claim_id}</a>
     <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
-    <span class="standing standing-{style}">{_SINGULAR[claim.group]}</span></p>{note}
+    <span class="standing standing-{style}">{_escape(label(claim.group))}</span>
+    <span class="tested-against">(tested against {_escape(claim.conclusion.tested_against)})</span></p>{note}
     <ul class="claim-checks">
 {checks}
     </ul>
@@ -313,6 +305,7 @@ def article_body(
     claims: pd.DataFrame,
     checks: pd.DataFrame,
     exclusions: pd.DataFrame,
+    conclusions: pd.DataFrame,
     *,
     claim_page: str = "claims.html",
     check_href: Callable[[str], str] | None = None,
@@ -321,7 +314,8 @@ def article_body(
     the full text with its claims and the numbers set aside marked, every claim with what the
     audit found, and every number set aside with its reason.
 
-    `claims`, `checks` and `exclusions` may hold every article's rows; only `source_id`'s are used.
+    `claims`, `checks`, `exclusions` and `conclusions` may hold every article's rows; only
+    `source_id`'s are used.
     `claim_page` is the claims explorer (each claim's row has id `claim-<claim_id>`);
     `check_href(check_id)`, if given, is the address of a check, and each verdict links to it.
     """
@@ -337,8 +331,8 @@ def article_body(
             raise ValueError(
                 f"claim {claim_id} is in no check of the audit; every claim should be, if only as not_checked"
             )
-    everyone = standing(checks, [span.key for span in quotes])
-    standings = {span.key: everyone[span.key] for span in quotes}
+    concluded = conclusions.set_index("claim_id", drop=False)
+    standings = {span.key: concluded.standing[span.key] for span in quotes}
     rows = {row.claim_id: row for row in own.itertuples()}
 
     described: list[_Claim] = []
@@ -351,6 +345,7 @@ def article_body(
                 prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
                 canonical(row),
                 standings[span.key],
+                concluded.loc[span.key],
                 tuple(checks_of[span.key]),
             )
         )
@@ -358,15 +353,15 @@ def article_body(
     opening: dict[str, tuple[str, str]] = {}
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
-        style = f"claim claim-{group_class(claim.group)}"
+        style = f"claim claim-{css_class(claim.group)}"
         common = f'data-claim="{claim.claim_id}" title="{_attribute(_card(claim))}"'
         opening[claim.claim_id] = (
             f'<mark class="{style}" id="{claim.claim_id}" {common}>',
             f'<mark class="{style} claim-continued" {common}>',
         )
-        label = f"Claim {claim.number}: {claim.written}, {_SINGULAR[claim.group]}; what was found"
+        words = f"Claim {claim.number}: {claim.written}, {label(claim.group).lower()}; what was found"
         refs.setdefault(span.end, []).append(
-            f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(label)}" '
+            f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(words)}" '
             f'data-card="{_attribute(_card(claim))}"></a>'
         )
     for span in numbers:

@@ -1,13 +1,13 @@
-"""The audit as schema.org ClaimReview markup: one fact-check record per check, for search engines
-and other readers of structured data.
+"""Each claim's conclusion as schema.org ClaimReview markup: one fact-check record per claim, for
+search engines and other readers of structured data.
 
-Each check of data/processed/audit.csv becomes one `ClaimReview` (the properties of the fact-check
-markup search engines read): the claim reviewed (the quote of the check's main claim, the one its
-id names), where it appeared (the article, by the name pages give it, and its publisher where the
-article names one), the verdict in the words pages use, the explanation, who reviewed it (the
-suite's authors, from CITATION.cff) and the address of the check on its page. `check_anchor` is the
-one place that address's fragment is made; pages give the check the same id. No date is given:
-the records describe the data, and the same data give the same markup.
+schema.org reviews a claim, not a check, so each row of data/processed/conclusions.csv becomes
+one `ClaimReview`: the claim reviewed (its quote), where it appeared (the article, by the name
+pages give it, and its publisher where the article names one), the rating named by its standing
+(`metadata.STANDINGS`' label, with the deciding verdict), the explanation, who reviewed it (the
+suite's authors, from CITATION.cff) and the address of the claim's entry on its article's page.
+`check_anchor` is the one place a check's address fragment is made; pages give the check the
+same id. No date is given: the records describe the data, and the same data give the same markup.
 """
 
 from __future__ import annotations
@@ -31,48 +31,43 @@ def _records(table) -> list[dict]:
     return table.to_dict("records") if hasattr(table, "to_dict") else [dict(row) for row in table]
 
 
-def main_claim(check: Mapping) -> str:
-    """The claim a check is about: the one its id names after the rule (`usgs:a000-13` -> a000-13),
-    else the first it involves."""
-    involved = [claim_id.strip() for claim_id in str(check["claim_ids"]).split(";") if claim_id.strip()]
-    named = str(check["check_id"]).partition(":")[2]
-    return named if named in involved else involved[0]
-
-
 def _organization(name: str) -> dict:
     return {"@type": "Organization", "name": name}
 
 
 def claim_reviews(
-    checks, claims, source_names: Mapping, page_url: str, *, article_url: Callable[[str], str] | None = None
+    conclusions,
+    claims,
+    source_names: Mapping,
+    claim_url: Callable[[str], str],
+    *,
+    article_url: Callable[[str], str] | None = None,
 ) -> list[dict]:
-    """One schema.org ClaimReview (a JSON-LD object) per check, in the order of `checks`.
+    """One schema.org ClaimReview (a JSON-LD object) per conclusion, in the order of `conclusions`.
 
-    `checks`: the rows of data/processed/audit.csv (a DataFrame or mappings); `claims`: the rows
-    of data/processed/claims.csv, for each claim's article and quote; `source_names`: each
-    article's name for readers, `provenance.source_names()`; `page_url`: the page that shows the
-    checks (its own fragment, if any, is dropped), to which `#` and `check_anchor(check_id)` are
-    added. `article_url`, if given, maps a source_id to the address of the article's page.
+    `conclusions`: rows of data/processed/conclusions.csv (a DataFrame or mappings); `claims`: the
+    rows of data/processed/claims.csv, for each claim's article and quote; `source_names`: each
+    article's name for readers, `provenance.source_names()`; `claim_url(claim_id)`: the address of
+    the claim's entry on a page. `article_url`, if given, maps a source_id to the address of the
+    article's page.
 
-    The verdict is given in words (`metadata.VERDICT_LABELS`) as `reviewRating.alternateName`,
-    with no number: the verdicts are not points on one scale ('Derived' and 'Not checked' say
-    nothing of truth). Raises ValueError naming the check if a claim, an article or a verdict is
-    not known."""
+    The rating is given in words (the standing's label, then the deciding verdict's) as
+    `reviewRating.alternateName`, with no number: the standings are not points on one scale.
+    Raises ValueError naming the claim if it, its article or its standing is not known."""
     quotes = {row["claim_id"]: row for row in _records(claims)}
-    base = page_url.partition("#")[0]
     reviewer = _organization(citation.authors())
     reviews = []
-    for check in _records(checks):
-        check_id = str(check["check_id"])
-        claim_id = main_claim(check)
+    for conclusion in _records(conclusions):
+        claim_id = str(conclusion["claim_id"])
         if claim_id not in quotes:
-            raise ValueError(f"check {check_id}: claim {claim_id} is not among the claims given")
+            raise ValueError(f"conclusion of {claim_id}: the claim is not among the claims given")
         claim = quotes[claim_id]
         if claim["source_id"] not in source_names:
-            raise ValueError(f"check {check_id}: article {claim['source_id']} has no name in source_names")
-        if check["verdict"] not in metadata.VERDICT_LABELS:
+            raise ValueError(f"conclusion of {claim_id}: article {claim['source_id']} has no name in source_names")
+        if conclusion["standing"] not in metadata.STANDINGS or conclusion["verdict"] not in metadata.VERDICT_LABELS:
             raise ValueError(
-                f"check {check_id}: verdict {check['verdict']!r} is not one of {', '.join(metadata.VERDICT_LABELS)}"
+                f"conclusion of {claim_id}: standing {conclusion['standing']!r} or verdict {conclusion['verdict']!r} is "
+                f"not known; standings: {', '.join(metadata.STANDINGS)}"
             )
         name = source_names[claim["source_id"]]
         # An article's own title is its headline; a label this project assigned is said to be one.
@@ -82,16 +77,17 @@ def claim_reviews(
         item = {"@type": "Claim", "appearance": appearance}
         if name.publisher:
             item["author"] = _organization(name.publisher)
+        rating = f"{metadata.STANDINGS[conclusion['standing']][0]} ({metadata.VERDICT_LABELS[conclusion['verdict']]})"
         reviews.append(
             {
                 "@context": "https://schema.org",
                 "@type": "ClaimReview",
-                "url": f"{base}#{check_anchor(check_id)}",
+                "url": claim_url(claim_id),
                 "claimReviewed": str(claim["quote"]),
                 "itemReviewed": item,
                 "author": reviewer,
-                "reviewRating": {"@type": "Rating", "alternateName": metadata.VERDICT_LABELS[check["verdict"]]},
-                "reviewBody": str(check["explanation"]),
+                "reviewRating": {"@type": "Rating", "alternateName": rating},
+                "reviewBody": str(conclusion["explanation"]),
             }
         )
     return reviews

@@ -30,6 +30,7 @@ from . import text
 VERDICT_COLOURS = {
     "contradicted": "#D55E00",
     "implausible": "#E69F00",
+    "outdated": "#882255",
     "hedge_dropped": "#CC79A7",
     "date_conflict": "#F0E442",
     "ambiguous": "#AA4499",

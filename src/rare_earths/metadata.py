@@ -40,7 +40,6 @@ class Metric:
     rank_of: str = ""  # a rank: the metric it ranks by
     average_of: str = ""  # a yearly average: the metric of one year's level
     usgs_measure: str = ""  # the USGS measure it is checked against ("reserves", "mine_production")
-    restated_as: str = ""  # another metric under which the articles give the same figure in other words
     priced_by: str = ""  # a value: the quantity metric it is the value of (700 t worth USD 30 million)
     set_against: str = ""  # a quantity worth setting beside another metric's, as a ratio (China's output, IREL's plant)
     # The least share of a USGS measure the figure can be, as (measure, fraction, why): a figure below it
@@ -56,6 +55,8 @@ class Metric:
 
 SUPPLY_CHAIN = "share of the world's rare-earth supply chain"
 IMPORT_SUPPLIER = "share of imports from one supplier"
+PERMITS = "requests for Chinese export permits"
+WEEKS_LEFT = "weeks before the magnet shortage bites"
 
 _METRICS: tuple[Metric, ...] = (
     Metric("reserves", "Rare-earth reserves (rare-earth-oxide equivalent where the source says).", "t",
@@ -123,15 +124,17 @@ _METRICS: tuple[Metric, ...] = (
     Metric("budget_allocation", "Government money allocated or earmarked.", "crore * INR"),
     Metric("investment_expected", "Investment expected from public sector enterprises.", "crore * INR"),
     Metric("permit_applications", "Export-permit applications filed and pending.", "count", "export-permit applications",
-           restated_as="permit_applicants"),
-    Metric("permit_applicants", "Applicants for export permits.", "count", "export-permit applicants"),
+           family=PERMITS, measure="applications"),
+    Metric("permit_applicants", "Applicants for export permits.", "count", "export-permit applicants",
+           family=PERMITS, measure="applicants"),
     Metric("permit_approval_share", "Share of export-permit applications approved.", "percent"),
     Metric("permit_approvals", "Export permits granted to the subject so far.", "count", "export permits granted"),
     Metric("import_licences_issued", "Import licences issued for the subject's imports from the counterpart in the period.", "count",
            "import licences issued"),
-    Metric("magnet_stock", "Magnet stock held, in weeks of use.", "week", "magnet stock"),
+    Metric("magnet_stock", "Magnet stock held, in weeks of use.", "week", "magnet stock",
+           family=WEEKS_LEFT, measure="stock in weeks of use"),
     Metric("time_to_production_impact", "Time until production is affected by the shortage.", "week",
-           "time until production is hit", restated_as="magnet_stock"),
+           "time until production is hit", family=WEEKS_LEFT, measure="time until production is hit"),
     Metric("time_to_domestic_capability", "Time needed to build domestic capability.", "year"),
     Metric("element_count", "Number of rare earth elements.", "count", "number of elements"),
     Metric("ree_count_with_rich_reserves", "Number of rare earth elements of which the subject has rich reserves.", "count",
@@ -207,6 +210,11 @@ VERDICTS: dict[str, tuple[str, str]] = {
         "The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
         "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined.",
     ),
+    "outdated": (
+        "The figure matches only a USGS edition older than the one current at the article's date; the current "
+        "edition says otherwise.",
+        "India 'ranks fifth' by reserves, as in MCS2024; MCS2025, current when the article was written, puts it third.",
+    ),
     "hedge_dropped": (
         "A restatement drops a hedge the other statement had, so it says more than its source.",
         "'460 tons ... mostly from China' restated as '460 tons ... from China'.",
@@ -249,6 +257,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
 VERDICT_LABELS: dict[str, str] = {
     "contradicted": "Contradicted",
     "implausible": "Out of scale",
+    "outdated": "Outdated",
     "hedge_dropped": "Hedge dropped",
     "date_conflict": "Dates clash",
     "ambiguous": "Ambiguous",
@@ -258,6 +267,43 @@ VERDICT_LABELS: dict[str, str] = {
     "consistent": "Holds",
     "derived": "Derived",
     "not_checked": "Not checked",
+}
+
+# Verdicts by what they say of the claims a check judges: it fails them, it agrees with them, or
+# neither (the check could not decide, or only derived a figure for the reader).
+FAILING_VERDICTS = ("contradicted", "implausible", "outdated", "hedge_dropped", "date_conflict")
+AGREEING_VERDICTS = ("consistent", "consistent_within_rounding")
+
+# What a check tested a figure against, strongest first (`audit.csv`'s `evidence`). Only the first
+# two are independent of the article: they make a claim `confirmed`.
+EVIDENCE: dict[str, str] = {
+    "primary": "USGS data, of the edition current at the article's date.",
+    "other_article": "Another article that states the same figure (subject, measure and period) itself.",
+    "own_article": "Only the article's own figures: its arithmetic or its restatements of the figure.",
+    "none": "Nothing that tests the figure: the check could not decide, or only derived a figure for the reader.",
+}
+INDEPENDENT_EVIDENCE = ("primary", "other_article")
+
+# A claim's one conclusion (`conclusions.csv`'s `standing`), decided once from every check that
+# judges it (`rare_earths.audit.conclusions`), in the order it is decided and pages list it:
+# standing -> (label for readers, what it means).
+STANDINGS: dict[str, tuple[str, str]] = {
+    "does_not_hold": (
+        "Does not hold",
+        "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
+        "given two dates.",
+    ),
+    "confirmed": (
+        "Confirmed",
+        "Independent evidence agrees: USGS data current at the article's date, or another article that states the "
+        "same figure.",
+    ),
+    "consistent": (
+        "Consistent with its own article only",
+        "It agrees with the article's own figures (its arithmetic, its restatements), but nothing independent of "
+        "the article tested it.",
+    ),
+    "unchecked": ("Could not be checked", "Nothing here could test it; its explanation says why."),
 }
 
 EXCLUSION_REASONS: dict[str, str] = {
@@ -280,6 +326,7 @@ ID_PATTERNS = {
     "period": r"^$|^\d{4}$|^\d{4}-\d{4}$|^FY\d{4}-\d{2}$",
     "number": r"^$|^-?\d+(\.\d+)?$",
 }
+CLAIM_LIST = r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"  # claim ids separated by "; "
 
 
 @dataclass(frozen=True)
@@ -375,6 +422,13 @@ SOURCES = Table(
             required=False,
             pattern=r"^$|^\d{4}-\d{2}-\d{2}$",
         ),
+        _c(
+            "as_of",
+            "The date the article's figures are judged at (ISO 8601): its date line where it has one, else the latest "
+            "dated event it reports (the note says which). The USGS edition current then is the one its figures are "
+            "judged against.",
+            pattern=r"^\d{4}-\d{2}-\d{2}$",
+        ),
         _c("sha256", "SHA-256 of the file as received.", pattern=ID_PATTERNS["sha256"]),
         NOTE,
     ),
@@ -389,6 +443,12 @@ REFERENCES = Table(
         _c("producer", "Who produced the data."),
         _c("title", "Title of the publication the table comes from."),
         _c("edition", "The publication's edition."),
+        _c(
+            "published",
+            "The date the edition was released (ISO 8601): from then until the next edition's release it is the "
+            "current one.",
+            pattern=r"^\d{4}-\d{2}-\d{2}$",
+        ),
         _c("doi", "DOI of the publication or its data release."),
         _c("licence", "Terms of use."),
         _c("sha256", "SHA-256 of the file as received.", pattern=ID_PATTERNS["sha256"]),
@@ -543,7 +603,20 @@ AUDIT = Table(
         ),
         _c("kind", "What kind of check it is.", allowed=tuple(CHECK_KINDS)),
         _c("rule", "The rule that made the check (see the rule vocabulary).", allowed=_rule_names),
-        _c("claim_ids", "The claims involved, separated by `; `.", pattern=r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"),
+        _c("claim_ids", "The claims involved, separated by `; `.", pattern=CLAIM_LIST),
+        _c(
+            "judges",
+            "The claims whose conclusion this check speaks for, separated by `; `; empty for a check that judges none "
+            "(it derives a figure for the reader, or finds only that a set of shares fits within 100%). The other "
+            "claims involved are its inputs.",
+            required=False,
+            pattern="^$|" + CLAIM_LIST,
+        ),
+        _c(
+            "evidence",
+            "What the judged claims were tested against (see the evidence vocabulary).",
+            allowed=tuple(EVIDENCE),
+        ),
         _c(
             "stated_value",
             "The stated figure checked (its low end for a range or a lower bound), in `unit`.",
@@ -561,6 +634,29 @@ AUDIT = Table(
         _c("compared_with", "What check_value is, in words (the formula, the other claim, or the USGS edition)."),
         _c("verdict", "Whether the figure holds.", allowed=tuple(VERDICTS)),
         _c("explanation", "One sentence a reader understands: what was compared and what came out."),
+    ),
+)
+
+CONCLUSIONS = Table(
+    "conclusions",
+    _at(paths.PROCESSED_CONCLUSIONS_CSV),
+    "One conclusion per claim, decided once from every check that judges it (`rare_earths.audit.conclusions`): "
+    "its standing, the verdict and checks that decided it, what it was tested against and one sentence for readers. "
+    "Every page, notebook and ClaimReview reads it.",
+    (
+        replace(CLAIM_ID, unique=True),
+        SOURCE_ID,
+        _c("standing", "The claim's one conclusion (see the standing vocabulary).", allowed=tuple(STANDINGS)),
+        _c("verdict", "The verdict that decided the standing.", allowed=tuple(VERDICTS)),
+        _c("decided_by", "The ids of the checks whose verdict decided it, separated by `; `."),
+        _c(
+            "related",
+            "Other checks that name the claim without judging it (it was one of their inputs), separated by `; `.",
+            required=False,
+        ),
+        _c("evidence", "What it was tested against (see the evidence vocabulary).", allowed=tuple(EVIDENCE)),
+        _c("tested_against", "What it was tested against, in words: the USGS edition, the other article, or nothing."),
+        _c("explanation", "One sentence for readers: what decided the conclusion and why."),
     ),
 )
 
@@ -597,7 +693,7 @@ RESULTS = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, RESULTS)
+TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, CONCLUSIONS, RESULTS)
 
 
 # --- schemas and documentation -------------------------------------------------------------------
@@ -672,6 +768,40 @@ def markdown() -> str:
     lines += [
         f"| `{verdict}` | {VERDICT_LABELS[verdict]} | {meaning} | {example} |"
         for verdict, (meaning, example) in VERDICTS.items()
+    ]
+    lines += [
+        "",
+        "## Standings",
+        "",
+        "A claim's one conclusion, in the order it is decided.",
+        "",
+        "| standing | label | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{name}` | {label} | {meaning} |" for name, (label, meaning) in STANDINGS.items()]
+    lines += [
+        "",
+        "## Evidence",
+        "",
+        "What a check tested a figure against, strongest first.",
+        "",
+        "| evidence | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in EVIDENCE.items()]
+    from . import reference
+    from .audit.usgs import calibration_markdown
+
+    lines += [
+        "",
+        "## USGS world totals: tolerance calibrated from the editions",
+        "",
+        "A country's figure admits half a unit of its third significant digit. USGS rounds world totals more coarsely, "
+        "so a world total admits, either side, the largest gap between it and the sum of the rows the same edition "
+        "lists for the measure (countries and 'Other'), never less than half a unit of its third significant digit "
+        "(`rare_earths.audit.usgs.world_reach`):",
+        "",
+        *calibration_markdown(reference.tidy_raw()),
     ]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]

@@ -20,6 +20,7 @@ PROCESSED = DATA / "processed"
 PROCESSED_CLAIMS_CSV = PROCESSED / "claims.csv"
 PROCESSED_USGS_CSV = PROCESSED / "usgs.csv"
 PROCESSED_AUDIT_CSV = PROCESSED / "audit.csv"
+PROCESSED_CONCLUSIONS_CSV = PROCESSED / "conclusions.csv"
 
 PARAMS_YAML = ROOT / "params.yaml"
 
@@ -37,7 +38,13 @@ SENSITIVITY_PAGE = ("sensitivity.html", "Sensitivity")
 EXTRA_PAGES = (CLAIMS_PAGE, SENSITIVITY_PAGE, METHOD_PAGE)
 # Beside the pages: the one stylesheet every page links, and the processed tables to download.
 STYLESHEET = "site.css"
-DOWNLOADS = (PROCESSED_CLAIMS_CSV, PROCESSED_AUDIT_CSV, PROCESSED_USGS_CSV, PROCESSED / "datapackage.json")
+DOWNLOADS = (
+    PROCESSED_CLAIMS_CSV,
+    PROCESSED_CONCLUSIONS_CSV,
+    PROCESSED_AUDIT_CSV,
+    PROCESSED_USGS_CSV,
+    PROCESSED / "datapackage.json",
+)
 # Held by every run that writes data/processed/ or reports/: one run at a time in a tree.
 RUN_LOCK = REPORTS / ".run.lock"
 

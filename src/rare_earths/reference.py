@@ -72,12 +72,16 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=metadata.USGS.names)
 
 
-def build(output: Path | None = None) -> Path:
-    """Check the reference tables' checksums, tidy both editions, write data/processed/usgs.csv."""
+def tidy_raw() -> pd.DataFrame:
+    """Both editions as received, checksums checked, tidied into the `usgs` table's rows."""
     references = load_references()
     editions = [read_edition(paths.REFERENCE / name) for name in references.file]
-    table = pd.concat([tidy(edition) for edition in editions], ignore_index=True)
-    return write_processed(metadata.USGS, table, output or paths.PROCESSED_USGS_CSV)
+    return pd.concat([tidy(edition) for edition in editions], ignore_index=True)
+
+
+def build(output: Path | None = None) -> Path:
+    """Check the reference tables' checksums, tidy both editions, write data/processed/usgs.csv."""
+    return write_processed(metadata.USGS, tidy_raw(), output or paths.PROCESSED_USGS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from . import atomic, chain, layout, observed, paths
-from .article_page import group_class
 from .layout import Link
 from .paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 
@@ -29,16 +28,10 @@ AUDIT_NOTEBOOK = "06-audit.ipynb"
 # What each download (paths.DOWNLOADS) holds, as the footer says it.
 DOWNLOADS = {
     paths.PROCESSED_CLAIMS_CSV.name: "every claim, with its quote and its value in canonical units",
+    paths.PROCESSED_CONCLUSIONS_CSV.name: "one conclusion per claim: its standing, what decided it and what it was tested against",
     paths.PROCESSED_AUDIT_CSV.name: "every check of the audit, with its verdict and explanation",
     paths.PROCESSED_USGS_CSV.name: "the USGS figures the claims are checked against",
     "datapackage.json": "what every column of these tables means (a Frictionless data package)",
-}
-# What a check of each kind compares a figure with, in a reader's words.
-CHECKED_AGAINST = {
-    "recomputation": "the article's own arithmetic",
-    "cross_source": "another statement of the same figure",
-    "reference": "USGS primary data",
-    "derivation": "figures derived for the reader",
 }
 
 
@@ -92,6 +85,7 @@ class Site:
     articles: dict[str, str]  # source_id -> text
     exclusions: pd.DataFrame
     footer: layout.Footer
+    conclusions: pd.DataFrame = None  # one row per claim (audit.conclusions)
     results: dict = None  # (notebook, name) -> the result it recorded, from the executed notebooks rendered
 
     def recorded(self, notebook: str, name: str) -> float:
@@ -112,26 +106,21 @@ class Site:
         return set(self.claims.claim_id)
 
     def verdicts_on(self, claim_id: str) -> list[str]:
-        """The verdicts of the checks that judge this claim (`standing.judged`), most serious first;
-        a check that only used it as an input says nothing about it."""
-        from . import metadata, standing
+        """The verdicts of the checks that judge this claim (its `judges`), most serious first; a
+        check that only used it as an input says nothing about it."""
+        from . import metadata
 
-        found = {
-            row.verdict
-            for row in self.checks.itertuples()
-            if claim_id in standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
-        }
+        found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split("; ")}
         return [verdict for verdict in metadata.VERDICTS if verdict in found]
 
     def status(self) -> dict[str, str]:
-        """Each claim's standing: holds, does not hold, or not checked (`standing`)."""
-        from . import standing
-
-        return standing.standing(self.checks, self.claims.claim_id)
+        """Each claim's standing, as conclusions.csv gives it."""
+        return dict(zip(self.conclusions.claim_id, self.conclusions.standing, strict=True))
 
 
 def load_site(checks: pd.DataFrame | None = None) -> Site:
     from . import audit, citation, claims, metadata, provenance, tables
+    from .audit import conclusions
 
     sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
     footer = layout.Footer(
@@ -147,6 +136,7 @@ def load_site(checks: pd.DataFrame | None = None) -> Site:
         articles=provenance.load_articles(sources, paths.ARTICLES),
         exclusions=tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
         footer=footer,
+        conclusions=conclusions.load(),
     )
 
 
@@ -193,8 +183,6 @@ def notebook_page(
     # pandas writes the corner over a table's index as an empty header cell: name it for screen readers.
     body = body.replace("<th></th>", '<th><span class="visually-hidden">row</span></th>')
     head = ""
-    if page.notebook == AUDIT_NOTEBOOK:  # its table of every check gives each row its review's address
-        head = claim_reviews_script(site, site.checks, page.href)
     source = f'<p class="source-note">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with '
     source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
     return site.page(
@@ -209,12 +197,12 @@ def notebook_page(
 
 
 def verdict_html(verdict: str) -> str:
-    """A verdict's label (metadata.VERDICT_LABELS), styled by its standing."""
+    """A verdict's label (metadata.VERDICT_LABELS), styled by what it says of the claims it judges."""
     from .metadata import VERDICT_LABELS
-    from .standing import verdict_group
+    from .standing import verdict_class
 
     label = html.escape(VERDICT_LABELS[verdict])
-    return f'<span class="verdict verdict-{group_class(verdict_group(verdict))}">{label}</span>'
+    return f'<span class="verdict verdict-{verdict_class(verdict)}">{label}</span>'
 
 
 def check_href(check_id: str) -> str:
@@ -223,11 +211,16 @@ def check_href(check_id: str) -> str:
     return f"{Path(AUDIT_NOTEBOOK).with_suffix('.html').name}#{check_anchor(check_id)}"
 
 
-def claim_reviews_script(site: Site, checks: pd.DataFrame, href: str) -> str:
-    """The checks as schema.org ClaimReview, for fact-check tools."""
+def claim_reviews_script(site: Site, source_id: str) -> str:
+    """The conclusions of one article's claims as schema.org ClaimReview, each at its claim's entry."""
     from . import claimreview
 
-    return claimreview.json_ld_script(claimreview.claim_reviews(checks, site.claims, site.names, href)) + "\n"
+    page = paths.article_page(source_id)
+    own = site.conclusions[site.conclusions.source_id == source_id]
+    reviews = claimreview.claim_reviews(
+        own, site.claims, site.names, lambda claim_id: f"{page}#about-{claim_id}", article_url=lambda _: page
+    )
+    return claimreview.json_ld_script(reviews) + "\n"
 
 
 def article_pages(site: Site) -> dict[str, str]:
@@ -245,6 +238,7 @@ def article_pages(site: Site) -> dict[str, str]:
             site.claims,
             site.checks,
             site.exclusions,
+            site.conclusions,
             claim_page=CLAIMS_PAGE[0],
             check_href=check_href,
         )
@@ -260,63 +254,74 @@ def article_pages(site: Site) -> dict[str, str]:
             lede=lede,
             previous=previous,
             following=following,
+            head=claim_reviews_script(site, source_id),
         )
     return pages
 
 
 def bottom_line(site: Site) -> str:
-    """The index's opening: how many claims hold, against what, how many do not, how many could not be checked."""
-    from . import standing
+    """The index's opening: of all the figures, how many were confirmed by independent evidence, how
+    many agree only with their own article, how many do not hold and how many could not be
+    checked (conclusions.csv, the one place each is decided)."""
+    from . import metadata, standing
+    from .audit.conclusions import counts
 
-    status = site.status()
-    against: dict[str, set[str]] = {}
-    for row in site.checks.itertuples():
-        if standing.verdict_group(row.verdict) == standing.HOLDS and row.kind in CHECKED_AGAINST:
-            judged = standing.judged(row.check_id, row.kind, row.claim_ids, row.verdict)
-            against.setdefault(row.kind, set()).update(claim for claim in judged if status[claim] == standing.HOLDS)
-    how = "; ".join(f"{len(claims)} by {CHECKED_AGAINST[kind]}" for kind, claims in against.items() if claims)
-    # The headline numbers, as the audit notebook recorded them (results.record), not recomputed here.
-    holds, fails, unchecked = (
-        int(site.recorded(AUDIT_NOTEBOOK, name))
-        for name in ("claims_that_hold", "claims_that_do_not_hold", "claims_not_checked")
+    counted = counts(site.conclusions)
+    total = sum(counted.values())
+    confirmed = site.conclusions[site.conclusions.standing == "confirmed"]
+    primary = int((confirmed.evidence == "primary").sum())
+    other = len(confirmed) - primary
+    tally = {
+        "confirmed": f"confirmed by independent evidence: {primary} by USGS data current at the article's date, "
+        f"{other} by another article that states the same figure",
+        "consistent": "consistent only with their own article (its arithmetic or its restatements): nothing "
+        "independent tested them",
+        "does_not_hold": "do not hold: contradicted, out of scale with primary data, outdated, stated without "
+        "their hedge, or given two dates",
+        "unchecked": "could not be checked: nothing here could test them, or a test could not decide; each says why",
+    }
+    items = "\n".join(
+        f'    <li class="{standing.css_class(name)}"><strong>{counted[name]}</strong> {html.escape(tally[name])}</li>'
+        for name in metadata.STANDINGS
     )
-    total = int(site.recorded("01-sources-and-units.ipynb", "claims_captured"))
-    return f"""  <p class="bottom-line">The five articles state {total} figures. Each was checked against the article's own
-  arithmetic, against the other articles and against USGS primary data, where one of these could test it:
-  <strong>{holds} hold up</strong>, <strong>{fails} do not</strong>, and <strong>{unchecked} could not be checked</strong>.</p>
+    return f"""  <p class="bottom-line">Of the {total} figures these articles state, <strong>{counted["confirmed"]} are
+  confirmed</strong> by primary data or an independent article, <strong>{counted["consistent"]} are consistent only
+  with their own article</strong>, <strong>{counted["does_not_hold"]} do not hold</strong>, and
+  <strong>{counted["unchecked"]} could not be checked</strong>.</p>
   <ul class="tally">
-    <li class="holds"><strong>{holds}</strong> hold up <small>(checked {html.escape(how)}; a figure can pass more than one)</small></li>
-    <li class="fails"><strong>{fails}</strong> do not hold: contradicted, out of scale with primary data, stated without its hedge, or given two dates</li>
-    <li class="unchecked"><strong>{unchecked}</strong> could not be checked: nothing else states them, or the test could not decide; each says why</li>
+{items}
   </ul>
 """
 
 
 def verdicts_by_article(site: Site) -> str:
-    """A bar for each article: its claims that hold, do not hold, and could not be checked."""
-    from . import standing
+    """A bar for each article: its claims by standing."""
+    from . import metadata, standing
+    from .audit.conclusions import counts
 
-    status = site.status()
     rows = []
     for source_id, name in site.names.items():
-        ids = [claim for claim in status if claim.startswith(source_id + "-")]
-        counted = standing.counts({claim: status[claim] for claim in ids})
+        own = site.conclusions[site.conclusions.source_id == source_id]
+        counted = counts(own)
         segments = "".join(
-            f'<span class="{group_class(group)}" style="width:{100 * count / max(1, len(ids)):.1f}%"></span>'
+            f'<span class="{standing.css_class(group)}" style="width:{100 * count / max(1, len(own)):.1f}%"></span>'
             for group, count in counted.items()
             if count
         )
-        words = ", ".join(f"{count} {standing.MEANINGS[group]}" for group, count in counted.items())
+        words = ", ".join(f"{count} {standing.label(group).lower()}" for group, count in counted.items() if count)
         rows.append(
             f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.brief)}</a></th>'
-            f'<td class="number">{len(ids)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
-            f'<span class="bar-words">{words}</span></td></tr>'
+            f'<td class="number">{len(own)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
+            f'<span class="bar-words">{html.escape(words)}</span></td></tr>'
         )
-    legend = "".join(f'<li class="{group_class(group)}">{words}</li>' for group, words in standing.MEANINGS.items())
+    legend = "".join(
+        f'<li class="{standing.css_class(group)}">{html.escape(standing.label(group))}</li>'
+        for group in metadata.STANDINGS
+    )
     return f"""  <h2 id="by-article">Claims by article</h2>
   <ul class="legend" aria-hidden="true">{legend}</ul>
   <table class="bars">
-    <caption class="visually-hidden">Claims of each article that hold up, do not hold, or could not be checked</caption>
+    <caption class="visually-hidden">Claims of each article by their conclusion</caption>
     <thead><tr><th scope="col">Article</th><th scope="col" class="number">Claims</th><th scope="col">What came of them</th></tr></thead>
     <tbody>
 {chr(10).join(rows)}
@@ -401,13 +406,19 @@ EXPLORER_SCRIPT = layout.TEMPLATES / "site" / "explorer.js"
 
 def claims_page(site: Site) -> str:
     """The claims explorer: every claim with its article, figure as written and canonical, verdicts and quote."""
-    from . import metadata, text
+    from . import metadata, standing, text
 
     status = site.status()
+    concluded = site.conclusions.set_index("claim_id")
     rows = []
     for row in site.claims.itertuples():
         judged = site.verdicts_on(row.claim_id)
-        verdicts = ", ".join(verdict_html(verdict) for verdict in judged) or "None of its own (another check uses it)"
+        conclusion = concluded.loc[row.claim_id]
+        verdicts = (
+            f'<span class="standing standing-{standing.css_class(conclusion.standing)}">'
+            f"{html.escape(standing.label(conclusion.standing))}</span>: {verdict_html(conclusion.verdict)}"
+            f' <span class="tested-against">(tested against {html.escape(conclusion.tested_against)})</span>'
+        )
         canonical = (
             text.show(row.value, row.unit)
             if row.value_low == row.value_high
@@ -421,19 +432,14 @@ def claims_page(site: Site) -> str:
             f'<td data-label="What it measures">{html.escape(text.subject_name(row.subject))}: {html.escape(metric.said)}</td>'
             f'<td data-label="As written">{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>'
             f'<td data-label="Canonical value" class="number" data-sort="{row.value_low:.12g}">{html.escape(canonical)}</td>'
-            f'<td data-label="Verdicts">{verdicts}</td>'
+            f'<td data-label="Conclusion">{verdicts}</td>'
             f'<td data-label="Quote">&ldquo;{html.escape(row.quote)}&rdquo;</td></tr>'
         )
     article_options = "".join(
         f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items()
     )
     status_options = "".join(
-        f'<option value="{group}">{label}</option>'
-        for group, label in (
-            ("holds", "Holds up"),
-            ("does not hold", "Does not hold"),
-            ("not checked", "Could not be checked"),
-        )
+        f'<option value="{group}">{html.escape(label)}</option>' for group, (label, _) in metadata.STANDINGS.items()
     )
     verdict_options = "".join(
         f'<option value="{verdict}">{html.escape(label)}</option>' for verdict, label in metadata.VERDICT_LABELS.items()
@@ -452,7 +458,7 @@ def claims_page(site: Site) -> str:
     <caption class="visually-hidden">Every claim of the five articles</caption>
     <thead>
       <tr><th scope="col">Claim</th><th scope="col">Article</th><th scope="col">What it measures</th><th scope="col">As written</th>
-        <th scope="col" class="number" data-numeric>Canonical value</th><th scope="col">Verdicts</th><th scope="col">Quote</th></tr>
+        <th scope="col" class="number" data-numeric>Canonical value</th><th scope="col">Conclusion</th><th scope="col">Quote</th></tr>
     </thead>
     <tbody>
 {chr(10).join(rows)}

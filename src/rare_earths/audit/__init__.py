@@ -24,7 +24,7 @@ from .. import metadata, paths
 from ..tables import read_processed, write_processed
 
 # Importing each kind's module registers its rules; `statements` is used below.
-from . import against_usgs, cross_source, derived, recompute, statements, unchecked  # noqa: F401
+from . import against_usgs, conclusions, cross_source, derived, recompute, statements, unchecked  # noqa: F401
 from .registry import RULES, Rule
 from .statements import SEPARATOR, Statement
 from .usgs import Tables
@@ -49,6 +49,7 @@ __all__ = [
     "accounted_for",
     "audit",
     "build",
+    "conclusions",
     "counts",
     "edition_differences",
     "findings",
@@ -62,16 +63,17 @@ __all__ = [
 ]
 
 
-def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
-    """Every check, one row each, in the order of the rules, then by check id."""
+def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame, current: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every check, one row each, in the order of the rules, then by check id. `current` maps each
+    article to the USGS edition current at its date (`usgs.current_editions`)."""
     found = statements.statements(claims)
-    given = {"claims": found, "usgs": Tables(usgs_table), "checked": set()}
+    given = {"claims": found, "usgs": Tables(usgs_table, current), "checked": set()}
     rows: list[dict] = []
     for registered in sorted(
         RULES.values(), key=lambda r: "checked" in r.needs
     ):  # the rule that needs every other's checks last
-        if "checked" in registered.needs:
-            given["checked"] = {claim for row in rows for claim in row["claim_ids"].split(SEPARATOR)}
+        if "checked" in registered.needs:  # judged by a check, not merely one of its inputs
+            given["checked"] = {claim for row in rows for claim in row["judges"].split(SEPARATOR) if claim}
         rows += registered.function(*(given[need] for need in registered.needs))
     types = {column.name: "str" if column.kind == "string" else "float64" for column in metadata.AUDIT.columns}
     table = pd.DataFrame(rows, columns=metadata.AUDIT.names).astype(types)  # typed even when empty
@@ -88,9 +90,11 @@ def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
 
 def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
     """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
-    from .. import claims, reference
+    from .. import claims, provenance, reference
+    from .usgs import current_editions
 
-    table = audit(claims.load(claims_path), reference.load(usgs_path))
+    current = current_editions(provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES), provenance.load_references())
+    table = audit(claims.load(claims_path), reference.load(usgs_path), current)
     return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
 
 

@@ -26,7 +26,7 @@ from .statements import (
 )
 from .usgs import EDITIONS, Published, Tables
 
-INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK = "inconclusive", "implausible", "cannot_check"
+INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK, OUTDATED = "inconclusive", "implausible", "cannot_check", "outdated"
 _BEST_FIRST = (CONSISTENT, WITHIN_ROUNDING, INCONCLUSIVE, CONTRADICTED)
 
 
@@ -149,78 +149,120 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
         year, own_year = _year(stated, usgs, edition, measure)
         when = f" in {year}" if year else ""
         published_part = usgs.get(edition, measure, stated.subject, year)
-        if part is not None:
-            numerator, part_words = (part.point, *part.admitted()), part.as_written
-        elif published_part is not None:
-            numerator = (published_part.value, published_part.low, published_part.high)
-            part_words = f"{edition}'s {published_part.words('Mt' if measure == 'reserves' else 'kt')}"
-        else:
-            continue
-        world = usgs.get(edition, measure, "world", year)
         unit = "Mt" if measure == "reserves" else "kt"
-        if world is not None:
-            add(edition, numerator, part_words, world, f"{edition}'s rounded world total{when}, {world.words(unit)}")
-        listed = usgs.listed_sum(edition, measure, year)
-        if listed.value:
-            add(
-                edition,
-                numerator,
-                part_words,
-                listed,
-                f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}",
+        numerators = []  # the article's own part, and the edition's figure for it: a writer may use either
+        if part is not None:
+            numerators.append(((part.point, *part.admitted()), part.as_written))
+        if published_part is not None and (part is None or published_part.value != part.point):
+            numerators.append(
+                (
+                    (published_part.value, published_part.low, published_part.high),
+                    f"{edition}'s {published_part.words(unit)}",
+                )
             )
+        world = usgs.get(edition, measure, "world", year)
+        listed = usgs.listed_sum(edition, measure, year)
+        for numerator, part_words in numerators:
+            if world is not None:
+                add(
+                    edition, numerator, part_words, world, f"{edition}'s rounded world total{when}, {world.words(unit)}"
+                )
+            if listed.value:
+                add(
+                    edition,
+                    numerator,
+                    part_words,
+                    listed,
+                    f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}",
+                )
     return candidates
 
 
-def _verdict_sentence(stated: Statement, candidates: list[Candidate]) -> tuple[str, str, Candidate | None]:
-    """(verdict, sentence, the candidate shown as check_value): the best match, then the others."""
-    verdict = _best(candidates)
-    if not candidates:
+def _verdict_sentence(
+    stated: Statement, candidates: list[Candidate], usgs: Tables
+) -> tuple[str, str, Candidate | None]:
+    """(verdict, sentence, the candidate shown as check_value), judged against the edition current at
+    the article's date: a match there holds; a match only in an older edition is `outdated`; a
+    bound alone is inconclusive; otherwise contradicted. The article's own figures, where they
+    reproduce a share, are named but decide nothing here (`share_of_whole` checks them)."""
+    published = [c for c in candidates if c.edition]
+    if not published:
         return CANNOT_CHECK, "neither USGS edition gives a figure for it", None
-    matching = [c for c in candidates if c.verdict == verdict]
-    shown = (
-        min(candidates, key=lambda c: abs(c.value - stated.point))
-        if verdict in (CONTRADICTED, INCONCLUSIVE)
-        else matching[0]
+    current = usgs.current(stated.source_id)
+    if not any(c.edition == current for c in published):  # the current edition lacks it: the latest that has it
+        current = max(c.edition for c in published)
+    now = [c for c in published if c.edition == current]
+    before = [c for c in published if c.edition < current and c.verdict in (CONSISTENT, WITHIN_ROUNDING)]
+    own = [c for c in candidates if not c.edition]
+    best = _best(now)
+    others = "; ".join(c.label for c in published if c.edition != current)
+    but_others = f" (not current then: {others})" if others else ""
+    own_words = (
+        f"; the article's own figures give: {own[0].label}" if own and best not in (CONSISTENT, WITHIN_ROUNDING) else ""
     )
-    others = [c for c in candidates if c not in matching]
-    if verdict in (CONSISTENT, WITHIN_ROUNDING):
-        how = "matches" if verdict == CONSISTENT else "matches within rounding"
-        sentence = f"{how}: " + "; ".join(c.label for c in matching)
-        if others:
-            sentence += "; but " + "; ".join(c.label for c in others)
-    elif verdict == INCONCLUSIVE:
-        sentence = (
-            "is only within a bound, which any plausible figure meets: "
-            + "; ".join(c.label for c in matching)
-            + ("; and it matches no other base: " + "; ".join(c.label for c in others) if others else "")
+    if best in (CONSISTENT, WITHIN_ROUNDING):
+        matching = [c for c in now if c.verdict == best]
+        how = "matches" if best == CONSISTENT else "matches within rounding"
+        rest = [c for c in now if c not in matching]
+        sentence = f"{how} {current}, current at the article's date: " + "; ".join(c.label for c in matching)
+        sentence += ("; but " + "; ".join(c.label for c in rest)) if rest else ""
+        return best, sentence + but_others, matching[0]
+    shown = min(now, key=lambda c: abs(c.value - stated.point))
+    if before:
+        return (
+            OUTDATED,
+            f"matches only {', '.join(dict.fromkeys(c.edition for c in before))}, an older edition: "
+            + "; ".join(c.label for c in before)
+            + f"; {current}, current at the article's date, gives: "
+            + "; ".join(c.label for c in now)
+            + own_words,
+            shown,
         )
-    else:
-        sentence = "matches no reference: " + "; ".join(c.label for c in candidates)
-    return verdict, sentence, shown
+    if best == INCONCLUSIVE:
+        return (
+            INCONCLUSIVE,
+            f"is only within a bound in {current}, current at the article's date, which any plausible figure meets: "
+            + "; ".join(c.label for c in now)
+            + but_others
+            + own_words,
+            shown,
+        )
+    return (
+        CONTRADICTED,
+        f"matches no USGS figure; {current}, current at the article's date, gives: "
+        + "; ".join(c.label for c in now)
+        + but_others
+        + own_words,
+        shown,
+    )
 
 
 def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
-    """Statements a rule compares with USGS, one figure stated alike in several articles compared once."""
+    """Statements a rule compares with USGS, one figure stated alike in one article compared once (each
+    article has its own current edition, so articles are compared apart)."""
     merged: dict[tuple, list[Statement]] = {}
     for s in found:
         if wanted(metadata.METRICS[s.metric]):
-            merged.setdefault((s.subject, s.metric, s.counterpart, s.period, s.low, s.high, s.bound), []).append(s)
+            merged.setdefault(
+                (s.source_id, s.subject, s.metric, s.counterpart, s.period, s.low, s.high, s.bound), []
+            ).append(s)
     return list(merged.values())
 
 
 @rule(
     "usgs",
     "reference",
-    "A reserve or production figure, or a rank by them, against both USGS editions.",
+    "A reserve or production figure, or a rank by them, against the USGS edition current at the article's date "
+    "(a match only in an older edition is outdated).",
     needs=("claims", "usgs"),
+    evidence="primary",
 )
 def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     for group in _merged(found, lambda m: m.usgs_measure and not m.share_of):
         stated = group[0]
         candidates = value_candidates(stated, usgs)
-        verdict, sentence, shown = _verdict_sentence(stated, candidates)
+        verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
         period = f" ({stated.period})" if stated.period else ""
         compared = (
             "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
@@ -234,6 +276,7 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
                 compared,
                 verdict,
                 f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
+                judges=[c for s in group for c in s.claim_ids],
             )
         )
     return rows
@@ -243,8 +286,10 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
     "share_base",
     "reference",
     "A share recomputed on every base a source could have used (the article's own figures, each USGS edition's world "
-    "total, the sum of the countries each edition lists), naming the base that reproduces it.",
+    "total, the sum of the countries each edition lists), naming the base that reproduces it; judged on the edition "
+    "current at the article's date.",
     needs=("claims", "usgs"),
+    evidence="primary",
 )
 def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
@@ -252,7 +297,7 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
     for group in _merged(found, lambda m: m.usgs_measure and m.share_of):
         stated = group[0]
         candidates = share_candidates(stated, by, usgs)
-        verdict, sentence, shown = _verdict_sentence(stated, candidates)
+        verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
         period = f" ({stated.period})" if stated.period else ""
         rows.append(
             check(
@@ -263,74 +308,9 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
                 "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)),
                 verdict,
                 f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), 'percent')}), {sentence}.",
+                judges=[c for s in group for c in s.claim_ids],
             )
         )
-    return rows
-
-
-def editions_matched(statement: Statement, by: dict[tuple, list[Statement]], usgs: Tables) -> set[str]:
-    """The editions whose figures reproduce a statement (as stated or within rounding)."""
-    record = metadata.METRICS[statement.metric]
-    if not record.usgs_measure:
-        return set()
-    candidates = share_candidates(statement, by, usgs) if record.share_of else value_candidates(statement, usgs)
-    verdict = _best(candidates)
-    if verdict not in (CONSISTENT, WITHIN_ROUNDING) or any(
-        c.edition == "" and c.verdict == verdict for c in candidates
-    ):
-        return set()  # reproduced by the article's own figures, or by nothing: no edition to credit
-    return {c.edition for c in candidates if c.verdict == verdict}
-
-
-@rule(
-    "one_edition",
-    "reference",
-    "An article's figures that each match only one USGS edition must all match the same one.",
-    needs=("claims", "usgs"),
-)
-def one_edition(found: list[Statement], usgs: Tables) -> list[dict]:
-    rows = []
-    by = index(found, *SHARE_INDEX)
-    for (source_id,), statements in index(found, "source_id").items():
-        only: dict[str, list[Statement]] = {}
-        for statement in statements:
-            matched = editions_matched(statement, by, usgs)
-            if len(matched) == 1:
-                only.setdefault(matched.pop(), []).append(statement)
-        if sum(len(s) for s in only.values()) < 2:
-            continue
-
-        def listing(members: list[Statement]) -> str:
-            return ", ".join(f"{what(s)} {s.as_written} ({s.claim_ids[0]})" for s in members)
-
-        everyone = sorted((s for members in only.values() for s in members), key=lambda s: s.claim_ids[0])
-        if len(only) == 1:
-            ((edition, members),) = only.items()
-            rows.append(
-                check(
-                    "one_edition",
-                    [c for s in everyone for c in s.claim_ids],
-                    everyone[0],
-                    None,
-                    f"USGS {edition}",
-                    CONSISTENT,
-                    f"{source_id}'s figures that match only one USGS edition all match {edition}: {listing(members)}.",
-                )
-            )
-        else:
-            parts = "; ".join(f"{listing(members)} match only {edition}" for edition, members in sorted(only.items()))
-            rows.append(
-                check(
-                    "one_edition",
-                    [c for s in everyone for c in s.claim_ids],
-                    everyone[0],
-                    None,
-                    "USGS " + " and ".join(sorted(only)),
-                    CONTRADICTED,
-                    f"{source_id} mixes the two USGS editions: {parts}. The editions revised these figures, so taken "
-                    "together they describe no single year's data and cannot all hold at once.",
-                )
-            )
     return rows
 
 
@@ -358,11 +338,13 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             compared.append((edition, year, own_year, published, tonnes / published.value))
         if not compared:
             continue
+        current = usgs.current(stated.source_id)
+        judged = [c for c in compared if c[0] == current] or compared[-1:]  # the current edition decides
         if attribute == "usgs_floor":
-            failed = [c for c in compared if c[4] < fraction]
+            failed = [c for c in judged if c[4] < fraction]
         else:
-            failed = [c for c in compared if c[4] > fraction]
-        verdict = IMPLAUSIBLE if failed and len(failed) == len(compared) else CONSISTENT
+            failed = [c for c in judged if c[4] > fraction]
+        verdict = IMPLAUSIBLE if failed else CONSISTENT
         where = text.subject_name(country)
         listed = "; ".join(
             f"{text.number(100 * share)}% of the {text.show(p.value, 't', 'kt' if p.value < 1e6 else 'Mt')} "
@@ -375,7 +357,7 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             if verdict == IMPLAUSIBLE
             else "which is plausible"
         )
-        nearest = compared[-1]
+        nearest = judged[-1]
         rows.append(
             check(
                 rule_name,
@@ -395,6 +377,7 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
     "reference",
     "A figure whose metric implies a scale (world demand) against USGS's mine output: far below it, it must be a narrower measure.",
     needs=("claims", "usgs"),
+    evidence="primary",
 )
 def scope(found: list[Statement], usgs: Tables) -> list[dict]:
     return _usgs_bounds(found, usgs, "usgs_floor", "scope")
@@ -405,6 +388,7 @@ def scope(found: list[Statement], usgs: Tables) -> list[dict]:
     "reference",
     "A figure that is a part of a USGS measure (NdPr of a country's mine output) against the most that part can plausibly be.",
     needs=("claims", "usgs"),
+    evidence="primary",
 )
 def plausibility(found: list[Statement], usgs: Tables) -> list[dict]:
     return _usgs_bounds(found, usgs, "usgs_ceiling", "plausibility")

@@ -129,6 +129,8 @@ def same_figure(found: list[Statement]) -> list[dict]:
                 compared_with,
                 verdict,
                 _same_figure_sentence(verdict, whose, a, b, group),
+                judges=claim_ids,
+                evidence="other_article" if len({s.source_id for s in group}) > 1 else "own_article",
             )
         )
     return rows
@@ -204,76 +206,40 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                 if others
                 else ""
             )
+            verdict = AMBIGUOUS
             if len(named) >= 2:
-                verdict = AMBIGUOUS
+                # Every figure of the cluster is a bare number a reader can take for another measure.
+                judged = [c for s in cluster for c in s.claim_ids]
                 explanation = (
                     f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
                     "measures: "
                     + ", ".join(listing(m, cluster) for m in named)
                     + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
-                    + f". They can all be true, but a reader cannot tell which one a bare figure means{rest}."
+                    + f". They can all be true, but they are different measures, so none confirms another, and a "
+                    f"reader cannot tell which one a bare figure means{rest}."
                 )
             else:
-                verdict = CONSISTENT
+                # One named measure and figures that do not say which measure they are: those are unclear.
+                judged = [c for s in cluster if not metadata.METRICS[s.metric].measure for c in s.claim_ids]
                 explanation = (
                     f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
-                    f"value or of quantity; it is the same figure as the {listing(named[0], cluster)}{rest}."
+                    f"value or of quantity; it shares its number with the {listing(named[0], cluster)}, a different "
+                    f"measure, so that figure does not confirm it{rest}."
                 )
             rows.append(
                 check(
                     "same_number_different_measure",
-                    [c for s in cluster for c in s.claim_ids],
+                    # The family's other figures are named as differing: inputs, not judged.
+                    [c for s in cluster + others for c in s.claim_ids],
                     cluster[0],
                     None,
                     "the same number for: "
                     + ", ".join(metadata.METRICS[m].measure or "unspecified" for m in metrics_in),
                     verdict,
                     explanation,
+                    judges=judged,
                 )
             )
-    return rows
-
-
-@rule(
-    "restated_metric",
-    "cross_source",
-    "One figure the articles give under two names (applications and applicants; weeks of stock and weeks until "
-    "production is hit) must agree in value.",
-)
-def restated_metric(found: list[Statement]) -> list[dict]:
-    rows = []
-    by = index(found, "subject", "metric")
-    for stated in found:
-        other_metric = metadata.METRICS[stated.metric].restated_as
-        others = by.get((stated.subject, other_metric), []) if other_metric else []
-        if not others:
-            continue
-        other = others[0]
-        verdict = agree(stated, other)
-        outcome = {
-            CONSISTENT: "the same value",
-            WITHIN_ROUNDING: "the same value within rounding",
-            CONTRADICTED: "values that cannot both hold",
-        }[verdict]
-        rows.append(
-            check(
-                "restated_metric",
-                [*stated.claim_ids, *other.claim_ids],
-                stated,
-                other.point,
-                f"claim {other.claim_ids[0]} ({other.as_written})",
-                verdict,
-                f"{what(stated)}, {stated.cite()}, and {what(other)}, {other.cite()}, are one figure in other words: "
-                f"{outcome}"
-                + (
-                    f"; note that {metadata.METRICS[stated.metric].said} and "
-                    f"{metadata.METRICS[other_metric].said} are not the same count"
-                    if stated.unit == "count"
-                    else ""
-                )
-                + ".",
-            )
-        )
     return rows
 
 
@@ -285,19 +251,16 @@ def _hedged(statement: Statement) -> bool:
 @rule(
     "dropped_hedge",
     "cross_source",
-    "A figure restated without the hedge ('around', 'mostly', 'over') it was first given with says more than its source.",
+    "A figure an article restates without the hedge ('around', 'mostly', 'over') it first gave it with says more than "
+    "its source. Only within one article: another article that states the figure exactly reports it independently.",
 )
 def dropped_hedge(found: list[Statement]) -> list[dict]:
     rows = []
-
-    def figure_of(statement: Statement) -> str:  # a metric and the metric it is restated as are one figure
-        return next(
-            (m for m, record in metadata.METRICS.items() if record.restated_as == statement.metric), statement.metric
-        )
-
     groups: dict[tuple, list[Statement]] = {}
     for statement in found:
-        groups.setdefault((statement.subject, figure_of(statement), statement.period), []).append(statement)
+        groups.setdefault((statement.source_id, statement.subject, statement.metric, statement.period), []).append(
+            statement
+        )
     for group in groups.values():
         hedged = [s for s in group if _hedged(s)]
         plain = [s for s in group if not _hedged(s)]
@@ -326,6 +289,7 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
                     f"{what(a)} is “{a.as_written}”, hedged “{hedge_words}”, in {', '.join(a.claim_ids)}, but "
                     f"{match.as_written}{' from ' + match.counterpart if a.hedge == 'mostly' else ''} without the hedge in "
                     f"{', '.join(match.claim_ids)}: the restatement says more than the first statement.",
+                    judges=match.claim_ids,
                 )
             )
     return rows

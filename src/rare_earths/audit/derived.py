@@ -34,6 +34,7 @@ def implied_price(found: list[Statement]) -> list[dict]:
                 f"{what(stated)}, {stated.as_written} for {quantity.as_written}, is {text.show(price, 'USD / kg')} "
                 f"({text.show(stated.point, stated.unit)} / {text.number(quantity.quantity().to('kg').magnitude)} kg; "
                 f"{text.show(low, 'USD / kg')} to {text.show(high, 'USD / kg')} with their rounding).",
+                judges=[],  # a figure derived for the reader tests nothing
             )
         )
     return rows
@@ -67,6 +68,7 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
                         else ""
                     )
                     + ".",
+                    judges=[],
                 )
             )
     return rows

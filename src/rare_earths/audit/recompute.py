@@ -149,6 +149,8 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
                     "sum of the shares (at most 100%)",
                     verdict,
                     f"Shares of {of} in {source_id}: {listed} add up to {text.number(total)}%, {tail}.",
+                    # Shares that fit within the whole are not shown right by it: only a sum over 100% judges them.
+                    judges=[c for p in parts for c in p.claim_ids] if verdict == CONTRADICTED else [],
                 )
             )
     return rows
@@ -226,6 +228,7 @@ def growth_rate(found: list[Statement]) -> list[dict]:
                 f"From {start.as_written} in {first} to {end.as_written} in {last}, {whose} changed by "
                 f"{text.number(value)}% {'in all' if decline else 'a year'} ({text.interval(low, high, 'percent')} with "
                 f"their rounding), {_outcome(verdict, stated)}.",
+                evidence="own_article" if {start.source_id, end.source_id} == {stated.source_id} else "other_article",
             )
         )
     return rows

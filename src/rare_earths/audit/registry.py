@@ -23,6 +23,7 @@ class Rule:
     kind: str  # one of metadata.CHECK_KINDS
     meaning: str  # what it checks, in one sentence
     needs: tuple[str, ...]  # "claims", and "usgs" where it reads the USGS tables
+    evidence: str  # what its checks test the judged claims against (metadata.EVIDENCE), unless a check says
     function: Callable
 
 
@@ -32,17 +33,19 @@ RULES: dict[str, Rule] = {}
 NEEDS = ("claims", "usgs", "checked")
 
 
-def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",)):
+def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",), evidence: str = "own_article"):
     """Register a rule: a function given, in the order of NEEDS, what `needs` names (`found` for "claims")."""
     if kind not in metadata.CHECK_KINDS:
         raise ValueError(f"rule {name}: unknown kind {kind!r}; known: {', '.join(metadata.CHECK_KINDS)}")
+    if evidence not in metadata.EVIDENCE:
+        raise ValueError(f"rule {name}: unknown evidence {evidence!r}; known: {', '.join(metadata.EVIDENCE)}")
     if set(needs) - set(NEEDS):
         raise ValueError(f"rule {name}: needs {needs}; a rule can need {', '.join(NEEDS)}")
 
     def register(function: Callable) -> Callable:
         if name in RULES:
             raise ValueError(f"rule {name} is registered twice")
-        RULES[name] = Rule(name, kind, meaning, tuple(needs), function)
+        RULES[name] = Rule(name, kind, meaning, tuple(needs), evidence, function)
         return function
 
     return register
@@ -56,15 +59,31 @@ def check(
     compared_with: str,
     verdict: str,
     explanation: str,
+    *,
+    judges: Iterable[str] | None = None,
+    evidence: str | None = None,
 ) -> dict:
-    """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %)."""
+    """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %).
+
+    `judges`: the claims whose conclusion the check speaks for; by default the stated figure's
+    own (`stated.claim_ids`), never its inputs. `evidence`: what they were tested against; by
+    default the rule's. A check that judges nothing, or whose verdict decides nothing, has
+    evidence "none"."""
+    judged = list(stated.claim_ids if judges is None else judges)
+    involved = set(claim_ids)
+    if not set(judged) <= involved:
+        raise ValueError(f"{rule_name}: judges {sorted(set(judged) - involved)}, which it does not involve")
+    if verdict not in metadata.FAILING_VERDICTS + metadata.AGREEING_VERDICTS or not judged:
+        evidence = "none"
     unit = text.display_unit(stated.unit, stated.point)
     factor = text.factor(stated.unit, unit) if unit != stated.unit else 1.0
     return {
         "check_id": f"{rule_name}:{stated.claim_ids[0]}",
         "kind": RULES[rule_name].kind,
         "rule": rule_name,
-        "claim_ids": SEPARATOR.join(sorted(set(claim_ids))),
+        "claim_ids": SEPARATOR.join(sorted(involved)),
+        "judges": SEPARATOR.join(sorted(set(judged))),
+        "evidence": evidence or RULES[rule_name].evidence,
         "stated_value": stated.point * factor,
         "check_value": check_value * factor if check_value is not None and math.isfinite(check_value) else math.nan,
         "unit": unit,

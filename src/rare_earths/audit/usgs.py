@@ -1,12 +1,20 @@
 """What the USGS tables give for a figure, and how precisely.
 
-Precision, on one basis for every USGS figure: USGS rounds its published data "to no more than
-three significant digits" (the standing note of its Minerals Yearbook and Mineral Commodity
+Precision, on one basis for every country's figure: USGS rounds its published data "to no more
+than three significant digits" (the standing note of its Minerals Yearbook and Mineral Commodity
 Summaries tables), so a published figure admits half a unit of its third significant digit
-(350,000 t admits 349,500 to 350,500 t; 110,000,000 t admits 109.5 to 110.5 Mt), whatever the
-number of zeros printed. Two exceptions, from the tables' own notes: a production quota (China's)
-is a set number, so exact; and a figure published as a lower bound (">90,000,000") admits any
-value at or above it.
+(2,900 t admits 2,895 to 2,905 t), whatever the number of zeros printed. Two exceptions, from the
+tables' own notes: a production quota (China's) is a set number, so exact; and a figure published
+as a lower bound (">90,000,000") admits any value at or above it.
+
+World totals are rounded more coarsely ("World total (rounded)"), and by how much is read from
+each edition's own data: a world total admits, either side, the largest gap between it and the
+sum of the country rows the same edition lists for the same measure, over that measure's years
+(`world_reach`; MCS2024's reserves: 115.4 Mt listed against 110 Mt printed, 4.9%), and never less
+than half a unit of its third significant digit. The data dictionary lists the gaps.
+
+Editions by date: an article is judged against the edition current at its date (`sources.csv`'s
+`as_of`): the latest released on or before it (`references.csv`'s `published`).
 """
 
 from __future__ import annotations
@@ -52,11 +60,39 @@ class Published:
         return shown + (f" ({self.note})" if self.note else "")
 
 
-class Tables:
-    """The tidy USGS table (`data/processed/usgs.csv`), looked up by edition, measure, country and year."""
+def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """For each edition and measure, the largest relative gap between the printed world total and
+    the sum of the country rows (and 'Other') the edition lists, over the measure's years: how
+    coarsely that edition rounds its world totals. A world total published as a bound has no gap."""
+    reach: dict[tuple[str, str], float] = {}
+    for (edition, measure, _year), rows in usgs.dropna(subset=["value_t"]).groupby(["edition", "measure", "year"]):
+        world = rows[rows.country == WORLD]
+        if world.empty or (world.greater_than == "yes").any():
+            continue
+        total = float(world.value_t.iloc[0])
+        gap = abs(float(rows[rows.country != WORLD].value_t.sum()) - total) / total
+        reach[(edition, measure)] = max(reach.get((edition, measure), 0.0), gap)
+    return reach
 
-    def __init__(self, usgs: pd.DataFrame):
+
+def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
+    """Each article's current edition: the latest released on or before its `as_of` date (the
+    oldest edition if it predates them all)."""
+    released = sorted((row.published, f"MCS{row.edition}") for row in references.itertuples())
+    return {
+        row.source_id: next((e for published, e in reversed(released) if published <= row.as_of), released[0][1])
+        for row in sources.itertuples()
+    }
+
+
+class Tables:
+    """The tidy USGS table (`data/processed/usgs.csv`), looked up by edition, measure, country and
+    year; `current` maps each article to the edition current at its date (`current_editions`)."""
+
+    def __init__(self, usgs: pd.DataFrame, current: dict[str, str] | None = None):
         self._rows: dict[tuple[str, str, str, str], Published] = {}
+        self._current = current or {}
+        self.reach = world_reach(usgs)
         for row in usgs.itertuples(index=False):
             if pd.isna(row.value_t):
                 continue
@@ -67,14 +103,21 @@ class Tables:
             elif quota:
                 low, high, note = value, value, "quota"
             else:
-                low, high, note = (
-                    value - half_unit(value),
-                    value + half_unit(value),
-                    "estimate" if row.estimated == "yes" else "",
-                )
+                half = half_unit(value)
+                if row.country == WORLD:  # rounded more coarsely, as the edition's own rows show
+                    half = max(half, value * self.reach.get((row.edition, row.measure), 0.0))
+                low, high, note = value - half, value + half, "estimate" if row.estimated == "yes" else ""
             self._rows[(row.edition, row.measure, row.country, row.year)] = Published(
                 row.edition, row.country, row.measure, row.year, value, low, high, note
             )
+
+    def current(self, source_id: str) -> str:
+        """The edition current at the article's date (the latest edition if its date is not known)."""
+        return self._current.get(source_id, EDITIONS[-1])
+
+    def older(self, source_id: str) -> list[str]:
+        """The editions released before the article's current one, newest first."""
+        return [e for e in reversed(EDITIONS[: EDITIONS.index(self.current(source_id))])]
 
     def get(self, edition: str, measure: str, country: str, year: str = "") -> Published | None:
         name = WORLD if country == "world" else country
@@ -108,3 +151,29 @@ class Tables:
 
     def years(self, edition: str, measure: str) -> list[str]:
         return sorted({y for (e, m, _, y) in self._rows if (e, m) == (edition, measure)})
+
+
+def calibration_markdown(usgs: pd.DataFrame) -> list[str]:
+    """The world-total tolerances as the data dictionary lists them, computed from the editions' rows."""
+    lines = [
+        "| edition | measure | year | printed world total (t) | sum of listed rows (t) | gap |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (edition, measure, year), rows in usgs.dropna(subset=["value_t"]).groupby(["edition", "measure", "year"]):
+        world = rows[rows.country == WORLD]
+        if world.empty:
+            continue
+        total, listed = float(world.value_t.iloc[0]), float(rows[rows.country != WORLD].value_t.sum())
+        bound = (world.greater_than == "yes").any()
+        gap = "a lower bound: no gap" if bound else f"{100 * abs(listed - total) / total:.2f}%"
+        lines.append(
+            f"| {edition} | {measure} | {year or '—'} | {'>' if bound else ''}{total:,.0f} | {listed:,.0f} | {gap} |"
+        )
+    reach = world_reach(usgs)
+    lines += [
+        "",
+        "Each edition's world totals of a measure admit the largest of its gaps: "
+        + "; ".join(f"{edition} {measure}: ±{100 * value:.2f}%" for (edition, measure), value in sorted(reach.items()))
+        + ".",
+    ]
+    return lines

@@ -11,7 +11,7 @@ from .statements import SEPARATOR, SHARE_INDEX, index, statements
 from .usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
-FINDINGS = ("contradicted", "implausible", "hedge_dropped", "date_conflict", "ambiguous")
+FINDINGS = ("contradicted", "implausible", "outdated", "hedge_dropped", "date_conflict", "ambiguous")
 
 
 def plain(name: str) -> str:
@@ -36,6 +36,44 @@ def rules_table() -> pd.DataFrame:
             for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))
         ]
     )
+
+
+def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Every claim's conclusion as a reader's table, grouped by standing in the vocabulary's order:
+    the claim, its words, the deciding verdict, what it was tested against and why."""
+    written = claims.set_index("claim_id")
+    order = {standing: position for position, standing in enumerate(metadata.STANDINGS)}
+    ordered = conclusions.assign(_order=conclusions.standing.map(order)).sort_values(
+        ["_order", "claim_id"], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "Conclusion": ordered.standing.map(lambda s: metadata.STANDINGS[s][0]).to_numpy(),
+            "Claim": ordered.claim_id.to_numpy(),
+            "As written": [
+                text.as_written(
+                    written.quote[c], written.value_as_written[c], written.unit_as_written[c], written.qualifier[c]
+                )
+                for c in ordered.claim_id
+            ],
+            "Verdict": ordered.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
+            "Tested against": ordered.tested_against.to_numpy(),
+            "Why": ordered.explanation.to_numpy(),
+        }
+    )
+
+
+def standings_table(conclusions: pd.DataFrame) -> pd.DataFrame:
+    """Claims by article (rows) and standing (columns), with totals."""
+    counted = pd.crosstab(
+        conclusions.source_id, pd.Categorical(conclusions.standing, categories=list(metadata.STANDINGS)), dropna=False
+    )
+    counted.columns = [metadata.STANDINGS[s][0] for s in counted.columns]
+    counted.index.name = "Article"
+    counted.columns.name = None
+    counted["total"] = counted.sum(axis=1)
+    counted.loc["total"] = counted.sum()
+    return counted
 
 
 def verdicts_table() -> pd.DataFrame:
@@ -197,6 +235,8 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "EDITIONS",
+    "conclusions_table",
+    "standings_table",
     "FINDINGS",
     "NEEDS",
     "accounted_for",

@@ -1,0 +1,127 @@
+"""Each claim's one conclusion, decided once from the checks that judge it (`conclusions.csv`).
+
+Every page, notebook and ClaimReview reads this table; none decides a standing of its own.
+
+A check judges the claims in its `judges` column: the figure it tested, never the figures it
+only used as inputs (a check of 67% against 240 kt of 356 kt judges the 67%). A check that judges
+nothing (a figure derived for the reader, shares that fit within 100%) is only *related* to the
+claims it names. Statements that are one statement (the same article, subject, metric,
+counterpart and period: a sentence repeated in an FAQ, or the same figure said twice) are
+concluded together, so they conclude alike by construction.
+
+The precedence, applied to the checks that judge a statement:
+
+1. `does_not_hold`: any failing verdict (`metadata.FAILING_VERDICTS`), the most serious deciding;
+2. `confirmed`: an agreeing verdict on independent evidence (USGS current at the article's date,
+   or another article stating the same figure), the strongest evidence deciding;
+3. `consistent`: an agreeing verdict on the article's own figures only;
+4. `unchecked`: nothing agreed or failed; the most informative remaining verdict says why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import metadata, paths
+from ..tables import read_processed, write_processed
+from .statements import SEPARATOR
+
+# The claims that are one statement: the same figure, subject and period in one article.
+SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period")
+_SERIOUS = list(metadata.VERDICTS)  # most serious first
+_STRONGEST = list(metadata.EVIDENCE)  # strongest first
+
+
+def _ids(cell: str) -> list[str]:
+    return [claim for claim in cell.split(SEPARATOR) if claim]
+
+
+def _tested_against(evidence: str, rows: pd.DataFrame, source_id: str, edition: str) -> str:
+    """What the deciding checks tested the claim against, in words."""
+    if evidence == "primary":
+        return f"USGS {edition}, the edition current at the article's date"
+    if evidence == "other_article":
+        others = sorted({claim[:4] for ids in rows.claim_ids for claim in _ids(ids) if claim[:4] != source_id})
+        return f"another article's statement of the same figure ({', '.join(others)})"
+    if evidence == "own_article":
+        return f"only {source_id}'s own figures"
+    return "nothing that could test it"
+
+
+def _decide(rows: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
+    """(standing, verdict, the deciding rows) from the checks that judge one statement."""
+    failing = rows[rows.verdict.isin(metadata.FAILING_VERDICTS)]
+    if not failing.empty:
+        verdict = min(failing.verdict, key=_SERIOUS.index)
+        return "does_not_hold", verdict, failing[failing.verdict == verdict]
+    agreeing = rows[rows.verdict.isin(metadata.AGREEING_VERDICTS)]
+    if not agreeing.empty:
+        strongest = min(agreeing.evidence, key=_STRONGEST.index)
+        deciding = agreeing[agreeing.evidence == strongest]
+        verdict = max(deciding.verdict, key=_SERIOUS.index)  # as stated before within rounding
+        standing = "confirmed" if strongest in metadata.INDEPENDENT_EVIDENCE else "consistent"
+        return standing, verdict, deciding[deciding.verdict == verdict]
+    verdict = min(rows.verdict, key=_SERIOUS.index)
+    return "unchecked", verdict, rows[rows.verdict == verdict]
+
+
+def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per claim, in claim order (`metadata.CONCLUSIONS`). `current` names each article's
+    USGS edition current at its date, for the words of `tested_against`. ValueError for a claim no
+    check judges (the audit's `not_checked` rule judges every claim no other rule does)."""
+    current = current or {}
+    judging: dict[str, list[int]] = {}
+    naming: dict[str, list[int]] = {}
+    for position, row in enumerate(checks.itertuples()):
+        for claim in _ids(row.judges):
+            judging.setdefault(claim, []).append(position)
+        for claim in _ids(row.claim_ids):
+            naming.setdefault(claim, []).append(position)
+    records = []
+    for _key, group in claims.sort_values("claim_id").groupby(list(SAME_STATEMENT), sort=False, dropna=False):
+        members = list(group.claim_id)
+        positions = sorted({p for claim in members for p in judging.get(claim, [])})
+        if not positions:
+            raise ValueError(f"no check judges {', '.join(members)}: every claim needs a conclusion")
+        standing, verdict, deciding = _decide(checks.iloc[positions])
+        evidence = min(deciding.evidence, key=_STRONGEST.index)
+        source_id = group.source_id.iloc[0]
+        for claim in members:
+            related = [checks.check_id.iloc[p] for p in naming.get(claim, []) if p not in positions]
+            records.append(
+                {
+                    "claim_id": claim,
+                    "source_id": source_id,
+                    "standing": standing,
+                    "verdict": verdict,
+                    "decided_by": SEPARATOR.join(deciding.check_id),
+                    "related": SEPARATOR.join(related),
+                    "evidence": evidence,
+                    "tested_against": _tested_against(evidence, deciding, source_id, current.get(source_id, "")),
+                    "explanation": deciding.explanation.iloc[0],
+                }
+            )
+    return pd.DataFrame(records, columns=metadata.CONCLUSIONS.names).sort_values("claim_id").reset_index(drop=True)
+
+
+def counts(conclusions: pd.DataFrame) -> dict[str, int]:
+    """How many claims stand in each standing, in the order of `metadata.STANDINGS`."""
+    found = conclusions.standing.value_counts()
+    return {standing: int(found.get(standing, 0)) for standing in metadata.STANDINGS}
+
+
+def build(output: Path | None = None, audit_path: Path | None = None, claims_path: Path | None = None) -> Path:
+    """Write data/processed/conclusions.csv from the processed audit and claims."""
+    from .. import claims, provenance
+    from . import load
+    from .usgs import current_editions
+
+    current = current_editions(provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES), provenance.load_references())
+    table = conclude(load(audit_path), claims.load(claims_path), current)
+    return write_processed(metadata.CONCLUSIONS, table, output or paths.PROCESSED_CONCLUSIONS_CSV)
+
+
+def load(path: Path | None = None) -> pd.DataFrame:
+    return read_processed(metadata.CONCLUSIONS, path or paths.PROCESSED_CONCLUSIONS_CSV)
