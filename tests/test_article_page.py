@@ -30,13 +30,19 @@ PROPERTIES = {
     "--excluded",
     "--bad",
     "--good",
+    "--own",
 }
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # What a paragraph of the text may hold: phrasing content only.
 PHRASING = {"mark", "span", "a", "br", "q", "strong", "em", "sup", "sub", "small", "code"}
-SUMMARY = re.compile(
-    r"(\d+) claims? \((\d+) holds? up, (\d+) do(?:es)? not hold, (\d+) could not be checked\) and (\d+) numbers? set aside\."
-)
+SUMMARY = re.compile(r"(\d+) claims? \(([^)]*)\) and (\d+) numbers? set aside\.")
+
+
+def summary_counts(fragment: str) -> tuple[int, dict[str, int], int]:
+    """(claims, count by standing label in lower case, numbers set aside) from an article's summary."""
+    total, parts, excluded = SUMMARY.search(fragment).groups()
+    counted = {words: int(n) for n, words in re.findall(r"(\d+) ([^,]+)", parts)}
+    return int(total), counted, int(excluded)
 
 
 def normal(text: str) -> str:
@@ -128,12 +134,19 @@ def inputs():
         "claims": claims.load(),
         "checks": audit.load(),
         "exclusions": tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        "conclusions": audit.conclusions.load(),
     }
 
 
 def render(inputs, source_id: str, **kwargs) -> str:
     return article_page.article_body(
-        source_id, inputs["articles"][source_id], inputs["claims"], inputs["checks"], inputs["exclusions"], **kwargs
+        source_id,
+        inputs["articles"][source_id],
+        inputs["claims"],
+        inputs["checks"],
+        inputs["exclusions"],
+        inputs["conclusions"],
+        **kwargs,
     )
 
 
@@ -224,14 +237,12 @@ def test_every_number_set_aside_is_marked_with_its_reason(article, inputs):
 def test_the_summary_counts_add_up(article, inputs):
     source_id, fragment, _ = article
     own = inputs["claims"][inputs["claims"].source_id == source_id]
-    total, holds, fails, unchecked, excluded = map(int, SUMMARY.search(fragment).groups())
-    assert total == holds + fails + unchecked == len(own)
+    total, counted, excluded = summary_counts(fragment)
+    assert total == sum(counted.values()) == len(own)
     assert excluded == (inputs["exclusions"].source_id == source_id).sum()
-    found = standing.standing(inputs["checks"], own.claim_id)
-    assert (holds, fails, unchecked) == tuple(
-        sum(found[claim] == group for claim in own.claim_id)
-        for group in (standing.HOLDS, standing.FAILS, standing.UNCHECKED)
-    )
+    concluded = inputs["conclusions"][inputs["conclusions"].source_id == source_id]
+    expected = {standing.label(s).lower(): n for s, n in audit.conclusions.counts(concluded).items() if n}
+    assert counted == expected
 
 
 def test_the_same_inputs_give_the_same_bytes(inputs):
@@ -283,6 +294,9 @@ def made_up():
                 "unit": unit,
                 "bound": "exact",
                 "period": "",
+                "subject": claim_id,  # each its own statement
+                "metric": "reserves",
+                "counterpart": "",
                 "note": "A note & more." if claim_id == "a900-06" else "",
             }
         )
@@ -294,6 +308,8 @@ def made_up():
                 "kind": "cross_source",
                 "rule": "same_figure",
                 "claim_ids": "a900-01; a900-03",
+                "judges": "a900-01; a900-03",
+                "evidence": "own_article",
                 "verdict": "consistent",
                 "explanation": "44 Mt and 110 Mt agree.",
             },
@@ -302,6 +318,8 @@ def made_up():
                 "kind": "recomputation",
                 "rule": "share_of_whole",
                 "claim_ids": "a900-01; a900-02; a900-04",
+                "judges": "a900-04",
+                "evidence": "own_article",
                 "verdict": "contradicted",
                 "explanation": "44 of 110 is 40%, & yet <no>.",
             },
@@ -310,6 +328,8 @@ def made_up():
                 "kind": "reference",
                 "rule": "usgs",
                 "claim_ids": "a900-02",
+                "judges": "a900-02",
+                "evidence": "none",
                 "verdict": "inconclusive",
                 "explanation": "A bound.",
             },
@@ -318,6 +338,8 @@ def made_up():
                 "kind": "unchecked",
                 "rule": "unchecked",
                 "claim_ids": "a900-05",
+                "judges": "a900-05",
+                "evidence": "none",
                 "verdict": "not_checked",
                 "explanation": "No source.",
             },
@@ -326,6 +348,8 @@ def made_up():
                 "kind": "unchecked",
                 "rule": "unchecked",
                 "claim_ids": "a900-06",
+                "judges": "a900-06",
+                "evidence": "none",
                 "verdict": "not_checked",
                 "explanation": "None.",
             },
@@ -361,8 +385,9 @@ def made_up():
 
 def test_quotes_that_nest_and_cross_give_well_formed_marks():
     found, checks, exclusions = made_up()
+    concluded = audit.conclusions.conclude(checks, found)
     fragment = article_page.article_body(
-        "a900", TEXT, found, checks, exclusions, claim_page="explore.html", check_href=check_href
+        "a900", TEXT, found, checks, exclusions, concluded, claim_page="explore.html", check_href=check_href
     )
     page = Page(fragment)
     assert page.problems == []
@@ -381,9 +406,14 @@ def test_quotes_that_nest_and_cross_give_well_formed_marks():
     assert "&amp; &lt;more&gt;." in fragment and "<more>" not in fragment
     # a900-01's contradicted check is about a900-04: its entry says so; a900-04 does not hold.
     about_01 = fragment[fragment.index('id="about-a900-01"') : fragment.index('id="about-a900-02"')]
-    assert "The verdict is about a900-04, not this figure." in about_01 and "holds up" in about_01
-    assert "does not hold" in fragment[fragment.index('id="about-a900-04"') : fragment.index('id="about-a900-05"')]
-    assert SUMMARY.search(fragment).groups() == ("6", "2", "1", "3", "2")
+    assert "The verdict is about a900-04; this figure was one of its inputs." in about_01
+    assert "Consistent with its own article only" in about_01
+    assert "Does not hold" in fragment[fragment.index('id="about-a900-04"') : fragment.index('id="about-a900-05"')]
+    assert summary_counts(fragment) == (
+        6,
+        {"does not hold": 1, "consistent with its own article only": 2, "could not be checked": 3},
+        2,
+    )
     assert len(page.excluded) == 2 and page.ids["set-aside-date"] == page.ids["set-aside-ordinal_in_prose"] == 1
     # every reference link sits inside a paragraph, including the one whose quote ends on a line break
     assert re.search(r'<a class="claim-ref" href="#about-a900-06"[^>]*></a></p>', fragment)
@@ -391,32 +421,34 @@ def test_quotes_that_nest_and_cross_give_well_formed_marks():
 
 def test_an_article_without_claims_or_numbers_set_aside():
     found, checks, exclusions = made_up()
-    fragment = article_page.article_body("a901", "Nothing to see.\n", found, checks, exclusions)
+    fragment = article_page.article_body(
+        "a901", "Nothing to see.\n", found, checks, exclusions, audit.conclusions.conclude(checks, found)
+    )
     assert Page(fragment).problems == []
-    assert "0 claims (0 hold up, 0 do not hold, 0 could not be checked) and 0 numbers set aside." in fragment
+    assert "0 claims () and 0 numbers set aside." in fragment
 
 
 def test_a_quote_that_is_not_in_the_article_is_refused():
     found, checks, exclusions = made_up()
     with pytest.raises(ValueError, match="a900-01"):
-        article_page.article_body("a900", TEXT.replace("China", "India"), found, checks, exclusions)
+        article_page.article_body(
+            "a900", TEXT.replace("China", "India"), found, checks, exclusions, audit.conclusions.conclude(checks, found)
+        )
 
 
 # --- verdicts and styles ---------------------------------------------------------------------------------
 
 
-def test_verdict_groups_are_the_sites_one_grouping():
-    assert article_page.verdict_group is standing.verdict_group
-    assert {article_page.verdict_group(verdict) for verdict in metadata.VERDICTS} == {
-        "holds",
-        "does not hold",
-        "not checked",
-    }
-    assert (
-        article_page.verdict_group("hedge_dropped") == "does not hold"
-        and article_page.verdict_group("derived") == "holds"
-    )
-    assert article_page.verdict_group("ambiguous") == "not checked"
+def test_verdicts_are_styled_by_what_they_say_of_the_claims_they_judge():
+    assert {standing.verdict_class(verdict) for verdict in metadata.VERDICTS} == {"holds", "fails", "unchecked"}
+    assert standing.verdict_class("outdated") == standing.verdict_class("hedge_dropped") == "fails"
+    assert standing.verdict_class("derived") == standing.verdict_class("ambiguous") == "unchecked"
+    assert [standing.css_class(s) for s in metadata.STANDINGS] == [
+        "does-not-hold",
+        "confirmed",
+        "consistent",
+        "unchecked",
+    ]
 
 
 def test_the_stylesheet_uses_only_the_sites_colours_and_keeps_hover_information_in_print():

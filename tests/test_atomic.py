@@ -114,6 +114,7 @@ def test_an_untouched_step_is_up_to_date_and_its_manifest_vouches_for_every_outp
         "claims.csv",
         "usgs.csv",
         "audit.csv",
+        "conclusions.csv",
         "datapackage.json",
     }
     assert set(manifest["inputs"]) == {"files", "parameters"}

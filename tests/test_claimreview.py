@@ -1,6 +1,6 @@
-"""The audit as schema.org ClaimReview markup: one record per check of the real audit, with the
-properties fact-check markup requires, an address per check, verdicts in words, and a script
-element that parses back to the same records and cannot be ended early by its text."""
+"""The conclusions as schema.org ClaimReview markup: one record per claim, with the properties
+fact-check markup requires, an address per claim, the standing in words, and a script element that
+parses back to the same records and cannot be ended early by its text."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ from rare_earths.tables import read_processed
 PAGE = "https://example.org/rare-earths/claims.html"
 
 
+def at(claim_id: str) -> str:
+    return f"{PAGE}#about-{claim_id}"
+
+
 @pytest.fixture(scope="module")
 def audit() -> pd.DataFrame:
-    """data/processed/audit.csv, typed and validated as the pages read it."""
-    return audit_package.load()
+    """data/processed/conclusions.csv, typed and validated as the pages read it."""
+    return audit_package.conclusions.load()
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +39,12 @@ def names():
 
 @pytest.fixture(scope="module")
 def reviews(audit, claims, names) -> list[dict]:
-    return claimreview.claim_reviews(audit, claims, names, PAGE)
+    return claimreview.claim_reviews(audit, claims, names, at)
 
 
-def test_one_review_per_check_in_the_order_of_the_audit(audit, reviews):
-    assert len(audit) > 0 and len(reviews) == len(audit)
-    assert [review["url"] for review in reviews] == [
-        f"{PAGE}#{claimreview.check_anchor(check_id)}" for check_id in audit.check_id
-    ]
+def test_one_review_per_claim_in_the_order_of_the_conclusions(audit, claims, reviews):
+    assert len(audit) == len(claims) and len(reviews) == len(audit)
+    assert [review["url"] for review in reviews] == [at(claim_id) for claim_id in audit.claim_id]
 
 
 def test_every_review_has_the_properties_fact_check_markup_requires(reviews):
@@ -50,7 +52,7 @@ def test_every_review_has_the_properties_fact_check_markup_requires(reviews):
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["claimReviewed"].strip()
         assert review["reviewRating"]["@type"] == "Rating" and review["reviewRating"]["alternateName"]
-        assert review["url"].startswith(PAGE + "#check-")
+        assert review["url"].startswith(PAGE + "#about-a")
         assert review["author"] == {"@type": "Organization", "name": citation.authors()}
         item = review["itemReviewed"]
         assert item["@type"] == "Claim"
@@ -62,31 +64,29 @@ def test_each_check_has_its_own_address(reviews):
     urls = [review["url"] for review in reviews]
     assert len(set(urls)) == len(urls)
     for url in urls:
-        assert re.fullmatch(r"check-[A-Za-z0-9-]+", url.partition("#")[2])
+        assert re.fullmatch(r"about-a\d{3}-\d{2}", url.partition("#")[2])
 
 
-def test_verdicts_are_given_in_words(audit, reviews):
+def test_the_rating_is_the_standing_in_words(audit, reviews):
     labels = [review["reviewRating"]["alternateName"] for review in reviews]
-    assert labels == [metadata.VERDICT_LABELS[verdict] for verdict in audit.verdict]
+    assert labels == [
+        f"{metadata.STANDINGS[s][0]} ({metadata.VERDICT_LABELS[v]})" for s, v in zip(audit.standing, audit.verdict, strict=True)
+    ]
     assert all("_" not in label for label in labels)
-    assert "Contradicted" in labels
+    assert "Does not hold (Contradicted)" in labels
 
 
-def test_the_claim_reviewed_is_the_quote_of_the_claim_the_check_names(audit, claims, names, reviews):
+def test_the_claim_reviewed_is_the_claims_quote(audit, claims, names, reviews):
     quotes = claims.set_index("claim_id").quote
-    for check, review in zip(audit.itertuples(), reviews, strict=True):
-        claim_id = claimreview.main_claim(check._asdict())
-        assert claim_id in check.claim_ids.split("; ")
-        assert review["claimReviewed"] == quotes[claim_id]
-        assert review["reviewBody"] == check.explanation
-    usgs = reviews[list(audit.check_id).index("usgs:a000-13")]
-    assert usgs["claimReviewed"] == quotes["a000-13"]
+    for conclusion, review in zip(audit.itertuples(), reviews, strict=True):
+        assert review["claimReviewed"] == quotes[conclusion.claim_id]
+        assert review["reviewBody"] == conclusion.explanation
 
 
 def test_the_claim_appears_in_its_article_by_the_name_pages_give_it(audit, claims, names, reviews):
     source_of = claims.set_index("claim_id").source_id
-    for check, review in zip(audit.itertuples(), reviews, strict=True):
-        name = names[source_of[claimreview.main_claim(check._asdict())]]
+    for conclusion, review in zip(audit.itertuples(), reviews, strict=True):
+        name = names[source_of[conclusion.claim_id]]
         item = review["itemReviewed"]
         assert item["appearance"]["headline"] == (name.full if name.assigned else name.title)
         if name.publisher:
@@ -99,10 +99,14 @@ def test_the_claim_appears_in_its_article_by_the_name_pages_give_it(audit, claim
 
 def test_an_article_address_is_given_where_the_renderer_has_one(audit, claims, names):
     reviews = claimreview.claim_reviews(
-        audit.head(3), claims, names, "claims.html#top", article_url=lambda source: f"article-{source}.html"
+        audit.head(3),
+        claims,
+        names,
+        lambda c: f"article-a000.html#about-{c}",
+        article_url=lambda s: f"article-{s}.html",
     )
     assert reviews[0]["itemReviewed"]["appearance"]["url"] == "article-a000.html"
-    assert reviews[0]["url"] == "claims.html#check-share-of-whole-a000-14"
+    assert reviews[0]["url"] == "article-a000.html#about-a000-01"
 
 
 @pytest.mark.parametrize(
@@ -118,11 +122,11 @@ def test_check_anchor_is_url_safe(check_id, anchor):
 
 
 def test_an_unknown_claim_or_verdict_is_named(audit, claims, names):
-    with pytest.raises(ValueError, match="check share_of_whole:a000-14: claim a000-14 is not among"):
-        claimreview.claim_reviews(audit.head(1), claims[claims.claim_id != "a000-14"], names, PAGE)
-    bad = audit.head(1).assign(verdict="true")
-    with pytest.raises(ValueError, match="verdict 'true' is not one of"):
-        claimreview.claim_reviews(bad, claims, names, PAGE)
+    with pytest.raises(ValueError, match="conclusion of a000-01: the claim is not among"):
+        claimreview.claim_reviews(audit.head(1), claims[claims.claim_id != "a000-01"], names, at)
+    bad = audit.head(1).assign(standing="true")
+    with pytest.raises(ValueError, match="standing 'true' or verdict"):
+        claimreview.claim_reviews(bad, claims, names, at)
 
 
 def test_the_script_parses_back_to_the_reviews(reviews):
@@ -135,7 +139,7 @@ def test_the_script_parses_back_to_the_reviews(reviews):
 
 
 def test_the_script_is_the_same_bytes_for_the_same_reviews(audit, claims, names, reviews):
-    again = claimreview.claim_reviews(audit, claims, names, PAGE)
+    again = claimreview.claim_reviews(audit, claims, names, at)
     assert claimreview.json_ld_script(again) == claimreview.json_ld_script(reviews)
 
 

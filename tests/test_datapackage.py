@@ -40,7 +40,7 @@ def test_the_real_data_package_is_valid_with_no_error(package):
 def test_every_column_of_every_processed_table_is_described_with_its_unit(package):
     described = json.loads(package.read_text(encoding="utf-8"))
     resources = {resource["name"]: resource for resource in described["resources"]}
-    assert list(resources) == ["claims", "usgs", "audit"]
+    assert list(resources) == ["claims", "usgs", "audit", "conclusions"]
     for table in datapackage.TABLES:
         resource = resources[table.name]
         assert resource["path"] == Path(table.path).name and (package.parent / resource["path"]).is_file()

@@ -108,6 +108,16 @@ def test_a_day_that_no_calendar_has_is_refused(tmp_path, date):
         provenance.load_sources(sources, FIXTURES / "articles")
 
 
+def test_a_judging_date_no_calendar_has_is_refused(tmp_path):
+    sources = tmp_path / "sources.csv"
+    sources.write_text(
+        (FIXTURES / "sources.csv").read_text(encoding="utf-8").replace(",2025-06-01,f76", ",2025-02-30,f76"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"line 3, column as_of: '2025-02-30' is not a date of the calendar"):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
 def test_a_real_date_is_accepted(tmp_path):
     sources = tmp_path / "sources.csv"
     sources.write_text(
@@ -174,7 +184,7 @@ def test_a_reference_file_outside_its_folder_is_refused(tmp_path):
     [
         ("", "sources.csv, line 1: is empty: it needs at least its header line"),
         (
-            "source_id,file,title,label,publisher,author,date,sha256,note\n",
+            "source_id,file,title,label,publisher,author,date,as_of,shares_reporting_with,sha256,note\n",
             "sources.csv: .*000_fixture.txt is not listed",
         ),
     ],

@@ -9,10 +9,7 @@ import re
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from rare_earths import audit, chain, claims, layout, params, paths, report, standing
 

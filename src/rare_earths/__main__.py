@@ -33,12 +33,13 @@ def _build_data(*, force: bool = False) -> None:
         paths.REFERENCE,
         *(paths.ROOT / p for p in chain.SHARED_INPUTS),
     ]
+    processed = paths.PROCESSED_CLAIMS_CSV.parent  # the step's outputs, all in one folder
     outputs = [
         paths.PROCESSED_CLAIMS_CSV,
         paths.PROCESSED_USGS_CSV,
         paths.PROCESSED_AUDIT_CSV,
-        paths.PROCESSED_CONCLUSIONS_CSV,
-        paths.PROCESSED_CLAIMS_CSV.parent / "datapackage.json",
+        processed / paths.PROCESSED_CONCLUSIONS_CSV.name,
+        processed / "datapackage.json",
     ]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
     inputs = chain.fingerprint([*reads, *chain.files_used(manifest, [chain.LIBRARY])], {})
@@ -50,7 +51,6 @@ def _build_data(*, force: bool = False) -> None:
 
     # Every output is built in a staging folder and checked there; only then are all of them, with
     # the manifest that vouches for them, moved into place together (or, on any error, none).
-    processed = paths.PROCESSED_CLAIMS_CSV.parent
     atomic.recover(processed)
     staged = atomic.staging(processed)
     try:

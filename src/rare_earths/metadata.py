@@ -116,7 +116,9 @@ _METRICS: tuple[Metric, ...] = (
     Metric("demand", "Rare-earth demand in the period.", "t",
            usgs_floor=("mine_production", 0.5, "the world uses about what it mines in a year, since stocks change by far "
                        "less, so total rare-earth demand below half of world mine output must be a narrower measure")),
-    Metric("demand_projected", "Projected rare-earth demand in the period.", "t", "projected demand"),
+    Metric("demand_projected", "Projected rare-earth demand in the period.", "t", "projected demand",
+           usgs_floor=("mine_production", 0.5, "demand grows with output, so world rare-earth demand projected below "
+                       "half of what the world mines today must be a narrower measure, as today's demand figure is")),
     Metric("clean_tech_demand_share", "Share of rare-earth demand used in clean technologies.", "percent"),
     Metric("clean_tech_demand_share_projected", "Projected share of rare-earth demand used in clean technologies.", "percent"),
     Metric("consumption", "Rare-earth metal consumption.", "t"),
@@ -278,7 +280,10 @@ AGREEING_VERDICTS = ("consistent", "consistent_within_rounding")
 # two are independent of the article: they make a claim `confirmed`.
 EVIDENCE: dict[str, str] = {
     "primary": "USGS data, of the edition current at the article's date.",
-    "other_article": "Another article that states the same figure (subject, measure and period) itself.",
+    "other_article": "Another article, independent of this one, that states the same figure (subject, measure and "
+    "period) itself.",
+    "related_article": "Another article that retells the same reporting (`sources.csv`'s `shares_reporting_with`): "
+    "it agrees, but it is not independent.",
     "own_article": "Only the article's own figures: its arithmetic or its restatements of the figure.",
     "none": "Nothing that tests the figure: the check could not decide, or only derived a figure for the reader.",
 }
@@ -428,6 +433,13 @@ SOURCES = Table(
             "dated event it reports (the note says which). The USGS edition current then is the one its figures are "
             "judged against.",
             pattern=r"^\d{4}-\d{2}-\d{2}$",
+        ),
+        _c(
+            "shares_reporting_with",
+            "The other articles that retell the same reporting as this one (their ids, separated by `; `), so that "
+            "they do not confirm each other; the note says why. Empty if none.",
+            required=False,
+            pattern=r"^$|^a\d{3}(; a\d{3})*$",
         ),
         _c("sha256", "SHA-256 of the file as received.", pattern=ID_PATTERNS["sha256"]),
         NOTE,
@@ -797,9 +809,9 @@ def markdown() -> str:
         "## USGS world totals: tolerance calibrated from the editions",
         "",
         "A country's figure admits half a unit of its third significant digit. USGS rounds world totals more coarsely, "
-        "so a world total admits, either side, the largest gap between it and the sum of the rows the same edition "
-        "lists for the measure (countries and 'Other'), never less than half a unit of its third significant digit "
-        "(`rare_earths.audit.usgs.world_reach`):",
+        "so a world total admits, either side, the gap between it and the sum of the rows the same edition prints "
+        "beside it for the same measure and year (countries and 'Other'), never less than half a unit of its third "
+        "significant digit (`rare_earths.audit.usgs.world_reach`):",
         "",
         *calibration_markdown(reference.tidy_raw()),
     ]

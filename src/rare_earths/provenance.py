@@ -82,16 +82,18 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
                 else "states no title, so it needs a label: a short description, which pages show as assigned by this project"
             )
             problems.append(Problem(relative(path), message, line_of(index), "label"))
-        if row["date"]:  # the schema has checked the form YYYY-MM-DD; here, that it is a day of the calendar
+        for column in ("date", "as_of"):  # the schema has checked the form YYYY-MM-DD; here, that it is a day
+            if not row[column]:
+                continue
             try:
-                datetime.date.fromisoformat(row["date"])
+                datetime.date.fromisoformat(row[column])
             except ValueError as error:
                 problems.append(
                     Problem(
                         relative(path),
-                        f"{row['date']!r} is not a date of the calendar ({error})",
+                        f"{row[column]!r} is not a date of the calendar ({error})",
                         line_of(index),
-                        "date",
+                        column,
                     )
                 )
     if problems:

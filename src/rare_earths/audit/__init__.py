@@ -63,11 +63,17 @@ __all__ = [
 ]
 
 
-def audit(claims: pd.DataFrame, usgs_table: pd.DataFrame, current: dict[str, str] | None = None) -> pd.DataFrame:
+def audit(
+    claims: pd.DataFrame,
+    usgs_table: pd.DataFrame,
+    current: dict[str, str] | None = None,
+    related: dict[str, set[str]] | None = None,
+) -> pd.DataFrame:
     """Every check, one row each, in the order of the rules, then by check id. `current` maps each
-    article to the USGS edition current at its date (`usgs.current_editions`)."""
+    article to the USGS edition current at its date (`usgs.current_editions`); `related` each
+    article to those that retell the same reporting (`related_articles`)."""
     found = statements.statements(claims)
-    given = {"claims": found, "usgs": Tables(usgs_table, current), "checked": set()}
+    given = {"claims": found, "usgs": Tables(usgs_table, current), "related": related or {}, "checked": set()}
     rows: list[dict] = []
     for registered in sorted(
         RULES.values(), key=lambda r: "checked" in r.needs
@@ -93,10 +99,21 @@ def build(output: Path | None = None, claims_path: Path | None = None, usgs_path
     from .. import claims, provenance, reference
     from .usgs import current_editions
 
-    current = current_editions(provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES), provenance.load_references())
-    table = audit(claims.load(claims_path), reference.load(usgs_path), current)
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    current = current_editions(sources, provenance.load_references())
+    table = audit(claims.load(claims_path), reference.load(usgs_path), current, related_articles(sources))
     return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
     return read_processed(metadata.AUDIT, path or paths.PROCESSED_AUDIT_CSV)
+
+
+def related_articles(sources: pd.DataFrame) -> dict[str, set[str]]:
+    """Each article and the articles that retell the same reporting, both ways round."""
+    related: dict[str, set[str]] = {}
+    for row in sources.itertuples():
+        for other in filter(None, row.shares_reporting_with.split(SEPARATOR)):
+            related.setdefault(row.source_id, set()).add(other)
+            related.setdefault(other, set()).add(row.source_id)
+    return related

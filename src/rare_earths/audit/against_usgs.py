@@ -129,7 +129,7 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
         value = 100 * part_value[0] / whole_value
         low, high = 100 * part_value[1] / whole_high, 100 * part_value[2] / whole_low
         if bound:
-            label = f"{part_words} of {whole_words} is at most {text.number(value)}%"
+            label = f"{part_words} of {whole_words} is at most {text.number(value)}% (a bound, which decides nothing)"
             candidates.append(Candidate(edition, label, value, 0.0, value, _against(stated, value, 0.0, value, True)))
             return
         label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding)"

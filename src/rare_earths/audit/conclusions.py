@@ -13,8 +13,10 @@ The precedence, applied to the checks that judge a statement:
 
 1. `does_not_hold`: any failing verdict (`metadata.FAILING_VERDICTS`), the most serious deciding;
 2. `confirmed`: an agreeing verdict on independent evidence (USGS current at the article's date,
-   or another article stating the same figure), the strongest evidence deciding;
-3. `consistent`: an agreeing verdict on the article's own figures only;
+   or another article stating the same figure that does not retell the same reporting), the
+   strongest evidence deciding;
+3. `consistent`: an agreeing verdict on the article's own figures, or on an article that retells
+   the same reporting, only;
 4. `unchecked`: nothing agreed or failed; the most informative remaining verdict says why.
 """
 
@@ -45,6 +47,9 @@ def _tested_against(evidence: str, rows: pd.DataFrame, source_id: str, edition: 
     if evidence == "other_article":
         others = sorted({claim[:4] for ids in rows.claim_ids for claim in _ids(ids) if claim[:4] != source_id})
         return f"another article's statement of the same figure ({', '.join(others)})"
+    if evidence == "related_article":
+        others = sorted({claim[:4] for ids in rows.claim_ids for claim in _ids(ids) if claim[:4] != source_id})
+        return f"another article, {', '.join(others)}, which retells the same reporting (not independent)"
     if evidence == "own_article":
         return f"only {source_id}'s own figures"
     return "nothing that could test it"

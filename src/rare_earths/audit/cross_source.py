@@ -75,6 +75,16 @@ def worst_pair(group: list[Statement]) -> tuple[str, Statement, Statement] | Non
     return next((verdict, a, b) for a, b, v in compared if v == verdict)
 
 
+def _independence(group: list[Statement], related: dict[str, set[str]]) -> str:
+    """What the statements of one figure are to each other: each has an independent article beside
+    it, or only articles that retell the same reporting, or only its own article."""
+    articles = {s.source_id for s in group}
+    if len(articles) == 1:
+        return "own_article"
+    independent = all(articles - {a} - related.get(a, set()) for a in articles)
+    return "other_article" if independent else "related_article"
+
+
 def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, group: list[Statement]) -> str:
     if verdict == CONTRADICTED:
         return (
@@ -108,9 +118,11 @@ def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, 
 @rule(
     "same_figure",
     "cross_source",
-    "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two dates.",
+    "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two "
+    "dates. Agreement confirms only where another article that does not retell the same reporting states it.",
+    needs=("claims", "related"),
 )
-def same_figure(found: list[Statement]) -> list[dict]:
+def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
     for (_subject, _metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
         claim_ids = [c for s in group for c in s.claim_ids]
@@ -130,7 +142,7 @@ def same_figure(found: list[Statement]) -> list[dict]:
                 verdict,
                 _same_figure_sentence(verdict, whose, a, b, group),
                 judges=claim_ids,
-                evidence="other_article" if len({s.source_id for s in group}) > 1 else "own_article",
+                evidence=_independence(group, related),
             )
         )
     return rows

@@ -20,7 +20,7 @@ from .statements import (
     spread,
     what,
 )
-from .usgs import EDITIONS, Tables
+from .usgs import Tables
 
 CANNOT_CHECK = "cannot_check"
 _OUTCOME = {
@@ -243,7 +243,9 @@ def _largest_figures(statements: list[Statement], subject: str) -> dict[str, Sta
     return figures
 
 
-def _rank_outcome(stated: Statement, computed: int, subject: Statement, candidates: list[str]) -> tuple[str, str]:
+def _rank_outcome(
+    stated: Statement, computed: int, subject: Statement, candidates: list[str], edition: str
+) -> tuple[str, str]:
     """(verdict, words) for a stated rank against the one the article's figures give."""
     wanted = int(stated.point)
     if wanted == computed:
@@ -254,13 +256,13 @@ def _rank_outcome(stated: Statement, computed: int, subject: Statement, candidat
     if len(candidates) >= missing:
         return CANNOT_CHECK, (
             f"which makes it {text.ordinal(computed)} among them; {stated.as_written} needs {missing} more above it, "
-            f"and the article gives no figure for {', '.join(candidates)}, which USGS puts above it"
+            f"and the article gives no figure for {', '.join(candidates)}, which {edition} puts above it"
         )
     return CONTRADICTED, (
         f"which makes it {text.ordinal(computed)}; {stated.as_written} needs {missing} more "
-        f"{'country' if missing == 1 else 'countries'} above it, but no other country USGS lists "
-        f"(either edition) has more than {text.show(subject.admitted()[1], subject.unit)}"
-        + (f" except {', '.join(candidates)}" if candidates else "")
+        f"{'country' if missing == 1 else 'countries'} above it, but of the countries {stated.source_id} gives no "
+        f"figure for, {'only ' + ', '.join(candidates) + ' has' if candidates else 'none has'} more than "
+        f"{text.show(subject.admitted()[1], subject.unit)} in {edition}, the USGS edition current at its date"
     )
 
 
@@ -286,15 +288,13 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
         below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
         # Countries the article gives no figure for that either USGS edition puts above the subject's figure.
         measure = metadata.METRICS[base].usgs_measure
+        edition = usgs.current(stated.source_id)
         candidates = sorted(
-            {
-                p.country
-                for edition in EDITIONS
-                for p in usgs.countries(edition, measure)
-                if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]
-            }
+            p.country
+            for p in usgs.countries(edition, measure)
+            if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]
         )
-        verdict, outcome = _rank_outcome(stated, len(above) + 1, subject, candidates)
+        verdict, outcome = _rank_outcome(stated, len(above) + 1, subject, candidates, edition)
         named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
         lower = f" and {', '.join(f'{s.subject} ({s.as_written})' for s in below)} below it" if below else ""
         rows.append(

@@ -28,9 +28,10 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-# What a rule can be given: the article statements, the USGS tables, and the claims every rule that
-# needs no "checked" has already checked (for the rule that accounts for the rest).
-NEEDS = ("claims", "usgs", "checked")
+# What a rule can be given: the article statements, the USGS tables, the articles that share their
+# reporting (`related`: source_id -> the ids it shares reporting with), and the claims every rule
+# that needs no "checked" has already judged (for the rule that accounts for the rest).
+NEEDS = ("claims", "usgs", "related", "checked")
 
 
 def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",), evidence: str = "own_article"):

@@ -15,12 +15,19 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
     record = metadata.METRICS[statement.metric]
     if record.usgs_measure:
         return "USGS gives no figure to compare it with"
-    if len(statements_of[(statement.metric, statement.subject)]) > 1:
-        return "the other statements of it are of other periods or counterparts"
+    others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]
+    if others:
+        listed = "; ".join(
+            f"{', '.join(s.claim_ids)}: {s.as_written}"
+            + (f" from {s.counterpart}" if s.counterpart else "")
+            + (f" ({s.period})" if s.period else "")
+            for s in others
+        )
+        return f"its other statements ({listed}) are of another period or counterpart, so not the same figure"
     primary = "no primary table covers it (the USGS tables give only mine production and reserves)"
     if statement.metric.endswith("_share"):
         return f"no article gives the part and the whole it is a share of, and {primary}"
-    return f"no other article gives it, and {primary}"
+    return f"no other article states {what(statement)}, and {primary}"
 
 
 @rule(

@@ -8,10 +8,11 @@ tables' own notes: a production quota (China's) is a set number, so exact; and a
 as a lower bound (">90,000,000") admits any value at or above it.
 
 World totals are rounded more coarsely ("World total (rounded)"), and by how much is read from
-each edition's own data: a world total admits, either side, the largest gap between it and the
-sum of the country rows the same edition lists for the same measure, over that measure's years
-(`world_reach`; MCS2024's reserves: 115.4 Mt listed against 110 Mt printed, 4.9%), and never less
-than half a unit of its third significant digit. The data dictionary lists the gaps.
+each edition's own data: a world total admits, either side, the gap between it and the sum of the
+rows the same edition prints beside it for the same measure and year (`world_reach`; MCS2024's
+reserves: 115.4 Mt listed against 110 Mt printed, 4.9%; MCS2025's 2023 production: 376,090 t
+against 376,000 t, 0.02%), and never less than half a unit of its third significant digit. The
+data dictionary lists the gaps.
 
 Editions by date: an article is judged against the edition current at its date (`sources.csv`'s
 `as_of`): the latest released on or before it (`references.csv`'s `published`).
@@ -60,18 +61,17 @@ class Published:
         return shown + (f" ({self.note})" if self.note else "")
 
 
-def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """For each edition and measure, the largest relative gap between the printed world total and
-    the sum of the country rows (and 'Other') the edition lists, over the measure's years: how
-    coarsely that edition rounds its world totals. A world total published as a bound has no gap."""
-    reach: dict[tuple[str, str], float] = {}
-    for (edition, measure, _year), rows in usgs.dropna(subset=["value_t"]).groupby(["edition", "measure", "year"]):
+def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
+    """For each edition, measure and year, the relative gap between the printed world total and the
+    sum of the rows (countries and 'Other') the same edition lists beside it: how coarsely that
+    total was rounded. A world total published as a bound has no gap."""
+    reach: dict[tuple[str, str, str], float] = {}
+    for (edition, measure, year), rows in usgs.dropna(subset=["value_t"]).groupby(["edition", "measure", "year"]):
         world = rows[rows.country == WORLD]
         if world.empty or (world.greater_than == "yes").any():
             continue
         total = float(world.value_t.iloc[0])
-        gap = abs(float(rows[rows.country != WORLD].value_t.sum()) - total) / total
-        reach[(edition, measure)] = max(reach.get((edition, measure), 0.0), gap)
+        reach[(edition, measure, year)] = abs(float(rows[rows.country != WORLD].value_t.sum()) - total) / total
     return reach
 
 
@@ -105,7 +105,7 @@ class Tables:
             else:
                 half = half_unit(value)
                 if row.country == WORLD:  # rounded more coarsely, as the edition's own rows show
-                    half = max(half, value * self.reach.get((row.edition, row.measure), 0.0))
+                    half = max(half, value * self.reach.get((row.edition, row.measure, row.year), 0.0))
                 low, high, note = value - half, value + half, "estimate" if row.estimated == "yes" else ""
             self._rows[(row.edition, row.measure, row.country, row.year)] = Published(
                 row.edition, row.country, row.measure, row.year, value, low, high, note

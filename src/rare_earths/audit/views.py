@@ -20,7 +20,12 @@ def plain(name: str) -> str:
 
 
 # What a rule is given, in words.
-NEEDS = {"claims": "the claims", "usgs": "the USGS tables", "checked": "the other checks"}
+NEEDS = {
+    "claims": "the claims",
+    "usgs": "the USGS tables",
+    "related": "the articles that share reporting",
+    "checked": "the other checks",
+}
 
 
 def rules_table() -> pd.DataFrame:
