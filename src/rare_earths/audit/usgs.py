@@ -169,11 +169,9 @@ def calibration_markdown(usgs: pd.DataFrame) -> list[str]:
         lines.append(
             f"| {edition} | {measure} | {year or '—'} | {'>' if bound else ''}{total:,.0f} | {listed:,.0f} | {gap} |"
         )
-    reach = world_reach(usgs)
     lines += [
         "",
-        "Each edition's world totals of a measure admit the largest of its gaps: "
-        + "; ".join(f"{edition} {measure}: ±{100 * value:.2f}%" for (edition, measure), value in sorted(reach.items()))
-        + ".",
+        "Each printed world total admits its own row's gap either side, or half a unit of its third significant "
+        "digit where that is wider; a total published as a bound admits any value above it.",
     ]
     return lines
