@@ -154,10 +154,43 @@ def test_the_zero_quantities_of_the_articles(project):
         ("a002", "no Indian player has got nod s", "claim", "a002-13"),
         ("a003", "no rare earth magnets have bee", "claim", "a003-04"),
         ("a003", "no new import licences have be", "claim", "a003-05"),
-        ("a004", "No domestic separation facilit", "exclusion", "(count_in_prose)"),
-        ("a004", "No formalized offtake or proce", "exclusion", "(count_in_prose)"),
-        ("a004", "no publicly traded rare earth ", "exclusion", "(count_in_prose)"),
+        ("a004", "No domestic separation facilit", "claim", "a004-12"),
+        ("a004", "No formalized offtake or proce", "claim", "a004-13"),
+        ("a004", "no publicly traded rare earth ", "claim", "a004-14"),
     ]
+
+
+def test_rankings_in_words_are_found_and_each_is_covered(project):
+    """Every word that ranks without a number, and what covers it: pinned as the zeros are."""
+    raw, exclusions, articles = project
+    table = coverage.report(raw, exclusions, articles)
+    ranks = table[table.token.str.lower().isin(list(coverage.RANK_WORDS))]
+    found = [(row.source_id, row.token, row.covered_by, row.detail.split(",")[0]) for row in ranks.itertuples()]
+    assert found == [
+        ("a000", "largest", "claim", "a000-49"),
+        ("a000", "follows", "claim", "a000-50"),
+        ("a000", "largest", "claim", "a000-51"),
+        ("a000", "largest", "claim", "a000-52"),
+        ("a000", "followed", "claim", "a000-53"),
+        ("a001", "highest", "claim", "a001-08"),
+        ("a002", "largest", "claim", "a002-14"),
+        ("a004", "follows", "exclusion", "(ordinal_in_prose)"),
+    ]
+
+
+def test_a_ranking_in_words_that_no_claim_captures_is_caught(fixtures):
+    raw, exclusions, articles = fixture_project(fixtures, fixtures / "articles")
+    articles = {**articles, "a001": articles["a001"] + "Brazil holds the largest stock; Chile follows.\n"}
+    spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
+    assert [(item.source_id, item.token) for item in coverage.uncovered(articles, spans)] == [
+        ("a001", "largest"),
+        ("a001", "follows"),
+    ]
+
+
+def test_a_rank_joined_to_an_ordinal_is_the_ordinals_figure():
+    tokens = [token for _, _, token in coverage.number_tokens("the fifth-largest reserves, the largest output")]
+    assert tokens == ["fifth", "largest"]
 
 
 def zero_fixture(fixtures):

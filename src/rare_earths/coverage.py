@@ -2,7 +2,10 @@
 
 A number is any run of digits ("2,025", "6.9", the "25" of "FY25"), any number word
 (`NUMBER_WORDS`: cardinals, fractions, ordinals, "zero", "none", and "hundreds" or "multifold"),
-and a "no" that states a zero quantity (`zero_nos`). A claim covers the characters of its
+a word that ranks without a number (`rank_words`: "the largest", "Brazil follows", "the highest
+figure in four years"; not the "largest" of "fifth-largest", which the ordinal's figure covers),
+and a "no" that states a zero quantity or an absence (`zero_nos`: "no new import licences", "no
+domestic separation facilities ... have been announced"). A claim covers the characters of its
 `value_as_written` and `period_as_written`; an exclusion covers its `number_as_written`, each
 located inside its quote, inside its article.
 
@@ -37,7 +40,7 @@ from .claims import Located, NotLocated, locate
 from .errors import InputError, Problem, line_of
 from .paths import relative
 from .tables import read_raw
-from .units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, UNIT_WORDS, ZERO_WORDS
+from .units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, RANK_WORDS, UNIT_WORDS, ZERO_WORDS
 
 NUMBER_WORDS = sorted(
     {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, *(set(ZERO_WORDS) - {"no"}), "thirteen", "fourteen",
@@ -56,7 +59,7 @@ COUNTED_NOUNS = frozenset({
     *(word for word, unit in UNIT_WORDS.items() if unit == "count"),
     "ton", "tons", "tonne", "tonnes", "kg", "kilograms", "kilotons", "kilotonnes",
     "magnet", "magnets", "licence", "license", "licenses", "permit", "permits", "imports", "exports",
-    "shipment", "shipments", "firm", "firms", "company", "companies",
+    "shipment", "shipments", "firm", "firms", "company", "companies", "facilities", "agreements",
 })  # fmt: skip
 # Words after which a "no" is a bound or an idiom, not a zero ("no more than 5 tonnes", "no longer").
 NOT_A_ZERO_BEFORE = frozenset({"more", "less", "fewer", "longer", "later", "sooner"})
@@ -101,11 +104,25 @@ class Span:
         return self.start <= start and end <= self.end
 
 
+_RANK_WORD = re.compile(rf"\b(?:{'|'.join(RANK_WORDS)})\b", re.IGNORECASE)
+_ORDINAL_AND_HYPHEN = re.compile(rf"\b(?:{'|'.join(ORDINALS)})-$", re.IGNORECASE)
+
+
+def rank_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every word that ranks without a number, except one joined to an
+    ordinal ("fifth-largest"), whose rank the ordinal already states."""
+    return [
+        (match.start(), match.end(), match.group())
+        for match in _RANK_WORD.finditer(text)
+        if not _ORDINAL_AND_HYPHEN.search(text[max(0, match.start() - 12) : match.start()])
+    ]
+
+
 def number_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) of every number in a text, in the order they stand: digits, number words
-    and the "no"s that state a zero quantity."""
+    """(start, end, token) of every number in a text, in the order they stand: digits, number words,
+    words that rank, and the "no"s that state a zero quantity or an absence."""
     tokens = [(match.start(), match.end(), match.group()) for match in NUMBER_TOKEN.finditer(text)]
-    return sorted(tokens + zero_nos(text))
+    return sorted(tokens + rank_words(text) + zero_nos(text))
 
 
 def claim_spans(raw_claims: pd.DataFrame, articles: dict[str, str]) -> list[Span]:

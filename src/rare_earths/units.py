@@ -87,6 +87,11 @@ ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
+# A rank written as a word that is not an ordinal: "China holds the largest reserves" (1st), "the
+# highest figure in four years" (1st). "Follows" and "followed by" rank the subject next after the
+# one its sentence calls the largest ("Brazil follows with 21 million metric tons"): 2nd. Read only
+# as a rank claim's value; `rare_earths.coverage` finds every one in the articles.
+RANK_WORDS = {"largest": 1, "biggest": 1, "highest": 1, "follows": 2, "followed": 2}
 # Zero written as a word: "no rare earth magnets have been imported", "none", "zero". Kept apart from
 # CARDINALS, which `rare_earths.coverage` counts as numbers wherever they stand: a "no" is a number
 # only in a quantity context, which coverage decides.
@@ -118,8 +123,8 @@ def parse_number(text: str) -> tuple[float, float]:
     single = _single_number(stripped)
     if single is not None:
         return single, single
-    if stripped.lower() in ORDINALS:
-        rank = float(ORDINALS[stripped.lower()])
+    if stripped.lower() in ORDINALS or stripped.lower() in RANK_WORDS:
+        rank = float(ORDINALS.get(stripped.lower(), RANK_WORDS.get(stripped.lower())))
         return rank, rank
     for pattern in (_RANGE_DASH, _RANGE_TO):
         match = pattern.match(stripped)
@@ -148,6 +153,7 @@ UNIT_WORDS = {
     "applications": "count", "applicants": "count", "metals": "count", "rees": "count",
     "elements": "count", "member": "count", "members": "count",
     "player": "count", "players": "count", "licences": "count",  # "no Indian player has got nod"
+    "facilities": "count", "agreements": "count", "firms": "count",  # "no domestic separation facilities"
 }  # fmt: skip
 # Words that make a figure a yearly rate: "3,000 kg annual capacity", "USD 249 million per year".
 PER_YEAR_WORDS = ("per year", "a year", "per annum", "annually", "annual", "/year", "/yr", "/ year")
