@@ -103,8 +103,12 @@ def usgs_table(*rows: tuple) -> pd.DataFrame:
 EMPTY_USGS = usgs_table()
 
 
-def run(claims_table: pd.DataFrame, usgs_frame: pd.DataFrame = EMPTY_USGS) -> pd.DataFrame:
-    result = audit.audit(claims_table, usgs_frame)
+def run(
+    claims_table: pd.DataFrame, usgs_frame: pd.DataFrame = EMPTY_USGS, current: str = "MCS2025", related=None
+) -> pd.DataFrame:
+    """The audit of a synthetic table, every article judged against the `current` edition."""
+    sources = set(claims_table.source_id)
+    result = audit.audit(claims_table, usgs_frame, {source: current for source in sources}, related)
     metadata.schema(metadata.AUDIT).validate(result)  # every result is a valid audit table
     return result
 
@@ -219,7 +223,20 @@ USGS = usgs_table(
 
 @pytest.mark.parametrize(("written", "verdict"), [("356", CONTRADICTED), ("351", WITHIN_ROUNDING), ("350", CONSISTENT)])
 def test_a_usgs_figure_has_the_same_precision_whatever_zeros_it_prints(written, verdict):
-    result = run(table(claim("a000-01", "world", "production", written, "kt", period="2023")), USGS)
+    alone = usgs_table(("MCS2025", "World total (rounded)", "mine_production", "2023", 350e3))
+    result = run(table(claim("a000-01", "world", "production", written, "kt", period="2023")), alone)
+    assert only(result, "usgs").verdict == verdict
+
+
+@pytest.mark.parametrize(("written", "verdict"), [("355", WITHIN_ROUNDING), ("361", CONTRADICTED)])
+def test_a_world_total_admits_the_gap_its_own_rows_show(written, verdict):
+    # 350 kt printed beside rows that add up to 355 kt: the total admits 345 to 355 kt, not 356 (355.5 up).
+    rounded = usgs_table(
+        ("MCS2025", "China", "mine_production", "2023", 300e3),
+        ("MCS2025", "Other", "mine_production", "2023", 55e3),
+        ("MCS2025", "World total (rounded)", "mine_production", "2023", 350e3),
+    )
+    result = run(table(claim("a000-01", "world", "production", written, "kt", period="2023")), rounded)
     assert only(result, "usgs").verdict == verdict
 
 
@@ -234,10 +251,25 @@ def test_a_quota_is_exact(written, quota, verdict):
     assert ("(quota)" in check.explanation) == (quota == "yes")
 
 
-def test_a_value_that_matches_only_one_usgs_edition_names_it():
+def test_a_value_is_judged_against_the_edition_current_at_its_articles_date():
     check = only(run(table(claim("a000-01", "Russia", "reserves", "3.8", "Mt")), USGS), "usgs")
     assert check.verdict == CONSISTENT and check.check_value == pytest.approx(3.8) and check.unit == "Mt"
-    assert "matches: MCS2025 gives 3.8 Mt; but MCS2024 gives 10 Mt" in check.explanation
+    assert check.evidence == "primary"
+    assert "matches MCS2025, current at the article's date: MCS2025 gives 3.8 Mt" in check.explanation
+    assert "(not current then: MCS2024 gives 10 Mt)" in check.explanation
+    # The same figure in an article written when MCS2024 was current does not hold.
+    earlier = only(run(table(claim("a000-01", "Russia", "reserves", "3.8", "Mt")), USGS, current="MCS2024"), "usgs")
+    assert earlier.verdict == CONTRADICTED
+
+
+def test_a_value_matching_only_an_older_edition_is_outdated_and_says_what_the_current_one_gives():
+    check = only(run(table(claim("a000-01", "Russia", "reserves", "10", "Mt")), USGS), "usgs")
+    assert check.verdict == "outdated" and check.judges == "a000-01"
+    assert "matches only MCS2024, an older edition" in check.explanation
+    assert "MCS2025, current at the article's date, gives: MCS2025 gives 3.8 Mt" in check.explanation
+    assert only(run(table(claim("a000-01", "Russia", "reserves", "10", "Mt")), USGS, "MCS2024"), "usgs").verdict == (
+        CONSISTENT
+    )
 
 
 def test_a_rank_against_usgs():
@@ -261,11 +293,25 @@ def test_the_base_of_a_share_is_identified():
         ),
         USGS,
     )
-    check = only(result, "share_base")
-    assert check.verdict == WITHIN_ROUNDING
-    assert check.check_value == pytest.approx(100 * 44 / 115.4, abs=0.01)
-    assert check.explanation.index("the sum of the countries MCS2024 lists") < check.explanation.index("but")
-    assert "MCS2024's rounded world total, 110 Mt is 40%" in check.explanation
+    check = only(result, "share_base")  # judged against MCS2025: 38% matches only MCS2024
+    assert check.verdict == "outdated"
+    assert "44 Mt of 115.4 Mt, the sum of the countries MCS2024 lists is 38.1%" in check.explanation
+    assert "the sum of the countries MCS2025 lists is 48.5%" in check.explanation
+    assert "at most 48.9% (a bound, which decides nothing)" in check.explanation
+    # Written while MCS2024 was current, 38% holds within rounding on both of its bases (the world
+    # total admits the 4.9% gap its own rows show).
+    then = only(
+        run(
+            table(
+                claim("a000-01", "China", "reserves", "44", "Mt"),
+                claim("a000-02", "China", "reserve_share", "38", "%", counterpart="world"),
+            ),
+            USGS,
+            current="MCS2024",
+        ),
+        "share_base",
+    )
+    assert then.verdict == WITHIN_ROUNDING and "MCS2024's rounded world total, 110 Mt is 40%" in then.explanation
 
 
 def test_the_articles_own_figures_are_a_base_too():
@@ -277,8 +323,10 @@ def test_the_articles_own_figures_are_a_base_too():
         ),
         USGS,
     )
-    check = only(result, "share_base")
-    assert check.verdict == WITHIN_ROUNDING and "(the article's own figures) is 67.4%" in check.explanation
+    check = only(result, "share_base")  # the article's own figures reproduce it; USGS current does not
+    assert check.verdict == CONTRADICTED
+    assert "the article's own figures give: 240 kt of 356 kt (the article's own figures) is 67.4%" in check.explanation
+    assert "MCS2025's 255 kt (quota) of MCS2025's rounded world total in 2023, 376 kt is 67.8%" in check.explanation
 
 
 def test_a_comparison_that_cannot_fail_is_not_counted_as_a_pass():
@@ -296,16 +344,17 @@ def test_a_comparison_that_cannot_fail_is_not_counted_as_a_pass():
     assert too_big.verdict == CONTRADICTED
 
 
-def test_an_article_mixing_usgs_editions_is_caught():
+def test_an_article_mixing_usgs_editions_has_its_older_figures_outdated():
     result = run(
         table(
             claim("a000-01", "Russia", "reserves", "3.8", "Mt"),  # MCS2025 only
-            claim("a000-02", "China", "production", "240", "kt", period="2023"),
+            claim("a000-02", "China", "production", "240", "kt", period="2023"),  # MCS2024 only
         ),
         USGS,
-    )  # MCS2024 only
-    check = only(result, "one_edition")
-    assert check.verdict == CONTRADICTED and "MCS2024" in check.explanation and "MCS2025" in check.explanation
+    ).set_index("check_id")
+    assert result.verdict["usgs:a000-01"] == CONSISTENT
+    assert result.verdict["usgs:a000-02"] == "outdated"
+    assert "MCS2025 gives 255 kt (quota) in 2023" in result.explanation["usgs:a000-02"]
 
 
 # --- recomputation -------------------------------------------------------------------------------
@@ -433,10 +482,14 @@ def test_a_rank_contradicted_by_the_articles_named_figures_is_caught():
 def test_a_rank_that_needs_countries_the_article_leaves_out_cannot_be_checked():
     tables = usgs_table(("MCS2024", "Greenland", "reserves", "", 9e6), ("MCS2024", "Canada", "reserves", "", 8e6))
     check = only(
-        run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")), tables),
+        run(
+            table(*RESERVES, claim("a000-06", "India", "reserve_rank", "fifth", "rank", counterpart="world")),
+            tables,
+            current="MCS2024",
+        ),
         "rank_from_figures",
     )
-    assert check.verdict == "cannot_check" and "Canada, Greenland" in check.explanation
+    assert check.verdict == "cannot_check" and "Canada, Greenland, which MCS2024 puts above it" in check.explanation
     third = only(
         run(table(*RESERVES, claim("a000-06", "India", "reserve_rank", "third", "rank", counterpart="world")), tables),
         "rank_from_figures",
@@ -547,11 +600,13 @@ def test_one_number_for_different_measures_is_ambiguous_not_contradicted():
         ),
         "same_number_different_measure",
     )
-    assert check.verdict == "ambiguous" and check.claim_ids == "a000-01; a001-01"
+    # The other figure of the family is named as differing (an input), not judged.
+    assert check.verdict == "ambiguous" and check.judges == "a000-01; a001-01"
+    assert check.claim_ids == "a000-01; a001-01; a002-01" and check.evidence == "none"
     assert "magnet processing capacity" in check.explanation and "mine production" in check.explanation
 
 
-def test_an_unspecified_measure_equal_to_one_named_measure_is_consistent():
+def test_an_unspecified_measure_sharing_a_named_measures_number_is_ambiguous_not_confirmed():
     check = only(
         run(
             table(
@@ -562,21 +617,54 @@ def test_an_unspecified_measure_equal_to_one_named_measure_is_consistent():
         ),
         "same_number_different_measure",
     )
-    assert check.verdict == CONSISTENT and "import quantity" in check.explanation
+    # Only the figure that does not say what it measures is unclear; the named measure is not judged.
+    assert check.verdict == "ambiguous" and check.judges == "a004-01" and "import quantity" in check.explanation
 
 
-@pytest.mark.parametrize(("applicants", "verdict"), [("30", CONSISTENT), ("45", CONTRADICTED)])
-def test_one_figure_under_two_metric_names_is_compared(applicants, verdict):
-    check = only(
-        run(
-            table(
-                claim("a002-01", "Indian firms", "permit_applications", "30", "applications", counterpart="China"),
-                claim("a002-02", "Indian firms", "permit_applicants", applicants, "applicants", counterpart="China"),
-            )
-        ),
-        "restated_metric",
+@pytest.mark.parametrize(("applicants", "checked"), [("30", True), ("45", False)])
+def test_two_measures_that_share_a_number_are_ambiguous_never_a_restatement(applicants, checked):
+    result = run(
+        table(
+            claim("a002-01", "Indian firms", "permit_applications", "30", "applications", counterpart="China"),
+            claim("a002-02", "Indian firms", "permit_applicants", applicants, "applicants", counterpart="China"),
+        )
     )
-    assert check.verdict == verdict
+    assert not set(result.verdict) & {CONSISTENT, CONTRADICTED, "hedge_dropped"}
+    assert ("same_number_different_measure" in set(result.rule)) == checked
+    if checked:
+        assert only(result, "same_number_different_measure").verdict == "ambiguous"
+
+
+def test_an_absence_against_a_figure_that_presupposes_it_is_contradicted():
+    absent = claim("a004-01", "India", "separation_facilities", "0", "applications")  # "No ... facilities"
+    produced = claim("a002-01", "IREL", "ndpr_production", "1,500", "tonnes annually")
+    check = only(run(table(absent, produced)), "absence_against_figure")
+    assert check.verdict == CONTRADICTED and check.judges == "a004-01" and check.evidence == "other_article"
+    assert "a002-01" in check.explanation and "separation facilities in India" in check.explanation
+    elsewhere = claim("a002-01", "China", "ndpr_production", "1,500", "tonnes annually")
+    assert "absence_against_figure" not in set(run(table(absent, elsewhere)).rule)
+
+
+@pytest.mark.parametrize(("average", "verdict"), [("249", CONSISTENT), ("300", CONTRADICTED)])
+def test_the_highest_year_of_an_average_must_be_above_the_other_years(average, verdict):
+    # USD 291 million in one of four years with a 300 million average leaves 303 million for the others.
+    rows = table(
+        claim("a001-01", "India", "magnet_imports_value_average", average, "USD million per year",
+              period_as_written="over the past four years"),
+        claim("a001-02", "India", "magnet_imports_value", "291", "$ million", period="FY2024-25"),
+        claim("a001-03", "India", "magnet_imports_value_rank", "1", "rank", period="FY2024-25"),
+    )  # fmt: skip
+    result = run(rows).set_index("check_id")
+    assert result.verdict["average_of_parts:a001-03"] == verdict
+    assert result.judges["average_of_parts:a001-03"] == "a001-03"
+
+
+def test_agreement_with_an_article_that_retells_the_same_reporting_does_not_confirm():
+    rows = table(claim("a000-01", "IREL", "magnet_production_capacity", "3,000", "kg/year"),
+                 claim("a004-01", "IREL", "magnet_production_capacity", "3,000", "kg/year"))  # fmt: skip
+    assert only(run(rows), "same_figure").evidence == "other_article"
+    shared = only(run(rows, related={"a000": {"a004"}, "a004": {"a000"}}), "same_figure")
+    assert shared.verdict == CONSISTENT and shared.evidence == "related_article"
 
 
 def test_a_dropped_hedge_is_flagged():
@@ -592,13 +680,23 @@ def test_a_dropped_hedge_is_flagged():
     )
     check = only(result, "dropped_hedge")
     assert check.verdict == "hedge_dropped" and "mostly from China" in check.explanation
+    assert check.judges == "a000-02"  # the restatement, not the hedged statement
+    # Two measures that share a number are not one figure: no hedge rule across them.
     around = run(
         table(
             claim("a002-01", "Indian firms", "permit_applications", "30", "applications", qualifier="Around"),
             claim("a002-02", "Indian firms", "permit_applicants", "30", "applicants"),
         )
     )
-    assert only(around, "dropped_hedge").verdict == "hedge_dropped"
+    assert "dropped_hedge" not in set(around.rule)
+    # Across articles an exact figure is an independent report, not a dropped hedge.
+    across = run(
+        table(
+            claim("a000-01", "India", "reserves", "6.9", "Mt", qualifier="approximately"),
+            claim("a001-01", "India", "reserves", "6.9", "Mt"),
+        )
+    )
+    assert "dropped_hedge" not in set(across.rule)
     kept = run(
         table(
             claim("a000-01", "India", "reserves", "6.9", "Mt", qualifier="approximately"),
@@ -666,7 +764,7 @@ def test_a_claim_no_rule_checks_gets_a_row_saying_why():
     assert (
         check.claim_ids == "a003-01"
         and check.verdict == "not_checked"
-        and "no other article gives it" in check.explanation
+        and "no other article states" in check.explanation
     )
     assert "a000-01" not in set(result[result.rule == "not_checked"].claim_ids)
 
@@ -718,7 +816,8 @@ def test_every_metric_record_names_known_metrics():
             record.share_of,
             record.rank_of,
             record.average_of,
-            record.restated_as,
+            record.year_rank_of,
+            record.presupposes,
             record.priced_by,
             record.set_against,
             *record.growth_of,
@@ -814,13 +913,18 @@ def test_the_audit_finds_what_the_articles_get_wrong():
     assert verdict["rank_from_figures:a000-07"] == CONTRADICTED  # by a000's own figures India is third, not fifth
     assert verdict["same_figure:a000-47"] == "date_conflict"  # one import share dated 2022 and 2023
     assert verdict["usgs:a000-13"] == CONTRADICTED  # 356 kt matches neither edition
+    assert verdict["usgs:a000-07"] == verdict["usgs:a002-07"] == "outdated"  # fifth in MCS2024; third in MCS2025
+    assert verdict["share_base:a000-04"] == "outdated"  # 38% of MCS2024's reserves; 48.4% on MCS2025's rows
+    assert verdict["share_base:a000-14"] == CONTRADICTED  # MCS2025's own 2023 figures give 67.8%
+    assert verdict["absence_against_figure:a004-12"] == CONTRADICTED  # no separation facility, yet NdPr produced
+    assert verdict["scope:a000-28"] == "implausible"  # 180-202 kt by 2050 is below half of today's mine output
     assert verdict["same_number_different_measure:a000-01"] == "ambiguous"  # "over 90%" of different measures
     assert verdict["scope:a000-26"] == "implausible"  # 93 kt of demand is a quarter of world mine output
     assert verdict["plausibility:a002-08"] == "implausible"  # 1,500 t of NdPr is over half of India's mine output
     assert "the sum of the countries MCS2024 lists" in checks.loc["share_base:a000-04", "explanation"]
     assert (
         checks.loc["usgs:a000-10", "compared_with"] == "USGS MCS2024 and MCS2025"
-        and "matches: MCS2025" in checks.loc["usgs:a000-10", "explanation"]
+        and "matches MCS2025, current at the article's date" in checks.loc["usgs:a000-10", "explanation"]
     )
 
 

@@ -70,7 +70,8 @@ def test_each_check_has_its_own_address(reviews):
 def test_the_rating_is_the_standing_in_words(audit, reviews):
     labels = [review["reviewRating"]["alternateName"] for review in reviews]
     assert labels == [
-        f"{metadata.STANDINGS[s][0]} ({metadata.VERDICT_LABELS[v]})" for s, v in zip(audit.standing, audit.verdict, strict=True)
+        f"{metadata.STANDINGS[s][0]} ({metadata.VERDICT_LABELS[v]})"
+        for s, v in zip(audit.standing, audit.verdict, strict=True)
     ]
     assert all("_" not in label for label in labels)
     assert "Does not hold (Contradicted)" in labels

@@ -27,6 +27,7 @@ SAMPLES = {
     "as_of": "2024-06-01",
     "published": "2024-01-31",
     "judges": "a001-01",
+    "shares_reporting_with": "a002",
     "range_low": "180",
     "range_high": "202",
     "year": "2023",

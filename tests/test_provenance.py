@@ -111,7 +111,7 @@ def test_a_day_that_no_calendar_has_is_refused(tmp_path, date):
 def test_a_judging_date_no_calendar_has_is_refused(tmp_path):
     sources = tmp_path / "sources.csv"
     sources.write_text(
-        (FIXTURES / "sources.csv").read_text(encoding="utf-8").replace(",2025-06-01,f76", ",2025-02-30,f76"),
+        (FIXTURES / "sources.csv").read_text(encoding="utf-8").replace(",2025-06-01,,f76", ",2025-02-30,,f76"),
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"line 3, column as_of: '2025-02-30' is not a date of the calendar"):

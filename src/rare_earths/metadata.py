@@ -39,6 +39,7 @@ class Metric:
     growth_of: tuple[str, ...] = ()  # a growth rate or decline: the level metrics it can be recomputed from
     rank_of: str = ""  # a rank: the metric it ranks by
     average_of: str = ""  # a yearly average: the metric of one year's level
+    year_rank_of: str = ""  # a rank of one year's level among the years of an average ("the highest in four years")
     usgs_measure: str = ""  # the USGS measure it is checked against ("reserves", "mine_production")
     priced_by: str = ""  # a value: the quantity metric it is the value of (700 t worth USD 30 million)
     set_against: str = ""  # a quantity worth setting beside another metric's, as a ratio (China's output, IREL's plant)
@@ -47,6 +48,9 @@ class Metric:
     usgs_floor: tuple[str, float, str] = ()
     # The most share of a USGS measure the figure can be, as (measure, fraction, why): a part of the whole.
     usgs_ceiling: tuple[str, float, str] = ()
+    # A count that a positive figure of this metric implies is at least one: NdPr produced in a
+    # country implies a separation facility there, so "no separation facilities" cannot hold beside it.
+    presupposes: str = ""
 
     @property
     def said(self) -> str:
@@ -65,6 +69,9 @@ _METRICS: tuple[Metric, ...] = (
            share_of="reserves", usgs_measure="reserves"),
     Metric("reserve_rank", "Rank by rare-earth reserves among countries.", "rank", "rank by reserves",
            rank_of="reserves", usgs_measure="reserves"),
+    Metric("central_asia_trade_partner_rank", "Rank among the counterpart's trading partners in Central Asia.", "rank",
+           "rank among trading partners in Central Asia"),
+    Metric("automaker_rank", "Rank among the counterpart's automakers.", "rank", "rank among automakers"),
     Metric("production", "Rare-earth production, as the article words it (mine production unless stated).", "t",
            usgs_measure="mine_production"),
     Metric("production_share", "Share of world rare-earth production.", "percent", "share of world production",
@@ -84,6 +91,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric("magnet_production", "Rare-earth magnet production per year.", "t / year", set_against="magnet_production_capacity"),
     Metric("magnet_production_capacity", "Rare-earth magnet production capacity per year.", "t / year"),
     Metric("ndpr_production", "Neodymium-praseodymium (NdPr) production per year.", "t / year", "NdPr production",
+           presupposes="separation_facilities",
            usgs_ceiling=("mine_production", 1 / 3, "NdPr is a part of the rare-earth oxide mined; in the monazite and "
                          "bastnäsite ores mined at scale it is about a fifth, and this project takes a third as the most "
                          "any year's NdPr output can plausibly be of the country's mine output")),
@@ -92,7 +100,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric("export_cagr", "Compound annual growth rate of rare-earth exports.", "percent", "exports",
            growth_of=("exports_value", "exports_quantity")),
     Metric("export_destination_value_share", "Share of the subject's export value going to the counterpart.", "percent",
-           "export value"),
+           "share of export value going to one destination"),
     Metric("import_value_share", "Share of the subject's rare-earth import value coming from the counterpart.", "percent",
            "share of imports by value", family=IMPORT_SUPPLIER, measure="import value"),
     Metric("import_quantity_share", "Share of the subject's rare-earth import quantity coming from the counterpart.", "percent",
@@ -111,6 +119,9 @@ _METRICS: tuple[Metric, ...] = (
            "projected magnet import value", priced_by="magnet_imports_projected"),
     Metric("magnet_imports_value_average", "Average yearly value of rare-earth magnet imports.", "USD / year",
            "average yearly magnet import value", average_of="magnet_imports_value"),
+    Metric("magnet_imports_value_rank", "Rank of the period's magnet import value among the years of the "
+           "article's average.", "rank", "rank of the magnet import value among the years averaged",
+           year_rank_of="magnet_imports_value"),
     Metric("ree_imports_value_average", "Average yearly value of rare-earth element and compound imports.", "USD / year",
            "average yearly import value of rare-earth elements and compounds"),
     Metric("demand", "Rare-earth demand in the period.", "t",
@@ -142,6 +153,12 @@ _METRICS: tuple[Metric, ...] = (
     Metric("ree_count_with_rich_reserves", "Number of rare earth elements of which the subject has rich reserves.", "count",
            "number of REEs with rich reserves"),
     Metric("delegation_size", "Members of a delegation.", "count"),
+    Metric("separation_facilities", "Domestic facilities separating high-purity rare-earth oxides (announced).",
+           "count", "domestic separation facilities"),
+    Metric("offtake_agreements", "Formalised offtake or processing agreements with the counterpart (announced).",
+           "count", "offtake or processing agreements"),
+    Metric("listed_ree_firms", "Publicly traded rare-earth firms with scaled production.", "count",
+           "publicly traded rare-earth firms with scaled production"),
     # Levels that growth rates are computed from. No article states them yet; the audit looks for
     # them, so a growth rate becomes checkable as soon as its two levels are captured.
     Metric("exports_value", "Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),
@@ -157,7 +174,7 @@ COUNTRY_OF: dict[str, str] = {"IREL": "India"}
 SUBJECTS: tuple[str, ...] = (
     "world", "China", "India", "Brazil", "Australia", "Russia", "Vietnam", "Japan", "South Korea",
     "USA", "Kazakhstan", "IREL", "Indian auto sector", "Indian firms", "Indian auto industry delegation",
-    "European auto suppliers", "Government of India", "National Critical Mineral Mission",
+    "European auto suppliers", "Government of India", "National Critical Mineral Mission", "Maruti Suzuki",
     "rare earth elements",
 )  # fmt: skip
 

@@ -275,7 +275,8 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
                 shown.value if shown else None,
                 compared,
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
+                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
+                f"{text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
                 judges=[c for s in group for c in s.claim_ids],
             )
         )
@@ -307,7 +308,8 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
                 shown.value if shown else None,
                 "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)),
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({text.interval(*stated.admitted(), 'percent')}), {sentence}.",
+                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
+                f"{text.interval(*stated.admitted(), 'percent')}), {sentence}.",
                 judges=[c for s in group for c in s.claim_ids],
             )
         )

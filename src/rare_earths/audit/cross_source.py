@@ -305,3 +305,38 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
                 )
             )
     return rows
+
+
+@rule(
+    "absence_against_figure",
+    "cross_source",
+    "A statement that something does not exist ('no domestic separation facilities') against a figure, in any "
+    "article, that presupposes it (NdPr produced in the same country takes a separation facility).",
+)
+def absence_against_figure(found: list[Statement]) -> list[dict]:
+    rows = []
+    zeros = [s for s in found if s.high == 0]
+    for stated in found:
+        presupposed = metadata.METRICS[stated.metric].presupposes
+        if not presupposed or stated.low <= 0:
+            continue
+        country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
+        for absent in zeros:
+            if absent.metric != presupposed or metadata.COUNTRY_OF.get(absent.subject, absent.subject) != country:
+                continue
+            rows.append(
+                check(
+                    "absence_against_figure",
+                    [*absent.claim_ids, *stated.claim_ids],
+                    absent,
+                    None,
+                    f"claim {stated.claim_ids[0]} ({stated.as_written})",
+                    CONTRADICTED,
+                    f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but "
+                    f"{stated.source_id} says {what(stated)} is {stated.as_written} ({', '.join(stated.claim_ids)}), "
+                    f"which takes at least one of the {metadata.METRICS[absent.metric].said} in {country}: unless the "
+                    "absence means only new ones, or a narrower kind than those in use, both cannot hold.",
+                    evidence="own_article" if absent.source_id == stated.source_id else "other_article",
+                )
+            )
+    return rows

@@ -133,7 +133,8 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
             listed = " + ".join(f"{name} {part.as_written}" for name, part in by_part.items())
             of = f"{'world' if whole == 'world' else text.possessive(whole)} {metadata.METRICS[metric].said.removeprefix('share of ').removeprefix('world ')}"
             tail = {
-                CONSISTENT: "the whole of it"
+                CONSISTENT: f"the whole of it, leaving nothing to any other (with their rounding, at most "
+                f"{text.number(100 - lowest)}%)"
                 if abs(total - 100) < 1e-9
                 else f"leaving {text.number(100 - total)}% to others not named",
                 WITHIN_ROUNDING: "over 100% only by their rounding",
@@ -305,7 +306,8 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
                 float(len(above) + 1),
                 f"rank among {stated.source_id}'s own figures",
                 verdict,
-                f"{stated.source_id}'s own {metadata.METRICS[base].said} figures put {named} above "
+                f"{stated.source_id} ranks {stated.subject} “{stated.as_written}” ({', '.join(stated.claim_ids)}); "
+                f"its own {metadata.METRICS[base].said} figures put {named} above "
                 f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}.",
             )
         )
@@ -315,13 +317,15 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
 _YEARS = re.compile(r"\b(\w+) years\b")
 
 
-def _window(statements: list[Statement]) -> tuple[int, str] | None:
-    """The number of years an article's averages run over, from its own words ('over the past four years')."""
+def _window(statements: list[Statement]) -> tuple[int, str, str] | None:
+    """The number of years an article's averages run over, from its own words ('over the past four
+    years'): (years, the claim whose words give them, the words)."""
     for statement in statements:
         match = _YEARS.search(statement.period_as_written)
         if match and (match.group(1).isdigit() or match.group(1).lower() in CARDINALS):
             word = match.group(1)
-            return (int(word) if word.isdigit() else CARDINALS[word.lower()]), statement.claim_ids[0]
+            years = int(word) if word.isdigit() else CARDINALS[word.lower()]
+            return years, statement.claim_ids[0], statement.period_as_written
     return None
 
 
@@ -333,6 +337,7 @@ def _window(statements: list[Statement]) -> tuple[int, str] | None:
 def average_of_parts(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "source_id", "subject", "metric")
+    by_source_subject = index(found, "source_id", "subject")
     same_unit = index(found, "source_id", "unit")
     for stated in found:
         level_metric = metadata.METRICS[stated.metric].average_of
@@ -343,7 +348,7 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
         window = _window([stated, *same_unit[(stated.source_id, stated.unit)]])
         if not levels or window is None:
             continue
-        years, window_claim = window
+        years, window_claim, window_words = window
         level = levels[0]
         average = stated.point  # per year, in USD a year
         one_year = level.quantity().to(level.unit).magnitude
@@ -351,6 +356,12 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
         low = (years * stated.admitted()[0] - level.admitted()[1]) / (years - 1)
         high = (years * stated.admitted()[1] - level.admitted()[0]) / (years - 1)
         unit_words = level.unit
+        # A rank the article gives the year among those years ("the highest figure in four years").
+        ranks = [
+            s
+            for s in by_source_subject.get((stated.source_id, stated.subject), [])
+            if metadata.METRICS[s.metric].year_rank_of == level_metric and s.period == level.period
+        ]
         if high < 0:
             verdict = CONTRADICTED
             outcome = "more than all the years together, which cannot be"
@@ -362,6 +373,7 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
                 f"({text.interval(max(low, 0), high, unit_words)} with their rounding), so {level.period or 'that year'} is {rank} "
                 "their average" + (" and can be the highest of the years" if one_year >= others else "")
             )
+        window_said = f"the {years} years of “{window_words}” ({window_claim})"
         rows.append(
             check(
                 "average_of_parts",
@@ -370,8 +382,31 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
                 others,
                 f"{years} × {stated.as_written} − {level.as_written}, over {years - 1} years",
                 verdict,
-                f"{what(stated)} of {stated.as_written} over {years} years ({window_claim}) with {level.as_written} in "
-                f"{level.period} is {text.show(years * average, unit_words)} in all, {outcome}.",
+                f"{what(stated)}, {stated.as_written} ({', '.join(stated.claim_ids)}), over {window_said}, with "
+                f"{level.as_written} in {level.period} ({', '.join(level.claim_ids)}), is "
+                f"{text.show(years * average, unit_words)} in all, {outcome}.",
             )
         )
+        for ranked in ranks:  # the highest can be so only if the other years average no more than it
+            wanted = int(ranked.point)
+            holds = wanted != 1 or one_year >= max(low, 0)
+            rows.append(
+                check(
+                    "average_of_parts",
+                    [*ranked.claim_ids, *stated.claim_ids, *level.claim_ids, window_claim],
+                    ranked,
+                    None,
+                    f"{level.as_written} against the other years' average",
+                    CONSISTENT if holds else CONTRADICTED,
+                    f"{level.period} is called {ranked.as_written} of {window_said} ({', '.join(ranked.claim_ids)}): "
+                    f"with {stated.as_written} on average ({', '.join(stated.claim_ids)}) and {level.as_written} in "
+                    f"{level.period} ({', '.join(level.claim_ids)}), the other {years - 1} years average "
+                    f"{text.show(others, unit_words)}, "
+                    + (
+                        "so it can be the highest (the years themselves are not given, so it is not shown to be)."
+                        if holds
+                        else "more than it, so at least one of them is higher and it cannot be the highest."
+                    ),
+                )
+            )
     return rows

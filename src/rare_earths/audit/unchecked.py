@@ -19,7 +19,7 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
     if others:
         listed = "; ".join(
             f"{', '.join(s.claim_ids)}: {s.as_written}"
-            + (f" from {s.counterpart}" if s.counterpart else "")
+            + (f", {s.counterpart}" if s.counterpart else "")
             + (f" ({s.period})" if s.period else "")
             for s in others
         )
@@ -42,15 +42,19 @@ def not_checked(found: list[Statement], checked: set[str]) -> list[dict]:
     for statement in found:
         if any(claim in checked for claim in statement.claim_ids):
             continue
+        others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]
         rows.append(
             check(
                 "not_checked",
-                statement.claim_ids,
+                # The other statements its reason names are inputs: named to say why they do not check it.
+                [*statement.claim_ids, *(c for s in others for c in s.claim_ids)],
                 statement,
                 None,
                 "nothing to compare it with",
                 NOT_CHECKED,
-                f"{what(statement)}, {statement.as_written}"
+                f"{what(statement)}"
+                + (f" ({statement.counterpart})" if statement.counterpart not in ("", "world") else "")
+                + f", {statement.as_written}"
                 + (f" ({statement.period})" if statement.period else "")
                 + f", is not checked: {reason(statement, statements_of)}."
                 + (f" It admits {text.interval(*statement.admitted(), statement.unit)}." if statement.hedge else ""),

@@ -31,6 +31,9 @@ EDITIONS = ("MCS2024", "MCS2025")
 WORLD = "World total (rounded)"
 NOT_COUNTRIES = {WORLD, "Other"}
 SIGNIFICANT_DIGITS = 3
+# The share of a world total its rows must add up to before their gap says how it was rounded: an
+# edition's table lists every producing country (and 'Other'), so its rows come within a few percent.
+COMPLETE = 0.9
 
 
 def half_unit(value: float) -> float:
@@ -64,14 +67,17 @@ class Published:
 def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
     """For each edition, measure and year, the relative gap between the printed world total and the
     sum of the rows (countries and 'Other') the same edition lists beside it: how coarsely that
-    total was rounded. A world total published as a bound has no gap."""
+    total was rounded. A world total published as a bound has no gap, nor does one whose rows add
+    up to less than `COMPLETE` of it (a partial table)."""
     reach: dict[tuple[str, str, str], float] = {}
     for (edition, measure, year), rows in usgs.dropna(subset=["value_t"]).groupby(["edition", "measure", "year"]):
         world = rows[rows.country == WORLD]
         if world.empty or (world.greater_than == "yes").any():
             continue
-        total = float(world.value_t.iloc[0])
-        reach[(edition, measure, year)] = abs(float(rows[rows.country != WORLD].value_t.sum()) - total) / total
+        total, listed = float(world.value_t.iloc[0]), float(rows[rows.country != WORLD].value_t.sum())
+        if listed < COMPLETE * total:  # a few rows say nothing of how the total was rounded
+            continue
+        reach[(edition, measure, year)] = abs(listed - total) / total
     return reach
 
 
