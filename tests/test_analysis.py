@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from rare_earths import analysis, claims, metadata, reference
+from rare_earths import analysis, claims, metadata, metrics, reference
 from rare_earths.units import parse_figure
 
 USD_INR = 84.57
@@ -414,7 +414,7 @@ def test_india_consumption_synthetic():
 
 def test_capacity_comparison_real(real):
     table = by(analysis.capacity_comparison(real), "item")
-    assert table.loc["IREL magnet plant capacity (samarium-cobalt)", "t_per_year"] == pytest.approx(3)
+    assert table.loc["IREL magnet plant capacity (samarium-cobalt magnets)", "t_per_year"] == pytest.approx(3)
     fy25 = table.loc["Indian auto sector magnet imports, FY2024-25"]
     assert fy25.t_per_year == pytest.approx(460)
     assert fy25.irel_plant_as_pct == pytest.approx(100 * 3 / 460)
@@ -443,11 +443,13 @@ def test_capacity_comparison_synthetic():
 
 def test_budgets_real(real):
     table = by(analysis.budgets(real, USD_INR), "item")
-    assert table.loc["NCMM total", "inr_crore"] == pytest.approx(16300 + 18000)
-    assert table.loc["NCMM total", "inr_crore"] == pytest.approx(34300)
+    # No total: the mission's spending and the enterprises' expected investment are different things.
+    assert not any("total" in item for item in table.index)
     assert table.loc["rare earth magnet manufacturing support", "inr_crore"] == pytest.approx(1345)
-    assert table.usd_million.tolist() == pytest.approx((table.inr_crore * 1e7 / USD_INR / 1e6).tolist())
-    assert table.loc["NCMM total", "claim_ids"] == "a001-03; a001-04"
+    # Dollars to the significant digits of the rupees as written: ₹16,300 crore (3) is USD 1,930 million.
+    assert table.loc["NCMM government spending", "usd_million"] == 1930
+    assert table.loc["rare earth magnet manufacturing support", "usd_million"] == pytest.approx(159.0)  # 4 digits
+    assert table.loc["NCMM investment expected from public sector enterprises (not a budget)", "usd_million"] == 2100
 
 
 def test_budgets_synthetic():
@@ -457,11 +459,17 @@ def test_budgets_synthetic():
         ("a001-03", "National Critical Mineral Mission", "investment_expected", "", "", "200", "₹ crore"),
     )
     result = analysis.budgets(table, 100.0)
-    assert result.inr_crore.tolist() == pytest.approx([50, 100, 200, 300])
-    assert result.usd_million.tolist() == pytest.approx([5, 10, 20, 30])
-    at_50 = analysis.budgets(table, 50.0)
-    assert at_50.inr_crore.tolist() == pytest.approx([50, 100, 200, 300])
-    assert at_50.usd_million.tolist() == pytest.approx([10, 20, 40, 60])
+    assert result.inr_crore.tolist() == pytest.approx([50, 100, 200])
+    assert result.usd_million.tolist() == pytest.approx([5, 10, 20])
+    at_30 = analysis.budgets(table, 30.0)  # 50 crore (one digit) is USD 16.67 million: 20 to one digit
+    assert at_30.usd_million.tolist() == pytest.approx([20, 30, 70])
+
+
+@pytest.mark.parametrize(
+    ("written", "digits"), [("16,300", 3), ("1,345", 4), ("18,000", 2), ("6.9", 2), ("0.05", 1), ("0", 1)]
+)
+def test_significant_digits_as_written(written, digits):
+    assert metrics.significant_digits(written) == digits
 
 
 def test_magnet_production_shares_real(real):

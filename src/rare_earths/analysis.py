@@ -77,6 +77,16 @@ def one(
     return figure_of(claims, claim_ids.split(SEPARATOR)[0]), claim_ids
 
 
+def one_value(claims: pd.DataFrame, metric: str, subject: str | None = None) -> tuple[Figure, str]:
+    """The one value the articles give for a metric, though they date it differently ("so far",
+    "since then"), and every claim that states it; LookupError if the values differ."""
+    rows = distinct(claims, metric, subject)
+    if rows.empty or rows.value_low.nunique() != 1 or rows.value_high.nunique() != 1:
+        raise LookupError(f"{metric} {subject or ''}: the articles give {len(rows)} different values, or none")
+    claim_ids = _ids(*rows.claim_ids)
+    return figure_of(claims, claim_ids.split(SEPARATOR)[0]), claim_ids
+
+
 def _ids(*groups: str) -> str:
     ids = []
     for group in groups:
@@ -395,11 +405,13 @@ def india_consumption_sensitivity(claims: pd.DataFrame, base_years: range) -> pd
 
 
 def capacity_comparison(claims: pd.DataFrame) -> pd.DataFrame:
-    """Magnet quantities side by side, in t a year, with IREL's plant as a share of each. IREL's NdPr
-    output is left out: it is a rare-earth oxide, not magnets, and the plant makes samarium-cobalt magnets."""
+    """Magnet quantities side by side, in t a year, with IREL's plant as a share of each: a comparison
+    of scale only, since the plant makes samarium-cobalt magnets and the articles do not say what kind
+    the auto sector imports or China makes (mostly neodymium magnets, by other sources). IREL's NdPr
+    output is left out: it is a rare-earth oxide, not magnets."""
     plant, plant_ids = one(claims, "magnet_production_capacity", "IREL")
     items = [
-        ("IREL magnet plant capacity (samarium-cobalt)", plant.low, plant_ids),
+        ("IREL magnet plant capacity (samarium-cobalt magnets)", plant.low, plant_ids),
         (
             "Indian auto sector magnet imports, FY2024-25",
             *_per_year(one(claims, "magnet_imports", "Indian auto sector", counterpart="")),
@@ -431,27 +443,30 @@ def _per_year(found: tuple[Figure, str]) -> tuple[pint.Quantity, str]:
 
 
 def budgets(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
-    """The rupee budgets in ₹ crore and in US dollars at `usd_inr`, with the NCMM total."""
-    magnets, magnets_ids = one(claims, "budget_allocation", "Government of India")
-    mission, mission_ids = one(claims, "budget_allocation", "National Critical Mineral Mission")
-    enterprises, enterprises_ids = one(claims, "investment_expected", "National Critical Mineral Mission")
+    """The rupee amounts in ₹ crore and in US dollars at `usd_inr`, each to as many significant digits
+    as its rupee figure was written with. No total: the mission's budget is government spending and
+    the ₹18,000 crore is investment public sector enterprises are expected to make, not a budget; and
+    all are converted at one rate, though the money is spent over several years."""
+    written = claims.set_index("claim_id").value_as_written
     items = [
-        ("rare earth magnet manufacturing support", magnets.low, magnets_ids),
-        ("NCMM government spending", mission.low, mission_ids),
-        ("NCMM investment expected from public sector enterprises", enterprises.low, enterprises_ids),
-        ("NCMM total", mission.low + enterprises.low, _ids(mission_ids, enterprises_ids)),
-    ]
-    return pd.DataFrame(
-        [
+        ("rare earth magnet manufacturing support", "budget_allocation", "Government of India"),
+        ("NCMM government spending", "budget_allocation", "National Critical Mineral Mission"),
+        ("NCMM investment expected from public sector enterprises (not a budget)", "investment_expected",
+         "National Critical Mineral Mission"),
+    ]  # fmt: skip
+    rows = []
+    for label, metric, subject in items:
+        amount, ids = one(claims, metric, subject)
+        digits = metrics.significant_digits(written[ids.split(SEPARATOR)[0]])
+        rows.append(
             {
                 "item": label,
-                "inr_crore": _magnitude(amount, "crore * INR"),
-                "usd_million": _magnitude(to_usd(amount, usd_inr), "USD") / 1e6,
+                "inr_crore": _magnitude(amount.low, "crore * INR"),
+                "usd_million": metrics.to_significant(_magnitude(to_usd(amount.low, usd_inr), "USD") / 1e6, digits),
                 "claim_ids": ids,
             }
-            for label, amount, ids in items
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:
@@ -506,7 +521,7 @@ def permits(claims: pd.DataFrame) -> pd.DataFrame:
     """China's export permits for magnets: Indian applications and approvals, and the European approval rate."""
     applications, applications_ids = one(claims, "permit_applications", "Indian firms")
     applicants, applicants_ids = one(claims, "permit_applicants", "Indian firms")
-    approvals, approvals_ids = one(claims, "permit_approvals", "Indian firms")
+    approvals, approvals_ids = one_value(claims, "permit_approvals", "Indian firms")  # a002 and a003: none
     approved, approved_ids = one(claims, "permit_approval_share", "European auto suppliers")
     return pd.DataFrame(
         [

@@ -12,6 +12,7 @@ functions that are monotonic in each argument, which every function here is over
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -134,6 +135,22 @@ def decimals_of(value_as_written: str) -> int:
     """How many decimals a figure was written with: "67" -> 0, "11.6" -> 1, "1,345" -> 0."""
     number = value_as_written.replace(",", "")
     return len(number.split(".")[1]) if "." in number else 0
+
+
+def significant_digits(value_as_written: str) -> int:
+    """How many significant digits a figure was written with: "16,300" -> 3, "1,345" -> 4,
+    "18,000" -> 2, "6.9" -> 2, "0.05" -> 1 (trailing zeros of a whole number are read as rounding)."""
+    digits = value_as_written.replace(",", "")
+    if "." in digits:
+        return len(digits.replace(".", "").lstrip("0")) or 1
+    return len(digits.lstrip("0").rstrip("0")) or 1
+
+
+def to_significant(value: float, digits: int) -> float:
+    """`value` rounded to `digits` significant digits: (1.9274e8, 3) -> 1.93e8."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
 def rounds_to(computed: float, stated: float, decimals: int) -> bool:

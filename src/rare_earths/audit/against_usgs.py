@@ -150,16 +150,19 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
         when = f" in {year}" if year else ""
         published_part = usgs.get(edition, measure, stated.subject, year)
         unit = "Mt" if measure == "reserves" else "kt"
-        numerators = []  # the article's own part, and the edition's figure for it: a writer may use either
-        if part is not None:
-            numerators.append(((part.point, *part.admitted()), part.as_written))
-        if published_part is not None and (part is None or published_part.value != part.point):
-            numerators.append(
+        # Over an edition's whole, the edition's own part, so that no share mixes two editions' figures;
+        # the article's part only where the edition gives none.
+        if published_part is not None:
+            numerators = [
                 (
                     (published_part.value, published_part.low, published_part.high),
                     f"{edition}'s {published_part.words(unit)}",
                 )
-            )
+            ]
+        elif part is not None:
+            numerators = [((part.point, *part.admitted()), part.as_written)]
+        else:
+            numerators = []
         world = usgs.get(edition, measure, "world", year)
         listed = usgs.listed_sum(edition, measure, year)
         for numerator, part_words in numerators:

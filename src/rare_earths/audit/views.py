@@ -204,7 +204,8 @@ def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.Da
 
 def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
     """Every share the articles give of a USGS measure, recomputed on every base, with whether it
-    reproduces the stated figure; `whole` names the base's whole in a few words, for a chart's labels."""
+    reproduces the stated figure (`reproduces`, in words: a base that does not is no finding about
+    the share); `whole` names the base's whole in a few words, for a chart's labels."""
     usgs = Tables(usgs_table)
     found = statements(claims)
     by = index(found, *SHARE_INDEX)
@@ -230,16 +231,29 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
                     "arithmetic": candidate.label,
                     "share_pct": candidate.value,
                     "verdict": candidate.verdict,
+                    "reproduces": REPRODUCES[candidate.verdict],
                     "claim_ids": stated.ids,
                 }
             )
     return pd.DataFrame(
-        rows, columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "claim_ids"]
+        rows,
+        columns=["share", "stated", "base", "whole", "arithmetic", "share_pct", "verdict", "reproduces", "claim_ids"],
     )
+
+
+# Whether one base gives a stated share, in words: a base that does not is no verdict on the share
+# (the share is judged on the edition current at its article's date, `against_usgs.share_base`).
+REPRODUCES = {
+    "consistent": "gives it",
+    "consistent_within_rounding": "gives it within rounding",
+    "inconclusive": "only a bound",
+    "contradicted": "does not give it",
+}
 
 
 __all__ = [
     "EDITIONS",
+    "REPRODUCES",
     "conclusions_table",
     "standings_table",
     "FINDINGS",
