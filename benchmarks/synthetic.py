@@ -109,6 +109,8 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
         return f"{low}{match.group(2)}{high}", str(units.CARDINALS[low]), str(units.CARDINALS[high])
     if stripped.lower() in units.ORDINALS:
         return _ORDINALS[int(draws[0] * len(_ORDINALS))], "", ""
+    if stripped.lower() in units.RANK_WORDS:  # "largest" ranks first whatever the table: kept as written
+        return stripped, "", ""
     if stripped.lower() in units.CARDINALS:
         return _CARDINALS[int(draws[0] * len(_CARDINALS))], "", ""
     if _FRACTION.match(stripped):

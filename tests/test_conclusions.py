@@ -20,7 +20,7 @@ ORDER = list(metadata.STANDINGS)
 
 def claim(claim_id: str, **fields) -> dict:
     row = {"claim_id": claim_id, "source_id": claim_id[:4], "subject": "China", "metric": "reserves"}
-    row.update({"counterpart": "", "period": ""} | fields)
+    row.update({"counterpart": "", "period": "", "value_low": 1.0, "value_high": 1.0} | fields)
     return row
 
 
@@ -58,7 +58,11 @@ def test_a_check_judges_only_its_subject_and_an_input_stays_unjudged():
 
 
 def test_only_independent_evidence_confirms():
-    rows = [claim("a000-01"), claim("a000-02", metric="production"), claim("a000-03", metric="demand")]
+    rows = [
+        claim("a000-01"),
+        claim("a000-02", metric="production"),
+        claim("a000-03", metric="demand"),
+    ]  # three statements
     found = conclude(
         [
             check("usgs:a000-01", "consistent", "a000-01", evidence="primary"),
@@ -86,6 +90,36 @@ def test_one_statement_said_twice_concludes_alike():
     assert set(table.standing) == {"does_not_hold"} and set(table.decided_by) == {"share_base:a000-39"}
 
 
+def test_a_figure_usgs_bears_out_is_not_pulled_down_by_another_statement_that_contradicts_it():
+    # The same article gives China's reserves as 44 Mt (USGS agrees) and, later, 99 Mt.
+    rows = [claim("a000-03"), claim("a000-54")]
+    rows[0]["value_low"] = rows[0]["value_high"] = 44e6
+    rows[1]["value_low"] = rows[1]["value_high"] = 99e6
+    table = conclusions.conclude(
+        pd.DataFrame(
+            [
+                check("same_figure:a000-03", "contradicted", "a000-03; a000-54", evidence="own_article"),
+                check("usgs:a000-03", "consistent", "a000-03", evidence="primary"),
+                check("usgs:a000-54", "contradicted", "a000-54", evidence="primary"),
+            ]
+        ),
+        pd.DataFrame(rows),
+    ).set_index("claim_id")
+    assert table.standing["a000-03"] == "confirmed" and table.decided_by["a000-03"] == "usgs:a000-03"
+    assert "same_figure:a000-03" in table.related["a000-03"]
+    assert table.standing["a000-54"] == "does_not_hold"
+    assert table.decided_by["a000-54"] == "same_figure:a000-03; usgs:a000-54"  # every failing check decides
+
+
+def test_an_article_judged_before_every_edition_is_refused():
+    from rare_earths.errors import InputError
+
+    references = pd.DataFrame({"edition": ["2024", "2025"], "published": ["2024-01-31", "2025-01-31"]})
+    sources = pd.DataFrame({"source_id": ["a000"], "as_of": ["2020-05-01"]})
+    with pytest.raises(InputError, match=r"line 2, column as_of: 2020-05-01 is before every USGS edition here"):
+        current_editions(sources, references)
+
+
 def test_a_claim_no_check_judges_is_an_error():
     with pytest.raises(ValueError, match="no check judges a000-02"):
         conclude(
@@ -103,9 +137,16 @@ def test_one_more_check_never_lifts_a_claim_that_does_not_hold(found, extra):
     rows = [check(f"rule{n}:a000-01", v, "a000-01", evidence=e) for n, (v, e) in enumerate(found)]
     before = conclude(rows, [claim("a000-01")])["a000-01"]
     after = conclude([*rows, check("extra:a000-01", *extra[:1], "a000-01", evidence=extra[1])], [claim("a000-01")])
-    if before == "does_not_hold":
-        assert after["a000-01"] == "does_not_hold"
-    if extra[0] in FAILING:
+    all_checks = [*found, extra]
+    borne_out = any(v in metadata.AGREEING_VERDICTS and e == "primary" for v, e in all_checks)
+    # A dispute between two statements does not fail one that USGS current at its date bears out.
+    counts = [
+        (v, e)
+        for v, e in all_checks
+        if v in FAILING and not (borne_out and v in conclusions.DISPUTES and e != "primary")
+    ]
+    assert (after["a000-01"] == "does_not_hold") == bool(counts)
+    if before == "does_not_hold" and not (extra[0] in metadata.AGREEING_VERDICTS and extra[1] == "primary"):
         assert after["a000-01"] == "does_not_hold"
     else:  # a check that does not fail can only strengthen a standing that is not a failure
         assert before == "does_not_hold" or ORDER.index(after["a000-01"]) <= ORDER.index(before)
@@ -116,7 +157,7 @@ def test_one_more_check_never_lifts_a_claim_that_does_not_hold(found, extra):
 
 def test_each_article_is_judged_against_the_edition_current_at_its_date():
     references = pd.DataFrame({"edition": ["2024", "2025"], "published": ["2024-01-31", "2025-01-31"]})
-    sources = pd.DataFrame({"source_id": ["a000", "a001", "a002"], "as_of": ["2025-01-30", "2025-01-31", "2023-05-01"]})
+    sources = pd.DataFrame({"source_id": ["a000", "a001", "a002"], "as_of": ["2025-01-30", "2025-01-31", "2024-05-01"]})
     assert current_editions(sources, references) == {"a000": "MCS2024", "a001": "MCS2025", "a002": "MCS2024"}
 
 
@@ -160,11 +201,16 @@ def test_every_claim_has_exactly_one_conclusion_decided_by_checks_that_judge_it(
     assert list(concluded.claim_id) == sorted(table.claim_id)
     by_id = checks.set_index("check_id")
     for row in concluded.itertuples():
-        for check_id in row.decided_by.split("; "):
+        deciding = row.decided_by.split("; ")
+        for check_id in deciding:
             assert row.claim_id in by_id.judges[check_id].split("; "), f"{row.claim_id}: {check_id} does not judge it"
-            assert by_id.verdict[check_id] == row.verdict
-        for check_id in filter(None, row.related.split("; ")):
-            assert row.claim_id not in by_id.judges[check_id].split("; ")
+        verdicts = [by_id.verdict[check_id] for check_id in deciding]
+        assert verdicts[0] == row.verdict  # the first deciding check names the verdict
+        if row.standing == "does_not_hold":
+            assert set(verdicts) <= set(metadata.FAILING_VERDICTS)
+        else:
+            assert set(verdicts) == {row.verdict}
+        assert not set(filter(None, row.related.split("; "))) & set(deciding)
         if row.standing == "confirmed":
             assert row.evidence in metadata.INDEPENDENT_EVIDENCE
         if row.standing == "consistent":

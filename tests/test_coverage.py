@@ -164,7 +164,7 @@ def test_rankings_in_words_are_found_and_each_is_covered(project):
     """Every word that ranks without a number, and what covers it: pinned as the zeros are."""
     raw, exclusions, articles = project
     table = coverage.report(raw, exclusions, articles)
-    ranks = table[table.token.str.lower().isin(list(coverage.RANK_WORDS))]
+    ranks = table[table.token.str.lower().isin(list(coverage.RANKING_WORDS))]
     found = [(row.source_id, row.token, row.covered_by, row.detail.split(",")[0]) for row in ranks.itertuples()]
     assert found == [
         ("a000", "largest", "claim", "a000-49"),
@@ -180,11 +180,15 @@ def test_rankings_in_words_are_found_and_each_is_covered(project):
 
 def test_a_ranking_in_words_that_no_claim_captures_is_caught(fixtures):
     raw, exclusions, articles = fixture_project(fixtures, fixtures / "articles")
-    articles = {**articles, "a001": articles["a001"] + "Brazil holds the largest stock; Chile follows.\n"}
+    articles = {
+        **articles,
+        "a001": articles["a001"] + "Brazil holds the largest stock; Chile follows; Peru the smallest.\n",
+    }
     spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(exclusions, articles)
     assert [(item.source_id, item.token) for item in coverage.uncovered(articles, spans)] == [
         ("a001", "largest"),
         ("a001", "follows"),
+        ("a001", "smallest"),
     ]
 
 

@@ -123,10 +123,84 @@ def test_a_real_date_is_accepted(tmp_path):
     sources.write_text(
         (FIXTURES / "sources.csv")
         .read_text(encoding="utf-8")
-        .replace("Fixture two,,,,,", "Fixture two,,,,2024-02-29,"),
+        .replace("Fixture two,,,,,2025-06-01", "Fixture two,,,,2024-02-29,2024-02-29"),
         encoding="utf-8",
     )
     assert provenance.load_sources(sources, FIXTURES / "articles").date.tolist() == ["", "2024-02-29"]
+
+
+def edited_sources(tmp_path, old: str, new: str) -> Path:
+    sources = tmp_path / "sources.csv"
+    text = (FIXTURES / "sources.csv").read_text(encoding="utf-8")
+    assert old in text
+    sources.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return sources
+
+
+def test_an_article_with_a_date_line_is_judged_as_of_that_date(tmp_path):
+    sources = edited_sources(tmp_path, "Fixture two,,,,,2025-06-01", "Fixture two,,,,2025-08-14,2024-06-01")
+    with pytest.raises(InputError, match=r"line 3, column as_of: '2024-06-01' differs from the article's date"):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "message"),
+    [
+        ("a009", "", "line 2, column shares_reporting_with: 'a009' is no article of this table"),
+        ("a000", "", "line 2, column shares_reporting_with: names the article itself"),
+        ("a001", "", "line 2, column shares_reporting_with: names a001, but a001's row does not name a000 back"),
+        ("a001; a001", "a000", "line 2, column shares_reporting_with: names an article twice"),
+        ("a001\n", "a000", "line 2, column shares_reporting_with: .*does not match"),
+    ],
+)
+def test_shared_reporting_names_other_articles_that_name_it_back(tmp_path, one, two, message):
+    text = (FIXTURES / "sources.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = [
+        text[0],
+        text[1].replace(",2025-06-01,,", f',2025-06-01,"{one}",'),
+        text[2].replace(",2025-06-01,,", f",2025-06-01,{two},"),
+    ]
+    sources = tmp_path / "sources.csv"
+    sources.write_text("".join(rows).replace("\\n", "\n"), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        provenance.load_sources(sources, FIXTURES / "articles")
+
+
+def reference_catalogue(tmp_path, old: str, new: str) -> tuple[Path, Path]:
+    folder = tmp_path / "reference"
+    shutil.copytree(paths.REFERENCE, folder)
+    table = folder / "references.csv"
+    text = table.read_text(encoding="utf-8")
+    assert old in text
+    table.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return table, folder
+
+
+@pytest.mark.parametrize(
+    ("published", "message"),
+    [
+        ("2025-13-45", "line 3, column published: '2025-13-45' is not a date of the calendar"),
+        ("2025-02-30", "line 3, column published: '2025-02-30' is not a date of the calendar"),
+        ("2023-01-01", "line 3, column published: edition 2025 is released 2023-01-01, not after edition 2024"),
+    ],
+)
+def test_an_editions_release_is_a_real_date_after_the_one_before(tmp_path, published, message):
+    table, folder = reference_catalogue(tmp_path, ",2025,2025-01-31,", f",2025,{published},")
+    with pytest.raises(InputError, match=message):
+        provenance.load_references(table, folder)
+
+
+def test_an_edition_must_be_the_one_its_table_holds(tmp_path, monkeypatch):
+    from rare_earths import reference
+
+    table, folder = reference_catalogue(tmp_path, ",2025,2025-01-31,", ",2026,2026-01-31,")
+    monkeypatch.setattr(paths, "REFERENCE", folder)
+    monkeypatch.setattr(paths, "REFERENCES_CSV", table)
+    with pytest.raises(
+        InputError,
+        match=r"line 3, column edition: edition '2026', but usgs_mcs2025_rare_earths_world.csv holds rows of MCS2025",
+    ):
+        reference.tidy_raw()
 
 
 def test_a_file_outside_the_articles_folder_is_refused_unread(tmp_path):

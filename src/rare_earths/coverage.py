@@ -2,8 +2,9 @@
 
 A number is any run of digits ("2,025", "6.9", the "25" of "FY25"), any number word
 (`NUMBER_WORDS`: cardinals, fractions, ordinals, "zero", "none", and "hundreds" or "multifold"),
-a word that ranks without a number (`rank_words`: "the largest", "Brazil follows", "the highest
-figure in four years"; not the "largest" of "fifth-largest", which the ordinal's figure covers),
+a word that ranks without a number (`rank_words`, `RANKING_WORDS`: "the largest", "Brazil follows",
+"the highest figure in four years", "the smallest"; not the "largest" of "fifth-largest", which the
+ordinal's figure covers),
 and a "no" that states a zero quantity or an absence (`zero_nos`: "no new import licences", "no
 domestic separation facilities ... have been announced"). A claim covers the characters of its
 `value_as_written` and `period_as_written`; an exclusion covers its `number_as_written`, each
@@ -104,7 +105,10 @@ class Span:
         return self.start <= start and end <= self.end
 
 
-_RANK_WORD = re.compile(rf"\b(?:{'|'.join(RANK_WORDS)})\b", re.IGNORECASE)
+# The words the parser reads as a rank, and superlatives that rank from the bottom, which it does
+# not: a "smallest" or "lowest" is a ranking a capturer must see, even if no number states it.
+RANKING_WORDS = (*RANK_WORDS, "smallest", "lowest")
+_RANK_WORD = re.compile(rf"\b(?:{'|'.join(RANKING_WORDS)})\b", re.IGNORECASE)
 _ORDINAL_AND_HYPHEN = re.compile(rf"\b(?:{'|'.join(ORDINALS)})-$", re.IGNORECASE)
 
 

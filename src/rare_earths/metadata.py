@@ -8,6 +8,7 @@ exactly one place.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -733,8 +734,8 @@ def schema(table: Table) -> pa.DataFrameSchema:
     columns = {}
     for column in table.columns:
         checks = []
-        if column.pattern:
-            checks.append(pa.Check.str_matches(column.pattern))
+        if column.pattern:  # "$" would also match before a final newline ("2023\n"): end at the very end
+            checks.append(pa.Check.str_matches(re.sub(r"(?<!\\)\$", r"\\Z", column.pattern)))
         if column.vocabulary() is not None:
             allowed = list(column.vocabulary()) + ([] if column.required else [""])
             checks.append(pa.Check.isin(allowed))

@@ -60,6 +60,45 @@ def _check_catalogue(catalogue: pd.DataFrame, catalogue_path: Path, folder: Path
     return problems
 
 
+def _calendar_dates(row, index: int, path: Path, columns: tuple[str, ...]) -> list[Problem]:
+    """The schema has checked the form YYYY-MM-DD; here, that each is a day of the calendar."""
+    problems = []
+    for column in columns:
+        if not row[column]:
+            continue
+        try:
+            datetime.date.fromisoformat(row[column])
+        except ValueError as error:
+            problems.append(
+                Problem(
+                    relative(path), f"{row[column]!r} is not a date of the calendar ({error})", line_of(index), column
+                )
+            )
+    return problems
+
+
+def _shared_reporting(sources: pd.DataFrame, path: Path) -> list[Problem]:
+    """Each article `shares_reporting_with` names is another listed article, once, and names this
+    one back: a link recorded on one side only is a typo the other side would hide."""
+    problems = []
+    named = {row.source_id: [a for a in row.shares_reporting_with.split("; ") if a] for row in sources.itertuples()}
+    for index, row in sources.iterrows():
+        where = dict(file=relative(path), line=line_of(index), column="shares_reporting_with")
+        others = named[row["source_id"]]
+        for other in others:
+            if other == row["source_id"]:
+                problems.append(Problem(**where, message=f"names the article itself ({other})"))
+            elif other not in named:
+                problems.append(Problem(**where, message=f"{other!r} is no article of this table"))
+            elif row["source_id"] not in named[other]:
+                problems.append(
+                    Problem(**where, message=f"names {other}, but {other}'s row does not name {row['source_id']} back")
+                )
+        if len(set(others)) != len(others):
+            problems.append(Problem(**where, message="names an article twice"))
+    return problems
+
+
 def load_sources(path: Path, articles: Path) -> pd.DataFrame:
     """sources.csv, after checking that every article is listed and unchanged."""
     sources = read_raw(metadata.SOURCES, path)
@@ -82,20 +121,19 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
                 else "states no title, so it needs a label: a short description, which pages show as assigned by this project"
             )
             problems.append(Problem(relative(path), message, line_of(index), "label"))
-        for column in ("date", "as_of"):  # the schema has checked the form YYYY-MM-DD; here, that it is a day
-            if not row[column]:
-                continue
-            try:
-                datetime.date.fromisoformat(row[column])
-            except ValueError as error:
-                problems.append(
-                    Problem(
-                        relative(path),
-                        f"{row[column]!r} is not a date of the calendar ({error})",
-                        line_of(index),
-                        column,
-                    )
+        undated = _calendar_dates(row, index, path, ("date", "as_of"))
+        problems += undated
+        if not undated and row["date"] and row["as_of"] and row["as_of"] != row["date"]:
+            problems.append(
+                Problem(
+                    relative(path),
+                    f"{row['as_of']!r} differs from the article's date {row['date']!r}: an article with a date line is "
+                    "judged as of that date",
+                    line_of(index),
+                    "as_of",
                 )
+            )
+    problems += _shared_reporting(sources, path)
     if problems:
         raise InputError(problems)
     return sources
@@ -106,6 +144,21 @@ def load_references(path: Path | None = None, folder: Path | None = None) -> pd.
     path, folder = path or paths.REFERENCES_CSV, folder or paths.REFERENCE
     references = read_raw(metadata.REFERENCES, path)
     problems = _check_catalogue(references, path, folder)
+    for index, row in references.iterrows():
+        problems += _calendar_dates(row, index, path, ("published",))
+    # Each edition is released after the one before it: "current at a date" depends on that order.
+    ordered = sorted(references.iterrows(), key=lambda item: item[1]["edition"])
+    for (_, before), (index, row) in zip(ordered, ordered[1:], strict=False):
+        if row["published"] <= before["published"]:
+            problems.append(
+                Problem(
+                    relative(path),
+                    f"edition {row['edition']} is released {row['published']}, not after edition {before['edition']} "
+                    f"({before['published']})",
+                    line_of(index),
+                    "published",
+                )
+            )
     if problems:
         raise InputError(problems)
     return references

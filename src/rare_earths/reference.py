@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import metadata, observed, paths
-from .errors import InputError, Problem
+from .errors import InputError, Problem, line_of
 from .paths import relative
 from .provenance import load_references
 from .tables import read_processed, write_processed
@@ -73,10 +73,26 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy_raw() -> pd.DataFrame:
-    """Both editions as received, checksums checked, tidied into the `usgs` table's rows."""
+    """Both editions as received, checksums checked, tidied into the `usgs` table's rows; each
+    table's rows must be of the edition references.csv records for it."""
     references = load_references()
-    editions = [read_edition(paths.REFERENCE / name) for name in references.file]
-    return pd.concat([tidy(edition) for edition in editions], ignore_index=True)
+    tables, problems = [], []
+    for index, row in references.iterrows():
+        table = read_edition(paths.REFERENCE / row["file"])
+        named = sorted(set(table.source))
+        if named != [f"MCS{row['edition']}"]:
+            problems.append(
+                Problem(
+                    relative(paths.REFERENCES_CSV),
+                    f"edition {row['edition']!r}, but {row['file']} holds rows of {', '.join(named)}",
+                    line_of(index),
+                    "edition",
+                )
+            )
+        tables.append(tidy(table))
+    if problems:
+        raise InputError(problems)
+    return pd.concat(tables, ignore_index=True)
 
 
 def build(output: Path | None = None) -> Path:

@@ -328,9 +328,10 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             continue
         measure, fraction, why = declared
         country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
-        amount = stated.quantity() * (
-            Quantity(1, "year") if "year" in stated.unit else 1
-        )  # a yearly rate: one year's worth
+        # The end of what the figure admits that could pass: a floor is met if its highest value meets
+        # it ("180-202 kt" by 202 kt), a ceiling if its lowest does.
+        end = stated.admitted()[1 if attribute == "usgs_floor" else 0]
+        amount = Quantity(end, stated.unit) * (Quantity(1, "year") if "year" in stated.unit else 1)  # a year's worth
         tonnes = float(amount.to("t").magnitude)
         compared = []
         for edition in EDITIONS:
@@ -371,7 +372,13 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
                 nearest[3].value,
                 f"USGS {' and '.join(c[0] for c in compared)} mine production",
                 verdict,
-                f"{what(stated)}, {stated.as_written}, is {listed}; it should be {limit} ({why}), {outcome}.",
+                f"{what(stated)}, {stated.as_written}"
+                + (
+                    f" ({'at most' if attribute == 'usgs_floor' else 'at least'} {text.show(end, stated.unit)} as written)"
+                    if end != stated.point
+                    else ""
+                )
+                + f", is {listed}; it should be {limit} ({why}), {outcome}.",
             )
         )
     return rows

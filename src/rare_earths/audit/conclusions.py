@@ -11,7 +11,10 @@ concluded together, so they conclude alike by construction.
 
 The precedence, applied to the checks that judge a statement:
 
-1. `does_not_hold`: any failing verdict (`metadata.FAILING_VERDICTS`), the most serious deciding;
+1. `does_not_hold`: any failing verdict (`metadata.FAILING_VERDICTS`); all failing checks decide
+   it, the most serious names its verdict. Two statements that disagree (`DISPUTES`) fail both,
+   since either may be wrong, unless USGS current at the article's date bears one out: then the
+   dispute is the other's;
 2. `confirmed`: an agreeing verdict on independent evidence (USGS current at the article's date,
    or another article stating the same figure that does not retell the same reporting), the
    strongest evidence deciding;
@@ -31,7 +34,9 @@ from ..tables import read_processed, write_processed
 from .statements import SEPARATOR
 
 # The claims that are one statement: the same figure, subject and period in one article.
-SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period")
+SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high")
+# Verdicts that set two statements against each other: either may be the wrong one.
+DISPUTES = ("contradicted", "date_conflict")
 _SERIOUS = list(metadata.VERDICTS)  # most serious first
 _STRONGEST = list(metadata.EVIDENCE)  # strongest first
 
@@ -40,28 +45,37 @@ def _ids(cell: str) -> list[str]:
     return [claim for claim in cell.split(SEPARATOR) if claim]
 
 
-def _tested_against(evidence: str, rows: pd.DataFrame, source_id: str, edition: str) -> str:
-    """What the deciding checks tested the claim against, in words."""
-    if evidence == "primary":
-        return f"USGS {edition}, the edition current at the article's date"
-    if evidence == "other_article":
-        others = sorted({claim[:4] for ids in rows.claim_ids for claim in _ids(ids) if claim[:4] != source_id})
-        return f"another article's statement of the same figure ({', '.join(others)})"
-    if evidence == "related_article":
-        others = sorted({claim[:4] for ids in rows.claim_ids for claim in _ids(ids) if claim[:4] != source_id})
-        return f"another article, {', '.join(others)}, which retells the same reporting (not independent)"
-    if evidence == "own_article":
-        return f"only {source_id}'s own figures"
-    return "nothing that could test it"
+def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
+    """What the deciding checks tested the claim against, in words, strongest evidence first."""
+
+    def others(kind: str) -> str:
+        found = rows[rows.evidence == kind].claim_ids
+        return ", ".join(sorted({claim[:4] for ids in found for claim in _ids(ids) if claim[:4] != source_id}))
+
+    words = {
+        "primary": f"USGS {edition}, the edition current at the article's date",
+        "other_article": f"another article's statement of the same figure ({others('other_article')})",
+        "related_article": f"another article, {others('related_article')}, which retells the same reporting "
+        "(not independent)",
+        "own_article": f"only {source_id}'s own figures",
+        "none": "nothing that could test it",
+    }
+    return "; and ".join(words[kind] for kind in sorted(set(rows.evidence), key=_STRONGEST.index))
 
 
 def _decide(rows: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
     """(standing, verdict, the deciding rows) from the checks that judge one statement."""
     failing = rows[rows.verdict.isin(metadata.FAILING_VERDICTS)]
+    agreeing = rows[rows.verdict.isin(metadata.AGREEING_VERDICTS)]
+    primary = agreeing[agreeing.evidence == "primary"]
+    if not primary.empty:
+        # Two statements that disagree fail both, since either may be the wrong one; where USGS
+        # current at the article's date bears this one out, the other is the wrong one.
+        failing = failing[~failing.verdict.isin(DISPUTES) | (failing.evidence == "primary")]
     if not failing.empty:
         verdict = min(failing.verdict, key=_SERIOUS.index)
-        return "does_not_hold", verdict, failing[failing.verdict == verdict]
-    agreeing = rows[rows.verdict.isin(metadata.AGREEING_VERDICTS)]
+        # Every failing check decides it; the most serious names the verdict and explains it.
+        return "does_not_hold", verdict, failing.iloc[failing.verdict.map(_SERIOUS.index).argsort(kind="stable")]
     if not agreeing.empty:
         strongest = min(agreeing.evidence, key=_STRONGEST.index)
         deciding = agreeing[agreeing.evidence == strongest]
@@ -94,7 +108,11 @@ def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str]
         evidence = min(deciding.evidence, key=_STRONGEST.index)
         source_id = group.source_id.iloc[0]
         for claim in members:
-            related = [checks.check_id.iloc[p] for p in naming.get(claim, []) if p not in positions]
+            related = [
+                checks.check_id.iloc[p]
+                for p in naming.get(claim, [])
+                if checks.check_id.iloc[p] not in set(deciding.check_id)
+            ]
             records.append(
                 {
                     "claim_id": claim,
@@ -104,7 +122,7 @@ def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str]
                     "decided_by": SEPARATOR.join(deciding.check_id),
                     "related": SEPARATOR.join(related),
                     "evidence": evidence,
-                    "tested_against": _tested_against(evidence, deciding, source_id, current.get(source_id, "")),
+                    "tested_against": _tested_against(deciding, source_id, current.get(source_id, "")),
                     "explanation": deciding.explanation.iloc[0],
                 }
             )

@@ -82,13 +82,30 @@ def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
 
 
 def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
-    """Each article's current edition: the latest released on or before its `as_of` date (the
-    oldest edition if it predates them all)."""
+    """Each article's current edition: the latest released on or before its `as_of` date.
+    InputError for an article judged before every edition here: none was current then."""
+    from .. import paths
+    from ..errors import InputError, Problem, line_of
+
     released = sorted((row.published, f"MCS{row.edition}") for row in references.itertuples())
-    return {
-        row.source_id: next((e for published, e in reversed(released) if published <= row.as_of), released[0][1])
-        for row in sources.itertuples()
-    }
+    current, problems = {}, []
+    for index, row in sources.iterrows():
+        found = [edition for published, edition in released if published <= row["as_of"]]
+        if not found:
+            problems.append(
+                Problem(
+                    paths.relative(paths.SOURCES_CSV),
+                    f"{row['as_of']} is before every USGS edition here (the first, {released[0][1]}, was released "
+                    f"{released[0][0]}): add the edition current then to data/raw/reference/",
+                    line_of(index),
+                    "as_of",
+                )
+            )
+        else:
+            current[row["source_id"]] = found[-1]
+    if problems:
+        raise InputError(problems)
+    return current
 
 
 class Tables:
