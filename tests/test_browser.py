@@ -464,20 +464,21 @@ def test_the_claims_explorer_searches_and_sorts(visit):
 
 
 def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
-    from rare_earths import audit, claims, standing
+    from rare_earths.audit import conclusions
 
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
     assert explorer["hashAfterSearch"] == "#q=IREL", (
         f"{CLAIMS_PAGE}: a search is not kept in the address ({explorer['hashAfterSearch']!r})"
     )
-    table = claims.load()
-    standings = standing.standing(audit.load(), table.claim_id)
+    concluded = conclusions.load()
     expected = [
-        f"claim-{claim}" for claim in table.claim_id if claim.startswith("a002-") and standings[claim] == standing.FAILS
+        f"claim-{row.claim_id}"
+        for row in concluded.itertuples()
+        if row.source_id == "a002" and row.standing == "does_not_hold"
     ]
     assert expected and explorer["sharedView"] == expected, (
-        f"{CLAIMS_PAGE}#article=a002&status=does not hold shows {explorer['sharedView']}"
+        f"{CLAIMS_PAGE}#article=a002&status=does_not_hold shows {explorer['sharedView']}"
     )
 
 

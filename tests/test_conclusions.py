@@ -15,7 +15,7 @@ from rare_earths.audit import conclusions
 from rare_earths.audit.usgs import Tables, current_editions, world_reach
 
 FAILING = list(metadata.FAILING_VERDICTS)
-ORDER = list(metadata.STANDINGS)
+ORDER = list(conclusions.PRECEDENCE)
 
 
 def claim(claim_id: str, **fields) -> dict:
@@ -43,6 +43,10 @@ def check(
 def conclude(checks: list[dict], claim_rows: list[dict]) -> dict[str, str]:
     table = conclusions.conclude(pd.DataFrame(checks), pd.DataFrame(claim_rows))
     return dict(zip(table.claim_id, table.standing, strict=True))
+
+
+def test_the_precedence_names_every_standing_once():
+    assert sorted(conclusions.PRECEDENCE) == sorted(metadata.STANDINGS)
 
 
 def test_a_check_judges_only_its_subject_and_an_input_stays_unjudged():

@@ -103,7 +103,7 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
         assert int(row.group(1)) == (table.source_id == source_id).sum() == sum(parts) == len(own)
         for standing_name, count in audit.conclusions.counts(own).items():
             if count:
-                assert f"{count} {standing.label(standing_name).lower()}" in row.group(2)
+                assert standing.counted(standing_name, count) in row.group(2)
 
 
 def test_the_claims_explorer_gives_every_claim_its_verdicts_and_standing(site):

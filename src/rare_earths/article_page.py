@@ -38,6 +38,7 @@ from . import text as prose
 from .audit import SEPARATOR
 from .claims import Located, locate
 from .metadata import VERDICT_LABELS
+from .standing import counted as counted_words
 from .standing import css_class, label, verdict_class
 
 __all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
@@ -203,8 +204,8 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
     return found
 
 
-def _verdict(check, check_href: Callable[[str], str] | None) -> str:
-    style = f"verdict verdict-{verdict_class(check.verdict)}"
+def _verdict(check, check_href: Callable[[str], str] | None, neutral: bool = False) -> str:
+    style = f"verdict verdict-{'about-another' if neutral else verdict_class(check.verdict)}"
     label = _escape(VERDICT_LABELS[check.verdict])
     if check_href is None:
         return f'<span class="{style}">{label}</span>'
@@ -216,7 +217,7 @@ def summary(claim_standings: dict[str, str], excluded: int) -> str:
     not be checked) and 20 numbers set aside.'"""
     counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in metadata.STANDINGS}
     total = len(claim_standings)
-    parts = ", ".join(f"{count} {label(group).lower()}" for group, count in counted.items() if count)
+    parts = ", ".join(counted_words(group, count) for group, count in counted.items() if count)
     claims_word = "claim" if total == 1 else "claims"
     numbers = "number" if excluded == 1 else "numbers"
     return f"{total} {claims_word} ({parts}) and {excluded} {numbers} set aside."
@@ -234,12 +235,13 @@ class _Claim:
 
 
 def _card(claim: _Claim) -> str:
-    """The claim in one line, for the hover and focus card and the highlight's title: its figure,
-    its standing, the verdict that decided it and what it was tested against."""
+    """The claim in one line, for the hover and focus card and the highlight's title: its conclusion
+    first, then the figure and what it was tested against."""
     verdict = VERDICT_LABELS[claim.conclusion.verdict]
+    said = label(claim.group) + ("" if verdict.lower() in label(claim.group).lower() else f" ({verdict})")
     return (
-        f"{claim.number}. “{claim.written}”, read as {claim.value}: {label(claim.group)} "
-        f"({verdict}; tested against {claim.conclusion.tested_against})."
+        f"{said}. Claim {claim.number}: “{claim.written}”, read as {claim.value}; "
+        f"tested against {claim.conclusion.tested_against}."
     )
 
 
@@ -255,13 +257,25 @@ def _about_whom(check, claim_id: str) -> str:
 
 def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str], str] | None) -> str:
     style = css_class(claim.group)
-    # The checks that decided its conclusion first, then the others that name it.
+    # The checks that decided its conclusion, then, folded, every other check that names it: a
+    # verdict about another figure is shown without its colour, so it cannot read as this one's.
     deciding = set(claim.conclusion.decided_by.split(SEPARATOR))
-    ordered = sorted(claim.checks, key=lambda check: check.check_id not in deciding)
-    checks = "\n".join(
-        f"      <li>{_verdict(check, check_href)}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
-        for check in ordered
-    )
+
+    def item(check) -> str:
+        about_other = claim.claim_id not in check.judges.split(SEPARATOR)
+        shown = _verdict(check, check_href, neutral=about_other)
+        return f"      <li>{shown}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
+
+    decided = "\n".join(item(check) for check in claim.checks if check.check_id in deciding)
+    checks = f'    <ul class="claim-checks">\n{decided}\n    </ul>'
+    others = [check for check in claim.checks if check.check_id not in deciding]
+    if others:
+        names = "check names" if len(others) == 1 else "checks name"
+        listed = "\n".join(item(check) for check in others)
+        checks += (
+            f'\n    <details class="other-checks"><summary>{len(others)} other {names} this figure</summary>\n'
+            f'    <ul class="claim-checks">\n{listed}\n    </ul></details>'
+        )
     period = f" for {_escape(row.period)}" if row.period else ""
     note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
     return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
@@ -269,9 +283,7 @@ def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str],
     <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
     <span class="standing standing-{style}">{_escape(label(claim.group))}</span>
     <span class="tested-against">(tested against {_escape(claim.conclusion.tested_against)})</span></p>{note}
-    <ul class="claim-checks">
 {checks}
-    </ul>
     <p class="claim-links"><a href="#{claim.claim_id}">Back to the sentence<span class="visually-hidden"> of claim {claim.number}</span></a>
     · <a href="{_attribute(claim_page)}#claim-{claim.claim_id}">In the claims explorer<span class="visually-hidden">, claim {claim.number}</span></a></p>
   </li>"""

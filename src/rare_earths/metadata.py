@@ -308,14 +308,9 @@ EVIDENCE: dict[str, str] = {
 INDEPENDENT_EVIDENCE = ("primary", "other_article")
 
 # A claim's one conclusion (`conclusions.csv`'s `standing`), decided once from every check that
-# judges it (`rare_earths.audit.conclusions`), in the order it is decided and pages list it:
-# standing -> (label for readers, what it means).
+# judges it (`rare_earths.audit.conclusions`, which documents the precedence), in the order pages
+# list them: standing -> (label for readers, what it means).
 STANDINGS: dict[str, tuple[str, str]] = {
-    "does_not_hold": (
-        "Does not hold",
-        "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
-        "given two dates.",
-    ),
     "confirmed": (
         "Confirmed",
         "Independent evidence agrees: USGS data current at the article's date, or another article that states the "
@@ -325,6 +320,11 @@ STANDINGS: dict[str, tuple[str, str]] = {
         "Consistent with its own article only",
         "It agrees with the article's own figures (its arithmetic, its restatements), but nothing independent of "
         "the article tested it.",
+    ),
+    "does_not_hold": (
+        "Does not hold",
+        "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
+        "given two dates.",
     ),
     "unchecked": ("Could not be checked", "Nothing here could test it; its explanation says why."),
 }

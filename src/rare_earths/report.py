@@ -271,13 +271,19 @@ def bottom_line(site: Site) -> str:
     confirmed = site.conclusions[site.conclusions.standing == "confirmed"]
     primary = int((confirmed.evidence == "primary").sum())
     other = len(confirmed) - primary
+    failing = site.conclusions[site.conclusions.standing == "does_not_hold"].verdict.value_counts()
+    why = ", ".join(
+        f"{failing[verdict]} {metadata.VERDICT_LABELS[verdict].lower()}"
+        for verdict in metadata.VERDICTS
+        if verdict in failing
+    )
     tally = {
         "confirmed": f"confirmed by independent evidence: {primary} by USGS data current at the article's date, "
         f"{other} by another article that states the same figure",
         "consistent": "consistent only with their own article (its arithmetic or its restatements): nothing "
         "independent tested them",
-        "does_not_hold": "do not hold: contradicted, out of scale with primary data, outdated, stated without "
-        "their hedge, or given two dates",
+        "does_not_hold": f"do not hold ({why}): an outdated figure matches only a USGS edition older than the one "
+        "current when the article was written; a clash of dates marks both statements, since either may be wrong",
         "unchecked": "could not be checked: nothing here could test them, or a test could not decide; each says why",
     }
     items = "\n".join(
@@ -308,7 +314,7 @@ def verdicts_by_article(site: Site) -> str:
             for group, count in counted.items()
             if count
         )
-        words = ", ".join(f"{count} {standing.label(group).lower()}" for group, count in counted.items() if count)
+        words = ", ".join(standing.counted(group, count) for group, count in counted.items() if count)
         rows.append(
             f'    <tr><th scope="row"><a href="{paths.article_page(source_id)}">{html.escape(name.brief)}</a></th>'
             f'<td class="number">{len(own)}</td><td><div class="bar" aria-hidden="true">{segments}</div>'
@@ -450,7 +456,7 @@ def claims_page(site: Site) -> str:
   <div id="claims-controls" class="controls" hidden>
     <div><label for="claims-search">Search</label><input id="claims-search" type="search" autocomplete="off"></div>
     <div><label for="claims-article">Article</label><select id="claims-article"><option value="">All articles</option>{article_options}</select></div>
-    <div><label for="claims-status">Standing</label><select id="claims-status"><option value="">Any</option>{status_options}</select></div>
+    <div><label for="claims-status">Conclusion</label><select id="claims-status"><option value="">Any</option>{status_options}</select></div>
     <div><label for="claims-verdict">Verdict</label><select id="claims-verdict"><option value="">Any verdict</option>{verdict_options}</select></div>
     <p id="claims-count" role="status"></p>
   </div>

@@ -32,3 +32,18 @@ def verdict_class(verdict: str) -> str:
     if verdict in metadata.FAILING_VERDICTS:
         return "fails"
     return "holds" if verdict in metadata.AGREEING_VERDICTS else "unchecked"
+
+
+# How a count of claims of a standing reads: "1 does not hold", "13 do not hold".
+_COUNTED = {
+    "confirmed": ("confirmed", "confirmed"),
+    "consistent": ("consistent with its own article only", "consistent with their own article only"),
+    "does_not_hold": ("does not hold", "do not hold"),
+    "unchecked": ("could not be checked", "could not be checked"),
+}
+
+
+def counted(standing: str, count: int) -> str:
+    """ "13 do not hold", "1 consistent with its own article only"."""
+    one, many = _COUNTED[standing]
+    return f"{count} {one if count == 1 else many}"

@@ -292,7 +292,7 @@ async function visitOnce(page, name, result) {
     await page.evaluate(() => history.replaceState(null, "", location.pathname));
     // A shared view: the address alone restores the filters when the page is opened (in a page of its own).
     const shared = await page.context().newPage();
-    await shared.goto(page.url().split("#")[0] + "#article=a002&status=does%20not%20hold");
+    await shared.goto(page.url().split("#")[0] + "#article=a002&status=does_not_hold");
     result.explorer.hashAfterSearch = hashAfterSearch;
     result.explorer.sharedView = await shared.$$eval("#claims tbody tr", (trs) => trs.filter((tr) => !tr.hidden).map((tr) => tr.id));
     await shared.close();

@@ -35,6 +35,8 @@ from .statements import SEPARATOR
 
 # The claims that are one statement: the same figure, subject and period in one article.
 SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high")
+# The order in which a standing is decided (see the module's docstring): the first that applies.
+PRECEDENCE = ("does_not_hold", "confirmed", "consistent", "unchecked")
 # Verdicts that set two statements against each other: either may be the wrong one.
 DISPUTES = ("contradicted", "date_conflict")
 _SERIOUS = list(metadata.VERDICTS)  # most serious first
@@ -54,7 +56,7 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
 
     words = {
         "primary": f"USGS {edition}, the edition current at the article's date",
-        "other_article": f"another article's statement of the same figure ({others('other_article')})",
+        "other_article": f"another article, {others('other_article')}",
         "related_article": f"another article, {others('related_article')}, which retells the same reporting "
         "(not independent)",
         "own_article": f"only {source_id}'s own figures",
