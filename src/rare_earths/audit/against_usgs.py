@@ -221,23 +221,13 @@ def _verdict_sentence(
             + own_words,
             shown,
         )
-    if best == INCONCLUSIVE:
-        return (
-            INCONCLUSIVE,
-            f"is only within a bound in {current}, current at the article's date, which any plausible figure meets: "
-            + "; ".join(c.label for c in now)
-            + but_others
-            + own_words,
-            shown,
-        )
-    return (
-        CONTRADICTED,
-        f"matches no USGS figure; {current}, current at the article's date, gives: "
-        + "; ".join(c.label for c in now)
-        + but_others
-        + own_words,
-        shown,
+    opening = (
+        f"is only within a bound in {current}, current at the article's date, which any plausible figure meets: "
+        if best == INCONCLUSIVE
+        else f"matches no USGS figure; {current}, current at the article's date, gives: "
     )
+    verdict = INCONCLUSIVE if best == INCONCLUSIVE else CONTRADICTED
+    return verdict, opening + "; ".join(c.label for c in now) + but_others + own_words, shown
 
 
 def _merged(found: list[Statement], wanted) -> list[list[Statement]]:

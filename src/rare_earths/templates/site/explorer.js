@@ -75,6 +75,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = th.textContent;
+    th.setAttribute("data-label", th.textContent); /* printed in the button's place: paper has no buttons */
     th.textContent = "";
     th.appendChild(button);
     button.addEventListener("click", function () {
