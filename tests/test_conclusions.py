@@ -259,6 +259,15 @@ def test_no_other_article_is_said_only_where_no_other_article_states_the_subject
             assert elsewhere.empty, f"{row.check_id} says no other article states it, but {list(elsewhere.claim_id)} do"
 
 
+def test_checks_that_can_only_refute_confirm_nothing(real):
+    # Shares that fit within 100%, a figure within USGS's scale, a figure derived for the reader.
+    checks, _, _ = real
+    fit_only = checks[checks.rule.isin(["parts_of_whole", "scope", "plausibility", "implied_price", "implied_ratio"])]
+    assert not fit_only.empty
+    for row in fit_only.itertuples():
+        assert (row.judges == "") == (row.verdict not in metadata.FAILING_VERDICTS), row.check_id
+
+
 def test_a_dropped_hedge_across_articles_is_no_fault_of_the_exact_one(real):
     checks, _, _ = real
     for row in checks[checks.verdict == "hedge_dropped"].itertuples():

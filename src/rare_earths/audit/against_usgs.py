@@ -369,6 +369,8 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
                     else ""
                 )
                 + f", is {listed}; it should be {limit} ({why}), {outcome}.",
+                # A figure within scale is not thereby right: only one out of scale is judged.
+                judges=stated.claim_ids if verdict == IMPLAUSIBLE else [],
             )
         )
     return rows
