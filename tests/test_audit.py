@@ -635,6 +635,14 @@ def test_two_measures_that_share_a_number_are_ambiguous_never_a_restatement(appl
         assert only(result, "same_number_different_measure").verdict == "ambiguous"
 
 
+@pytest.mark.parametrize(("written", "verdict"), [("17", CONSISTENT), ("15", CONTRADICTED)])
+def test_the_number_of_rare_earth_elements_is_checked_against_its_definition(written, verdict):
+    stated = claim("a000-01", "rare earth elements", "element_count", written, "applications")
+    check = only(run(table(stated)), "definition")
+    assert check.verdict == verdict and check.evidence == "primary" and check.check_value == 17
+    assert "scandium, yttrium and the 15 lanthanides (atomic numbers 57 to 71)" in check.explanation
+
+
 def test_an_absence_against_a_figure_that_presupposes_it_is_contradicted():
     absent = claim("a004-01", "India", "separation_facilities", "0", "applications")  # "No ... facilities"
     produced = claim("a002-01", "IREL", "ndpr_production", "1,500", "tonnes annually")

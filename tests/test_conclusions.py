@@ -37,6 +37,8 @@ def check(
         "evidence": evidence,
         "verdict": verdict,
         "explanation": f"{check_id} found {verdict}.",
+        "rule": check_id.split(":")[0],
+        "compared_with": "the rule's reference",
     }
 
 

@@ -289,8 +289,10 @@ def auto_sector_magnets(claims: pd.DataFrame) -> pd.DataFrame:
             "claim_ids": projected_ids,
         },
         {
-            "measure": "growth, projected over FY2024-25",
-            "value": _magnitude(metrics.share(projected.low, imported.low), "percent") - 100,
+            # A calendar year's projection against a fiscal year's imports (April 2024 to March 2025):
+            # said as such, and to the two digits "460" gives, not the four a division prints.
+            "measure": "2025 projection (calendar year) against FY2024-25 imports (April to March)",
+            "value": metrics.to_significant(_magnitude(metrics.share(projected.low, imported.low), "percent") - 100, 2),
             "unit": "percent",
             "claim_ids": _ids(imported_ids, projected_ids),
         },
@@ -302,7 +304,7 @@ def auto_sector_magnets(claims: pd.DataFrame) -> pd.DataFrame:
         },
         {
             "measure": "implied price",
-            "value": _magnitude(metrics.unit_price(value.low, projected.low), "USD / kg"),
+            "value": metrics.to_significant(_magnitude(metrics.unit_price(value.low, projected.low), "USD / kg"), 2),
             "unit": "USD / kg",
             "claim_ids": _ids(projected_ids, value_ids),
         },

@@ -214,7 +214,8 @@ BOUNDS: dict[str, str] = {
 CHECK_KINDS: dict[str, str] = {
     "recomputation": "A figure the articles derive from other figures, recomputed from those figures.",
     "cross_source": "Figures for the same thing compared across articles, or within one article.",
-    "reference": "A figure compared with the USGS Mineral Commodity Summaries 2024 and 2025.",
+    "reference": "A figure compared with primary data: the USGS Mineral Commodity Summaries 2024 and 2025, or a "
+    "standard definition.",
     "derivation": "A figure the articles imply but do not state (a price, a ratio), computed for the reader.",
     "unchecked": "A claim no rule can check, with the reason.",
 }
@@ -297,7 +298,8 @@ AGREEING_VERDICTS = ("consistent", "consistent_within_rounding")
 # What a check tested a figure against, strongest first (`audit.csv`'s `evidence`). Only the first
 # two are independent of the article: they make a claim `confirmed`.
 EVIDENCE: dict[str, str] = {
-    "primary": "USGS data, of the edition current at the article's date.",
+    "primary": "Primary data: USGS, of the edition current at the article's date, or a standard definition (IUPAC's "
+    "rare-earth elements).",
     "other_article": "Another article, independent of this one, that states the same figure (subject, measure and "
     "period) itself.",
     "related_article": "Another article that retells the same reporting (`sources.csv`'s `shares_reporting_with`): "

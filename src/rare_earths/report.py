@@ -109,8 +109,9 @@ class Site:
         """The verdicts of the checks that judge this claim (its `judges`), most serious first; a
         check that only used it as an input says nothing about it."""
         from . import metadata
+        from .audit import SEPARATOR
 
-        found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split("; ")}
+        found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split(SEPARATOR)}
         return [verdict for verdict in metadata.VERDICTS if verdict in found]
 
     def status(self) -> dict[str, str]:

@@ -5,6 +5,7 @@ The audit is a set of rules (`registry.RULES`), one module per kind of check:
 - `recompute`: a figure the articles derive from others, recomputed from those others;
 - `cross_source`: statements of one figure compared, across articles and within one;
 - `against_usgs`: figures against the two USGS editions, with the base of every share named;
+- `definitions`: a count of a defined group (the rare-earth elements) against its definition;
 - `derived`: figures the articles imply (a price, a ratio), with the arithmetic;
 - `unchecked`: every claim no rule checks, with the reason.
 
@@ -24,7 +25,7 @@ from .. import metadata, paths
 from ..tables import read_processed, write_processed
 
 # Importing each kind's module registers its rules; `statements` is used below.
-from . import against_usgs, conclusions, cross_source, derived, recompute, statements, unchecked  # noqa: F401
+from . import against_usgs, conclusions, cross_source, definitions, derived, recompute, statements, unchecked  # noqa: F401
 from .registry import RULES, Rule
 from .statements import SEPARATOR, Statement
 from .usgs import Tables

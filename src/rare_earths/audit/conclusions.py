@@ -54,8 +54,13 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
         found = rows[rows.evidence == kind].claim_ids
         return ", ".join(sorted({claim[:4] for ids in found for claim in _ids(ids) if claim[:4] != source_id}))
 
+    primary = rows[rows.evidence == "primary"]
+    usgs = f"USGS {edition}, the edition current at the article's date"
     words = {
-        "primary": f"USGS {edition}, the edition current at the article's date",
+        # USGS, or a definition a check names (IUPAC's rare-earth elements)
+        "primary": "; ".join(
+            dict.fromkeys(r.compared_with if r.rule == "definition" else usgs for r in primary.itertuples())
+        ),
         "other_article": f"another article, {others('other_article')}",
         "related_article": f"another article, {others('related_article')}, which retells the same reporting "
         "(not independent)",
