@@ -183,7 +183,6 @@ def notebook_page(
     body = _FIRST_H1.sub("", body, count=1)  # the layout writes the page's one <h1>
     # pandas writes the corner over a table's index as an empty header cell: name it for screen readers.
     body = body.replace("<th></th>", '<th><span class="visually-hidden">row</span></th>')
-    head = ""
     source = f'<p class="source-note">Made from <code>notebooks/{html.escape(page.notebook)}</code>, run with '
     source += ", ".join(f"<code>{html.escape(k)}</code> = {html.escape(str(v))}" for k, v in values.items()) + ".</p>\n"
     return site.page(
@@ -192,7 +191,6 @@ def notebook_page(
         current=page.href,
         previous=previous,
         following=following,
-        head=head,
         script=CODE_TOGGLE_SCRIPT,
     )
 

@@ -97,17 +97,24 @@ def audit(
 
 def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
     """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
-    from .. import claims, provenance, reference
-    from .usgs import current_editions
+    from .. import claims, reference
 
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
-    current = current_editions(sources, provenance.load_references())
-    table = audit(claims.load(claims_path), reference.load(usgs_path), current, related_articles(sources))
+    table = audit(claims.load(claims_path), reference.load(usgs_path), *article_context())
     return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
     return read_processed(metadata.AUDIT, path or paths.PROCESSED_AUDIT_CSV)
+
+
+def article_context() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """What the audit knows of the articles from sources.csv: each one's current USGS edition
+    (`usgs.current_editions`) and the articles it shares reporting with (`related_articles`)."""
+    from .. import provenance
+    from .usgs import current_editions
+
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    return current_editions(sources, provenance.load_references()), related_articles(sources)
 
 
 def related_articles(sources: pd.DataFrame) -> dict[str, set[str]]:

@@ -144,11 +144,10 @@ def counts(conclusions: pd.DataFrame) -> dict[str, int]:
 
 def build(output: Path | None = None, audit_path: Path | None = None, claims_path: Path | None = None) -> Path:
     """Write data/processed/conclusions.csv from the processed audit and claims."""
-    from .. import claims, provenance
-    from . import load
-    from .usgs import current_editions
+    from .. import claims
+    from . import article_context, load
 
-    current = current_editions(provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES), provenance.load_references())
+    current, _ = article_context()
     table = conclude(load(audit_path), claims.load(claims_path), current)
     return write_processed(metadata.CONCLUSIONS, table, output or paths.PROCESSED_CONCLUSIONS_CSV)
 
