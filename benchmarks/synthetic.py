@@ -27,6 +27,8 @@ Deterministic: the same size and seed give the same table on every machine (NumP
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from functools import cache
 
@@ -115,6 +117,10 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
         return _CARDINALS[int(draws[0] * len(_CARDINALS))], "", ""
     if _FRACTION.match(stripped):
         return _FRACTIONS[int(draws[0] * len(_FRACTIONS))], "", ""
+    if stripped.split()[0].lower() in units.MONTHS or stripped.lower() in units.WEEKDAYS:
+        # A date ("April 4", "Thursday"): a day in full, so that it reads without its article's date.
+        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=int(draws[0] * 365 * 50))
+        return f"{calendar.month_name[day.month]} {day.day}, {day.year}", "", ""
     raise ValueError(f"no way to perturb the value as written {text!r}")
 
 

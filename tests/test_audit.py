@@ -3,6 +3,7 @@ right verdict; a clean table gives no finding; every claim of the real audit is 
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths import audit, claims, metadata, paths
+from rare_earths import audit, claims, metadata, paths, units
 from rare_earths.audit import cross_source, statements, usgs
 from rare_earths.units import ureg
 
@@ -653,6 +654,67 @@ def test_an_absence_against_a_figure_that_presupposes_it_is_contradicted():
     assert "absence_against_figure" not in set(run(table(absent, elsewhere)).rule)
 
 
+def date_claim(claim_id: str, metric: str, written: str, as_of: str = "2025-06-13", subject: str = "China") -> dict:
+    """A processed date claim: the days `written` admits, read as of `as_of`, as the cleaning step writes them."""
+    low, high = units.parse_date(written, datetime.date.fromisoformat(as_of))
+    row = claim(claim_id, subject, metric, "1", "applications", counterpart="China" if "talks" in metric else "")
+    row.update(value=low if low == high else math.nan, value_low=low, value_high=high, unit="date")
+    row.update(value_as_written=written, unit_as_written="date", quote=f"on {written}")
+    return row
+
+
+@pytest.mark.parametrize(
+    ("written", "verdict"),
+    [("April 4", CONSISTENT), ("April 2025", CONSISTENT), ("April 5", CONTRADICTED), ("March 2025", CONTRADICTED)],
+)
+def test_dates_of_one_event_are_compared_by_the_days_their_words_admit(written, verdict):
+    rows = table(
+        date_claim("a002-01", "export_controls_date", "April 4, 2025"),
+        date_claim("a003-01", "export_controls_date", written),
+    )
+    check = only(run(rows), "same_figure")
+    assert check.verdict == verdict and check.judges == "a002-01; a003-01"
+    if written == "April 4":  # a date without its year says the day it is read as
+        assert "April 4 (a003-01: 4 April 2025)" in check.explanation
+
+
+def test_a_date_counted_from_another_is_the_day_it_counts_to():
+    rows = table(
+        date_claim("a000-01", "export_controls_date", "April 2, 2025. Two days later"),
+        date_claim("a002-01", "export_controls_date", "April 4, 2025"),
+    )
+    check = only(run(rows), "same_figure")
+    assert check.verdict == CONSISTENT and "(a000-01: 4 April 2025)" in check.explanation
+
+
+@pytest.mark.parametrize(
+    ("occasion", "as_of", "refuted"),
+    [("Thursday", "2025-06-13", True), ("Thursday", "2025-06-28", False), ("June 27, 2025", "2025-06-28", False)],
+)
+def test_a_first_occasion_is_refuted_only_by_an_occasion_dated_before_it(occasion, as_of, refuted):
+    # Read as of June 13, "Thursday" is June 12; read as of June 28, it is June 26 itself.
+    first = date_claim("a000-01", "first_talks_acknowledgment_date", "June 26, 2025", subject="Government of India")
+    other = date_claim("a002-01", "talks_acknowledgment_date", occasion, as_of, subject="Government of India")
+    result = run(table(first, other))
+    found = result[result.rule == "first_occurrence"]
+    if not refuted:
+        assert found.empty  # no earlier occasion known is no verdict either way
+        return
+    check = only(result, "first_occurrence")
+    assert check.verdict == CONTRADICTED and check.judges == "a000-01" and check.evidence == "other_article"
+    assert "Thursday (a002-01: 12 June 2025), which is earlier" in check.explanation
+
+
+def test_occasions_of_an_event_that_recurs_are_never_one_figure():
+    rows = table(
+        date_claim("a000-01", "talks_acknowledgment_date", "June 26, 2025", subject="Government of India"),
+        date_claim("a002-01", "talks_acknowledgment_date", "June 12, 2025", subject="Government of India"),
+    )
+    result = run(rows)
+    assert "same_figure" not in set(result.rule)
+    assert all("an event that recurs" in explanation for explanation in result.explanation)
+
+
 @pytest.mark.parametrize(("average", "verdict"), [("249", CONSISTENT), ("300", CONTRADICTED)])
 def test_the_highest_year_of_an_average_must_be_above_the_other_years(average, verdict):
     # USD 291 million in one of four years with a 300 million average leaves 303 million for the others.
@@ -829,8 +891,10 @@ def test_every_metric_record_names_known_metrics():
             record.priced_by,
             record.set_against,
             *record.growth_of,
+            record.first_of,
         ):
             assert not related or related in metadata.METRICS, (record.name, related)
+        assert not record.first_of or metadata.METRICS[record.first_of].recurring, record.name
         assert record.usgs_measure in ("", "reserves", "mine_production")
 
 

@@ -12,7 +12,7 @@ import pandera.errors
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths import claims, metadata, paths
+from rare_earths import claims, metadata, paths, units
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.paths import relative
 from rare_earths.provenance import load_articles, load_sources
@@ -60,10 +60,12 @@ def test_every_value_as_written_occurs_in_its_quote(checked):
 # later capture takes the next free number, wherever its figure stands in the article.
 # Captured after the first pass, numbered after it (ids are never reused): zero quantities ("no new
 # import licences"), then rankings in words ("the largest") and statements of absence ("no domestic
-# separation facilities ... have been announced").
+# separation facilities ... have been announced"), then dates ("April 4", "launched in 2025").
 CAPTURED_LATER = {
     "a002-13", "a003-04", "a003-05",
     "a000-49", "a000-50", "a000-51", "a000-52", "a000-53", "a001-08", "a002-14", "a004-12", "a004-13", "a004-14",
+    "a000-54", "a000-55", "a000-56", "a000-57", "a000-58", "a000-59", "a000-60", "a000-61", "a001-09", "a001-10",
+    "a002-15", "a002-16", "a003-06",
 }  # fmt: skip
 
 
@@ -173,6 +175,7 @@ BROKEN = [
     ("quote_not_in_article.csv", 3, "quote", "quote not found verbatim in the article"),
     ("range_mismatch.csv", 6, "range_high", "9 does not match '6-8'"),
     ("unit_wrong_for_metric.csv", 2, "unit_as_written", "cannot measure reserve_share"),
+    ("date_not_readable.csv", 3, "value_as_written", "not a date the parser can read: 'April 2, 2025 a budget'"),
 ]
 
 
@@ -204,6 +207,39 @@ def test_bad_input_keeps_the_previous_output(fixtures, tmp_path):
     with pytest.raises(InputError):
         build_fixture(fixtures, "unknown_unit.csv", output)
     assert output.read_bytes() == before
+
+
+def _with_row(fixtures: Path, tmp_path: Path, row: str) -> Path:
+    """The clean fixture with one more row, as a fixture folder in `tmp_path`."""
+    folder = tmp_path / "fixtures"
+    (folder / "claims").mkdir(parents=True)
+    good = (fixtures / "claims" / "good.csv").read_text(encoding="utf-8")
+    (folder / "claims" / "plus.csv").write_text(good + row + "\n", encoding="utf-8")
+    shutil.copy(fixtures / "sources.csv", folder / "sources.csv")
+    shutil.copytree(fixtures / "articles", folder / "articles")
+    return folder
+
+
+DATE_ROW = 'a000-09,a000,National Critical Mineral Mission,launch_date,,{value},date,{qualifier},,,,,"On April 2, 2025 a budget",'
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"), [("April 2", "2025-04-02", "2025-04-02"), ("2025", "2025-01-01", "2025-12-31")]
+)
+def test_a_date_is_stored_as_the_days_its_words_admit_read_as_of_its_article(fixtures, tmp_path, written, first, last):
+    folder = _with_row(fixtures, tmp_path, DATE_ROW.format(value=written, qualifier=""))
+    table = claims.load(build_fixture(folder, "plus.csv", tmp_path / "claims.csv")).set_index("claim_id")
+    row = table.loc["a000-09"]  # the fixture articles are read as of 2025-06-01: "April 2" is April 2, 2025
+    assert row.unit == "date" and row.bound == "exact"
+    assert [str(units.from_day_number(row.value_low)), str(units.from_day_number(row.value_high))] == [first, last]
+
+
+def test_a_date_takes_no_qualifier(fixtures, tmp_path):
+    folder = _with_row(fixtures, tmp_path, DATE_ROW.format(value="April 2", qualifier="On"))
+    with pytest.raises(InputError) as raised:
+        build_fixture(folder, "plus.csv", tmp_path / "claims.csv")
+    assert [(p.line, p.column) for p in raised.value.problems] == [(8, "qualifier"), (8, "qualifier")]
+    assert "a date takes no qualifier" in str(raised.value)
 
 
 def test_the_clean_fixture_passes(fixtures, tmp_path):

@@ -7,6 +7,8 @@ define is an error, never a guess.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 
 import pint
@@ -21,10 +23,14 @@ from rare_earths.units import (
     Figure,
     UnitParseError,
     canonical_unit,
+    day_number,
+    from_day_number,
+    parse_date,
     parse_figure,
     parse_number,
     parse_quantity,
     parse_unit,
+    show_date,
     to_usd,
     ureg,
 )
@@ -256,6 +262,7 @@ OTHER_UNIT = {
     "dimensionless": "fraction",
     "[count]": "thousand * count",
     "[rank]": "rank",
+    "[calendar_date]": "date",  # a date has one unit: days since 1 January 1970
 }
 
 
@@ -404,3 +411,56 @@ def test_every_canonical_unit_string_parses(unit):
     assert canonical_unit(parsed) == unit
     # What is written to data/processed/ reads back as the same unit.
     assert ureg.Unit(str(parsed)) == parsed
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+_DAYS = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2060, 12, 31))
+
+
+@given(_DAYS, st.sampled_from(["{month} {day}, {year}", "{day} {month} {year}", "{month} {day} {year}"]))
+def test_a_date_written_in_full_is_that_day(day, form):
+    written = form.format(month=calendar.month_name[day.month], day=day.day, year=day.year)
+    assert parse_date(written) == (day_number(day), day_number(day))
+
+
+@given(_DAYS, _DAYS)
+def test_a_month_without_its_year_is_the_latest_such_month_on_or_before_the_articles_date(day, as_of):
+    low, high = parse_date(calendar.month_name[day.month], as_of)
+    first, last = from_day_number(low), from_day_number(high)
+    assert first.day == 1 and first.month == day.month and (last + datetime.timedelta(days=1)).day == 1
+    assert first <= as_of < first.replace(year=first.year + 1)
+
+
+@given(_DAYS, st.sampled_from(list(calendar.day_name)))
+def test_a_weekday_is_the_latest_such_day_on_or_before_the_articles_date(as_of, weekday):
+    low, high = parse_date(weekday, as_of)
+    day = from_day_number(low)
+    assert low == high and calendar.day_name[day.weekday()] == weekday and 0 <= (as_of - day).days < 7
+
+
+@given(_DAYS, st.integers(min_value=1, max_value=10))
+def test_days_later_count_on_from_the_date_they_name(day, count):
+    written = f"{calendar.month_name[day.month]} {day.day}, {day.year}. {count} days later"
+    expected = day_number(day + datetime.timedelta(days=count))
+    assert parse_date(written) == (expected, expected)
+
+
+@pytest.mark.parametrize("text", ["April", "April 4", "Thursday"])
+def test_a_date_without_its_year_needs_the_articles_date(text):
+    with pytest.raises(UnitParseError, match="as_of in sources.csv"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["Launched", "April 31, 2025", "2025-04-04", "early April"])
+def test_words_that_are_not_a_date_are_an_error(text):
+    with pytest.raises(UnitParseError):
+        parse_date(text, datetime.date(2025, 6, 13))
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("April 4, 2025", "4 April 2025"), ("January 2025", "January 2025"), ("2025", "2025")],
+)
+def test_a_date_is_shown_at_the_precision_it_was_written(written, shown):
+    assert show_date(*parse_date(written)) == shown

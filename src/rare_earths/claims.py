@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -19,11 +20,13 @@ from .paths import relative
 from .provenance import load_articles, load_sources
 from .tables import read_processed, read_raw, write_processed
 from .units import (
+    DATE_UNIT,
     ZERO_WORDS,
     Figure,
     Quantity,
     UnitParseError,
     canonical_unit,
+    parse_date,
     parse_figure,
     parse_number,
     parse_unit,
@@ -32,7 +35,7 @@ from .units import (
 
 # Unit words that stand for a figure written without a unit; with a zero's unit (below), the only
 # ones not found in the quote.
-PLACEHOLDER_UNITS = {"fraction", "rank"}
+PLACEHOLDER_UNITS = {"fraction", "rank", DATE_UNIT}
 
 
 def placeholder_units(value_as_written: str, unit_as_written: str) -> set[str]:
@@ -131,22 +134,34 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
     return True, problems
 
 
-def _figure_problems(row) -> tuple[Figure | None, list[tuple[str, str]]]:
+def _parse_row_figure(row, as_of: Mapping[str, datetime.date]) -> Figure:
+    """One raw claim's figure: a date (unit as written `date`) read as of its article's date, else a number and unit."""
+    if row.unit_as_written == DATE_UNIT:
+        low, high = parse_date(row.value_as_written, as_of.get(row.source_id))
+        return Figure(Quantity(low, DATE_UNIT), Quantity(high, DATE_UNIT))
+    return parse_figure(row.value_as_written, row.unit_as_written)
+
+
+def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | None, list[tuple[str, str]]]:
     """(the parsed figure, [(column, problem), ...]) for one raw claim's figure: its number and
-    unit, its recorded range, its unit against its metric. `_parse_figures` does the same for a table."""
+    unit, its recorded range, its unit against its metric. `_parse_figures` does the same for a table.
+    A date's range is the precision of its words ("January 2025"), never recorded; it takes no qualifier."""
     problems: list[tuple[str, str]] = []
     figure = None
     try:
-        figure = parse_figure(row.value_as_written, row.unit_as_written)
+        figure = _parse_row_figure(row, as_of)
     except UnitParseError as error:
-        problems.append(("value_as_written" if "number" in str(error) else "unit_as_written", str(error)))
+        unreadable_value = row.unit_as_written == DATE_UNIT or "number" in str(error)
+        problems.append(("value_as_written" if unreadable_value else "unit_as_written", str(error)))
     except ValueError as error:  # a range written high-low
         problems.append(("value_as_written", str(error)))
     if figure is None:
         return None, problems
 
     recorded = (row.range_low, row.range_high)
-    if figure.is_range:
+    if row.unit_as_written == DATE_UNIT and row.qualifier:
+        problems.append(("qualifier", f"a date takes no qualifier; {row.qualifier!r} belongs in the note"))
+    if figure.is_range and row.unit_as_written != DATE_UNIT:
         parsed = (figure.low.magnitude, figure.high.magnitude)
         for column, text, value in zip(("range_low", "range_high"), recorded, parsed, strict=True):
             if text == "":
@@ -172,12 +187,14 @@ def _figure_problems(row) -> tuple[Figure | None, list[tuple[str, str]]]:
     return figure, problems
 
 
-def _check_row(row, articles: dict[str, str]) -> tuple[Figure | None, list[tuple[str, str]]]:
+def _check_row(
+    row, articles: dict[str, str], as_of: Mapping[str, datetime.date] | None = None
+) -> tuple[Figure | None, list[tuple[str, str]]]:
     """(the parsed figure, [(column, problem), ...]) for one raw claim: every check `check_claims` makes."""
     known, problems = _text_problems(row, articles)
     if not known:
         return None, problems
-    figure, figure_problems = _figure_problems(row)
+    figure, figure_problems = _figure_problems(row, as_of or {})
     return figure, problems + figure_problems
 
 
@@ -210,7 +227,8 @@ class ParsedFigures(Mapping[str, Figure]):
 
     def __getitem__(self, claim_id: str) -> Figure:
         position = self._position()[claim_id]
-        return parse_figure(self.value_as_written[position], self.unit_as_written[position])
+        unit = self.units[self.unit_codes[position]]
+        return Figure(Quantity(float(self.low[position]), unit), Quantity(float(self.high[position]), unit))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._position())
@@ -240,7 +258,7 @@ def _per_distinct(function, values: np.ndarray, dtype=object) -> np.ndarray:
 
 
 def _parse_figures(
-    raw: pd.DataFrame, selected: np.ndarray
+    raw: pd.DataFrame, selected: np.ndarray, as_of: Mapping[str, datetime.date] | None = None
 ) -> tuple[ParsedFigures | None, dict[int, list[tuple[str, str]]]]:
     """The figures of the rows `selected` (a boolean mask), and {row position: [(column, problem), ...]}.
 
@@ -252,14 +270,33 @@ def _parse_figures(
     positions = np.flatnonzero(selected)
     column = {
         name: raw[name].to_numpy(dtype=object)[positions]
-        for name in ("value_as_written", "unit_as_written", "range_low", "range_high", "metric")
+        for name in (
+            "value_as_written",
+            "unit_as_written",
+            "range_low",
+            "range_high",
+            "metric",
+            "source_id",
+            "qualifier",
+        )
     }
+    as_of = as_of or {}
     # Numbers, then units (only those of rows whose number reads: parse_figure stops at the number).
     number_codes, distinct_numbers = pd.factorize(column["value_as_written"])
     numbers = [_or_none(parse_number, text) for text in distinct_numbers]
     number_read = np.array([number is not None for number in numbers], dtype=bool)[number_codes]
     low = np.array([number[0] if number else math.nan for number in numbers], dtype=float)[number_codes]
     high = np.array([number[1] if number else math.nan for number in numbers], dtype=float)[number_codes]
+    # Dates, row by row: the same words are a different day in articles of different dates.
+    is_date = column["unit_as_written"] == DATE_UNIT
+    for position in np.flatnonzero(is_date).tolist():
+        try:
+            low[position], high[position] = parse_date(
+                column["value_as_written"][position], as_of.get(column["source_id"][position])
+            )
+            number_read[position] = True
+        except UnitParseError:
+            number_read[position] = False
     unit_codes, distinct_units = pd.factorize(column["unit_as_written"])
     needed = np.zeros(len(distinct_units), dtype=bool)
     needed[unit_codes[number_read]] = True
@@ -272,8 +309,10 @@ def _parse_figures(
     recorded_low = _per_distinct(_as_float, column["range_low"], float)
     recorded_high = _per_distinct(_as_float, column["range_high"], float)
     range_wrong = np.where(
-        is_range, empty_low | empty_high | (recorded_low != low) | (recorded_high != high), ~empty_low | ~empty_high
-    )
+        is_range & ~is_date,
+        empty_low | empty_high | (recorded_low != low) | (recorded_high != high),
+        ~empty_low | ~empty_high,
+    ) | (is_date & (column["qualifier"] != ""))
     # Each distinct unit against each metric it is given for.
     metric_codes, distinct_metrics = pd.factorize(column["metric"])
     width = max(len(distinct_metrics), 1)
@@ -289,7 +328,7 @@ def _parse_figures(
 
     problems: dict[int, list[tuple[str, str]]] = {}
     for index in np.flatnonzero(flagged).tolist():
-        figure, found = _figure_problems(raw.iloc[positions[index]])
+        figure, found = _figure_problems(raw.iloc[positions[index]], as_of)
         if found:
             problems[int(positions[index])] = found
     if problems or len(positions) != len(raw):
@@ -317,23 +356,27 @@ def _raise(problems: dict[int, list[tuple[str, str]]], raw: pd.DataFrame, path: 
         raise InputError(found)
 
 
-def parse_figures(raw: pd.DataFrame, path: Path) -> ParsedFigures:
+def parse_figures(raw: pd.DataFrame, path: Path, as_of: Mapping[str, datetime.date] | None = None) -> ParsedFigures:
     """claim_id -> parsed figure, every figure checked against its recorded range and its metric's
-    unit; InputError listing every problem. `check_claims` without the checks against the articles."""
-    figures, problems = _parse_figures(raw, np.ones(len(raw), dtype=bool))
+    unit; InputError listing every problem. `check_claims` without the checks against the articles.
+    `as_of`: each article's date (source_id -> date), for dates written without their year."""
+    figures, problems = _parse_figures(raw, np.ones(len(raw), dtype=bool), as_of)
     _raise(problems, raw, path)
     return figures
 
 
-def check_claims(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> ParsedFigures:
+def check_claims(
+    raw: pd.DataFrame, articles: dict[str, str], path: Path, as_of: Mapping[str, datetime.date] | None = None
+) -> ParsedFigures:
     """claim_id -> parsed figure (a `ParsedFigures` mapping); InputError listing every problem in every row.
+    `as_of`: each article's date (source_id -> date), for dates written without their year.
 
     A row's problems are listed in this order: its words against its article (`_text_problems`),
     then its figure (`_figure_problems`), unless its source is unknown.
     """
     texts = [_text_problems(row, articles) for row in raw.itertuples(index=False)]
     known = np.array([is_known for is_known, _ in texts], dtype=bool)
-    figures, figure_problems = _parse_figures(raw, known)
+    figures, figure_problems = _parse_figures(raw, known, as_of)
     problems = {}
     for position, (is_known, row_problems) in enumerate(texts):
         row_problems = row_problems + (figure_problems.get(position, []) if is_known else [])
@@ -466,8 +509,15 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
                 )
             ]
         )
-    figures = check_claims(raw, articles, claims_path)
+    figures = check_claims(raw, articles, claims_path, article_dates(sources))
     return raw, figures, articles
+
+
+def article_dates(sources: pd.DataFrame) -> dict[str, datetime.date]:
+    """source_id -> the date each article is read as of (sources.csv `as_of`), for its dates without a year."""
+    return {
+        row.source_id: datetime.date.fromisoformat(row.as_of) for row in sources.itertuples(index=False) if row.as_of
+    }
 
 
 def build(

@@ -52,6 +52,12 @@ class Metric:
     # A count that a positive figure of this metric implies is at least one: NdPr produced in a
     # country implies a separation facility there, so "no separation facilities" cannot hold beside it.
     presupposes: str = ""
+    # An event that happens more than once (an official statement): its dates are a series of
+    # occasions, never one figure stated twice.
+    recurring: bool = False
+    # A date of the first occasion of a recurring event (`recurring` metric named here): any occasion
+    # dated earlier contradicts it.
+    first_of: str = ""
 
     @property
     def said(self) -> str:
@@ -160,6 +166,16 @@ _METRICS: tuple[Metric, ...] = (
            "count", "offtake or processing agreements"),
     Metric("listed_ree_firms", "Publicly traded rare-earth firms with scaled production.", "count",
            "publicly traded rare-earth firms with scaled production"),
+    # Dates (unit `date`: see rare_earths.units.parse_date), compared by the days their words admit.
+    Metric("export_controls_date", "When China announced or imposed its export controls on rare-earth items "
+           "(magnets among them) in 2025.", "date", "export controls on rare-earth items"),
+    Metric("launch_date", "When a programme was launched; for a government mission, its approval by the Union "
+           "Cabinet.", "date", "launch"),
+    Metric("talks_acknowledgment_date", "A day the Indian government officially said it was in talks with China on "
+           "rare-earth supplies.", "date", "official acknowledgment of talks with China", recurring=True),
+    Metric("first_talks_acknowledgment_date", "The day the Indian government first officially said it was in talks "
+           "with China on rare-earth supplies.", "date", "first official acknowledgment of talks with China",
+           first_of="talks_acknowledgment_date"),
     # Levels that growth rates are computed from. No article states them yet; the audit looks for
     # them, so a growth rate becomes checkable as soon as its two levels are captured.
     Metric("exports_value", "Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),

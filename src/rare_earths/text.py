@@ -11,7 +11,7 @@ import re
 from functools import cache
 
 from .claims import PLACEHOLDER_UNITS
-from .units import Quantity
+from .units import DATE_UNIT, Quantity, show_date
 
 _ZERO_WORDS = ("no", "none", "zero")
 _VERBS = ("have", "has", "had", "is", "are", "was", "were", "got")
@@ -60,6 +60,8 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
         return number(value)
     if unit == "rank":
         return ordinal(value)
+    if unit == DATE_UNIT:
+        return show_date(value, value)
     if unit == "crore * INR":
         return f"₹{number(value)} crore"
     if unit.startswith("USD"):
@@ -92,6 +94,8 @@ def interval(low: float, high: float, unit: str) -> str:
         return f"up to {show(high, unit)}"
     if low == high:
         return show(low, unit)
+    if unit == DATE_UNIT:
+        return show_date(low, high)
     shown_in = display_unit(unit, max(abs(low), abs(high)))
     return f"{show(low, unit, shown_in)} to {show(high, unit, shown_in)}"
 

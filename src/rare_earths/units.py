@@ -16,6 +16,8 @@ for `rare_earths.coverage` to decide.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 import re
 from dataclasses import dataclass
@@ -141,6 +143,107 @@ def parse_number(text: str) -> tuple[float, float]:
     raise UnitParseError(f"not a number the parser can read: {text!r}")
 
 
+# --- dates ---------------------------------------------------------------------------------------
+
+# A date is stored as a number of days since 1 January 1970 in the registry's `date` unit, and a
+# date as written stands for every day its words admit: "April 4, 2025" one day, "January 2025" the
+# days of January, "2025" the days of the year. Words that leave out the year ("April 4", "in
+# April") or give only a weekday ("on Thursday") are read as of the article's date (`as_of`): the
+# latest such day on or before it, as a reader of that day's paper would. "<date>. Two days later"
+# counts on from the date it names.
+DATE_UNIT = "date"
+EPOCH = datetime.date(1970, 1, 1)
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+_MONTH = "|".join(MONTHS)
+_DAY_MONTH_YEAR = re.compile(
+    rf"^(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})(?:\s+(?P<day2>\d{{1,2}}))?,?(?:\s+(?P<year>\d{{4}}))?$"
+)
+_YEAR = re.compile(r"^\d{4}$")
+_LATER = re.compile(r"^(?P<anchor>.+?)[.,;]?\s+(?P<count>\w+)\s+days?\s+later$", re.IGNORECASE)
+
+
+def day_number(day: datetime.date) -> float:
+    return float((day - EPOCH).days)
+
+
+def from_day_number(number: float) -> datetime.date:
+    return EPOCH + datetime.timedelta(days=int(number))
+
+
+def parse_date(text: str, as_of: datetime.date | None = None) -> tuple[float, float]:
+    """The first and last day (as day numbers) a date as written admits, read as of `as_of`.
+
+    >>> as_of = datetime.date(2025, 6, 13)
+    >>> [str(from_day_number(n)) for n in parse_date("April 4", as_of)]
+    ['2025-04-04', '2025-04-04']
+    >>> [str(from_day_number(n)) for n in parse_date("January 2025", as_of)]
+    ['2025-01-01', '2025-01-31']
+    >>> [str(from_day_number(n)) for n in parse_date("Thursday", as_of)]
+    ['2025-06-12', '2025-06-12']
+    >>> [str(from_day_number(n)) for n in parse_date("April 2, 2025. Two days later", as_of)]
+    ['2025-04-04', '2025-04-04']
+    """
+    stripped = text.strip()
+    later = _LATER.match(stripped)
+    if later:
+        count = _single_number(later.group("count"))
+        if count is None:
+            raise UnitParseError(f"not a number of days: {later.group('count')!r} in {text!r}")
+        low, high = parse_date(later.group("anchor"), as_of)
+        return low + count, high + count
+    if _YEAR.match(stripped):
+        year = int(stripped)
+        return day_number(datetime.date(year, 1, 1)), day_number(datetime.date(year, 12, 31))
+    needs_date = f"{text!r} leaves out the year, so it is read as of the article's date (as_of in sources.csv), which is not given"
+    if stripped.lower() in WEEKDAYS:
+        if as_of is None:
+            raise UnitParseError(needs_date)
+        back = (as_of.weekday() - WEEKDAYS[stripped.lower()]) % 7
+        day = day_number(as_of - datetime.timedelta(days=back))
+        return day, day
+    match = _DAY_MONTH_YEAR.match(stripped.lower())
+    if match is None:
+        raise UnitParseError(
+            f"not a date the parser can read: {text!r} (a year, a month and year, a day, month and year, "
+            "a month or day without the year, a weekday, or '<date>. Two days later')"
+        )
+    month = MONTHS[match.group("month")]
+    day_written = match.group("day") or match.group("day2")
+    year = int(match.group("year")) if match.group("year") else None
+    try:
+        if year is None:  # the latest such month (or day) on or before the article's date
+            if as_of is None:
+                raise UnitParseError(needs_date)
+            year = as_of.year
+            first = datetime.date(year, month, int(day_written) if day_written else 1)
+            if first > as_of:
+                year -= 1
+        if day_written:
+            day = day_number(datetime.date(year, month, int(day_written)))
+            return day, day
+    except ValueError as error:
+        raise UnitParseError(f"not a calendar date: {text!r} ({error})") from error
+    last = calendar.monthrange(year, month)[1]
+    return day_number(datetime.date(year, month, 1)), day_number(datetime.date(year, month, last))
+
+
+def show_date(low: float, high: float) -> str:
+    """A date's interval in words: '4 April 2025', 'April 2025', '2025', or '2 April 2025 to 4 April 2025'."""
+    first, last = from_day_number(low), from_day_number(high)
+    if first == last:
+        return f"{first.day} {calendar.month_name[first.month]} {first.year}"
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return str(first.year)
+    if (
+        first.day == 1
+        and last.day == calendar.monthrange(last.year, last.month)[1]
+        and first.replace(day=1) == last.replace(day=1)
+    ):
+        return f"{calendar.month_name[first.month]} {first.year}"
+    return f"{show_date(low, low)} to {show_date(high, high)}"
+
+
 # --- units ---------------------------------------------------------------------------------------
 
 # Words of the articles that are not unit names in the registry, and what they mean there.
@@ -224,6 +327,7 @@ CANONICAL_UNITS = {
     "dimensionless": "percent",
     "[count]": "count",
     "[rank]": "rank",
+    "[calendar_date]": DATE_UNIT,
 }
 
 

@@ -5,6 +5,7 @@ The audit is a set of rules (`registry.RULES`), one module per kind of check:
 - `recompute`: a figure the articles derive from others, recomputed from those others;
 - `cross_source`: statements of one figure compared, across articles and within one;
 - `against_usgs`: figures against the two USGS editions, with the base of every share named;
+- `dates`: a date given as an event's first occasion, against the occasions other statements date;
 - `definitions`: a count of a defined group (the rare-earth elements) against its definition;
 - `derived`: figures the articles imply (a price, a ratio), with the arithmetic;
 - `unchecked`: every claim no rule checks, with the reason.
@@ -25,7 +26,17 @@ from .. import metadata, paths
 from ..tables import read_processed, write_processed
 
 # Importing each kind's module registers its rules; `statements` is used below.
-from . import against_usgs, conclusions, cross_source, definitions, derived, recompute, statements, unchecked  # noqa: F401
+from . import (  # noqa: F401
+    against_usgs,
+    conclusions,
+    cross_source,
+    dates,
+    definitions,
+    derived,
+    recompute,
+    statements,
+    unchecked,
+)
 from .registry import RULES, Rule
 from .statements import SEPARATOR, Statement
 from .usgs import Tables

@@ -75,7 +75,7 @@ def worst_pair(group: list[Statement]) -> tuple[str, Statement, Statement] | Non
     return next((verdict, a, b) for a, b, v in compared if v == verdict)
 
 
-def _independence(group: list[Statement], related: dict[str, set[str]]) -> str:
+def independence(group: list[Statement], related: dict[str, set[str]]) -> str:
     """What the statements of one figure are to each other: each has an independent article beside
     it, or only articles that retell the same reporting, or only its own article."""
     articles = {s.source_id for s in group}
@@ -119,12 +119,15 @@ def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, 
     "same_figure",
     "cross_source",
     "Every statement of one subject's metric (same counterpart) must agree in value, and one value must not be given two "
-    "dates. Agreement confirms only where another article that does not retell the same reporting states it.",
+    "dates. Agreement confirms only where another article that does not retell the same reporting states it. The "
+    "dates of an event that recurs are occasions, not one figure, and are not compared.",
     needs=("claims", "related"),
 )
 def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
-    for (_subject, _metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
+    for (_subject, metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
+        if metadata.METRICS[metric].recurring:  # the dates of occasions, not one figure (`first_occurrence`)
+            continue
         claim_ids = [c for s in group for c in s.claim_ids]
         found_pair = worst_pair(group) if len(claim_ids) >= 2 else None
         if found_pair is None:
@@ -142,7 +145,7 @@ def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[di
                 verdict,
                 _same_figure_sentence(verdict, whose, a, b, group),
                 judges=claim_ids,
-                evidence=_independence(group, related),
+                evidence=independence(group, related),
             )
         )
     return rows

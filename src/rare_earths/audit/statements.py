@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import metadata, metrics, text
 from ..claims import PLACEHOLDER_UNITS
-from ..units import Figure, Quantity, parse_unit, ureg
+from ..units import DATE_UNIT, Figure, Quantity, parse_unit, ureg
 
 SEPARATOR = "; "
 _TOLERANCE = 1e-9  # relative: two floats this close are one value
@@ -93,8 +93,16 @@ class Statement:
         return Quantity(self.point, self.unit)
 
     def cite(self) -> str:
-        """'44 million metric tons (a000-03, a000-38)', with the period where there is one."""
-        return f"{self.as_written} ({', '.join(self.claim_ids)}{', ' + self.period if self.period else ''})"
+        """'44 million metric tons (a000-03, a000-38)', with the period where there is one, and the day a
+        date written without its year or by counting from another is read as ('April 4 (a003-06: 4 April 2025)')."""
+        read_as = f": {self.read_as()}" if self.read_as() else ""
+        return f"{self.as_written} ({', '.join(self.claim_ids)}{', ' + self.period if self.period else ''}{read_as})"
+
+    def read_as(self) -> str:
+        """For a date whose words leave out the year or count from another date, the days they are read as."""
+        if self.unit != DATE_UNIT or (re.search(r"\b\d{4}\b", self.as_written) and "later" not in self.as_written):
+            return ""
+        return text.interval(*self.admitted(), self.unit)
 
 
 def half_step(value_as_written: str, unit_as_written: str, unit: str, value: float = 0.0) -> float:
@@ -103,6 +111,8 @@ def half_step(value_as_written: str, unit_as_written: str, unit: str, value: flo
 
     "44" million metric tons -> 0.5 million t; "11.6" % -> 0.05 percent; "fifth" -> 0.
     """
+    if unit == DATE_UNIT:  # a date admits the days its words name (its range), nothing more
+        return 0.0
     numbers = _NUMBER.findall(value_as_written)
     if not numbers:
         return metadata.HEDGE_REACH * abs(value) if unit_as_written == "fraction" else 0.0

@@ -16,6 +16,13 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
     if record.usgs_measure:
         return "USGS gives no figure to compare it with"
     others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]
+    if record.recurring:
+        return (
+            f"it dates one occasion of an event that recurs, so other dates ({'; '.join(s.as_written for s in others)}) "
+            "are other occasions, not the same figure"
+            if others
+            else "it dates one occasion of an event that recurs, and no other article dates this occasion"
+        )
     if others:
         listed = "; ".join(
             f"{', '.join(s.claim_ids)}: {s.as_written}"
