@@ -90,6 +90,10 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
     stripped = text.strip()
     if stripped.lower() in units.ZERO_WORDS:  # "no new import licences": zero times any factor
         return stripped, "", ""
+    if stripped.split()[0].lower() in units.MONTHS or stripped.lower() in units.WEEKDAYS:
+        # A date ("April 4", "Thursday"): a day in full, so that it reads without its article's date.
+        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=int(draws[0] * 365 * 50))
+        return f"{calendar.month_name[day.month]} {day.day}, {day.year}", "", ""
     if _NUMBER.match(stripped):
         decimals = _decimals(stripped)
         return _write(_scaled(stripped, 0.5 + draws[0]), decimals, "," in stripped), "", ""
@@ -117,10 +121,6 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
         return _CARDINALS[int(draws[0] * len(_CARDINALS))], "", ""
     if _FRACTION.match(stripped):
         return _FRACTIONS[int(draws[0] * len(_FRACTIONS))], "", ""
-    if stripped.split()[0].lower() in units.MONTHS or stripped.lower() in units.WEEKDAYS:
-        # A date ("April 4", "Thursday"): a day in full, so that it reads without its article's date.
-        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=int(draws[0] * 365 * 50))
-        return f"{calendar.month_name[day.month]} {day.day}, {day.year}", "", ""
     raise ValueError(f"no way to perturb the value as written {text!r}")
 
 

@@ -807,6 +807,61 @@ def test_an_implied_ratio_shows_its_arithmetic():
     assert check.verdict == "derived" and "53,333 times" in check.explanation and "lower bound" in check.explanation
 
 
+def test_a_yearly_rate_set_against_an_amount_is_a_years_worth_of_it():
+    rows = table(
+        claim("a002-01", "IREL", "ndpr_production", "1,500", "tonnes annually"),
+        claim("a002-02", "India", "consumption", "1,700", "t"),
+    )
+    check = only(run(rows), "implied_ratio")
+    assert check.verdict == "derived" and check.judges == ""  # judges nobody
+    assert "0.88 times" in check.explanation and "a year's worth" in check.explanation
+
+
+@pytest.mark.parametrize(("whole", "verdict"), [("291", "derived"), ("10", "implausible")])
+def test_a_part_valued_at_its_articles_price_must_fit_in_its_countrys_whole(whole, verdict):
+    rows = table(
+        claim("a000-01", "Indian auto sector", "magnet_imports", "460", "t", period="FY2024-25"),
+        claim("a000-02", "Indian auto sector", "magnet_imports_projected", "700", "t", period="2025"),
+        claim("a000-03", "Indian auto sector", "magnet_imports_value_projected", "30", "$ million", period="2025"),
+        claim("a001-01", "India", "magnet_imports_value", whole, "$ million", period="FY2024-25"),
+    )
+    check = only(run(rows), "implied_value_in_whole")
+    # 460 t at USD 30 million / 700 t = USD 42.9/kg is USD 19.7 million: within 291 million, not within 10.
+    assert check.verdict == verdict and round(check.check_value / 1e6, 1) == 19.7
+    assert check.judges == ("a000-01" if verdict == "implausible" else check.judges)
+    assert verdict == "implausible" or check.judges == ""  # within its whole it tests nothing
+
+
+@pytest.mark.parametrize(("period", "found"), [("2025", True), ("2024", False)])
+def test_a_projection_beside_a_stop_in_its_period_says_what_it_then_needs(period, found):
+    rows = table(
+        claim("a000-01", "Indian auto sector", "magnet_imports_projected", "700", "t", period="2025"),
+        claim("a003-01", "India", "magnet_imports", "0", "t", counterpart="China", period=period),
+    )
+    result = run(rows)
+    if not found:
+        assert "projection_beside_a_stop" not in set(result.rule)
+        return
+    check = only(result, "projection_beside_a_stop")
+    assert check.verdict == "cannot_check" and check.judges == ""
+    assert "a000-01" in check.explanation and "a003-01" in check.explanation
+
+
+@pytest.mark.parametrize(("banned", "refuted"), [("world", True), ("Indian firms", False)])
+def test_an_export_ban_on_everyone_is_refuted_by_permits_approved_for_anyone(banned, refuted):
+    rows = table(
+        claim("a003-01", banned, "permit_approvals", "0", "applications", counterpart="China"),  # "export ban"
+        claim("a002-01", "European auto suppliers", "permit_approval_share", "25", "%", counterpart="China"),
+    )
+    result = run(rows)
+    if not refuted:  # a ban on one buyer says nothing of permits for another
+        assert "absence_against_figure" not in set(result.rule)
+        return
+    check = only(result, "absence_against_figure")
+    assert check.verdict == CONTRADICTED and check.judges == "a003-01" and check.evidence == "other_article"
+    assert "only some buyers" in check.explanation
+
+
 @pytest.mark.parametrize(("demand", "verdict"), [("93", "implausible"), ("380", CONSISTENT)])
 def test_a_figure_far_below_what_its_scope_implies_is_implausible(demand, verdict):
     check = only(run(table(claim("a000-01", "world", "demand", demand, "kt", period="2024")), USGS), "scope")

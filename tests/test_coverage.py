@@ -114,6 +114,8 @@ def tokens(text: str) -> list[str]:
         ("India has no publicly traded rare earth element (REE) firms with scaled production.", ["no"]),
         ("Of the 30 applications, none was approved.", ["30", "none"]),
         ("Output fell to zero in May.", ["zero"]),
+        ("India talks amid the rare earth export ban", ["ban"]),  # an export ban or halt lets nothing through
+        ("The recent halt in exports has left industries scrambling.", ["halt"]),
     ],
 )
 def test_zero_quantities_are_numbers(text, expected):
@@ -145,17 +147,23 @@ def test_the_zero_quantities_of_the_articles(project):
     to the rule or to the noun list shows what it adds or drops."""
     raw, exclusions, articles = project
     table = coverage.report(raw, exclusions, articles)
-    zeros = table[table.token.str.lower().isin(["no", "none", "zero"])]
+    zeros = table[table.token.str.lower().isin(["no", "none", "zero", "ban", "halt"])]
     found = [
         (row.source_id, articles[row.source_id][row.offset : row.offset + 30], row.covered_by, row.detail.split(",")[0])
         for row in zeros.itertuples()
     ]
     assert found == [
         ("a002", "no Indian player has got nod s", "claim", "a002-13"),
+        ("a002", "halt soon. Germany's BMW has s", "exclusion", "(zero_in_prose)"),
+        ("a003", "ban\n\nAs China’s export ban on ", "claim", "a003-07"),
+        ("a003", "ban on rare earth magnets disr", "claim", "a003-08"),
+        ("a003", "halt in exports has left indus", "claim", "a003-09"),
         ("a003", "no rare earth magnets have bee", "claim", "a003-04"),
         ("a003", "no new import licences have be", "claim", "a003-05"),
+        ("a003", "ban.\n\nTags:", "claim", "a003-10"),
         ("a004", "No domestic separation facilit", "claim", "a004-12"),
         ("a004", "No formalized offtake or proce", "claim", "a004-13"),
+        ("a004", "halt to Japan—prove that overr", "claim", "a004-15"),
         ("a004", "no publicly traded rare earth ", "claim", "a004-14"),
     ]
 

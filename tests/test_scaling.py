@@ -4,6 +4,7 @@ what they claim to be, and cleaning a table gives exactly what cleaning each row
 
 from __future__ import annotations
 
+import datetime
 import math
 import sys
 from collections import Counter
@@ -18,7 +19,8 @@ if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the inst
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import scaling, synthetic  # noqa: E402
-from rare_earths import claims, metadata, units  # noqa: E402
+from rare_earths import claims, metadata, paths, units  # noqa: E402
+from rare_earths.provenance import load_sources  # noqa: E402
 from rare_earths.units import canonical_unit, parse_figure  # noqa: E402
 
 PATH = Path("synthetic.csv")
@@ -33,8 +35,9 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
     """The reference: each row's figure parsed and converted on its own, as the cleaning step did
     before it worked column by column."""
     records = []
+    as_of = claims.article_dates(load_sources(paths.SOURCES_CSV, paths.ARTICLES))
     for row in raw.itertuples(index=False):
-        figure = parse_figure(row.value_as_written, row.unit_as_written)
+        figure = parse_figure(row.value_as_written, row.unit_as_written, as_of.get(row.source_id))
         unit = canonical_unit(figure.units)
         canonical = figure.to(unit)
         single = not figure.is_range
@@ -103,7 +106,10 @@ def test_ids_cover_exactly_100000_claims():
         synthetic.synthetic_table(100_001)
 
 
-@pytest.mark.parametrize("text", sorted(set(synthetic.real_claims().value_as_written)))
+_REAL = synthetic.real_claims()
+
+
+@pytest.mark.parametrize("text", sorted(set(_REAL.value_as_written[_REAL.unit_as_written != units.DATE_UNIT])))
 def test_a_perturbed_value_keeps_its_format(text):
     low, high = units.parse_number(text)
     for draws in np.random.default_rng(0).random((50, 3)):
@@ -117,6 +123,14 @@ def test_a_perturbed_value_keeps_its_format(text):
             assert range_low == range_high == ""
 
 
+@pytest.mark.parametrize("text", sorted(set(_REAL.value_as_written[_REAL.unit_as_written == units.DATE_UNIT])))
+def test_a_perturbed_date_is_a_date_in_full(text):
+    for draws in np.random.default_rng(0).random((20, 3)):
+        new, range_low, range_high = synthetic.perturb(text, draws)
+        low, high = units.parse_date(new)  # reads without its article's date
+        assert range_low == range_high == "" and (low == high or text[:4].isdigit())
+
+
 def test_cleaning_a_x10_table_raises_nothing():
     table = synthetic.synthetic_claims(10, seed=3)
     result = cleaned(table)
@@ -126,7 +140,8 @@ def test_cleaning_a_x10_table_raises_nothing():
 
 def test_copies_keeping_their_quotes_pass_every_check_against_the_articles():
     table = synthetic.synthetic_claims(10, seed=4, perturb_values=False)
-    figures = claims.check_claims(table, synthetic.synthetic_articles(table), PATH)
+    as_of = dict.fromkeys(table.source_id.unique(), datetime.date(2025, 6, 13))  # for "April 4", "Thursday"
+    figures = claims.check_claims(table, synthetic.synthetic_articles(table), PATH, as_of)
     assert len(figures) == len(table)
 
 

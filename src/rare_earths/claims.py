@@ -136,10 +136,7 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
 
 def _parse_row_figure(row, as_of: Mapping[str, datetime.date]) -> Figure:
     """One raw claim's figure: a date (unit as written `date`) read as of its article's date, else a number and unit."""
-    if row.unit_as_written == DATE_UNIT:
-        low, high = parse_date(row.value_as_written, as_of.get(row.source_id))
-        return Figure(Quantity(low, DATE_UNIT), Quantity(high, DATE_UNIT))
-    return parse_figure(row.value_as_written, row.unit_as_written)
+    return parse_figure(row.value_as_written, row.unit_as_written, as_of.get(row.source_id))
 
 
 def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | None, list[tuple[str, str]]]:

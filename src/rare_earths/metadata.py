@@ -49,8 +49,10 @@ class Metric:
     usgs_floor: tuple[str, float, str] = ()
     # The most share of a USGS measure the figure can be, as (measure, fraction, why): a part of the whole.
     usgs_ceiling: tuple[str, float, str] = ()
-    # A count that a positive figure of this metric implies is at least one: NdPr produced in a
-    # country implies a separation facility there, so "no separation facilities" cannot hold beside it.
+    # A count that a positive figure of this metric implies is at least one, for the same country (or
+    # the world) and counterpart: NdPr produced in a country implies a separation facility there, so
+    # "no separation facilities" cannot hold beside it; permits approved for European suppliers imply
+    # permits granted, so an export "ban" on everyone cannot either.
     presupposes: str = ""
     # An event that happens more than once (an official statement): its dates are a series of
     # occasions, never one figure stated twice.
@@ -58,6 +60,11 @@ class Metric:
     # A date of the first occasion of a recurring event (`recurring` metric named here): any occasion
     # dated earlier contradicts it.
     first_of: str = ""
+    # A quantity whose value, at the price its article implies, is a part of this value metric of its
+    # country in the same period (the auto sector's 460 t within India's magnet import bill).
+    valued_in: str = ""
+    # A projection: the metric whose level it projects for its period (700 t of magnet imports in 2025).
+    projects: str = ""
 
     @property
     def said(self) -> str:
@@ -98,7 +105,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric("magnet_production", "Rare-earth magnet production per year.", "t / year", set_against="magnet_production_capacity"),
     Metric("magnet_production_capacity", "Rare-earth magnet production capacity per year.", "t / year"),
     Metric("ndpr_production", "Neodymium-praseodymium (NdPr) production per year.", "t / year", "NdPr production",
-           presupposes="separation_facilities",
+           presupposes="separation_facilities", set_against="consumption",
            usgs_ceiling=("mine_production", 1 / 3, "NdPr is a part of the rare-earth oxide mined; in the monazite and "
                          "bastnäsite ores mined at scale it is about a fifth, and this project takes a third as the most "
                          "any year's NdPr output can plausibly be of the country's mine output")),
@@ -119,8 +126,9 @@ _METRICS: tuple[Metric, ...] = (
     Metric("import_decline", "Decline in rare-earth imports over the period.", "percent", "imports",
            growth_of=("imports_value", "imports_quantity")),
     Metric("tariff_rate", "Tariff imposed by the subject on imports from the counterpart.", "percent"),
-    Metric("magnet_imports", "Rare-earth magnet imports in the period.", "t"),
-    Metric("magnet_imports_projected", "Projected rare-earth magnet imports in the period.", "t", "projected magnet imports"),
+    Metric("magnet_imports", "Rare-earth magnet imports in the period.", "t", valued_in="magnet_imports_value"),
+    Metric("magnet_imports_projected", "Projected rare-earth magnet imports in the period.", "t", "projected magnet imports",
+           projects="magnet_imports"),
     Metric("magnet_imports_value", "Value of rare-earth magnet imports in the period.", "USD", "magnet import value"),
     Metric("magnet_imports_value_projected", "Value of projected rare-earth magnet imports in the period.", "USD",
            "projected magnet import value", priced_by="magnet_imports_projected"),
@@ -147,8 +155,10 @@ _METRICS: tuple[Metric, ...] = (
            family=PERMITS, measure="applications"),
     Metric("permit_applicants", "Applicants for export permits.", "count", "export-permit applicants",
            family=PERMITS, measure="applicants"),
-    Metric("permit_approval_share", "Share of export-permit applications approved.", "percent"),
-    Metric("permit_approvals", "Export permits granted to the subject so far.", "count", "export permits granted"),
+    Metric("permit_approval_share", "Share of export-permit applications approved.", "percent",
+           presupposes="permit_approvals"),
+    Metric("permit_approvals", "Export permits granted to the subject so far (`world`: to anyone; an export 'ban' or "
+           "'halt' grants none).", "count", "export permits granted"),
     Metric("import_licences_issued", "Import licences issued for the subject's imports from the counterpart in the period.", "count",
            "import licences issued"),
     Metric("magnet_stock", "Magnet stock held, in weeks of use.", "week", "magnet stock",
@@ -185,8 +195,9 @@ _METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
 
-# subject -> the country whose USGS figures cover it, where the subject is not a country itself.
-COUNTRY_OF: dict[str, str] = {"IREL": "India"}
+# subject -> the country it is a part of, where the subject is not a country itself: its USGS figures
+# are that country's, and its imports a part of that country's.
+COUNTRY_OF: dict[str, str] = {"IREL": "India", "Indian auto sector": "India"}
 
 SUBJECTS: tuple[str, ...] = (
     "world", "China", "India", "Brazil", "Australia", "Russia", "Vietnam", "Japan", "South Korea",
@@ -356,6 +367,7 @@ EXCLUSION_REASONS: dict[str, str] = {
     "event_chronology": "The length of a diplomatic event or the gap between two ('a two-day visit').",
     "denominator": "The whole in 'N out of M', captured as its own claim elsewhere.",
     "vague_quantity": "A word that names no number ('hundreds', 'multifold').",
+    "zero_in_prose": "A word that can state a zero, used of something not measured ('output may come to a halt').",
 }
 
 # --- columns -------------------------------------------------------------------------------------

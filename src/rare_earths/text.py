@@ -117,6 +117,10 @@ def as_written(quote: str, value_as_written: str, unit_as_written: str, qualifie
     applicants' gives '30'); a 'mostly' hedge, which qualifies where the figure comes from, is
     not part of the figure.
     """
+    if value_as_written.lower() in ("ban", "halt"):  # "export ban", "halt in exports": what is stopped
+        found = re.search(rf"(?:\bexport\s+)?\b{value_as_written}\b(?:\s+in\s+exports\b)?", quote)
+        if found:
+            return found.group(0)
     if value_as_written.lower() in _ZERO_WORDS:  # "no rare earth magnets", "no Indian player": the words it negates
         found = re.search(rf"\b{re.escape(value_as_written)}\b(.*?)(?=\s+(?:{'|'.join(_VERBS)})\b|$)", quote)
         if found:

@@ -94,10 +94,11 @@ ORDINALS = {
 # one its sentence calls the largest ("Brazil follows with 21 million metric tons"): 2nd. Read only
 # as a rank claim's value; `rare_earths.coverage` finds every one in the articles.
 RANK_WORDS = {"largest": 1, "biggest": 1, "highest": 1, "follows": 2, "followed": 2}
-# Zero written as a word: "no rare earth magnets have been imported", "none", "zero". Kept apart from
-# CARDINALS, which `rare_earths.coverage` counts as numbers wherever they stand: a "no" is a number
-# only in a quantity context, which coverage decides.
-ZERO_WORDS = {"no": 0, "none": 0, "zero": 0}
+# Zero written as a word: "no rare earth magnets have been imported", "none", "zero", and an export
+# "ban" or "halt", which lets nothing through. Kept apart from CARDINALS, which `rare_earths.coverage`
+# counts as numbers wherever they stand: a "no" is a number only in a quantity context, which
+# coverage decides; the others are numbers wherever they stand.
+ZERO_WORDS = {"no": 0, "none": 0, "zero": 0, "ban": 0, "halt": 0}
 # Denominators of fractions written in words: "two-thirds", "one-half", "three-quarters".
 FRACTION_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 
@@ -211,10 +212,10 @@ def parse_date(text: str, as_of: datetime.date | None = None) -> tuple[float, fl
     month = MONTHS[match.group("month")]
     day_written = match.group("day") or match.group("day2")
     year = int(match.group("year")) if match.group("year") else None
+    if year is None and as_of is None:
+        raise UnitParseError(needs_date)
     try:
         if year is None:  # the latest such month (or day) on or before the article's date
-            if as_of is None:
-                raise UnitParseError(needs_date)
             year = as_of.year
             first = datetime.date(year, month, int(day_written) if day_written else 1)
             if first > as_of:
@@ -291,8 +292,12 @@ def parse_unit(text: str) -> pint.Unit:
     return unit / ureg.year if per_year else unit
 
 
-def parse_figure(value_as_written: str, unit_as_written: str) -> Figure:
-    """A figure from its number and unit as written, e.g. ("180-202", "kilotons")."""
+def parse_figure(value_as_written: str, unit_as_written: str, as_of: datetime.date | None = None) -> Figure:
+    """A figure from its number and unit as written, e.g. ("180-202", "kilotons"), or a date ("April 4",
+    "date"), read as of its article's date `as_of` where its words leave out the year."""
+    if unit_as_written == DATE_UNIT:
+        low, high = parse_date(value_as_written, as_of)
+        return Figure(Quantity(low, DATE_UNIT), Quantity(high, DATE_UNIT))
     low, high = parse_number(value_as_written)
     unit = parse_unit(unit_as_written)
     return Figure(Quantity(low, unit), Quantity(high, unit))

@@ -313,10 +313,12 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
 @rule(
     "absence_against_figure",
     "cross_source",
-    "A statement that something does not exist ('no domestic separation facilities') against a figure, in any "
-    "article, that presupposes it (NdPr produced in the same country takes a separation facility).",
+    "A statement that something does not exist ('no domestic separation facilities', an export 'ban') against a "
+    "figure, in any article, that presupposes it for the same country, or anywhere if the absence is the world's "
+    "(NdPr produced in the same country takes a separation facility; permits approved take permits granted).",
+    needs=("claims", "related"),
 )
-def absence_against_figure(found: list[Statement]) -> list[dict]:
+def absence_against_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
     zeros = [s for s in found if s.high == 0]
     for stated in found:
@@ -325,7 +327,12 @@ def absence_against_figure(found: list[Statement]) -> list[dict]:
             continue
         country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
         for absent in zeros:
-            if absent.metric != presupposed or metadata.COUNTRY_OF.get(absent.subject, absent.subject) != country:
+            where = metadata.COUNTRY_OF.get(absent.subject, absent.subject)
+            if (
+                absent.metric != presupposed
+                or where not in (country, "world")
+                or absent.counterpart != stated.counterpart
+            ):
                 continue
             rows.append(
                 check(
@@ -337,9 +344,11 @@ def absence_against_figure(found: list[Statement]) -> list[dict]:
                     CONTRADICTED,
                     f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but "
                     f"{stated.source_id} says {what(stated)} is {stated.as_written} ({', '.join(stated.claim_ids)}), "
-                    f"which takes at least one of the {metadata.METRICS[absent.metric].said} in {country}: unless the "
-                    "absence means only new ones, or a narrower kind than those in use, both cannot hold.",
-                    evidence="own_article" if absent.source_id == stated.source_id else "other_article",
+                    f"which takes at least one of the {metadata.METRICS[absent.metric].said} "
+                    + (f"in {country}" if where == country else f"to {stated.subject}")
+                    + ": unless the absence is narrower than it says (only new ones, only one kind, or only some "
+                    "buyers), both cannot hold.",
+                    evidence=independence([absent, stated], related),
                 )
             )
     return rows

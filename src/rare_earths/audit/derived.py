@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .. import metadata, metrics, text
+from ..units import ureg
+from .against_usgs import CANNOT_CHECK, IMPLAUSIBLE
 from .registry import check, rule
 from .statements import Statement, index, spread, what
 
@@ -51,7 +53,12 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
     for stated in found:
         other_metric = metadata.METRICS[stated.metric].set_against
         for other in by.get((stated.source_id, other_metric), []) if other_metric else []:
-            ratio = metrics.ratio(stated.quantity(), other.quantity())
+            # A yearly rate beside an amount with no period (consumption "1,700 tonnes"): a year's worth of it.
+            yearly = [
+                s.quantity() * (ureg.year if "year" in s.unit and "year" not in t.unit else 1)
+                for s, t in ((stated, other), (other, stated))
+            ]
+            ratio = metrics.ratio(*yearly)
             rows.append(
                 check(
                     "implied_ratio",
@@ -61,13 +68,114 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
                     f"{stated.as_written} / {other.as_written}",
                     DERIVED,
                     f"{what(stated)}, {stated.as_written}, is {text.number(ratio)} times {what(other)}, {other.as_written} "
-                    f"({text.show(stated.point, stated.unit)} / {text.show(other.point, other.unit)})"
+                    f"({text.show(stated.point, stated.unit)} / {text.show(other.point, other.unit)}"
+                    + (
+                        ", a year's worth against an amount for no stated period"
+                        if "year" in stated.unit and "year" not in other.unit
+                        else ""
+                    )
+                    + ")"
                     + (
                         f"; {stated.as_written} is a lower bound, so the ratio is too"
                         if stated.bound == "lower_bound"
                         else ""
                     )
                     + ".",
+                    judges=[],
+                )
+            )
+    return rows
+
+
+@rule(
+    "implied_value_in_whole",
+    "derivation",
+    "A quantity valued at the price its article implies, as a share of its country's value for the same period "
+    "(the auto sector's 460 t of magnets within India's magnet import bill); implausible only above the whole.",
+)
+def implied_value_in_whole(found: list[Statement]) -> list[dict]:
+    rows = []
+    by = index(found, "source_id", "subject", "metric")
+    values = index(found, "subject", "metric", "period")
+    for stated in found:
+        whole_metric = metadata.METRICS[stated.metric].valued_in
+        country = metadata.COUNTRY_OF.get(stated.subject)
+        if not whole_metric or not country:
+            continue
+        prices = [
+            (value, quantity)
+            for metric, record in metadata.METRICS.items()
+            if record.priced_by
+            for value in by.get((stated.source_id, stated.subject, metric), [])
+            for quantity in by.get((stated.source_id, stated.subject, record.priced_by), [])[:1]
+        ]
+        for whole in values.get((country, whole_metric, stated.period), []) if prices else []:
+            value, quantity = prices[0]
+            price = metrics.unit_price(value.quantity(), quantity.quantity())
+            implied = float((price * stated.quantity()).to(whole.unit).magnitude)
+            share = implied / whole.point
+            above = implied > whole.admitted()[1]
+            rows.append(
+                check(
+                    "implied_value_in_whole",
+                    [*stated.claim_ids, *value.claim_ids, *quantity.claim_ids, *whole.claim_ids],
+                    stated,
+                    implied,
+                    f"{whole.as_written} ({', '.join(whole.claim_ids)})",
+                    IMPLAUSIBLE if above else DERIVED,
+                    f"At the price {stated.source_id} implies ({value.as_written} for {quantity.as_written} in "
+                    f"{value.period or 'another period'}: {text.show(price.magnitude, 'USD / kg')}; "
+                    f"{', '.join(value.claim_ids + quantity.claim_ids)}), {what(stated)}, {stated.as_written} "
+                    f"({', '.join(stated.claim_ids)}, {stated.period}), "
+                    f"would be worth about {text.show(implied, whole.unit)}: {text.number(100 * share)}% of "
+                    f"{what(whole)} in {whole.period}, {whole.as_written} ({', '.join(whole.claim_ids)}). "
+                    + (
+                        "A part cannot be worth more than its whole, so the quantity, the price or the whole is wrong."
+                        if above
+                        else "The price is of another period and a part may be any share of its whole, so this tests "
+                        "neither figure."
+                    ),
+                    judges=list(stated.claim_ids) if above else [],
+                )
+            )
+    return rows
+
+
+@rule(
+    "projection_beside_a_stop",
+    "derivation",
+    "A projection for a period beside a statement that the flow it projects stopped within that period (700 t of "
+    "magnets projected for 2025; none imported from China since April 4): what the projection then needs.",
+)
+def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
+    rows = []
+    for projected in found:
+        level_metric = metadata.METRICS[projected.metric].projects
+        if not level_metric or projected.low <= 0:
+            continue
+        country = metadata.COUNTRY_OF.get(projected.subject, projected.subject)
+        for stop in found:
+            if (
+                stop.metric != level_metric
+                or stop.high != 0
+                or stop.period != projected.period
+                or metadata.COUNTRY_OF.get(stop.subject, stop.subject) != country
+            ):
+                continue
+            rows.append(
+                check(
+                    "projection_beside_a_stop",
+                    [*projected.claim_ids, *stop.claim_ids],
+                    projected,
+                    None,
+                    f"claim {stop.claim_ids[0]} ({stop.as_written})",
+                    CANNOT_CHECK,
+                    f"{projected.source_id} projects {projected.as_written} of {metadata.METRICS[level_metric].said} for "
+                    f"{text.subject_name(projected.subject)} in {projected.period} ({', '.join(projected.claim_ids)}), but "
+                    f"{stop.source_id} says “{stop.as_written}” from {stop.counterpart} {stop.period_as_written} "
+                    f"({', '.join(stop.claim_ids)}): the projection then needs the rest of "
+                    f"the year, or other suppliers, to supply it. Neither says when the projection was made, so "
+                    "this cannot tell whether it still held.",
                     judges=[],
                 )
             )
