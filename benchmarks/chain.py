@@ -28,7 +28,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rare_earths import chain, params, paths, sweep
+from rare_earths import paths
+from rare_earths.pipeline import chain, params, sweep
 
 PYTHON = sys.executable
 # The cold chain against the same code as plain scripts run as many at a time (like for like).

@@ -47,7 +47,8 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable f
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import real_claims, synthetic_articles, synthetic_table  # noqa: E402
-from rare_earths import audit, claims, reference  # noqa: E402
+from rare_earths import audit  # noqa: E402
+from rare_earths.data import claims, reference  # noqa: E402
 
 FACTORS = (1, 10, 100, 1000)
 TARGET_CLAIMS = 100_000

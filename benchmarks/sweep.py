@@ -30,7 +30,8 @@ import threading
 import time
 from pathlib import Path
 
-from rare_earths import chain, paths, sweep
+from rare_earths import paths
+from rare_earths.pipeline import chain, sweep
 
 PYTHON = sys.executable
 DASK = Path(PYTHON).with_name("dask")

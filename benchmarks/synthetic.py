@@ -4,7 +4,7 @@ Every synthetic row is a copy of a real row of data/raw/claims.csv, so the table
 mix of metrics, counterparts, qualifiers, periods and units as written (each unit still fits its
 metric). In each copy:
 
-- the subject is drawn at random from `metadata.SUBJECTS`;
+- the subject is drawn at random from `vocabulary.SUBJECTS`;
 - the number is perturbed in the format it is written in: "44" -> "37", "6.9" -> "8.1",
   "1,345" -> "1,702", "180-202" -> "151-199" (still a range, low below high, `range_low` and
   `range_high` updated), "six to eight" -> "three to twelve", "two-thirds" -> "one-quarter",
@@ -20,7 +20,7 @@ Ids. A raw claim id is `a<NNN>-<NN>`. Row k of a synthetic table is `a{k // 100:
 and its source is the id's prefix: 1,000 sources of 100 claims each (numbers 00 to 99; the real
 table numbers from 01, and the schema allows 00), exactly 100,000 ids, which is the largest table
 the benchmark times. A synthetic article thus holds at most 100 claims, as a long real one might.
-Every table validates against `metadata.RAW_CLAIMS`.
+Every table validates against `schemas.RAW_CLAIMS`.
 
 Deterministic: the same size and seed give the same table on every machine (NumPy's PCG64).
 """
@@ -35,9 +35,10 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from rare_earths import claims, metadata, paths, units
-from rare_earths.provenance import load_articles, load_sources
-from rare_earths.tables import read_raw
+from rare_earths import paths, vocabulary
+from rare_earths.data import claims, schemas, units
+from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.tables import read_raw
 
 MAX_ROWS = 100_000  # 1,000 sources x 100 claim numbers: every id the raw schema allows
 
@@ -63,7 +64,7 @@ _FRACTIONS = [
 @cache
 def real_claims() -> pd.DataFrame:
     """data/raw/claims.csv, validated (read once)."""
-    return read_raw(metadata.RAW_CLAIMS, paths.RAW_CLAIMS_CSV)
+    return read_raw(schemas.RAW_CLAIMS, paths.RAW_CLAIMS_CSV)
 
 
 def _decimals(text: str) -> int:
@@ -142,7 +143,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
     real = real_claims()
     rng = np.random.default_rng(seed)
     origins = rng.permutation(np.resize(np.arange(len(real)), rows))
-    subjects = rng.integers(0, len(metadata.SUBJECTS), size=rows)
+    subjects = rng.integers(0, len(vocabulary.SUBJECTS), size=rows)
     draws = rng.random((rows, 3))
     source = real.to_dict("records")
     records = []
@@ -150,7 +151,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
         row = dict(source[origin])
         row["claim_id"] = claim_id(k)
         row["source_id"] = row["claim_id"][:4]
-        row["subject"] = metadata.SUBJECTS[subject]
+        row["subject"] = vocabulary.SUBJECTS[subject]
         if perturb_values:
             old = row["value_as_written"]
             new, range_low, range_high = perturb(old, draws[k])
@@ -158,7 +159,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
             row["quote"] = row["quote"][:start] + new + row["quote"][start + len(old) :]
             row["value_as_written"], row["range_low"], row["range_high"] = new, range_low, range_high
         records.append(row)
-    return pd.DataFrame.from_records(records, columns=metadata.RAW_CLAIMS.names).astype(
+    return pd.DataFrame.from_records(records, columns=schemas.RAW_CLAIMS.names).astype(
         str
     )  # str even when empty, as read_raw gives
 

@@ -12,8 +12,9 @@ import math
 import pandas as pd
 import pytest
 
-from rare_earths import analysis, claims, metadata, metrics, reference
-from rare_earths.units import parse_figure
+from rare_earths import analysis, metrics, vocabulary
+from rare_earths.data import claims, reference, schemas
+from rare_earths.data.units import parse_figure
 
 USD_INR = 84.57
 SEP = analysis.SEPARATOR
@@ -61,8 +62,8 @@ def synthetic(*rows: tuple) -> pd.DataFrame:
                 "note": "",
             }
         )
-    raw = pd.DataFrame(records, columns=metadata.RAW_CLAIMS.names)
-    return metadata.schema(metadata.CLAIMS).validate(claims.clean(raw, figures))
+    raw = pd.DataFrame(records, columns=schemas.RAW_CLAIMS.names)
+    return schemas.schema(schemas.CLAIMS).validate(claims.clean(raw, figures))
 
 
 def synthetic_usgs(*rows: tuple) -> pd.DataFrame:
@@ -80,7 +81,7 @@ def synthetic_usgs(*rows: tuple) -> pd.DataFrame:
         }
         for edition, country, measure, year, value, *rest in rows
     ]
-    return metadata.schema(metadata.USGS).validate(pd.DataFrame(records, columns=metadata.USGS.names))
+    return schemas.schema(schemas.USGS).validate(pd.DataFrame(records, columns=schemas.USGS.names))
 
 
 def ids(text: str) -> list[str]:
@@ -612,7 +613,7 @@ def test_money_claims_are_converted_to_dollars_at_the_rate(real):
 
 
 def test_every_metric_has_words_for_a_reader_and_a_share_names_what_it_is_of():
-    assert all("_" not in analysis.metric_words(name) for name in metadata.METRICS)
+    assert all("_" not in analysis.metric_words(name) for name in vocabulary.METRICS)
     assert analysis.share_measure("reserve_share") == "reserves"
     assert analysis.share_measure("export_value_share") == "export value"
-    assert analysis.share_measure("magnet_production_share") == metadata.METRICS["magnet_production_share"].measure
+    assert analysis.share_measure("magnet_production_share") == vocabulary.METRICS["magnet_production_share"].measure

@@ -1,4 +1,4 @@
-"""The article pages' main content (`rare_earths.article_page`): the whole text of each article,
+"""The article pages' main content (`rare_earths.site.article_page`): the whole text of each article,
 every claim highlighted under its own id, every number set aside marked with its reason, a summary
 that adds up, well-formed HTML, and the same bytes on every rendering; and a small made-up article
 whose quotes nest, cross each other and cross a line break."""
@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rare_earths import article_page, audit, claims, metadata, paths, provenance, standing, tables
-from rare_earths.claims import find_number
+from rare_earths import audit, paths, vocabulary
+from rare_earths.data import claims, provenance, schemas, tables
+from rare_earths.data.claims import find_number
+from rare_earths.site import article_page, standing
 
 CSS = Path(article_page.__file__).with_name("templates") / "article.css"
 # The custom properties the site's stylesheet defines for both themes; the article styles use no other.
@@ -133,7 +135,7 @@ def inputs():
         "articles": provenance.load_articles(sources, paths.ARTICLES),
         "claims": claims.load(),
         "checks": audit.load(),
-        "exclusions": tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        "exclusions": tables.read_raw(schemas.EXCLUSIONS, paths.EXCLUSIONS_CSV),
         "conclusions": audit.conclusions.load(),
     }
 
@@ -228,7 +230,7 @@ def test_every_number_set_aside_is_marked_with_its_reason(article, inputs):
         start = where + find_number(row.quote, row.number_as_written)[0]
         found = marked.get((start, start + len(row.number_as_written)))
         assert found is not None, (row.number_as_written, row.quote)
-        assert metadata.EXCLUSION_REASONS[row.reason] in found["data-reason"]
+        assert vocabulary.EXCLUSION_REASONS[row.reason] in found["data-reason"]
         assert found["tabindex"] == "0" and found["aria-describedby"] == f"set-aside-{row.reason}"
     assert len(page.excluded) == len(exclusions)
     assert all(page.ids[target] == 1 for target in page.described_by)
@@ -440,10 +442,10 @@ def test_a_quote_that_is_not_in_the_article_is_refused():
 
 
 def test_verdicts_are_styled_by_what_they_say_of_the_claims_they_judge():
-    assert {standing.verdict_class(verdict) for verdict in metadata.VERDICTS} == {"holds", "fails", "unchecked"}
+    assert {standing.verdict_class(verdict) for verdict in vocabulary.VERDICTS} == {"holds", "fails", "unchecked"}
     assert standing.verdict_class("outdated") == standing.verdict_class("hedge_dropped") == "fails"
     assert standing.verdict_class("derived") == standing.verdict_class("ambiguous") == "unchecked"
-    assert [standing.css_class(s) for s in metadata.STANDINGS] == [
+    assert [standing.css_class(s) for s in vocabulary.STANDINGS] == [
         "confirmed",
         "consistent",
         "does-not-hold",

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths import atomic, paths, reference
+from rare_earths import atomic, paths
+from rare_earths.data import reference
 from rare_earths.errors import InputError, Problem
 
 

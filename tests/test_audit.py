@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -13,9 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths import audit, claims, metadata, paths, units
+from rare_earths import audit, paths, vocabulary
 from rare_earths.audit import cross_source, statements, usgs
-from rare_earths.units import ureg
+from rare_earths.data import claims, reference, schemas, units
+from rare_earths.data.units import ureg
+from rare_earths.site import dictionary
 
 CONSISTENT, WITHIN_ROUNDING, CONTRADICTED = "consistent", "consistent_within_rounding", "contradicted"
 
@@ -69,7 +72,7 @@ def claim(
         "value_low": value,
         "value_high": value,
         "unit": canonical,
-        "bound": metadata.QUALIFIERS[qualifier.lower()],
+        "bound": vocabulary.QUALIFIERS[qualifier.lower()],
         "qualifier": qualifier,
         "value_as_written": written,
         "unit_as_written": unit,
@@ -80,7 +83,7 @@ def claim(
 
 
 def table(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=metadata.CLAIMS.names)
+    return pd.DataFrame(list(rows), columns=schemas.CLAIMS.names)
 
 
 def usgs_table(*rows: tuple) -> pd.DataFrame:
@@ -98,7 +101,7 @@ def usgs_table(*rows: tuple) -> pd.DataFrame:
         }
         for edition, country, measure, year, value, *rest in rows
     ]
-    return pd.DataFrame(records, columns=metadata.USGS.names)
+    return pd.DataFrame(records, columns=schemas.USGS.names)
 
 
 EMPTY_USGS = usgs_table()
@@ -110,7 +113,7 @@ def run(
     """The audit of a synthetic table, every article judged against the `current` edition."""
     sources = set(claims_table.source_id)
     result = audit.audit(claims_table, usgs_frame, {source: current for source in sources}, related)
-    metadata.schema(metadata.AUDIT).validate(result)  # every result is a valid audit table
+    schemas.schema(schemas.AUDIT).validate(result)  # every result is a valid audit table
     return result
 
 
@@ -145,7 +148,7 @@ def admitted(written: str, unit: str = "%", qualifier: str = "") -> tuple[float,
 )
 def test_each_hedge_admits_what_its_documented_meaning_says(qualifier, expected):
     assert admitted("30", qualifier=qualifier) == pytest.approx(expected)
-    assert qualifier in metadata.HEDGES
+    assert qualifier in vocabulary.HEDGES
 
 
 def test_a_hedge_never_narrows_what_rounding_admits():
@@ -917,26 +920,26 @@ def test_an_empty_table_gives_an_empty_valid_audit():
 
 
 def test_the_registry_is_the_one_list_of_rules():
-    assert metadata.AUDIT.column("rule").vocabulary() == tuple(audit.RULES)
-    dictionary = metadata.markdown()
+    assert all(re.fullmatch(schemas.AUDIT.column("rule").pattern.strip("^$"), name) for name in audit.RULES)
+    text = dictionary.markdown()
     for rule in audit.RULES.values():
-        assert rule.kind in metadata.CHECK_KINDS and rule.meaning
-        assert f"| `{rule.name}` | `{rule.kind}` |" in dictionary
-    assert {rule.kind for rule in audit.RULES.values()} == set(metadata.CHECK_KINDS)
+        assert rule.kind in vocabulary.CHECK_KINDS and rule.meaning
+        assert f"| `{rule.name}` | `{rule.kind}` |" in text
+    assert {rule.kind for rule in audit.RULES.values()} == set(vocabulary.CHECK_KINDS)
 
 
 def test_every_verdict_has_a_meaning_and_an_example_in_the_data_dictionary():
-    dictionary = metadata.markdown()
-    for verdict, (meaning, example) in metadata.VERDICTS.items():
+    text = dictionary.markdown()
+    for verdict, (meaning, example) in vocabulary.VERDICTS.items():
         assert (
             meaning
             and example
-            and f"| `{verdict}` | {metadata.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in dictionary
+            and f"| `{verdict}` | {vocabulary.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in text
         )
 
 
 def test_every_metric_record_names_known_metrics():
-    for record in metadata.METRICS.values():
+    for record in vocabulary.METRICS.values():
         for related in (
             record.share_of,
             record.rank_of,
@@ -948,8 +951,8 @@ def test_every_metric_record_names_known_metrics():
             *record.growth_of,
             record.first_of,
         ):
-            assert not related or related in metadata.METRICS, (record.name, related)
-        assert not record.first_of or metadata.METRICS[record.first_of].recurring, record.name
+            assert not related or related in vocabulary.METRICS, (record.name, related)
+        assert not record.first_of or vocabulary.METRICS[record.first_of].recurring, record.name
         assert record.usgs_measure in ("", "reserves", "mine_production")
 
 
@@ -975,7 +978,7 @@ def groups(draw) -> list[statements.Statement]:
                 low=low,
                 high=low + draw(st.sampled_from((0.0, 0.5, 30.0))),
                 unit="percent",
-                hedge=draw(st.sampled_from(tuple(metadata.HEDGES))),
+                hedge=draw(st.sampled_from(tuple(vocabulary.HEDGES))),
                 half_step=draw(st.sampled_from((0.0, 0.5, 0.05))),
                 as_written=f"{low:g}",
             )
@@ -1083,6 +1086,6 @@ def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
 
 
 def test_each_share_base_names_its_whole_in_a_few_words():
-    bases = audit.share_bases(claims.load(), __import__("rare_earths").reference.load())
+    bases = audit.share_bases(claims.load(), reference.load())
     assert set(bases.whole) <= {"the article's own figures", "world total", "sum of listed countries"}
     assert (bases.whole == "the article's own figures").eq(bases.base == "the article's own figures").all()

@@ -29,7 +29,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from rare_earths import chain, paths, report
+from rare_earths import paths
+from rare_earths.pipeline import chain
+from rare_earths.site import report
 
 # About 100 s in Chromium: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow

@@ -10,8 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rare_earths import chain, params, paths, report
+from rare_earths import paths
 from rare_earths.errors import InputError
+from rare_earths.pipeline import chain, params
+from rare_earths.site import report
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -243,7 +245,7 @@ def test_a_notebook_records_what_it_used_as_it_ran(fixture_notebooks, tmp_path):
 def test_each_committed_notebook_records_the_data_and_modules_it_used(name):
     used = committed(name).metadata.rare_earths.used
     assert "data/processed/claims.csv" in used and "src/rare_earths/analysis.py" in used
-    assert "src/rare_earths/report.py" not in used  # an edit to the site's code reruns no notebook
+    assert "src/rare_earths/site/report.py" not in used  # an edit to the site's code reruns no notebook
     if name.startswith("01"):
         assert any(path.startswith("data/raw/articles/") for path in used) and "data/raw/claims.csv" in used
     else:
@@ -319,7 +321,7 @@ def test_a_dead_kernel_is_reported_at_once_with_its_cell(fixture_notebooks, tmp_
 def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, tmp_path, monkeypatch):
     from concurrent.futures import Future
 
-    from rare_earths import executors
+    from rare_earths.pipeline import executors
 
     class Broken:
         def submit(self, function, *args):

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rare_earths import citation, paths
+from rare_earths import paths
+from rare_earths.site import citation
 
 CFFCONVERT = Path(sys.executable).parent / "cffconvert"
 

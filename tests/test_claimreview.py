@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from rare_earths import audit as audit_package
-from rare_earths import citation, claimreview, metadata, paths, provenance
-from rare_earths.tables import read_processed
+from rare_earths import paths, vocabulary
+from rare_earths.data import provenance, schemas
+from rare_earths.data.tables import read_processed
+from rare_earths.site import citation, claimreview
 
 PAGE = "https://example.org/rare-earths/claims.html"
 
@@ -29,7 +31,7 @@ def audit() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def claims() -> pd.DataFrame:
-    return read_processed(metadata.CLAIMS, paths.PROCESSED_CLAIMS_CSV)
+    return read_processed(schemas.CLAIMS, paths.PROCESSED_CLAIMS_CSV)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,7 @@ def test_each_check_has_its_own_address(reviews):
 def test_the_rating_is_the_standing_in_words(audit, reviews):
     labels = [review["reviewRating"]["alternateName"] for review in reviews]
     assert labels == [
-        f"{metadata.STANDINGS[s][0]} ({metadata.VERDICT_LABELS[v]})"
+        f"{vocabulary.STANDINGS[s][0]} ({vocabulary.VERDICT_LABELS[v]})"
         for s, v in zip(audit.standing, audit.verdict, strict=True)
     ]
     assert all("_" not in label for label in labels)

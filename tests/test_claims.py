@@ -12,11 +12,12 @@ import pandera.errors
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths import claims, metadata, paths, units
+from rare_earths import paths
+from rare_earths.data import claims, schemas, units
+from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.tables import read_raw, write_processed
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.paths import relative
-from rare_earths.provenance import load_articles, load_sources
-from rare_earths.tables import read_raw, write_processed
 
 PATH_FOR_MESSAGES = Path("synthetic/claims.csv")
 
@@ -133,8 +134,8 @@ def test_the_processed_claims_depend_on_no_parameter(processed):
 
 
 def test_processed_table_matches_its_schema_and_metadata(processed):
-    metadata.schema(metadata.CLAIMS).validate(processed)
-    assert list(processed.columns) == metadata.CLAIMS.names
+    schemas.schema(schemas.CLAIMS).validate(processed)
+    assert list(processed.columns) == schemas.CLAIMS.names
     assert set(processed.claim_id) == set(claims.load_checked()[0].claim_id)
 
 
@@ -456,7 +457,7 @@ def test_an_empty_or_unreadable_claims_table_is_one_located_error(
 
 
 def test_line_numbers_are_physical_lines_after_a_field_that_spans_lines(fixtures):
-    raw = read_raw(metadata.RAW_CLAIMS, fixtures / "claims" / "multiline_note.csv")
+    raw = read_raw(schemas.RAW_CLAIMS, fixtures / "claims" / "multiline_note.csv")
     assert raw.loc[raw.claim_id == "a000-02", "note"].item() == "A note on two lines:\nthe second line."
     assert [line_of(index) for index in raw.index] == [2, 3, 5, 6, 7, 8]
 
@@ -471,7 +472,7 @@ def test_a_record_with_too_many_fields_is_named_by_its_line(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"claims.csv, line 5: 15 fields, but the header has 14"):
-        read_raw(metadata.RAW_CLAIMS, broken)
+        read_raw(schemas.RAW_CLAIMS, broken)
 
 
 def _with_a_huge_figure(fixtures: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -512,9 +513,9 @@ def test_the_processed_schema_refuses_a_number_that_is_not_finite(tmp_path, proc
     table = processed.copy()
     table.loc[0, "value_low"] = float("inf")
     with pytest.raises(pandera.errors.SchemaError, match="finite"):
-        write_processed(metadata.CLAIMS, table, tmp_path / "claims.csv")
+        write_processed(schemas.CLAIMS, table, tmp_path / "claims.csv")
     assert not (tmp_path / "claims.csv").exists()
-    written = write_processed(metadata.CLAIMS, processed, tmp_path / "claims.csv")
+    written = write_processed(schemas.CLAIMS, processed, tmp_path / "claims.csv")
     assert claims.load(written)["value"].isna().any()  # an empty value (a range) is still allowed
     text = pd.read_csv(written, dtype=str, keep_default_na=False)
     text.loc[0, "value_high"] = "inf"

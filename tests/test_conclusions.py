@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths import audit, claims, metadata, provenance, reference
+from rare_earths import audit, vocabulary
 from rare_earths.audit import conclusions
 from rare_earths.audit.usgs import Tables, current_editions, world_reach
+from rare_earths.data import claims, provenance, reference
 
-FAILING = list(metadata.FAILING_VERDICTS)
+FAILING = list(vocabulary.FAILING_VERDICTS)
 ORDER = list(conclusions.PRECEDENCE)
 
 
@@ -28,7 +29,7 @@ def check(
     check_id: str, verdict: str, claim_ids: str, judges: str | None = None, evidence: str = "own_article"
 ) -> dict:
     judged = claim_ids if judges is None else judges
-    if verdict not in FAILING + list(metadata.AGREEING_VERDICTS) or not judged:
+    if verdict not in FAILING + list(vocabulary.AGREEING_VERDICTS) or not judged:
         evidence = "none"
     return {
         "check_id": check_id,
@@ -48,7 +49,7 @@ def conclude(checks: list[dict], claim_rows: list[dict]) -> dict[str, str]:
 
 
 def test_the_precedence_names_every_standing_once():
-    assert sorted(conclusions.PRECEDENCE) == sorted(metadata.STANDINGS)
+    assert sorted(conclusions.PRECEDENCE) == sorted(vocabulary.STANDINGS)
 
 
 def test_a_check_judges_only_its_subject_and_an_input_stays_unjudged():
@@ -134,8 +135,8 @@ def test_a_claim_no_check_judges_is_an_error():
         )
 
 
-verdicts = st.sampled_from(list(metadata.VERDICTS))
-evidence = st.sampled_from(list(metadata.EVIDENCE))
+verdicts = st.sampled_from(list(vocabulary.VERDICTS))
+evidence = st.sampled_from(list(vocabulary.EVIDENCE))
 
 
 @given(st.lists(st.tuples(verdicts, evidence), min_size=1, max_size=6), st.tuples(verdicts, evidence))
@@ -144,7 +145,7 @@ def test_one_more_check_never_lifts_a_claim_that_does_not_hold(found, extra):
     before = conclude(rows, [claim("a000-01")])["a000-01"]
     after = conclude([*rows, check("extra:a000-01", *extra[:1], "a000-01", evidence=extra[1])], [claim("a000-01")])
     all_checks = [*found, extra]
-    borne_out = any(v in metadata.AGREEING_VERDICTS and e == "primary" for v, e in all_checks)
+    borne_out = any(v in vocabulary.AGREEING_VERDICTS and e == "primary" for v, e in all_checks)
     # A dispute between two statements does not fail one that USGS current at its date bears out.
     counts = [
         (v, e)
@@ -152,7 +153,7 @@ def test_one_more_check_never_lifts_a_claim_that_does_not_hold(found, extra):
         if v in FAILING and not (borne_out and v in conclusions.DISPUTES and e != "primary")
     ]
     assert (after["a000-01"] == "does_not_hold") == bool(counts)
-    if before == "does_not_hold" and not (extra[0] in metadata.AGREEING_VERDICTS and extra[1] == "primary"):
+    if before == "does_not_hold" and not (extra[0] in vocabulary.AGREEING_VERDICTS and extra[1] == "primary"):
         assert after["a000-01"] == "does_not_hold"
     else:  # a check that does not fail can only strengthen a standing that is not a failure
         assert before == "does_not_hold" or ORDER.index(after["a000-01"]) <= ORDER.index(before)
@@ -213,12 +214,12 @@ def test_every_claim_has_exactly_one_conclusion_decided_by_checks_that_judge_it(
         verdicts = [by_id.verdict[check_id] for check_id in deciding]
         assert verdicts[0] == row.verdict  # the first deciding check names the verdict
         if row.standing == "does_not_hold":
-            assert set(verdicts) <= set(metadata.FAILING_VERDICTS)
+            assert set(verdicts) <= set(vocabulary.FAILING_VERDICTS)
         else:
             assert set(verdicts) == {row.verdict}
         assert not set(filter(None, row.related.split("; "))) & set(deciding)
         if row.standing == "confirmed":
-            assert row.evidence in metadata.INDEPENDENT_EVIDENCE
+            assert row.evidence in vocabulary.INDEPENDENT_EVIDENCE
         if row.standing == "consistent":
             assert row.evidence in ("own_article", "related_article")
 
@@ -267,7 +268,7 @@ def test_checks_that_can_only_refute_confirm_nothing(real):
     fit_only = checks[checks.rule.isin(["parts_of_whole", "scope", "plausibility", "implied_price", "implied_ratio"])]
     assert not fit_only.empty
     for row in fit_only.itertuples():
-        assert (row.judges == "") == (row.verdict not in metadata.FAILING_VERDICTS), row.check_id
+        assert (row.judges == "") == (row.verdict not in vocabulary.FAILING_VERDICTS), row.check_id
 
 
 def test_a_dropped_hedge_across_articles_is_no_fault_of_the_exact_one(real):
@@ -279,7 +280,7 @@ def test_a_dropped_hedge_across_articles_is_no_fault_of_the_exact_one(real):
 def test_different_measures_sharing_a_number_are_never_a_restatement(real):
     checks, table, _ = real
     metric_of = table.set_index("claim_id").metric
-    for row in checks[checks.verdict.isin(metadata.AGREEING_VERDICTS + ("hedge_dropped",))].itertuples():
+    for row in checks[checks.verdict.isin(vocabulary.AGREEING_VERDICTS + ("hedge_dropped",))].itertuples():
         if row.rule in ("same_figure", "dropped_hedge"):
             assert metric_of[row.claim_ids.split("; ")].nunique() == 1, row.check_id
 

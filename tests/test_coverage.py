@@ -7,10 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from rare_earths import claims, coverage, metadata
+from rare_earths.data import claims, coverage, schemas
+from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.tables import read_raw
 from rare_earths.errors import InputError
-from rare_earths.provenance import load_articles, load_sources
-from rare_earths.tables import read_raw
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_number_tokens_find_digits_and_words():
 
 def fixture_project(fixtures, articles_dir):
     sources = load_sources(fixtures / "sources.csv", articles_dir)
-    raw = read_raw(metadata.RAW_CLAIMS, fixtures / "claims" / "good.csv")
+    raw = read_raw(schemas.RAW_CLAIMS, fixtures / "claims" / "good.csv")
     exclusions = coverage.load_exclusions(fixtures / "exclusions.csv")
     return raw, exclusions, load_articles(sources, articles_dir)
 
@@ -209,7 +209,7 @@ def zero_fixture(fixtures):
     """Fixture one, plus "Since then no magnets have been imported", which no claim captures."""
     folder = fixtures / "zero"
     articles = load_articles(load_sources(folder / "sources.csv", folder / "articles"), folder / "articles")
-    raw = read_raw(metadata.RAW_CLAIMS, fixtures / "claims" / "good.csv")
+    raw = read_raw(schemas.RAW_CLAIMS, fixtures / "claims" / "good.csv")
     exclusions = coverage.load_exclusions(fixtures / "exclusions.csv")
     return raw[raw.source_id == "a000"], exclusions[exclusions.source_id == "a000"], articles
 
@@ -245,7 +245,7 @@ def test_the_zero_captured_as_a_claim_is_covered(fixtures):
 def test_an_exclusions_table_with_only_its_header_excludes_nothing(fixtures):
     raw, _, articles = fixture_project(fixtures, fixtures / "articles")
     exclusions = coverage.load_exclusions(fixtures / "exclusions_header_only.csv")
-    assert exclusions.empty and list(exclusions.columns) == metadata.EXCLUSIONS.names
+    assert exclusions.empty and list(exclusions.columns) == schemas.EXCLUSIONS.names
     assert coverage.exclusion_spans(exclusions, articles) == []
     # Valid as a table; coverage then names every number only the exclusions covered.
     missing = coverage.uncovered(articles, coverage.claim_spans(raw, articles))

@@ -12,7 +12,8 @@ import frictionless
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths import datapackage, paths
+from rare_earths import paths
+from rare_earths.data import datapackage
 
 
 @pytest.fixture(scope="module")

@@ -34,10 +34,10 @@ def test_a_caption_ends_with_its_sorted_unique_claims():
 
 
 def test_every_verdict_has_its_own_colour():
-    from rare_earths import metadata
+    from rare_earths import vocabulary
 
-    assert list(figures.VERDICT_COLOURS) == list(metadata.VERDICTS)
-    assert len(set(figures.VERDICT_COLOURS.values())) == len(metadata.VERDICTS)
+    assert list(figures.VERDICT_COLOURS) == list(vocabulary.VERDICTS)
+    assert len(set(figures.VERDICT_COLOURS.values())) == len(vocabulary.VERDICTS)
 
 
 def test_tables_leave_out_a_positional_index_but_keep_a_named_one_as_a_column():
@@ -79,7 +79,7 @@ def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
 
 
 def test_parameters_show_their_names_in_code_and_the_rest_in_words():
-    from rare_earths import params
+    from rare_earths.pipeline import params
 
     html = figures.parameters(params.table(usd_inr=84.57))._repr_html_()
     assert "<td><code>usd_inr</code></td>" in html and '<th scope="col">Parameter</th>' in html

@@ -8,10 +8,13 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from rare_earths import metadata
-from rare_earths.metadata import CLAIMS, METRICS, TABLES, schema
+from rare_earths import vocabulary
+from rare_earths.data import schemas
+from rare_earths.data.schemas import CLAIMS, TABLES, schema
+from rare_earths.data.units import CANONICAL_UNITS
 from rare_earths.paths import ROOT
-from rare_earths.units import CANONICAL_UNITS
+from rare_earths.site import dictionary
+from rare_earths.vocabulary import METRICS
 
 DATA_DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 SchemaError = (pandera.errors.SchemaError, pandera.errors.SchemaErrors)
@@ -36,7 +39,7 @@ SAMPLES = {
 by_table = pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
 
 
-def sample(column: metadata.Column):
+def sample(column: schemas.Column):
     if column.kind == "number":
         return 1.0
     if column.vocabulary() is not None:
@@ -47,7 +50,7 @@ def sample(column: metadata.Column):
     return value
 
 
-def valid_frame(table: metadata.Table) -> pd.DataFrame:
+def valid_frame(table: schemas.Table) -> pd.DataFrame:
     return pd.DataFrame({column.name: [sample(column)] for column in table.columns})
 
 
@@ -110,7 +113,7 @@ def test_metric_canonical_unit_is_a_canonical_unit(metric):
 
 
 def test_markdown_documents_every_table_and_column():
-    text = metadata.markdown()
+    text = dictionary.markdown()
     sections = re.split(r"^## ", text, flags=re.MULTILINE)
     for table in TABLES:
         heading = f"`{table.path}`"
@@ -124,13 +127,13 @@ def test_markdown_documents_every_table_and_column():
 
 def test_committed_data_dictionary_is_current():
     assert DATA_DICTIONARY.exists(), "docs/data-dictionary.md is missing: run `python -m rare_earths docs`"
-    assert DATA_DICTIONARY.read_text(encoding="utf-8") == metadata.markdown(), (
+    assert DATA_DICTIONARY.read_text(encoding="utf-8") == dictionary.markdown(), (
         "docs/data-dictionary.md is stale: run `python -m rare_earths docs`"
     )
 
 
 def test_every_verdict_has_a_label_in_words():
-    assert list(metadata.VERDICT_LABELS) == list(metadata.VERDICTS)
-    for label in metadata.VERDICT_LABELS.values():
+    assert list(vocabulary.VERDICT_LABELS) == list(vocabulary.VERDICTS)
+    for label in vocabulary.VERDICT_LABELS.values():
         assert label and "_" not in label and label[0].isupper()
-    assert len(set(metadata.VERDICT_LABELS.values())) == len(metadata.VERDICTS), "two verdicts share a label"
+    assert len(set(vocabulary.VERDICT_LABELS.values())) == len(vocabulary.VERDICTS), "two verdicts share a label"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from rare_earths.data.units import Figure, Quantity, ureg
 from rare_earths.metrics import (
     cagr,
     decimals_of,
@@ -29,7 +30,6 @@ from rare_earths.metrics import (
     unit_price,
     yearly_path,
 )
-from rare_earths.units import Figure, Quantity, ureg
 
 PROPERTY = settings(max_examples=100, deadline=None)
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rare_earths import metadata, paths, provenance
+from rare_earths import paths
+from rare_earths.data import provenance, schemas
+from rare_earths.data.tables import read_raw
 from rare_earths.errors import InputError
-from rare_earths.tables import read_raw
 
 SHARED = paths.ROOT.parent / "shared"
 # Files under data/raw/ that are catalogues or hand-made records rather than received inputs.
@@ -191,7 +192,7 @@ def test_an_editions_release_is_a_real_date_after_the_one_before(tmp_path, publi
 
 
 def test_an_edition_must_be_the_one_its_table_holds(tmp_path, monkeypatch):
-    from rare_earths import reference
+    from rare_earths.data import reference
 
     table, folder = reference_catalogue(tmp_path, ",2025,2025-01-31,", ",2026,2026-01-31,")
     monkeypatch.setattr(paths, "REFERENCE", folder)
@@ -288,7 +289,7 @@ def test_the_command_line_names_a_bad_source_and_exits_non_zero(tmp_path, monkey
 
 def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
     names = provenance.source_names()
-    sources = read_raw(metadata.SOURCES, paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, paths.SOURCES_CSV)
     for row in sources.itertuples():
         name = names[row.source_id]
         if row.title:
@@ -306,7 +307,7 @@ def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
     ],
 )
 def test_an_article_needs_exactly_one_of_title_and_label(tmp_path, title, label, says):
-    sources = read_raw(metadata.SOURCES, paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, paths.SOURCES_CSV)
     sources.loc[0, ["title", "label"]] = [title, label]
     path = tmp_path / "sources.csv"
     sources.to_csv(path, index=False)

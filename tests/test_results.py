@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rare_earths import chain, metadata, results
+from rare_earths.data import schemas
+from rare_earths.data.units import ureg
 from rare_earths.errors import InputError
-from rare_earths.units import ureg
+from rare_earths.pipeline import chain, results
 
 Q = ureg.Quantity
 
@@ -130,7 +131,7 @@ def test_a_notebook_records_its_results_as_it_runs(fixtures, tmp_path):
 def test_the_table_has_the_schemas_columns_then_the_scenarios(tmp_path):
     nbformat.write(notebook_with(GROWTH, TONNES), tmp_path / "04-demand.ipynb")
     table = results.table(tmp_path, ["04-demand.ipynb"], {"consumption_base_year": 2020, "usd_inr": 84.57})
-    assert list(table.columns) == [*metadata.RESULTS.names, "consumption_base_year", "usd_inr"]
+    assert list(table.columns) == [*schemas.RESULTS.names, "consumption_base_year", "usd_inr"]
     assert table.to_dict("records")[1] == {
         "notebook": "04-demand.ipynb",
         "name": "consumption",
@@ -146,7 +147,7 @@ def test_the_table_has_the_schemas_columns_then_the_scenarios(tmp_path):
         "usd_inr": "84.57",
     }
     assert math.isnan(table.value[0]) and table.claims[0] == "a003-04; a003-05"
-    assert list(results.table(tmp_path, ["04-demand.ipynb"]).columns) == metadata.RESULTS.names
+    assert list(results.table(tmp_path, ["04-demand.ipynb"]).columns) == schemas.RESULTS.names
 
 
 def test_write_is_deterministic_and_reads_back(tmp_path):

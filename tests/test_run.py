@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths import chain, paths
+from rare_earths import paths
+from rare_earths.pipeline import chain
 
 OFFLINE = Path(__file__).parent / "offline"
 
@@ -81,7 +82,7 @@ def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allo
 def test_the_base_year_limit_is_the_year_of_the_projection_in_the_claims():
     import csv
 
-    from rare_earths import params
+    from rare_earths.pipeline import params
 
     rows = list(csv.DictReader(paths.RAW_CLAIMS_CSV.open(encoding="utf-8")))
     projection = next(row for row in rows if row["metric"] == "consumption_projected" and row["subject"] == "India")
@@ -221,7 +222,7 @@ def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(
 
 
 def test_parameters_of_the_executed_notebooks():
-    from rare_earths import report
+    from rare_earths.site import report
 
     assert report.parameters_of({"01-a.ipynb": {"rate": 1.0}, "02-b.ipynb": {"rate": 1.0, "year": 2024}}) == {
         "rate": 1.0,
@@ -242,11 +243,11 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
         }
 
     trade = library_files(paths.EXECUTED / "03-trade.inputs.json")
-    assert {"src/rare_earths/analysis.py", "src/rare_earths/units.py"} <= trade  # observed in its kernel
+    assert {"src/rare_earths/analysis.py", "src/rare_earths/data/units.py"} <= trade  # observed in its kernel
     assert (
-        "src/rare_earths/report.py" not in trade and "src/rare_earths/chain.py" not in trade
+        "src/rare_earths/site/report.py" not in trade and "src/rare_earths/pipeline/chain.py" not in trade
     )  # an edit to the site reruns no notebook
     site = library_files(paths.HTML / ".inputs.json")
-    assert {"src/rare_earths/report.py", "src/rare_earths/__main__.py"} <= site
+    assert {"src/rare_earths/site/report.py", "src/rare_earths/__main__.py"} <= site
     data = library_files(paths.PROCESSED / ".inputs.json")
-    assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/report.py" not in data
+    assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/site/report.py" not in data

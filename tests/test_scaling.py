@@ -19,9 +19,10 @@ if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the inst
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import scaling, synthetic  # noqa: E402
-from rare_earths import claims, metadata, paths, units  # noqa: E402
-from rare_earths.provenance import load_sources  # noqa: E402
-from rare_earths.units import canonical_unit, parse_figure  # noqa: E402
+from rare_earths import paths, vocabulary  # noqa: E402
+from rare_earths.data import claims, schemas, units  # noqa: E402
+from rare_earths.data.provenance import load_sources  # noqa: E402
+from rare_earths.data.units import canonical_unit, parse_figure  # noqa: E402
 
 PATH = Path("synthetic.csv")
 REAL = len(synthetic.real_claims())
@@ -53,7 +54,7 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
                 "value_low": float(canonical.low.magnitude),
                 "value_high": float(canonical.high.magnitude),
                 "unit": unit,
-                "bound": metadata.QUALIFIERS[row.qualifier.lower()],
+                "bound": vocabulary.QUALIFIERS[row.qualifier.lower()],
                 "qualifier": row.qualifier,
                 "value_as_written": row.value_as_written,
                 "unit_as_written": row.unit_as_written,
@@ -62,7 +63,7 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
                 "note": row.note,
             }
         )
-    return pd.DataFrame.from_records(records, columns=metadata.CLAIMS.names)
+    return pd.DataFrame.from_records(records, columns=schemas.CLAIMS.names)
 
 
 # --- the synthetic tables ------------------------------------------------------------------------
@@ -72,8 +73,8 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
 def test_a_table_is_factor_times_the_real_one_with_valid_unique_ids(factor):
     table = synthetic.synthetic_claims(factor)
     assert len(table) == factor * REAL
-    assert list(table.columns) == metadata.RAW_CLAIMS.names
-    metadata.schema(metadata.RAW_CLAIMS).validate(table)  # ids unique and of the raw pattern, subjects known
+    assert list(table.columns) == schemas.RAW_CLAIMS.names
+    schemas.schema(schemas.RAW_CLAIMS).validate(table)  # ids unique and of the raw pattern, subjects known
     assert (table.source_id == table.claim_id.str[:4]).all()
 
 
@@ -94,7 +95,7 @@ def test_each_real_row_is_copied_factor_times_with_its_metric_and_unit():
     assert Counter(map(tuple, table[keys].to_numpy())) == Counter(
         {key: 3 * count for key, count in Counter(map(tuple, real[keys].to_numpy())).items()}
     )
-    assert set(table.subject) <= set(metadata.SUBJECTS)
+    assert set(table.subject) <= set(vocabulary.SUBJECTS)
     assert not set(table.value_as_written) <= set(real.value_as_written)  # the values are perturbed
 
 
@@ -134,7 +135,7 @@ def test_a_perturbed_date_is_a_date_in_full(text):
 def test_cleaning_a_x10_table_raises_nothing():
     table = synthetic.synthetic_claims(10, seed=3)
     result = cleaned(table)
-    metadata.schema(metadata.CLAIMS).validate(result)  # every unit fits its metric's canonical unit
+    schemas.schema(schemas.CLAIMS).validate(result)  # every unit fits its metric's canonical unit
     assert len(result) == 10 * REAL
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths import results, sensitivity
+from rare_earths.pipeline import results
+from rare_earths.site import sensitivity
 
 
 def sweep_table(rows: list[dict], parameters: list[str]) -> pd.DataFrame:

@@ -11,7 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rare_earths import audit, chain, claims, layout, params, paths, report, standing
+from rare_earths import audit, paths
+from rare_earths.data import claims
+from rare_earths.pipeline import chain, params
+from rare_earths.site import layout, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:

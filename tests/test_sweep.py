@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
-from rare_earths import chain, params, paths, results, sweep
-from rare_earths.params import ParameterError
+from rare_earths import paths
+from rare_earths.pipeline import chain, params, results, sweep
+from rare_earths.pipeline.params import ParameterError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
@@ -331,7 +332,7 @@ def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
 def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypatch):
     import contextlib
 
-    from rare_earths import executors
+    from rare_earths.pipeline import executors
 
     class Gone:
         def submit(self, *_):

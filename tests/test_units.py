@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rare_earths import metadata
-from rare_earths.units import (
+from rare_earths import vocabulary
+from rare_earths.data.units import (
     CANONICAL_UNITS,
     ZERO_WORDS,
     Figure,
@@ -404,7 +404,7 @@ def test_parse_number_reads_decimal_ranges(a, extra):
 
 @pytest.mark.parametrize(
     "unit",
-    sorted(set(CANONICAL_UNITS.values()) | {metric.unit for metric in metadata.METRICS.values()}),
+    sorted(set(CANONICAL_UNITS.values()) | {metric.unit for metric in vocabulary.METRICS.values()}),
 )
 def test_every_canonical_unit_string_parses(unit):
     parsed = ureg.Unit(unit)

@@ -11,9 +11,11 @@ import shutil
 import sys
 import time
 
-from . import chain, params, paths, sweep
-from .errors import InputError
-from .params import ParameterError
+from rare_earths import paths
+from rare_earths.errors import InputError
+from rare_earths.pipeline import chain, params, sweep
+from rare_earths.pipeline.params import ParameterError
+from rare_earths.site import dictionary
 
 SITE_MANIFEST = paths.HTML / ".inputs.json"
 
@@ -46,8 +48,9 @@ def _build_data(*, force: bool = False) -> None:
     if not force and chain.unchanged(manifest, inputs, outputs):
         print("data/processed/ is up to date")
         return
-    from . import atomic, audit, claims, datapackage, reference
-    from .audit import conclusions
+    from rare_earths import atomic, audit
+    from rare_earths.audit import conclusions
+    from rare_earths.data import claims, datapackage, reference
 
     # Every output is built in a staging folder and checked there; only then are all of them, with
     # the manifest that vouches for them, moved into place together (or, on any error, none).
@@ -96,7 +99,7 @@ def _data(args: argparse.Namespace) -> None:
 def _render(steps: tuple[chain.Step, ...], *, force: bool, swept: bool) -> list:
     """The readers' pages from the executed notebooks, unless nothing they show has changed. Each page
     states the parameters its notebook ran with, read from the notebook, not from this command."""
-    from . import citation
+    from rare_earths.site import citation
 
     executed = [paths.relative(paths.EXECUTED / step.notebook) for step in steps]
     # What the last rendering read and imported (observed), the notebooks, and the build's version,
@@ -111,7 +114,8 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool, swept: bool) -> list:
         print(f"{paths.relative(paths.HTML)}/ is up to date")
         return pages
     chain.skip_slow_imports()
-    from . import atomic, report
+    from rare_earths import atomic
+    from rare_earths.site import report
 
     # Rendered in a staging folder, then every file and the manifest moved into place together.
     atomic.recover(paths.HTML)
@@ -166,7 +170,7 @@ def _results() -> None:
     if chain.unchanged(RESULTS_MANIFEST, inputs, [paths.RESULTS_CSV]):
         print(f"{paths.relative(paths.RESULTS_CSV)} is up to date")
         return
-    from . import results
+    from rare_earths.pipeline import results
 
     written = results.build()
     chain.remember(
@@ -204,10 +208,9 @@ def _notebooks(args: argparse.Namespace) -> None:
 
 
 def _docs(args: argparse.Namespace) -> None:
-    from . import metadata
 
     target = paths.ROOT / "docs" / "data-dictionary.md"
-    target.write_text(metadata.markdown(), encoding="utf-8")
+    target.write_text(dictionary.markdown(), encoding="utf-8")
     print(f"wrote {paths.relative(target)}")
 
 
@@ -279,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         if args.run in (_data, _run, _notebooks, _sweep):
-            from . import atomic
+            from rare_earths import atomic
 
             with atomic.one_run_at_a_time(paths.RUN_LOCK):
                 args.run(args)

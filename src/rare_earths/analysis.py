@@ -13,9 +13,9 @@ import math
 import pandas as pd
 import pint
 
-from . import metadata, metrics, text
-from .claims import figure_of
-from .units import Figure, Quantity, is_money, to_usd
+from rare_earths import metrics, text, vocabulary
+from rare_earths.data.claims import figure_of
+from rare_earths.data.units import Figure, Quantity, is_money, to_usd
 
 SEPARATOR = "; "
 
@@ -123,13 +123,13 @@ def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
 
 def metric_words(metric: str) -> str:
     """A metric as a reader's table names it: 'share of world reserves' for reserve_share."""
-    return metadata.METRICS[metric].said
+    return vocabulary.METRICS[metric].said
 
 
 def share_measure(metric: str) -> str:
     """What a share of the world is a share of, in a few words, for a chart's labels: 'magnet
     production' for magnet_production_share, 'reserves' for reserve_share."""
-    record = metadata.METRICS[metric]
+    record = vocabulary.METRICS[metric]
     return record.measure or record.said.removeprefix("share of world ").removesuffix(" share")
 
 

@@ -23,7 +23,7 @@ import seaborn as sns
 from IPython import get_ipython
 from IPython.display import SVG, Markdown, display
 
-from . import text
+from rare_earths import text
 
 # The audit's verdicts, in metadata order: the Okabe-Ito colour-blind-safe palette, with Paul Tol's
 # where it runs out. Warm colours do not hold, blues hold, greys were not or could not be checked.

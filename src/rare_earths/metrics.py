@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pint
 
-from .units import Figure, Quantity, ureg
+from rare_earths.data.units import Figure, Quantity, ureg
 
 PERCENT = ureg.percent
 

@@ -12,7 +12,7 @@ The audit is a set of rules (`registry.RULES`), one module per kind of check:
 
 Each rule works on `statements.Statement`s (each figure with the values its rounding and hedge
 admit) and never on a list of claim ids, so a newly captured claim is checked at once. Verdicts,
-kinds and hedges are defined in `rare_earths.metadata`; sentences are written with
+kinds and hedges are defined in `rare_earths.vocabulary`; sentences are written with
 `rare_earths.text`.
 """
 
@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import metadata, paths
-from ..tables import read_processed, write_processed
+from rare_earths import paths, vocabulary
 
 # Importing each kind's module registers its rules; `statements` is used below.
-from . import (  # noqa: F401
+from rare_earths.audit import (  # noqa: F401
     against_usgs,
     conclusions,
     cross_source,
@@ -37,10 +36,10 @@ from . import (  # noqa: F401
     statements,
     unchecked,
 )
-from .registry import RULES, Rule
-from .statements import SEPARATOR, Statement
-from .usgs import Tables
-from .views import (
+from rare_earths.audit.registry import RULES, Rule
+from rare_earths.audit.statements import SEPARATOR, Statement
+from rare_earths.audit.usgs import Tables
+from rare_earths.audit.views import (
     accounted_for,
     counts,
     edition_differences,
@@ -52,6 +51,10 @@ from .views import (
     verdicts_table,
     with_quotes,
 )
+from rare_earths.data import schemas
+from rare_earths.data.tables import read_processed, write_processed
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
 
 __all__ = [
     "RULES",
@@ -93,10 +96,10 @@ def audit(
         if "checked" in registered.needs:  # judged by a check, not merely one of its inputs
             given["checked"] = {claim for row in rows for claim in row["judges"].split(SEPARATOR) if claim}
         rows += registered.function(*(given[need] for need in registered.needs))
-    types = {column.name: "str" if column.kind == "string" else "float64" for column in metadata.AUDIT.columns}
-    table = pd.DataFrame(rows, columns=metadata.AUDIT.names).astype(types)  # typed even when empty
+    types = {column.name: "str" if column.kind == "string" else "float64" for column in schemas.AUDIT.columns}
+    table = pd.DataFrame(rows, columns=schemas.AUDIT.names).astype(types)  # typed even when empty
     # Kinds in the order the metadata declares them, rules in the order they are registered within each.
-    kinds = list(metadata.CHECK_KINDS)
+    kinds = list(vocabulary.CHECK_KINDS)
     order = {name: (kinds.index(r.kind), position) for position, (name, r) in enumerate(RULES.items())}
     table = (
         table.assign(_order=table.rule.map(order))
@@ -108,21 +111,31 @@ def audit(
 
 def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
     """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
-    from .. import claims, reference
+    from rare_earths.data import claims, reference
 
     table = audit(claims.load(claims_path), reference.load(usgs_path), *article_context())
-    return write_processed(metadata.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
+    return write_processed(schemas.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(metadata.AUDIT, path or paths.PROCESSED_AUDIT_CSV)
+    """data/processed/audit.csv, validated against its schema; every rule it names must be registered
+    (the schema, in the data layer, checks only the name's form)."""
+    path = path or paths.PROCESSED_AUDIT_CSV
+    table = read_processed(schemas.AUDIT, path)
+    unknown = [(index, rule) for index, rule in zip(table.index, table.rule, strict=True) if rule not in RULES]
+    if unknown:
+        index, rule = unknown[0]
+        raise InputError(
+            [Problem(relative(path), f"unknown rule {rule!r}; registered: {', '.join(RULES)}", line_of(index), "rule")]
+        )
+    return table
 
 
 def article_context() -> tuple[dict[str, str], dict[str, set[str]]]:
     """What the audit knows of the articles from sources.csv: each one's current USGS edition
     (`usgs.current_editions`) and the articles it shares reporting with (`related_articles`)."""
-    from .. import provenance
-    from .usgs import current_editions
+    from rare_earths.audit.usgs import current_editions
+    from rare_earths.data import provenance
 
     sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
     return current_editions(sources, provenance.load_references()), related_articles(sources)

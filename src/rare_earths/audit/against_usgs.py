@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import metadata, metrics, text
-from ..units import Quantity
-from .registry import check, rule
-from .statements import (
+from rare_earths import metrics, text, vocabulary
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import (
     CONSISTENT,
     CONTRADICTED,
     SHARE_INDEX,
@@ -24,7 +23,8 @@ from .statements import (
     own_part_and_whole,
     what,
 )
-from .usgs import EDITIONS, Published, Tables
+from rare_earths.audit.usgs import EDITIONS, Published, Tables
+from rare_earths.data.units import Quantity
 
 INCONCLUSIVE, IMPLAUSIBLE, CANNOT_CHECK, OUTDATED = "inconclusive", "implausible", "cannot_check", "outdated"
 _BEST_FIRST = (CONSISTENT, WITHIN_ROUNDING, INCONCLUSIVE, CONTRADICTED)
@@ -63,7 +63,7 @@ def _best(candidates: list[Candidate]) -> str:
 
 def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
     """A reserve or production figure (or a rank by them) against each edition."""
-    record = metadata.METRICS[stated.metric]
+    record = vocabulary.METRICS[stated.metric]
     measure = record.usgs_measure
     found = []
     for edition in EDITIONS:
@@ -111,7 +111,7 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
 def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: Tables) -> list[Candidate]:
     """A share on every base: the article's own whole, and each edition's world total and sum of
     listed countries; `by` is the statements indexed by SHARE_INDEX."""
-    record = metadata.METRICS[stated.metric]
+    record = vocabulary.METRICS[stated.metric]
     part, own_whole = own_part_and_whole(stated, by)
     candidates = []
 
@@ -235,7 +235,7 @@ def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
     article has its own current edition, so articles are compared apart)."""
     merged: dict[tuple, list[Statement]] = {}
     for s in found:
-        if wanted(metadata.METRICS[s.metric]):
+        if wanted(vocabulary.METRICS[s.metric]):
             merged.setdefault(
                 (s.source_id, s.subject, s.metric, s.counterpart, s.period, s.low, s.high, s.bound), []
             ).append(s)
@@ -313,11 +313,11 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
     """A figure against a floor or a ceiling set by a USGS measure of its subject's country."""
     rows = []
     for stated in found:
-        declared = getattr(metadata.METRICS[stated.metric], attribute)
+        declared = getattr(vocabulary.METRICS[stated.metric], attribute)
         if not declared:
             continue
         measure, fraction, why = declared
-        country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
+        country = vocabulary.COUNTRY_OF.get(stated.subject, stated.subject)
         # The end of what the figure admits that could pass: a floor is met if its highest value meets
         # it ("180-202 kt" by 202 kt), a ceiling if its lowest does.
         end = stated.admitted()[1 if attribute == "usgs_floor" else 0]

@@ -11,7 +11,7 @@ concluded together, so they conclude alike by construction.
 
 The precedence, applied to the checks that judge a statement:
 
-1. `does_not_hold`: any failing verdict (`metadata.FAILING_VERDICTS`); all failing checks decide
+1. `does_not_hold`: any failing verdict (`vocabulary.FAILING_VERDICTS`); all failing checks decide
    it, the most serious names its verdict. Two statements that disagree (`DISPUTES`) fail both,
    since either may be wrong, unless USGS current at the article's date bears one out: then the
    dispute is the other's;
@@ -29,9 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import metadata, paths
-from ..tables import read_processed, write_processed
-from .statements import SEPARATOR
+from rare_earths import paths, vocabulary
+from rare_earths.audit.statements import SEPARATOR
+from rare_earths.data import schemas
+from rare_earths.data.tables import read_processed, write_processed
 
 # The claims that are one statement: the same figure, subject and period in one article.
 SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high")
@@ -39,8 +40,8 @@ SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period", "va
 PRECEDENCE = ("does_not_hold", "confirmed", "consistent", "unchecked")
 # Verdicts that set two statements against each other: either may be the wrong one.
 DISPUTES = ("contradicted", "date_conflict")
-_SERIOUS = list(metadata.VERDICTS)  # most serious first
-_STRONGEST = list(metadata.EVIDENCE)  # strongest first
+_SERIOUS = list(vocabulary.VERDICTS)  # most serious first
+_STRONGEST = list(vocabulary.EVIDENCE)  # strongest first
 
 
 def _ids(cell: str) -> list[str]:
@@ -72,8 +73,8 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
 
 def _decide(rows: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
     """(standing, verdict, the deciding rows) from the checks that judge one statement."""
-    failing = rows[rows.verdict.isin(metadata.FAILING_VERDICTS)]
-    agreeing = rows[rows.verdict.isin(metadata.AGREEING_VERDICTS)]
+    failing = rows[rows.verdict.isin(vocabulary.FAILING_VERDICTS)]
+    agreeing = rows[rows.verdict.isin(vocabulary.AGREEING_VERDICTS)]
     primary = agreeing[agreeing.evidence == "primary"]
     if not primary.empty:
         # Two statements that disagree fail both, since either may be the wrong one; where USGS
@@ -87,14 +88,14 @@ def _decide(rows: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
         strongest = min(agreeing.evidence, key=_STRONGEST.index)
         deciding = agreeing[agreeing.evidence == strongest]
         verdict = max(deciding.verdict, key=_SERIOUS.index)  # as stated before within rounding
-        standing = "confirmed" if strongest in metadata.INDEPENDENT_EVIDENCE else "consistent"
+        standing = "confirmed" if strongest in vocabulary.INDEPENDENT_EVIDENCE else "consistent"
         return standing, verdict, deciding[deciding.verdict == verdict]
     verdict = min(rows.verdict, key=_SERIOUS.index)
     return "unchecked", verdict, rows[rows.verdict == verdict]
 
 
 def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per claim, in claim order (`metadata.CONCLUSIONS`). `current` names each article's
+    """One row per claim, in claim order (`schemas.CONCLUSIONS`). `current` names each article's
     USGS edition current at its date, for the words of `tested_against`. ValueError for a claim no
     check judges (the audit's `not_checked` rule judges every claim no other rule does)."""
     current = current or {}
@@ -133,24 +134,24 @@ def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str]
                     "explanation": deciding.explanation.iloc[0],
                 }
             )
-    return pd.DataFrame(records, columns=metadata.CONCLUSIONS.names).sort_values("claim_id").reset_index(drop=True)
+    return pd.DataFrame(records, columns=schemas.CONCLUSIONS.names).sort_values("claim_id").reset_index(drop=True)
 
 
 def counts(conclusions: pd.DataFrame) -> dict[str, int]:
-    """How many claims stand in each standing, in the order of `metadata.STANDINGS`."""
+    """How many claims stand in each standing, in the order of `vocabulary.STANDINGS`."""
     found = conclusions.standing.value_counts()
-    return {standing: int(found.get(standing, 0)) for standing in metadata.STANDINGS}
+    return {standing: int(found.get(standing, 0)) for standing in vocabulary.STANDINGS}
 
 
 def build(output: Path | None = None, audit_path: Path | None = None, claims_path: Path | None = None) -> Path:
     """Write data/processed/conclusions.csv from the processed audit and claims."""
-    from .. import claims
-    from . import article_context, load
+    from rare_earths.audit import article_context, load
+    from rare_earths.data import claims
 
     current, _ = article_context()
     table = conclude(load(audit_path), claims.load(claims_path), current)
-    return write_processed(metadata.CONCLUSIONS, table, output or paths.PROCESSED_CONCLUSIONS_CSV)
+    return write_processed(schemas.CONCLUSIONS, table, output or paths.PROCESSED_CONCLUSIONS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(metadata.CONCLUSIONS, path or paths.PROCESSED_CONCLUSIONS_CSV)
+    return read_processed(schemas.CONCLUSIONS, path or paths.PROCESSED_CONCLUSIONS_CSV)

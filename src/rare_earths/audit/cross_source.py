@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import math
 
-from .. import metadata, text
-from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, WITHIN_ROUNDING, Statement, agree, index, overlap, what
+from rare_earths import text, vocabulary
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import (
+    CONSISTENT,
+    CONTRADICTED,
+    WITHIN_ROUNDING,
+    Statement,
+    agree,
+    index,
+    overlap,
+    what,
+)
 
 DATE_CONFLICT, AMBIGUOUS, HEDGE_DROPPED = "date_conflict", "ambiguous", "hedge_dropped"
 _WORST = {CONSISTENT: 0, WITHIN_ROUNDING: 1, DATE_CONFLICT: 2, CONTRADICTED: 3}
@@ -126,7 +135,7 @@ def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, 
 def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
     for (_subject, metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
-        if metadata.METRICS[metric].recurring:  # the dates of occasions, not one figure (`first_occurrence`)
+        if vocabulary.METRICS[metric].recurring:  # the dates of occasions, not one figure (`first_occurrence`)
             continue
         claim_ids = [c for s in group for c in s.claim_ids]
         found_pair = worst_pair(group) if len(claim_ids) >= 2 else None
@@ -195,7 +204,7 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
 def same_number_different_measure(found: list[Statement]) -> list[dict]:
     groups: dict[tuple, list[Statement]] = {}
     for statement in found:
-        family = metadata.METRICS[statement.metric].family
+        family = vocabulary.METRICS[statement.metric].family
         if family:
             groups.setdefault((statement.subject, statement.counterpart, family), []).append(statement)
     rows = []
@@ -204,13 +213,13 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
             metrics_in = list(dict.fromkeys(s.metric for s in cluster))
             if len(metrics_in) < 2:
                 continue
-            named = [m for m in metrics_in if metadata.METRICS[m].measure]
-            unnamed = [m for m in metrics_in if not metadata.METRICS[m].measure]
+            named = [m for m in metrics_in if vocabulary.METRICS[m].measure]
+            unnamed = [m for m in metrics_in if not vocabulary.METRICS[m].measure]
 
             def listing(metric: str, members: list[Statement]) -> str:
                 ids = ", ".join(c for s in members if s.metric == metric for c in s.claim_ids)
                 words = " / ".join(dict.fromkeys(s.as_written for s in members if s.metric == metric))
-                return f"{metadata.METRICS[metric].measure or metadata.METRICS[metric].said} ({words}: {ids})"
+                return f"{vocabulary.METRICS[metric].measure or vocabulary.METRICS[metric].said} ({words}: {ids})"
 
             values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
             members = {id(s) for s in cluster}
@@ -235,7 +244,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                 )
             else:
                 # One named measure and figures that do not say which measure they are: those are unclear.
-                judged = [c for s in cluster if not metadata.METRICS[s.metric].measure for c in s.claim_ids]
+                judged = [c for s in cluster if not vocabulary.METRICS[s.metric].measure for c in s.claim_ids]
                 explanation = (
                     f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
                     f"value or of quantity; it shares its number with the {listing(named[0], cluster)}, a different "
@@ -249,7 +258,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                     cluster[0],
                     None,
                     "the same number for: "
-                    + ", ".join(metadata.METRICS[m].measure or "unspecified" for m in metrics_in),
+                    + ", ".join(vocabulary.METRICS[m].measure or "unspecified" for m in metrics_in),
                     verdict,
                     explanation,
                     judges=judged,
@@ -322,12 +331,12 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
     rows = []
     zeros = [s for s in found if s.high == 0]
     for stated in found:
-        presupposed = metadata.METRICS[stated.metric].presupposes
+        presupposed = vocabulary.METRICS[stated.metric].presupposes
         if not presupposed or stated.low <= 0:
             continue
-        country = metadata.COUNTRY_OF.get(stated.subject, stated.subject)
+        country = vocabulary.COUNTRY_OF.get(stated.subject, stated.subject)
         for absent in zeros:
-            where = metadata.COUNTRY_OF.get(absent.subject, absent.subject)
+            where = vocabulary.COUNTRY_OF.get(absent.subject, absent.subject)
             if (
                 absent.metric != presupposed
                 or where not in (country, "world")
@@ -344,7 +353,7 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
                     CONTRADICTED,
                     f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but "
                     f"{stated.source_id} says {what(stated)} is {stated.as_written} ({', '.join(stated.claim_ids)}), "
-                    f"which takes at least one of the {metadata.METRICS[absent.metric].said} "
+                    f"which takes at least one of the {vocabulary.METRICS[absent.metric].said} "
                     + (f"in {country}" if where == country else f"to {stated.subject}")
                     + ": unless the absence is narrower than it says (only new ones, only one kind, or only some "
                     "buyers), both cannot hold.",

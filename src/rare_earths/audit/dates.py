@@ -1,6 +1,6 @@
 """Dates: a statement that something happened first on a day, against the occasions other statements date.
 
-Dates are figures like any other (unit `date`, the days their words admit: `rare_earths.units.parse_date`),
+Dates are figures like any other (unit `date`, the days their words admit: `rare_earths.data.units.parse_date`),
 so two statements of one event's date are compared by `cross_source.same_figure`. An event that
 recurs (an official statement) is different: its dates are occasions, and only a claim that one of
 them was the *first* can be tested against them. One occasion dated before it refutes it.
@@ -8,10 +8,10 @@ them was the *first* can be tested against them. One occasion dated before it re
 
 from __future__ import annotations
 
-from .. import metadata, text
-from .cross_source import independence
-from .registry import check, rule
-from .statements import CONTRADICTED, Statement, index
+from rare_earths import text, vocabulary
+from rare_earths.audit.cross_source import independence
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import CONTRADICTED, Statement, index
 
 
 @rule(
@@ -25,7 +25,7 @@ def first_occurrence(found: list[Statement], related: dict[str, set[str]]) -> li
     rows = []
     occasions = index(found, "metric", "subject", "counterpart")
     for first in found:
-        recurring = metadata.METRICS[first.metric].first_of
+        recurring = vocabulary.METRICS[first.metric].first_of
         if not recurring:
             continue
         dated = occasions.get((recurring, first.subject, first.counterpart), [])
@@ -41,7 +41,7 @@ def first_occurrence(found: list[Statement], related: dict[str, set[str]]) -> li
                 before.admitted()[1],
                 f"claim {before.claim_ids[0]} ({before.as_written})",
                 CONTRADICTED,
-                f"{first.source_id} says the {metadata.METRICS[first.metric].said} was on "
+                f"{first.source_id} says the {vocabulary.METRICS[first.metric].said} was on "
                 f"{text.interval(*first.admitted(), first.unit)} ({', '.join(first.claim_ids)}), but {before.source_id} "
                 f"reports one on {before.cite()}, which is earlier"
                 + (f" (“{before.as_written}” read as of {before.source_id}'s date)" if before.read_as() else "")

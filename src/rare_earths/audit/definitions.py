@@ -8,8 +8,8 @@ list, as a reserve is against USGS.
 
 from __future__ import annotations
 
-from .registry import check, rule
-from .statements import CONSISTENT, CONTRADICTED, Statement, what
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import CONSISTENT, CONTRADICTED, Statement, what
 
 # (symbol, atomic number) of each rare-earth element, by IUPAC's definition (above).
 LANTHANIDES = tuple(

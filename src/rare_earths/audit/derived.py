@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .. import metadata, metrics, text
-from ..units import ureg
-from .against_usgs import CANNOT_CHECK, IMPLAUSIBLE
-from .registry import check, rule
-from .statements import Statement, index, spread, what
+from rare_earths import metrics, text, vocabulary
+from rare_earths.audit.against_usgs import CANNOT_CHECK, IMPLAUSIBLE
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import Statement, index, spread, what
+from rare_earths.data.units import ureg
 
 DERIVED = "derived"
 
@@ -16,7 +16,7 @@ def implied_price(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "source_id", "subject", "metric", "period")
     for stated in found:
-        quantity_metric = metadata.METRICS[stated.metric].priced_by
+        quantity_metric = vocabulary.METRICS[stated.metric].priced_by
         quantities = (
             by.get((stated.source_id, stated.subject, quantity_metric, stated.period), []) if quantity_metric else []
         )
@@ -51,7 +51,7 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "source_id", "metric")
     for stated in found:
-        other_metric = metadata.METRICS[stated.metric].set_against
+        other_metric = vocabulary.METRICS[stated.metric].set_against
         for other in by.get((stated.source_id, other_metric), []) if other_metric else []:
             # A yearly rate beside an amount with no period (consumption "1,700 tonnes"): a year's worth of it.
             yearly = [
@@ -98,13 +98,13 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
     by = index(found, "source_id", "subject", "metric")
     values = index(found, "subject", "metric", "period")
     for stated in found:
-        whole_metric = metadata.METRICS[stated.metric].valued_in
-        country = metadata.COUNTRY_OF.get(stated.subject)
+        whole_metric = vocabulary.METRICS[stated.metric].valued_in
+        country = vocabulary.COUNTRY_OF.get(stated.subject)
         if not whole_metric or not country:
             continue
         prices = [
             (value, quantity)
-            for metric, record in metadata.METRICS.items()
+            for metric, record in vocabulary.METRICS.items()
             if record.priced_by
             for value in by.get((stated.source_id, stated.subject, metric), [])
             for quantity in by.get((stated.source_id, stated.subject, record.priced_by), [])[:1]
@@ -150,16 +150,16 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
 def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
     rows = []
     for projected in found:
-        level_metric = metadata.METRICS[projected.metric].projects
+        level_metric = vocabulary.METRICS[projected.metric].projects
         if not level_metric or projected.low <= 0:
             continue
-        country = metadata.COUNTRY_OF.get(projected.subject, projected.subject)
+        country = vocabulary.COUNTRY_OF.get(projected.subject, projected.subject)
         for stop in found:
             if (
                 stop.metric != level_metric
                 or stop.high != 0
                 or stop.period != projected.period
-                or metadata.COUNTRY_OF.get(stop.subject, stop.subject) != country
+                or vocabulary.COUNTRY_OF.get(stop.subject, stop.subject) != country
             ):
                 continue
             rows.append(
@@ -170,7 +170,7 @@ def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
                     None,
                     f"claim {stop.claim_ids[0]} ({stop.as_written})",
                     CANNOT_CHECK,
-                    f"{projected.source_id} projects {projected.as_written} of {metadata.METRICS[level_metric].said} for "
+                    f"{projected.source_id} projects {projected.as_written} of {vocabulary.METRICS[level_metric].said} for "
                     f"{text.subject_name(projected.subject)} in {projected.period} ({', '.join(projected.claim_ids)}), but "
                     f"{stop.source_id} says “{stop.as_written}” from {stop.counterpart} {stop.period_as_written} "
                     f"({', '.join(stop.claim_ids)}): the projection then needs the rest of "

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .. import metadata, metrics, text
-from ..units import CARDINALS, Quantity
-from .registry import check, rule
-from .statements import (
+from rare_earths import metrics, text, vocabulary
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import (
     CONSISTENT,
     CONTRADICTED,
     SHARE_INDEX,
@@ -20,7 +19,8 @@ from .statements import (
     spread,
     what,
 )
-from .usgs import Tables
+from rare_earths.audit.usgs import Tables
+from rare_earths.data.units import CARDINALS, Quantity
 
 CANNOT_CHECK = "cannot_check"
 _OUTCOME = {
@@ -38,7 +38,7 @@ def _share_inputs(found: list[Statement]):
     """Each share with the part and (if stated) the whole its own article gives for the same period."""
     by = index(found, *SHARE_INDEX)
     for stated in found:
-        if metadata.METRICS[stated.metric].share_of:
+        if vocabulary.METRICS[stated.metric].share_of:
             part, whole = own_part_and_whole(stated, by)
             if part is not None:
                 yield stated, part, whole
@@ -116,7 +116,7 @@ def implied_whole(found: list[Statement]) -> list[dict]:
     "Shares of one whole in one article add up to at most 100% (a check that they fit, not that each is right).",
 )
 def parts_of_whole(found: list[Statement]) -> list[dict]:
-    shares = [s for s in found if metadata.METRICS[s.metric].unit == "percent" and s.metric.endswith("_share")]
+    shares = [s for s in found if vocabulary.METRICS[s.metric].unit == "percent" and s.metric.endswith("_share")]
     rows = []
     for fixed, varying in (("counterpart", "subject"), ("subject", "counterpart")):
         groups: dict[tuple, dict[str, Statement]] = {}
@@ -131,7 +131,7 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
             lowest = sum(part.admitted()[0] for part in parts)
             verdict = CONSISTENT if total <= 100 + 1e-9 else WITHIN_ROUNDING if lowest <= 100 + 1e-9 else CONTRADICTED
             listed = " + ".join(f"{name} {part.as_written}" for name, part in by_part.items())
-            of = f"{'world' if whole == 'world' else text.possessive(whole)} {metadata.METRICS[metric].said.removeprefix('share of ').removeprefix('world ')}"
+            of = f"{'world' if whole == 'world' else text.possessive(whole)} {vocabulary.METRICS[metric].said.removeprefix('share of ').removeprefix('world ')}"
             tail = {
                 CONSISTENT: f"the whole of it, leaving nothing to any other (with their rounding, at most "
                 f"{text.number(100 - lowest)}%)"
@@ -162,7 +162,7 @@ def growth_rate(found: list[Statement]) -> list[dict]:
     rows = []
     by = index(found, "metric", "subject", "counterpart", "period")
     for stated in found:
-        levels = metadata.METRICS[stated.metric].growth_of
+        levels = vocabulary.METRICS[stated.metric].growth_of
         if not levels:
             continue
         whose = what(stated) + (f" from {stated.counterpart}" if stated.counterpart else "")
@@ -278,7 +278,7 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
     rows = []
     by = index(found, "source_id", "metric")
     for stated in found:
-        base = metadata.METRICS[stated.metric].rank_of
+        base = vocabulary.METRICS[stated.metric].rank_of
         article = by.get((stated.source_id, base), []) if base else []
         own = [s for s in article if s.subject == stated.subject]
         if not own:
@@ -288,7 +288,7 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
         above = sorted((s for s in figures.values() if s.admitted()[0] > subject.admitted()[1]), key=lambda s: -s.point)
         below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
         # Countries the article gives no figure for that either USGS edition puts above the subject's figure.
-        measure = metadata.METRICS[base].usgs_measure
+        measure = vocabulary.METRICS[base].usgs_measure
         edition = usgs.current(stated.source_id)
         candidates = sorted(
             p.country
@@ -307,7 +307,7 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
                 f"rank among {stated.source_id}'s own figures",
                 verdict,
                 f"{stated.source_id} ranks {stated.subject} “{stated.as_written}” ({', '.join(stated.claim_ids)}); "
-                f"its own {metadata.METRICS[base].said} figures put {named} above "
+                f"its own {vocabulary.METRICS[base].said} figures put {named} above "
                 f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}.",
             )
         )
@@ -340,7 +340,7 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
     by_source_subject = index(found, "source_id", "subject")
     same_unit = index(found, "source_id", "unit")
     for stated in found:
-        level_metric = metadata.METRICS[stated.metric].average_of
+        level_metric = vocabulary.METRICS[stated.metric].average_of
         if not level_metric:
             continue
         levels = by.get((stated.source_id, stated.subject, level_metric), [])
@@ -360,7 +360,7 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
         ranks = [
             s
             for s in by_source_subject.get((stated.source_id, stated.subject), [])
-            if metadata.METRICS[s.metric].year_rank_of == level_metric and s.period == level.period
+            if vocabulary.METRICS[s.metric].year_rank_of == level_metric and s.period == level.period
         ]
         if high < 0:
             verdict = CONTRADICTED

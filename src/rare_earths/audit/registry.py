@@ -13,17 +13,17 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .. import metadata, text
-from .statements import SEPARATOR, Statement
+from rare_earths import text, vocabulary
+from rare_earths.audit.statements import SEPARATOR, Statement
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
-    kind: str  # one of metadata.CHECK_KINDS
+    kind: str  # one of vocabulary.CHECK_KINDS
     meaning: str  # what it checks, in one sentence
     needs: tuple[str, ...]  # "claims", and "usgs" where it reads the USGS tables
-    evidence: str  # what its checks test the judged claims against (metadata.EVIDENCE), unless a check says
+    evidence: str  # what its checks test the judged claims against (vocabulary.EVIDENCE), unless a check says
     function: Callable
 
 
@@ -36,10 +36,10 @@ NEEDS = ("claims", "usgs", "related", "checked")
 
 def rule(name: str, kind: str, meaning: str, needs: tuple[str, ...] = ("claims",), evidence: str = "own_article"):
     """Register a rule: a function given, in the order of NEEDS, what `needs` names (`found` for "claims")."""
-    if kind not in metadata.CHECK_KINDS:
-        raise ValueError(f"rule {name}: unknown kind {kind!r}; known: {', '.join(metadata.CHECK_KINDS)}")
-    if evidence not in metadata.EVIDENCE:
-        raise ValueError(f"rule {name}: unknown evidence {evidence!r}; known: {', '.join(metadata.EVIDENCE)}")
+    if kind not in vocabulary.CHECK_KINDS:
+        raise ValueError(f"rule {name}: unknown kind {kind!r}; known: {', '.join(vocabulary.CHECK_KINDS)}")
+    if evidence not in vocabulary.EVIDENCE:
+        raise ValueError(f"rule {name}: unknown evidence {evidence!r}; known: {', '.join(vocabulary.EVIDENCE)}")
     if set(needs) - set(NEEDS):
         raise ValueError(f"rule {name}: needs {needs}; a rule can need {', '.join(NEEDS)}")
 
@@ -74,7 +74,7 @@ def check(
     involved = set(claim_ids)
     if not set(judged) <= involved:
         raise ValueError(f"{rule_name}: judges {sorted(set(judged) - involved)}, which it does not involve")
-    if verdict not in metadata.FAILING_VERDICTS + metadata.AGREEING_VERDICTS or not judged:
+    if verdict not in vocabulary.FAILING_VERDICTS + vocabulary.AGREEING_VERDICTS or not judged:
         evidence = "none"
     unit = text.display_unit(stated.unit, stated.point)
     factor = text.factor(stated.unit, unit) if unit != stated.unit else 1.0

@@ -4,7 +4,7 @@ One basis for every figure: a number admits whatever rounds to it as written ("6
 to 67.5%, "44 million" 43.5 to 44.5 million; a count or rank in words, "fifth", admits only itself,
 and a fraction in words, "two-thirds", is read as a round figure for a share near it, as
 "around" is), and a hedge
-widens or opens that interval as `metadata.HEDGES` defines ("around" by `metadata.HEDGE_REACH`
+widens or opens that interval as `vocabulary.HEDGES` defines ("around" by `vocabulary.HEDGE_REACH`
 of the value, "over" to no upper end). Comparisons (`judge`, `agree`) say whether two figures
 agree as stated, only within that rounding and hedging, or not at all.
 """
@@ -19,9 +19,9 @@ from functools import cache, cached_property
 
 import pandas as pd
 
-from .. import metadata, metrics, text
-from ..claims import PLACEHOLDER_UNITS
-from ..units import DATE_UNIT, Figure, Quantity, parse_unit, ureg
+from rare_earths import metrics, text, vocabulary
+from rare_earths.data.claims import PLACEHOLDER_UNITS
+from rare_earths.data.units import DATE_UNIT, Figure, Quantity, parse_unit, ureg
 
 SEPARATOR = "; "
 _TOLERANCE = 1e-9  # relative: two floats this close are one value
@@ -52,7 +52,7 @@ class Statement:
 
     @property
     def bound(self) -> str:
-        return metadata.QUALIFIERS[self.hedge]
+        return vocabulary.QUALIFIERS[self.hedge]
 
     @property
     def point(self) -> float:
@@ -65,7 +65,7 @@ class Statement:
         if self.bound == "lower_bound":
             return value >= self.low - tolerance
         if self.bound == "upper_bound":
-            return self.low * (1 - metadata.HEDGE_REACH) - tolerance <= value <= self.high + tolerance
+            return self.low * (1 - vocabulary.HEDGE_REACH) - tolerance <= value <= self.high + tolerance
         return self.low - tolerance <= value <= self.high + tolerance
 
     def admitted(self) -> tuple[float, float]:
@@ -75,7 +75,7 @@ class Statement:
     @cached_property
     def _admitted(self) -> tuple[float, float]:  # computed once: every rule asks for it
         low, high = self.low - self.half_step, self.high + self.half_step
-        reach = metadata.HEDGE_REACH
+        reach = vocabulary.HEDGE_REACH
         if self.bound == "approximate":
             low, high = min(low, self.low * (1 - reach)), max(high, self.high * (1 + reach))
         elif self.bound == "lower_bound":
@@ -107,7 +107,7 @@ class Statement:
 
 def half_step(value_as_written: str, unit_as_written: str, unit: str, value: float = 0.0) -> float:
     """How far rounding can have moved a figure, in canonical `unit`: half a unit of its last written
-    digit; `metadata.HEDGE_REACH` of `value` for a fraction in words; 0 for other words.
+    digit; `vocabulary.HEDGE_REACH` of `value` for a fraction in words; 0 for other words.
 
     "44" million metric tons -> 0.5 million t; "11.6" % -> 0.05 percent; "fifth" -> 0.
     """
@@ -115,7 +115,7 @@ def half_step(value_as_written: str, unit_as_written: str, unit: str, value: flo
         return 0.0
     numbers = _NUMBER.findall(value_as_written)
     if not numbers:
-        return metadata.HEDGE_REACH * abs(value) if unit_as_written == "fraction" else 0.0
+        return vocabulary.HEDGE_REACH * abs(value) if unit_as_written == "fraction" else 0.0
     return 0.5 * 10.0 ** -metrics.decimals_of(numbers[0]) * _scale(unit_as_written, unit)
 
 
@@ -208,7 +208,7 @@ def own_part_and_whole(
     stated: Statement, by: dict[tuple, list[Statement]]
 ) -> tuple[Statement | None, Statement | None]:
     """The part and the whole a share's own article states for its period, where it states them."""
-    base = metadata.METRICS[stated.metric].share_of
+    base = vocabulary.METRICS[stated.metric].share_of
     parts = by.get((stated.source_id, base, stated.subject, stated.period), [])
     wholes = by.get((stated.source_id, base, stated.counterpart, stated.period), [])
     return (parts[0] if parts else None), (wholes[0] if wholes else None)
@@ -222,4 +222,4 @@ def spread(function, *figures: Figure) -> tuple[float, float]:
 
 def what(statement: Statement) -> str:
     """The figure's subject and metric in words: "China's share of world reserves"."""
-    return f"{text.possessive(text.subject_name(statement.subject))} {metadata.METRICS[statement.metric].said}"
+    return f"{text.possessive(text.subject_name(statement.subject))} {vocabulary.METRICS[statement.metric].said}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import metadata, text
-from .registry import check, rule
-from .statements import Statement, index, what
+from rare_earths import text, vocabulary
+from rare_earths.audit.registry import check, rule
+from rare_earths.audit.statements import Statement, index, what
 
 NOT_CHECKED = "not_checked"
 
@@ -12,7 +12,7 @@ NOT_CHECKED = "not_checked"
 def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) -> str:
     """Why no rule can check a statement: what a check of it would need that the sources lack.
     `statements_of` is the statements indexed by metric and subject."""
-    record = metadata.METRICS[statement.metric]
+    record = vocabulary.METRICS[statement.metric]
     if record.usgs_measure:
         return "USGS gives no figure to compare it with"
     others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]

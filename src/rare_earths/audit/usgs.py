@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import text
+from rare_earths import text
 
 EDITIONS = ("MCS2024", "MCS2025")
 WORLD = "World total (rounded)"
@@ -84,8 +84,8 @@ def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
 def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
     """Each article's current edition: the latest released on or before its `as_of` date.
     InputError for an article judged before every edition here: none was current then."""
-    from .. import paths
-    from ..errors import InputError, Problem, line_of
+    from rare_earths import paths
+    from rare_earths.errors import InputError, Problem, line_of
 
     released = sorted((row.published, f"MCS{row.edition}") for row in references.itertuples())
     current, problems = {}, []

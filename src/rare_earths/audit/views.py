@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import metadata, text
-from .against_usgs import share_candidates, value_candidates
-from .registry import RULES
-from .statements import SEPARATOR, SHARE_INDEX, index, statements
-from .usgs import EDITIONS, Tables
+from rare_earths import text, vocabulary
+from rare_earths.audit.against_usgs import share_candidates, value_candidates
+from rare_earths.audit.registry import RULES
+from rare_earths.audit.statements import SEPARATOR, SHARE_INDEX, index, statements
+from rare_earths.audit.usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
 FINDINGS = ("contradicted", "implausible", "outdated", "hedge_dropped", "date_conflict", "ambiguous")
@@ -38,7 +38,7 @@ def rules_table() -> pd.DataFrame:
                 "Needs": ", ".join(NEEDS.get(n, plain(n)) for n in r.needs),
                 "What it checks": r.meaning,
             }
-            for r in sorted(RULES.values(), key=lambda r: list(metadata.CHECK_KINDS).index(r.kind))
+            for r in sorted(RULES.values(), key=lambda r: list(vocabulary.CHECK_KINDS).index(r.kind))
         ]
     )
 
@@ -47,13 +47,13 @@ def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.Dat
     """Every claim's conclusion as a reader's table, grouped by standing in the vocabulary's order:
     the claim, its words, the deciding verdict, what it was tested against and why."""
     written = claims.set_index("claim_id")
-    order = {standing: position for position, standing in enumerate(metadata.STANDINGS)}
+    order = {standing: position for position, standing in enumerate(vocabulary.STANDINGS)}
     ordered = conclusions.assign(_order=conclusions.standing.map(order)).sort_values(
         ["_order", "claim_id"], kind="stable"
     )
     return pd.DataFrame(
         {
-            "Conclusion": ordered.standing.map(lambda s: metadata.STANDINGS[s][0]).to_numpy(),
+            "Conclusion": ordered.standing.map(lambda s: vocabulary.STANDINGS[s][0]).to_numpy(),
             "Claim": ordered.claim_id.to_numpy(),
             "As written": [
                 text.as_written(
@@ -61,7 +61,7 @@ def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.Dat
                 )
                 for c in ordered.claim_id
             ],
-            "Verdict": ordered.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
+            "Verdict": ordered.verdict.map(vocabulary.VERDICT_LABELS).to_numpy(),
             "Tested against": ordered.tested_against.to_numpy(),
             "Why": ordered.explanation.to_numpy(),
         }
@@ -71,9 +71,9 @@ def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.Dat
 def standings_table(conclusions: pd.DataFrame) -> pd.DataFrame:
     """Claims by article (rows) and standing (columns), with totals."""
     counted = pd.crosstab(
-        conclusions.source_id, pd.Categorical(conclusions.standing, categories=list(metadata.STANDINGS)), dropna=False
+        conclusions.source_id, pd.Categorical(conclusions.standing, categories=list(vocabulary.STANDINGS)), dropna=False
     )
-    counted.columns = [metadata.STANDINGS[s][0] for s in counted.columns]
+    counted.columns = [vocabulary.STANDINGS[s][0] for s in counted.columns]
     counted.index.name = "Article"
     counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
@@ -85,8 +85,8 @@ def verdicts_table() -> pd.DataFrame:
     """Every verdict with what it means and an example, most serious first."""
     return pd.DataFrame(
         [
-            {"Verdict": metadata.VERDICT_LABELS[v], "Meaning": meaning, "Example": example}
-            for v, (meaning, example) in metadata.VERDICTS.items()
+            {"Verdict": vocabulary.VERDICT_LABELS[v], "Meaning": meaning, "Example": example}
+            for v, (meaning, example) in vocabulary.VERDICTS.items()
         ]
     )
 
@@ -94,12 +94,12 @@ def verdicts_table() -> pd.DataFrame:
 def counts(table: pd.DataFrame) -> pd.DataFrame:
     """Checks by kind (rows) and verdict (columns), every kind and verdict shown, with totals."""
     counted = pd.crosstab(
-        pd.Categorical(table.kind, categories=list(metadata.CHECK_KINDS)),
-        pd.Categorical(table.verdict, categories=list(metadata.VERDICTS)),
+        pd.Categorical(table.kind, categories=list(vocabulary.CHECK_KINDS)),
+        pd.Categorical(table.verdict, categories=list(vocabulary.VERDICTS)),
         dropna=False,
     )
     counted.index = [plain(kind) for kind in counted.index]
-    counted.columns = [metadata.VERDICT_LABELS[verdict] for verdict in counted.columns]
+    counted.columns = [vocabulary.VERDICT_LABELS[verdict] for verdict in counted.columns]
     counted.index.name = "Kind of check"
     counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
@@ -110,7 +110,7 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
 def headlines(table: pd.DataFrame) -> pd.DataFrame:
     """The findings a reader should see first: every check whose verdict is in FINDINGS, grouped by
     verdict (most serious first), then by check id."""
-    order = {verdict: position for position, verdict in enumerate(metadata.VERDICTS)}
+    order = {verdict: position for position, verdict in enumerate(vocabulary.VERDICTS)}
     found = table[table.verdict.isin(FINDINGS)]
     return (
         found.assign(_order=found.verdict.map(order))
@@ -125,7 +125,7 @@ def findings(table: pd.DataFrame) -> pd.DataFrame:
     found = headlines(table)
     return pd.DataFrame(
         {
-            "Verdict": found.verdict.map(metadata.VERDICT_LABELS),
+            "Verdict": found.verdict.map(vocabulary.VERDICT_LABELS),
             "Claims": found.claim_ids,
             "What was found": found.explanation,
         }
@@ -139,7 +139,7 @@ def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.D
     shown = pd.DataFrame(
         {
             "Rule": table.rule.map(plain).to_numpy(),
-            "Verdict": table.verdict.map(metadata.VERDICT_LABELS).to_numpy(),
+            "Verdict": table.verdict.map(vocabulary.VERDICT_LABELS).to_numpy(),
             "Claims": table.claim_ids.to_numpy(),
             "What was found": table.explanation.to_numpy(),
         }
@@ -162,7 +162,7 @@ def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     checks_of: dict[str, list[str]] = {}
     for row in table.itertuples():
         for claim in row.claim_ids.split(SEPARATOR):
-            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {metadata.VERDICT_LABELS[row.verdict]}")
+            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {vocabulary.VERDICT_LABELS[row.verdict]}")
     return pd.DataFrame(
         {
             "claim": claims.claim_id,
@@ -179,7 +179,7 @@ def edition_differences(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.Da
     rows = []
     seen = set()
     for stated in statements(claims):
-        record = metadata.METRICS[stated.metric]
+        record = vocabulary.METRICS[stated.metric]
         key = (stated.subject, stated.metric, stated.period, stated.point)
         if not record.usgs_measure or record.share_of or record.rank_of or key in seen:
             continue
@@ -211,7 +211,7 @@ def share_bases(claims: pd.DataFrame, usgs_table: pd.DataFrame) -> pd.DataFrame:
     by = index(found, *SHARE_INDEX)
     rows = []
     for stated in found:
-        record = metadata.METRICS[stated.metric]
+        record = vocabulary.METRICS[stated.metric]
         if not (record.usgs_measure and record.share_of):
             continue
         for candidate in share_candidates(stated, by, usgs):

@@ -9,10 +9,11 @@ from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
-from . import metadata, observed, paths
-from .errors import InputError, Problem, line_of
-from .paths import relative
-from .tables import read_raw
+from rare_earths import observed, paths
+from rare_earths.data import schemas
+from rare_earths.data.tables import read_raw
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
 
 
 def sha256(path: Path) -> str:
@@ -101,7 +102,7 @@ def _shared_reporting(sources: pd.DataFrame, path: Path) -> list[Problem]:
 
 def load_sources(path: Path, articles: Path) -> pd.DataFrame:
     """sources.csv, after checking that every article is listed and unchanged."""
-    sources = read_raw(metadata.SOURCES, path)
+    sources = read_raw(schemas.SOURCES, path)
     problems = _check_catalogue(sources, path, articles)
     for index, row in sources.iterrows():
         expected = "a" + row["file"][:3]
@@ -142,7 +143,7 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
 def load_references(path: Path | None = None, folder: Path | None = None) -> pd.DataFrame:
     """references.csv, after checking that every USGS table is listed and unchanged."""
     path, folder = path or paths.REFERENCES_CSV, folder or paths.REFERENCE
-    references = read_raw(metadata.REFERENCES, path)
+    references = read_raw(schemas.REFERENCES, path)
     problems = _check_catalogue(references, path, folder)
     for index, row in references.iterrows():
         problems += _calendar_dates(row, index, path, ("published",))
@@ -204,7 +205,7 @@ class SourceName:
 
 def source_names(path: Path | None = None) -> dict[str, SourceName]:
     """source_id -> how pages name the article, from sources.csv."""
-    sources = read_raw(metadata.SOURCES, path or paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, path or paths.SOURCES_CSV)
     return {
         row.source_id: SourceName(row.source_id, row.title or row.label, row.publisher, not row.title)
         for row in sources.itertuples()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from rare_earths import paths
 
 TEMPLATES = Path(__file__).with_name("templates")
 STYLE_SOURCES = (TEMPLATES / "site" / "site.css", TEMPLATES / "article.css")

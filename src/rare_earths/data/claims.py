@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 import pint
 
-from . import metadata, paths
-from .errors import InputError, Problem, line_of
-from .paths import relative
-from .provenance import load_articles, load_sources
-from .tables import read_processed, read_raw, write_processed
-from .units import (
+from rare_earths import paths, vocabulary
+from rare_earths.data import schemas
+from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.tables import read_processed, read_raw, write_processed
+from rare_earths.data.units import (
     DATE_UNIT,
     ZERO_WORDS,
     Figure,
@@ -32,6 +31,8 @@ from .units import (
     parse_unit,
     ureg,
 )
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
 
 # Unit words that stand for a figure written without a unit; with a zero's unit (below), the only
 # ones not found in the quote.
@@ -124,11 +125,11 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
         text = getattr(row, column)
         if text and text not in row.quote:
             problems.append((column, f"{text!r} is not in the quote"))
-    if row.qualifier.lower() not in metadata.QUALIFIERS:
+    if row.qualifier.lower() not in vocabulary.QUALIFIERS:
         problems.append(
             (
                 "qualifier",
-                f"unknown qualifier {row.qualifier!r}; known: {', '.join(q for q in metadata.QUALIFIERS if q)}",
+                f"unknown qualifier {row.qualifier!r}; known: {', '.join(q for q in vocabulary.QUALIFIERS if q)}",
             )
         )
     return True, problems
@@ -173,7 +174,7 @@ def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | 
             )
         )
 
-    expected = metadata.METRICS[row.metric].unit
+    expected = vocabulary.METRICS[row.metric].unit
     if not figure.low.check(ureg.get_dimensionality(expected)):
         problems.append(
             (
@@ -319,8 +320,8 @@ def _parse_figures(
     )  # an unknown metric is flagged: the row-by-row check raises KeyError, as it did
     for index, pair in enumerate(pairs.tolist()):
         unit, metric = units[pair // width], distinct_metrics[pair % width]
-        if unit is not None and metric in metadata.METRICS:
-            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(metadata.METRICS[metric].unit))
+        if unit is not None and metric in vocabulary.METRICS:
+            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(vocabulary.METRICS[metric].unit))
     flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)]
 
     problems: dict[int, list[tuple[str, str]]] = {}
@@ -438,7 +439,7 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
         return pd.DataFrame(
             {
                 column.name: pd.Series(dtype=str if column.kind == "string" else float)
-                for column in metadata.CLAIMS.columns
+                for column in schemas.CLAIMS.columns
             }
         )
     low, high, unit_codes, units = _figure_columns(raw, figures)
@@ -456,7 +457,7 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
         unit[rows] = canonical
     _refuse_non_finite(raw, value_low, value_high, path or paths.RAW_CLAIMS_CSV)
     bounds = {
-        qualifier: metadata.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())
+        qualifier: vocabulary.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())
     }
     text = {
         name: raw[name].tolist()
@@ -483,7 +484,7 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
         "unit": unit.tolist(),
         "bound": [bounds[qualifier] for qualifier in text["qualifier"]],
     }
-    return pd.DataFrame({name: columns[name] for name in metadata.CLAIMS.names})
+    return pd.DataFrame({name: columns[name] for name in schemas.CLAIMS.names})
 
 
 def load_checked(claims_path: Path | None = None, sources_path: Path | None = None, articles_dir: Path | None = None):
@@ -495,7 +496,7 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
     articles_dir = articles_dir or paths.ARTICLES
     sources = load_sources(sources_path or paths.SOURCES_CSV, articles_dir)
     articles = load_articles(sources, articles_dir)
-    raw = read_raw(metadata.RAW_CLAIMS, claims_path)
+    raw = read_raw(schemas.RAW_CLAIMS, claims_path)
     if raw.empty:
         raise InputError(
             [
@@ -527,12 +528,12 @@ def build(
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
     table = clean(raw, figures, claims_path or paths.RAW_CLAIMS_CSV)
-    return write_processed(metadata.CLAIMS, table, output or paths.PROCESSED_CLAIMS_CSV)
+    return write_processed(schemas.CLAIMS, table, output or paths.PROCESSED_CLAIMS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/claims.csv, validated against its schema."""
-    return read_processed(metadata.CLAIMS, path or paths.PROCESSED_CLAIMS_CSV)
+    return read_processed(schemas.CLAIMS, path or paths.PROCESSED_CLAIMS_CSV)
 
 
 def figure_of(table: pd.DataFrame, claim_id: str) -> Figure:

@@ -11,7 +11,7 @@ string ("₹1,345 crore", "44 million metric tons").
 
 A zero is written as a word: "no" ("no new import licences"), "none" or "zero" (`ZERO_WORDS`), all
 read as 0. The parser reads the word alone; whether a "no" in running prose is a quantity at all is
-for `rare_earths.coverage` to decide.
+for `rare_earths.data.coverage` to decide.
 """
 
 from __future__ import annotations
@@ -92,10 +92,10 @@ ORDINALS = {
 # A rank written as a word that is not an ordinal: "China holds the largest reserves" (1st), "the
 # highest figure in four years" (1st). "Follows" and "followed by" rank the subject next after the
 # one its sentence calls the largest ("Brazil follows with 21 million metric tons"): 2nd. Read only
-# as a rank claim's value; `rare_earths.coverage` finds every one in the articles.
+# as a rank claim's value; `rare_earths.data.coverage` finds every one in the articles.
 RANK_WORDS = {"largest": 1, "biggest": 1, "highest": 1, "follows": 2, "followed": 2}
 # Zero written as a word: "no rare earth magnets have been imported", "none", "zero", and an export
-# "ban" or "halt", which lets nothing through. Kept apart from CARDINALS, which `rare_earths.coverage`
+# "ban" or "halt", which lets nothing through. Kept apart from CARDINALS, which `rare_earths.data.coverage`
 # counts as numbers wherever they stand: a "no" is a number only in a quantity context, which
 # coverage decides; the others are numbers wherever they stand.
 ZERO_WORDS = {"no": 0, "none": 0, "zero": 0, "ban": 0, "halt": 0}

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from . import atomic, chain, layout, observed, paths
-from .layout import Link
-from .paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
+from rare_earths import atomic, observed, paths
+from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
+from rare_earths.pipeline import chain
+from rare_earths.site import layout
+from rare_earths.site.layout import Link
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,11 +110,11 @@ class Site:
     def verdicts_on(self, claim_id: str) -> list[str]:
         """The verdicts of the checks that judge this claim (its `judges`), most serious first; a
         check that only used it as an input says nothing about it."""
-        from . import metadata
-        from .audit import SEPARATOR
+        from rare_earths import vocabulary
+        from rare_earths.audit import SEPARATOR
 
         found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split(SEPARATOR)}
-        return [verdict for verdict in metadata.VERDICTS if verdict in found]
+        return [verdict for verdict in vocabulary.VERDICTS if verdict in found]
 
     def status(self) -> dict[str, str]:
         """Each claim's standing, as conclusions.csv gives it."""
@@ -120,8 +122,10 @@ class Site:
 
 
 def load_site(checks: pd.DataFrame | None = None) -> Site:
-    from . import audit, citation, claims, metadata, provenance, tables
-    from .audit import conclusions
+    from rare_earths import audit
+    from rare_earths.audit import conclusions
+    from rare_earths.data import claims, provenance, schemas, tables
+    from rare_earths.site import citation
 
     sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
     footer = layout.Footer(
@@ -135,7 +139,7 @@ def load_site(checks: pd.DataFrame | None = None) -> Site:
         checks=audit.load() if checks is None else checks,
         names=provenance.source_names(),
         articles=provenance.load_articles(sources, paths.ARTICLES),
-        exclusions=tables.read_raw(metadata.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        exclusions=tables.read_raw(schemas.EXCLUSIONS, paths.EXCLUSIONS_CSV),
         footer=footer,
         conclusions=conclusions.load(),
     )
@@ -196,23 +200,23 @@ def notebook_page(
 
 
 def verdict_html(verdict: str) -> str:
-    """A verdict's label (metadata.VERDICT_LABELS), styled by what it says of the claims it judges."""
-    from .metadata import VERDICT_LABELS
-    from .standing import verdict_class
+    """A verdict's label (vocabulary.VERDICT_LABELS), styled by what it says of the claims it judges."""
+    from rare_earths.site.standing import verdict_class
+    from rare_earths.vocabulary import VERDICT_LABELS
 
     label = html.escape(VERDICT_LABELS[verdict])
     return f'<span class="verdict verdict-{verdict_class(verdict)}">{label}</span>'
 
 
 def check_href(check_id: str) -> str:
-    from .claimreview import check_anchor
+    from rare_earths.site.claimreview import check_anchor
 
     return f"{Path(AUDIT_NOTEBOOK).with_suffix('.html').name}#{check_anchor(check_id)}"
 
 
 def claim_reviews_script(site: Site, source_id: str) -> str:
     """The conclusions of one article's claims as schema.org ClaimReview, each at its claim's entry."""
-    from . import claimreview
+    from rare_earths.site import claimreview
 
     page = paths.article_page(source_id)
     own = site.conclusions[site.conclusions.source_id == source_id]
@@ -223,7 +227,7 @@ def claim_reviews_script(site: Site, source_id: str) -> str:
 
 
 def article_pages(site: Site) -> dict[str, str]:
-    from . import article_page
+    from rare_earths.site import article_page
 
     links = [Link(paths.article_page(source_id), site.names[source_id].short) for source_id in site.articles]
     pages = {}
@@ -262,8 +266,9 @@ def bottom_line(site: Site) -> str:
     """The index's opening: of all the figures, how many were confirmed by independent evidence, how
     many agree only with their own article, how many do not hold and how many could not be
     checked (conclusions.csv, the one place each is decided)."""
-    from . import metadata, standing
-    from .audit.conclusions import counts
+    from rare_earths import vocabulary
+    from rare_earths.audit.conclusions import counts
+    from rare_earths.site import standing
 
     counted = counts(site.conclusions)
     total = sum(counted.values())
@@ -272,8 +277,8 @@ def bottom_line(site: Site) -> str:
     other = len(confirmed) - primary
     failing = site.conclusions[site.conclusions.standing == "does_not_hold"].verdict.value_counts()
     why = ", ".join(
-        f"{failing[verdict]} {metadata.VERDICT_LABELS[verdict].lower()}"
-        for verdict in metadata.VERDICTS
+        f"{failing[verdict]} {vocabulary.VERDICT_LABELS[verdict].lower()}"
+        for verdict in vocabulary.VERDICTS
         if verdict in failing
     )
     tally = {
@@ -287,7 +292,7 @@ def bottom_line(site: Site) -> str:
     }
     items = "\n".join(
         f'    <li class="{standing.css_class(name)}"><strong>{counted[name]}</strong> {html.escape(tally[name])}</li>'
-        for name in metadata.STANDINGS
+        for name in vocabulary.STANDINGS
     )
     return f"""  <p class="bottom-line">Of the {total} figures these articles state, <strong>{counted["confirmed"]} are
   confirmed</strong> by primary data or an independent article, <strong>{counted["consistent"]} are consistent only
@@ -301,8 +306,9 @@ def bottom_line(site: Site) -> str:
 
 def verdicts_by_article(site: Site) -> str:
     """A bar for each article: its claims by standing."""
-    from . import metadata, standing
-    from .audit.conclusions import counts
+    from rare_earths import vocabulary
+    from rare_earths.audit.conclusions import counts
+    from rare_earths.site import standing
 
     rows = []
     for source_id, name in site.names.items():
@@ -321,7 +327,7 @@ def verdicts_by_article(site: Site) -> str:
         )
     legend = "".join(
         f'<li class="{standing.css_class(group)}">{html.escape(standing.label(group))}</li>'
-        for group in metadata.STANDINGS
+        for group in vocabulary.STANDINGS
     )
     return f"""  <h2 id="by-article">Claims by article</h2>
   <ul class="legend" aria-hidden="true">{legend}</ul>
@@ -337,8 +343,8 @@ def verdicts_by_article(site: Site) -> str:
 
 def findings_html(site: Site) -> str:
     """What does not hold, then what could not be decided, grouped by verdict (most serious first)."""
-    from . import metadata
-    from .audit import headlines
+    from rare_earths import vocabulary
+    from rare_earths.audit import headlines
 
     sections = []
     for verdict, rows in headlines(site.checks).groupby("verdict", sort=False):
@@ -347,7 +353,7 @@ def findings_html(site: Site) -> str:
             for row in rows.itertuples()
         )
         sections.append(f"""  <h3>{verdict_html(verdict)} ({len(rows)})</h3>
-  <p>{html.escape(metadata.VERDICTS[verdict][0])}</p>
+  <p>{html.escape(vocabulary.VERDICTS[verdict][0])}</p>
   <ul class="findings">
 {items}
   </ul>
@@ -411,7 +417,8 @@ EXPLORER_SCRIPT = layout.TEMPLATES / "site" / "explorer.js"
 
 def claims_page(site: Site) -> str:
     """The claims explorer: every claim with its article, figure as written and canonical, verdicts and quote."""
-    from . import metadata, standing, text
+    from rare_earths import text, vocabulary
+    from rare_earths.site import standing
 
     status = site.status()
     concluded = site.conclusions.set_index("claim_id")
@@ -429,7 +436,7 @@ def claims_page(site: Site) -> str:
             if row.value_low == row.value_high
             else text.interval(row.value_low, row.value_high, row.unit)
         )
-        metric = metadata.METRICS[row.metric]
+        metric = vocabulary.METRICS[row.metric]
         rows.append(
             f'      <tr id="claim-{row.claim_id}" data-article="{row.source_id}" data-status="{html.escape(status[row.claim_id])}" '
             f'data-verdicts="{" ".join(judged)}">'
@@ -444,10 +451,11 @@ def claims_page(site: Site) -> str:
         f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items()
     )
     status_options = "".join(
-        f'<option value="{group}">{html.escape(label)}</option>' for group, (label, _) in metadata.STANDINGS.items()
+        f'<option value="{group}">{html.escape(label)}</option>' for group, (label, _) in vocabulary.STANDINGS.items()
     )
     verdict_options = "".join(
-        f'<option value="{verdict}">{html.escape(label)}</option>' for verdict, label in metadata.VERDICT_LABELS.items()
+        f'<option value="{verdict}">{html.escape(label)}</option>'
+        for verdict, label in vocabulary.VERDICT_LABELS.items()
     )
     body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
   and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
@@ -487,7 +495,9 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
     """Each recorded result's range across the default sweep (params.yaml's `sweep` values), as a
     tornado chart: a bar per parameter its notebook declares, widest first, the default marked; the
     title names the parameter that moves it most."""
-    from . import params, sensitivity, text
+    from rare_earths import text
+    from rare_earths.pipeline import params
+    from rare_earths.site import sensitivity
 
     specs = params.specs()
     label = {name: spec.get("label", name) for name, spec in specs.items()}
@@ -502,7 +512,7 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
             body,
             current=SENSITIVITY_PAGE[0],
         )
-    from . import results as recorded
+    from rare_earths.pipeline import results as recorded
 
     observed.note_read(sweep_csv)
     found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
@@ -587,7 +597,9 @@ def data_read(used: list[str]) -> list[str]:
 
 def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: dict[str, list[str]]) -> str:
     """The pipeline, units and conversions, parameters of this run, the sources cited, and what each notebook read."""
-    from . import metadata, params, provenance, units
+    from rare_earths import vocabulary
+    from rare_earths.data import provenance, units
+    from rare_earths.pipeline import params
 
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '
@@ -601,7 +613,7 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
     metrics = "\n".join(
         f"      <tr><td>{html.escape(m.said.capitalize())} <code>{html.escape(m.name)}</code></td><td>{html.escape(m.meaning)}</td>"
         f"<td><code>{html.escape(m.unit)}</code></td></tr>"
-        for m in metadata.METRICS.values()
+        for m in vocabulary.METRICS.values()
     )
     specs = params.specs()
     parameters = "\n".join(
@@ -646,7 +658,7 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
 
   <h2 id="units">Units and conversions</h2>
   <p>Units are read with <a href="https://pint.readthedocs.io/">pint</a> and the project's own registry
-  (<code>src/rare_earths/units.txt</code>), which defines every unit the sources use and no other.
+  (<code>src/rare_earths/data/units.txt</code>), which defines every unit the sources use and no other.
   &ldquo;Tons&rdquo;, &ldquo;tonnes&rdquo; and &ldquo;metric tons&rdquo; are the metric tonne (1,000 kg), as these sources
   mean; <code>kt</code> is the kilotonne; a year is 365.25 days; crore is 10<sup>7</sup> and lakh 10<sup>5</sup>.
   A range (&ldquo;180,000-202,000&rdquo;) keeps both ends; a qualifier (&ldquo;over&rdquo;, &ldquo;around&rdquo;) makes the
@@ -722,7 +734,7 @@ def render(
     values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     site = load_site(checks)
-    from . import results
+    from rare_earths.pipeline import results
 
     site.results = {
         (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)

@@ -4,7 +4,7 @@ search engines and other readers of structured data.
 schema.org reviews a claim, not a check, so each row of data/processed/conclusions.csv becomes
 one `ClaimReview`: the claim reviewed (its quote), where it appeared (the article, by the name
 pages give it, and its publisher where the article names one), the rating named by its standing
-(`metadata.STANDINGS`' label, with the deciding verdict), the explanation, who reviewed it (the
+(`vocabulary.STANDINGS`' label, with the deciding verdict), the explanation, who reviewed it (the
 suite's authors, from CITATION.cff) and the address of the claim's entry on its article's page.
 `check_anchor` is the one place a check's address fragment is made; pages give the check the
 same id. No date is given: the records describe the data, and the same data give the same markup.
@@ -16,7 +16,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from . import citation, metadata
+from rare_earths import vocabulary
+from rare_earths.site import citation
 
 
 def check_anchor(check_id: str) -> str:
@@ -64,10 +65,10 @@ def claim_reviews(
         claim = quotes[claim_id]
         if claim["source_id"] not in source_names:
             raise ValueError(f"conclusion of {claim_id}: article {claim['source_id']} has no name in source_names")
-        if conclusion["standing"] not in metadata.STANDINGS or conclusion["verdict"] not in metadata.VERDICT_LABELS:
+        if conclusion["standing"] not in vocabulary.STANDINGS or conclusion["verdict"] not in vocabulary.VERDICT_LABELS:
             raise ValueError(
                 f"conclusion of {claim_id}: standing {conclusion['standing']!r} or verdict {conclusion['verdict']!r} is "
-                f"not known; standings: {', '.join(metadata.STANDINGS)}"
+                f"not known; standings: {', '.join(vocabulary.STANDINGS)}"
             )
         name = source_names[claim["source_id"]]
         # An article's own title is its headline; a label this project assigned is said to be one.
@@ -77,7 +78,9 @@ def claim_reviews(
         item = {"@type": "Claim", "appearance": appearance}
         if name.publisher:
             item["author"] = _organization(name.publisher)
-        rating = f"{metadata.STANDINGS[conclusion['standing']][0]} ({metadata.VERDICT_LABELS[conclusion['verdict']]})"
+        rating = (
+            f"{vocabulary.STANDINGS[conclusion['standing']][0]} ({vocabulary.VERDICT_LABELS[conclusion['verdict']]})"
+        )
         reviews.append(
             {
                 "@context": "https://schema.org",

@@ -36,12 +36,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metadata, paths
-from .claims import Located, NotLocated, locate
-from .errors import InputError, Problem, line_of
-from .paths import relative
-from .tables import read_raw
-from .units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, RANK_WORDS, UNIT_WORDS, ZERO_WORDS
+from rare_earths import paths
+from rare_earths.data import schemas
+from rare_earths.data.claims import Located, NotLocated, locate
+from rare_earths.data.tables import read_raw
+from rare_earths.data.units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, RANK_WORDS, UNIT_WORDS, ZERO_WORDS
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
 
 NUMBER_WORDS = sorted(
     {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, *(set(ZERO_WORDS) - {"no"}), "thirteen", "fourteen",
@@ -201,7 +202,7 @@ def double_counted(claim: list[Span], excluded: list[Span]) -> list[str]:
 
 
 def load_exclusions(path: Path | None = None) -> pd.DataFrame:
-    return read_raw(metadata.EXCLUSIONS, path or paths.EXCLUSIONS_CSV)
+    return read_raw(schemas.EXCLUSIONS, path or paths.EXCLUSIONS_CSV)
 
 
 def report(raw_claims: pd.DataFrame, exclusions: pd.DataFrame, articles: dict[str, str]) -> pd.DataFrame:

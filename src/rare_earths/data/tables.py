@@ -1,4 +1,4 @@
-"""Reading and writing the project's tables, each checked against its schema in `metadata`."""
+"""Reading and writing the project's tables, each checked against its schema in `rare_earths.data.schemas`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from . import atomic, metadata, observed
-from .errors import InputError, Problem, line_of
-from .paths import ROOT, relative
+from rare_earths import atomic, observed
+from rare_earths.data import schemas
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import ROOT, relative
 
 # Processed numbers are written with 12 significant digits: enough to round-trip every figure the
 # sources state, and the same text on every platform.
@@ -122,7 +123,7 @@ def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]
     return header, lines, records
 
 
-def read_raw(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
+def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
     """A raw table as strings (empty cell = ""), validated; InputError names every bad cell.
 
     The frame's index is each record's starting line in the file minus 2, so that
@@ -138,12 +139,12 @@ def read_raw(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
         frame.index = pd.RangeIndex(len(lines))
     id_column = "claim_id" if "claim_id" in table.names else None
     try:
-        return metadata.schema(table).validate(frame, lazy=True)
+        return schemas.schema(table).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         raise InputError(_problems_from(error, path, id_column, frame)) from None
 
 
-def read_processed(table: metadata.Table, path: Path | None = None) -> pd.DataFrame:
+def read_processed(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
     """A processed table with typed columns, validated against its schema."""
     path = Path(path) if path is not None else ROOT / table.path
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
@@ -152,11 +153,11 @@ def read_processed(table: metadata.Table, path: Path | None = None) -> pd.DataFr
     frame = pd.read_csv(
         path, dtype=dtypes, keep_default_na=False, na_values={name: [""] for name in numbers}, encoding="utf-8"
     )
-    return metadata.schema(table).validate(frame)
+    return schemas.schema(table).validate(frame)
 
 
-def write_processed(table: metadata.Table, frame: pd.DataFrame, path: Path | None = None) -> Path:
+def write_processed(table: schemas.Table, frame: pd.DataFrame, path: Path | None = None) -> Path:
     """Validate, then write atomically: a reader sees the old file or the new one, never half."""
     path = Path(path) if path is not None else ROOT / table.path
-    validated = metadata.schema(table).validate(frame)
+    validated = schemas.schema(table).validate(frame)
     return atomic.write_text(path, validated.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))

@@ -1,6 +1,6 @@
 """data/processed/datapackage.json: the processed tables described as a Frictionless data package.
 
-Generated from the column definitions in `metadata` (names, types, descriptions, units,
+Generated from the column definitions in `rare_earths.data.schemas` (names, types, descriptions, units,
 constraints) and the provenance in data/raw/sources.csv and data/raw/reference/references.csv,
 so the tables can be reused, and checked, by any Frictionless tool without this project's code:
 `frictionless validate data/processed/datapackage.json`. The descriptor holds no timestamp: the
@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import atomic, metadata, paths
-from .tables import read_raw
+from rare_earths import atomic, paths
+from rare_earths.data import schemas
+from rare_earths.data.tables import read_raw
 
 NAME = "datapackage.json"
 # The processed tables, in the order they are built.
-TABLES = (metadata.CLAIMS, metadata.USGS, metadata.AUDIT, metadata.CONCLUSIONS)
+TABLES = (schemas.CLAIMS, schemas.USGS, schemas.AUDIT, schemas.CONCLUSIONS)
 
 TITLES = {
     "claims": "Claims in canonical units",
@@ -66,7 +67,7 @@ def _pattern(regex: str) -> str:
     return kept[0] if len(kept) == 1 else "(" + "|".join(kept) + ")"
 
 
-def field(column: metadata.Column) -> dict:
+def field(column: schemas.Column) -> dict:
     """A Table Schema field for a column: name, type, description, unit and constraints."""
     described = {"name": column.name, "type": column.kind, "description": column.description}
     if column.unit.startswith("see "):
@@ -84,7 +85,7 @@ def field(column: metadata.Column) -> dict:
     return described
 
 
-def resource(table: metadata.Table, licences: list[dict]) -> dict:
+def resource(table: schemas.Table, licences: list[dict]) -> dict:
     """A tabular data resource for a processed table, its path relative to data/processed/."""
     return {
         "name": table.name,
@@ -111,8 +112,8 @@ def resource(table: metadata.Table, licences: list[dict]) -> dict:
 
 def descriptor(sources_path: Path | None = None, references_path: Path | None = None) -> dict:
     """The data package: every processed table, its fields and licence, and every source."""
-    articles = read_raw(metadata.SOURCES, sources_path or paths.SOURCES_CSV)
-    references = read_raw(metadata.REFERENCES, references_path or paths.REFERENCES_CSV)
+    articles = read_raw(schemas.SOURCES, sources_path or paths.SOURCES_CSV)
+    references = read_raw(schemas.REFERENCES, references_path or paths.REFERENCES_CSV)
     usgs_licences = [
         {"name": "other-pd", "title": f"{licence}: {', '.join(rows.title)}"}
         for licence, rows in references.groupby("licence", sort=True)
@@ -156,7 +157,7 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
             "`usgs` the USGS Mineral Commodity Summaries 2024 and 2025 world mine production and reserves; `audit` every check of "
             "the articles' figures, recomputed, compared across the articles and with USGS; `conclusions` one conclusion per claim "
             "(confirmed, consistent with its own article only, does not hold, or unchecked), decided from the checks that judge it. "
-            "A field's `unit` (custom property) is its unit in the project's pint registry (src/rare_earths/units.txt: `t` is the "
+            "A field's `unit` (custom property) is its unit in the project's pint registry (src/rare_earths/data/units.txt: `t` is the "
             "metric tonne); a number field whose unit varies by row has `unitField` instead, the field that gives it. "
             "Source paths are relative to this file; article sources carry their SHA-256 as received."
         ),

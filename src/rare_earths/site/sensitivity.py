@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import metadata
+from rare_earths.data import schemas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,7 @@ def _others_at(row: Any, at_default: dict[str, str], varied: str | None = None) 
 def results(sweep: pd.DataFrame, defaults: dict[str, Any]) -> list[Result]:
     """Every result of the sweep with the swing of each parameter its notebook declares, in the
     table's order. A result whose default scenario the sweep lacks is left out (it has no baseline)."""
-    own = set(metadata.RESULTS.names)
+    own = set(schemas.RESULTS.names)
     parameters = [column for column in sweep.columns if column not in own]
     found = []
     for (notebook, name), rows in sweep.groupby(["notebook", "name"], sort=False):

@@ -20,7 +20,7 @@ Where things are, for links and styles (`templates/article.css`):
   in "Numbers set aside", `<dt id="set-aside-<reason>">`).
 
 A claim's standing and the checks that decided it are read from `conclusions.csv`
-(`rare_earths.audit.conclusions`, the one place they are decided); `rare_earths.standing` says
+(`rare_earths.audit.conclusions`, the one place they are decided); `rare_earths.site.standing` says
 how they look.
 """
 
@@ -33,13 +33,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import metadata
-from . import text as prose
-from .audit import SEPARATOR
-from .claims import Located, locate
-from .metadata import VERDICT_LABELS
-from .standing import counted as counted_words
-from .standing import css_class, label, verdict_class
+from rare_earths import text as prose
+from rare_earths import vocabulary
+from rare_earths.audit import SEPARATOR
+from rare_earths.data.claims import Located, locate
+from rare_earths.site.standing import counted as counted_words
+from rare_earths.site.standing import css_class, label, verdict_class
+from rare_earths.vocabulary import VERDICT_LABELS
 
 __all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
 
@@ -215,7 +215,7 @@ def _verdict(check, check_href: Callable[[str], str] | None, neutral: bool = Fal
 def summary(claim_standings: dict[str, str], excluded: int) -> str:
     """'48 claims (14 confirmed, 7 consistent with its own article only, 13 does not hold, 14 could
     not be checked) and 20 numbers set aside.'"""
-    counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in metadata.STANDINGS}
+    counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in vocabulary.STANDINGS}
     total = len(claim_standings)
     parts = ", ".join(counted_words(group, count) for group, count in counted.items() if count)
     claims_word = "claim" if total == 1 else "claims"
@@ -295,7 +295,7 @@ def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> str:
     if exclusions.empty:
         return "<p>No number in this article was set aside: every number in it is a claim.</p>\n"
     groups = []
-    for reason, meaning in metadata.EXCLUSION_REASONS.items():
+    for reason, meaning in vocabulary.EXCLUSION_REASONS.items():
         rows = [row for row in (exclusions.iloc[int(span.key)] for span in numbers) if row.reason == reason]
         if not rows:
             continue
@@ -378,7 +378,7 @@ def article_body(
         )
     for span in numbers:
         row = set_aside.iloc[int(span.key)]
-        reason = f"Not a claim: {metadata.EXCLUSION_REASONS[row.reason]}"
+        reason = f"Not a claim: {vocabulary.EXCLUSION_REASONS[row.reason]}"
         tag = (
             f'<span class="excluded" tabindex="0" data-reason="{_attribute(reason)}" '
             f'aria-describedby="set-aside-{row.reason}">'

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from . import observed, paths
+from rare_earths import observed, paths
 
 CITATION_CFF = paths.ROOT / "CITATION.cff"
 LICENSE = paths.ROOT / "LICENSE"

@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from . import paths
-from .errors import InputError, Problem
-from .paths import relative
+from rare_earths import paths
+from rare_earths.errors import InputError, Problem
+from rare_earths.paths import relative
 
 _TYPES = {"float": float, "int": int, "str": str}
 

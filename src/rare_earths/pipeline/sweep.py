@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import atomic, chain, params, paths
-from .errors import InputError, Problem
-from .params import ParameterError
+from rare_earths import atomic, paths
+from rare_earths.errors import InputError, Problem
+from rare_earths.pipeline import chain, params
+from rare_earths.pipeline.params import ParameterError
 
 SWEEP_DIR = paths.SWEEP
 RESULTS_NAME = "results.csv"
@@ -58,7 +59,7 @@ class Run:
         """Its folder: 'usd_inr=80', 'consumption_base_year=2020,usd_inr=80' (by name), or 'none'."""
         if not self.scenario:
             return NO_PARAMETER
-        from .results import parameter_text
+        from rare_earths.pipeline.results import parameter_text
 
         return ",".join(
             f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario)
@@ -228,7 +229,7 @@ def run(
     A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
     date, with the same parameters and inputs, is copied rather than run again.
     Raises SweepFailed, after every run that could run has run, if any failed."""
-    from . import executors, results
+    from rare_earths.pipeline import executors, results
 
     out_dir = Path(out_dir or SWEEP_DIR)
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)

@@ -9,7 +9,7 @@ A notebook states each of its key results once, in a cell:
 a002-12)") and puts the result, as JSON, in the same output under the MIME type `MIME_TYPE`, so the
 executed notebook is itself the record: nothing is written beside it. `collect` reads a notebook's
 results back in cell order, `table` makes one table of many notebooks' (with the parameters they ran
-with, for a sweep), `write` and `read` keep it as CSV (`metadata.RESULTS`), and `compare` tells
+with, for a sweep), `write` and `read` keep it as CSV (`schemas.RESULTS`), and `compare` tells
 what changed between two such tables beyond each result's stated tolerance.
 
 A value is a pint Quantity of the project's registry, or a (low, high) pair of them for a range;
@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import InputError, Problem
+from rare_earths import paths
+from rare_earths.errors import InputError, Problem
 
 MIME_TYPE = "application/vnd.rare-earths.result+json"
 # The chain's table of results, from reports/executed/ (a sweep writes its own, in its folder).
@@ -53,11 +53,11 @@ class ResultRepeated(InputError):
 
 
 def _quantity(value: Any, what: str):
-    from .units import ureg
+    from rare_earths.data.units import ureg
 
     if not isinstance(value, ureg.Quantity):
         raise TypeError(
-            f"{what} must be a pint Quantity of the project's registry (rare_earths.units.ureg), got {type(value).__name__}"
+            f"{what} must be a pint Quantity of the project's registry (rare_earths.data.units.ureg), got {type(value).__name__}"
         )
     magnitude = value.magnitude
     try:
@@ -151,7 +151,7 @@ def shown(record: Mapping[str, Any]) -> str:
 
 
 def _shown_unit(unit: str) -> str:
-    from .units import ureg
+    from rare_earths.data.units import ureg
 
     text = f"{ureg.Unit(unit):~P}" if unit else ""
     return re.sub(r"\s*/\s*(yr|year)$", " a year", text)
@@ -277,26 +277,26 @@ def frame(table_rows: Iterable[Mapping[str, Any]], parameters: Iterable[str] = (
 
 def table(executed_dir: Path, names: Iterable[str], scenario: Mapping[str, Any] | None = None):
     """The results of the executed notebooks `names` in `executed_dir`, in that order: a DataFrame
-    with the columns of `metadata.RESULTS`, plus one per parameter of `scenario` (the values they
+    with the columns of `schemas.RESULTS`, plus one per parameter of `scenario` (the values they
     ran with), if given."""
     found = [row for name in names for row in rows(collect(Path(executed_dir) / name), name, scenario)]
     return frame(found, scenario or {})
 
 
 def validated(results):
-    """The table checked against `metadata.RESULTS` (its own columns; a parameter column holds text)."""
+    """The table checked against `schemas.RESULTS` (its own columns; a parameter column holds text)."""
     import pandas as pd
 
-    from . import metadata
+    from rare_earths.data import schemas
 
-    own = metadata.schema(metadata.RESULTS).validate(results[list(metadata.RESULTS.names)])
-    parameters = [column for column in results.columns if column not in metadata.RESULTS.names]
+    own = schemas.schema(schemas.RESULTS).validate(results[list(schemas.RESULTS.names)])
+    parameters = [column for column in results.columns if column not in schemas.RESULTS.names]
     return pd.concat([own, results[parameters].astype(str)], axis=1)
 
 
 def write(results, path: Path = RESULTS_CSV) -> Path:
     """Validate, then write the table as CSV atomically (12 significant digits, as the processed tables)."""
-    from . import atomic
+    from rare_earths import atomic
 
     text = validated(results).to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     return atomic.write_text(Path(path), text)
@@ -316,7 +316,7 @@ def read(path: Path = RESULTS_CSV):
 
 def build(executed_dir: Path | None = None, names: Iterable[str] | None = None, path: Path = RESULTS_CSV) -> Path:
     """The chain's results table: every executed notebook's results, in chain order, to `path`."""
-    from . import chain
+    from rare_earths.pipeline import chain
 
     executed_dir = Path(executed_dir or paths.EXECUTED)
     names = [name for name in (names or chain.NOTEBOOKS) if (executed_dir / name).is_file()]
@@ -335,7 +335,7 @@ def _short(notebook: str) -> str:
 
 def _said(row: Mapping[str, Any], digits: int = 3) -> str:
     """A table row's value with `digits` significant digits and its unit: '3.03 %', '2.57–3.03 %/yr'."""
-    from .units import ureg
+    from rare_earths.data.units import ureg
 
     unit = f" {ureg.Unit(row['unit']):~P}" if row["unit"] else ""
     if not _is_nan(row["value"]):
@@ -362,7 +362,7 @@ def compare(expected, actual) -> list[str]:
     beyond the result's tolerance (as the expected table states it), a unit that no longer converts,
     a result missing or new. A result is its notebook and name, and its scenario's parameters where
     the tables have them. No message: the results hold."""
-    from .units import ureg
+    from rare_earths.data.units import ureg
 
     keys = [
         "notebook",

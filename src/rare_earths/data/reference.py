@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metadata, observed, paths
-from .errors import InputError, Problem, line_of
-from .paths import relative
-from .provenance import load_references
-from .tables import read_processed, write_processed
+from rare_earths import observed, paths
+from rare_earths.data import schemas
+from rare_earths.data.provenance import load_references
+from rare_earths.data.tables import read_processed, write_processed
+from rare_earths.errors import InputError, Problem, line_of
+from rare_earths.paths import relative
 
 _PRODUCTION_COLUMN = re.compile(r"^prod_t_(\d{4})(_est)?$")
 
@@ -69,7 +70,7 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
                     "quota": is_quota,
                 }
             )
-    return pd.DataFrame(rows, columns=metadata.USGS.names)
+    return pd.DataFrame(rows, columns=schemas.USGS.names)
 
 
 def tidy_raw() -> pd.DataFrame:
@@ -97,8 +98,8 @@ def tidy_raw() -> pd.DataFrame:
 
 def build(output: Path | None = None) -> Path:
     """Check the reference tables' checksums, tidy both editions, write data/processed/usgs.csv."""
-    return write_processed(metadata.USGS, tidy_raw(), output or paths.PROCESSED_USGS_CSV)
+    return write_processed(schemas.USGS, tidy_raw(), output or paths.PROCESSED_USGS_CSV)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(metadata.USGS, path or paths.PROCESSED_USGS_CSV)
+    return read_processed(schemas.USGS, path or paths.PROCESSED_USGS_CSV)

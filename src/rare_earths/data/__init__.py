@@ -1,0 +1,1 @@
+"""The data: sources, claims, units, reference tables, coverage, their schemas and files."""

@@ -1,0 +1,1 @@
+"""The pipeline: steps, their runner and executors, parameters, sweeps and recorded results."""

@@ -1,0 +1,1 @@
+"""The readers' site: its pages, templates, article pages, ClaimReview and citation."""
