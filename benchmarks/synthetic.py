@@ -82,7 +82,7 @@ def _scaled(text: str, factor: float) -> float:
     return max(round(float(text.replace(",", "")) * factor, decimals), step)
 
 
-def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
+def perturb(text: str, draws: np.ndarray, unit_as_written: str = "") -> tuple[str, str, str]:
     """(new value as written, range_low, range_high) for a value as written, from three uniform draws in [0, 1).
 
     The new value has the old one's format: digits with the same decimals (and thousands
@@ -91,7 +91,11 @@ def perturb(text: str, draws: np.ndarray) -> tuple[str, str, str]:
     stripped = text.strip()
     if stripped.lower() in units.ZERO_WORDS:  # "no new import licences": zero times any factor
         return stripped, "", ""
-    if stripped.split()[0].lower() in units.MONTHS or stripped.lower() in units.WEEKDAYS:
+    if (
+        unit_as_written == units.DATE_UNIT
+        or stripped.split()[0].lower() in units.MONTHS
+        or stripped.lower() in units.WEEKDAYS
+    ):
         # A date ("April 4", "Thursday"): a day in full, so that it reads without its article's date.
         day = datetime.date(2000, 1, 1) + datetime.timedelta(days=int(draws[0] * 365 * 50))
         return f"{calendar.month_name[day.month]} {day.day}, {day.year}", "", ""
@@ -154,7 +158,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
         row["subject"] = vocabulary.SUBJECTS[subject]
         if perturb_values:
             old = row["value_as_written"]
-            new, range_low, range_high = perturb(old, draws[k])
+            new, range_low, range_high = perturb(old, draws[k], row["unit_as_written"])
             start = claims.find_number(row["quote"], old)[0]
             row["quote"] = row["quote"][:start] + new + row["quote"][start + len(old) :]
             row["value_as_written"], row["range_low"], row["range_high"] = new, range_low, range_high

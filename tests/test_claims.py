@@ -235,6 +235,33 @@ def test_a_date_is_stored_as_the_days_its_words_admit_read_as_of_its_article(fix
     assert [str(units.from_day_number(row.value_low)), str(units.from_day_number(row.value_high))] == [first, last]
 
 
+@pytest.mark.parametrize(
+    ("row", "column", "says"),
+    [
+        (
+            'a000-09,a000,China,reserves,,"April 2",date,,,,,,"On April 2, 2025 a budget",',
+            "unit_as_written",
+            "whose unit is t",
+        ),
+        (
+            "a000-09,a000,China,launch_date,,6-8,weeks,,6,8,,,importers hold 6-8 weeks of magnet stock,",
+            "unit_as_written",
+            "whose unit is date",
+        ),
+        (
+            'a000-09,a000,China,launch_date,,"April 2",date,,2,2,,,"On April 2, 2025 a budget",',
+            "range_low",
+            "the days its words admit",
+        ),
+    ],
+)
+def test_a_date_in_the_wrong_place_is_one_clear_error(fixtures, tmp_path, row, column, says):
+    folder = _with_row(fixtures, tmp_path, row)
+    with pytest.raises(InputError) as raised:
+        build_fixture(folder, "plus.csv", tmp_path / "claims.csv")
+    assert [(p.line, p.column) for p in raised.value.problems] == [(8, column)] and says in str(raised.value)
+
+
 def test_a_date_takes_no_qualifier(fixtures, tmp_path):
     folder = _with_row(fixtures, tmp_path, DATE_ROW.format(value="April 2", qualifier="On"))
     with pytest.raises(InputError) as raised:

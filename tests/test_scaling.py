@@ -127,7 +127,7 @@ def test_a_perturbed_value_keeps_its_format(text):
 @pytest.mark.parametrize("text", sorted(set(_REAL.value_as_written[_REAL.unit_as_written == units.DATE_UNIT])))
 def test_a_perturbed_date_is_a_date_in_full(text):
     for draws in np.random.default_rng(0).random((20, 3)):
-        new, range_low, range_high = synthetic.perturb(text, draws)
+        new, range_low, range_high = synthetic.perturb(text, draws, units.DATE_UNIT)
         low, high = units.parse_date(new)  # reads without its article's date
         assert range_low == range_high == "" and (low == high or text[:4].isdigit())
 

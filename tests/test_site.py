@@ -112,16 +112,22 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
 def test_the_claims_explorer_gives_every_claim_its_verdicts_and_standing(site):
     explorer = read(site, "claims.html")
     table, checks = claims.load(), audit.load()
-    standings = dict(zip(*audit.conclusions.load()[["claim_id", "standing"]].T.to_numpy(), strict=True))
+    concluded = audit.conclusions.load()
+    standings = dict(zip(concluded.claim_id, concluded.standing, strict=True))
+    deciding = dict(zip(concluded.claim_id, concluded.verdict, strict=True))
     rows = re.findall(
         r'<tr id="claim-([^"]+)" data-article="([^"]+)" data-status="([^"]+)" data-verdicts="([^"]*)">', explorer
     )
     assert [row[0] for row in rows] == list(table.claim_id)
     for claim_id, article, status, verdicts in rows:
         assert article == claim_id[:4] and status == standings[claim_id]
-        expected = {row.verdict for row in checks.itertuples() if claim_id in row.judges.split("; ")}
-        assert set(verdicts.split()) == expected, f"{claim_id}: verdicts"
-        assert expected, f"{claim_id} stands without a check that judges it"
+        judged = {row.verdict for row in checks.itertuples() if claim_id in row.judges.split("; ")}
+        assert judged, f"{claim_id} stands without a check that judges it"
+        assert verdicts == deciding[claim_id] and verdicts in judged, f"{claim_id}: its deciding verdict"
+    options = set(
+        re.findall(r'<option value="([a-z_]+)">', explorer.split('id="claims-verdict"')[1].split("</select>")[0])
+    )
+    assert options == set(deciding.values())  # no option that finds nothing
     for control in ("claims-search", "claims-article", "claims-status", "claims-verdict"):
         assert f'id="{control}"' in explorer
     row = table.loc[table.claim_id == "a002-12"].iloc[0]

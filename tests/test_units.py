@@ -452,10 +452,32 @@ def test_a_date_without_its_year_needs_the_articles_date(text):
         parse_date(text)
 
 
-@pytest.mark.parametrize("text", ["Launched", "April 31, 2025", "2025-04-04", "early April"])
-def test_words_that_are_not_a_date_are_an_error(text):
-    with pytest.raises(UnitParseError):
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Launched", "not a date"),
+        ("April 31, 2025", "not a calendar date"),
+        ("2025-04-04", "not a date"),
+        ("early April", "not a date"),
+        ("0000", "outside the years"),
+        ("April 9999", "outside the years"),
+        ("December 31, 2100. One day later", "outside the years"),
+        ("April 2, 2025. 999 days later", "from 1 to 366"),
+        ("2025. Two days later", "from one day"),
+        ("\u0410pril 4, 2025", r"U\+0410"),  # a Cyrillic A that looks like the Latin one
+        ("\uff12\uff10\uff12\uff15", "not plain ASCII"),  # full-width digits
+        ("April 2, 2025." + " " * 50_000 + "Two days later", "too long"),
+        ("April 2, 2025" + ". One day later" * 2_000, "too long"),
+    ],
+)
+def test_words_that_are_not_a_date_are_one_clear_error(text, says):
+    with pytest.raises(UnitParseError, match=says):
         parse_date(text, datetime.date(2025, 6, 13))
+
+
+def test_a_weekday_read_as_of_the_first_day_of_the_calendar_is_an_error_not_a_crash():
+    with pytest.raises(UnitParseError):
+        parse_date("Thursday", datetime.date(1, 1, 1))
 
 
 @pytest.mark.parametrize(

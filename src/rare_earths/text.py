@@ -56,6 +56,8 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
         return f"{number(value)}%"
     if unit == "percent / year":
         return f"{number(value)}% a year"
+    if unit == "count" and value == 0:  # "no new import licences", an export "ban"
+        return "none"
     if unit in ("", "dimensionless", "count"):
         return number(value)
     if unit == "rank":

@@ -51,6 +51,11 @@ class Metric:
     # An event that happens more than once (an official statement): its dates are a series of
     # occasions, never one figure stated twice.
     recurring: bool = False
+    # Counts what has been announced ("no ... facilities have been announced"): a figure that takes one
+    # in operation leaves such an absence ambiguous (no new one announced?), not contradicted.
+    announced: bool = False
+    # A flow that can stop (permits granted, imports): the only figures an export "ban" or "halt" states.
+    flow: bool = False
     # A date of the first occasion of a recurring event (`recurring` metric named here): any occasion
     # dated earlier contradicts it.
     first_of: str = ""
@@ -120,7 +125,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric("import_decline", "Decline in rare-earth imports over the period.", "percent", "imports",
            growth_of=("imports_value", "imports_quantity")),
     Metric("tariff_rate", "Tariff imposed by the subject on imports from the counterpart.", "percent"),
-    Metric("magnet_imports", "Rare-earth magnet imports in the period.", "t", valued_in="magnet_imports_value"),
+    Metric("magnet_imports", "Rare-earth magnet imports in the period.", "t", valued_in="magnet_imports_value", flow=True),
     Metric("magnet_imports_projected", "Projected rare-earth magnet imports in the period.", "t", "projected magnet imports",
            projects="magnet_imports"),
     Metric("magnet_imports_value", "Value of rare-earth magnet imports in the period.", "USD", "magnet import value"),
@@ -152,9 +157,9 @@ _METRICS: tuple[Metric, ...] = (
     Metric("permit_approval_share", "Share of export-permit applications approved.", "percent",
            presupposes="permit_approvals"),
     Metric("permit_approvals", "Export permits granted to the subject so far (`world`: to anyone; an export 'ban' or "
-           "'halt' grants none).", "count", "export permits granted"),
+           "'halt' grants none).", "count", "export permits granted", flow=True),
     Metric("import_licences_issued", "Import licences issued for the subject's imports from the counterpart in the period.", "count",
-           "import licences issued"),
+           "import licences issued", flow=True),
     Metric("magnet_stock", "Magnet stock held, in weeks of use.", "week", "magnet stock",
            family=WEEKS_LEFT, measure="stock in weeks of use"),
     Metric("time_to_production_impact", "Time until production is affected by the shortage.", "week",
@@ -165,9 +170,9 @@ _METRICS: tuple[Metric, ...] = (
            "number of REEs with rich reserves"),
     Metric("delegation_size", "Members of a delegation.", "count"),
     Metric("separation_facilities", "Domestic facilities separating high-purity rare-earth oxides (announced).",
-           "count", "domestic separation facilities"),
+           "count", "domestic separation facilities", announced=True),
     Metric("offtake_agreements", "Formalised offtake or processing agreements with the counterpart (announced).",
-           "count", "offtake or processing agreements"),
+           "count", "offtake or processing agreements", announced=True),
     Metric("listed_ree_firms", "Publicly traded rare-earth firms with scaled production.", "count",
            "publicly traded rare-earth firms with scaled production"),
     # Dates (unit `date`: see rare_earths.data.units.parse_date), compared by the days their words admit.
@@ -183,9 +188,9 @@ _METRICS: tuple[Metric, ...] = (
     # Levels that growth rates are computed from. No article states them yet; the audit looks for
     # them, so a growth rate becomes checkable as soon as its two levels are captured.
     Metric("exports_value", "Value of the subject's rare-earth exports (to the counterpart, if any) in the period.", "USD"),
-    Metric("exports_quantity", "Quantity of the subject's rare-earth exports (to the counterpart, if any) in the period.", "t"),
+    Metric("exports_quantity", "Quantity of the subject's rare-earth exports (to the counterpart, if any) in the period.", "t", flow=True),
     Metric("imports_value", "Value of the subject's rare-earth imports (from the counterpart, if any) in the period.", "USD"),
-    Metric("imports_quantity", "Quantity of the subject's rare-earth imports (from the counterpart, if any) in the period.", "t"),
+    Metric("imports_quantity", "Quantity of the subject's rare-earth imports (from the counterpart, if any) in the period.", "t", flow=True),
 )  # fmt: skip
 METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
 
@@ -325,6 +330,8 @@ EVIDENCE: dict[str, str] = {
     "period) itself.",
     "related_article": "Another article that retells the same reporting (`sources.csv`'s `shares_reporting_with`): "
     "it agrees, but it is not independent.",
+    "coarser_article": "Another article, independent of this one, that states the figure less precisely ('2025' "
+    "for 'January 2025', 'around 90%' for '92%'): it bears out only what both say, so it does not confirm.",
     "own_article": "Only the article's own figures: its arithmetic or its restatements of the figure.",
     "none": "Nothing that tests the figure: the check could not decide, or only derived a figure for the reader.",
 }

@@ -88,13 +88,13 @@ def audit(
     article to the USGS edition current at its date (`usgs.current_editions`); `related` each
     article to those that retell the same reporting (`related_articles`)."""
     found = statements.statements(claims)
-    given = {"claims": found, "usgs": Tables(usgs_table, current), "related": related or {}, "checked": set()}
+    given = {"claims": found, "usgs": Tables(usgs_table, current), "related": related or {}, "checked": []}
     rows: list[dict] = []
     for registered in sorted(
         RULES.values(), key=lambda r: "checked" in r.needs
     ):  # the rule that needs every other's checks last
-        if "checked" in registered.needs:  # judged by a check, not merely one of its inputs
-            given["checked"] = {claim for row in rows for claim in row["judges"].split(SEPARATOR) if claim}
+        if "checked" in registered.needs:  # every other rule's checks, judging or not
+            given["checked"] = list(rows)
         rows += registered.function(*(given[need] for need in registered.needs))
     types = {column.name: "str" if column.kind == "string" else "float64" for column in schemas.AUDIT.columns}
     table = pd.DataFrame(rows, columns=schemas.AUDIT.names).astype(types)  # typed even when empty

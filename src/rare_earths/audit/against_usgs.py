@@ -121,6 +121,7 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
         part_words: str,
         whole: Published | Statement,
         whole_words: str,
+        caveat: str = "",
     ) -> None:
         if isinstance(whole, Statement):
             whole_value, whole_low, whole_high, bound = whole.point, *whole.admitted(), False
@@ -132,7 +133,7 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
             label = f"{part_words} of {whole_words} is at most {text.number(value)}% (a bound, which decides nothing)"
             candidates.append(Candidate(edition, label, value, 0.0, value, _against(stated, value, 0.0, value, True)))
             return
-        label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding)"
+        label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding{caveat})"
         candidates.append(Candidate(edition, label, value, low, high, _against(stated, value, low, high)))
 
     if part is not None and own_whole is not None:
@@ -177,6 +178,10 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
                     part_words,
                     listed,
                     f"{text.show(listed.value, 't', unit)}, the sum of the countries {edition} lists{when}",
+                    # A world total given only as "more than" leaves countries without a figure out of the sum.
+                    "; at most that, as the countries it gives no figure for are left out"
+                    if world is not None and world.note == "lower bound"
+                    else "",
                 )
     return candidates
 
@@ -364,8 +369,9 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
                 verdict,
                 f"{what(stated)}, {stated.as_written}"
                 + (
-                    f" ({'at most' if attribute == 'usgs_floor' else 'at least'} {text.show(end, stated.unit)} as written)"
-                    if end != stated.point
+                    f" (even at the {'highest' if attribute == 'usgs_floor' else 'lowest'} value its rounding and hedge "
+                    f"admit, {text.show(end, stated.unit)})"
+                    if text.show(end, stated.unit) != text.show(stated.point, stated.unit)
                     else ""
                 )
                 + f", is {listed}; it should be {limit} ({why}), {outcome}.",

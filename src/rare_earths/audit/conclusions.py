@@ -65,6 +65,7 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
         "other_article": f"another article, {others('other_article')}",
         "related_article": f"another article, {others('related_article')}, which retells the same reporting "
         "(not independent)",
+        "coarser_article": f"another article, {others('coarser_article')}, which states it less precisely",
         "own_article": f"only {source_id}'s own figures",
         "none": "nothing that could test it",
     }

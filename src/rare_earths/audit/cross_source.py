@@ -144,20 +144,51 @@ def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[di
         verdict, a, b = found_pair
         whose = what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
         compared_with = f"claim {b.claim_ids[0]} ({b.as_written})" if b is not group[0] else "its restatements"
-        rows.append(
-            check(
-                "same_figure",
-                claim_ids,
-                group[0],
-                b.point,
-                compared_with,
-                verdict,
-                _same_figure_sentence(verdict, whose, a, b, group),
-                judges=claim_ids,
-                evidence=independence(group, related),
+        evidence = independence(group, related)
+        sentence = _same_figure_sentence(verdict, whose, a, b, group)
+        coarser = _only_coarser_support(group, related) if evidence == "other_article" and verdict in AGREEING else []
+        confirmed = [s for s in group if s not in coarser]
+        if confirmed:
+            rows.append(
+                check("same_figure", claim_ids, confirmed[0], b.point, compared_with, verdict, sentence,
+                      judges=[c for s in confirmed for c in s.claim_ids], evidence=evidence)
+            )  # fmt: skip
+        if coarser:
+            ids = [c for s in coarser for c in s.claim_ids]
+            rows.append(
+                check(
+                    "same_figure",
+                    claim_ids,
+                    coarser[0],
+                    b.point,
+                    compared_with,
+                    verdict,
+                    sentence.rstrip(".") + f"; but no independent article states {', '.join(ids)} as precisely as "
+                    f"{'they are' if len(ids) > 1 else 'it is'} written, so the agreement bears out only what both say.",
+                    judges=ids,
+                    evidence="coarser_article",
+                )
             )
-        )
     return rows
+
+
+AGREEING = (CONSISTENT, WITHIN_ROUNDING)
+
+
+def _only_coarser_support(group: list[Statement], related: dict[str, set[str]]) -> list[Statement]:
+    """The statements that no independent article states at least as precisely: none of whose
+    statements admits only values this one admits ("2025" does not bear out "January 2025")."""
+    result = []
+    for statement in group:
+        low, high = statement.admitted()
+        independent = [
+            s
+            for s in group
+            if s.source_id != statement.source_id and s.source_id not in related.get(statement.source_id, set())
+        ]
+        if not any(low <= s.admitted()[0] and s.admitted()[1] <= high for s in independent):
+            result.append(statement)
+    return result
 
 
 def same_number(a: Statement, b: Statement) -> bool:
@@ -239,8 +270,8 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                     "measures: "
                     + ", ".join(listing(m, cluster) for m in named)
                     + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
-                    + f". They can all be true, but they are different measures, so none confirms another, and a "
-                    f"reader cannot tell which one a bare figure means{rest}."
+                    + f". They can all be true, and may be one fact said two ways, but they are different measures, so "
+                    f"none confirms another{rest}."
                 )
             else:
                 # One named measure and figures that do not say which measure they are: those are unclear.
@@ -343,6 +374,26 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
                 or absent.counterpart != stated.counterpart
             ):
                 continue
+            said = vocabulary.METRICS[absent.metric].said
+            takes = (
+                f"{stated.source_id} says {what(stated)} is {stated.as_written} ({', '.join(stated.claim_ids)}), "
+                f"which cannot be without at least one of the {said} "
+                + (f"in {country}" if where == country else f"to {stated.subject}")
+            )
+            if vocabulary.METRICS[absent.metric].announced:  # "none announced" may mean no new one
+                verdict = AMBIGUOUS
+                sentence = (
+                    f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but {takes}. "
+                    f"As worded, it may mean only that no new one has been announced, which nothing here tests; "
+                    f"read as “there are none”, it does not hold."
+                )
+            else:
+                verdict = CONTRADICTED
+                sentence = (
+                    f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but {takes}: "
+                    "both cannot hold, unless the absence is narrower than it says (only new ones, only one kind, "
+                    "or only some buyers)."
+                )
             rows.append(
                 check(
                     "absence_against_figure",
@@ -350,14 +401,10 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
                     absent,
                     None,
                     f"claim {stated.claim_ids[0]} ({stated.as_written})",
-                    CONTRADICTED,
-                    f"{absent.source_id} says “{absent.as_written}” ({', '.join(absent.claim_ids)}), but "
-                    f"{stated.source_id} says {what(stated)} is {stated.as_written} ({', '.join(stated.claim_ids)}), "
-                    f"which takes at least one of the {vocabulary.METRICS[absent.metric].said} "
-                    + (f"in {country}" if where == country else f"to {stated.subject}")
-                    + ": unless the absence is narrower than it says (only new ones, only one kind, or only some "
-                    "buyers), both cannot hold.",
+                    verdict,
+                    sentence,
                     evidence=independence([absent, stated], related),
+                    versus=stated,
                 )
             )
     return rows

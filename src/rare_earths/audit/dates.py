@@ -44,7 +44,7 @@ def first_occurrence(found: list[Statement], related: dict[str, set[str]]) -> li
                 f"{first.source_id} says the {vocabulary.METRICS[first.metric].said} was on "
                 f"{text.interval(*first.admitted(), first.unit)} ({', '.join(first.claim_ids)}), but {before.source_id} "
                 f"reports one on {before.cite()}, which is earlier"
-                + (f" (“{before.as_written}” read as of {before.source_id}'s date)" if before.read_as() else "")
+                + (f" (“{before.as_written}” read as of the date of {before.source_id})" if before.read_as() else "")
                 + f": {text.interval(*first.admitted(), first.unit)} was not the first, unless {before.source_id} is wrong.",
                 evidence=independence([first, before], related),
             )

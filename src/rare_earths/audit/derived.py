@@ -23,6 +23,8 @@ def implied_price(found: list[Statement]) -> list[dict]:
         if not quantities:
             continue
         quantity = quantities[0]
+        if quantity.point <= 0:  # "no magnets worth $30 million" has no price
+            continue
         price = metrics.unit_price(stated.quantity(), quantity.quantity()).magnitude
         low, high = spread(metrics.unit_price, stated.figure(), quantity.figure())
         rows.append(
@@ -53,6 +55,8 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
     for stated in found:
         other_metric = vocabulary.METRICS[stated.metric].set_against
         for other in by.get((stated.source_id, other_metric), []) if other_metric else []:
+            if other.point <= 0:
+                continue
             # A yearly rate beside an amount with no period (consumption "1,700 tonnes"): a year's worth of it.
             yearly = [
                 s.quantity() * (ureg.year if "year" in s.unit and "year" not in t.unit else 1)
@@ -82,6 +86,7 @@ def implied_ratio(found: list[Statement]) -> list[dict]:
                     )
                     + ".",
                     judges=[],
+                    versus=other,
                 )
             )
     return rows
@@ -111,6 +116,8 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
         ]
         for whole in values.get((country, whole_metric, stated.period), []) if prices else []:
             value, quantity = prices[0]
+            if quantity.point <= 0 or whole.point <= 0:  # no price, or no whole to be a share of
+                continue
             price = metrics.unit_price(value.quantity(), quantity.quantity())
             implied = float((price * stated.quantity()).to(whole.unit).magnitude)
             share = implied / whole.point
@@ -120,7 +127,7 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
                     "implied_value_in_whole",
                     [*stated.claim_ids, *value.claim_ids, *quantity.claim_ids, *whole.claim_ids],
                     stated,
-                    implied,
+                    None,  # the implied value is in USD, the stated figure in tonnes: the sentence gives both
                     f"{whole.as_written} ({', '.join(whole.claim_ids)})",
                     IMPLAUSIBLE if above else DERIVED,
                     f"At the price {stated.source_id} implies ({value.as_written} for {quantity.as_written} in "
@@ -136,6 +143,7 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
                         "neither figure."
                     ),
                     judges=list(stated.claim_ids) if above else [],
+                    versus=whole,
                 )
             )
     return rows
@@ -174,9 +182,11 @@ def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
                     f"{text.subject_name(projected.subject)} in {projected.period} ({', '.join(projected.claim_ids)}), but "
                     f"{stop.source_id} says “{stop.as_written}” from {stop.counterpart} {stop.period_as_written} "
                     f"({', '.join(stop.claim_ids)}): the projection then needs the rest of "
-                    f"the year, or other suppliers, to supply it. Neither says when the projection was made, so "
-                    "this cannot tell whether it still held.",
+                    f"the year, or other suppliers, to supply it. Neither says when the projection was made (and a "
+                    "projection for a fiscal year that begins after the stop would fall wholly after it), so this "
+                    "cannot tell whether it still held.",
                     judges=[],
+                    versus=stop,
                 )
             )
     return rows

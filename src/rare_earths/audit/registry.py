@@ -29,8 +29,8 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 # What a rule can be given: the article statements, the USGS tables, the articles that share their
-# reporting (`related`: source_id -> the ids it shares reporting with), and the claims every rule
-# that needs no "checked" has already judged (for the rule that accounts for the rest).
+# reporting (`related`: source_id -> the ids it shares reporting with), and the checks every rule
+# that needs no "checked" has already made (for the rule that accounts for the rest).
 NEEDS = ("claims", "usgs", "related", "checked")
 
 
@@ -63,13 +63,15 @@ def check(
     *,
     judges: Iterable[str] | None = None,
     evidence: str | None = None,
+    versus: Statement | None = None,
 ) -> dict:
     """One row of the audit table; values shown in the unit a reader expects (Mt, kt, %).
 
     `judges`: the claims whose conclusion the check speaks for; by default the stated figure's
     own (`stated.claim_ids`), never its inputs. `evidence`: what they were tested against; by
     default the rule's. A check that judges nothing, or whose verdict decides nothing, has
-    evidence "none"."""
+    evidence "none". `versus`: for a rule that sets one figure against several others, the other,
+    whose first claim then completes the check's id (`absence_against_figure:a003-07/a002-03`)."""
     judged = list(stated.claim_ids if judges is None else judges)
     involved = set(claim_ids)
     if not set(judged) <= involved:
@@ -79,7 +81,7 @@ def check(
     unit = text.display_unit(stated.unit, stated.point)
     factor = text.factor(stated.unit, unit) if unit != stated.unit else 1.0
     return {
-        "check_id": f"{rule_name}:{stated.claim_ids[0]}",
+        "check_id": f"{rule_name}:{stated.claim_ids[0]}" + (f"/{versus.claim_ids[0]}" if versus else ""),
         "kind": RULES[rule_name].kind,
         "rule": rule_name,
         "claim_ids": SEPARATOR.join(sorted(involved)),

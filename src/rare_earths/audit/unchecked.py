@@ -4,25 +4,60 @@ from __future__ import annotations
 
 from rare_earths import text, vocabulary
 from rare_earths.audit.registry import check, rule
-from rare_earths.audit.statements import Statement, index, what
+from rare_earths.audit.statements import SEPARATOR, Statement, index, what
 
 NOT_CHECKED = "not_checked"
 
 
-def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) -> str:
-    """Why no rule can check a statement: what a check of it would need that the sources lack.
-    `statements_of` is the statements indexed by metric and subject."""
+def family(metric: str) -> set[str]:
+    """The metrics that measure the same thing another way: a quantity and its value, a level and its
+    projection (magnet imports in tonnes, their value in USD, their projection)."""
+    record = vocabulary.METRICS[metric]
+    linked = {metric, record.valued_in, record.projects}
+    linked |= {name for name, other in vocabulary.METRICS.items() if metric in (other.valued_in, other.projects)}
+    return linked - {""}
+
+
+def _country(subject: str) -> str:
+    return vocabulary.COUNTRY_OF.get(subject, subject)
+
+
+def _near(statement: Statement, found: list[Statement]) -> list[Statement]:
+    """Other articles' statements of the same thing another way: another subject of the same country,
+    another period, or a related measure (`family`)."""
+    return [
+        s
+        for s in found
+        if s.source_id != statement.source_id
+        and s.metric in family(statement.metric)
+        and _country(s.subject) == _country(statement.subject)
+    ]
+
+
+def reason(
+    statement: Statement, found: list[Statement], statements_of: dict[tuple, list[Statement]]
+) -> tuple[str, list[str]]:
+    """Why no rule can check a statement: what a check of it would need that the sources lack, and
+    the other claims the reason names. `statements_of` is the statements indexed by metric and subject."""
+    text_, named = _reason(statement, found, statements_of)
+    return text_, [claim for s in named for claim in s.claim_ids]
+
+
+def _reason(
+    statement: Statement, found: list[Statement], statements_of: dict[tuple, list[Statement]]
+) -> tuple[str, list[Statement]]:
     record = vocabulary.METRICS[statement.metric]
+    primary = "no primary table covers it (the USGS tables give only mine production and reserves)"
     if record.usgs_measure:
-        return "USGS gives no figure to compare it with"
+        return "USGS gives no figure to compare it with", []
     others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]
     if record.recurring:
         return (
-            f"it dates one occasion of an event that recurs, so other dates ({'; '.join(s.as_written for s in others)}) "
+            f"it dates one occasion of an event that recurs, so other dates ({'; '.join(s.cite() for s in others)}) "
             "are other occasions, not the same figure"
             if others
             else "it dates one occasion of an event that recurs, and no other article dates this occasion"
-        )
+        ), others
     if others:
         listed = "; ".join(
             f"{', '.join(s.claim_ids)}: {s.as_written}"
@@ -30,11 +65,43 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
             + (f" ({s.period})" if s.period else "")
             for s in others
         )
-        return f"its other statements ({listed}) are of another period or counterpart, so not the same figure"
-    primary = "no primary table covers it (the USGS tables give only mine production and reserves)"
+        return (
+            f"its other statements ({listed}) are of another period or counterpart, so not the same figure, and {primary}"
+        ), others
     if statement.metric.endswith("_share"):
-        return f"no article gives the part and the whole it is a share of, and {primary}"
-    return f"no other article states {what(statement)}, and {primary}"
+        return f"no article gives the part and the whole it is a share of, and {primary}", []
+    near = _near(statement, found)
+    if near:
+        listed = "; ".join(
+            f"{', '.join(s.claim_ids)}: {what(s)}, {s.as_written}" + (f" ({s.period})" if s.period else "")
+            for s in near
+        )
+        return f"other articles give it only for another subject, period or measure ({listed}), and {primary}", near
+    return f"no other article gives a figure for {what(statement)}, and {primary}", []
+
+
+def _used_by(claims: tuple[str, ...], checks: list[dict]) -> tuple[str, list[str]]:
+    """What the checks that used these claims without judging them did with them, in sentences, and
+    the claims those sentences name."""
+    done: dict[str, list[str]] = {}
+    named: list[str] = []
+    for row in checks:
+        if set(claims) & set(row["claim_ids"].split(SEPARATOR)):
+            judged = [claim for claim in row["judges"].split(SEPARATOR) if claim]
+            if judged:  # it judged others, with this claim as their evidence
+                named += judged
+                what_it_did = f"only as evidence about {', '.join(judged)}, without testing it"
+            elif row["verdict"] == "derived":
+                what_it_did = "derived a figure from it, which tests nothing"
+            elif row["verdict"] in vocabulary.FAILING_VERDICTS + vocabulary.AGREEING_VERDICTS:
+                what_it_did = "could only have found it out of line, and did not"
+            else:
+                what_it_did = "could not tell"
+            done.setdefault(what_it_did, []).append(f"the {row['rule'].replace('_', ' ')} check")
+    sentences = (
+        f"{'; '.join(dict.fromkeys(rules))} used it, but {what_it_did}." for what_it_did, rules in done.items()
+    )
+    return " ".join(sentence[:1].upper() + sentence[1:] for sentence in sentences), named
 
 
 @rule(
@@ -43,27 +110,31 @@ def reason(statement: Statement, statements_of: dict[tuple, list[Statement]]) ->
     "A claim that no other rule checks, with the reason no rule can.",
     needs=("claims", "checked"),
 )
-def not_checked(found: list[Statement], checked: set[str]) -> list[dict]:
+def not_checked(found: list[Statement], checks: list[dict]) -> list[dict]:
     rows = []
     statements_of = index(found, "metric", "subject")
+    judged = {claim for row in checks for claim in row["judges"].split(SEPARATOR) if claim}
     for statement in found:
-        if any(claim in checked for claim in statement.claim_ids):
+        if any(claim in judged for claim in statement.claim_ids):
             continue
-        others = [s for s in statements_of[(statement.metric, statement.subject)] if s is not statement]
+        because, named = reason(statement, found, statements_of)
+        used_by, evidence_for = _used_by(statement.claim_ids, checks)
+        whose = what(statement)
         rows.append(
             check(
                 "not_checked",
                 # The other statements its reason names are inputs: named to say why they do not check it.
-                [*statement.claim_ids, *(c for s in others for c in s.claim_ids)],
+                [*statement.claim_ids, *named, *evidence_for],
                 statement,
                 None,
                 "nothing to compare it with",
                 NOT_CHECKED,
-                f"{what(statement)}"
-                + (f" ({statement.counterpart})" if statement.counterpart not in ("", "world") else "")
+                whose
+                + (f" ({statement.counterpart})" if statement.counterpart not in ("", "world", *whose.split()) else "")
                 + f", {statement.as_written}"
                 + (f" ({statement.period})" if statement.period else "")
-                + f", is not checked: {reason(statement, statements_of)}."
+                + f", is not checked: {because}."
+                + (f" {used_by}" if used_by else "")
                 + (f" It admits {text.interval(*statement.admitted(), statement.unit)}." if statement.hedge else ""),
             )
         )

@@ -20,6 +20,7 @@ from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_processed, read_raw, write_processed
 from rare_earths.data.units import (
     DATE_UNIT,
+    STOP_WORDS,
     ZERO_WORDS,
     Figure,
     Quantity,
@@ -33,6 +34,8 @@ from rare_earths.data.units import (
 )
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.paths import relative
+
+_NOT_A_METRIC = vocabulary.Metric("", "", "")  # an unknown metric is flagged by its unit check
 
 # Unit words that stand for a figure written without a unit; with a zero's unit (below), the only
 # ones not found in the quote.
@@ -146,6 +149,19 @@ def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | 
     A date's range is the precision of its words ("January 2025"), never recorded; it takes no qualifier."""
     problems: list[tuple[str, str]] = []
     figure = None
+    expected = vocabulary.METRICS[row.metric].unit
+    if (row.unit_as_written == DATE_UNIT) != (expected == DATE_UNIT):
+        return None, [
+            ("unit_as_written", f"{row.unit_as_written!r} cannot measure {row.metric}, whose unit is {expected}")
+        ]
+    if row.value_as_written.strip().lower() in STOP_WORDS and not vocabulary.METRICS[row.metric].flow:
+        flows = ", ".join(name for name, metric in vocabulary.METRICS.items() if metric.flow)
+        return None, [
+            (
+                "value_as_written",
+                f"{row.value_as_written!r} says that a flow stopped; {row.metric} is not a flow (flows: {flows})",
+            )
+        ]
     try:
         figure = _parse_row_figure(row, as_of)
     except UnitParseError as error:
@@ -170,11 +186,12 @@ def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | 
         problems.append(
             (
                 "range_low" if recorded[0] else "range_high",
-                f"{row.value_as_written!r} is not a range; leave range_low and range_high empty",
+                "a date's range is the days its words admit; leave range_low and range_high empty"
+                if row.unit_as_written == DATE_UNIT
+                else f"{row.value_as_written!r} is not a range; leave range_low and range_high empty",
             )
         )
 
-    expected = vocabulary.METRICS[row.metric].unit
     if not figure.low.check(ureg.get_dimensionality(expected)):
         problems.append(
             (
@@ -322,7 +339,9 @@ def _parse_figures(
         unit, metric = units[pair // width], distinct_metrics[pair % width]
         if unit is not None and metric in vocabulary.METRICS:
             fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(vocabulary.METRICS[metric].unit))
-    flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)]
+    stop_words = np.array([text.strip().lower() in STOP_WORDS for text in column["value_as_written"]], dtype=bool)
+    flows = np.array([vocabulary.METRICS.get(metric, _NOT_A_METRIC).flow for metric in column["metric"]], dtype=bool)
+    flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)] | (stop_words & ~flows)
 
     problems: dict[int, list[tuple[str, str]]] = {}
     for index in np.flatnonzero(flagged).tolist():

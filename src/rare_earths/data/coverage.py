@@ -1,7 +1,8 @@
 """Coverage: every number in every article is a claim or an exclusion with a reason.
 
 A number is any run of digits ("2,025", "6.9", the "25" of "FY25"), any number word
-(`NUMBER_WORDS`: cardinals, fractions, ordinals, "zero", "none", and "hundreds" or "multifold"),
+(`NUMBER_WORDS`: cardinals, fractions, ordinals, "zero", "none", an export "ban" or "halt" and their
+other forms, and "hundreds" or "multifold"),
 a word that ranks without a number (`rank_words`, `RANKING_WORDS`: "the largest", "Brazil follows",
 "the highest figure in four years", "the smallest"; not the "largest" of "fifth-largest", which the
 ordinal's figure covers),
@@ -47,7 +48,8 @@ from rare_earths.paths import relative
 NUMBER_WORDS = sorted(
     {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, *(set(ZERO_WORDS) - {"no"}), "thirteen", "fourteen",
      "sixteen", "seventeen", "eighteen", "nineteen", "sixty", "seventy", "eighty", "ninety", "hundreds",
-     "thousand", "thousands", "dozen", "dozens", "twice", "double", "triple", "multifold"},
+     "thousand", "thousands", "dozen", "dozens", "twice", "double", "triple", "multifold",
+     "bans", "banned", "halts", "halted"},
     key=len, reverse=True,
 )  # fmt: skip
 NUMBER_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)

@@ -237,7 +237,9 @@ CLAIMS = Table(
         ),
         _c(
             "unit",
-            "Canonical unit of value, value_low and value_high, as the project's pint registry parses it.",
+            "Canonical unit of value, value_low and value_high, as the project's pint registry parses it. `date` is "
+            "a calendar date counted in days since 1 January 1970 (20182 is 4 April 2025); a date written as a month "
+            "or a year is the range of its days.",
             allowed=tuple(sorted({metric.unit for metric in METRICS.values()})),
         ),
         _c("bound", "What the qualifier makes of the figure.", allowed=tuple(BOUNDS)),

@@ -99,10 +99,12 @@ RANK_WORDS = {"largest": 1, "biggest": 1, "highest": 1, "follows": 2, "followed"
 # counts as numbers wherever they stand: a "no" is a number only in a quantity context, which
 # coverage decides; the others are numbers wherever they stand.
 ZERO_WORDS = {"no": 0, "none": 0, "zero": 0, "ban": 0, "halt": 0}
+# The zero words that say a flow stopped: only a flow (permits, imports: `Metric.flow`) can be banned.
+STOP_WORDS = frozenset({"ban", "halt"})
 # Denominators of fractions written in words: "two-thirds", "one-half", "three-quarters".
 FRACTION_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"  # ASCII digits only: "２０２５" is not read
 _RANGE_DASH = re.compile(rf"^({_DIGITS})\s*[-–—]\s*({_DIGITS})$")
 _RANGE_TO = re.compile(r"^(\S+)\s+to\s+(\S+)$")
 _FRACTION = re.compile(r"^(\w+)[-\s](\w+)$")
@@ -158,10 +160,15 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 _MONTH = "|".join(MONTHS)
 _DAY_MONTH_YEAR = re.compile(
-    rf"^(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})(?:\s+(?P<day2>\d{{1,2}}))?,?(?:\s+(?P<year>\d{{4}}))?$"
+    rf"(?:(?P<day>[0-9]{{1,2}}) )?(?P<month>{_MONTH})(?: (?P<day2>[0-9]{{1,2}}))?,?(?: (?P<year>[0-9]{{4}}))?",
+    re.ASCII,
 )
-_YEAR = re.compile(r"^\d{4}$")
-_LATER = re.compile(r"^(?P<anchor>.+?)[.,;]?\s+(?P<count>\w+)\s+days?\s+later$", re.IGNORECASE)
+_YEAR = re.compile(r"[0-9]{4}", re.ASCII)
+_LATER = re.compile(r"(?P<anchor>[^.;]+?)[.,;]? (?P<count>[a-z0-9]+) days? later", re.ASCII)
+# The years a date in these sources can have: a typo such as "0000" or "9999" is refused, not stored.
+YEARS = range(1900, 2101)
+MAX_DAYS_LATER = 366
+_LONGEST_DATE = 60  # characters: "Wednesday" or "September 30, 2025. Thirty days later" fit
 
 
 def day_number(day: datetime.date) -> float:
@@ -175,6 +182,10 @@ def from_day_number(number: float) -> datetime.date:
 def parse_date(text: str, as_of: datetime.date | None = None) -> tuple[float, float]:
     """The first and last day (as day numbers) a date as written admits, read as of `as_of`.
 
+    A date names one day, a month or a year between 1900 and 2100 (`YEARS`), in English words and
+    ASCII digits; "<day>. <N> days later" counts on from a day by 1 to 366 days. Anything else is a
+    UnitParseError saying what is wrong.
+
     >>> as_of = datetime.date(2025, 6, 13)
     >>> [str(from_day_number(n)) for n in parse_date("April 4", as_of)]
     ['2025-04-04', '2025-04-04']
@@ -185,48 +196,74 @@ def parse_date(text: str, as_of: datetime.date | None = None) -> tuple[float, fl
     >>> [str(from_day_number(n)) for n in parse_date("April 2, 2025. Two days later", as_of)]
     ['2025-04-04', '2025-04-04']
     """
-    stripped = text.strip()
-    later = _LATER.match(stripped)
+    if len(text) > _LONGEST_DATE:
+        raise UnitParseError(f"too long to be a date ({len(text)} characters): {text[:30]!r}...")
+    foreign = sorted({c for c in text if not c.isascii()} - {"\u00a0"})
+    if foreign:
+        listed = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in foreign)
+        raise UnitParseError(
+            f"not a date the parser can read: {text!r} has characters that are not plain ASCII: {listed}"
+        )
+    words = " ".join(text.replace("\u00a0", " ").split()).lower()
+    later = _LATER.fullmatch(words)
     if later:
         count = _single_number(later.group("count"))
-        if count is None:
-            raise UnitParseError(f"not a number of days: {later.group('count')!r} in {text!r}")
-        low, high = parse_date(later.group("anchor"), as_of)
-        return low + count, high + count
-    if _YEAR.match(stripped):
-        year = int(stripped)
-        return day_number(datetime.date(year, 1, 1)), day_number(datetime.date(year, 12, 31))
+        if count is None or not 1 <= count <= MAX_DAYS_LATER:
+            raise UnitParseError(f"{text!r}: days later must be a number from 1 to {MAX_DAYS_LATER}")
+        low, high = _one_date(later.group("anchor"), text, as_of)
+        if low != high:
+            raise UnitParseError(f"{text!r}: days later count on from one day, not from {later.group('anchor')!r}")
+        return _bounded(low + count, text), _bounded(high + count, text)
+    return _one_date(words, text, as_of)
+
+
+def _bounded(number: float, text: str) -> float:
+    if from_day_number(number).year not in YEARS:
+        raise UnitParseError(f"{text!r} is outside the years {YEARS.start} to {YEARS.stop - 1}")
+    return number
+
+
+def _one_date(words: str, text: str, as_of: datetime.date | None) -> tuple[float, float]:
+    """A date without "days later": a year, a month, a day, or a weekday (see `parse_date`)."""
     needs_date = f"{text!r} leaves out the year, so it is read as of the article's date (as_of in sources.csv), which is not given"
-    if stripped.lower() in WEEKDAYS:
-        if as_of is None:
-            raise UnitParseError(needs_date)
-        back = (as_of.weekday() - WEEKDAYS[stripped.lower()]) % 7
-        day = day_number(as_of - datetime.timedelta(days=back))
-        return day, day
-    match = _DAY_MONTH_YEAR.match(stripped.lower())
-    if match is None:
-        raise UnitParseError(
-            f"not a date the parser can read: {text!r} (a year, a month and year, a day, month and year, "
-            "a month or day without the year, a weekday, or '<date>. Two days later')"
-        )
-    month = MONTHS[match.group("month")]
-    day_written = match.group("day") or match.group("day2")
-    year = int(match.group("year")) if match.group("year") else None
-    if year is None and as_of is None:
-        raise UnitParseError(needs_date)
     try:
+        if _YEAR.fullmatch(words):
+            year = int(words)
+            if year not in YEARS:
+                raise UnitParseError(f"{text!r} is outside the years {YEARS.start} to {YEARS.stop - 1}")
+            return day_number(datetime.date(year, 1, 1)), day_number(datetime.date(year, 12, 31))
+        if words in WEEKDAYS:
+            if as_of is None:
+                raise UnitParseError(needs_date)
+            back = (as_of.weekday() - WEEKDAYS[words]) % 7
+            day = _bounded(day_number(as_of - datetime.timedelta(days=back)), text)
+            return day, day
+        match = _DAY_MONTH_YEAR.fullmatch(words)
+        if match is None:
+            raise UnitParseError(
+                f"not a date the parser can read: {text!r} (a year, a month and year, a day, month and year, "
+                "a month or day without the year, a weekday, or '<date>. Two days later')"
+            )
+        month = MONTHS[match.group("month")]
+        day_written = match.group("day") or match.group("day2")
+        year = int(match.group("year")) if match.group("year") else None
         if year is None:  # the latest such month (or day) on or before the article's date
+            if as_of is None:
+                raise UnitParseError(needs_date)
             year = as_of.year
-            first = datetime.date(year, month, int(day_written) if day_written else 1)
-            if first > as_of:
+            if datetime.date(year, month, int(day_written) if day_written else 1) > as_of:
                 year -= 1
+        if year not in YEARS:
+            raise UnitParseError(f"{text!r} is outside the years {YEARS.start} to {YEARS.stop - 1}")
         if day_written:
             day = day_number(datetime.date(year, month, int(day_written)))
             return day, day
-    except ValueError as error:
+        last = calendar.monthrange(year, month)[1]
+        return day_number(datetime.date(year, month, 1)), day_number(datetime.date(year, month, last))
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, UnitParseError):
+            raise
         raise UnitParseError(f"not a calendar date: {text!r} ({error})") from error
-    last = calendar.monthrange(year, month)[1]
-    return day_number(datetime.date(year, month, 1)), day_number(datetime.date(year, month, last))
 
 
 def show_date(low: float, high: float) -> str:

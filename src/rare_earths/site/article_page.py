@@ -280,13 +280,18 @@ def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str],
     note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
     return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
     <p class="claim-figure"><a class="claim-back" href="#{claim.claim_id}">{claim.claim_id}</a>
-    <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
+    {_escape(_measures(row))}: <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
     <span class="standing standing-{style}">{_escape(label(claim.group))}</span>
     <span class="tested-against">(tested against {_escape(claim.conclusion.tested_against)})</span></p>{note}
 {checks}
     <p class="claim-links"><a href="#{claim.claim_id}">Back to the sentence<span class="visually-hidden"> of claim {claim.number}</span></a>
     · <a href="{_attribute(claim_page)}#claim-{claim.claim_id}">In the claims explorer<span class="visually-hidden">, claim {claim.number}</span></a></p>
   </li>"""
+
+
+def _measures(row) -> str:
+    """What a claim measures, for its card: "Government of India's first official acknowledgment of talks with China"."""
+    return f"{prose.possessive(prose.subject_name(row.subject))} {vocabulary.METRICS[row.metric].said}"
 
 
 def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> str:

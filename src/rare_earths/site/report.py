@@ -352,7 +352,9 @@ def findings_html(site: Site) -> str:
             f'    <li>{html.escape(row.explanation)} <span class="claims">Claims: {html.escape(row.claim_ids)}.</span></li>'
             for row in rows.itertuples()
         )
-        sections.append(f"""  <h3>{verdict_html(verdict)} ({len(rows)})</h3>
+        claims = sorted({claim for ids in rows.judges for claim in ids.split("; ") if claim})
+        counted = f"{len(rows)} finding{'s' if len(rows) != 1 else ''} on {len(claims)} claim{'s' if len(claims) != 1 else ''}"
+        sections.append(f"""  <h3>{verdict_html(verdict)} ({counted})</h3>
   <p>{html.escape(vocabulary.VERDICTS[verdict][0])}</p>
   <ul class="findings">
 {items}
@@ -424,7 +426,6 @@ def claims_page(site: Site) -> str:
     concluded = site.conclusions.set_index("claim_id")
     rows = []
     for row in site.claims.itertuples():
-        judged = site.verdicts_on(row.claim_id)
         conclusion = concluded.loc[row.claim_id]
         verdicts = (
             f'<span class="standing standing-{standing.css_class(conclusion.standing)}">'
@@ -439,7 +440,7 @@ def claims_page(site: Site) -> str:
         metric = vocabulary.METRICS[row.metric]
         rows.append(
             f'      <tr id="claim-{row.claim_id}" data-article="{row.source_id}" data-status="{html.escape(status[row.claim_id])}" '
-            f'data-verdicts="{" ".join(judged)}">'
+            f'data-verdicts="{conclusion.verdict}">'
             f'<td data-label="Claim">{row.claim_id}</td><td data-label="Article">{html.escape(site.names[row.source_id].brief)}</td>'
             f'<td data-label="What it measures">{html.escape(text.subject_name(row.subject))}: {html.escape(metric.said)}</td>'
             f'<td data-label="As written">{html.escape(text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier))}</td>'
@@ -453,9 +454,11 @@ def claims_page(site: Site) -> str:
     status_options = "".join(
         f'<option value="{group}">{html.escape(label)}</option>' for group, (label, _) in vocabulary.STANDINGS.items()
     )
+    deciding = set(site.conclusions.verdict)  # only verdicts that decide some claim: no option finds nothing
     verdict_options = "".join(
         f'<option value="{verdict}">{html.escape(label)}</option>'
         for verdict, label in vocabulary.VERDICT_LABELS.items()
+        if verdict in deciding
     )
     body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
   and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
@@ -464,7 +467,7 @@ def claims_page(site: Site) -> str:
     <div><label for="claims-search">Search</label><input id="claims-search" type="search" autocomplete="off"></div>
     <div><label for="claims-article">Article</label><select id="claims-article"><option value="">All articles</option>{article_options}</select></div>
     <div><label for="claims-status">Conclusion</label><select id="claims-status"><option value="">Any</option>{status_options}</select></div>
-    <div><label for="claims-verdict">Verdict</label><select id="claims-verdict"><option value="">Any verdict</option>{verdict_options}</select></div>
+    <div><label for="claims-verdict">Deciding verdict</label><select id="claims-verdict"><option value="">Any verdict</option>{verdict_options}</select></div>
     <p id="claims-count" role="status"></p>
   </div>
   <table id="claims">
