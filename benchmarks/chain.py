@@ -104,7 +104,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
     changed = median(one_parameter, repeats)
     with tempfile.TemporaryDirectory() as directory:
         one_cell = (
-            "import sys; from rare_earths import chain; "
+            "import sys; from rare_earths.pipeline import chain; "
             "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
         )
         fixed = median(

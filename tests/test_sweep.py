@@ -236,7 +236,7 @@ def test_a_failing_scenario_leaves_the_finished_ones_and_their_results(tmp_path)
 STOPPED_SWEEP = """
 import sys
 from pathlib import Path
-from rare_earths import chain, sweep
+from rare_earths.pipeline import chain, sweep
 fixtures, out = Path(sys.argv[1]), Path(sys.argv[2])
 steps = (chain.Step("08-records-years.ipynb"),)
 grid = sweep.parse_grid(["years=1,2,3,4,5"], steps, notebooks_dir=fixtures, params_path=fixtures / "sweep-params.yaml")
