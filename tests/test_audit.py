@@ -974,12 +974,9 @@ def test_the_registry_is_the_one_list_of_rules():
 
 def test_every_verdict_has_a_meaning_and_an_example_in_the_data_dictionary():
     text = dictionary.markdown()
-    for verdict, (meaning, example) in vocabulary.VERDICTS.items():
-        assert (
-            meaning
-            and example
-            and f"| `{verdict}` | {vocabulary.VERDICT_LABELS[verdict]} | {meaning} | {example} |" in text
-        )
+    for verdict, record in vocabulary.VERDICTS.items():
+        meaning, example = record.meaning, record.example
+        assert meaning and example and f"| `{verdict}` | {record.label} | {meaning} | {example} |" in text
 
 
 def test_every_metric_record_names_known_metrics():

@@ -72,7 +72,7 @@ def test_each_check_has_its_own_address(reviews):
 def test_the_rating_is_the_standing_in_words(audit, reviews):
     labels = [review["reviewRating"]["alternateName"] for review in reviews]
     assert labels == [
-        f"{vocabulary.STANDINGS[s][0]} ({vocabulary.VERDICT_LABELS[v]})"
+        f"{vocabulary.STANDINGS[s].label} ({vocabulary.VERDICTS[v].label})"
         for s, v in zip(audit.standing, audit.verdict, strict=True)
     ]
     assert all("_" not in label for label in labels)

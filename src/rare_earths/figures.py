@@ -23,24 +23,11 @@ import seaborn as sns
 from IPython import get_ipython
 from IPython.display import SVG, Markdown, display
 
-from rare_earths import text
+from rare_earths import text, vocabulary
 
-# The audit's verdicts, in metadata order: the Okabe-Ito colour-blind-safe palette, with Paul Tol's
+# The audit's verdicts, in the vocabulary's order, each with the colour its record declares: the Okabe-Ito palette, with Paul Tol's
 # where it runs out. Warm colours do not hold, blues hold, greys were not or could not be checked.
-VERDICT_COLOURS = {
-    "contradicted": "#D55E00",
-    "implausible": "#E69F00",
-    "outdated": "#882255",
-    "hedge_dropped": "#CC79A7",
-    "date_conflict": "#F0E442",
-    "ambiguous": "#AA4499",
-    "inconclusive": "#BBBBBB",
-    "cannot_check": "#777777",
-    "consistent_within_rounding": "#56B4E9",
-    "consistent": "#0072B2",
-    "derived": "#44AA99",
-    "not_checked": "#DDDDDD",
-}
+VERDICT_COLOURS = {name: verdict.colour for name, verdict in vocabulary.VERDICTS.items()}
 
 # What a missing value shows as in a table.
 MISSING = "—"

@@ -246,80 +246,80 @@ CHECK_KINDS: dict[str, str] = {
     "unchecked": "A claim no rule can check, with the reason.",
 }
 
-# verdict -> (what it means, an example from these articles), most serious first: pages list
-# findings in this order. Each verdict means one thing; the explanation of a check says why.
-VERDICTS: dict[str, tuple[str, str]] = {
-    "contradicted": (
-        "The figures cannot all hold as stated, even allowing for their rounding and hedges.",
-        "a000 says India ranks fifth by reserves, yet the reserves it gives put India third.",
-    ),
-    "implausible": (
-        "The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
-        "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined.",
-    ),
-    "outdated": (
-        "The figure matches only a USGS edition older than the one current at the article's date; the current "
-        "edition says otherwise.",
-        "India 'ranks fifth' by reserves, as in MCS2024; MCS2025, current when the article was written, puts it third.",
-    ),
-    "hedge_dropped": (
-        "A restatement drops a hedge the other statement had, so it says more than its source.",
-        "'460 tons ... mostly from China' restated as '460 tons ... from China'.",
-    ),
-    "date_conflict": (
-        "One figure is given for different dates.",
-        "India's 81% import share by value is dated 2022 in a000 and 2023 in a004.",
-    ),
-    "ambiguous": (
-        "The figures can all hold, but the same words stand for different measures, so a reader cannot tell "
-        "which one a bare figure means.",
-        "'over 90%' is China's share of magnet processing capacity in a000 and of magnet production capacity in a001.",
-    ),
-    "inconclusive": (
-        "The only reference is a bound that the figure meets: the comparison could not have failed, so it "
-        "confirms nothing.",
-        "38% of world reserves against MCS2025's world total of 'more than 90 Mt'.",
-    ),
-    "cannot_check": (
-        "The check needs figures the sources do not give.",
-        "A 10% growth rate of India's imports with no period stated.",
-    ),
-    "consistent_within_rounding": (
-        "The figures agree only once their rounding, or a hedge, is allowed for.",
-        "240 kt of 356 kt is 67.4%, stated as 67%.",
-    ),
-    "consistent": ("The figures agree as stated.", "China's 44 Mt of reserves, the figure both USGS editions give."),
-    "derived": (
-        "A figure the articles imply but do not state, computed with the arithmetic shown; there is nothing to "
-        "compare it with.",
-        "700 t worth USD 30 million is USD 42.9 a kilogram.",
-    ),
-    "not_checked": (
-        "No rule can check the claim; the explanation says why.",
-        "A 50-member delegation: no other source or primary table gives it.",
-    ),
-}
 
-# Each verdict as pages name it for readers, in words a headline could use.
-VERDICT_LABELS: dict[str, str] = {
-    "contradicted": "Contradicted",
-    "implausible": "Out of scale",
-    "outdated": "Outdated",
-    "hedge_dropped": "Hedge dropped",
-    "date_conflict": "Dates clash",
-    "ambiguous": "Ambiguous",
-    "inconclusive": "Inconclusive",
-    "cannot_check": "Cannot be checked",
-    "consistent_within_rounding": "Holds within rounding",
-    "consistent": "Holds",
-    "derived": "Derived",
-    "not_checked": "Not checked",
-}
+@dataclass(frozen=True)
+class Verdict:
+    """One verdict of the audit, everything about it in one place: what it means, an example, the
+    words pages use, what it says of the claims a check judges, whether readers see it among the
+    findings first, and its colour in charts (Okabe-Ito, with Paul Tol's for the rest)."""
 
-# Verdicts by what they say of the claims a check judges: it fails them, it agrees with them, or
-# neither (the check could not decide, or only derived a figure for the reader).
-FAILING_VERDICTS = ("contradicted", "implausible", "outdated", "hedge_dropped", "date_conflict")
-AGREEING_VERDICTS = ("consistent", "consistent_within_rounding")
+    name: str
+    label: str  # readers' words, short enough for a headline
+    meaning: str
+    example: str
+    says: str  # of the claims a check judges: "fails", "agrees", or "neither" (it could not decide, or derived)
+    finding: bool  # a reader sees it first (the index's findings, notebook 06's headlines)
+    colour: str
+
+    @property
+    def css(self) -> str:
+        """Its class suffix on pages: "fails", "holds" or "unchecked"."""
+        return {"fails": "fails", "agrees": "holds", "neither": "unchecked"}[self.says]
+
+
+# Most serious first: the order pages, charts and the data dictionary list them in.
+_VERDICTS: tuple[Verdict, ...] = (
+    Verdict("contradicted", "Contradicted",
+            "The figures cannot all hold as stated, even allowing for their rounding and hedges.",
+            "a000 says India ranks fifth by reserves, yet the reserves it gives put India third.",
+            "fails", True, "#D55E00"),
+    Verdict("implausible", "Out of scale",
+            "The arithmetic can hold, but the figure is out of scale with primary data on the same thing.",
+            "93 kt of world rare-earth demand in 2024 is about a quarter of what USGS says the world mined.",
+            "fails", True, "#E69F00"),
+    Verdict("outdated", "Outdated",
+            "The figure matches only a USGS edition older than the one current at the article's date; the current "
+            "edition says otherwise.",
+            "India 'ranks fifth' by reserves, as in MCS2024; MCS2025, current when the article was written, puts it "
+            "third.",
+            "fails", True, "#882255"),
+    Verdict("hedge_dropped", "Hedge dropped",
+            "A restatement drops a hedge the other statement had, so it says more than its source.",
+            "'460 tons ... mostly from China' restated as '460 tons ... from China'.",
+            "fails", True, "#CC79A7"),
+    Verdict("date_conflict", "Dates clash", "One figure is given for different dates.",
+            "India's 81% import share by value is dated 2022 in a000 and 2023 in a004.",
+            "fails", True, "#F0E442"),
+    Verdict("ambiguous", "Ambiguous",
+            "The figures can all hold, but the same words stand for different measures, so a reader cannot tell "
+            "which one a bare figure means.",
+            "'over 90%' is China's share of magnet processing capacity in a000 and of magnet production capacity in "
+            "a001.",
+            "neither", True, "#AA4499"),
+    Verdict("inconclusive", "Inconclusive",
+            "The only reference is a bound that the figure meets: the comparison could not have failed, so it "
+            "confirms nothing.",
+            "38% of world reserves against MCS2025's world total of 'more than 90 Mt'.",
+            "neither", False, "#BBBBBB"),
+    Verdict("cannot_check", "Cannot be checked", "The check needs figures the sources do not give.",
+            "A 10% growth rate of India's imports with no period stated.", "neither", False, "#777777"),
+    Verdict("consistent_within_rounding", "Holds within rounding",
+            "The figures agree only once their rounding, or a hedge, is allowed for.",
+            "240 kt of 356 kt is 67.4%, stated as 67%.", "agrees", False, "#56B4E9"),
+    Verdict("consistent", "Holds", "The figures agree as stated.",
+            "China's 44 Mt of reserves, the figure both USGS editions give.", "agrees", False, "#0072B2"),
+    Verdict("derived", "Derived",
+            "A figure the articles imply but do not state, computed with the arithmetic shown; there is nothing to "
+            "compare it with.",
+            "700 t worth USD 30 million is USD 42.9 a kilogram.", "neither", False, "#44AA99"),
+    Verdict("not_checked", "Not checked", "No rule can check the claim; the explanation says why.",
+            "A 50-member delegation: no other source or primary table gives it.", "neither", False, "#DDDDDD"),
+)  # fmt: skip
+VERDICTS: dict[str, Verdict] = {verdict.name: verdict for verdict in _VERDICTS}
+# Derived, for the code that asks one question of many verdicts.
+FAILING_VERDICTS = tuple(v.name for v in _VERDICTS if v.says == "fails")
+AGREEING_VERDICTS = tuple(v.name for v in _VERDICTS if v.says == "agrees")
+FINDINGS = tuple(v.name for v in _VERDICTS if v.finding)
 
 # What a check tested a figure against, strongest first (`audit.csv`'s `evidence`). Only the first
 # two are independent of the article: they make a claim `confirmed`.
@@ -337,27 +337,45 @@ EVIDENCE: dict[str, str] = {
 }
 INDEPENDENT_EVIDENCE = ("primary", "other_article")
 
-# A claim's one conclusion (`conclusions.csv`'s `standing`), decided once from every check that
-# judges it (`rare_earths.audit.conclusions`, which documents the precedence), in the order pages
-# list them: standing -> (label for readers, what it means).
-STANDINGS: dict[str, tuple[str, str]] = {
-    "confirmed": (
-        "Confirmed",
-        "Independent evidence agrees: USGS data current at the article's date, or another article that states the "
-        "same figure.",
-    ),
-    "consistent": (
-        "Consistent with its own article only",
-        "It agrees with the article's own figures (its arithmetic, its restatements), but nothing independent of "
-        "the article tested it.",
-    ),
-    "does_not_hold": (
-        "Does not hold",
-        "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
-        "given two dates.",
-    ),
-    "unchecked": ("Could not be checked", "Nothing here could test it; its explanation says why."),
-}
+
+# A claim's one conclusion is decided once from every check that judges it
+# (`rare_earths.audit.conclusions`, which documents the precedence).
+@dataclass(frozen=True)
+class Standing:
+    """One conclusion a claim can reach (`conclusions.csv`'s `standing`): its readers' label, what it
+    means, and how a count of claims reads ("1 does not hold", "13 do not hold")."""
+
+    name: str
+    label: str
+    meaning: str
+    one: str
+    many: str
+
+    @property
+    def css(self) -> str:
+        """Its class on pages: "confirmed", "consistent", "does-not-hold", "unchecked"."""
+        return self.name.replace("_", "-")
+
+    def counted(self, count: int) -> str:
+        return f"{count} {self.one if count == 1 else self.many}"
+
+
+# In the order they are decided and shown.
+_STANDINGS: tuple[Standing, ...] = (
+    Standing("confirmed", "Confirmed",
+             "Independent evidence agrees: USGS data current at the article's date, or another article that states "
+             "the same figure.", "confirmed", "confirmed"),
+    Standing("consistent", "Consistent with its own article only",
+             "It agrees with the article's own figures (its arithmetic, its restatements), but nothing independent "
+             "of the article tested it.",
+             "consistent with its own article only", "consistent with their own article only"),
+    Standing("does_not_hold", "Does not hold",
+             "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
+             "given two dates.", "does not hold", "do not hold"),
+    Standing("unchecked", "Could not be checked", "Nothing here could test it; its explanation says why.",
+             "could not be checked", "could not be checked"),
+)  # fmt: skip
+STANDINGS: dict[str, Standing] = {standing.name: standing for standing in _STANDINGS}
 
 EXCLUSION_REASONS: dict[str, str] = {
     "date": "A calendar date, a year or a fiscal-year label that is not a claim's period.",

@@ -11,7 +11,7 @@ from rare_earths.audit.statements import SEPARATOR, SHARE_INDEX, index, statemen
 from rare_earths.audit.usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
-FINDINGS = ("contradicted", "implausible", "outdated", "hedge_dropped", "date_conflict", "ambiguous")
+FINDINGS = vocabulary.FINDINGS
 
 
 def plain(name: str) -> str:
@@ -53,7 +53,7 @@ def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.Dat
     )
     return pd.DataFrame(
         {
-            "Conclusion": ordered.standing.map(lambda s: vocabulary.STANDINGS[s][0]).to_numpy(),
+            "Conclusion": ordered.standing.map(lambda s: vocabulary.STANDINGS[s].label).to_numpy(),
             "Claim": ordered.claim_id.to_numpy(),
             "As written": [
                 text.as_written(
@@ -61,7 +61,7 @@ def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.Dat
                 )
                 for c in ordered.claim_id
             ],
-            "Verdict": ordered.verdict.map(vocabulary.VERDICT_LABELS).to_numpy(),
+            "Verdict": ordered.verdict.map(lambda v: vocabulary.VERDICTS[v].label).to_numpy(),
             "Tested against": ordered.tested_against.to_numpy(),
             "Why": ordered.explanation.to_numpy(),
         }
@@ -73,7 +73,7 @@ def standings_table(conclusions: pd.DataFrame) -> pd.DataFrame:
     counted = pd.crosstab(
         conclusions.source_id, pd.Categorical(conclusions.standing, categories=list(vocabulary.STANDINGS)), dropna=False
     )
-    counted.columns = [vocabulary.STANDINGS[s][0] for s in counted.columns]
+    counted.columns = [vocabulary.STANDINGS[s].label for s in counted.columns]
     counted.index.name = "Article"
     counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
@@ -84,10 +84,7 @@ def standings_table(conclusions: pd.DataFrame) -> pd.DataFrame:
 def verdicts_table() -> pd.DataFrame:
     """Every verdict with what it means and an example, most serious first."""
     return pd.DataFrame(
-        [
-            {"Verdict": vocabulary.VERDICT_LABELS[v], "Meaning": meaning, "Example": example}
-            for v, (meaning, example) in vocabulary.VERDICTS.items()
-        ]
+        [{"Verdict": v.label, "Meaning": v.meaning, "Example": v.example} for v in vocabulary.VERDICTS.values()]
     )
 
 
@@ -99,7 +96,7 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
         dropna=False,
     )
     counted.index = [plain(kind) for kind in counted.index]
-    counted.columns = [vocabulary.VERDICT_LABELS[verdict] for verdict in counted.columns]
+    counted.columns = [vocabulary.VERDICTS[verdict].label for verdict in counted.columns]
     counted.index.name = "Kind of check"
     counted.columns.name = None
     counted["total"] = counted.sum(axis=1)
@@ -125,7 +122,7 @@ def findings(table: pd.DataFrame) -> pd.DataFrame:
     found = headlines(table)
     return pd.DataFrame(
         {
-            "Verdict": found.verdict.map(vocabulary.VERDICT_LABELS),
+            "Verdict": found.verdict.map(lambda v: vocabulary.VERDICTS[v].label),
             "Claims": found.claim_ids,
             "What was found": found.explanation,
         }
@@ -139,7 +136,7 @@ def for_readers(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.D
     shown = pd.DataFrame(
         {
             "Rule": table.rule.map(plain).to_numpy(),
-            "Verdict": table.verdict.map(vocabulary.VERDICT_LABELS).to_numpy(),
+            "Verdict": table.verdict.map(lambda v: vocabulary.VERDICTS[v].label).to_numpy(),
             "Claims": table.claim_ids.to_numpy(),
             "What was found": table.explanation.to_numpy(),
         }
@@ -162,7 +159,7 @@ def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     checks_of: dict[str, list[str]] = {}
     for row in table.itertuples():
         for claim in row.claim_ids.split(SEPARATOR):
-            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {vocabulary.VERDICT_LABELS[row.verdict]}")
+            checks_of.setdefault(claim, []).append(f"{plain(row.rule)}: {vocabulary.VERDICTS[row.verdict].label}")
     return pd.DataFrame(
         {
             "claim": claims.claim_id,

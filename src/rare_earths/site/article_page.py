@@ -39,7 +39,7 @@ from rare_earths.audit import SEPARATOR
 from rare_earths.data.claims import Located, locate
 from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import css_class, label, verdict_class
-from rare_earths.vocabulary import VERDICT_LABELS
+from rare_earths.vocabulary import VERDICTS
 
 __all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
 
@@ -206,7 +206,7 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
 
 def _verdict(check, check_href: Callable[[str], str] | None, neutral: bool = False) -> str:
     style = f"verdict verdict-{'about-another' if neutral else verdict_class(check.verdict)}"
-    label = _escape(VERDICT_LABELS[check.verdict])
+    label = _escape(VERDICTS[check.verdict].label)
     if check_href is None:
         return f'<span class="{style}">{label}</span>'
     return f'<a class="{style}" href="{_attribute(check_href(check.check_id))}">{label}</a>'
@@ -237,7 +237,7 @@ class _Claim:
 def _card(claim: _Claim) -> str:
     """The claim in one line, for the hover and focus card and the highlight's title: its conclusion
     first, then the figure and what it was tested against."""
-    verdict = VERDICT_LABELS[claim.conclusion.verdict]
+    verdict = VERDICTS[claim.conclusion.verdict].label
     said = label(claim.group) + ("" if verdict.lower() in label(claim.group).lower() else f" ({verdict})")
     return (
         f"{said}. Claim {claim.number}: “{claim.written}”, read as {claim.value}; "

@@ -65,7 +65,7 @@ def claim_reviews(
         claim = quotes[claim_id]
         if claim["source_id"] not in source_names:
             raise ValueError(f"conclusion of {claim_id}: article {claim['source_id']} has no name in source_names")
-        if conclusion["standing"] not in vocabulary.STANDINGS or conclusion["verdict"] not in vocabulary.VERDICT_LABELS:
+        if conclusion["standing"] not in vocabulary.STANDINGS or conclusion["verdict"] not in vocabulary.VERDICTS:
             raise ValueError(
                 f"conclusion of {claim_id}: standing {conclusion['standing']!r} or verdict {conclusion['verdict']!r} is "
                 f"not known; standings: {', '.join(vocabulary.STANDINGS)}"
@@ -79,7 +79,7 @@ def claim_reviews(
         if name.publisher:
             item["author"] = _organization(name.publisher)
         rating = (
-            f"{vocabulary.STANDINGS[conclusion['standing']][0]} ({vocabulary.VERDICT_LABELS[conclusion['verdict']]})"
+            f"{vocabulary.STANDINGS[conclusion['standing']].label} ({vocabulary.VERDICTS[conclusion['verdict']].label})"
         )
         reviews.append(
             {

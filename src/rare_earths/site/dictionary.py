@@ -15,7 +15,6 @@ from rare_earths.vocabulary import (
     METRICS,
     STANDINGS,
     SUBJECTS,
-    VERDICT_LABELS,
     VERDICTS,
 )
 
@@ -63,8 +62,8 @@ def markdown() -> str:
         "|---|---|---|---|",
     ]
     lines += [
-        f"| `{verdict}` | {VERDICT_LABELS[verdict]} | {meaning} | {example} |"
-        for verdict, (meaning, example) in VERDICTS.items()
+        f"| `{verdict.name}` | {verdict.label} | {verdict.meaning} | {verdict.example} |"
+        for verdict in VERDICTS.values()
     ]
     lines += [
         "",
@@ -75,7 +74,7 @@ def markdown() -> str:
         "| standing | label | meaning |",
         "|---|---|---|",
     ]
-    lines += [f"| `{name}` | {label} | {meaning} |" for name, (label, meaning) in STANDINGS.items()]
+    lines += [f"| `{s.name}` | {s.label} | {s.meaning} |" for s in STANDINGS.values()]
     lines += [
         "",
         "## Evidence",

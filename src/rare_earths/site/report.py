@@ -200,11 +200,11 @@ def notebook_page(
 
 
 def verdict_html(verdict: str) -> str:
-    """A verdict's label (vocabulary.VERDICT_LABELS), styled by what it says of the claims it judges."""
+    """A verdict's label (the Verdict record), styled by what it says of the claims it judges."""
     from rare_earths.site.standing import verdict_class
-    from rare_earths.vocabulary import VERDICT_LABELS
+    from rare_earths.vocabulary import VERDICTS
 
-    label = html.escape(VERDICT_LABELS[verdict])
+    label = html.escape(VERDICTS[verdict].label)
     return f'<span class="verdict verdict-{verdict_class(verdict)}">{label}</span>'
 
 
@@ -277,7 +277,7 @@ def bottom_line(site: Site) -> str:
     other = len(confirmed) - primary
     failing = site.conclusions[site.conclusions.standing == "does_not_hold"].verdict.value_counts()
     why = ", ".join(
-        f"{failing[verdict]} {vocabulary.VERDICT_LABELS[verdict].lower()}"
+        f"{failing[verdict]} {vocabulary.VERDICTS[verdict].label.lower()}"
         for verdict in vocabulary.VERDICTS
         if verdict in failing
     )
@@ -355,7 +355,7 @@ def findings_html(site: Site) -> str:
         claims = sorted({claim for ids in rows.judges for claim in ids.split("; ") if claim})
         counted = f"{len(rows)} finding{'s' if len(rows) != 1 else ''} on {len(claims)} claim{'s' if len(claims) != 1 else ''}"
         sections.append(f"""  <h3>{verdict_html(verdict)} ({counted})</h3>
-  <p>{html.escape(vocabulary.VERDICTS[verdict][0])}</p>
+  <p>{html.escape(vocabulary.VERDICTS[verdict].meaning)}</p>
   <ul class="findings">
 {items}
   </ul>
@@ -452,13 +452,14 @@ def claims_page(site: Site) -> str:
         f'<option value="{source_id}">{html.escape(name.brief)}</option>' for source_id, name in site.names.items()
     )
     status_options = "".join(
-        f'<option value="{group}">{html.escape(label)}</option>' for group, (label, _) in vocabulary.STANDINGS.items()
+        f'<option value="{name}">{html.escape(standing.label)}</option>'
+        for name, standing in vocabulary.STANDINGS.items()
     )
     deciding = set(site.conclusions.verdict)  # only verdicts that decide some claim: no option finds nothing
     verdict_options = "".join(
-        f'<option value="{verdict}">{html.escape(label)}</option>'
-        for verdict, label in vocabulary.VERDICT_LABELS.items()
-        if verdict in deciding
+        f'<option value="{name}">{html.escape(verdict.label)}</option>'
+        for name, verdict in vocabulary.VERDICTS.items()
+        if name in deciding
     )
     body = f"""  <p>Every figure the five articles state, with the words it came from, the value as written and in canonical units,
   and the verdicts of the checks on it. A claim id leads to its sentence in the article. Search, filter and sort: the
