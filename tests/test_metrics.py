@@ -31,7 +31,7 @@ from rare_earths.metrics import (
     yearly_path,
 )
 
-PROPERTY = settings(max_examples=100, deadline=None)
+PROPERTY = settings(max_examples=100)
 
 kt = ureg.kt
 PERCENT = ureg.percent

@@ -252,14 +252,14 @@ def tables(draw) -> pd.DataFrame:
     return table_of(*entries)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(tables())
 def test_a_table_compared_with_itself_gives_no_message(table):
     assert results.compare(table, table) == []
     assert results.compare(table, table.iloc[::-1]) == [], "row order is no change"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(tables(), st.data())
 def test_scaling_one_value_beyond_its_tolerance_gives_exactly_one_message_naming_it(table, data):
     row = data.draw(st.integers(min_value=0, max_value=len(table) - 1))

@@ -36,7 +36,7 @@ from rare_earths.data.units import (
 )
 
 Q = ureg.Quantity
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=60)
 
 
 def kg(unit: str) -> float:
