@@ -42,7 +42,7 @@ SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 
 def readable(number: float) -> str:
     """A number as a table shows it: whole above 1,000 (15,400), four significant digits below (31.71, 0.001875)."""
-    return f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+    return text.number(number, 4)
 
 
 # --- tables --------------------------------------------------------------------------------------

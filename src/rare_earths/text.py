@@ -7,6 +7,7 @@ fields, so "over 90%", "92 per cent", "₹1,345 crore" and "fifth" read as the a
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -19,11 +20,23 @@ _VERBS = ("have", "has", "had", "is", "are", "was", "were", "got")
 _JOINER = re.compile(r"[\s\-–/]*")
 
 
-def number(value: float) -> str:
-    """A number as prose shows it: 115.8, 67.4, 3.8, 240, 15,400."""
-    decimals = 2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0
+def number(value: float, significant: int | None = None, *, trim: bool = True) -> str:
+    """The project's one number formatter, never in exponent form.
+
+    By default, as prose shows a number: two decimals below 10, one below 1,000, whole above
+    (115.8, 67.4, 3.8, 240, 15,400). With `significant`, that many significant digits (3.03,
+    15,400, 0.00123), as results and tables show them. `trim` drops trailing zeros ("3.1", not
+    "3.10"); a results table keeps them, to show its precision.
+    """
+    if significant is None:
+        decimals = 2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0
+    elif value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    else:
+        decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
+        value = round(value, decimals)
     text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text.rstrip("0").rstrip(".") if trim and "." in text else text
 
 
 def listing(items) -> str:

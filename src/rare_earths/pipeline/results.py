@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rare_earths import paths
+from rare_earths import paths, text
 from rare_earths.errors import InputError, Problem
 
 MIME_TYPE = "application/vnd.rare-earths.result+json"
@@ -129,20 +129,11 @@ def result(
     }
 
 
-def number(value: float, digits: int = 3) -> str:
-    """A number with `digits` significant digits, never in exponent form: 3.03, 15,400, 0.00123."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    return f"{round(value, decimals):,.{decimals}f}"
-
-
 def shown(record: Mapping[str, Any]) -> str:
     """A result's value for a reader: '3.03 %', '2.57–3.03 % a year', '15,400 t'."""
 
     def plain(value: float) -> str:
-        text = number(value)
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return text.number(value, 3)
 
     unit = _shown_unit(record["unit"])
     if record["value"] is not None and not _is_nan(record["value"]):
@@ -339,8 +330,8 @@ def _said(row: Mapping[str, Any], digits: int = 3) -> str:
 
     unit = f" {ureg.Unit(row['unit']):~P}" if row["unit"] else ""
     if not _is_nan(row["value"]):
-        return f"{number(row['value'], digits)}{unit}"
-    return f"{number(row['low'], digits)}–{number(row['high'], digits)}{unit}"
+        return f"{text.number(row['value'], digits, trim=False)}{unit}"
+    return f"{text.number(row['low'], digits, trim=False)}–{text.number(row['high'], digits, trim=False)}{unit}"
 
 
 def _change(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
