@@ -16,6 +16,7 @@ import pint
 from rare_earths import metrics, text, vocabulary
 from rare_earths.data.claims import figure_of
 from rare_earths.data.units import Figure, Quantity, is_money, to_usd
+from rare_earths.vocabulary import EDITIONS
 
 SEPARATOR = "; "
 
@@ -147,8 +148,7 @@ def reserves_comparison(claims: pd.DataFrame, usgs: pd.DataFrame) -> pd.DataFram
             {
                 "country": row.subject,
                 "articles_mt": row.value_low / 1e6,
-                "usgs_mcs2024_mt": reference.get("MCS2024", float("nan")) / 1e6,
-                "usgs_mcs2025_mt": reference.get("MCS2025", float("nan")) / 1e6,
+                **{f"usgs_{edition.lower()}_mt": reference.get(edition, float("nan")) / 1e6 for edition in EDITIONS},
                 "claim_ids": row.claim_ids,
             }
         )

@@ -265,7 +265,7 @@ def legend_below(ax: mpl.axes.Axes, title: str | None = None, columns: int = 2) 
 
 def caption_text(number: int, text: str, claim_ids: str | list[str]) -> str:
     """A figure's caption, ending with the claims the figure is drawn from."""
-    ids = claim_ids if isinstance(claim_ids, str) else "; ".join(sorted(set(claim_ids)))
+    ids = claim_ids if isinstance(claim_ids, str) else vocabulary.SEPARATOR.join(sorted(set(claim_ids)))
     return f"**Figure {number}.** {text} Claims: {ids}."
 
 

@@ -391,11 +391,25 @@ EXCLUSION_REASONS: dict[str, str] = {
 
 # --- columns -------------------------------------------------------------------------------------
 
+# The id grammar, written once: an article is `a` and its file's three-digit prefix ("a002"), a claim
+# its article's id and a two-digit number ("a002-12"); lists of either are joined by SEPARATOR.
+SOURCE_ID = r"a\d{3}"
+CLAIM_ID = rf"{SOURCE_ID}-\d{{2}}"
+SEPARATOR = "; "
+# The USGS Mineral Commodity Summaries editions the reference tables hold, oldest first.
+EDITIONS = ("MCS2024", "MCS2025")
+
+
+def listed(pattern: str) -> str:
+    """A column of `pattern`s joined by SEPARATOR, anchored."""
+    return rf"^{pattern}({SEPARATOR}{pattern})*$"
+
+
 ID_PATTERNS = {
-    "source_id": r"^a\d{3}$",
-    "claim_id": r"^a\d{3}-\d{2}$",
+    "source_id": rf"^{SOURCE_ID}$",
+    "claim_id": rf"^{CLAIM_ID}$",
     "sha256": r"^[0-9a-f]{64}$",
     "period": r"^$|^\d{4}$|^\d{4}-\d{4}$|^FY\d{4}-\d{2}$",
     "number": r"^$|^-?\d+(\.\d+)?$",
 }
-CLAIM_LIST = r"^a\d{3}-\d{2}(; a\d{3}-\d{2})*$"  # claim ids separated by "; "
+CLAIM_LIST = listed(CLAIM_ID)

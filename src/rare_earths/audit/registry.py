@@ -92,5 +92,7 @@ def check(
         "unit": unit,
         "compared_with": compared_with,
         "verdict": verdict,
-        "explanation": explanation if re.match(r"a\d{3}\b", explanation) else explanation[:1].upper() + explanation[1:],
+        "explanation": explanation
+        if re.match(rf"{vocabulary.SOURCE_ID}\b", explanation)
+        else explanation[:1].upper() + explanation[1:],
     }

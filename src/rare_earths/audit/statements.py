@@ -23,7 +23,7 @@ from rare_earths import metrics, text, vocabulary
 from rare_earths.data.claims import PLACEHOLDER_UNITS
 from rare_earths.data.units import DATE_UNIT, Figure, Quantity, parse_unit, ureg
 
-SEPARATOR = "; "
+SEPARATOR = vocabulary.SEPARATOR
 _TOLERANCE = 1e-9  # relative: two floats this close are one value
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 

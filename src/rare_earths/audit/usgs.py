@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rare_earths import text
+from rare_earths.vocabulary import EDITIONS
 
-EDITIONS = ("MCS2024", "MCS2025")
 WORLD = "World total (rounded)"
 NOT_COUNTRIES = {WORLD, "Other"}
 SIGNIFICANT_DIGITS = 3

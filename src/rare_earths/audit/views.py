@@ -164,7 +164,7 @@ def accounted_for(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         {
             "claim": claims.claim_id,
             "checks": [len(checks_of.get(c, [])) for c in claims.claim_id],
-            "verdicts": ["; ".join(checks_of.get(c, [])) for c in claims.claim_id],
+            "verdicts": [SEPARATOR.join(checks_of.get(c, [])) for c in claims.claim_id],
         }
     )
 

@@ -9,7 +9,7 @@ from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
-from rare_earths import observed, paths
+from rare_earths import observed, paths, vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.tables import read_raw
 from rare_earths.errors import InputError, Problem, line_of
@@ -82,7 +82,10 @@ def _shared_reporting(sources: pd.DataFrame, path: Path) -> list[Problem]:
     """Each article `shares_reporting_with` names is another listed article, once, and names this
     one back: a link recorded on one side only is a typo the other side would hide."""
     problems = []
-    named = {row.source_id: [a for a in row.shares_reporting_with.split("; ") if a] for row in sources.itertuples()}
+    named = {
+        row.source_id: [a for a in row.shares_reporting_with.split(vocabulary.SEPARATOR) if a]
+        for row in sources.itertuples()
+    }
     for index, row in sources.iterrows():
         where = dict(file=relative(path), line=line_of(index), column="shares_reporting_with")
         others = named[row["source_id"]]

@@ -16,6 +16,7 @@ from rare_earths.vocabulary import (
     BOUNDS,
     CHECK_KINDS,
     CLAIM_LIST,
+    EDITIONS,
     EVIDENCE,
     EXCLUSION_REASONS,
     ID_PATTERNS,
@@ -23,7 +24,9 @@ from rare_earths.vocabulary import (
     STANDINGS,
     SUBJECTS,
     VERDICTS,
+    listed,
 )
+from rare_earths.vocabulary import SOURCE_ID as SOURCE_ID_PATTERN
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ SOURCES = Table(
             "The other articles that retell the same reporting as this one (their ids, separated by `; `), so that "
             "they do not confirm each other; the note says why. Empty if none.",
             required=False,
-            pattern=r"^$|^a\d{3}(; a\d{3})*$",
+            pattern="^$|" + listed(SOURCE_ID_PATTERN),
         ),
         _c("sha256", "SHA-256 of the file as received.", pattern=ID_PATTERNS["sha256"]),
         NOTE,
@@ -257,7 +260,11 @@ USGS = Table(
     _at(paths.PROCESSED_USGS_CSV),
     "The two USGS editions' world mine production and reserves, one row per edition, country, measure and year.",
     (
-        _c("edition", "Mineral Commodity Summaries edition: `MCS2024` or `MCS2025`.", allowed=("MCS2024", "MCS2025")),
+        _c(
+            "edition",
+            f"Mineral Commodity Summaries edition: {' or '.join(f'`{edition}`' for edition in EDITIONS)}.",
+            allowed=EDITIONS,
+        ),
         _c(
             "country",
             "Country, or `World total (rounded)` (USGS's own rounded total, not the sum of the rows) or `Other`.",

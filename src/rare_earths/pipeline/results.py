@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rare_earths import paths, text
+from rare_earths import paths, text, vocabulary
 from rare_earths.errors import InputError, Problem
 
 MIME_TYPE = "application/vnd.rare-earths.result+json"
@@ -36,7 +36,7 @@ RESULTS_CSV = paths.RESULTS_CSV
 DEFAULT_TOLERANCE = 1e-9  # relative: results are recomputed exactly, so only rounding may differ
 FLOAT_FORMAT = "%.12g"  # as the processed tables are written (`tables.FLOAT_FORMAT`)
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-CLAIM_PATTERN = re.compile(r"^a\d{3}-\d{2}$")
+CLAIM_PATTERN = re.compile(vocabulary.ID_PATTERNS["claim_id"])
 COLUMNS = ("notebook", "name", "label", "value", "low", "high", "unit", "claims", "meaning", "tolerance")
 NUMBERS = ("value", "low", "high", "tolerance")
 
@@ -246,7 +246,7 @@ def rows(
             "low": float(entry["low"]),
             "high": float(entry["high"]),
             "unit": entry["unit"],
-            "claims": "; ".join(entry["claims"]),
+            "claims": vocabulary.SEPARATOR.join(entry["claims"]),
             "meaning": entry["meaning"],
             "tolerance": float(entry["tolerance"]),
             **{parameter: parameter_text(value) for parameter, value in (scenario or {}).items()},

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rare_earths import paths
+from rare_earths import paths, vocabulary
 
 TEMPLATES = Path(__file__).with_name("templates")
 STYLE_SOURCES = (TEMPLATES / "site" / "site.css", TEMPLATES / "article.css")
@@ -22,8 +22,8 @@ SITE_TITLE = "India's rare-earth supply chain"
 
 # A claim id as every page writes it ("a002-12"): the article's id, then the claim's number; and
 # an article's id alone ("a002"), which pages show as the article's name.
-CLAIM_ID = re.compile(r"\b(a\d{3})-(\d{2})\b")
-SOURCE_ID = re.compile(r"\b(a\d{3})\b(?!-\d)")
+CLAIM_ID = re.compile(rf"\b({vocabulary.SOURCE_ID})-(\d{{2}})\b")
+SOURCE_ID = re.compile(rf"\b({vocabulary.SOURCE_ID})\b(?!-\d)")
 
 
 def claim_href(claim_id: str) -> str:

@@ -352,7 +352,7 @@ def findings_html(site: Site) -> str:
             f'    <li>{html.escape(row.explanation)} <span class="claims">Claims: {html.escape(row.claim_ids)}.</span></li>'
             for row in rows.itertuples()
         )
-        claims = sorted({claim for ids in rows.judges for claim in ids.split("; ") if claim})
+        claims = sorted({claim for ids in rows.judges for claim in ids.split(vocabulary.SEPARATOR) if claim})
         counted = f"{len(rows)} finding{'s' if len(rows) != 1 else ''} on {len(claims)} claim{'s' if len(claims) != 1 else ''}"
         sections.append(f"""  <h3>{verdict_html(verdict)} ({counted})</h3>
   <p>{html.escape(vocabulary.VERDICTS[verdict].meaning)}</p>
