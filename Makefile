@@ -119,7 +119,7 @@ $(BROWSER_STAMP): package.json package-lock.json
 	touch $@
 
 # The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
-# tests/test_browser.py opening every page in Chromium.
+# tests/site/test_browser.py opening every page in Chromium.
 # Over every core (pytest-xdist); --dist loadscope keeps a test module, and so each notebook's cells
 # (nbval), on one worker. The slow tests run last; exit 5 is "no test selected" (ARGS="-k ...").
 PYTEST := $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope

@@ -86,7 +86,7 @@ def test_a_changed_reference_table_is_refused(tmp_path):
 
 # --- dates of the calendar; files inside their folder; empty catalogues ---------------------------
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_an_impossible_date_is_refused_with_its_line(tmp_path):

@@ -368,7 +368,7 @@ def _problems(raw: pd.DataFrame, articles: dict[str, str], path: Path) -> list[P
 
 
 @pytest.mark.parametrize(
-    "claims_file", sorted(path.name for path in (Path(__file__).parent / "fixtures" / "claims").glob("*.csv"))
+    "claims_file", sorted(path.name for path in (Path(__file__).parents[1] / "fixtures" / "claims").glob("*.csv"))
 )
 def test_every_fixture_gives_the_problems_of_checking_each_row_alone(fixtures, claims_file):
     path = fixtures / "claims" / claims_file
@@ -443,7 +443,7 @@ def _cli_data(
     articles: Path | None = None,
 ) -> str:
     """`python -m rare_earths data --force` on these inputs: the exit code must be 1; its error output."""
-    fixture_dir = Path(__file__).parent / "fixtures"
+    fixture_dir = Path(__file__).parents[1] / "fixtures"
     monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", claims_path)
     monkeypatch.setattr(paths, "SOURCES_CSV", sources or fixture_dir / "sources.csv")
     monkeypatch.setattr(paths, "ARTICLES", articles or fixture_dir / "articles")
@@ -491,7 +491,7 @@ def test_line_numbers_are_physical_lines_after_a_field_that_spans_lines(fixtures
 
 def test_a_record_with_too_many_fields_is_named_by_its_line(tmp_path):
     broken = tmp_path / "claims.csv"
-    good = (Path(__file__).parent / "fixtures" / "claims" / "good.csv").read_text(encoding="utf-8")
+    good = (Path(__file__).parents[1] / "fixtures" / "claims" / "good.csv").read_text(encoding="utf-8")
     broken.write_text(
         good.replace("a budget of ₹1,345 crore", "a budget of ₹1", 1).replace(
             '"a budget of ₹1",', "a budget of ₹1,345 crore,"

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the installed package
     sys.path.insert(0, str(ROOT))
 

@@ -17,7 +17,7 @@ from rare_earths import __main__ as cli
 from rare_earths import paths
 from rare_earths.pipeline import chain
 
-OFFLINE = Path(__file__).parent / "offline"
+OFFLINE = Path(__file__).parents[1] / "offline"
 
 
 def outputs() -> dict[str, bytes]:
@@ -32,7 +32,7 @@ def outputs() -> dict[str, bytes]:
 
 
 def chain_command(*arguments: str) -> list[str]:
-    # The chain's own work, without the sensitivity sweep (tests/test_sweep.py tests sweeps).
+    # The chain's own work, without the sensitivity sweep (tests/pipeline/test_sweep.py tests sweeps).
     return [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments]
 
 

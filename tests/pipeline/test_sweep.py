@@ -21,7 +21,7 @@ from rare_earths import paths
 from rare_earths.pipeline import chain, params, results, sweep
 from rare_earths.pipeline.params import ParameterError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
 GROWTH, CONSTANT, YEARS = (
     chain.Step(name) for name in ("06-records-growth.ipynb", "07-records-constant.ipynb", "08-records-years.ipynb")
