@@ -1,0 +1,134 @@
+"""What every page of the site is made from: the processed tables and articles (`Site`, from
+`load_site`), each notebook page's title and summary (`Page`), and the parameters the pages state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nbformat
+
+from rare_earths import paths
+from rare_earths.site import layout
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+AUDIT_NOTEBOOK = "06-audit.ipynb"
+# What each download (paths.DOWNLOADS) holds, as the footer says it.
+DOWNLOADS = {
+    paths.PROCESSED_CLAIMS_CSV.name: "every claim, with its quote and its value in canonical units",
+    paths.PROCESSED_CONCLUSIONS_CSV.name: "one conclusion per claim: its standing, what decided it and what it was tested against",
+    paths.PROCESSED_AUDIT_CSV.name: "every check of the audit, with its verdict and explanation",
+    paths.PROCESSED_USGS_CSV.name: "the USGS figures the claims are checked against",
+    "datapackage.json": "what every column of these tables means (a Frictionless data package)",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    notebook: str
+    title: str
+    summary: str
+
+    @property
+    def href(self) -> str:
+        return Path(self.notebook).with_suffix(".html").name
+
+
+def describe(notebook: nbformat.NotebookNode, name: str) -> Page:
+    """Title and summary from the notebook's first Markdown cell: "# Title", then one paragraph."""
+    first = next((cell for cell in notebook.cells if cell.cell_type == "markdown"), None)
+    lines = first.source.strip().splitlines() if first else []
+    if not lines or not lines[0].startswith("# "):
+        raise ValueError(f"{name}: the first Markdown cell must start with '# Title' and a summary paragraph")
+    paragraphs = "\n".join(lines[1:]).strip().split("\n\n")
+    return Page(name, lines[0][2:].strip(), " ".join(paragraphs[0].split()))
+
+
+def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each parameter's value across the executed notebooks: the value, where they agree; where they
+    do not (a notebook run alone with an override), every value with the notebooks that used it."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, values in ran_with.items():
+        for parameter, value in values.items():
+            found.setdefault(parameter, {}).setdefault(repr(value), []).append(name.removesuffix(".ipynb"))
+    result: dict[str, Any] = {}
+    for parameter, by_value in sorted(found.items()):
+        if len(by_value) == 1:
+            result[parameter] = next(iter(ran_with[n + ".ipynb"][parameter] for n in next(iter(by_value.values()))))
+        else:
+            result[parameter] = "; ".join(f"{value} in {', '.join(names)}" for value, names in by_value.items())
+    return result
+
+
+# --- what every page draws on -----------------------------------------------------------------
+
+
+@dataclass
+class Site:
+    """The data the pages show, read once per rendering."""
+
+    claims: pd.DataFrame
+    checks: pd.DataFrame
+    names: dict  # source_id -> provenance.SourceName
+    articles: dict[str, str]  # source_id -> text
+    exclusions: pd.DataFrame
+    footer: layout.Footer
+    conclusions: pd.DataFrame = None  # one row per claim (audit.conclusions)
+    results: dict = None  # (notebook, name) -> the result it recorded, from the executed notebooks rendered
+
+    def recorded(self, notebook: str, name: str) -> float:
+        """A result's value as the notebook recorded it; KeyError names what is missing."""
+        try:
+            return self.results[notebook, name]["value"]
+        except (KeyError, TypeError):
+            raise KeyError(
+                f"{notebook} recorded no result {name!r}: the page that shows it reads it from there"
+            ) from None
+
+    def page(self, title: str, body: str, **options) -> str:
+        """A page of this site in the one layout, with its footer, its claims linked and its articles named."""
+        return layout.page(title, body, footer=self.footer, known_claims=self.known, names=self.names, **options)
+
+    @property
+    def known(self) -> set[str]:
+        return set(self.claims.claim_id)
+
+    def verdicts_on(self, claim_id: str) -> list[str]:
+        """The verdicts of the checks that judge this claim (its `judges`), most serious first; a
+        check that only used it as an input says nothing about it."""
+        from rare_earths import vocabulary
+        from rare_earths.audit import SEPARATOR
+
+        found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split(SEPARATOR)}
+        return [verdict for verdict in vocabulary.VERDICTS if verdict in found]
+
+    def status(self) -> dict[str, str]:
+        """Each claim's standing, as conclusions.csv gives it."""
+        return dict(zip(self.conclusions.claim_id, self.conclusions.standing, strict=True))
+
+
+def load_site(checks: pd.DataFrame | None = None) -> Site:
+    from rare_earths import audit
+    from rare_earths.audit import conclusions
+    from rare_earths.data import claims, provenance, schemas, tables
+    from rare_earths.site import citation
+
+    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    footer = layout.Footer(
+        cite=citation.cite_line(),
+        version=citation.build_version(),
+        licences=tuple(citation.licences().items()),
+        downloads=tuple((path.name, DOWNLOADS[path.name]) for path in paths.DOWNLOADS),
+    )
+    return Site(
+        claims=claims.load(),
+        checks=audit.load() if checks is None else checks,
+        names=provenance.source_names(),
+        articles=provenance.load_articles(sources, paths.ARTICLES),
+        exclusions=tables.read_raw(schemas.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        footer=footer,
+        conclusions=conclusions.load(),
+    )
