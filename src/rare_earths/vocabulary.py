@@ -198,6 +198,12 @@ METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
 # are that country's, and its imports a part of that country's.
 COUNTRY_OF: dict[str, str] = {"IREL": "India", "Indian auto sector": "India"}
 
+
+def country_of(subject: str) -> str:
+    """The country a subject is, or is a part of ("IREL" -> "India", "China" -> "China")."""
+    return COUNTRY_OF.get(subject, subject)
+
+
 SUBJECTS: tuple[str, ...] = (
     "world", "China", "India", "Brazil", "Australia", "Russia", "Vietnam", "Japan", "South Korea",
     "USA", "Kazakhstan", "IREL", "Indian auto sector", "Indian firms", "Indian auto industry delegation",

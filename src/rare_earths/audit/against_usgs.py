@@ -322,7 +322,7 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
         if not declared:
             continue
         measure, fraction, why = declared
-        country = vocabulary.COUNTRY_OF.get(stated.subject, stated.subject)
+        country = vocabulary.country_of(stated.subject)
         # The end of what the figure admits that could pass: a floor is met if its highest value meets
         # it ("180-202 kt" by 202 kt), a ceiling if its lowest does.
         end = stated.admitted()[1 if attribute == "usgs_floor" else 0]

@@ -365,9 +365,9 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
         presupposed = vocabulary.METRICS[stated.metric].presupposes
         if not presupposed or stated.low <= 0:
             continue
-        country = vocabulary.COUNTRY_OF.get(stated.subject, stated.subject)
+        country = vocabulary.country_of(stated.subject)
         for absent in zeros:
-            where = vocabulary.COUNTRY_OF.get(absent.subject, absent.subject)
+            where = vocabulary.country_of(absent.subject)
             if (
                 absent.metric != presupposed
                 or where not in (country, "world")

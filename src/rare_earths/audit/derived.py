@@ -161,13 +161,13 @@ def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
         level_metric = vocabulary.METRICS[projected.metric].projects
         if not level_metric or projected.low <= 0:
             continue
-        country = vocabulary.COUNTRY_OF.get(projected.subject, projected.subject)
+        country = vocabulary.country_of(projected.subject)
         for stop in found:
             if (
                 stop.metric != level_metric
                 or stop.high != 0
                 or stop.period != projected.period
-                or vocabulary.COUNTRY_OF.get(stop.subject, stop.subject) != country
+                or vocabulary.country_of(stop.subject) != country
             ):
                 continue
             rows.append(

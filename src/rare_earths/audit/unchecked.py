@@ -18,10 +18,6 @@ def family(metric: str) -> set[str]:
     return linked - {""}
 
 
-def _country(subject: str) -> str:
-    return vocabulary.COUNTRY_OF.get(subject, subject)
-
-
 def _near(statement: Statement, found: list[Statement]) -> list[Statement]:
     """Other articles' statements of the same thing another way: another subject of the same country,
     another period, or a related measure (`family`)."""
@@ -30,7 +26,7 @@ def _near(statement: Statement, found: list[Statement]) -> list[Statement]:
         for s in found
         if s.source_id != statement.source_id
         and s.metric in family(statement.metric)
-        and _country(s.subject) == _country(statement.subject)
+        and vocabulary.country_of(s.subject) == vocabulary.country_of(statement.subject)
     ]
 
 
