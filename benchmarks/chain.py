@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rare_earths import paths
-from rare_earths.pipeline import chain, params, sweep
+from rare_earths.build import chain, params, sweep
 
 PYTHON = sys.executable
 # The cold chain against the same code as plain scripts run as many at a time (like for like).
@@ -104,7 +104,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
     changed = median(one_parameter, repeats)
     with tempfile.TemporaryDirectory() as directory:
         one_cell = (
-            "import sys; from rare_earths.pipeline import chain; "
+            "import sys; from rare_earths.build import chain; "
             "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
         )
         fixed = median(

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from rare_earths import paths
-from rare_earths.pipeline import chain, sweep
+from rare_earths.build import chain, sweep
 
 PYTHON = sys.executable
 DASK = Path(PYTHON).with_name("dask")
@@ -40,11 +40,11 @@ PARAMS = FIXTURES / "sweep-params.yaml"
 NOTEBOOK = "08-records-years.ipynb"
 TARGET = 0.10  # overhead per run, as a fraction of a single run
 ONE_RUN = (
-    "import sys; from rare_earths.pipeline import chain; "
+    "import sys; from rare_earths.build import chain; "
     f"chain.run_task(chain.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
 )
 WARM_RUNS = (
-    "import sys, time; from rare_earths.pipeline import chain\n"
+    "import sys, time; from rare_earths.build import chain\n"
     "task = chain.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1)\n"
     "chain.run_task(task)\n"
     "for _ in range(int(sys.argv[3])):\n"

@@ -8,11 +8,11 @@ import json
 from benchmarks import __main__ as bench
 from benchmarks import chain as chain_bench
 from rare_earths import paths
-from rare_earths.pipeline import chain
+from rare_earths.build import chain
 
 
 def test_the_floor_scripts_are_every_notebooks_code_and_the_sweeps_other_runs_and_compile(tmp_path):
-    from rare_earths.pipeline import params, sweep
+    from rare_earths.build import params, sweep
 
     scripts = chain_bench.scripts(tmp_path)
     defaults = params.resolve()

@@ -4,7 +4,7 @@ default parameters, without an error, and with no absolute path or memory addres
 
     .venv/bin/python tools/check_notebooks.py notebooks/*.ipynb
 
-The pre-commit hook runs it on the notebooks a commit changes; tests/pipeline/test_chain.py runs it on
+The pre-commit hook runs it on the notebooks a commit changes; tests/build/test_chain.py runs it on
 every notebook. Exit 1 with one line per problem (`make notebooks` fixes most).
 """
 

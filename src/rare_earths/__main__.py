@@ -13,8 +13,8 @@ import time
 
 from rare_earths import paths
 from rare_earths.errors import InputError
-from rare_earths.pipeline import chain, params, sweep
-from rare_earths.pipeline.params import ParameterError
+from rare_earths.build import chain, params, sweep
+from rare_earths.build.params import ParameterError
 from rare_earths.site import dictionary
 
 SITE_MANIFEST = paths.HTML / ".inputs.json"
@@ -170,7 +170,7 @@ def _results() -> None:
     if chain.unchanged(RESULTS_MANIFEST, inputs, [paths.RESULTS_CSV]):
         print(f"{paths.relative(paths.RESULTS_CSV)} is up to date")
         return
-    from rare_earths.pipeline import results
+    from rare_earths.build import results
 
     written = results.build()
     chain.remember(

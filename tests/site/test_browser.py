@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from rare_earths import paths
-from rare_earths.pipeline import chain
+from rare_earths.build import chain
 from rare_earths.site import report
 
 # About 100 s in Chromium: `make test` runs the slow tests last.

@@ -79,7 +79,7 @@ def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
 
 
 def test_parameters_show_their_names_in_code_and_the_rest_in_words():
-    from rare_earths.pipeline import params
+    from rare_earths.build import params
 
     html = figures.parameters(params.table(usd_inr=84.57))._repr_html_()
     assert "<td><code>usd_inr</code></td>" in html and '<th scope="col">Parameter</th>' in html

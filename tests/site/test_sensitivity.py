@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths.pipeline import results
+from rare_earths.build import results
 from rare_earths.site import sensitivity
 
 

@@ -372,7 +372,7 @@ RESULTS = Table(
     "results",
     _at(paths.REPORTS / "results.csv"),
     "The notebooks' key results, one row per result, as each notebook recorded it in its own code "
-    "(`rare_earths.pipeline.results.record`) and its executed copy keeps it. A sweep's table (`python -m rare_earths sweep`, "
+    "(`rare_earths.build.results.record`) and its executed copy keeps it. A sweep's table (`python -m rare_earths sweep`, "
     "in its folder) has one row per scenario and result, and after these columns one per parameter of its grid: the "
     "value the notebook ran with, empty where the notebook does not declare the parameter.",
     (
@@ -395,7 +395,7 @@ RESULTS = Table(
         _c("meaning", "What the result is, in one line."),
         _c(
             "tolerance",
-            "The relative difference the numeric regression test allows the result (`rare_earths.pipeline.results.compare`).",
+            "The relative difference the numeric regression test allows the result (`rare_earths.build.results.compare`).",
             kind="number",
         ),
     ),

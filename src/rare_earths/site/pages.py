@@ -321,7 +321,7 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
     tornado chart: a bar per parameter its notebook declares, widest first, the default marked; the
     title names the parameter that moves it most."""
     from rare_earths import text
-    from rare_earths.pipeline import params
+    from rare_earths.build import params
     from rare_earths.site import sensitivity
 
     specs = params.specs()
@@ -337,7 +337,7 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
             body,
             current=SENSITIVITY_PAGE[0],
         )
-    from rare_earths.pipeline import results as recorded
+    from rare_earths.build import results as recorded
 
     observed.note_read(sweep_csv)
     found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
@@ -424,7 +424,7 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
     """The pipeline, units and conversions, parameters of this run, the sources cited, and what each notebook read."""
     from rare_earths import vocabulary
     from rare_earths.data import provenance, units
-    from rare_earths.pipeline import params
+    from rare_earths.build import params
 
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '

@@ -18,7 +18,7 @@ import nbformat
 
 from rare_earths import atomic, observed, paths
 from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
-from rare_earths.pipeline import chain
+from rare_earths.build import chain
 from rare_earths.site import layout
 from rare_earths.site.layout import Link
 
@@ -108,7 +108,7 @@ def render(
     values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     site = load_site(checks)
-    from rare_earths.pipeline import results
+    from rare_earths.build import results
 
     site.results = {
         (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rare_earths import paths
-from rare_earths.pipeline import chain, params, results
+from rare_earths.build import chain, params, results
 
 
 def test_the_last_run_gives_the_committed_notebooks_results_within_their_tolerances():

@@ -70,7 +70,7 @@ def outputs() -> dict[str, bytes]:
 
 
 def run(*arguments: str) -> subprocess.CompletedProcess:
-    # Without the sensitivity sweep: what is compared is the chain's own work (tests/pipeline/test_sweep.py
+    # Without the sensitivity sweep: what is compared is the chain's own work (tests/build/test_sweep.py
     # runs a sweep on a cluster).
     return subprocess.run(
         [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments],

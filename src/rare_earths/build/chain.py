@@ -6,7 +6,7 @@ outputs it needs. `run` executes the steps that are out of date on an executor:
 - **Incremental.** Beside each executed notebook, `NAME.inputs.json` records what it was made
   from (its code, the parameters it declares, the lock, and the data files and project modules
   its kernel used, observed as it ran) and what it made; a step whose record still holds is skipped.
-- **Parallel.** Each notebook is a `Task` for an executor (`rare_earths.pipeline.executors`): local
+- **Parallel.** Each notebook is a `Task` for an executor (`rare_earths.build.executors`): local
   processes, one notebook each, or a Dask cluster. A kernel that fails to start is retried; a
   notebook past its time limit is interrupted; a dead kernel is reported with its cell.
 - **Fault-tolerant.** A failing notebook keeps its executed copy under `failed/` and stops only
@@ -587,7 +587,7 @@ def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_di
     declared = {name for step in steps for name in declared_parameters(notebooks_dir / step.notebook)}
     unused = sorted(set(given) - declared)
     if unused:
-        from rare_earths.pipeline.params import ParameterError
+        from rare_earths.build.params import ParameterError
 
         raise ParameterError(
             f"parameter {', '.join(unused)}: no notebook of this run declares it "
@@ -682,7 +682,7 @@ def run(
     processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done;
     returns every step's outcome. Raises ChainFailed after every step that could run has run, if any failed.
     """
-    from rare_earths.pipeline import executors
+    from rare_earths.build import executors
 
     output_dir = Path(output_dir or paths.EXECUTED)
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)

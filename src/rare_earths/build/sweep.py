@@ -35,8 +35,8 @@ from typing import Any
 
 from rare_earths import atomic, paths
 from rare_earths.errors import InputError, Problem
-from rare_earths.pipeline import chain, params
-from rare_earths.pipeline.params import ParameterError
+from rare_earths.build import chain, params
+from rare_earths.build.params import ParameterError
 
 SWEEP_DIR = paths.SWEEP
 RESULTS_NAME = "results.csv"
@@ -59,7 +59,7 @@ class Run:
         """Its folder: 'usd_inr=80', 'consumption_base_year=2020,usd_inr=80' (by name), or 'none'."""
         if not self.scenario:
             return NO_PARAMETER
-        from rare_earths.pipeline.results import parameter_text
+        from rare_earths.build.results import parameter_text
 
         return ",".join(
             f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario)
@@ -229,7 +229,7 @@ def run(
     A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
     date, with the same parameters and inputs, is copied rather than run again.
     Raises SweepFailed, after every run that could run has run, if any failed."""
-    from rare_earths.pipeline import executors, results
+    from rare_earths.build import executors, results
 
     out_dir = Path(out_dir or SWEEP_DIR)
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)

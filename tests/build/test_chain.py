@@ -12,7 +12,7 @@ import pytest
 
 from rare_earths import paths
 from rare_earths.errors import InputError
-from rare_earths.pipeline import chain, params
+from rare_earths.build import chain, params
 from rare_earths.site import report
 
 
@@ -321,7 +321,7 @@ def test_a_dead_kernel_is_reported_at_once_with_its_cell(fixture_notebooks, tmp_
 def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, tmp_path, monkeypatch):
     from concurrent.futures import Future
 
-    from rare_earths.pipeline import executors
+    from rare_earths.build import executors
 
     class Broken:
         def submit(self, function, *args):

@@ -15,7 +15,7 @@ import pytest
 
 from rare_earths import __main__ as cli
 from rare_earths import paths
-from rare_earths.pipeline import chain
+from rare_earths.build import chain
 
 OFFLINE = Path(__file__).parents[1] / "offline"
 
@@ -32,7 +32,7 @@ def outputs() -> dict[str, bytes]:
 
 
 def chain_command(*arguments: str) -> list[str]:
-    # The chain's own work, without the sensitivity sweep (tests/pipeline/test_sweep.py tests sweeps).
+    # The chain's own work, without the sensitivity sweep (tests/build/test_sweep.py tests sweeps).
     return [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments]
 
 
@@ -82,7 +82,7 @@ def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allo
 def test_the_base_year_limit_is_the_year_of_the_projection_in_the_claims():
     import csv
 
-    from rare_earths.pipeline import params
+    from rare_earths.build import params
 
     rows = list(csv.DictReader(paths.RAW_CLAIMS_CSV.open(encoding="utf-8")))
     projection = next(row for row in rows if row["metric"] == "consumption_projected" and row["subject"] == "India")
@@ -245,7 +245,7 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
     trade = library_files(paths.EXECUTED / "03-trade.inputs.json")
     assert {"src/rare_earths/analysis.py", "src/rare_earths/data/units.py"} <= trade  # observed in its kernel
     assert (
-        "src/rare_earths/site/report.py" not in trade and "src/rare_earths/pipeline/chain.py" not in trade
+        "src/rare_earths/site/report.py" not in trade and "src/rare_earths/build/chain.py" not in trade
     )  # an edit to the site reruns no notebook
     site = library_files(paths.HTML / ".inputs.json")
     assert {"src/rare_earths/site/report.py", "src/rare_earths/__main__.py"} <= site

@@ -307,7 +307,7 @@ def read(path: Path = RESULTS_CSV):
 
 def build(executed_dir: Path | None = None, names: Iterable[str] | None = None, path: Path = RESULTS_CSV) -> Path:
     """The chain's results table: every executed notebook's results, in chain order, to `path`."""
-    from rare_earths.pipeline import chain
+    from rare_earths.build import chain
 
     executed_dir = Path(executed_dir or paths.EXECUTED)
     names = [name for name in (names or chain.NOTEBOOKS) if (executed_dir / name).is_file()]

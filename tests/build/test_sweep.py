@@ -18,8 +18,8 @@ import pytest
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import paths
-from rare_earths.pipeline import chain, params, results, sweep
-from rare_earths.pipeline.params import ParameterError
+from rare_earths.build import chain, params, results, sweep
+from rare_earths.build.params import ParameterError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
@@ -236,7 +236,7 @@ def test_a_failing_scenario_leaves_the_finished_ones_and_their_results(tmp_path)
 STOPPED_SWEEP = """
 import sys
 from pathlib import Path
-from rare_earths.pipeline import chain, sweep
+from rare_earths.build import chain, sweep
 fixtures, out = Path(sys.argv[1]), Path(sys.argv[2])
 steps = (chain.Step("08-records-years.ipynb"),)
 grid = sweep.parse_grid(["years=1,2,3,4,5"], steps, notebooks_dir=fixtures, params_path=fixtures / "sweep-params.yaml")
@@ -332,7 +332,7 @@ def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
 def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypatch):
     import contextlib
 
-    from rare_earths.pipeline import executors
+    from rare_earths.build import executors
 
     class Gone:
         def submit(self, *_):

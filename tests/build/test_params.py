@@ -9,8 +9,8 @@ import yaml
 
 from rare_earths import paths
 from rare_earths.errors import InputError
-from rare_earths.pipeline import params
-from rare_earths.pipeline.params import ParameterError, parse_assignments, resolve
+from rare_earths.build import params
+from rare_earths.build.params import ParameterError, parse_assignments, resolve
 
 
 def test_defaults_come_from_params_yaml():
@@ -104,7 +104,7 @@ def test_a_rate_that_is_not_a_finite_number_is_refused(value):
 
 def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(monkeypatch, capsys):
     from rare_earths import __main__ as cli
-    from rare_earths.pipeline import chain
+    from rare_earths.build import chain
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a step ran with a bad parameter")
