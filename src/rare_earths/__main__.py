@@ -12,9 +12,9 @@ import sys
 import time
 
 from rare_earths import paths
-from rare_earths.errors import InputError
 from rare_earths.build import chain, params, sweep
 from rare_earths.build.params import ParameterError
+from rare_earths.errors import InputError
 from rare_earths.site import dictionary
 
 SITE_MANIFEST = paths.HTML / ".inputs.json"

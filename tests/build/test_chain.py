@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from rare_earths import paths
-from rare_earths.errors import InputError
 from rare_earths.build import chain, params
+from rare_earths.errors import InputError
 from rare_earths.site import report
 
 

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from rare_earths import paths
-from rare_earths.errors import InputError
 from rare_earths.build import params
 from rare_earths.build.params import ParameterError, parse_assignments, resolve
+from rare_earths.errors import InputError
 
 
 def test_defaults_come_from_params_yaml():

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rare_earths.build import chain, results
 from rare_earths.data import schemas
 from rare_earths.data.units import ureg
 from rare_earths.errors import InputError
-from rare_earths.build import chain, results
 
 Q = ureg.Quantity
 

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 from rare_earths import audit, paths
-from rare_earths.data import claims
 from rare_earths.build import chain, params
+from rare_earths.data import claims
 from rare_earths.site import layout, report, standing
 
 

@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic, paths
-from rare_earths.errors import InputError, Problem
 from rare_earths.build import chain, params
 from rare_earths.build.params import ParameterError
+from rare_earths.errors import InputError, Problem
 
 SWEEP_DIR = paths.SWEEP
 RESULTS_NAME = "results.csv"

@@ -423,8 +423,8 @@ def data_read(used: list[str]) -> list[str]:
 def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: dict[str, list[str]]) -> str:
     """The pipeline, units and conversions, parameters of this run, the sources cited, and what each notebook read."""
     from rare_earths import vocabulary
-    from rare_earths.data import provenance, units
     from rare_earths.build import params
+    from rare_earths.data import provenance, units
 
     notebook_items = "\n".join(
         f'    <li><a href="{page.href}">{html.escape(page.title)}</a> (<code>notebooks/{html.escape(page.notebook)}</code>), '

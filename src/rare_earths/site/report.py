@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from rare_earths import atomic, observed, paths
-from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 from rare_earths.build import chain
+from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 from rare_earths.site import layout
 from rare_earths.site.layout import Link
 
