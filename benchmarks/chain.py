@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rare_earths import paths
-from rare_earths.build import chain, params, sweep
+from rare_earths.build import chain, params, scheduling, sweep
 
 PYTHON = sys.executable
 # The cold chain against the same code as plain scripts run as many at a time (like for like).
@@ -92,7 +92,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
     run = [PYTHON, "-m", "rare_earths", "run"]
     with tempfile.TemporaryDirectory() as directory:
         floor_seconds = median(lambda: floor(Path(directory), 1), repeats)
-        parallel_floor = median(lambda: floor(Path(directory), chain.JOBS), repeats)
+        parallel_floor = median(lambda: floor(Path(directory), scheduling.JOBS), repeats)
     cold = median(lambda: timed([*run, "--force"]), repeats)
     warm = median(lambda: timed(run), repeats)
 
@@ -105,7 +105,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory() as directory:
         one_cell = (
             "import sys; from rare_earths.build import chain; "
-            "chain.run_task(chain.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
+            "scheduling.run_task(scheduling.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1))"
         )
         fixed = median(
             lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]),
@@ -119,7 +119,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
     )
     return [
         (
-            f"floor: cleaning step + notebooks' code as plain scripts, {chain.JOBS} at a time (like for like)",
+            f"floor: cleaning step + notebooks' code as plain scripts, {scheduling.JOBS} at a time (like for like)",
             parallel_floor,
             "1.00 (the floor)",
         ),
@@ -131,14 +131,14 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
         (
             "fixed cost of a notebook: a worker running a one-cell notebook",
             fixed,
-            f"{len(chain.CHAIN)} notebooks: {len(chain.CHAIN) * fixed / chain.JOBS:.1f} s of the cold chain at {chain.JOBS} at a time",
+            f"{len(chain.CHAIN)} notebooks: {len(chain.CHAIN) * fixed / scheduling.JOBS:.1f} s of the cold chain at {scheduling.JOBS} at a time",
         ),
     ]
 
 
 def table(rows: list[tuple[str, float, str]], repeats: int) -> str:
     lines = [
-        f"Median of {repeats} runs, {chain.JOBS} notebooks at a time.",
+        f"Median of {repeats} runs, {scheduling.JOBS} notebooks at a time.",
         "",
         "| measurement | seconds | ratio |",
         "|---|---:|---|",

@@ -5,9 +5,9 @@
 A sweep of `--runs` runs (30) of a fixture notebook that records one result
 (tests/fixtures/notebooks/08-records-years.ipynb, over `years` = 1 ... 30), timed:
 
-- **single run**: `chain.run_task` of the notebook in a fresh Python process, as a local worker
+- **single run**: `scheduling.run_task` of the notebook in a fresh Python process, as a local worker
   runs it (a spawned process, its imports, its kernel); the median of `--repeats`; and, for
-  reference, `chain.run_task` alone in a process that has already run it once (the notebook's own
+  reference, `scheduling.run_task` alone in a process that has already run it once (the notebook's own
   time: its kernel and papermill, no start-up);
 - **local sweep, 1 at a time**: the sweep's own cost alone, nothing in parallel;
 - **local sweep, 2 at a time**: local worker processes (`--jobs 2`);
@@ -41,20 +41,20 @@ NOTEBOOK = "08-records-years.ipynb"
 TARGET = 0.10  # overhead per run, as a fraction of a single run
 ONE_RUN = (
     "import sys; from rare_earths.build import chain; "
-    f"chain.run_task(chain.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1))"
+    f"scheduling.run_task(scheduling.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1))"
 )
 WARM_RUNS = (
     "import sys, time; from rare_earths.build import chain\n"
-    "task = chain.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], chain.KERNEL, 600.0, 1)\n"
-    "chain.run_task(task)\n"
+    "task = scheduling.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1)\n"
+    "scheduling.run_task(task)\n"
     "for _ in range(int(sys.argv[3])):\n"
-    "    started = time.perf_counter(); chain.run_task(task); print(time.perf_counter() - started)\n"
+    "    started = time.perf_counter(); scheduling.run_task(task); print(time.perf_counter() - started)\n"
 )
 
 
 def single(repeats: int) -> tuple[float, float]:
-    """One run as a local worker makes it (a fresh process running `chain.run_task`), and
-    `chain.run_task` alone in a process that has run it once already: medians of `repeats`."""
+    """One run as a local worker makes it (a fresh process running `scheduling.run_task`), and
+    `scheduling.run_task` alone in a process that has run it once already: medians of `repeats`."""
     fresh = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as directory:
@@ -158,9 +158,9 @@ def table(single_run: tuple[float, float], rows: list[tuple[str, float, int]], r
         "",
         "| measurement | seconds | seconds per run | against a single run | against `run_task` alone |",
         "|---|---:|---:|---:|---:|",
-        f"| single run: `chain.run_task` in a fresh process, as a local worker runs it | {one:.2f} | {one:.2f} | (the base) | "
+        f"| single run: `scheduling.run_task` in a fresh process, as a local worker runs it | {one:.2f} | {one:.2f} | (the base) | "
         f"{(one - warm) / warm:+.1%} |",
-        f"| `chain.run_task` alone, in a process that has run it before | {warm:.2f} | {warm:.2f} | {(warm - one) / one:+.1%} | (the base) |",
+        f"| `scheduling.run_task` alone, in a process that has run it before | {warm:.2f} | {warm:.2f} | {(warm - one) / one:+.1%} | (the base) |",
     ]
     for name, seconds, at_once in rows:
         per_run = seconds * at_once / runs

@@ -12,7 +12,7 @@ import sys
 import time
 
 from rare_earths import paths
-from rare_earths.build import chain, params, sweep
+from rare_earths.build import chain, execution, observation, params, runner, scheduling, sweep
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError
 from rare_earths.site import dictionary
@@ -33,7 +33,7 @@ def _build_data(*, force: bool = False) -> None:
         paths.SOURCES_CSV,
         paths.ARTICLES,
         paths.REFERENCE,
-        *(paths.ROOT / p for p in chain.SHARED_INPUTS),
+        *(paths.ROOT / p for p in observation.SHARED_INPUTS),
     ]
     processed = paths.PROCESSED_CLAIMS_CSV.parent  # the step's outputs, all in one folder
     outputs = [
@@ -44,8 +44,8 @@ def _build_data(*, force: bool = False) -> None:
         processed / "datapackage.json",
     ]
     manifest = paths.PROCESSED_CLAIMS_CSV.parent / ".inputs.json"
-    inputs = chain.fingerprint([*reads, *chain.files_used(manifest, [chain.LIBRARY])], {})
-    if not force and chain.unchanged(manifest, inputs, outputs):
+    inputs = runner.fingerprint([*reads, *runner.files_used(manifest, [observation.LIBRARY])], {})
+    if not force and runner.unchanged(manifest, inputs, outputs):
         print("data/processed/ is up to date")
         return
     from rare_earths import atomic, audit
@@ -70,12 +70,12 @@ def _build_data(*, force: bool = False) -> None:
             audit.load(audit_csv),
             conclusions.counts(conclusions.load(conclusions_csv)),
         )
-        inputs = chain.fingerprint(
-            [*reads, *chain.used_here(outputs=processed)], {}
+        inputs = runner.fingerprint(
+            [*reads, *observation.used_here(outputs=processed)], {}
         )  # the modules and files it used, observed
         atomic.write_text(
             staged / manifest.name,
-            chain.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, conclusions_csv, package], into=processed),
+            runner.manifest_text(inputs, [claims_csv, usgs_csv, audit_csv, conclusions_csv, package], into=processed),
         )
         atomic.replace_together(processed, staged)
     finally:
@@ -105,15 +105,16 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool, swept: bool) -> list:
     # What the last rendering read and imported (observed), the notebooks, and the build's version,
     # which every page's footer states.
     version = {"version": citation.build_version(), "swept": swept}
-    inputs = chain.fingerprint(
-        [*executed, *chain.SHARED_INPUTS, *chain.files_used(SITE_MANIFEST, [chain.LIBRARY, "data"])], version
+    inputs = runner.fingerprint(
+        [*executed, *observation.SHARED_INPUTS, *runner.files_used(SITE_MANIFEST, [observation.LIBRARY, "data"])],
+        version,
     )
     names = [step.notebook for step in steps]
     pages = [paths.HTML / page for page in paths.page_files(names)]
-    if not force and chain.unchanged(SITE_MANIFEST, inputs, [paths.HTML / name for name in paths.site_files(names)]):
+    if not force and runner.unchanged(SITE_MANIFEST, inputs, [paths.HTML / name for name in paths.site_files(names)]):
         print(f"{paths.relative(paths.HTML)}/ is up to date")
         return pages
-    chain.skip_slow_imports()
+    execution.skip_slow_imports()
     from rare_earths import atomic
     from rare_earths.site import report
 
@@ -122,8 +123,10 @@ def _render(steps: tuple[chain.Step, ...], *, force: bool, swept: bool) -> list:
     staged = atomic.staging(paths.HTML)
     try:
         written = report.render(html_dir=staged, names=tuple(step.notebook for step in steps), swept=swept)
-        inputs = chain.fingerprint([*executed, *chain.SHARED_INPUTS, *chain.used_here(outputs=paths.HTML)], version)
-        atomic.write_text(staged / SITE_MANIFEST.name, chain.manifest_text(inputs, written, into=paths.HTML))
+        inputs = runner.fingerprint(
+            [*executed, *observation.SHARED_INPUTS, *observation.used_here(outputs=paths.HTML)], version
+        )
+        atomic.write_text(staged / SITE_MANIFEST.name, runner.manifest_text(inputs, written, into=paths.HTML))
         atomic.replace_together(paths.HTML, staged)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -144,11 +147,11 @@ def _run(args: argparse.Namespace) -> None:
             values, steps=steps, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler
         )
     except chain.ChainFailed as failure:
-        print("\n" + chain.summary(failure.outcomes))
+        print("\n" + scheduling.summary(failure.outcomes))
         _results()
         _render_site(force=args.force, swept=False)  # the pages follow the executed notebooks, failed run or not
         raise
-    print("\n" + chain.summary(outcomes))
+    print("\n" + scheduling.summary(outcomes))
     _results()
     # The sensitivity page compares the whole chain's results across the default sweep: it shows a
     # sweep only when this run brought the sweep up to date with the notebooks.
@@ -166,15 +169,15 @@ def _results() -> None:
     """reports/results.csv from the executed notebooks, unless it is exactly what they give: its
     manifest records the notebooks and the code it was made from, and its own hash."""
     executed = [paths.EXECUTED / name for name in chain.NOTEBOOKS if (paths.EXECUTED / name).is_file()]
-    inputs = chain.fingerprint([*executed, *chain.files_used(RESULTS_MANIFEST, [chain.LIBRARY])], {})
-    if chain.unchanged(RESULTS_MANIFEST, inputs, [paths.RESULTS_CSV]):
+    inputs = runner.fingerprint([*executed, *runner.files_used(RESULTS_MANIFEST, [observation.LIBRARY])], {})
+    if runner.unchanged(RESULTS_MANIFEST, inputs, [paths.RESULTS_CSV]):
         print(f"{paths.relative(paths.RESULTS_CSV)} is up to date")
         return
     from rare_earths.build import results
 
     written = results.build()
-    chain.remember(
-        RESULTS_MANIFEST, chain.fingerprint([*executed, *chain.used_here(outputs=paths.REPORTS)], {}), [written]
+    runner.remember(
+        RESULTS_MANIFEST, runner.fingerprint([*executed, *observation.used_here(outputs=paths.REPORTS)], {}), [written]
     )
     print(f"wrote {paths.relative(written)} (the results the notebooks recorded)")
 
@@ -203,7 +206,7 @@ def _notebooks(args: argparse.Namespace) -> None:
     outcomes = chain.run(values, force=True, jobs=args.jobs, scheduler=args.scheduler)
     for outcome in outcomes:
         shutil.copyfile(paths.EXECUTED / outcome.notebook, paths.NOTEBOOKS / outcome.notebook)
-    print("\n" + chain.summary(outcomes))
+    print("\n" + scheduling.summary(outcomes))
     print(f"refreshed {len(outcomes)} notebooks in {paths.relative(paths.NOTEBOOKS)}/ with the default parameters")
 
 
@@ -219,7 +222,9 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     set_help = "Override a parameter of params.yaml, e.g. --set usd_inr=86.0; repeatable. Checked before anything runs."
     force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
-    jobs_help = f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS})."
+    jobs_help = (
+        f"Notebooks run at the same time, each in its own process (default: one per core, here {scheduling.JOBS})."
+    )
 
     scheduler_help = (
         "Run the notebooks on this Dask distributed scheduler instead of local processes (default: "
@@ -243,11 +248,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="NOTEBOOK",
         help=f"Run only this notebook and the notebooks it needs; repeatable. One of: {', '.join(chain.NOTEBOOKS)}.",
     )
-    run.add_argument("--jobs", type=chain.job_count, default=chain.JOBS, help=jobs_help)
+    run.add_argument("--jobs", type=scheduling.job_count, default=scheduling.JOBS, help=jobs_help)
     run.add_argument(
         "--timeout",
-        type=chain.time_limit,
-        default=chain.TIMEOUT_SECONDS,
+        type=scheduling.time_limit,
+        default=execution.TIMEOUT_SECONDS,
         help="Time limit per notebook, in seconds (a finite number above 0).",
     )
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
@@ -259,7 +264,7 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(run=_run)
 
     notebooks = commands.add_parser("notebooks", help="Re-execute the committed notebooks with the default parameters.")
-    notebooks.add_argument("--jobs", type=chain.job_count, default=chain.JOBS, help=jobs_help)
+    notebooks.add_argument("--jobs", type=scheduling.job_count, default=scheduling.JOBS, help=jobs_help)
     notebooks.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None, help=scheduler_help)
     notebooks.set_defaults(run=_notebooks)
 
@@ -291,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except (chain.NotebookFailed, chain.ChainFailed) as error:
+    except (execution.NotebookFailed, chain.ChainFailed) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, a folder that cannot be written: outputs are replaced whole or not at all

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from rare_earths import paths
-from rare_earths.build import chain, params
+from rare_earths.build import chain, execution, params
 from rare_earths.errors import InputError
 from rare_earths.site import report
 
@@ -38,9 +38,9 @@ def test_the_readme_lists_the_chain_notebooks():
 @pytest.mark.parametrize("name", chain.NOTEBOOKS)
 def test_each_notebook_has_one_parameters_cell_with_the_declared_defaults(name):
     notebook = committed(name)
-    assert len(chain.parameters_cells(notebook)) == 1
+    assert len(execution.parameters_cells(notebook)) == 1
     declared = params.specs()
-    defaults = chain.declared_parameters(paths.NOTEBOOKS / name)
+    defaults = execution.declared_parameters(paths.NOTEBOOKS / name)
     for key, value in defaults.items():
         assert key in declared, f"{name} declares {key}, which params.yaml does not"
         assert params.resolve({key: value})[key] == declared[key]["default"], (
@@ -64,7 +64,7 @@ def test_each_notebook_is_committed_executed_and_clean(name):
     check = notebook_check()
     assert check.problems(paths.NOTEBOOKS / name) == []
     notebook = committed(name)
-    assert notebook.metadata.papermill.default_parameters == chain.declared_parameters(paths.NOTEBOOKS / name)
+    assert notebook.metadata.papermill.default_parameters == execution.declared_parameters(paths.NOTEBOOKS / name)
 
 
 def test_the_notebook_check_finds_what_it_says(tmp_path):
@@ -100,10 +100,10 @@ def outputs_text(path: Path) -> str:
 
 
 def test_parameters_are_injected_only_when_they_differ(fixture_notebooks, tmp_path):
-    defaults = chain.execute("01-greets.ipynb", {"greeting": "hello"}, tmp_path, notebooks_dir=fixture_notebooks)
+    defaults = execution.execute("01-greets.ipynb", {"greeting": "hello"}, tmp_path, notebooks_dir=fixture_notebooks)
     assert outputs_text(defaults.output) == "hello\n"
     assert "injected-parameters" not in defaults.output.read_text(encoding="utf-8")
-    override = chain.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path, notebooks_dir=fixture_notebooks)
+    override = execution.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path, notebooks_dir=fixture_notebooks)
     assert outputs_text(override.output) == "namaste\n"
 
 
@@ -215,27 +215,29 @@ def test_only_runs_a_notebook_with_what_it_needs():
 
 
 def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):
-    result = chain.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
+    result = execution.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
     text = result.output.read_text(encoding="utf-8")
     assert "start_time" not in text and "duration" not in text and str(tmp_path) not in text
 
 
 def test_executed_copies_keep_papermills_parameters_and_are_identical_with_an_override(fixture_notebooks, tmp_path):
-    first = chain.execute("01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "one", notebooks_dir=fixture_notebooks)
-    second = chain.execute(
+    first = execution.execute(
+        "01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "one", notebooks_dir=fixture_notebooks
+    )
+    second = execution.execute(
         "01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "two", notebooks_dir=fixture_notebooks
     )
     notebook = nbformat.read(first.output, as_version=4)
     assert notebook.metadata.papermill.parameters == {"greeting": "namaste"}
     assert notebook.metadata.papermill.default_parameters == {"greeting": "hello"}
-    assert chain.ran_with(notebook) == {"greeting": "namaste"}
+    assert execution.ran_with(notebook) == {"greeting": "namaste"}
     injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
     assert [cell.id for cell in injected] == ["injected-parameters"]
     assert first.output.read_bytes() == second.output.read_bytes()
 
 
 def test_a_notebook_records_what_it_used_as_it_ran(fixture_notebooks, tmp_path):
-    result = chain.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
+    result = execution.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
     assert (
         nbformat.read(result.output, as_version=4).metadata.rare_earths.used == []
     )  # it imports nothing of the project
@@ -257,14 +259,14 @@ def test_the_project_kernel_is_registered_in_the_venv_and_every_notebook_uses_it
 
     from jupyter_client.kernelspec import KernelSpecManager
 
-    assert "rare" in chain.KERNEL
-    spec = KernelSpecManager().get_kernel_spec(chain.KERNEL)
+    assert "rare" in execution.KERNEL
+    spec = KernelSpecManager().get_kernel_spec(execution.KERNEL)
     assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve(), "the kernel must be this venv's Python"
     assert Path(spec.resource_dir).resolve().is_relative_to(Path(sys.prefix).resolve()), (
         "registered inside .venv/, not for the user"
     )
     for name in chain.NOTEBOOKS:
-        assert committed(name).metadata.kernelspec.name == chain.KERNEL, f"{name} opens with another kernel"
+        assert committed(name).metadata.kernelspec.name == execution.KERNEL, f"{name} opens with another kernel"
 
 
 # --- notebooks that cannot be run as declared ----------------------------------------------------
@@ -288,19 +290,19 @@ def code(source: str, tags: tuple[str, ...] = ()) -> dict:
 
 def test_a_notebook_without_a_parameters_cell_is_refused(tmp_path):
     with pytest.raises(InputError, match="no cell tagged 'parameters'"):
-        chain.declared_parameters(notebook_file(tmp_path, [code("usd_inr = 84.57")]))
+        execution.declared_parameters(notebook_file(tmp_path, [code("usd_inr = 84.57")]))
 
 
 def test_a_truncated_notebook_is_a_located_error(tmp_path):
     path = notebook_file(tmp_path, [code("usd_inr = 84.57", ("parameters",))])
     path.write_text(path.read_text(encoding="utf-8")[:40], encoding="utf-8")
     with pytest.raises(InputError, match=r"07-bad.ipynb, line 1: is not a readable notebook"):
-        chain.declared_parameters(path)
+        execution.declared_parameters(path)
 
 
 def test_a_default_that_is_not_a_literal_is_refused(tmp_path):
     with pytest.raises(InputError, match="usd_inr: its default is not a literal"):
-        chain.declared_parameters(notebook_file(tmp_path, [code("usd_inr = rate()", ("parameters",))]))
+        execution.declared_parameters(notebook_file(tmp_path, [code("usd_inr = rate()", ("parameters",))]))
 
 
 def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_runs(capsys):
@@ -315,7 +317,7 @@ def test_a_dead_kernel_is_reported_at_once_with_its_cell(fixture_notebooks, tmp_
         run_fixtures(fixture_notebooks, tmp_path, (chain.Step("05-dies.ipynb"),))
     (outcome,) = raised.value.outcomes
     assert outcome.status == "failed" and "kernel died" in outcome.error and outcome.cell == 2
-    assert outcome.seconds < chain.TIMEOUT_SECONDS  # reported when it happens, not at the time limit
+    assert outcome.seconds < execution.TIMEOUT_SECONDS  # reported when it happens, not at the time limit
 
 
 def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, tmp_path, monkeypatch):

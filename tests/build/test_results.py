@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rare_earths.build import chain, results
+from rare_earths.build import execution, results
 from rare_earths.data import schemas
 from rare_earths.data.units import ureg
 from rare_earths.errors import InputError
@@ -117,7 +117,7 @@ def test_a_result_recorded_twice_is_refused(tmp_path):
 
 
 def test_a_notebook_records_its_results_as_it_runs(fixtures, tmp_path):
-    executed = chain.execute(
+    executed = execution.execute(
         "06-records-growth.ipynb", {"rate": 0.1}, tmp_path, notebooks_dir=fixtures / "notebooks"
     ).output
     found = results.collect(executed)

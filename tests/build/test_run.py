@@ -15,7 +15,7 @@ import pytest
 
 from rare_earths import __main__ as cli
 from rare_earths import paths
-from rare_earths.build import chain
+from rare_earths.build import chain, execution
 
 OFFLINE = Path(__file__).parents[1] / "offline"
 
@@ -113,7 +113,9 @@ def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
         chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
     )
     users = {
-        name for name in chain.NOTEBOOKS if "consumption_base_year" in chain.declared_parameters(paths.NOTEBOOKS / name)
+        name
+        for name in chain.NOTEBOOKS
+        if "consumption_base_year" in execution.declared_parameters(paths.NOTEBOOKS / name)
     }
     assert users == {"04-demand.ipynb"}
     assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users

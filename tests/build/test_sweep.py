@@ -18,7 +18,7 @@ import pytest
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import paths
-from rare_earths.build import chain, params, results, sweep
+from rare_earths.build import chain, execution, params, results, sweep
 from rare_earths.build.params import ParameterError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -84,7 +84,7 @@ def test_the_real_notebooks_plan_follows_their_declarations():
     grid = sweep.parse_grid(assignments)
     expected = {}
     for step in chain.CHAIN:
-        declared = chain.declared_parameters(paths.NOTEBOOKS / step.notebook)
+        declared = execution.declared_parameters(paths.NOTEBOOKS / step.notebook)
         expected[step.notebook] = math.prod(len(values) for name, values in grid.items() if name in declared)
     assert sweep.counts(sweep.plan(grid)) == expected
     assert grid == {
@@ -183,7 +183,7 @@ def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter
     for folder in ("rate=0.05,years=5", "rate=0.1,years=10", "none", "years=5"):
         assert any((out / folder).glob("*.ipynb")) and any((out / folder).glob("*.inputs.json"))
     executed = out / "years=5" / "08-records-years.ipynb"
-    assert chain.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
+    assert execution.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
 
 
 def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):

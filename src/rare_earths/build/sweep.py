@@ -4,7 +4,7 @@
 
 A notebook that declares `usd_inr` alone runs three times for that grid, one declaring neither
 once; every other parameter keeps its default from params.yaml. The runs are the chain's tasks
-(`chain.Task`, `chain.run_task`) on the chain's executors (local processes, or a Dask cluster given
+(`scheduling.Task`, `scheduling.run_task`) on the chain's executors (local processes, or a Dask cluster given
 a scheduler address), and each lands in its scenario's folder:
 
     DIR/usd_inr=80/01-sources-and-units.ipynb         the executed notebook
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic, paths
-from rare_earths.build import chain, params
+from rare_earths.build import chain, execution, observation, params, runner, scheduling
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError, Problem
 
@@ -160,7 +160,7 @@ def plan(
         )
     runs = []
     for step in steps:
-        declared = chain.declared_parameters(notebooks_dir / step.notebook)
+        declared = execution.declared_parameters(notebooks_dir / step.notebook)
         varied = [name for name in grid if name in declared]
         for values in itertools.product(*(grid[name] for name in varied)):
             runs.append(Run(step.notebook, tuple(zip(varied, values, strict=True))))
@@ -182,7 +182,7 @@ def counts(runs: Iterable[Run]) -> dict[str, int]:
 class Finished:
     """What a sweep did: each run's outcome (its `notebook` is the run's label), and the results table."""
 
-    outcomes: list[chain.Outcome]
+    outcomes: list[scheduling.Outcome]
     results: Path
     rows: int
 
@@ -216,10 +216,10 @@ def run(
     notebooks_dir: Path | None = None,
     params_path: Path = paths.PARAMS_YAML,
     force: bool = False,
-    jobs: int = chain.JOBS,
-    timeout: float = chain.TIMEOUT_SECONDS,
-    retries: int = chain.RETRIES,
-    kernel: str = chain.KERNEL,
+    jobs: int = scheduling.JOBS,
+    timeout: float = execution.TIMEOUT_SECONDS,
+    retries: int = scheduling.RETRIES,
+    kernel: str = execution.KERNEL,
     scheduler: str | None = None,
     echo: Callable[[str], None] = print,
     reuse: Path | None = None,
@@ -248,14 +248,14 @@ def run(
         return {**defaults, **dict(run_.scenario)}
 
     table_rows: dict[Run, list[dict]] = {}  # the results of every finished run
-    outcomes: dict[Run, chain.Outcome] = {}
+    outcomes: dict[Run, scheduling.Outcome] = {}
     pending: list[Run] = []
     for run_ in runs:
         folder = out_dir / run_.key
-        manifest = chain.manifest_path(folder, run_.notebook)
+        manifest = runner.manifest_path(folder, run_.notebook)
         if not force and manifest.is_file() and (folder / run_.notebook).is_file():
             inputs = chain.inputs_of(
-                by_name[run_.notebook], values_of(run_), notebooks_dir, used=chain.files_used(manifest)
+                by_name[run_.notebook], values_of(run_), notebooks_dir, used=runner.files_used(manifest)
             )
             if chain.is_current(by_name[run_.notebook], inputs, folder):
                 try:
@@ -265,13 +265,13 @@ def run(
                 except InputError:  # its results cannot be read: run it again, and say why
                     pending.append(run_)
                     continue
-                outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
+                outcomes[run_] = scheduling.Outcome(run_.label, "skipped", "unchanged")
                 continue
         if reuse is not None and _reused(
             run_, by_name[run_.notebook], values_of(run_), notebooks_dir, Path(reuse), folder
         ):
             table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
-            outcomes[run_] = chain.Outcome(run_.label, "skipped", "unchanged")
+            outcomes[run_] = scheduling.Outcome(run_.label, "skipped", "unchanged")
             continue
         pending.append(run_)
     parameters = list(grid)
@@ -281,18 +281,18 @@ def run(
 
     def made_from() -> dict[str, Any]:  # the finished runs' executed notebooks, and the grid's parameters
         executed = [out_dir / run_.key / run_.notebook for run_ in runs if run_ in table_rows]
-        return chain.fingerprint(executed, {"parameters": parameters})
+        return runner.fingerprint(executed, {"parameters": parameters})
 
     def write_results() -> int:
         found = [row for run_ in runs if run_ in table_rows for row in table_rows[run_]]
         results.write(results.frame(found, parameters), results_csv)
-        chain.remember(manifest, made_from(), [results_csv])
+        runner.remember(manifest, made_from(), [results_csv])
         return len(found)
 
     skipped = len(runs) - len(pending)
     if skipped:
         echo(f"{skipped} of {len(runs)} runs up to date, skipped")
-    if not pending and chain.unchanged(manifest, made_from(), [results_csv]):  # nothing ran and the table is as made
+    if not pending and runner.unchanged(manifest, made_from(), [results_csv]):  # nothing ran and the table is as made
         rows = sum(len(table_rows[run_]) for run_ in runs if run_ in table_rows)
     else:
         rows = 0 if pending else write_results()  # else written once the first runs are under way
@@ -332,13 +332,13 @@ def _reused(
     """Copy the run from `reuse` if it holds it up to date (same code, data, modules and the same
     values of the parameters the notebook declares); then record it as this sweep's own run."""
     inputs = chain.inputs_of(
-        step, values, notebooks_dir, used=chain.files_used(chain.manifest_path(reuse, run_.notebook))
+        step, values, notebooks_dir, used=runner.files_used(runner.manifest_path(reuse, run_.notebook))
     )
     if not chain.is_current(step, inputs, reuse):
         return False
     executed = folder / run_.notebook
     atomic.write_text(executed, (reuse / run_.notebook).read_text(encoding="utf-8"))
-    chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
+    runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
     return True
 
 
@@ -375,7 +375,7 @@ def _execute(
             nonlocal done
             while waiting and len(running) <= capacity:
                 run_ = waiting.pop(0)
-                task = chain.Task(
+                task = scheduling.Task(
                     run_.notebook,
                     values_of(run_),
                     str(out_dir / run_.key),
@@ -385,9 +385,9 @@ def _execute(
                     retries,
                 )
                 try:
-                    running[pool.submit(chain.run_task, task)] = run_
+                    running[pool.submit(scheduling.run_task, task)] = run_
                 except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
-                    outcomes[run_] = chain.Outcome(
+                    outcomes[run_] = scheduling.Outcome(
                         run_.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"
                     )
                     done += 1
@@ -406,7 +406,7 @@ def _execute(
                 try:
                     outcome = future.result()
                 except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
-                    outcome = chain.Outcome(
+                    outcome = scheduling.Outcome(
                         run_.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
                     )
                 outcome.notebook = run_.label
@@ -422,9 +422,9 @@ def _execute(
                 if outcome.status == "ok":
                     step = by_name[run_.notebook]
                     inputs = chain.inputs_of(
-                        step, values_of(run_), notebooks_dir, used=chain.recorded_use(executed)
+                        step, values_of(run_), notebooks_dir, used=observation.recorded_use(executed)
                     )  # as it ran
-                    chain.remember(chain.manifest_path(folder, run_.notebook), inputs, [executed])
+                    runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
                     rows = write_results()
                     said = f"ok in {outcome.seconds:.1f} s"
                 else:
@@ -436,7 +436,7 @@ def _execute(
     return rows
 
 
-def summary(finished: Finished | list[chain.Outcome]) -> str:
+def summary(finished: Finished | list[scheduling.Outcome]) -> str:
     """The table printed at the end of a sweep: each run, run or skipped, seconds, status."""
     outcomes = finished.outcomes if isinstance(finished, Finished) else finished
     width = max([len("run"), *(len(outcome.notebook) for outcome in outcomes)]) + 2
@@ -479,9 +479,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     sweep.add_argument(
         "--jobs",
-        type=chain.job_count,
-        default=chain.JOBS,
-        help=f"Notebooks run at the same time, each in its own process (default: one per core, here {chain.JOBS}).",
+        type=scheduling.job_count,
+        default=scheduling.JOBS,
+        help=f"Notebooks run at the same time, each in its own process (default: one per core, here {scheduling.JOBS}).",
     )
     sweep.add_argument(
         "--scheduler",
@@ -491,7 +491,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "if set); its workers need this project at the same path.",
     )
     sweep.add_argument(
-        "--timeout", type=chain.time_limit, default=chain.TIMEOUT_SECONDS, help="Time limit per notebook, in seconds."
+        "--timeout",
+        type=scheduling.time_limit,
+        default=execution.TIMEOUT_SECONDS,
+        help="Time limit per notebook, in seconds.",
     )
     sweep.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
     sweep.set_defaults(run=main)

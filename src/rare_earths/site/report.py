@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from rare_earths import atomic, observed, paths
-from rare_earths.build import chain
+from rare_earths.build import chain, execution
 from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 from rare_earths.site import layout
 from rare_earths.site.layout import Link
@@ -105,7 +105,7 @@ def render(
     for name in names:
         observed.note_read(executed_dir / name)
         notebooks[name] = nbformat.read(executed_dir / name, as_version=4)
-    values = parameters_of({name: chain.ran_with(notebook) for name, notebook in notebooks.items()})
+    values = parameters_of({name: execution.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     site = load_site(checks)
     from rare_earths.build import results
@@ -118,7 +118,7 @@ def render(
     links = [Link(page.href, page.title) for page in pages]
     for position, page in enumerate(pages):
         notebook = notebooks[page.notebook]
-        ran = chain.ran_with(notebook)
+        ran = execution.ran_with(notebook)
         written[page.href] = notebook_page(
             page,
             notebook,

@@ -1,0 +1,321 @@
+"""One notebook, run and read: its parameters cell, its execution with papermill in a kernel of its
+own (a time limit, a dead kernel reported with its cell, a failed copy kept under `failed/`), and
+the scrubbing that leaves an executed copy byte-identical between identical runs.
+
+Executed copies keep papermill's parameters and lose only what changes between identical runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rare_earths import atomic, paths
+from rare_earths.build.observation import kernel_observed
+from rare_earths.errors import InputError, Problem
+
+# The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix).
+KERNEL = "rare-earths"
+
+TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
+
+
+def skip_slow_imports() -> None:
+    """Keep jsonschema from importing rfc3987_syntax, which builds a grammar at import (0.8 s here).
+
+    nbformat imports jsonschema, which imports rfc3987_syntax, if it is installed, only to check
+    the "iri" string format. No notebook schema uses that format. jupyterlab installs the package,
+    and every worker would pay for it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: the import fails, jsonschema skips it
+
+
+@dataclass(frozen=True)
+class Result:
+    notebook: str
+    seconds: float
+    output: Path
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised: names the notebook and the cell, and where its executed copy is."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path | None):
+        self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        kept_text = f"\n  the executed copy is kept for debugging: {paths.relative(kept)}" if kept else ""
+        super().__init__(f"{notebook} failed in {where}: {error}{kept_text}")
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """The names and literal defaults of a notebook's `parameters` cell (read without papermill).
+
+    A notebook that cannot be read, has no cell tagged `parameters` (papermill would then drop every
+    override without a word), or gives a default that is not a literal is an InputError naming it.
+    """
+    where = paths.relative(notebook)
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [Problem(where, f"is not a readable notebook: {error.msg} at column {error.colno}", error.lineno)]
+        ) from None
+    except (OSError, UnicodeDecodeError, KeyError, TypeError) as error:
+        raise InputError([Problem(where, f"is not a readable notebook: {error}")]) from None
+    tagged = [
+        cell for cell in cells if isinstance(cell, dict) and "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
+    if not tagged:
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    "has no cell tagged 'parameters'; tag the cell that assigns its defaults "
+                    "(an empty one, if it uses none), or overrides would be dropped",
+                )
+            ]
+        )
+    source = _source(tagged[0])
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise InputError(
+            [Problem(where, f"its parameters cell is not Python: {error.msg} (cell line {error.lineno})")]
+        ) from None
+    found = {}
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            try:
+                found[statement.targets[0].id] = ast.literal_eval(statement.value)
+            except ValueError:
+                raise InputError(
+                    [
+                        Problem(
+                            where,
+                            f"parameter {statement.targets[0].id}: its default is not a literal "
+                            f"(cell line {statement.lineno}); write the value itself",
+                        )
+                    ]
+                ) from None
+    return found
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def parameters_cells(notebook) -> list[int]:
+    return [
+        index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
+
+
+# papermill's record of a run that stays: what it ran with. Times, durations and the environment go.
+PAPERMILL_KEPT = ("parameters", "default_parameters", "version")
+
+INJECTED_CELL_ID = "injected-parameters"
+
+
+def scrub(notebook, source: Path | None = None, output: Path | None = None, overrides: dict[str, Any] | None = None):
+    """Remove only what differs between two identical runs: times, durations, absolute paths, the
+    Python patch version, the injected cell's random id. papermill's record of the run stays, with
+    `default_parameters` (the notebook's own) and `parameters` (the overrides it ran with), so tools
+    that read an executed notebook's parameters find them."""
+    record = notebook.metadata.get("papermill")
+    if record is not None:
+        kept = {key: record[key] for key in PAPERMILL_KEPT if key in record}
+        if source is not None:
+            kept["default_parameters"] = declared_parameters(source)
+            kept["input_path"] = _portable(source)
+        if output is not None:
+            kept["output_path"] = _portable(output)
+        if overrides is not None:
+            kept["parameters"] = dict(sorted(overrides.items()))
+        notebook.metadata["papermill"] = dict(sorted(kept.items()))
+    notebook.metadata.get("language_info", {}).pop("version", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if INJECTED_CELL_ID in cell.metadata.get("tags", []):
+            cell["id"] = (
+                INJECTED_CELL_ID  # papermill gives it a random one; nbformat wants ids unique, and there is one
+            )
+    return notebook
+
+
+def _portable(path: Path) -> str:
+    """A path as an executed notebook records it: relative to the repository, or its name if outside."""
+    relative = paths.relative(path)
+    return relative if not Path(relative).is_absolute() else Path(path).name
+
+
+def ran_with(notebook) -> dict[str, Any]:
+    """The parameters an executed notebook ran with: its defaults, overridden as papermill recorded."""
+    record = notebook.metadata.get("papermill", {})
+    return {**record.get("default_parameters", {}), **(record.get("parameters") or {})}
+
+
+def write_notebook(notebook, path: Path) -> None:
+    """Write atomically, so a reader never sees half a notebook."""
+    import nbformat
+
+    atomic.write_text(path, nbformat.writes(notebook) + "\n")
+
+
+def execute(
+    name: str,
+    values: dict[str, Any],
+    output_dir: Path,
+    *,
+    notebooks_dir: Path | None = None,
+    kernel: str = KERNEL,
+    timeout: float | None = None,
+) -> Result:
+    """Run one notebook with papermill, in this process; raise NotebookFailed naming the cell.
+
+    papermill writes the executed notebook to a temporary file as it goes. On success that is
+    scrubbed and moved into place; on failure it is kept under `failed/` for debugging, and the
+    previous executed copy, if any, is left as it was.
+    """
+    from jupyter_client.manager import KernelManager
+
+    notebook = (notebooks_dir or paths.NOTEBOOKS) / name
+    # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
+    # An asynchronous client, so nbclient's check that the kernel is alive runs while a cell waits
+    # (a blocking client stalls that check, and a dead kernel was noticed only at the time limit).
+    # Over local sockets in a private folder: the kernel is this machine's, so nothing listens on a
+    # TCP port (and ipykernel has no unencrypted-TCP warning to print for every notebook).
+    sockets = tempfile.mkdtemp(prefix="rare-earths-kernel-")
+    kernel_manager = KernelManager(
+        kernel_name=kernel,
+        client_class="jupyter_client.asynchronous.AsyncKernelClient",
+        transport="ipc",
+        ip=os.path.join(sockets, "kernel"),
+    )
+    try:
+        kernel_manager.start_kernel(cwd=str(notebook.parent))
+        try:
+            return _execute(name, values, output_dir, notebook, kernel_manager, timeout)
+        finally:
+            kernel_manager.shutdown_kernel(now=True)  # its outputs are in; no need to wait for a goodbye
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _execute(
+    name: str, values: dict[str, Any], output_dir: Path, notebook: Path, kernel_manager, timeout: float | None
+) -> Result:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output = output_dir / name
+    output.parent.mkdir(parents=True, exist_ok=True)
+    defaults = declared_parameters(notebook)
+    overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
+    # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
+    source_notebook = nbformat.read(notebook, as_version=4)
+    source_notebook.cells = [
+        cell for cell in source_notebook.cells if "injected-parameters" not in cell.metadata.get("tags", [])
+    ]
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=output_dir)
+    os.close(handle)
+    started = time.perf_counter()
+    # The time limit is the notebook's: when it passes, the kernel is interrupted, which ends the
+    # running cell with an error papermill reports like any other (and the run goes on, elsewhere).
+    limit = threading.Timer(timeout, kernel_manager.interrupt_kernel) if timeout else None
+    if limit is not None:
+        limit.daemon = True
+        limit.start()
+    try:
+        papermill.execute_notebook(
+            source_notebook,
+            temporary,
+            parameters=overrides or None,
+            kernel_name=kernel_manager.kernel_name,
+            km=kernel_manager,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as error:
+        kept = _keep_failed(temporary, output_dir, name)
+        if limit is not None and limit.finished.is_set() and error.ename == "KeyboardInterrupt":
+            raise NotebookFailed(
+                name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept
+            ) from None
+        raise NotebookFailed(name, error.exec_count, f"{error.ename}: {error.evalue}", kept) from None
+    except Exception as error:
+        cell = _running_cell(Path(temporary))
+        if cell is None:  # no cell ran: let the caller retry a kernel that did not start
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        message = (
+            f"the kernel died ({type(error).__name__}: {error})"
+            if type(error).__name__ == "DeadKernelError"
+            else f"{type(error).__name__}: {error}"
+        )
+        raise NotebookFailed(name, cell, message, _keep_failed(temporary, output_dir, name)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    finally:
+        if limit is not None:
+            limit.cancel()
+    executed = nbformat.read(temporary, as_version=4)
+    Path(temporary).unlink()
+    # What it used of the project, modules and data: its reruns follow changes to these, and no others.
+    executed.metadata["rare_earths"] = {"used": kernel_observed(kernel_manager)}
+    write_notebook(scrub(executed, notebook, output, overrides), output)
+    (output_dir / "failed" / name).unlink(missing_ok=True)
+    return Result(name, time.perf_counter() - started, output)
+
+
+def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
+    """Keep a failed run's executed copy under failed/, for debugging; the previous good copy stays."""
+    kept = output_dir / "failed" / name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temporary, kept)
+    return kept
+
+
+def _running_cell(executed: Path) -> int | None:
+    """The cell that was running when a notebook stopped (the execution count it would have had), from
+    the copy papermill saves as it goes: the last code cell papermill started; None if none had."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    code = [cell for cell in cells if cell.get("cell_type") == "code"]
+    started = [
+        position
+        for position, cell in enumerate(code, start=1)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    return started[-1] if started else None
+
+
+def code_hash(notebook: Path) -> str:
+    """The hash of a notebook's cells without their outputs: re-executing it changes nothing here."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = [
+        (cell["cell_type"], _source(cell))
+        for cell in cells
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    return hashlib.sha256(json.dumps(code, ensure_ascii=False).encode("utf-8")).hexdigest()

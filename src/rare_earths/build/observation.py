@@ -1,0 +1,82 @@
+"""What a step used, observed rather than declared: the project's modules a process (or a notebook's
+kernel) imported and the data files it read (`rare_earths.observed`). A step's manifest records
+them, so an edit to a module a step never imported reruns nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from rare_earths import paths
+
+# What every step depends on besides its own reads: the locked environment, and the project's
+# modules it imported when it last ran (observed, so an edit to the site's code reruns no notebook).
+LIBRARY = "src/rare_earths"
+
+SHARED_INPUTS = ("requirements.lock",)
+
+# What a step that has not run yet may depend on: the whole library and all the data.
+EVERYTHING = (LIBRARY, "data")
+
+# Run in a notebook's kernel after its cells: the project modules it imported and the data it read.
+_OBSERVED_CODE = (
+    "import json as _json, sys as _sys\n"
+    "_seen = _sys.modules.get('rare_earths.observed')\n"
+    "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _n, _m in list(_sys.modules.items())"
+    " if _n == 'rare_earths' or _n.startswith('rare_earths.')] + sorted(_seen.READS if _seen else []))))"
+)
+
+
+def used_here(outputs: Path | None = None) -> list[str]:
+    """The project modules this process imported and the data files it read, as repository paths;
+    not what it read of its own `outputs` folder (a step checks what it wrote, which is no input)."""
+    from rare_earths import observed
+
+    reads = [Path(read) for read in observed.READS]
+    if outputs is not None:
+        reads = [read for read in reads if not read.is_relative_to(Path(outputs).resolve())]
+    return sorted({*imported_modules(), *(paths.relative(read) for read in reads)})
+
+
+def imported_modules() -> list[str]:
+    """The project's modules this process has imported, as repository paths."""
+    files = [
+        getattr(module, "__file__", None)
+        for name, module in list(sys.modules.items())
+        if name == "rare_earths" or name.startswith("rare_earths.")
+    ]
+    main = getattr(
+        sys.modules.get("__main__"), "__file__", None
+    )  # `python -m rare_earths` runs __main__.py as __main__
+    relative = {paths.relative(Path(file)) for file in [*files, main] if file}
+    return sorted(name for name in relative if name.startswith(LIBRARY + "/"))
+
+
+def kernel_observed(kernel_manager) -> list[str]:
+    """The project modules a notebook's kernel imported and the data files it read, asked of the
+    kernel once its cells have run."""
+    from jupyter_client.blocking import BlockingKernelClient
+
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel_manager.get_connection_info())
+    client.start_channels()
+    printed: list[str] = []
+
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"].get("text", ""))
+
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(_OBSERVED_CODE, store_history=False, timeout=60, output_hook=keep)
+    finally:
+        client.stop_channels()
+    return sorted(paths.relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
+
+
+def recorded_use(executed: Path) -> list[str]:
+    """The project modules and data files an executed notebook used, as it records them."""
+    metadata = json.loads(Path(executed).read_text(encoding="utf-8")).get("metadata", {})
+    return list(metadata.get("rare_earths", {}).get("used", EVERYTHING))

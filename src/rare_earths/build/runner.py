@@ -1,0 +1,83 @@
+"""The one build model: a step's inputs are content hashes and parameter values; its manifest
+records them with its outputs' hashes; a step whose manifest still holds is up to date and skipped.
+
+    fingerprint -> unchanged? -> stage -> replace together -> manifest
+
+`fingerprint`, `unchanged` and `remember` serve every step; `build` runs a step whose outputs fill
+one folder (the data step, results.csv, the site): built in a staging folder, checked there, then
+moved into place with the manifest that vouches for them, all together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rare_earths import atomic, paths
+from rare_earths.build.observation import EVERYTHING
+
+
+def _files(relative: str, root: Path) -> list[Path]:
+    path = root / relative
+    if path.is_dir():
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+        )
+    return [path]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
+    """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
+    files = {paths.relative(path): _sha256(path) for relative in relatives for path in _files(relative, root)}
+    return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
+
+
+def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> bool:
+    """Were `outputs` made from exactly these `inputs`, and are they still exactly what was made?
+    The manifest records both, so an output changed, lost or left half-replaced since is made again."""
+    try:
+        recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return recorded == manifest_of(inputs, outputs)
+
+
+def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> dict[str, Any]:
+    """What a manifest records: the inputs, and each output's content hash; outputs hashed where they
+    are now and named as files of `into` if given (staged, to be moved there with the manifest)."""
+    outputs = sorted(map(Path, outputs))
+    return {
+        "inputs": inputs,
+        "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs},
+    }
+
+
+def manifest_text(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> str:
+    """The manifest as written."""
+    return json.dumps(manifest_of(inputs, outputs, into), indent=1, sort_keys=True) + "\n"
+
+
+def remember(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> None:
+    """Record the inputs an output was made from and what it is; written after the output, so a run
+    killed in between leaves an output without its record, which the next run simply makes again."""
+    atomic.write_text(manifest, manifest_text(inputs, outputs))
+
+
+def manifest_path(output_dir: Path, name: str) -> Path:
+    return output_dir / f"{Path(name).stem}.inputs.json"
+
+
+def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]:
+    """The files a step used when it last ran, as its manifest records them; `default` if it has no
+    manifest (it then runs anyway)."""
+    try:
+        return list(json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return list(default)
