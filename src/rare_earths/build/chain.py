@@ -16,7 +16,6 @@ outputs it needs. `run` executes the steps that are out of date (`rare_earths.bu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from rare_earths import atomic, paths
 from rare_earths.build.execution import KERNEL, TIMEOUT_SECONDS, code_hash, declared_parameters
 from rare_earths.build.observation import EVERYTHING, SHARED_INPUTS, recorded_use
 from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
-from rare_earths.build.scheduling import JOBS, RETRIES, Outcome, Task, run_task
+from rare_earths.build.scheduling import JOBS, RETRIES, Job, Outcome, Task, capacity, run_all
 
 
 @dataclass(frozen=True)
@@ -81,18 +80,6 @@ def is_current(step: Step, inputs: dict[str, Any], output_dir: Path) -> bool:
     return unchanged(manifest_path(output_dir, step.notebook), inputs, [output_dir / step.notebook])
 
 
-def _dependents(steps: Iterable[Step], failed: str) -> set[str]:
-    """Every step that needs `failed`, directly or through another step."""
-    found, changed = set(), True
-    while changed:
-        changed = False
-        for step in steps:
-            if step.notebook not in found and ({failed} | found) & set(step.needs):
-                found.add(step.notebook)
-                changed = True
-    return found
-
-
 def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_dir: Path | None = None) -> None:
     """Before anything runs: every notebook of the run declares its parameters, and every parameter
     given on the command line is declared by a notebook of the run (else it would change nothing)."""
@@ -138,8 +125,9 @@ def run(
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     """Execute the steps that are out of date on an executor (`executors.open_executor`: local
-    processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done;
-    returns every step's outcome. Raises ChainFailed after every step that could run has run, if any failed.
+    processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done
+    (`scheduling.run_all`); returns every step's outcome. Raises ChainFailed after every step that
+    could run has run, if any failed.
     """
     from rare_earths.build import executors
 
@@ -150,55 +138,34 @@ def run(
         stale.unlink()
     atomic.remove_leftovers(output_dir)
     outcomes: dict[str, Outcome] = {}
-    pending: list[tuple[Step, dict[str, Any]]] = []
+    pending: list[Step] = []
     for step in steps:
         inputs = inputs_of(step, values, notebooks_dir, used=files_used(manifest_path(output_dir, step.notebook)))
         if not force and is_current(step, inputs, output_dir):
             outcomes[step.notebook] = Outcome(step.notebook, "skipped", "unchanged")
         else:
-            pending.append((step, inputs))
+            pending.append(step)
     if not pending:
         echo(f"every notebook is up to date ({len(steps)} skipped)")
         return [outcomes[step.notebook] for step in steps]
-    total, done = len(pending), 0
-    ok = {name for name, outcome in outcomes.items() if outcome.status == "unchanged"}
+    by_name = {step.notebook: step for step in steps}
+
+    def finished(job: Job, outcome: Outcome) -> Outcome:
+        executed = output_dir / job.label
+        inputs = inputs_of(by_name[job.label], values, notebooks_dir, used=recorded_use(executed))  # as it ran
+        remember(manifest_path(output_dir, job.label), inputs, [executed])
+        return outcome
+
+    jobs_ = [
+        Job(
+            step.notebook,
+            Task(step.notebook, values, str(output_dir), str(notebooks_dir), kernel, timeout, retries),
+            step.needs,
+        )
+        for step in pending
+    ]
     with executors.open_executor(jobs, scheduler) as pool:
-        running: dict[Future, Step] = {}
-        while pending or running:
-            for step, inputs in list(pending):  # submit what is ready: the steps it needs are done
-                if set(step.needs) <= ok:
-                    pending.remove((step, inputs))
-                    task = Task(step.notebook, values, str(output_dir), str(notebooks_dir), kernel, timeout, retries)
-                    running[pool.submit(run_task, task)] = step
-                    echo(f"[{done}/{total} done] submitted {step.notebook}")
-            if not running:  # what is left needs a step that is not in this run and not up to date
-                for step, _ in pending:
-                    outcomes[step.notebook] = Outcome(step.notebook, "skipped", "blocked")
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: running[f].notebook):
-                step = running.pop(future)
-                done += 1
-                try:
-                    outcome = future.result()
-                except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
-                    outcome = Outcome(
-                        step.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
-                    )
-                outcomes[step.notebook] = outcome
-                if outcome.status == "ok":
-                    ok.add(step.notebook)
-                    executed = output_dir / step.notebook
-                    inputs = inputs_of(step, values, notebooks_dir, used=recorded_use(executed))  # as it ran
-                    remember(manifest_path(output_dir, step.notebook), inputs, [executed])
-                    echo(f"[{done}/{total} done] {step.notebook} ok in {outcome.seconds:.1f} s")
-                else:
-                    echo(f"[{done}/{total} done] {outcome.failure_line()}")
-                    blocked = _dependents(steps, step.notebook)
-                    for item in [item for item in pending if item[0].notebook in blocked]:
-                        pending.remove(item)
-                        outcomes[item[0].notebook] = Outcome(item[0].notebook, "skipped", "blocked")
-                        done += 1
+        outcomes.update(run_all(jobs_, pool, slots=capacity(pool, jobs), ok=outcomes, finished=finished, echo=echo))
     ordered = [outcomes[step.notebook] for step in steps]
     if any(outcome.status == "failed" for outcome in ordered):
         raise ChainFailed(ordered)

@@ -10,6 +10,8 @@ import math
 import os
 import time
 from argparse import ArgumentTypeError
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,16 +98,145 @@ def run_task(task: Task) -> Outcome:
     return outcome
 
 
-def summary(outcomes: list[Outcome]) -> str:
-    """The table printed at the end of a run: notebook, run or skipped, seconds, status."""
-    lines = [f"{'notebook':<36}{'action':<9}{'seconds':>8}  status"]
+def summary(outcomes: list[Outcome], heading: str = "notebook") -> str:
+    """The table printed at the end of a run or a sweep: each run, run or skipped, seconds, status."""
+    width = max([36, *(len(outcome.notebook) + 2 for outcome in outcomes)])
+    lines = [f"{heading:<{width}}{'action':<9}{'seconds':>8}  status"]
     for outcome in outcomes:
         seconds = f"{outcome.seconds:.1f}" if outcome.action == "run" else "-"
         status = outcome.status + (f" (attempts: {outcome.attempts})" if outcome.attempts > 1 else "")
-        lines.append(f"{outcome.notebook:<36}{outcome.action:<9}{seconds:>8}  {status}")
+        lines.append(f"{outcome.notebook:<{width}}{outcome.action:<9}{seconds:>8}  {status}")
     ran = [outcome.seconds for outcome in outcomes if outcome.action == "run"]
-    lines.append(f"{'total':<36}{f'{len(ran)} run':<9}{sum(ran):>8.1f}")
+    lines.append(f"{'total':<{width}}{f'{len(ran)} run':<9}{sum(ran):>8.1f}")
     return "\n".join(lines)
+
+
+# --- the scheduler -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run for the scheduler: its label as printed, the task a worker runs, and the
+    labels of the runs it needs (they must finish ok first)."""
+
+    label: str
+    task: Task
+    needs: tuple[str, ...] = ()
+
+
+def capacity(pool, jobs: int) -> int:
+    """How many runs a pool runs at once: the local pool's size, or the cluster's worker threads."""
+    client = getattr(pool, "_client", None)  # a Dask executor keeps its client
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # an older or different client: fall back to the local count
+            return max(1, jobs)
+    return max(1, jobs)
+
+
+def progress(done: int, running: int, left: int, started: float, ran: int) -> str:
+    """'[3/15 done, 2 running, 10 left; about 40 s to go]': the estimate from the mean time per run so far."""
+    total = done + running + left
+    text = f"[{done}/{total} done, {running} running, {left} left"
+    if ran and running + left:
+        seconds = (time.perf_counter() - started) / ran * (running + left)
+        text += f"; about {seconds:.0f} s to go" if seconds < 120 else f"; about {seconds / 60:.0f} min to go"
+    return text + "]"
+
+
+class _Schedule:
+    """The state of one call of `run_all`: what waits, what runs, what is done."""
+
+    def __init__(self, jobs, pool, slots, ok, finished, echo, done):
+        self.waiting, self.pool, self.slots, self.ok = list(jobs), pool, slots, set(ok)
+        self.finished, self.echo, self.done = finished, echo, done
+        self.running: dict[Future, Job] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.started, self.ran = time.perf_counter(), 0
+
+    def fill(self) -> None:
+        # One run more than there are slots: the next is queued, so a worker that frees up (a local
+        # one is replaced by a new process) starts it without waiting for this process.
+        while len(self.running) <= self.slots:
+            job = next((job for job in self.waiting if set(job.needs) <= self.ok), None)
+            if job is None:
+                return
+            self.waiting.remove(job)
+            try:
+                self.running[self.pool.submit(run_task, job.task)] = job
+            except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
+                self.record(job, Outcome(job.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"))
+                continue
+            self.echo(f"submitted {job.label}")
+
+    def record(self, job: Job, outcome: Outcome) -> None:
+        outcome.notebook = job.label
+        if outcome.status == "ok":
+            outcome = self.finished(job, outcome)
+        self.outcomes[job.label] = outcome
+        self.done += 1
+        if outcome.status == "ok":
+            self.ok.add(job.label)
+            said = f"ok in {outcome.seconds:.1f} s"
+        else:
+            said = outcome.failure_line().removeprefix(job.label + " ")
+            self.block(job.label)
+        in_flight = min(self.slots, len(self.running))
+        left = len(self.running) - in_flight + len(self.waiting)
+        self.echo(f"{progress(self.done, in_flight, left, self.started, self.ran)} {job.label} {said}")
+
+    def block(self, failed: str) -> None:
+        """Every waiting run that needs `failed`, directly or through another run, is not run."""
+        blocked = {failed}
+        while True:
+            found = [job for job in self.waiting if blocked & set(job.needs)]
+            if not found:
+                return
+            for job in found:
+                self.waiting.remove(job)
+                self.outcomes[job.label] = Outcome(job.label, "skipped", "blocked")
+                self.done += 1
+                blocked.add(job.label)
+
+    def wait(self) -> None:
+        ended, _ = wait(self.running, return_when=FIRST_COMPLETED)
+        ended = [(future, self.running.pop(future)) for future in sorted(ended, key=lambda f: self.running[f].label)]
+        self.fill()  # keep the workers busy while the finished runs are recorded
+        for future, job in ended:
+            self.ran += 1
+            try:
+                outcome = future.result()
+            except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
+                outcome = Outcome(
+                    job.label, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
+                )
+            self.record(job, outcome)
+        self.fill()
+
+
+def run_all(
+    jobs: Iterable[Job],
+    pool,
+    *,
+    slots: int,
+    ok: Iterable[str] = (),
+    finished: Callable[[Job, Outcome], Outcome] = lambda job, outcome: outcome,
+    echo: Callable[[str], None] = print,
+    done: int = 0,
+) -> dict[str, Outcome]:
+    """Run every job on `pool`, each once the jobs it needs are ok (or are already, `ok`: up to date),
+    keeping `slots` runs going; `finished` records a run that ended ok, and may find it failed after
+    all. A run that fails stops only the runs that need it; a run whose needs are neither ok nor in
+    this call is not run ("blocked"). `done`: runs already counted as done in the progress lines.
+    Returns each job's outcome by label."""
+    schedule = _Schedule(jobs, pool, slots, ok, finished, echo, done)
+    schedule.fill()
+    while schedule.running:
+        schedule.wait()
+    for job in schedule.waiting:  # what is left needs a run that is not in this call and not up to date
+        schedule.outcomes[job.label] = Outcome(job.label, "skipped", "blocked")
+    return schedule.outcomes
 
 
 def time_limit(text: str) -> float:

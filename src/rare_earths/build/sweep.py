@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,27 +185,6 @@ class Finished:
     rows: int
 
 
-def _progress(done: int, running: int, left: int, started: float, ran: int) -> str:
-    """'[3/15 done, 2 running, 10 left; about 40 s to go]': the estimate from the mean time per run so far."""
-    total = done + running + left
-    text = f"[{done}/{total} done, {running} running, {left} left"
-    if ran and running + left:
-        seconds = (time.perf_counter() - started) / ran * (running + left)
-        text += f"; about {seconds:.0f} s to go" if seconds < 120 else f"; about {seconds / 60:.0f} min to go"
-    return text + "]"
-
-
-def _capacity(pool, jobs: int) -> int:
-    """How many runs to keep in flight: the local pool's size, or the cluster's worker threads."""
-    client = getattr(pool, "_client", None)  # a Dask executor keeps its client
-    if client is not None:
-        try:
-            return max(1, sum(client.nthreads().values()))
-        except Exception:  # an older or different client: fall back to the local count
-            return max(1, jobs)
-    return max(1, jobs)
-
-
 def run(
     grid: Mapping[str, list[Any]],
     out_dir: Path | None = None,
@@ -229,7 +206,7 @@ def run(
     A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
     date, with the same parameters and inputs, is copied rather than run again.
     Raises SweepFailed, after every run that could run has run, if any failed."""
-    from rare_earths.build import executors, results
+    from rare_earths.build import results
 
     out_dir = Path(out_dir or SWEEP_DIR)
     notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
@@ -314,8 +291,6 @@ def run(
             kernel=kernel,
             scheduler=scheduler,
             echo=echo,
-            executors=executors,
-            results=results,
         )
     ordered = [outcomes[run_] for run_ in runs]
     echo(
@@ -359,94 +334,52 @@ def _execute(
     kernel: str,
     scheduler: str | None,
     echo: Callable[[str], None],
-    executors,
-    results,
 ) -> int:
-    """Keep the executor busy with the pending runs; record each as it finishes."""
-    done, ran, waiting = skipped, 0, list(pending)
-    started = time.perf_counter()
+    """Run the pending runs on the one scheduler (`scheduling.run_all`); record each as it finishes:
+    its manifest, its results, and results.csv rewritten."""
+    from rare_earths.build import executors, results
+
+    by_label = {run_.label: run_ for run_ in pending}
+    rows = 0
+
+    def finished(job: scheduling.Job, outcome: scheduling.Outcome) -> scheduling.Outcome:
+        nonlocal rows
+        run_ = by_label[job.label]
+        folder = out_dir / run_.key
+        executed = folder / run_.notebook
+        try:
+            table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
+        except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
+            outcome.status, outcome.cell = "failed", error.cell
+            outcome.error, outcome.kept = error.problems[0].message, paths.relative(executed)
+            return outcome
+        step = by_name[run_.notebook]
+        inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=observation.recorded_use(executed))
+        runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
+        rows = write_results()
+        return outcome
+
+    jobs_ = [
+        scheduling.Job(
+            run_.label,
+            scheduling.Task(
+                run_.notebook, values_of(run_), str(out_dir / run_.key), str(notebooks_dir), kernel, timeout, retries
+            ),
+        )
+        for run_ in pending
+    ]
     with executors.open_executor(jobs, scheduler) as pool:
-        capacity = _capacity(pool, jobs)
-        running: dict[Future, Run] = {}
-
-        def fill() -> None:
-            # One run more than there are workers: the next is queued, so a worker that frees up (a
-            # local one is replaced by a new process) starts it without waiting for this process.
-            nonlocal done
-            while waiting and len(running) <= capacity:
-                run_ = waiting.pop(0)
-                task = scheduling.Task(
-                    run_.notebook,
-                    values_of(run_),
-                    str(out_dir / run_.key),
-                    str(notebooks_dir),
-                    kernel,
-                    timeout,
-                    retries,
-                )
-                try:
-                    running[pool.submit(scheduling.run_task, task)] = run_
-                except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
-                    outcomes[run_] = scheduling.Outcome(
-                        run_.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"
-                    )
-                    done += 1
-
-        fill()
         rows = write_results()  # the runs up to date, while the first runs start
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            ended = [
-                (future, running.pop(future))
-                for future in sorted(finished, key=lambda f: (running[f].key, running[f].notebook))
-            ]
-            fill()
-            for future, run_ in ended:
-                done, ran = done + 1, ran + 1
-                try:
-                    outcome = future.result()
-                except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
-                    outcome = scheduling.Outcome(
-                        run_.notebook, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
-                    )
-                outcome.notebook = run_.label
-                outcomes[run_] = outcome
-                if outcome.status == "ok":
-                    folder = out_dir / run_.key
-                    executed = folder / run_.notebook
-                    try:
-                        table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
-                    except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
-                        outcome.status, outcome.cell = "failed", error.cell
-                        outcome.error, outcome.kept = error.problems[0].message, paths.relative(executed)
-                if outcome.status == "ok":
-                    step = by_name[run_.notebook]
-                    inputs = chain.inputs_of(
-                        step, values_of(run_), notebooks_dir, used=observation.recorded_use(executed)
-                    )  # as it ran
-                    runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
-                    rows = write_results()
-                    said = f"ok in {outcome.seconds:.1f} s"
-                else:
-                    said = outcome.failure_line().removeprefix(run_.label + " ")
-                in_flight = min(capacity, len(running))
-                echo(
-                    f"{_progress(done, in_flight, len(running) - in_flight + len(waiting), started, ran)} {run_.label} {said}"
-                )
+        found = scheduling.run_all(
+            jobs_, pool, slots=scheduling.capacity(pool, jobs), finished=finished, echo=echo, done=skipped
+        )
+    outcomes.update({by_label[label]: outcome for label, outcome in found.items()})
     return rows
 
 
 def summary(finished: Finished | list[scheduling.Outcome]) -> str:
     """The table printed at the end of a sweep: each run, run or skipped, seconds, status."""
-    outcomes = finished.outcomes if isinstance(finished, Finished) else finished
-    width = max([len("run"), *(len(outcome.notebook) for outcome in outcomes)]) + 2
-    lines = [f"{'run':<{width}}{'action':<9}{'seconds':>8}  status"]
-    for outcome in outcomes:
-        seconds = f"{outcome.seconds:.1f}" if outcome.action == "run" else "-"
-        lines.append(f"{outcome.notebook:<{width}}{outcome.action:<9}{seconds:>8}  {outcome.status}")
-    ran = [outcome.seconds for outcome in outcomes if outcome.action == "run"]
-    lines.append(f"{'total':<{width}}{f'{len(ran)} run':<9}{sum(ran):>8.1f}")
-    return "\n".join(lines)
+    return scheduling.summary(finished.outcomes if isinstance(finished, Finished) else finished, heading="run")
 
 
 # --- the command line ----------------------------------------------------------------------------
