@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from rare_earths import paths
-from rare_earths.build import chain, execution, params
+from rare_earths.build import chain, execution, params, reader
 from rare_earths.errors import InputError
 from rare_earths.site import report
 
@@ -230,7 +230,7 @@ def test_executed_copies_keep_papermills_parameters_and_are_identical_with_an_ov
     notebook = nbformat.read(first.output, as_version=4)
     assert notebook.metadata.papermill.parameters == {"greeting": "namaste"}
     assert notebook.metadata.papermill.default_parameters == {"greeting": "hello"}
-    assert execution.ran_with(notebook) == {"greeting": "namaste"}
+    assert reader.ran_with(notebook) == {"greeting": "namaste"}
     injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
     assert [cell.id for cell in injected] == ["injected-parameters"]
     assert first.output.read_bytes() == second.output.read_bytes()

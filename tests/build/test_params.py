@@ -104,12 +104,12 @@ def test_a_rate_that_is_not_a_finite_number_is_refused(value):
 
 def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(monkeypatch, capsys):
     from rare_earths import __main__ as cli
-    from rare_earths.build import chain
+    from rare_earths.build import chain, steps
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a step ran with a bad parameter")
 
-    monkeypatch.setattr(cli, "_build_data", must_not_run)
+    monkeypatch.setattr(steps, "build_data", must_not_run)
     monkeypatch.setattr(chain, "run", must_not_run)
     for arguments, message in (
         (["--set", "usd_inr=86", "--set", "usd_inr=87"], "parameter usd_inr is given twice"),

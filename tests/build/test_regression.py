@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rare_earths import paths
-from rare_earths.build import chain, execution, params, results
+from rare_earths.build import chain, params, reader, results
 
 
 def test_the_last_run_gives_the_committed_notebooks_results_within_their_tolerances():
@@ -19,7 +19,7 @@ def test_the_last_run_gives_the_committed_notebooks_results_within_their_toleran
         )
     defaults = params.resolve()
     for name in chain.NOTEBOOKS:
-        ran = execution.ran_with(__import__("nbformat").read(paths.EXECUTED / name, as_version=4))
+        ran = reader.ran_with(__import__("nbformat").read(paths.EXECUTED / name, as_version=4))
         differs = {key: value for key, value in ran.items() if value != defaults[key]}
         assert not differs, (
             f"{name} last ran with {differs}, not the defaults the committed notebooks use: run `make reports`"

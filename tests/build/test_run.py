@@ -15,7 +15,7 @@ import pytest
 
 from rare_earths import __main__ as cli
 from rare_earths import paths
-from rare_earths.build import chain, execution
+from rare_earths.build import chain, execution, steps
 
 OFFLINE = Path(__file__).parents[1] / "offline"
 
@@ -72,7 +72,7 @@ def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allo
     def must_not_run(*args, **kwargs):
         raise AssertionError("a step ran with a bad parameter")
 
-    monkeypatch.setattr(cli, "_build_data", must_not_run)
+    monkeypatch.setattr(steps, "build_data", must_not_run)
     monkeypatch.setattr(chain, "run", must_not_run)
     assert cli.main(["run", "--set", assignment]) == 1
     error = capsys.readouterr().err

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
+from rare_earths import __main__ as cli
 from rare_earths import paths
-from rare_earths.build import chain, execution, params, results, sweep
+from rare_earths.build import chain, commands, execution, params, reader, results, steps, sweep
 from rare_earths.build.params import ParameterError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -108,9 +109,7 @@ def test_a_scenarios_folder_is_readable_and_safe():
 
 
 def command(*arguments: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    sweep.add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["sweep", *arguments])
+    return cli.parser().parse_args(["sweep", *arguments])
 
 
 @pytest.mark.parametrize(
@@ -131,15 +130,16 @@ def command(*arguments: str) -> argparse.Namespace:
         (["usd_inr 80"], "write parameters as name=value"),
     ],
 )
-def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, tmp_path):
+def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, tmp_path, monkeypatch):
     out = tmp_path / "sweep"
     arguments = [argument for assignment in grid for argument in ("--grid", assignment)]
 
     def prepare() -> None:
         raise AssertionError("nothing may run before the grid is checked")
 
+    monkeypatch.setattr(steps, "build_data", prepare)
     with pytest.raises(ParameterError) as refused:
-        sweep.main(command(*arguments, "--out", str(out)), prepare=prepare)
+        commands.sweep_grid(command(*arguments, "--out", str(out)))
     assert words in str(refused.value)
     assert not out.exists()
 
@@ -183,7 +183,7 @@ def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter
     for folder in ("rate=0.05,years=5", "rate=0.1,years=10", "none", "years=5"):
         assert any((out / folder).glob("*.ipynb")) and any((out / folder).glob("*.inputs.json"))
     executed = out / "years=5" / "08-records-years.ipynb"
-    assert execution.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
+    assert reader.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
 
 
 def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):

@@ -11,15 +11,15 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from rare_earths import __main__ as cli
 from rare_earths import paths
+from rare_earths.build import steps
 from rare_earths.data import datapackage
 
 
 @pytest.fixture(scope="module")
 def package() -> Path:
     """data/processed/ as the cleaning step makes it (rebuilt only if out of date), with its descriptor."""
-    cli._build_data()
+    steps.build_data()
     return datapackage.path()
 
 
@@ -93,15 +93,15 @@ def test_the_cleaning_step_rebuilds_a_missing_descriptor(tmp_path, monkeypatch, 
     for name in ("PROCESSED_CLAIMS_CSV", "PROCESSED_USGS_CSV", "PROCESSED_AUDIT_CSV"):
         monkeypatch.setattr(paths, name, tmp_path / getattr(paths, name).name)
     monkeypatch.setattr(paths, "PROCESSED", tmp_path)
-    cli._build_data()
+    steps.build_data()
     descriptor = tmp_path / "datapackage.json"
     assert descriptor.is_file() and frictionless.validate(str(descriptor)).valid
     descriptor.unlink()
     capsys.readouterr()
-    cli._build_data()
+    steps.build_data()
     assert "up to date" not in capsys.readouterr().out and descriptor.is_file()
-    cli._build_data()
-    assert "data/processed/ is up to date" in capsys.readouterr().out
+    steps.build_data()
+    assert f"{tmp_path}/ is up to date" in capsys.readouterr().out  # the step names the folder it builds
 
 
 @pytest.mark.parametrize(

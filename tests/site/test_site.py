@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from rare_earths import audit, paths
-from rare_earths.build import chain, execution, params
+from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
 from rare_earths.site import layout, report, standing
 
@@ -149,7 +149,7 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
     assert "hl-ipython3" in page, "the code is not in the page"
     assert re.search(r'<button [^>]*class="code-toggle"[^>]*>Show code</button>', page), "no Show code button"
     assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in read(site, "site.css")
-    ran_with = execution.ran_with(committed(name))
+    ran_with = reader.ran_with(committed(name))
     for parameter, value in ran_with.items():
         assert f"<code>{parameter}</code> = {html.escape(str(value))}" in page
 

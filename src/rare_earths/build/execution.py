@@ -164,12 +164,6 @@ def _portable(path: Path) -> str:
     return relative if not Path(relative).is_absolute() else Path(path).name
 
 
-def ran_with(notebook) -> dict[str, Any]:
-    """The parameters an executed notebook ran with: its defaults, overridden as papermill recorded."""
-    record = notebook.metadata.get("papermill", {})
-    return {**record.get("default_parameters", {}), **(record.get("parameters") or {})}
-
-
 def write_notebook(notebook, path: Path) -> None:
     """Write atomically, so a reader never sees half a notebook."""
     import nbformat

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from rare_earths import paths
+from rare_earths import atomic, observed, paths
 
 # What every step depends on besides its own reads: the locked environment, and the project's
 # modules it imported when it last ran (observed, so an edit to the site's code reruns no notebook).
@@ -31,10 +31,13 @@ _OBSERVED_CODE = (
 
 def used_here(outputs: Path | None = None) -> list[str]:
     """The project modules this process imported and the data files it read, as repository paths;
-    not what it read of its own `outputs` folder (a step checks what it wrote, which is no input)."""
-    from rare_earths import observed
-
-    reads = [Path(read) for read in observed.READS]
+    not what it read of its own `outputs` folder (a step checks what it wrote, which is no input),
+    nor what an earlier step of the same run read in its staging folder (gone once it finished)."""
+    reads = [
+        Path(read)
+        for read in observed.READS
+        if not any(part.startswith(atomic.STAGING_PREFIX) for part in Path(read).parts)
+    ]
     if outputs is not None:
         reads = [read for read in reads if not read.is_relative_to(Path(outputs).resolve())]
     return sorted({*imported_modules(), *(paths.relative(read) for read in reads)})

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic, paths
-from rare_earths.build.observation import EVERYTHING
+from rare_earths.build.observation import EVERYTHING, LIBRARY, used_here
 
 
 def _files(relative: str, root: Path) -> list[Path]:
@@ -81,3 +83,45 @@ def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]
         return list(json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return list(default)
+
+
+# --- steps whose outputs fill one folder ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FolderStep:
+    """A step whose outputs are files of one folder, replaced together with their manifest: the
+    data step (data/processed/), results.csv, the site (reports/html/).
+
+    `reads` are the files and folders it is declared to read; the project modules and data files it
+    actually used are observed as it runs and recorded too, so its next run follows them. `make`
+    writes every output into the staging folder it is given and returns the files written."""
+
+    name: str  # as printed: "data/processed/"
+    folder: Path
+    outputs: tuple[str, ...]  # the names of its outputs in `folder`
+    reads: tuple[str | Path, ...]
+    make: Callable[[Path], list[Path]]
+    values: dict[str, Any] = field(default_factory=dict)  # what else its outputs depend on (a version, a flag)
+    manifest: str = ".inputs.json"
+    used_before_it_ran: tuple[str, ...] = (LIBRARY,)  # what it may use, before a run has observed it
+
+
+def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
+    """Bring `step` up to date: None if its manifest still holds (nothing done); else build it in a
+    staging folder, record what it used, and move every output and the manifest into place
+    together, or, on any error, none of them. Returns the files written."""
+    manifest = step.folder / step.manifest
+    inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values)
+    if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
+        return None
+    atomic.recover(step.folder)
+    staged = atomic.staging(step.folder)
+    try:
+        written = step.make(staged)
+        inputs = fingerprint([*step.reads, *used_here(outputs=step.folder)], step.values)  # as it ran
+        atomic.write_text(staged / step.manifest, manifest_text(inputs, written, into=step.folder))
+        atomic.replace_together(step.folder, staged)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return [step.folder / path.name for path in written]

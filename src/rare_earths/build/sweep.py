@@ -23,7 +23,6 @@ a scheduler address), and each lands in its scenario's folder:
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
@@ -380,71 +379,3 @@ def _execute(
 def summary(finished: Finished | list[scheduling.Outcome]) -> str:
     """The table printed at the end of a sweep: each run, run or skipped, seconds, status."""
     return scheduling.summary(finished.outcomes if isinstance(finished, Finished) else finished, heading="run")
-
-
-# --- the command line ----------------------------------------------------------------------------
-
-
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """The `sweep` command, added to the command line's subcommands."""
-    sweep = subparsers.add_parser(
-        "sweep",
-        help="Run each notebook once per combination of the grid's values of the parameters it declares; "
-        "every result, with its parameters, to DIR/results.csv.",
-        description=__doc__.split("\n\n")[0],
-    )
-    sweep.add_argument(
-        "--grid",
-        action="append",
-        default=[],
-        metavar="NAME=V1,V2,...",
-        required=True,
-        help="A parameter of params.yaml and the values to run it with, e.g. --grid usd_inr=80,84.57,90; one "
-        "--grid per parameter. Every value is checked before anything runs.",
-    )
-    sweep.add_argument(
-        "--out",
-        type=Path,
-        default=SWEEP_DIR,
-        metavar="DIR",
-        help=f"Where the runs and results.csv go (default: {paths.relative(SWEEP_DIR)}/); a run already "
-        "there and up to date is skipped.",
-    )
-    sweep.add_argument(
-        "--jobs",
-        type=scheduling.job_count,
-        default=scheduling.JOBS,
-        help=f"Notebooks run at the same time, each in its own process (default: one per core, here {scheduling.JOBS}).",
-    )
-    sweep.add_argument(
-        "--scheduler",
-        metavar="tcp://HOST:PORT",
-        default=None,
-        help="Run on this Dask distributed scheduler instead of local processes (default: DASK_SCHEDULER_ADDRESS "
-        "if set); its workers need this project at the same path.",
-    )
-    sweep.add_argument(
-        "--timeout",
-        type=scheduling.time_limit,
-        default=execution.TIMEOUT_SECONDS,
-        help="Time limit per notebook, in seconds.",
-    )
-    sweep.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
-    sweep.set_defaults(run=main)
-    return sweep
-
-
-def main(args: argparse.Namespace, *, prepare: Callable[[], None] | None = None) -> None:
-    """The `sweep` command: check the grid (ParameterError before anything runs), then `prepare`
-    (the cleaning step, which the notebooks read), then the sweep. SweepFailed if a run failed."""
-    grid = parse_grid(args.grid)
-    runs = plan(grid)
-    print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in counts(runs).items()))
-    if prepare is not None:
-        prepare()
-    try:
-        finished = run(grid, args.out, force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
-    except SweepFailed as failure:
-        print("\n" + summary(failure.outcomes))
-        raise
-    print("\n" + summary(finished))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from rare_earths import atomic, observed, paths
-from rare_earths.build import chain, execution
+from rare_earths.build import reader
 from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
 from rare_earths.site import layout
 from rare_earths.site.layout import Link
@@ -92,7 +92,7 @@ def notebook_page(
 def render(
     executed_dir: Path | None = None,
     html_dir: Path | None = None,
-    names: tuple[str, ...] = chain.NOTEBOOKS,
+    names: tuple[str, ...] | None = None,
     checks: pd.DataFrame | None = None,
     swept: bool = True,
 ) -> list[Path]:
@@ -101,24 +101,23 @@ def render(
     site says what its pages were computed with, whatever command made them. `swept`: the default
     sweep in reports/sweep/ is up to date with these notebooks (else the sensitivity page says so)."""
     executed_dir, html_dir = Path(executed_dir or paths.EXECUTED), Path(html_dir or paths.HTML)
+    if names is None:  # every notebook of the folder, in the chain's order (their names begin with it)
+        names = tuple(sorted(path.name for path in executed_dir.glob("*.ipynb")))
     notebooks = {}
     for name in names:
-        observed.note_read(executed_dir / name)
-        notebooks[name] = nbformat.read(executed_dir / name, as_version=4)
-    values = parameters_of({name: execution.ran_with(notebook) for name, notebook in notebooks.items()})
+        notebooks[name] = reader.read(executed_dir / name)
+    values = parameters_of({name: reader.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
     site = load_site(checks)
-    from rare_earths.build import results
-
     site.results = {
-        (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in results.collect(notebook)
+        (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in reader.recorded(notebook)
     }
     written: dict[str, str] = {}
     html_exporter = exporter()
     links = [Link(page.href, page.title) for page in pages]
     for position, page in enumerate(pages):
         notebook = notebooks[page.notebook]
-        ran = execution.ran_with(notebook)
+        ran = reader.ran_with(notebook)
         written[page.href] = notebook_page(
             page,
             notebook,
