@@ -14,7 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
+from rare_earths.project import Project, relative
+
+# The project this checkout is: what the benchmarks build and time.
+PROJECT = Project(Path(__file__).resolve().parents[1])
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -43,7 +47,9 @@ def machine() -> str:
 def run_benchmark(module: str, arguments: list[str]) -> str:
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "result.md"
-        subprocess.run([sys.executable, "-m", module, *arguments, "--output", str(output)], check=True, cwd=paths.ROOT)
+        subprocess.run(
+            [sys.executable, "-m", module, *arguments, "--output", str(output)], check=True, cwd=PROJECT.root
+        )
         return output.read_text(encoding="utf-8").strip()
 
 
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     atomic.write_text(RESULTS, text)
-    print(f"\nwrote {paths.relative(RESULTS)}")
+    print(f"\nwrote {relative(RESULTS)}")
     return 0
 
 

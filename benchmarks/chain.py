@@ -28,8 +28,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rare_earths import paths
 from rare_earths.build import chain, params, scheduling, sweep
+from rare_earths.project import Project
+
+# The project this checkout is: what the benchmarks build and time.
+PROJECT = Project(Path(__file__).resolve().parents[1])
 
 PYTHON = sys.executable
 # The cold chain against the same code as plain scripts run as many at a time (like for like).
@@ -38,7 +41,9 @@ TARGET_RATIO = 1.25
 
 def timed(command: list[str], **kwargs) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=paths.ROOT, **kwargs)
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT.root, **kwargs
+    )
     return time.perf_counter() - started
 
 
@@ -57,7 +62,7 @@ def scripts(directory: Path) -> list[Path]:
     for number, (notebook, values) in enumerate(runs):
         cells = [
             cell
-            for cell in json.loads((paths.NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+            for cell in json.loads((PROJECT.notebooks / notebook).read_text(encoding="utf-8"))["cells"]
             if cell["cell_type"] == "code"
         ]
         injected = "\n".join(f"{name} = {value!r}" for name, value in values.items())
@@ -77,7 +82,7 @@ def floor(directory: Path, jobs: int) -> float:
     environment = {**os.environ, "MPLBACKEND": "Agg"}  # no display; the chain's kernels draw inline
     started = time.perf_counter()
     subprocess.run(
-        [PYTHON, "-m", "rare_earths", "data", "--force"], check=True, stdout=subprocess.DEVNULL, cwd=paths.ROOT
+        [PYTHON, "-m", "rare_earths", "data", "--force"], check=True, stdout=subprocess.DEVNULL, cwd=PROJECT.root
     )
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(lambda script: timed([PYTHON, str(script)], env=environment), scripts(directory)))
@@ -108,7 +113,7 @@ def measure(repeats: int) -> list[tuple[str, float, str]]:
             "scheduling.run_task(scheduling.Task('01-greets.ipynb', {}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1))"
         )
         fixed = median(
-            lambda: timed([PYTHON, "-c", one_cell, directory, str(paths.ROOT / "tests" / "fixtures" / "notebooks")]),
+            lambda: timed([PYTHON, "-c", one_cell, directory, str(PROJECT.root / "tests" / "fixtures" / "notebooks")]),
             repeats,
         )
     nbval = median(

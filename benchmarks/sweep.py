@@ -30,12 +30,15 @@ import threading
 import time
 from pathlib import Path
 
-from rare_earths import paths
 from rare_earths.build import chain, sweep
+from rare_earths.project import Project
+
+# The project this checkout is: what the benchmarks build and time.
+PROJECT = Project(Path(__file__).resolve().parents[1])
 
 PYTHON = sys.executable
 DASK = Path(PYTHON).with_name("dask")
-FIXTURES = paths.ROOT / "tests" / "fixtures" / "notebooks"
+FIXTURES = PROJECT.root / "tests" / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
 NOTEBOOK = "08-records-years.ipynb"
 TARGET = 0.10  # overhead per run, as a fraction of a single run
@@ -59,13 +62,13 @@ def single(repeats: int) -> tuple[float, float]:
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as directory:
             started = time.perf_counter()
-            subprocess.run([PYTHON, "-c", ONE_RUN, directory, str(FIXTURES)], check=True, cwd=paths.ROOT)
+            subprocess.run([PYTHON, "-c", ONE_RUN, directory, str(FIXTURES)], check=True, cwd=PROJECT.root)
             fresh.append(time.perf_counter() - started)
     with tempfile.TemporaryDirectory() as directory:
         printed = subprocess.run(
             [PYTHON, "-c", WARM_RUNS.format(notebook=NOTEBOOK), directory, str(FIXTURES), str(repeats)],
             check=True,
-            cwd=paths.ROOT,
+            cwd=PROJECT.root,
             capture_output=True,
             text=True,
         ).stdout
@@ -113,7 +116,7 @@ def _started(process: subprocess.Popen, words: str) -> None:
 def on_dask(runs: int, workers: int = 2) -> float:
     """A sweep on a loopback cluster: a scheduler and `workers` single-thread workers (their start not timed)."""
     address = f"tcp://127.0.0.1:{_free_port()}"
-    options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": paths.ROOT}
+    options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": PROJECT.root}
     processes = [
         subprocess.Popen(
             [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],

@@ -31,14 +31,19 @@ import calendar
 import datetime
 import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rare_earths import paths, vocabulary
+from rare_earths import vocabulary
 from rare_earths.data import claims, schemas, units
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_raw
+from rare_earths.project import Project
+
+# The project this checkout is: what the benchmarks build and time.
+PROJECT = Project(Path(__file__).resolve().parents[1])
 
 MAX_ROWS = 100_000  # 1,000 sources x 100 claim numbers: every id the raw schema allows
 
@@ -64,7 +69,7 @@ _FRACTIONS = [
 @cache
 def real_claims() -> pd.DataFrame:
     """data/raw/claims.csv, validated (read once)."""
-    return read_raw(schemas.RAW_CLAIMS, paths.RAW_CLAIMS_CSV)
+    return read_raw(schemas.RAW_CLAIMS, PROJECT.raw_claims_csv)
 
 
 def _decimals(text: str) -> int:
@@ -177,7 +182,7 @@ def synthetic_claims(factor: int, seed: int = 0, *, perturb_values: bool = True)
 
 @cache
 def _all_articles() -> str:
-    articles = load_articles(load_sources(paths.SOURCES_CSV, paths.ARTICLES), paths.ARTICLES)
+    articles = load_articles(load_sources(PROJECT.sources_csv, PROJECT.articles), PROJECT.articles)
     return "\n\n".join(articles[source_id] for source_id in sorted(articles))
 
 

@@ -1,11 +1,15 @@
-"""Shared fixtures: the small deliberately broken tables under tests/fixtures/."""
+"""Shared fixtures: the checkout's project (read, never written), temporary projects made from it
+for every test that runs a step, and the small deliberately broken tables under tests/fixtures/."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from rare_earths.project import Project
 
 # No per-example deadline anywhere: under load (CI, two cores shared with notebook kernels) correct
 # examples took 274-290 ms against hypothesis's 200 ms default, and a deadline failed them.
@@ -13,6 +17,61 @@ settings.register_profile("project", deadline=None)
 settings.load_profile("project")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The checkout as a project: what `make reports` built. Tests read it; none writes into it.
+CHECKOUT = Project(Path(__file__).resolve().parents[1])
+
+# What a project holds besides what it builds: received and curated data, parameters, notebooks,
+# and the files the site cites.
+PROJECT_INPUTS = ("params.yaml", "data/raw", "notebooks", "CITATION.cff", "LICENSE")
+
+
+def make_project(
+    root: Path,
+    *,
+    claims: Path | None = None,
+    sources: Path | None = None,
+    articles: Path | None = None,
+    exclusions: Path | None = None,
+    built: bool = False,
+) -> Project:
+    """A project of its own in `root`: the checkout's inputs, any of them replaced by a fixture;
+    with `built`, also what the checkout built (data/processed/, reports/), to start from."""
+    project = Project(Path(root))
+    for name in PROJECT_INPUTS:
+        source, target = CHECKOUT.root / name, project.root / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    replacements = {
+        project.raw_claims_csv: claims,
+        project.sources_csv: sources,
+        project.exclusions_csv: exclusions,
+    }
+    for target, fixture in replacements.items():
+        if fixture is not None:
+            shutil.copy2(fixture, target)
+    if articles is not None:
+        shutil.rmtree(project.articles)
+        shutil.copytree(articles, project.articles)
+    if built:
+        for folder in (CHECKOUT.processed, CHECKOUT.reports):
+            if folder.is_dir():
+                shutil.copytree(folder, project.root / folder.relative_to(CHECKOUT.root), symlinks=True)
+    return project
+
+
+@pytest.fixture
+def checkout() -> Project:
+    return CHECKOUT
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A temporary copy of the checkout's project, nothing built."""
+    return make_project(tmp_path / "project")
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+from conftest import CHECKOUT
+
 from benchmarks import __main__ as bench
 from benchmarks import chain as chain_bench
-from rare_earths import paths
 from rare_earths.build import chain
 
 
@@ -24,7 +25,7 @@ def test_the_floor_scripts_are_every_notebooks_code_and_the_sweeps_other_runs_an
     for script, name in zip(scripts, expected, strict=True):
         code = script.read_text(encoding="utf-8")
         compile(code, str(script), "exec")
-        cells = json.loads((paths.NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+        cells = json.loads((CHECKOUT.notebooks / name).read_text(encoding="utf-8"))["cells"]
         last = "".join(next(cell for cell in reversed(cells) if cell["cell_type"] == "code")["source"])
         assert last in code
     for script, run in zip(scripts[len(chain.NOTEBOOKS) :], others, strict=True):

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from rare_earths import paths
+from conftest import CHECKOUT
 
 # Each of these would create a file named `injected...` if make or the shell ran it.
 HOSTILE = "usd_inr=86;touch${IFS}injected1 $(shell touch injected2) `touch injected3` $$(touch injected4) it's|touch injected5"
@@ -34,7 +33,7 @@ def stand_in(tmp_path: Path) -> Path:
     (venv / "bin").mkdir(parents=True)
     uv_version = next(
         line.split(":=")[1].strip()
-        for line in (paths.ROOT / "Makefile").read_text().splitlines()
+        for line in (CHECKOUT.root / "Makefile").read_text().splitlines()
         if line.startswith("UV_VERSION :=")
     )
     # Oldest first: the inputs, then the uv stamp, then what depends on it.
@@ -63,7 +62,7 @@ def make(folder: Path, target: str, **variables: str) -> list[str]:
         "make",
         "-s",
         "-f",
-        str(paths.ROOT / "Makefile"),
+        str(CHECKOUT.root / "Makefile"),
         target,
         "VENV=venv",
         "CHROMIUM=/bin/sh",

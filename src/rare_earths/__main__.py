@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.build import chain, commands, execution, scheduling, sweep
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError
+from rare_earths.project import LAYOUT, NotAProject, Project, relative
 
 
 def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
@@ -36,9 +37,9 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
     grid.add_argument(
         "--out",
         type=Path,
-        default=paths.SWEEP,
+        default=None,
         metavar="DIR",
-        help=f"Where the runs and results.csv go (default: {paths.relative(paths.SWEEP)}/); a run already "
+        help=f"Where the runs and results.csv go (default: {LAYOUT.sweep.as_posix()}/); a run already "
         "there and up to date is skipped.",
     )
     grid.add_argument(
@@ -67,6 +68,14 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m rare_earths", description=__doc__.splitlines()[0])
+    main.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="The project to work on: a folder with params.yaml and data/raw/ (default: the one holding the "
+        "working directory).",
+    )
     subcommands = main.add_subparsers(dest="command", required=True)
     set_help = "Override a parameter of params.yaml, e.g. --set usd_inr=86.0; repeatable. Checked before anything runs."
     force_help = "Rebuild even what is up to date (by default only what changed since the last run is rebuilt)."
@@ -136,19 +145,20 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
     try:
+        project = Project.here(args.project)
         if args.run in commands.WRITERS:
-            with atomic.one_run_at_a_time(paths.RUN_LOCK):
-                args.run(args)
+            with atomic.one_run_at_a_time(project.run_lock):
+                args.run(args, project)
         else:
-            args.run(args)
-    except (InputError, ParameterError) as error:
+            args.run(args, project)
+    except (InputError, ParameterError, NotAProject) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (execution.NotebookFailed, chain.ChainFailed) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # a full disk, a folder that cannot be written: outputs are replaced whole or not at all
-        where = f"{paths.relative(error.filename)}: " if error.filename else ""
+        where = f"{relative(error.filename)}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
         return 1
     return 0

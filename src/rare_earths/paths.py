@@ -1,60 +1,21 @@
-"""Every path the project reads or writes, in one place."""
+"""The site's pages, declared once: their files and titles, in the order of the index."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from rare_earths.project import LAYOUT
 
-DATA = ROOT / "data"
-RAW = DATA / "raw"
-ARTICLES = RAW / "articles"
-REFERENCE = RAW / "reference"
-SOURCES_CSV = RAW / "sources.csv"
-REFERENCES_CSV = REFERENCE / "references.csv"
-RAW_CLAIMS_CSV = RAW / "claims.csv"
-EXCLUSIONS_CSV = RAW / "exclusions.csv"
-
-PROCESSED = DATA / "processed"
-PROCESSED_CLAIMS_CSV = PROCESSED / "claims.csv"
-PROCESSED_USGS_CSV = PROCESSED / "usgs.csv"
-PROCESSED_AUDIT_CSV = PROCESSED / "audit.csv"
-PROCESSED_CONCLUSIONS_CSV = PROCESSED / "conclusions.csv"
-
-PARAMS_YAML = ROOT / "params.yaml"
-
-NOTEBOOKS = ROOT / "notebooks"
-REPORTS = ROOT / "reports"
-EXECUTED = REPORTS / "executed"
-HTML = REPORTS / "html"
-RESULTS_CSV = REPORTS / "results.csv"  # every executed notebook's recorded results
-SWEEP = REPORTS / "sweep"  # the sensitivity sweep's runs and its results.csv
 # The site's pages besides one per notebook, declared once: (file, title in the navigation).
 INDEX_PAGE = "index.html"
 CLAIMS_PAGE = ("claims.html", "Claims explorer")
 METHOD_PAGE = ("method.html", "Method")
 SENSITIVITY_PAGE = ("sensitivity.html", "Sensitivity")
 EXTRA_PAGES = (CLAIMS_PAGE, SENSITIVITY_PAGE, METHOD_PAGE)
-# Beside the pages: the one stylesheet every page links, and the processed tables to download.
+# Beside the pages: the one stylesheet every page links, and the processed tables to download
+# (`Project.downloads`).
 STYLESHEET = "site.css"
-DOWNLOADS = (
-    PROCESSED_CLAIMS_CSV,
-    PROCESSED_CONCLUSIONS_CSV,
-    PROCESSED_AUDIT_CSV,
-    PROCESSED_USGS_CSV,
-    PROCESSED / "datapackage.json",
-)
-# Held by every run that writes data/processed/ or reports/: one run at a time in a tree.
-RUN_LOCK = REPORTS / ".run.lock"
-
-
-def relative(path: Path) -> str:
-    """A path as shown in messages and outputs: relative to the repository, never absolute."""
-    try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
 
 
 def article_page(source_id: str) -> str:
@@ -62,18 +23,16 @@ def article_page(source_id: str) -> str:
     return f"article-{source_id}.html"
 
 
-def source_ids(sources_csv: Path | None = None) -> list[str]:
+def source_ids(sources_csv: Path) -> list[str]:
     """The articles' ids, in the order of sources.csv (read with the csv module: cheap enough for a
     run that finds the site up to date)."""
-    with open(sources_csv or SOURCES_CSV, encoding="utf-8", newline="") as file:
+    with open(sources_csv, encoding="utf-8", newline="") as file:
         return [row["source_id"] for row in csv.DictReader(file)]
 
 
-def page_files(notebooks, articles=None) -> list[str]:
-    """Every page of the site built from these notebooks and articles (by default, every article of
-    sources.csv), in the order of the index: the one list the renderer, the run's record of the
-    site and the browser test all use."""
-    articles = source_ids() if articles is None else articles
+def page_files(notebooks, articles) -> list[str]:
+    """Every page of the site built from these notebooks and articles, in the order of the index:
+    the one list the renderer, the run's record of the site and the browser test all use."""
     return [
         INDEX_PAGE,
         *(Path(name).with_suffix(".html").name for name in notebooks),
@@ -82,6 +41,6 @@ def page_files(notebooks, articles=None) -> list[str]:
     ]
 
 
-def site_files(notebooks, articles=None) -> list[str]:
+def site_files(notebooks, articles) -> list[str]:
     """Every file of the site: its pages, then the stylesheet and the downloads."""
-    return [*page_files(notebooks, articles), STYLESHEET, *(path.name for path in DOWNLOADS)]
+    return [*page_files(notebooks, articles), STYLESHEET, *(path.name for path in LAYOUT.downloads)]

@@ -11,10 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import pytest
+from conftest import CHECKOUT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rare_earths import audit, paths, vocabulary
+from rare_earths import audit, vocabulary
 from rare_earths.audit import cross_source, statements, usgs
 from rare_earths.data import claims, reference, schemas, units
 from rare_earths.data.units import ureg
@@ -1065,7 +1066,7 @@ def test_clusters_are_the_connected_groups_of_one_number(group):
 
 
 def test_the_processed_audit_is_valid_and_regenerates_byte_for_byte(tmp_path):
-    committed = paths.PROCESSED_AUDIT_CSV.read_bytes()
+    committed = CHECKOUT.processed_audit_csv.read_bytes()
     assert audit.build(tmp_path / "audit.csv").read_bytes() == committed
     checks = audit.load()
     for unit in set(checks.unit):

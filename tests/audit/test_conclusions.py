@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import CHECKOUT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -293,6 +294,5 @@ def test_sources_record_the_date_each_article_is_judged_at():
 
 
 def provenance_paths():
-    from rare_earths import paths
 
-    return paths.SOURCES_CSV, paths.ARTICLES
+    return CHECKOUT.sources_csv, CHECKOUT.articles

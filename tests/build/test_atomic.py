@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import __main__ as cli
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.data import reference
 from rare_earths.errors import InputError, Problem
 
@@ -69,14 +70,11 @@ def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path, monkeypatch
 
 
 @pytest.fixture
-def processed(tmp_path, monkeypatch) -> Path:
-    """The data step writing to a folder of its own, built once."""
-    folder = tmp_path / "processed"
-    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", folder / "claims.csv")
-    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", folder / "usgs.csv")
-    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", folder / "audit.csv")
+def processed(project, monkeypatch) -> Path:
+    """The data step of a project of its own, built once; the commands below work on that project."""
+    monkeypatch.chdir(project.root)
     assert cli.main(["data"]) == 0
-    return folder
+    return project.processed
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -163,7 +161,7 @@ def test_the_data_step_waits_for_a_run_in_progress():
     import sys
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(paths.RUN_LOCK)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(CHECKOUT.run_lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
@@ -200,15 +198,17 @@ def test_a_bad_time_limit_or_job_count_is_refused_before_anything_runs(option, v
 
 
 @pytest.fixture
-def tiny_disk(tmp_path) -> Iterator[Path]:
-    """A 32 KB filesystem: too small for the processed tables. Mounting needs root (as CI runs)."""
+def tiny_disk(project, monkeypatch) -> Iterator[Path]:
+    """A project whose data/processed/ is a 32 KB filesystem: too small for the processed tables.
+    Mounting needs root (as CI runs). The commands below work on that project."""
     import os
     import subprocess
 
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
-    folder = tmp_path / "tiny"
-    folder.mkdir()
+    monkeypatch.chdir(project.root)
+    folder = project.processed
+    folder.mkdir(parents=True)
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(folder)], capture_output=True, text=True
     )
@@ -220,40 +220,26 @@ def tiny_disk(tmp_path) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=False)
 
 
-def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, monkeypatch, capsys):
+def test_a_full_disk_is_one_error_and_leaves_the_previous_outputs(tiny_disk, capsys):
     for name in ("claims.csv", "usgs.csv", "audit.csv"):
         (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
-        monkeypatch.setattr(
-            paths,
-            {
-                "claims.csv": "PROCESSED_CLAIMS_CSV",
-                "usgs.csv": "PROCESSED_USGS_CSV",
-                "audit.csv": "PROCESSED_AUDIT_CSV",
-            }[name],
-            tiny_disk / name,
-        )
     before = snapshot(tiny_disk)
     assert cli.main(["data", "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("error:") == 1 and "No space left on device" in err and "previous outputs are as they were" in err
-    assert re.search(r"tiny/(claims|usgs|audit)\.csv: No space", err) and ".staging-" not in err, (
+    assert re.search(r"data/processed/(claims|usgs|audit)\.csv: No space", err) and ".staging-" not in err, (
         "the message names the output that could not be written"
     )
     assert snapshot(tiny_disk) == before
     assert not list(tiny_disk.glob(".*")), "a staging folder or temporary file was left"
 
 
-def test_a_read_only_output_folder_is_one_error_and_changes_nothing(tiny_disk, monkeypatch, capsys):
+def test_a_read_only_output_folder_is_one_error_and_changes_nothing(tiny_disk, capsys):
     """Root ignores file permissions, so the folder is made read-only the way a mount is."""
     import subprocess
 
-    for name, attribute in (
-        ("claims.csv", "PROCESSED_CLAIMS_CSV"),
-        ("usgs.csv", "PROCESSED_USGS_CSV"),
-        ("audit.csv", "PROCESSED_AUDIT_CSV"),
-    ):
+    for name in ("claims.csv", "usgs.csv", "audit.csv"):
         (tiny_disk / name).write_text(f"previous {name}\n", encoding="utf-8")
-        monkeypatch.setattr(paths, attribute, tiny_disk / name)
     before = snapshot(tiny_disk)
     remounted = subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True, text=True)
     if remounted.returncode != 0:

@@ -9,28 +9,28 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CHECKOUT
 
-from rare_earths import paths
 from rare_earths.build import chain, execution, params, reader
 from rare_earths.errors import InputError
 from rare_earths.site import report
 
 
 def committed(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(paths.NOTEBOOKS / name, as_version=4)
+    return nbformat.read(CHECKOUT.notebooks / name, as_version=4)
 
 
 # --- consistency ---------------------------------------------------------------------------------
 
 
 def test_the_chain_lists_exactly_the_notebooks_present_in_run_order():
-    present = sorted(path.name for path in paths.NOTEBOOKS.glob("*.ipynb"))
+    present = sorted(path.name for path in CHECKOUT.notebooks.glob("*.ipynb"))
     assert list(chain.NOTEBOOKS) == present
     assert all(re.fullmatch(r"\d{2}-[a-z0-9-]+\.ipynb", name) for name in chain.NOTEBOOKS)
 
 
 def test_the_readme_lists_the_chain_notebooks():
-    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (CHECKOUT.root / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"`notebooks/(\d{2}-[a-z0-9-]+\.ipynb)`", readme)
     assert listed == list(chain.NOTEBOOKS)
 
@@ -40,7 +40,7 @@ def test_each_notebook_has_one_parameters_cell_with_the_declared_defaults(name):
     notebook = committed(name)
     assert len(execution.parameters_cells(notebook)) == 1
     declared = params.specs()
-    defaults = execution.declared_parameters(paths.NOTEBOOKS / name)
+    defaults = execution.declared_parameters(CHECKOUT.notebooks / name)
     for key, value in defaults.items():
         assert key in declared, f"{name} declares {key}, which params.yaml does not"
         assert params.resolve({key: value})[key] == declared[key]["default"], (
@@ -52,7 +52,7 @@ def notebook_check():
     """tools/check_notebooks.py, the pre-commit hook's check, as a module."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("check_notebooks", paths.ROOT / "tools" / "check_notebooks.py")
+    spec = importlib.util.spec_from_file_location("check_notebooks", CHECKOUT.root / "tools" / "check_notebooks.py")
     check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(check)
     return check
@@ -62,9 +62,9 @@ def notebook_check():
 def test_each_notebook_is_committed_executed_and_clean(name):
     """tools/check_notebooks.py, which the pre-commit hook runs, finds nothing; and its defaults are the declared ones."""
     check = notebook_check()
-    assert check.problems(paths.NOTEBOOKS / name) == []
+    assert check.problems(CHECKOUT.notebooks / name) == []
     notebook = committed(name)
-    assert notebook.metadata.papermill.default_parameters == execution.declared_parameters(paths.NOTEBOOKS / name)
+    assert notebook.metadata.papermill.default_parameters == execution.declared_parameters(CHECKOUT.notebooks / name)
 
 
 def test_the_notebook_check_finds_what_it_says(tmp_path):
@@ -77,7 +77,7 @@ def test_the_notebook_check_finds_what_it_says(tmp_path):
     nbformat.write(notebook, broken)
     found = "\n".join(check.problems(broken))
     assert "top to bottom" in found and "an error" in found and "'/home/'" in found
-    assert check.main([str(broken)]) == 1 and check.main([str(paths.NOTEBOOKS / chain.NOTEBOOKS[0])]) == 0
+    assert check.main([str(broken)]) == 1 and check.main([str(CHECKOUT.notebooks / chain.NOTEBOOKS[0])]) == 0
 
 
 @pytest.mark.parametrize("name", chain.NOTEBOOKS)
@@ -133,7 +133,7 @@ def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_
     assert outcomes["01-greets.ipynb"].status == "ok", "a notebook not needing it runs on"
     message = str(raised.value)
     assert "02-fails.ipynb failed in cell 3: ZeroDivisionError" in message and "03-needs-02.ipynb" in message
-    kept = nbformat.read(paths.ROOT / failed.kept, as_version=4)
+    kept = nbformat.read(CHECKOUT.root / failed.kept, as_version=4)
     assert any(output.output_type == "error" for cell in kept.cells for output in cell.get("outputs", []))
     assert previous.read_text(encoding="utf-8") == "previous output"
     assert not list(tmp_path.glob(".*.running.ipynb")), "no temporary file left behind"
@@ -305,10 +305,15 @@ def test_a_default_that_is_not_a_literal_is_refused(tmp_path):
         execution.declared_parameters(notebook_file(tmp_path, [code("usd_inr = rate()", ("parameters",))]))
 
 
-def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_runs(capsys):
+def test_a_parameter_no_notebook_of_the_run_declares_is_refused_before_anything_runs(project, capsys):
     from rare_earths import __main__ as cli
 
-    assert cli.main(["run", "--only", "03-trade.ipynb", "--set", "consumption_base_year=2023"]) == 1
+    assert (
+        cli.main(
+            ["--project", str(project.root), "run", "--only", "03-trade.ipynb", "--set", "consumption_base_year=2023"]
+        )
+        == 1
+    )
     assert "consumption_base_year: no notebook of this run declares it" in capsys.readouterr().err
 
 

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import CHECKOUT, make_project
 
-from rare_earths import paths
+from rare_earths.project import Project
 
 # A scheduler and two workers start: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow
@@ -39,7 +40,7 @@ def wait_for_line(process: subprocess.Popen, words: str) -> None:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     address = f"tcp://127.0.0.1:{free_port()}"
-    options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": paths.ROOT}
+    options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": CHECKOUT.root}
     scheduler = subprocess.Popen(
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
         **options,
@@ -64,41 +65,33 @@ def cluster() -> Iterator[str]:
                 process.kill()
 
 
-def outputs() -> dict[str, bytes]:
-    found = [*paths.EXECUTED.glob("*.ipynb"), *paths.HTML.glob("*.html"), *paths.PROCESSED.glob("*.csv")]
-    return {paths.relative(path): path.read_bytes() for path in sorted(found)}
+def outputs(project: Project) -> dict[str, bytes]:
+    found = [*project.executed.glob("*.ipynb"), *project.html.glob("*.html"), *project.processed.glob("*.csv")]
+    return {project.relative(path): path.read_bytes() for path in sorted(found)}
 
 
-def run(*arguments: str) -> subprocess.CompletedProcess:
+def run(project: Project, *arguments: str) -> subprocess.CompletedProcess:
     # Without the sensitivity sweep: what is compared is the chain's own work (tests/build/test_sweep.py
     # runs a sweep on a cluster).
     return subprocess.run(
-        [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments],
+        [sys.executable, "-m", "rare_earths", "--project", str(project.root), "run", "--no-sweep", *arguments],
         capture_output=True,
         text=True,
-        cwd=paths.ROOT,
     )
 
 
-@pytest.fixture(autouse=True)
-def left_as_make_reports_leaves_it():
-    """The test runs the chain in this checkout: afterwards, a default run with the sweep, so the
-    site is again what `make reports` makes (CI publishes it after the tests)."""
-    yield
-    subprocess.run([sys.executable, "-m", "rare_earths", "run"], check=True, capture_output=True, cwd=paths.ROOT)
-
-
-def test_the_chain_on_a_dask_cluster_gives_what_a_local_run_gives(cluster):
-    local = run()  # after `make test`'s run, only the site is made again (it says the sweep was skipped)
+def test_the_chain_on_a_dask_cluster_gives_what_a_local_run_gives(cluster, tmp_path):
+    project = make_project(tmp_path, built=True)
+    local = run(project)  # a copy of what `make test` built: only the site is made again (no sweep)
     assert local.returncode == 0, local.stderr[-2000:]
-    expected = outputs()
-    distributed = run("--force", "--scheduler", cluster)
+    expected = outputs(project)
+    distributed = run(project, "--force", "--scheduler", cluster)
     assert distributed.returncode == 0, distributed.stderr[-2000:]
-    assert outputs() == expected
+    assert outputs(project) == expected
     # A Dask worker records what it imported like a local one: the manifests are the same, so a
     # local run finds everything up to date.
-    again = run()
-    assert again.returncode == 0 and outputs() == expected
+    again = run(project)
+    assert again.returncode == 0 and outputs(project) == expected
     assert "every notebook is up to date" in again.stdout and "reports/html/ is up to date" in again.stdout, (
         again.stdout
     )

@@ -6,15 +6,15 @@ import re
 
 import pytest
 import yaml
+from conftest import CHECKOUT
 
-from rare_earths import paths
 from rare_earths.build import params
 from rare_earths.build.params import ParameterError, parse_assignments, resolve
 from rare_earths.errors import InputError
 
 
 def test_defaults_come_from_params_yaml():
-    declared = yaml.safe_load(paths.PARAMS_YAML.read_text(encoding="utf-8"))
+    declared = yaml.safe_load(CHECKOUT.params_yaml.read_text(encoding="utf-8"))
     values = resolve()
     assert set(values) == set(declared)
     assert values["usd_inr"] == declared["usd_inr"]["default"]
@@ -102,7 +102,7 @@ def test_a_rate_that_is_not_a_finite_number_is_refused(value):
         resolve(parse_assignments([f"usd_inr={value}"]))
 
 
-def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(monkeypatch, capsys):
+def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(project, monkeypatch, capsys):
     from rare_earths import __main__ as cli
     from rare_earths.build import chain, steps
 
@@ -116,7 +116,7 @@ def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(m
         (["--set", "consumption_base_year=202"], "must be at least 2015"),
         (["--set", "usd_inr=nan"], "must be a finite number"),
     ):
-        assert cli.main(["run", *arguments]) == 1
+        assert cli.main(["--project", str(project.root), "run", *arguments]) == 1
         error = capsys.readouterr().err  # one error line (a line saying the run waits for another may come first)
         assert [line for line in error.splitlines() if line.startswith("error")] == [error.splitlines()[-1]]
         assert error.splitlines()[-1].startswith("error: parameter ") and message in error and "Traceback" not in error
@@ -154,16 +154,14 @@ def test_a_malformed_params_yaml_is_one_located_error(tmp_path, text, message):
         resolve(path=path)
 
 
-def test_the_command_line_reports_a_malformed_params_yaml(tmp_path, monkeypatch, capsys):
+def test_the_command_line_reports_a_malformed_params_yaml(project, capsys):
     from rare_earths import __main__ as cli
 
-    path = tmp_path / "params.yaml"
-    path.write_text(GOOD + "  source: [unclosed\n", encoding="utf-8")
-    monkeypatch.setattr(params.specs, "__defaults__", (path,))
-    monkeypatch.setattr(params.resolve, "__defaults__", (None, path))
-    assert cli.main(["run", "--set", "usd_inr=86"]) == 1
+    project.params_yaml.write_text(GOOD + "  source: [unclosed\n", encoding="utf-8")
+    assert cli.main(["--project", str(project.root), "run", "--set", "usd_inr=86"]) == 1
     error = capsys.readouterr().err
     assert "params.yaml, line 7, column 1: not valid YAML" in error and "Traceback" not in error
+    assert not project.processed.exists(), "nothing runs before the parameters are read"
 
 
 def test_the_default_sweep_is_each_parameters_sweep_values_with_its_default():

@@ -6,33 +6,34 @@ tolerance it states. nbval compares every output exactly; this names a change by
 from __future__ import annotations
 
 import pytest
+from conftest import CHECKOUT
 
-from rare_earths import paths
 from rare_earths.build import chain, params, reader, results
+from rare_earths.project import relative
 
 
 def test_the_last_run_gives_the_committed_notebooks_results_within_their_tolerances():
-    if not paths.RESULTS_CSV.is_file():
+    if not CHECKOUT.results_csv.is_file():
         pytest.fail(
-            f"{paths.relative(paths.RESULTS_CSV)} is missing: run `make reports` first (`make test` does)",
+            f"{relative(CHECKOUT.results_csv)} is missing: run `make reports` first (`make test` does)",
             pytrace=False,
         )
     defaults = params.resolve()
     for name in chain.NOTEBOOKS:
-        ran = reader.ran_with(__import__("nbformat").read(paths.EXECUTED / name, as_version=4))
+        ran = reader.ran_with(__import__("nbformat").read(CHECKOUT.executed / name, as_version=4))
         differs = {key: value for key, value in ran.items() if value != defaults[key]}
         assert not differs, (
             f"{name} last ran with {differs}, not the defaults the committed notebooks use: run `make reports`"
         )
-    committed = results.table(paths.NOTEBOOKS, chain.NOTEBOOKS)
+    committed = results.table(CHECKOUT.notebooks, chain.NOTEBOOKS)
     assert len(committed) >= len(chain.NOTEBOOKS), (
         "the committed notebooks record fewer results than there are notebooks"
     )
-    changes = results.compare(committed, results.read(paths.RESULTS_CSV))
+    changes = results.compare(committed, results.read(CHECKOUT.results_csv))
     assert not changes, "results changed:\n" + "\n".join(changes)
 
 
 def test_every_notebook_records_at_least_one_result_with_its_meaning():
-    committed = results.table(paths.NOTEBOOKS, chain.NOTEBOOKS)
+    committed = results.table(CHECKOUT.notebooks, chain.NOTEBOOKS)
     assert set(committed.notebook) == set(chain.NOTEBOOKS)
     assert committed.meaning.str.len().min() > 20 and (committed.label != committed.name).all()

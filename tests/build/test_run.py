@@ -1,5 +1,6 @@
 """The whole chain as `make reports` runs it: parameters refused before anything runs, no network,
-byte-identical outputs run after run, and a run killed mid-way leaves the previous outputs whole."""
+byte-identical outputs run after run, and a run killed mid-way leaves the previous outputs whole.
+Every run here is in a project of its own, a copy of the checkout's (never the checkout itself)."""
 
 from __future__ import annotations
 
@@ -12,44 +13,45 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
-from rare_earths import paths
 from rare_earths.build import chain, execution, steps
+from rare_earths.project import Project
 
 OFFLINE = Path(__file__).parents[1] / "offline"
 
 
-def outputs() -> dict[str, bytes]:
+def outputs(project: Project) -> dict[str, bytes]:
     """Every output of the chain a reader or a notebook uses, by path."""
     found = [
-        *paths.PROCESSED.glob("*.csv"),
-        *paths.PROCESSED.glob("*.json"),
-        *paths.EXECUTED.glob("*.ipynb"),
-        *paths.HTML.glob("*.html"),
+        *project.processed.glob("*.csv"),
+        *project.processed.glob("*.json"),
+        *project.executed.glob("*.ipynb"),
+        *project.html.glob("*.html"),
     ]
-    return {paths.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
+    return {project.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
 
 
-def chain_command(*arguments: str) -> list[str]:
+def chain_command(project: Project, *arguments: str) -> list[str]:
     # The chain's own work, without the sensitivity sweep (tests/build/test_sweep.py tests sweeps).
-    return [sys.executable, "-m", "rare_earths", "run", "--no-sweep", *arguments]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def left_as_make_reports_leaves_it():
-    """These tests run the chain in this checkout: afterwards, a default run with the sweep, so the
-    site is again what `make reports` makes (CI publishes it after the tests)."""
-    yield
-    subprocess.run([sys.executable, "-m", "rare_earths", "run"], check=True, capture_output=True)
+    return [sys.executable, "-m", "rare_earths", "--project", str(project.root), "run", "--no-sweep", *arguments]
 
 
 @pytest.fixture(scope="module")
-def built() -> dict[str, bytes]:
-    """The outputs of a complete default run: a no-op after `make test` has made them, and a rebuild
-    of whatever an earlier run with other parameters left."""
-    subprocess.run(chain_command(), check=True, capture_output=True)
-    return outputs()
+def ran(tmp_path_factory) -> Project:
+    """A copy of the checkout's project with what `make reports` built there, brought up to date
+    by a default run (a no-op when the copy is current: manifests name files by their place in the
+    project, so a project moved elsewhere is still up to date)."""
+    project = make_project(tmp_path_factory.mktemp("project"), built=True)
+    subprocess.run(chain_command(project), check=True, capture_output=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(ran) -> dict[str, bytes]:
+    """The outputs of a complete default run."""
+    return outputs(ran)
 
 
 # --- parameters ----------------------------------------------------------------------------------
@@ -68,13 +70,13 @@ def built() -> dict[str, bytes]:
         ("reference_edition=MCS2030", "reference_edition", "MCS2024, MCS2025"),
     ],
 )
-def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allowed, monkeypatch, capsys):
+def test_bad_parameters_are_refused_before_anything_runs(assignment, named, allowed, project, monkeypatch, capsys):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a step ran with a bad parameter")
 
     monkeypatch.setattr(steps, "build_data", must_not_run)
     monkeypatch.setattr(chain, "run", must_not_run)
-    assert cli.main(["run", "--set", assignment]) == 1
+    assert cli.main(["--project", str(project.root), "run", "--set", assignment]) == 1
     error = capsys.readouterr().err
     assert named in error and allowed in error
 
@@ -84,14 +86,14 @@ def test_the_base_year_limit_is_the_year_of_the_projection_in_the_claims():
 
     from rare_earths.build import params
 
-    rows = list(csv.DictReader(paths.RAW_CLAIMS_CSV.open(encoding="utf-8")))
+    rows = list(csv.DictReader(CHECKOUT.raw_claims_csv.open(encoding="utf-8")))
     projection = next(row for row in rows if row["metric"] == "consumption_projected" and row["subject"] == "India")
     assert params.specs()["consumption_base_year"]["maximum_exclusive"] == int(projection["period"])
     assert projection["claim_id"] in params.specs()["consumption_base_year"]["maximum_reason"]
 
 
-def test_an_unknown_notebook_for_only_is_refused(capsys):
-    assert cli.main(["run", "--only", "09-none.ipynb"]) == 2
+def test_an_unknown_notebook_for_only_is_refused(project, capsys):
+    assert cli.main(["--project", str(project.root), "run", "--only", "09-none.ipynb"]) == 2
     assert "09-none.ipynb" in capsys.readouterr().err
 
 
@@ -108,22 +110,22 @@ def actions(output: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(built):
+def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, built):
     changed = subprocess.run(
-        chain_command("--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
+        chain_command(ran, "--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
     )
     users = {
         name
         for name in chain.NOTEBOOKS
-        if "consumption_base_year" in execution.declared_parameters(paths.NOTEBOOKS / name)
+        if "consumption_base_year" in execution.declared_parameters(CHECKOUT.notebooks / name)
     }
     assert users == {"04-demand.ipynb"}
     assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users
     assert "data/processed/ is up to date" in changed.stdout
-    restored = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    restored = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == users
-    assert outputs() == built
-    nothing = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    assert outputs(ran) == built
+    nothing = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
     assert set(actions(nothing.stdout).values()) == {"skipped"} and "reports/html/ is up to date" in nothing.stdout
 
 
@@ -147,12 +149,12 @@ def test_the_network_guard_blocks_and_records_a_request(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
+def test_the_chain_runs_offline_and_gives_the_same_bytes_again(ran, built, tmp_path):
     log = tmp_path / "network.log"
-    result = subprocess.run(chain_command("--force"), env=offline_environment(log), capture_output=True, text=True)
+    result = subprocess.run(chain_command(ran, "--force"), env=offline_environment(log), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert not log.exists(), f"network requests: {log.read_text(encoding='utf-8')}"
-    again = outputs()
+    again = outputs(ran)
     assert again.keys() == built.keys()
     # data/processed/, the executed notebooks and the HTML pages, byte for byte: nothing to remove.
     changed = [path for path in built if again[path] != built[path]]
@@ -164,9 +166,13 @@ def test_the_chain_runs_offline_and_gives_the_same_bytes_again(built, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "submitted 0"])
-def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_after):
+def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(ran, built, kill_after):
     process = subprocess.Popen(
-        chain_command("--force"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+        chain_command(ran, "--force"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
     )
     seen = []
     for line in process.stdout:
@@ -177,11 +183,11 @@ def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(built, kill_afte
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert any(kill_after in line for line in seen), seen
-    assert outputs() == built, "an output was left half-written or missing"
+    assert outputs(ran) == built, "an output was left half-written or missing"
     # The next run finds the leftovers harmless: it completes and removes the temporary files.
-    subprocess.run(chain_command(), check=True, capture_output=True)
-    assert outputs() == built
-    assert not list(paths.EXECUTED.glob(".*.running.ipynb"))
+    subprocess.run(chain_command(ran), check=True, capture_output=True)
+    assert outputs(ran) == built
+    assert not list(ran.executed.glob(".*.running.ipynb"))
 
 
 # --- the command line ----------------------------------------------------------------------------
@@ -204,23 +210,23 @@ def test_help_explains_every_option_of_run(capsys):
 
 
 def test_the_makefile_calls_the_command_line():
-    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    makefile = (CHECKOUT.root / "Makefile").read_text(encoding="utf-8")
     for command in ("-m rare_earths run", "-m rare_earths data", "-m rare_earths notebooks"):
         assert command in makefile
 
 
 @pytest.mark.slow
-def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(built):
+def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(ran, built):
     alone = subprocess.run(
-        chain_command("--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True
+        chain_command(ran, "--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True
     )
     assert alone.returncode == 0, alone.stderr
-    index = (paths.HTML / "index.html").read_text(encoding="utf-8")
+    index = (ran.html / "index.html").read_text(encoding="utf-8")
     # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
     assert "84.57 in 01-sources-and-units, 05-capacity-and-policy; 86.0 in 03-trade" in index
-    restored = subprocess.run(chain_command(), capture_output=True, text=True, check=True)
+    restored = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == {"03-trade.ipynb"}
-    assert outputs() == built
+    assert outputs(ran) == built
 
 
 def test_parameters_of_the_executed_notebooks():
@@ -236,7 +242,7 @@ def test_parameters_of_the_executed_notebooks():
 
 
 @pytest.mark.slow
-def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(built):
+def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(ran, built):
     def library_files(manifest: Path) -> set[str]:
         return {
             name
@@ -244,12 +250,12 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
             if name.startswith("src/")
         }
 
-    trade = library_files(paths.EXECUTED / "03-trade.inputs.json")
+    trade = library_files(ran.executed / "03-trade.inputs.json")
     assert {"src/rare_earths/analysis.py", "src/rare_earths/data/units.py"} <= trade  # observed in its kernel
     assert (
         "src/rare_earths/site/report.py" not in trade and "src/rare_earths/build/chain.py" not in trade
     )  # an edit to the site reruns no notebook
-    site = library_files(paths.HTML / ".inputs.json")
+    site = library_files(ran.html / ".inputs.json")
     assert {"src/rare_earths/site/report.py", "src/rare_earths/__main__.py"} <= site
-    data = library_files(paths.PROCESSED / ".inputs.json")
+    data = library_files(ran.processed / ".inputs.json")
     assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/site/report.py" not in data

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CHECKOUT
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import __main__ as cli
-from rare_earths import paths
 from rare_earths.build import chain, commands, execution, params, reader, results, steps, sweep
 from rare_earths.build.params import ParameterError
 
@@ -85,7 +85,7 @@ def test_the_real_notebooks_plan_follows_their_declarations():
     grid = sweep.parse_grid(assignments)
     expected = {}
     for step in chain.CHAIN:
-        declared = execution.declared_parameters(paths.NOTEBOOKS / step.notebook)
+        declared = execution.declared_parameters(CHECKOUT.notebooks / step.notebook)
         expected[step.notebook] = math.prod(len(values) for name, values in grid.items() if name in declared)
     assert sweep.counts(sweep.plan(grid)) == expected
     assert grid == {
@@ -134,12 +134,12 @@ def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, t
     out = tmp_path / "sweep"
     arguments = [argument for assignment in grid for argument in ("--grid", assignment)]
 
-    def prepare() -> None:
+    def prepare(*args, **kwargs) -> None:
         raise AssertionError("nothing may run before the grid is checked")
 
     monkeypatch.setattr(steps, "build_data", prepare)
     with pytest.raises(ParameterError) as refused:
-        commands.sweep_grid(command(*arguments, "--out", str(out)))
+        commands.sweep_grid(command(*arguments, "--out", str(out)), CHECKOUT)
     assert words in str(refused.value)
     assert not out.exists()
 
@@ -255,7 +255,7 @@ def written_lines(path: Path) -> list[str]:
 def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-c", STOPPED_SWEEP, str(FIXTURES), str(tmp_path)],
-        cwd=paths.ROOT,
+        cwd=CHECKOUT.root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 import pytest
+from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
-from rare_earths import paths
 from rare_earths.data import claims, schemas, units
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_raw, write_processed
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import relative
 
 PATH_FOR_MESSAGES = Path("synthetic/claims.csv")
 
@@ -163,7 +163,7 @@ def test_reading_a_corrupted_processed_file_fails_its_schema(tmp_path):
 
 def test_output_has_no_absolute_paths_or_machine_details(tmp_path):
     text = claims.build(output=tmp_path / "claims.csv").read_text(encoding="utf-8")
-    assert str(paths.ROOT) not in text and str(tmp_path) not in text
+    assert str(CHECKOUT.root) not in text and str(tmp_path) not in text
 
 
 # --- bad input: one test per case, each naming file, line and column, writing nothing -------------
@@ -275,21 +275,24 @@ def test_the_clean_fixture_passes(fixtures, tmp_path):
     assert table.claim_id.tolist() == ["a000-01", "a000-02", "a000-03", "a000-04", "a000-05", "a001-01"]
 
 
-def test_command_line_exits_non_zero_and_names_the_cell(fixtures, tmp_path, monkeypatch, capsys):
-    previous = tmp_path / "claims.csv"
+def test_command_line_exits_non_zero_and_names_the_cell(fixtures, tmp_path, capsys):
+    project = make_project(
+        tmp_path,
+        claims=fixtures / "claims" / "unknown_unit.csv",
+        sources=fixtures / "sources.csv",
+        articles=fixtures / "articles",
+    )
+    previous = project.processed_claims_csv
+    previous.parent.mkdir(parents=True)
     previous.write_text("previous output\n", encoding="utf-8")
-    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", fixtures / "claims" / "unknown_unit.csv")
-    monkeypatch.setattr(paths, "SOURCES_CSV", fixtures / "sources.csv")
-    monkeypatch.setattr(paths, "ARTICLES", fixtures / "articles")
-    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", previous)
-    assert cli.main(["data"]) == 1
-    assert "unknown_unit.csv, line 4, column unit_as_written (a000-03)" in capsys.readouterr().err
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    assert "data/raw/claims.csv, line 4, column unit_as_written (a000-03)" in capsys.readouterr().err
     assert previous.read_text(encoding="utf-8") == "previous output\n"
 
 
 def test_a_copy_of_the_raw_data_with_one_edited_byte_is_refused(tmp_path):
     articles = tmp_path / "articles"
-    shutil.copytree(paths.ARTICLES, articles)
+    shutil.copytree(CHECKOUT.articles, articles)
     edited = articles / "003_61b66ccfd8cb0b26.txt"
     edited.write_text(edited.read_text(encoding="utf-8").replace("90%", "80%"), encoding="utf-8")
     with pytest.raises(InputError, match="003_61b66ccfd8cb0b26.txt has changed"):
@@ -378,8 +381,8 @@ def test_every_fixture_gives_the_problems_of_checking_each_row_alone(fixtures, c
 
 
 def test_planted_faults_in_a_large_table_give_the_problems_of_checking_each_row_alone():
-    if str(paths.ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the installed package
-        sys.path.insert(0, str(paths.ROOT))
+    if str(CHECKOUT.root) not in sys.path:  # `benchmarks` lives beside src/, not in the installed package
+        sys.path.insert(0, str(CHECKOUT.root))
     from benchmarks import synthetic
 
     raw = synthetic.synthetic_claims(3, seed=9, perturb_values=False)
@@ -434,53 +437,48 @@ def test_parse_figures_reports_the_figure_problems_check_claims_reports(fixtures
 
 
 def _cli_data(
-    monkeypatch,
     capsys,
     claims_path: Path,
-    processed: Path,
+    root: Path,
     *,
     sources: Path | None = None,
     articles: Path | None = None,
 ) -> str:
-    """`python -m rare_earths data --force` on these inputs: the exit code must be 1; its error output."""
+    """`python -m rare_earths data --force` in a project at `root` with these inputs: the exit code
+    must be 1 and data/processed/ untouched; returns the error output."""
     fixture_dir = Path(__file__).parents[1] / "fixtures"
-    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", claims_path)
-    monkeypatch.setattr(paths, "SOURCES_CSV", sources or fixture_dir / "sources.csv")
-    monkeypatch.setattr(paths, "ARTICLES", articles or fixture_dir / "articles")
-    monkeypatch.setattr(paths, "PROCESSED", processed)
-    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", processed / "claims.csv")
-    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", processed / "usgs.csv")
-    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", processed / "audit.csv")
-    assert cli.main(["data", "--force"]) == 1
+    project = make_project(
+        root,
+        claims=claims_path,
+        sources=sources or fixture_dir / "sources.csv",
+        articles=articles or fixture_dir / "articles",
+    )
+    assert cli.main(["--project", str(project.root), "data", "--force"]) == 1
     error = capsys.readouterr().err
     assert "Traceback" not in error
+    assert not project.processed.exists() or not any(project.processed.iterdir())
     return error
 
 
 UNREADABLE = [
-    ("claims/header_only.csv", "header_only.csv, line 2: has no claims, only its header"),
-    ("unreadable/claims_empty.csv", "claims_empty.csv, line 1: is empty: it needs at least its header line"),
+    ("claims/header_only.csv", "data/raw/claims.csv, line 2: has no claims, only its header"),
+    ("unreadable/claims_empty.csv", "data/raw/claims.csv, line 1: is empty: it needs at least its header line"),
     (
         "unreadable/claims_not_utf8.csv",
-        "claims_not_utf8.csv, line 3, column note: byte 0xe9 at character 87 of the line is not UTF-8",
+        "data/raw/claims.csv, line 3, column note: byte 0xe9 at character 87 of the line is not UTF-8",
     ),
     (
         "claims/multiline_note.csv",
-        "multiline_note.csv, line 5, column unit_as_written (a000-03): unknown unit 'capacity'",
+        "data/raw/claims.csv, line 5, column unit_as_written (a000-03): unknown unit 'capacity'",
     ),
 ]
 
 
 @pytest.mark.parametrize(("claims_file", "message"), UNREADABLE, ids=[case[0] for case in UNREADABLE])
-def test_an_empty_or_unreadable_claims_table_is_one_located_error(
-    fixtures, tmp_path, monkeypatch, capsys, claims_file, message
-):
-    processed = tmp_path / "processed"
-    processed.mkdir()
-    error = _cli_data(monkeypatch, capsys, fixtures / claims_file, processed)
+def test_an_empty_or_unreadable_claims_table_is_one_located_error(fixtures, tmp_path, capsys, claims_file, message):
+    error = _cli_data(capsys, fixtures / claims_file, tmp_path / "project")
     assert "error: 1 problem in the input data" in error
     assert message in error
-    assert list(processed.iterdir()) == []
 
 
 def test_line_numbers_are_physical_lines_after_a_field_that_spans_lines(fixtures):
@@ -526,14 +524,11 @@ def _with_a_huge_figure(fixtures: Path, tmp_path: Path) -> tuple[Path, Path, Pat
     return claims_csv, sources, articles
 
 
-def test_a_figure_too_large_to_be_a_number_is_refused_by_the_cleaning_step(fixtures, tmp_path, monkeypatch, capsys):
+def test_a_figure_too_large_to_be_a_number_is_refused_by_the_cleaning_step(fixtures, tmp_path, capsys):
     claims_csv, sources, articles = _with_a_huge_figure(fixtures, tmp_path)
-    processed = tmp_path / "processed"
-    processed.mkdir()
-    error = _cli_data(monkeypatch, capsys, claims_csv, processed, sources=sources, articles=articles)
-    assert "claims.csv, line 8, column value_as_written (a001-02): '1000" in error
+    error = _cli_data(capsys, claims_csv, tmp_path / "project", sources=sources, articles=articles)
+    assert "data/raw/claims.csv, line 8, column value_as_written (a001-02): '1000" in error
     assert "is too large to be stored as a number (in its canonical unit it is inf)" in error
-    assert list(processed.iterdir()) == []
 
 
 def test_the_processed_schema_refuses_a_number_that_is_not_finite(tmp_path, processed):

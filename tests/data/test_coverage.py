@@ -6,6 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths.data import claims, coverage, schemas
 from rare_earths.data.provenance import load_articles, load_sources
@@ -261,10 +262,9 @@ def test_an_empty_exclusions_file_is_a_located_error(tmp_path):
 
 def test_each_exclusion_is_named_by_the_line_it_starts_on():
     """exclusions.csv has quotes that span lines: a row's line is still the one it starts on."""
-    from rare_earths import paths
     from rare_earths.errors import line_of
 
-    lines = paths.EXCLUSIONS_CSV.read_text(encoding="utf-8").split("\n")
+    lines = CHECKOUT.exclusions_csv.read_text(encoding="utf-8").split("\n")
     exclusions = coverage.load_exclusions()
     assert any("\n" in quote for quote in exclusions.quote)
     for index, row in exclusions.iterrows():

@@ -10,31 +10,38 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from conftest import make_project
 
-from rare_earths import paths
 from rare_earths.build import steps
 from rare_earths.data import datapackage
+from rare_earths.project import Project
 
 
 @pytest.fixture(scope="module")
-def package() -> Path:
-    """data/processed/ as the cleaning step makes it (rebuilt only if out of date), with its descriptor."""
-    steps.build_data()
-    return datapackage.path()
+def built(tmp_path_factory) -> Project:
+    """A project of its own whose data step has run: data/processed/ with its descriptor."""
+    project = make_project(tmp_path_factory.mktemp("project"))
+    steps.build_data(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def package(built) -> Path:
+    return built.datapackage_json
 
 
 def _errors(report: frictionless.Report) -> list[list]:
     return report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "note"])
 
 
-def test_the_real_data_package_is_valid_with_no_error(package):
+def test_the_real_data_package_is_valid_with_no_error(package, built):
     report = frictionless.validate(str(package))
     assert report.valid, _errors(report)
     assert report.stats["errors"] == 0 and report.warnings == []
     assert [task.name for task in report.tasks] == [table.name for table in datapackage.TABLES]
     for task, table in zip(report.tasks, datapackage.TABLES, strict=True):
         assert task.valid and task.warnings == []
-        rows = sum(1 for _ in csv.DictReader(open(paths.ROOT / table.path, encoding="utf-8", newline="")))
+        rows = sum(1 for _ in csv.DictReader(open(built.root / table.path, encoding="utf-8", newline="")))
         assert task.stats["rows"] == rows > 0, f"{table.name}: frictionless read {task.stats['rows']} rows of {rows}"
 
 
@@ -84,24 +91,25 @@ def test_sources_and_licences_come_from_the_raw_catalogues(package):
     assert names == {"CC-BY-4.0", "news-articles-quoted-for-research", "other-pd"}
 
 
-def test_the_descriptor_is_the_same_bytes_when_rebuilt(package, tmp_path):
-    first, second = datapackage.build(tmp_path / "a.json"), datapackage.build(tmp_path / "b.json")
+def test_the_descriptor_is_the_same_bytes_when_rebuilt(package, built, tmp_path):
+    catalogues = dict(sources_path=built.sources_csv, references_path=built.references_csv)
+    first, second = (
+        datapackage.build(tmp_path / "a.json", **catalogues),
+        datapackage.build(tmp_path / "b.json", **catalogues),
+    )
     assert first.read_bytes() == second.read_bytes() == package.read_bytes()
 
 
-def test_the_cleaning_step_rebuilds_a_missing_descriptor(tmp_path, monkeypatch, capsys):
-    for name in ("PROCESSED_CLAIMS_CSV", "PROCESSED_USGS_CSV", "PROCESSED_AUDIT_CSV"):
-        monkeypatch.setattr(paths, name, tmp_path / getattr(paths, name).name)
-    monkeypatch.setattr(paths, "PROCESSED", tmp_path)
-    steps.build_data()
-    descriptor = tmp_path / "datapackage.json"
+def test_the_cleaning_step_rebuilds_a_missing_descriptor(project, capsys):
+    steps.build_data(project)
+    descriptor = project.datapackage_json
     assert descriptor.is_file() and frictionless.validate(str(descriptor)).valid
     descriptor.unlink()
     capsys.readouterr()
-    steps.build_data()
+    steps.build_data(project)
     assert "up to date" not in capsys.readouterr().out and descriptor.is_file()
-    steps.build_data()
-    assert f"{tmp_path}/ is up to date" in capsys.readouterr().out  # the step names the folder it builds
+    steps.build_data(project)
+    assert "data/processed/ is up to date" in capsys.readouterr().out  # the step names the folder it builds
 
 
 @pytest.mark.parametrize(

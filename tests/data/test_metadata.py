@@ -7,16 +7,16 @@ import re
 import pandas as pd
 import pandera.errors
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.schemas import CLAIMS, TABLES, schema
 from rare_earths.data.units import CANONICAL_UNITS
-from rare_earths.paths import ROOT
 from rare_earths.site import dictionary
 from rare_earths.vocabulary import METRICS
 
-DATA_DICTIONARY = ROOT / "docs" / "data-dictionary.md"
+DATA_DICTIONARY = CHECKOUT.data_dictionary
 SchemaError = (pandera.errors.SchemaError, pandera.errors.SchemaErrors)
 
 # A valid value for each column whose values follow a pattern.

@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CHECKOUT, make_project
 
-from rare_earths import paths
 from rare_earths.data import provenance, schemas
 from rare_earths.data.tables import read_raw
 from rare_earths.errors import InputError
 
-SHARED = paths.ROOT.parent / "shared"
+SHARED = CHECKOUT.root.parent / "shared"
 # Files under data/raw/ that are catalogues or hand-made records rather than received inputs.
 RECORDS = {"sources.csv", "claims.csv", "exclusions.csv", "reference/references.csv", "reference/README.md"}
 # Documentation of the data, not data: the terms on which each file is redistributed.
@@ -27,22 +27,22 @@ def catalogue(path: Path) -> list[dict[str, str]]:
 
 
 def test_every_raw_file_matches_its_recorded_checksum():
-    recorded = {paths.ARTICLES / row["file"]: row["sha256"] for row in catalogue(paths.SOURCES_CSV)}
-    recorded |= {paths.REFERENCE / row["file"]: row["sha256"] for row in catalogue(paths.REFERENCES_CSV)}
+    recorded = {CHECKOUT.articles / row["file"]: row["sha256"] for row in catalogue(CHECKOUT.sources_csv)}
+    recorded |= {CHECKOUT.reference / row["file"]: row["sha256"] for row in catalogue(CHECKOUT.references_csv)}
     assert len(recorded) == 7
     for path, sha256 in recorded.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, path.name
 
 
 def test_every_file_under_data_raw_is_accounted_for():
-    listed = {f"articles/{row['file']}" for row in catalogue(paths.SOURCES_CSV)}
-    listed |= {f"reference/{row['file']}" for row in catalogue(paths.REFERENCES_CSV)}
-    present = {path.relative_to(paths.RAW).as_posix() for path in paths.RAW.rglob("*") if path.is_file()}
+    listed = {f"articles/{row['file']}" for row in catalogue(CHECKOUT.sources_csv)}
+    listed |= {f"reference/{row['file']}" for row in catalogue(CHECKOUT.references_csv)}
+    present = {path.relative_to(CHECKOUT.raw).as_posix() for path in CHECKOUT.raw.rglob("*") if path.is_file()}
     assert present == listed | RECORDS | DOCUMENTS
 
 
 def test_the_loaders_accept_the_project_data():
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    sources = provenance.load_sources(CHECKOUT.sources_csv, CHECKOUT.articles)
     assert sources.source_id.tolist() == ["a000", "a001", "a002", "a003", "a004"]
     references = provenance.load_references()
     assert set(references.edition) == {"2024", "2025"}
@@ -52,32 +52,32 @@ def test_the_loaders_accept_the_project_data():
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the shared seeds folder is not beside this checkout")
 def test_articles_are_the_seeds_unchanged():
     for seed in sorted((SHARED / "seeds").glob("*.txt")):
-        assert (paths.ARTICLES / seed.name).read_bytes() == seed.read_bytes(), seed.name
+        assert (CHECKOUT.articles / seed.name).read_bytes() == seed.read_bytes(), seed.name
     for table in sorted((SHARED / "reference").glob("*.csv")):
-        assert (paths.REFERENCE / table.name).read_bytes() == table.read_bytes(), table.name
+        assert (CHECKOUT.reference / table.name).read_bytes() == table.read_bytes(), table.name
 
 
 def test_an_unlisted_article_is_refused(tmp_path):
     articles = tmp_path / "articles"
-    shutil.copytree(paths.ARTICLES, articles)
+    shutil.copytree(CHECKOUT.articles, articles)
     (articles / "005_unlisted.txt").write_text("An article nobody catalogued: 12 tons.\n", encoding="utf-8")
     with pytest.raises(InputError, match="005_unlisted.txt is not listed"):
-        provenance.load_sources(paths.SOURCES_CSV, articles)
+        provenance.load_sources(CHECKOUT.sources_csv, articles)
 
 
 def test_a_missing_article_is_refused(tmp_path):
     articles = tmp_path / "articles"
-    shutil.copytree(paths.ARTICLES, articles)
+    shutil.copytree(CHECKOUT.articles, articles)
     (articles / "002_f4c02cfd83920d99.txt").unlink()
     with pytest.raises(
         InputError, match=r"sources.csv, line 4, column file: .*002_f4c02cfd83920d99.txt does not exist"
     ):
-        provenance.load_sources(paths.SOURCES_CSV, articles)
+        provenance.load_sources(CHECKOUT.sources_csv, articles)
 
 
 def test_a_changed_reference_table_is_refused(tmp_path):
     folder = tmp_path / "reference"
-    shutil.copytree(paths.REFERENCE, folder)
+    shutil.copytree(CHECKOUT.reference, folder)
     table = folder / "usgs_mcs2025_rare_earths_world.csv"
     table.write_text(table.read_text(encoding="utf-8").replace("44000000", "44000001"), encoding="utf-8")
     with pytest.raises(InputError, match="usgs_mcs2025_rare_earths_world.csv has changed"):
@@ -169,7 +169,7 @@ def test_shared_reporting_names_other_articles_that_name_it_back(tmp_path, one, 
 
 def reference_catalogue(tmp_path, old: str, new: str) -> tuple[Path, Path]:
     folder = tmp_path / "reference"
-    shutil.copytree(paths.REFERENCE, folder)
+    shutil.copytree(CHECKOUT.reference, folder)
     table = folder / "references.csv"
     text = table.read_text(encoding="utf-8")
     assert old in text
@@ -191,17 +191,16 @@ def test_an_editions_release_is_a_real_date_after_the_one_before(tmp_path, publi
         provenance.load_references(table, folder)
 
 
-def test_an_edition_must_be_the_one_its_table_holds(tmp_path, monkeypatch):
+def test_an_edition_must_be_the_one_its_table_holds(project):
     from rare_earths.data import reference
 
-    table, folder = reference_catalogue(tmp_path, ",2025,2025-01-31,", ",2026,2026-01-31,")
-    monkeypatch.setattr(paths, "REFERENCE", folder)
-    monkeypatch.setattr(paths, "REFERENCES_CSV", table)
+    text = project.references_csv.read_text(encoding="utf-8")
+    project.references_csv.write_text(text.replace(",2025,2025-01-31,", ",2026,2026-01-31,", 1), encoding="utf-8")
     with pytest.raises(
         InputError,
         match=r"line 3, column edition: edition '2026', but usgs_mcs2025_rare_earths_world.csv holds rows of MCS2025",
     ):
-        reference.tidy_raw()
+        reference.tidy_raw(project)
 
 
 def test_a_file_outside_the_articles_folder_is_refused_unread(tmp_path):
@@ -244,7 +243,7 @@ def test_a_link_that_leads_out_of_the_folder_is_refused(tmp_path):
 
 def test_a_reference_file_outside_its_folder_is_refused(tmp_path):
     folder = tmp_path / "reference"
-    shutil.copytree(paths.REFERENCE, folder)
+    shutil.copytree(CHECKOUT.reference, folder)
     table = folder / "references.csv"
     table.write_text(
         table.read_text(encoding="utf-8").replace("usgs_mcs2024_rare_earths_world.csv,", "../../sources.csv,", 1),
@@ -271,25 +270,25 @@ def test_an_empty_sources_table_is_a_located_error(tmp_path, text, message):
         provenance.load_sources(sources, FIXTURES / "articles")
 
 
-def test_the_command_line_names_a_bad_source_and_exits_non_zero(tmp_path, monkeypatch, capsys):
+def test_the_command_line_names_a_bad_source_and_exits_non_zero(tmp_path, capsys):
     from rare_earths import __main__ as cli
 
-    monkeypatch.setattr(paths, "SOURCES_CSV", FIXTURES / "sources_impossible_date.csv")
-    monkeypatch.setattr(paths, "ARTICLES", FIXTURES / "articles")
-    monkeypatch.setattr(paths, "RAW_CLAIMS_CSV", FIXTURES / "claims" / "good.csv")
-    monkeypatch.setattr(paths, "PROCESSED", tmp_path)
-    monkeypatch.setattr(paths, "PROCESSED_CLAIMS_CSV", tmp_path / "claims.csv")
-    monkeypatch.setattr(paths, "PROCESSED_USGS_CSV", tmp_path / "usgs.csv")
-    monkeypatch.setattr(paths, "PROCESSED_AUDIT_CSV", tmp_path / "audit.csv")
-    assert cli.main(["data", "--force"]) == 1
+    project = make_project(
+        tmp_path,
+        sources=FIXTURES / "sources_impossible_date.csv",
+        articles=FIXTURES / "articles",
+        claims=FIXTURES / "claims" / "good.csv",
+    )
+    assert cli.main(["--project", str(project.root), "data", "--force"]) == 1
     error = capsys.readouterr().err
-    assert "error: 1 problem" in error and "line 3, column date: '2025-13-45'" in error and "Traceback" not in error
-    assert list(tmp_path.iterdir()) == []
+    assert "error: 1 problem" in error and "data/raw/sources.csv, line 3, column date: '2025-13-45'" in error
+    assert "Traceback" not in error
+    assert not project.processed.exists() or not any(project.processed.iterdir())
 
 
 def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
     names = provenance.source_names()
-    sources = read_raw(schemas.SOURCES, paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, CHECKOUT.sources_csv)
     for row in sources.itertuples():
         name = names[row.source_id]
         if row.title:
@@ -307,12 +306,12 @@ def test_every_article_is_named_by_its_title_or_a_label_said_to_be_assigned():
     ],
 )
 def test_an_article_needs_exactly_one_of_title_and_label(tmp_path, title, label, says):
-    sources = read_raw(schemas.SOURCES, paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, CHECKOUT.sources_csv)
     sources.loc[0, ["title", "label"]] = [title, label]
     path = tmp_path / "sources.csv"
     sources.to_csv(path, index=False)
     with pytest.raises(InputError) as raised:
-        provenance.load_sources(path, paths.ARTICLES)
+        provenance.load_sources(path, CHECKOUT.articles)
     assert says in str(raised.value) and "sources.csv, line 2, column label" in str(raised.value)
 
 

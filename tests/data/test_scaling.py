@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not in the installed package
     sys.path.insert(0, str(ROOT))
 
+from conftest import CHECKOUT  # noqa: E402
+
 from benchmarks import scaling, synthetic  # noqa: E402
-from rare_earths import paths, vocabulary  # noqa: E402
+from rare_earths import vocabulary  # noqa: E402
 from rare_earths.data import claims, schemas, units  # noqa: E402
 from rare_earths.data.provenance import load_sources  # noqa: E402
 from rare_earths.data.units import canonical_unit, parse_figure  # noqa: E402
@@ -36,7 +38,7 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
     """The reference: each row's figure parsed and converted on its own, as the cleaning step did
     before it worked column by column."""
     records = []
-    as_of = claims.article_dates(load_sources(paths.SOURCES_CSV, paths.ARTICLES))
+    as_of = claims.article_dates(load_sources(CHECKOUT.sources_csv, CHECKOUT.articles))
     for row in raw.itertuples(index=False):
         figure = parse_figure(row.value_as_written, row.unit_as_written, as_of.get(row.source_id))
         unit = canonical_unit(figure.units)

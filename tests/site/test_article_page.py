@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import audit, paths, vocabulary
 from rare_earths.data import claims, provenance, schemas, tables
@@ -130,12 +131,12 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def inputs():
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    sources = provenance.load_sources(CHECKOUT.sources_csv, CHECKOUT.articles)
     return {
-        "articles": provenance.load_articles(sources, paths.ARTICLES),
+        "articles": provenance.load_articles(sources, CHECKOUT.articles),
         "claims": claims.load(),
         "checks": audit.load(),
-        "exclusions": tables.read_raw(schemas.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        "exclusions": tables.read_raw(schemas.EXCLUSIONS, CHECKOUT.exclusions_csv),
         "conclusions": audit.conclusions.load(),
     }
 
@@ -156,7 +157,7 @@ def check_href(check_id: str) -> str:
     return f"06-audit.html#check-{check_id}"
 
 
-@pytest.fixture(scope="module", params=paths.source_ids())
+@pytest.fixture(scope="module", params=paths.source_ids(CHECKOUT.sources_csv))
 def article(request, inputs):
     source_id = request.param
     fragment = render(inputs, source_id, check_href=check_href)
@@ -253,7 +254,7 @@ def test_the_same_inputs_give_the_same_bytes(inputs):
         "claims": inputs["claims"].sample(frac=1, random_state=3),
         "exclusions": inputs["exclusions"].sample(frac=1, random_state=5),
     }
-    for source_id in paths.source_ids():
+    for source_id in paths.source_ids(CHECKOUT.sources_csv):
         first = render(inputs, source_id, check_href=check_href)
         assert render(inputs, source_id, check_href=check_href) == first
         assert render(shuffled, source_id, check_href=check_href) == first

@@ -28,16 +28,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import paths
 from rare_earths.build import chain
+from rare_earths.project import relative
 from rare_earths.site import report
 
 # About 100 s in Chromium: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow
 
-SCRIPT = paths.ROOT / "tests" / "browser" / "check_site.mjs"
-SCREENSHOTS = paths.REPORTS / "screenshots"
+SCRIPT = CHECKOUT.root / "tests" / "browser" / "check_site.mjs"
+SCREENSHOTS = CHECKOUT.reports / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK_PAGES = tuple(Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS)
 CLAIMS_PAGE = paths.CLAIMS_PAGE[0]
@@ -75,7 +77,7 @@ def _missing() -> list[str]:
     if shutil.which("node") is None:
         missing.append("node (Debian: apt-get install nodejs npm)")
     for package in ("playwright-core", "axe-core"):
-        if not (paths.ROOT / "node_modules" / package / "package.json").is_file():
+        if not (CHECKOUT.root / "node_modules" / package / "package.json").is_file():
             missing.append(f"the npm package {package} (run: npm ci)")
     if not Path(CHROMIUM).is_file():
         missing.append(f"Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
@@ -88,7 +90,7 @@ def _missing() -> list[str]:
 def _expected_pages() -> list[str] | None:
     """Every page the renderer is meant to write, when paths says so."""
     page_files = getattr(paths, "page_files", None)
-    return list(page_files(chain.NOTEBOOKS)) if page_files is not None else None
+    return list(page_files(chain.NOTEBOOKS, paths.source_ids(CHECKOUT.sources_csv))) if page_files is not None else None
 
 
 def _article_page(source_id: str) -> str:
@@ -97,13 +99,13 @@ def _article_page(source_id: str) -> str:
 
 
 def _sources() -> list[dict[str, str]]:
-    with open(paths.SOURCES_CSV, encoding="utf-8", newline="") as file:
+    with open(CHECKOUT.sources_csv, encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
 
 
 def _claims() -> dict[str, str]:
     """claim_id -> source_id, in the order of the processed claims."""
-    with open(paths.PROCESSED_CLAIMS_CSV, encoding="utf-8", newline="") as file:
+    with open(CHECKOUT.processed_claims_csv, encoding="utf-8", newline="") as file:
         return {row["claim_id"]: row["source_id"] for row in csv.DictReader(file)}
 
 
@@ -150,12 +152,12 @@ def visit(tmp_path_factory) -> Visit:
     for old in SCREENSHOTS.glob("*.png"):  # so a screenshot found afterwards is this run's
         old.unlink()
     site = tmp_path_factory.mktemp("site")
-    report.render(paths.NOTEBOOKS, site)
+    report.render(CHECKOUT, CHECKOUT.notebooks, site)
     command = ["node", str(SCRIPT), str(site), str(SCREENSHOTS), CHROMIUM]
     highlight = _highlight_argument()
     if highlight:
         command += ["--highlight", highlight]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=paths.ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=CHECKOUT.root)
     assert done.returncode == 0, f"the browser check could not run:\n{done.stderr[-3000:]}"
     try:
         return Visit(site, json.loads(done.stdout.strip().splitlines()[-1]))
@@ -251,7 +253,7 @@ def test_screenshots_of_the_pages_are_saved(visit):
         width, scheme = variant.split("-")
         shot = SCREENSHOTS / f"{Path(name).stem}-{width}-{scheme}.png"
         if not (shot.is_file() and shot.stat().st_size > 10_000):
-            missing.append(f"{name} at {variant}: no screenshot {paths.relative(shot)}")
+            missing.append(f"{name} at {variant}: no screenshot {relative(shot)}")
     _fail_if(missing, "screenshots missing")
 
 
@@ -363,7 +365,7 @@ def test_every_article_page_holds_the_full_text_and_every_claim(visit):
             continue
         facts = visit.pages[page][FIRST]
         shown = _normalised(facts["text"])
-        article = (paths.ARTICLES / source["file"]).read_text(encoding="utf-8")
+        article = (CHECKOUT.articles / source["file"]).read_text(encoding="utf-8")
         if _normalised(article) not in shown:
             lost = next(
                 (line for line in article.splitlines() if _normalised(line) and _normalised(line) not in shown), None

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CHECKOUT
 
-from rare_earths import paths
 from rare_earths.site import citation
 
 CFFCONVERT = Path(sys.executable).parent / "cffconvert"
@@ -29,14 +29,14 @@ def cffconvert(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_citation_file_is_valid_citation_file_format():
-    result = cffconvert(citation.CITATION_CFF)
+    result = cffconvert(CHECKOUT.citation_cff)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid" in result.stdout
 
 
 def test_the_validator_refuses_a_citation_file_without_authors(tmp_path):
     """cffconvert runs on a newer jsonschema than it declares (see pyproject.toml): it must still fail a bad file."""
-    cff = yaml.safe_load(citation.CITATION_CFF.read_text(encoding="utf-8"))
+    cff = yaml.safe_load(CHECKOUT.citation_cff.read_text(encoding="utf-8"))
     del cff["authors"]
     bad = tmp_path / "CITATION.cff"
     bad.write_text(yaml.safe_dump(cff), encoding="utf-8")
@@ -45,14 +45,14 @@ def test_the_validator_refuses_a_citation_file_without_authors(tmp_path):
 
 
 def test_citation_version_and_licence_agree_with_pyproject():
-    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((CHECKOUT.root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     cff = citation.citation()
     assert str(cff["version"]) == project["version"]
     assert cff["license"] == project["license"]["text"] == "MIT"
 
 
 def test_the_licence_file_is_the_licence_the_citation_names():
-    lines = citation.LICENSE.read_text(encoding="utf-8").splitlines()
+    lines = CHECKOUT.license.read_text(encoding="utf-8").splitlines()
     assert lines[0] == f"{citation.citation()['license']} License"
     assert "Copyright (c) 2025-2026 The rare-earths notebook suite authors" in lines
 
@@ -73,7 +73,7 @@ def test_cite_line_says_what_the_citation_file_says():
 
 
 def test_cite_line_gives_the_year_of_a_release_date_and_names_people(tmp_path):
-    cff = yaml.safe_load(citation.CITATION_CFF.read_text(encoding="utf-8"))
+    cff = yaml.safe_load(CHECKOUT.citation_cff.read_text(encoding="utf-8"))
     cff["date-released"] = "2026-03-01"
     cff["authors"] = [
         {"given-names": "Asha", "family-names": "Rao"},
@@ -103,7 +103,7 @@ def test_licences_state_the_code_and_each_kind_of_data_in_one_line():
 
 def test_licences_refuse_a_terms_heading_without_its_part(tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)
-    shutil.copy(citation.LICENSE, tmp_path / "LICENSE")
+    shutil.copy(CHECKOUT.license, tmp_path / "LICENSE")
     (tmp_path / "data" / "raw" / "TERMS.md").write_text("# Terms\n\n## Everything is free\n", encoding="utf-8")
     with pytest.raises(ValueError, match="should read 'Part: statement'"):
         citation.licences(tmp_path)
@@ -128,10 +128,10 @@ def git(root: Path, *arguments: str) -> str:
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory) -> Path:
     """A clean clone of this repository's committed HEAD (the working tree itself may hold edits)."""
-    if shutil.which("git") is None or not (paths.ROOT / ".git").exists():
+    if shutil.which("git") is None or not (CHECKOUT.root / ".git").exists():
         pytest.skip("needs git and this repository's history")
     clone = tmp_path_factory.mktemp("checkout") / "rare-earths"
-    git(paths.ROOT, "clone", "--quiet", "--no-hardlinks", str(paths.ROOT), str(clone))
+    git(CHECKOUT.root, "clone", "--quiet", "--no-hardlinks", str(CHECKOUT.root), str(clone))
     return clone
 
 
@@ -160,7 +160,7 @@ def test_a_changed_tracked_file_marks_the_build_modified_and_an_untracked_one_do
 
 
 def test_build_version_of_this_tree_is_its_commit_possibly_modified():
-    if shutil.which("git") is None or not (paths.ROOT / ".git").exists():
+    if shutil.which("git") is None or not (CHECKOUT.root / ".git").exists():
         pytest.skip("needs git and this repository's history")
     version = citation.build_version()
     commit, _, modified = version.partition("+")
@@ -176,4 +176,4 @@ def test_a_broken_checkout_or_a_missing_git_gives_a_reason_not_an_error(tmp_path
     (tmp_path / ".git").mkdir()  # a .git that is no repository
     assert citation.build_version(tmp_path) == "unknown (git could not read the checkout)"
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
-    assert citation.build_version(paths.ROOT) == "unknown (git is not installed)"
+    assert citation.build_version(CHECKOUT.root) == "unknown (git is not installed)"

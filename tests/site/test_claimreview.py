@@ -9,9 +9,10 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import audit as audit_package
-from rare_earths import paths, vocabulary
+from rare_earths import vocabulary
 from rare_earths.data import provenance, schemas
 from rare_earths.data.tables import read_processed
 from rare_earths.site import citation, claimreview
@@ -31,7 +32,7 @@ def audit() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def claims() -> pd.DataFrame:
-    return read_processed(schemas.CLAIMS, paths.PROCESSED_CLAIMS_CSV)
+    return read_processed(schemas.CLAIMS, CHECKOUT.processed_claims_csv)
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,25 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CHECKOUT
 
 from rare_earths import audit, paths
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
 from rare_earths.site import layout, report, standing
 
+ARTICLES = paths.source_ids(CHECKOUT.sources_csv)
+
 
 def committed(name: str) -> nbformat.NotebookNode:
-    return nbformat.read(paths.NOTEBOOKS / name, as_version=4)
+    return nbformat.read(CHECKOUT.notebooks / name, as_version=4)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The committed notebooks (executed with the defaults) rendered as the chain renders them."""
     html_dir = tmp_path_factory.mktemp("html")
-    report.render(paths.NOTEBOOKS, html_dir)
+    report.render(CHECKOUT, CHECKOUT.notebooks, html_dir)
     return html_dir
 
 
@@ -37,17 +40,17 @@ def read(site: Path, name: str) -> str:
 
 
 def test_the_site_is_exactly_its_declared_files(site):
-    assert sorted(path.name for path in site.iterdir()) == sorted(paths.site_files(chain.NOTEBOOKS))
+    assert sorted(path.name for path in site.iterdir()) == sorted(paths.site_files(chain.NOTEBOOKS, ARTICLES))
 
 
 def test_two_renderings_give_the_same_bytes(site, tmp_path):
-    report.render(paths.NOTEBOOKS, tmp_path)
+    report.render(CHECKOUT, CHECKOUT.notebooks, tmp_path)
     for path in site.iterdir():
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs between two renderings"
 
 
 def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site):
-    for name in paths.page_files(chain.NOTEBOOKS):
+    for name in paths.page_files(chain.NOTEBOOKS, ARTICLES):
         page = read(site, name)
         outside_charts = re.sub(
             r"<svg\b.*?</svg>", "", page, flags=re.S
@@ -65,10 +68,10 @@ def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site
 
 
 def test_the_downloads_are_the_processed_tables_as_they_are(site):
-    for path in paths.DOWNLOADS:
+    for path in CHECKOUT.downloads:
         assert (site / path.name).read_bytes() == path.read_bytes()
     index = read(site, "index.html")
-    for path in paths.DOWNLOADS:
+    for path in CHECKOUT.downloads:
         assert f'<a href="{path.name}" download>' in index
 
 
@@ -85,7 +88,7 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
     for name in chain.NOTEBOOKS:
         page = report.describe(committed(name), name)
         assert f'href="{page.href}"' in index and html.escape(page.summary) in index
-    for source_id in paths.source_ids():
+    for source_id in paths.source_ids(CHECKOUT.sources_csv):
         assert f'href="{paths.article_page(source_id)}"' in index
     assert "<code>usd_inr</code>" in index
 
@@ -93,7 +96,7 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
 def test_each_articles_bar_adds_up_to_its_claims(site):
     index = read(site, "index.html")
     table, concluded = claims.load(), audit.conclusions.load()
-    for source_id in paths.source_ids():
+    for source_id in paths.source_ids(CHECKOUT.sources_csv):
         row = re.search(
             rf'<a href="{paths.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
             r'<span class="bar-words">([^<]*)</span>',
@@ -157,7 +160,7 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
 def test_reports_and_articles_link_to_their_neighbours(site):
     sequences = [
         [Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS],
-        [paths.article_page(source_id) for source_id in paths.source_ids()],
+        [paths.article_page(source_id) for source_id in paths.source_ids(CHECKOUT.sources_csv)],
     ]
     for sequence in sequences:
         for position, name in enumerate(sequence):
@@ -170,7 +173,7 @@ def test_reports_and_articles_link_to_their_neighbours(site):
 
 def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
     known = set(claims.load().claim_id)
-    for name in paths.page_files(chain.NOTEBOOKS):
+    for name in paths.page_files(chain.NOTEBOOKS, ARTICLES):
         page = read(site, name)
         text = re.sub(r"<(a|script|style|svg|pre|code|textarea|title)\b.*?</\1\s*>", "", page, flags=re.S)
         text = re.sub(r"<[^>]*>", " ", text)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rare_earths import paths, vocabulary
+from rare_earths import vocabulary
 
 # Importing each kind's module registers its rules; `statements` is used below.
 from rare_earths.audit import (  # noqa: F401
@@ -54,7 +54,7 @@ from rare_earths.audit.views import (
 from rare_earths.data import schemas
 from rare_earths.data.tables import read_processed, write_processed
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 __all__ = [
     "RULES",
@@ -109,18 +109,23 @@ def audit(
     return table.reset_index(drop=True)
 
 
-def build(output: Path | None = None, claims_path: Path | None = None, usgs_path: Path | None = None) -> Path:
+def build(
+    output: Path | None = None,
+    claims_path: Path | None = None,
+    usgs_path: Path | None = None,
+    project: Project | None = None,
+) -> Path:
     """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
     from rare_earths.data import claims, reference
 
-    table = audit(claims.load(claims_path), reference.load(usgs_path), *article_context())
-    return write_processed(schemas.AUDIT, table, output or paths.PROCESSED_AUDIT_CSV)
+    table = audit(claims.load(claims_path), reference.load(usgs_path), *article_context(project))
+    return write_processed(schemas.AUDIT, table, output or (project or Project.here()).processed_audit_csv)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/audit.csv, validated against its schema; every rule it names must be registered
     (the schema, in the data layer, checks only the name's form)."""
-    path = path or paths.PROCESSED_AUDIT_CSV
+    path = path or Project.here().processed_audit_csv
     table = read_processed(schemas.AUDIT, path)
     unknown = [(index, rule) for index, rule in zip(table.index, table.rule, strict=True) if rule not in RULES]
     if unknown:
@@ -131,14 +136,16 @@ def load(path: Path | None = None) -> pd.DataFrame:
     return table
 
 
-def article_context() -> tuple[dict[str, str], dict[str, set[str]]]:
+def article_context(project: Project | None = None) -> tuple[dict[str, str], dict[str, set[str]]]:
     """What the audit knows of the articles from sources.csv: each one's current USGS edition
     (`usgs.current_editions`) and the articles it shares reporting with (`related_articles`)."""
     from rare_earths.audit.usgs import current_editions
     from rare_earths.data import provenance
 
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
-    return current_editions(sources, provenance.load_references()), related_articles(sources)
+    project = project or Project.here()
+    sources = provenance.load_sources(project.sources_csv, project.articles)
+    references = provenance.load_references(project.references_csv, project.reference)
+    return current_editions(sources, references), related_articles(sources)
 
 
 def related_articles(sources: pd.DataFrame) -> dict[str, set[str]]:

@@ -29,10 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from rare_earths import paths, vocabulary
+from rare_earths import vocabulary
 from rare_earths.audit.statements import SEPARATOR
 from rare_earths.data import schemas
 from rare_earths.data.tables import read_processed, write_processed
+from rare_earths.project import Project
 
 # The claims that are one statement: the same figure, subject and period in one article.
 SAME_STATEMENT = ("source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high")
@@ -144,15 +145,20 @@ def counts(conclusions: pd.DataFrame) -> dict[str, int]:
     return {standing: int(found.get(standing, 0)) for standing in vocabulary.STANDINGS}
 
 
-def build(output: Path | None = None, audit_path: Path | None = None, claims_path: Path | None = None) -> Path:
+def build(
+    output: Path | None = None,
+    audit_path: Path | None = None,
+    claims_path: Path | None = None,
+    project: Project | None = None,
+) -> Path:
     """Write data/processed/conclusions.csv from the processed audit and claims."""
     from rare_earths.audit import article_context, load
     from rare_earths.data import claims
 
-    current, _ = article_context()
+    current, _ = article_context(project)
     table = conclude(load(audit_path), claims.load(claims_path), current)
-    return write_processed(schemas.CONCLUSIONS, table, output or paths.PROCESSED_CONCLUSIONS_CSV)
+    return write_processed(schemas.CONCLUSIONS, table, output or (project or Project.here()).processed_conclusions_csv)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(schemas.CONCLUSIONS, path or paths.PROCESSED_CONCLUSIONS_CSV)
+    return read_processed(schemas.CONCLUSIONS, path or Project.here().processed_conclusions_csv)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rare_earths import text
+from rare_earths.project import Project, relative
 from rare_earths.vocabulary import EDITIONS
 
 WORLD = "World total (rounded)"
@@ -84,7 +85,6 @@ def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
 def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
     """Each article's current edition: the latest released on or before its `as_of` date.
     InputError for an article judged before every edition here: none was current then."""
-    from rare_earths import paths
     from rare_earths.errors import InputError, Problem, line_of
 
     released = sorted((row.published, f"MCS{row.edition}") for row in references.itertuples())
@@ -94,7 +94,7 @@ def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[st
         if not found:
             problems.append(
                 Problem(
-                    paths.relative(paths.SOURCES_CSV),
+                    relative(Project.here().sources_csv),
                     f"{row['as_of']} is before every USGS edition here (the first, {released[0][1]}, was released "
                     f"{released[0][0]}): add the edition current then to data/raw/reference/",
                     line_of(index),

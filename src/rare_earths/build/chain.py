@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.build.execution import KERNEL, TIMEOUT_SECONDS, code_hash, declared_parameters
 from rare_earths.build.observation import EVERYTHING, SHARED_INPUTS, recorded_use
 from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
 from rare_earths.build.scheduling import JOBS, RETRIES, Job, Outcome, Task, capacity, run_all
+from rare_earths.project import Project, enclosing_root
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,15 @@ class ChainFailed(RuntimeError):
 
 
 def inputs_of(
-    step: Step, values: dict[str, Any], notebooks_dir: Path, root: Path = paths.ROOT, used: Iterable[str] = EVERYTHING
+    step: Step,
+    values: dict[str, Any],
+    notebooks_dir: Path,
+    used: Iterable[str] = EVERYTHING,
 ) -> dict[str, Any]:
     """Everything a step's output depends on, as content hashes and parameter values: its code, the
     parameters it declares, the lock, and the files it `used` (project modules and data, observed)."""
     notebook = notebooks_dir / step.notebook
+    root = enclosing_root(notebooks_dir) or notebooks_dir  # the project the notebook runs in
     parameters = {name: values.get(name, default) for name, default in declared_parameters(notebook).items()}
     return {
         "notebook": code_hash(notebook),
@@ -83,7 +88,7 @@ def is_current(step: Step, inputs: dict[str, Any], output_dir: Path) -> bool:
 def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_dir: Path | None = None) -> None:
     """Before anything runs: every notebook of the run declares its parameters, and every parameter
     given on the command line is declared by a notebook of the run (else it would change nothing)."""
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
     declared = {name for step in steps for name in declared_parameters(notebooks_dir / step.notebook)}
     unused = sorted(set(given) - declared)
     if unused:
@@ -131,8 +136,8 @@ def run(
     """
     from rare_earths.build import executors
 
-    output_dir = Path(output_dir or paths.EXECUTED)
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    output_dir = Path(output_dir or Project.here().executed)
+    notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
     output_dir.mkdir(parents=True, exist_ok=True)
     for stale in output_dir.glob(".*.running.ipynb"):  # left by an interrupted run
         stale.unlink()

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.build.observation import kernel_observed
 from rare_earths.errors import InputError, Problem
+from rare_earths.project import Project, relative
 
 # The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix).
 KERNEL = "rare-earths"
@@ -53,7 +54,7 @@ class NotebookFailed(RuntimeError):
     def __init__(self, notebook: str, cell: int | None, error: str, kept: Path | None):
         self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
         where = f"cell {cell}" if cell is not None else "before any cell ran"
-        kept_text = f"\n  the executed copy is kept for debugging: {paths.relative(kept)}" if kept else ""
+        kept_text = f"\n  the executed copy is kept for debugging: {relative(kept)}" if kept else ""
         super().__init__(f"{notebook} failed in {where}: {error}{kept_text}")
 
 
@@ -63,7 +64,7 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     A notebook that cannot be read, has no cell tagged `parameters` (papermill would then drop every
     override without a word), or gives a default that is not a literal is an InputError naming it.
     """
-    where = paths.relative(notebook)
+    where = relative(notebook)
     try:
         cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     except json.JSONDecodeError as error:
@@ -160,8 +161,8 @@ def scrub(notebook, source: Path | None = None, output: Path | None = None, over
 
 def _portable(path: Path) -> str:
     """A path as an executed notebook records it: relative to the repository, or its name if outside."""
-    relative = paths.relative(path)
-    return relative if not Path(relative).is_absolute() else Path(path).name
+    shown = relative(path)
+    return shown if not Path(shown).is_absolute() else Path(path).name
 
 
 def write_notebook(notebook, path: Path) -> None:
@@ -188,7 +189,7 @@ def execute(
     """
     from jupyter_client.manager import KernelManager
 
-    notebook = (notebooks_dir or paths.NOTEBOOKS) / name
+    notebook = (notebooks_dir or Project.here().notebooks) / name
     # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
     # An asynchronous client, so nbclient's check that the kernel is alive runs while a cell waits
     # (a blocking client stalls that check, and a dead kernel was noticed only at the time limit).

@@ -9,13 +9,17 @@ import json
 import sys
 from pathlib import Path
 
-from rare_earths import atomic, observed, paths
+from rare_earths import atomic, observed
+from rare_earths.project import relative
 
 # What every step depends on besides its own reads: the locked environment, and the project's
 # modules it imported when it last ran (observed, so an edit to the site's code reruns no notebook).
 LIBRARY = "src/rare_earths"
 
 SHARED_INPUTS = ("requirements.lock",)
+
+# Inputs that belong to the code, not to a project: found in the checkout that holds the package.
+CODE_INPUTS = (LIBRARY, *SHARED_INPUTS)
 
 # What a step that has not run yet may depend on: the whole library and all the data.
 EVERYTHING = (LIBRARY, "data")
@@ -40,7 +44,7 @@ def used_here(outputs: Path | None = None) -> list[str]:
     ]
     if outputs is not None:
         reads = [read for read in reads if not read.is_relative_to(Path(outputs).resolve())]
-    return sorted({*imported_modules(), *(paths.relative(read) for read in reads)})
+    return sorted({*imported_modules(), *(relative(read) for read in reads)})
 
 
 def imported_modules() -> list[str]:
@@ -53,8 +57,8 @@ def imported_modules() -> list[str]:
     main = getattr(
         sys.modules.get("__main__"), "__file__", None
     )  # `python -m rare_earths` runs __main__.py as __main__
-    relative = {paths.relative(Path(file)) for file in [*files, main] if file}
-    return sorted(name for name in relative if name.startswith(LIBRARY + "/"))
+    named = {relative(Path(file)) for file in [*files, main] if file}
+    return sorted(name for name in named if name.startswith(LIBRARY + "/"))
 
 
 def kernel_observed(kernel_manager) -> list[str]:
@@ -76,7 +80,7 @@ def kernel_observed(kernel_manager) -> list[str]:
         client.execute_interactive(_OBSERVED_CODE, store_history=False, timeout=60, output_hook=keep)
     finally:
         client.stop_channels()
-    return sorted(paths.relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
+    return sorted(relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
 
 
 def recorded_use(executed: Path) -> list[str]:

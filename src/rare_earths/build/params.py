@@ -9,9 +9,8 @@ from typing import Any
 
 import yaml
 
-from rare_earths import paths
 from rare_earths.errors import InputError, Problem
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 _TYPES = {"float": float, "int": int, "str": str}
 
@@ -36,13 +35,14 @@ def _declared_name(key: yaml.Node) -> str | None:
     return None
 
 
-def specs(path: Path = paths.PARAMS_YAML) -> dict[str, dict[str, Any]]:
+def specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """Every parameter's declaration from params.yaml, in file order.
 
     ParameterFileError, naming the line, for a file that is not YAML or a declaration that lacks a
     default, a known type or a description, gives a bound that is not a number, or whose default
     breaks its own declaration.
     """
+    path = path or Project.here().params_yaml
     path = Path(path)
     where = relative(path)
     try:
@@ -168,9 +168,10 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
     return parsed
 
 
-def default_grid(path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
+def default_grid(path: Path | None = None) -> dict[str, list[Any]]:
     """The sensitivity sweep `make reports` runs: each parameter's `sweep` values in params.yaml
     (the default among them), each parameter that declares some."""
+    path = path or Project.here().params_yaml
     return {
         name: [_convert(name, spec, value) for value in spec["sweep"]]
         for name, spec in specs(path).items()
@@ -178,8 +179,9 @@ def default_grid(path: Path = paths.PARAMS_YAML) -> dict[str, list[Any]]:
     }
 
 
-def resolve(overrides: Mapping[str, Any] | None = None, path: Path = paths.PARAMS_YAML) -> dict[str, Any]:
+def resolve(overrides: Mapping[str, Any] | None = None, path: Path | None = None) -> dict[str, Any]:
     """The defaults with `overrides` applied, every value checked against its declaration."""
+    path = path or Project.here().params_yaml
     declared = specs(path)
     unknown = sorted(set(overrides or {}) - set(declared))
     if unknown:
@@ -189,8 +191,9 @@ def resolve(overrides: Mapping[str, Any] | None = None, path: Path = paths.PARAM
     return {name: _convert(name, declared[name], value) for name, value in values.items()}
 
 
-def table(path: Path = paths.PARAMS_YAML, **values: Any):
+def table(path: Path | None = None, **values: Any):
     """The parameters a notebook ran with: value, unit, default and where the default comes from."""
+    path = path or Project.here().params_yaml
     import pandas as pd  # here, not at the top: the chain imports this module before any table
 
     declared = specs(path)

@@ -27,12 +27,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rare_earths import paths, text, vocabulary
+from rare_earths import text, vocabulary
 from rare_earths.errors import InputError, Problem
+from rare_earths.project import relative
 
 MIME_TYPE = "application/vnd.rare-earths.result+json"
-# The chain's table of results, from reports/executed/ (a sweep writes its own, in its folder).
-RESULTS_CSV = paths.RESULTS_CSV
 DEFAULT_TOLERANCE = 1e-9  # relative: results are recomputed exactly, so only rounding may differ
 FLOAT_FORMAT = "%.12g"  # as the processed tables are written (`tables.FLOAT_FORMAT`)
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -193,7 +192,7 @@ def _is_nan(value: Any) -> bool:
 def collect(notebook) -> list[dict[str, Any]]:
     """Every result an executed notebook recorded, in cell order. `notebook` is a path or a
     NotebookNode (or its JSON as a dict). InputError for a result recorded twice under one name."""
-    where = paths.relative(notebook) if isinstance(notebook, str | Path) else "the notebook"
+    where = relative(notebook) if isinstance(notebook, str | Path) else "the notebook"
     if isinstance(notebook, str | Path):
         try:
             notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
@@ -285,7 +284,7 @@ def validated(results):
     return pd.concat([own, results[parameters].astype(str)], axis=1)
 
 
-def write(results, path: Path = RESULTS_CSV) -> Path:
+def write(results, path: Path) -> Path:
     """Validate, then write the table as CSV atomically (12 significant digits, as the processed tables)."""
     from rare_earths import atomic
 
@@ -293,7 +292,7 @@ def write(results, path: Path = RESULTS_CSV) -> Path:
     return atomic.write_text(Path(path), text)
 
 
-def read(path: Path = RESULTS_CSV):
+def read(path: Path):
     """A results table as `write` wrote it, typed and validated."""
     import pandas as pd
 
@@ -305,12 +304,9 @@ def read(path: Path = RESULTS_CSV):
     return validated(loaded)
 
 
-def build(executed_dir: Path | None = None, names: Iterable[str] | None = None, path: Path = RESULTS_CSV) -> Path:
+def build(executed_dir: Path, names: Iterable[str], path: Path) -> Path:
     """The chain's results table: every executed notebook's results, in chain order, to `path`."""
-    from rare_earths.build import chain
-
-    executed_dir = Path(executed_dir or paths.EXECUTED)
-    names = [name for name in (names or chain.NOTEBOOKS) if (executed_dir / name).is_file()]
+    names = [name for name in names if (Path(executed_dir) / name).is_file()]
     return write(table(executed_dir, names), path)
 
 

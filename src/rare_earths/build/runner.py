@@ -18,12 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rare_earths import atomic, paths
-from rare_earths.build.observation import EVERYTHING, LIBRARY, used_here
+from rare_earths import atomic
+from rare_earths.build.observation import CODE_INPUTS, EVERYTHING, LIBRARY, used_here
+from rare_earths.project import CODE, relative
 
 
-def _files(relative: str, root: Path) -> list[Path]:
-    path = root / relative
+def located(name: str | Path, root: Path) -> Path:
+    """An input by the name a manifest gives it: the code's (the package, the lock) in the checkout
+    that holds the code, the data's in the project at `root`; an absolute name as it is."""
+    code = any(str(name) == base or str(name).startswith(f"{base}/") for base in CODE_INPUTS)
+    return (CODE if code else root) / name
+
+
+def _files(name: str | Path, root: Path) -> list[Path]:
+    path = located(name, root)
     if path.is_dir():
         return sorted(
             p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
@@ -35,9 +43,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
-def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path = paths.ROOT) -> dict[str, Any]:
+def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path) -> dict[str, Any]:
     """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
-    files = {paths.relative(path): _sha256(path) for relative in relatives for path in _files(relative, root)}
+    files = {relative(path): _sha256(path) for name in relatives for path in _files(name, root)}
     return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
 
 
@@ -57,7 +65,7 @@ def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | No
     outputs = sorted(map(Path, outputs))
     return {
         "inputs": inputs,
-        "outputs": {paths.relative((into / output.name) if into else output): _sha256(output) for output in outputs},
+        "outputs": {relative((into / output.name) if into else output): _sha256(output) for output in outputs},
     }
 
 
@@ -98,6 +106,7 @@ class FolderStep:
     writes every output into the staging folder it is given and returns the files written."""
 
     name: str  # as printed: "data/processed/"
+    root: Path  # the project's: what its reads are named relative to
     folder: Path
     outputs: tuple[str, ...]  # the names of its outputs in `folder`
     reads: tuple[str | Path, ...]
@@ -112,14 +121,14 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     staging folder, record what it used, and move every output and the manifest into place
     together, or, on any error, none of them. Returns the files written."""
     manifest = step.folder / step.manifest
-    inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values)
+    inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
         return None
     atomic.recover(step.folder)
     staged = atomic.staging(step.folder)
     try:
         written = step.make(staged)
-        inputs = fingerprint([*step.reads, *used_here(outputs=step.folder)], step.values)  # as it ran
+        inputs = fingerprint([*step.reads, *used_here(outputs=step.folder)], step.values, step.root)  # as it ran
         atomic.write_text(staged / step.manifest, manifest_text(inputs, written, into=step.folder))
         atomic.replace_together(step.folder, staged)
     finally:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rare_earths import paths
 from rare_earths.build.execution import NotebookFailed, execute, skip_slow_imports
+from rare_earths.project import relative
 
 JOBS = os.cpu_count() or 1
 
@@ -75,7 +75,7 @@ def run_task(task: Task) -> Outcome:
             )
             return Outcome(task.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
         except NotebookFailed as failure:
-            kept = paths.relative(failure.kept) if failure.kept else ""
+            kept = relative(failure.kept) if failure.kept else ""
             return Outcome(
                 task.notebook,
                 "run",

@@ -18,101 +18,105 @@ from rare_earths import paths
 from rare_earths.build import runner
 from rare_earths.build.execution import skip_slow_imports
 from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
+from rare_earths.project import LAYOUT, Project, relative
 
-PROCESSED_OUTPUTS = (
-    paths.PROCESSED_CLAIMS_CSV.name,
-    paths.PROCESSED_USGS_CSV.name,
-    paths.PROCESSED_AUDIT_CSV.name,
-    paths.PROCESSED_CONCLUSIONS_CSV.name,
-    "datapackage.json",
-)
+PROCESSED_OUTPUTS = tuple(path.name for path in LAYOUT.downloads)  # every table, and the data package
 RESULTS_MANIFEST = ".results.inputs.json"  # beside results.csv in reports/, whose other files are not this step's
 
 
-def _make_data(staged: Path, said: list[str]) -> list[Path]:
+def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
     from rare_earths import audit
     from rare_earths.audit import conclusions
     from rare_earths.data import claims, datapackage, reference
 
-    processed = paths.PROCESSED_CLAIMS_CSV.parent
-    claims_csv = claims.build(output=staged / paths.PROCESSED_CLAIMS_CSV.name)
-    usgs_csv = reference.build(staged / paths.PROCESSED_USGS_CSV.name)
-    audit_csv = audit.build(staged / paths.PROCESSED_AUDIT_CSV.name, claims_path=claims_csv, usgs_path=usgs_csv)
-    conclusions_csv = conclusions.build(
-        staged / paths.PROCESSED_CONCLUSIONS_CSV.name, audit_path=audit_csv, claims_path=claims_csv
+    claims_csv = claims.build(
+        claims_path=project.raw_claims_csv,
+        sources_path=project.sources_csv,
+        articles_dir=project.articles,
+        output=staged / project.processed_claims_csv.name,
     )
-    package = datapackage.build(staged / "datapackage.json")
+    usgs_csv = reference.build(staged / project.processed_usgs_csv.name, project)
+    audit_csv = audit.build(
+        staged / project.processed_audit_csv.name, claims_path=claims_csv, usgs_path=usgs_csv, project=project
+    )
+    conclusions_csv = conclusions.build(
+        staged / project.processed_conclusions_csv.name, audit_path=audit_csv, claims_path=claims_csv, project=project
+    )
+    package = datapackage.build(
+        staged / project.datapackage_json.name, sources_path=project.sources_csv, references_path=project.references_csv
+    )
     # Every table is read back through its schema before anything is moved into place.
     checks = audit.load(audit_csv)
     standings = conclusions.counts(conclusions.load(conclusions_csv))
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     concluded = ", ".join(f"{count} {standing}" for standing, count in standings.items())
     written = {
-        paths.PROCESSED_CLAIMS_CSV: f"{len(claims.load(claims_csv))} claims",
-        paths.PROCESSED_USGS_CSV: f"{len(reference.load(usgs_csv))} USGS figures",
-        paths.PROCESSED_AUDIT_CSV: f"{len(checks)} checks: {verdicts}",
-        paths.PROCESSED_CONCLUSIONS_CSV: f"{sum(standings.values())} claims: {concluded}",
-        processed / "datapackage.json": "the tables described as a Frictionless data package",
+        project.processed_claims_csv: f"{len(claims.load(claims_csv))} claims",
+        project.processed_usgs_csv: f"{len(reference.load(usgs_csv))} USGS figures",
+        project.processed_audit_csv: f"{len(checks)} checks: {verdicts}",
+        project.processed_conclusions_csv: f"{sum(standings.values())} claims: {concluded}",
+        project.datapackage_json: "the tables described as a Frictionless data package",
     }
-    said.extend([f"wrote {paths.relative(path)} ({what})" for path, what in written.items()])
+    said.extend([f"wrote {relative(path)} ({what})" for path, what in written.items()])
     return [claims_csv, usgs_csv, audit_csv, conclusions_csv, package]
 
 
-def data_step(said: list[str]) -> runner.FolderStep:
+def data_step(project: Project, said: list[str]) -> runner.FolderStep:
     """`said`: filled with a line per table written, to print once they are in place."""
-    # Looked up at call time, so the inputs are the files the step reads (tests point them elsewhere).
     return runner.FolderStep(
-        name=f"{paths.relative(paths.PROCESSED)}/",
-        folder=paths.PROCESSED,
+        name=f"{relative(project.processed)}/",
+        root=project.root,
+        folder=project.processed,
         outputs=PROCESSED_OUTPUTS,
         reads=(
-            paths.RAW_CLAIMS_CSV,
-            paths.SOURCES_CSV,
-            paths.ARTICLES,
-            paths.REFERENCE,
-            *(paths.ROOT / p for p in SHARED_INPUTS),
+            project.raw_claims_csv,
+            project.sources_csv,
+            project.articles,
+            project.reference,
+            *SHARED_INPUTS,
         ),
-        make=functools.partial(_make_data, said=said),
+        make=functools.partial(_make_data, project=project, said=said),
     )
 
 
-def build_data(*, force: bool = False) -> None:
+def build_data(project: Project, *, force: bool = False) -> None:
     """The data step, unless its inputs are unchanged."""
     said: list[str] = []
-    step = data_step(said)
+    step = data_step(project, said)
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
         return
     print("\n".join(said))
 
 
-def results_step(executed: list[Path]) -> runner.FolderStep:
+def results_step(project: Project, executed: list[Path]) -> runner.FolderStep:
     def make(staged: Path) -> list[Path]:
         from rare_earths.build import results
 
-        return [results.build(paths.EXECUTED, [path.name for path in executed], staged / paths.RESULTS_CSV.name)]
+        return [results.build(project.executed, [path.name for path in executed], staged / project.results_csv.name)]
 
     return runner.FolderStep(
-        name=paths.relative(paths.RESULTS_CSV),
-        folder=paths.RESULTS_CSV.parent,
-        outputs=(paths.RESULTS_CSV.name,),
+        name=relative(project.results_csv),
+        root=project.root,
+        folder=project.results_csv.parent,
+        outputs=(project.results_csv.name,),
         reads=tuple(executed),
         make=make,
         manifest=RESULTS_MANIFEST,
     )
 
 
-def build_results(notebooks: tuple[str, ...]) -> None:
+def build_results(project: Project, notebooks: tuple[str, ...]) -> None:
     """reports/results.csv from the executed notebooks there are, unless it is exactly what they give."""
-    executed = [paths.EXECUTED / name for name in notebooks if (paths.EXECUTED / name).is_file()]
-    step = results_step(executed)
+    executed = [project.executed / name for name in notebooks if (project.executed / name).is_file()]
+    step = results_step(project, executed)
     if runner.build(step) is None:
         print(f"{step.name} is up to date")
     else:
         print(f"wrote {step.name} (the results the notebooks recorded)")
 
 
-def site_step(notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
+def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
     """The readers' pages from these executed notebooks. Each page states the parameters its notebook
     ran with, read from the notebook, not from the command that made it. The build's version is an
     input: every page's footer states it."""
@@ -122,25 +126,26 @@ def site_step(notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
         skip_slow_imports()
         from rare_earths.site import report
 
-        return report.render(html_dir=staged, names=notebooks, swept=swept)
+        return report.render(project, html_dir=staged, names=notebooks, swept=swept)
 
     return runner.FolderStep(
-        name=f"{paths.relative(paths.HTML)}/",
-        folder=paths.HTML,
-        outputs=tuple(paths.site_files(notebooks)),
-        reads=(*(paths.EXECUTED / name for name in notebooks), *SHARED_INPUTS),
+        name=f"{relative(project.html)}/",
+        root=project.root,
+        folder=project.html,
+        outputs=tuple(paths.site_files(notebooks, paths.source_ids(project.sources_csv))),
+        reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
         make=make,
         values={"version": citation.build_version(), "swept": swept},
         used_before_it_ran=(LIBRARY, "data"),
     )
 
 
-def build_site(notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[Path]:
+def build_site(project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[Path]:
     """The site from every executed notebook there is, not only those this run made (--only, or a
     notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
-    notebooks = tuple(name for name in notebooks if (paths.EXECUTED / name).is_file())
-    step = site_step(notebooks, swept=swept)
-    pages = [paths.HTML / page for page in paths.page_files(notebooks)]
+    notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
+    step = site_step(project, notebooks, swept=swept)
+    pages = [project.html / page for page in paths.page_files(notebooks, paths.source_ids(project.sources_csv))]
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
     else:

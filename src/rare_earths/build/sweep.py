@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.build import chain, execution, observation, params, runner, scheduling
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError, Problem
+from rare_earths.project import Project, relative
 
-SWEEP_DIR = paths.SWEEP
 RESULTS_NAME = "results.csv"
 NO_PARAMETER = "none"  # the folder of the runs of notebooks that declare no parameter of the grid
 
@@ -75,7 +75,7 @@ def parse_grid(
     steps: tuple[chain.Step, ...] = chain.CHAIN,
     *,
     notebooks_dir: Path | None = None,
-    params_path: Path = paths.PARAMS_YAML,
+    params_path: Path | None = None,
 ) -> dict[str, list[Any]]:
     """["usd_inr=80,84.57,90", ...] -> {"usd_inr": [80.0, 84.57, 90.0], ...}, every value checked
     against params.yaml. One ParameterError naming each bad parameter and what it allows: a parameter
@@ -142,13 +142,13 @@ def plan(
 ) -> list[Run]:
     """Every run of the sweep, in chain order, then in the order of the grid's values: each notebook
     once per combination of the values of the grid's parameters it declares (once, if none)."""
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
     needing = [step.notebook for step in steps if step.needs]
     if needing:
         raise InputError(
             [
                 Problem(
-                    paths.relative(notebooks_dir / name),
+                    relative(notebooks_dir / name),
                     "needs another notebook's outputs, which a sweep does not "
                     "run per scenario; sweep the notebooks it needs with it in one chain run instead",
                 )
@@ -190,7 +190,7 @@ def run(
     steps: tuple[chain.Step, ...] = chain.CHAIN,
     *,
     notebooks_dir: Path | None = None,
-    params_path: Path = paths.PARAMS_YAML,
+    params_path: Path | None = None,
     force: bool = False,
     jobs: int = scheduling.JOBS,
     timeout: float = execution.TIMEOUT_SECONDS,
@@ -207,8 +207,9 @@ def run(
     Raises SweepFailed, after every run that could run has run, if any failed."""
     from rare_earths.build import results
 
-    out_dir = Path(out_dir or SWEEP_DIR)
-    notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
+    out_dir = Path(out_dir or Project.here().sweep)
+    params_path = params_path or Project.here().params_yaml
+    notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
     runs = plan(grid, steps, notebooks_dir=notebooks_dir)
     defaults = params.resolve({}, params_path)
     by_name = {step.notebook: step for step in steps}
@@ -257,7 +258,7 @@ def run(
 
     def made_from() -> dict[str, Any]:  # the finished runs' executed notebooks, and the grid's parameters
         executed = [out_dir / run_.key / run_.notebook for run_ in runs if run_ in table_rows]
-        return runner.fingerprint(executed, {"parameters": parameters})
+        return runner.fingerprint(executed, {"parameters": parameters}, out_dir)
 
     def write_results() -> int:
         found = [row for run_ in runs if run_ in table_rows for row in table_rows[run_]]
@@ -292,9 +293,7 @@ def run(
             echo=echo,
         )
     ordered = [outcomes[run_] for run_ in runs]
-    echo(
-        f"{paths.relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs"
-    )
+    echo(f"{relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs")
     if any(outcome.status == "failed" for outcome in ordered):
         raise SweepFailed(ordered)
     return Finished(ordered, results_csv, rows)
@@ -350,7 +349,7 @@ def _execute(
             table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
         except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
             outcome.status, outcome.cell = "failed", error.cell
-            outcome.error, outcome.kept = error.problems[0].message, paths.relative(executed)
+            outcome.error, outcome.kept = error.problems[0].message, relative(executed)
             return outcome
         step = by_name[run_.notebook]
         inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=observation.recorded_use(executed))

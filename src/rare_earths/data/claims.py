@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from rare_earths import paths, vocabulary
+from rare_earths import vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_processed, read_raw, write_processed
@@ -33,7 +33,7 @@ from rare_earths.data.units import (
     ureg,
 )
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 _NOT_A_METRIC = vocabulary.Metric("", "", "")  # an unknown metric is flagged by its unit check
 
@@ -474,7 +474,7 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
         value_low[rows] = lows.magnitude
         value_high[rows] = Quantity(high[rows], written).to(canonical).magnitude
         unit[rows] = canonical
-    _refuse_non_finite(raw, value_low, value_high, path or paths.RAW_CLAIMS_CSV)
+    _refuse_non_finite(raw, value_low, value_high, path or Project.here().raw_claims_csv)
     bounds = {
         qualifier: vocabulary.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())
     }
@@ -509,11 +509,11 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
 def load_checked(claims_path: Path | None = None, sources_path: Path | None = None, articles_dir: Path | None = None):
     """(raw claims, parsed figures, articles) after every check on the sources and the claims.
 
-    Paths default to the project's (`rare_earths.paths`), looked up at call time.
+    Paths default to those of the project holding the working directory (`Project.here`).
     """
-    claims_path = claims_path or paths.RAW_CLAIMS_CSV
-    articles_dir = articles_dir or paths.ARTICLES
-    sources = load_sources(sources_path or paths.SOURCES_CSV, articles_dir)
+    claims_path = claims_path or Project.here().raw_claims_csv
+    articles_dir = articles_dir or Project.here().articles
+    sources = load_sources(sources_path or Project.here().sources_csv, articles_dir)
     articles = load_articles(sources, articles_dir)
     raw = read_raw(schemas.RAW_CLAIMS, claims_path)
     if raw.empty:
@@ -546,13 +546,13 @@ def build(
 ) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
     raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
-    table = clean(raw, figures, claims_path or paths.RAW_CLAIMS_CSV)
-    return write_processed(schemas.CLAIMS, table, output or paths.PROCESSED_CLAIMS_CSV)
+    table = clean(raw, figures, claims_path or Project.here().raw_claims_csv)
+    return write_processed(schemas.CLAIMS, table, output or Project.here().processed_claims_csv)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/claims.csv, validated against its schema."""
-    return read_processed(schemas.CLAIMS, path or paths.PROCESSED_CLAIMS_CSV)
+    return read_processed(schemas.CLAIMS, path or Project.here().processed_claims_csv)
 
 
 def figure_of(table: pd.DataFrame, claim_id: str) -> Figure:

@@ -37,13 +37,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from rare_earths import paths
 from rare_earths.data import schemas
 from rare_earths.data.claims import Located, NotLocated, locate
 from rare_earths.data.tables import read_raw
 from rare_earths.data.units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, RANK_WORDS, UNIT_WORDS, ZERO_WORDS
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 NUMBER_WORDS = sorted(
     {*CARDINALS, *ORDINALS, *FRACTION_DENOMINATORS, *(set(ZERO_WORDS) - {"no"}), "thirteen", "fourteen",
@@ -149,7 +148,7 @@ def claim_spans(raw_claims: pd.DataFrame, articles: dict[str, str]) -> list[Span
 
 def exclusion_spans(exclusions: pd.DataFrame, articles: dict[str, str], path: Path | None = None) -> list[Span]:
     """The characters each exclusion covers; InputError for an exclusion that locates nothing."""
-    path = path or paths.EXCLUSIONS_CSV
+    path = path or Project.here().exclusions_csv
     spans, problems = [], []
     for index, row in exclusions.iterrows():
         article = articles.get(row.source_id)
@@ -204,7 +203,7 @@ def double_counted(claim: list[Span], excluded: list[Span]) -> list[str]:
 
 
 def load_exclusions(path: Path | None = None) -> pd.DataFrame:
-    return read_raw(schemas.EXCLUSIONS, path or paths.EXCLUSIONS_CSV)
+    return read_raw(schemas.EXCLUSIONS, path or Project.here().exclusions_csv)
 
 
 def report(raw_claims: pd.DataFrame, exclusions: pd.DataFrame, articles: dict[str, str]) -> pd.DataFrame:

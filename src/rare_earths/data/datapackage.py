@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rare_earths import atomic, paths
+from rare_earths import atomic
 from rare_earths.data import schemas
 from rare_earths.data.tables import read_raw
+from rare_earths.project import Project
 
 NAME = "datapackage.json"
 # The processed tables, in the order they are built.
@@ -112,8 +113,8 @@ def resource(table: schemas.Table, licences: list[dict]) -> dict:
 
 def descriptor(sources_path: Path | None = None, references_path: Path | None = None) -> dict:
     """The data package: every processed table, its fields and licence, and every source."""
-    articles = read_raw(schemas.SOURCES, sources_path or paths.SOURCES_CSV)
-    references = read_raw(schemas.REFERENCES, references_path or paths.REFERENCES_CSV)
+    articles = read_raw(schemas.SOURCES, sources_path or Project.here().sources_csv)
+    references = read_raw(schemas.REFERENCES, references_path or Project.here().references_csv)
     usgs_licences = [
         {"name": "other-pd", "title": f"{licence}: {', '.join(rows.title)}"}
         for licence, rows in references.groupby("licence", sort=True)
@@ -169,7 +170,7 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
 
 def path() -> Path:
     """Where the descriptor goes: beside the processed tables (looked up at call time, as tests move them)."""
-    return paths.PROCESSED_CLAIMS_CSV.parent / NAME
+    return Project.here().processed_claims_csv.parent / NAME
 
 
 def render(package: dict) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
-from rare_earths import observed, paths, vocabulary
+from rare_earths import observed, vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.tables import read_raw
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 
 def sha256(path: Path) -> str:
@@ -145,7 +145,7 @@ def load_sources(path: Path, articles: Path) -> pd.DataFrame:
 
 def load_references(path: Path | None = None, folder: Path | None = None) -> pd.DataFrame:
     """references.csv, after checking that every USGS table is listed and unchanged."""
-    path, folder = path or paths.REFERENCES_CSV, folder or paths.REFERENCE
+    path, folder = path or Project.here().references_csv, folder or Project.here().reference
     references = read_raw(schemas.REFERENCES, path)
     problems = _check_catalogue(references, path, folder)
     for index, row in references.iterrows():
@@ -208,7 +208,7 @@ class SourceName:
 
 def source_names(path: Path | None = None) -> dict[str, SourceName]:
     """source_id -> how pages name the article, from sources.csv."""
-    sources = read_raw(schemas.SOURCES, path or paths.SOURCES_CSV)
+    sources = read_raw(schemas.SOURCES, path or Project.here().sources_csv)
     return {
         row.source_id: SourceName(row.source_id, row.title or row.label, row.publisher, not row.title)
         for row in sources.itertuples()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from rare_earths import observed, paths
+from rare_earths import observed
 from rare_earths.data import schemas
 from rare_earths.data.provenance import load_references
 from rare_earths.data.tables import read_processed, write_processed
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import relative
+from rare_earths.project import Project, relative
 
 _PRODUCTION_COLUMN = re.compile(r"^prod_t_(\d{4})(_est)?$")
 
@@ -73,18 +73,19 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=schemas.USGS.names)
 
 
-def tidy_raw() -> pd.DataFrame:
+def tidy_raw(project: Project | None = None) -> pd.DataFrame:
     """Both editions as received, checksums checked, tidied into the `usgs` table's rows; each
     table's rows must be of the edition references.csv records for it."""
-    references = load_references()
+    project = project or Project.here()
+    references = load_references(project.references_csv, project.reference)
     tables, problems = [], []
     for index, row in references.iterrows():
-        table = read_edition(paths.REFERENCE / row["file"])
+        table = read_edition(project.reference / row["file"])
         named = sorted(set(table.source))
         if named != [f"MCS{row['edition']}"]:
             problems.append(
                 Problem(
-                    relative(paths.REFERENCES_CSV),
+                    relative(project.references_csv),
                     f"edition {row['edition']!r}, but {row['file']} holds rows of {', '.join(named)}",
                     line_of(index),
                     "edition",
@@ -96,10 +97,11 @@ def tidy_raw() -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
-def build(output: Path | None = None) -> Path:
+def build(output: Path | None = None, project: Project | None = None) -> Path:
     """Check the reference tables' checksums, tidy both editions, write data/processed/usgs.csv."""
-    return write_processed(schemas.USGS, tidy_raw(), output or paths.PROCESSED_USGS_CSV)
+    project = project or Project.here()
+    return write_processed(schemas.USGS, tidy_raw(project), output or project.processed_usgs_csv)
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(schemas.USGS, path or paths.PROCESSED_USGS_CSV)
+    return read_processed(schemas.USGS, path or Project.here().processed_usgs_csv)

@@ -8,10 +8,11 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandera.pandas as pa
 
-from rare_earths import paths
+from rare_earths.project import LAYOUT
 from rare_earths.vocabulary import (
     BOUNDS,
     CHECK_KINDS,
@@ -48,7 +49,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str
-    path: str  # relative to the repository
+    path: str  # relative to a project's root
     description: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
 
@@ -60,9 +61,10 @@ class Table:
         return next(column for column in self.columns if column.name == name)
 
 
-def _at(path) -> str:
-    """A table's path as the metadata records it: relative to the repository, from `paths` (the one place it is written)."""
-    return paths.relative(path)
+def _at(path: Path) -> str:
+    """A table's path as the metadata records it: relative to a project's root, from its layout
+    (`project.LAYOUT`, the one place it is written)."""
+    return path.as_posix()
 
 
 def _c(name: str, description: str, **kwargs) -> Column:
@@ -102,7 +104,7 @@ NOTE = _c("note", "What a reader needs to interpret the row; empty if nothing.",
 
 SOURCES = Table(
     "sources",
-    _at(paths.SOURCES_CSV),
+    _at(LAYOUT.sources_csv),
     "The five source articles, one row each, with what each states about itself.",
     (
         replace(SOURCE_ID, unique=True),
@@ -143,7 +145,7 @@ SOURCES = Table(
 
 REFERENCES = Table(
     "references",
-    _at(paths.REFERENCES_CSV),
+    _at(LAYOUT.references_csv),
     "The USGS reference tables, one row each, with their citation.",
     (
         _c("file", "File name under data/raw/reference/.", unique=True),
@@ -165,7 +167,7 @@ REFERENCES = Table(
 
 RAW_CLAIMS = Table(
     "raw_claims",
-    _at(paths.RAW_CLAIMS_CSV),
+    _at(LAYOUT.raw_claims_csv),
     "Every quantitative figure in the articles, one row per occurrence, captured by hand.",
     (
         CLAIM_ID,
@@ -197,7 +199,7 @@ RAW_CLAIMS = Table(
 
 EXCLUSIONS = Table(
     "exclusions",
-    _at(paths.EXCLUSIONS_CSV),
+    _at(LAYOUT.exclusions_csv),
     "Numbers in the articles that are not claims, each with the reason.",
     (
         SOURCE_ID,
@@ -210,7 +212,7 @@ EXCLUSIONS = Table(
 
 CLAIMS = Table(
     "claims",
-    _at(paths.PROCESSED_CLAIMS_CSV),
+    _at(LAYOUT.processed_claims_csv),
     "Every claim with its value in canonical units beside the figure as written.",
     (
         CLAIM_ID,
@@ -257,7 +259,7 @@ CLAIMS = Table(
 
 USGS = Table(
     "usgs",
-    _at(paths.PROCESSED_USGS_CSV),
+    _at(LAYOUT.processed_usgs_csv),
     "The two USGS editions' world mine production and reserves, one row per edition, country, measure and year.",
     (
         _c(
@@ -299,7 +301,7 @@ USGS = Table(
 
 AUDIT = Table(
     "audit",
-    _at(paths.PROCESSED_AUDIT_CSV),
+    _at(LAYOUT.processed_audit_csv),
     "Every check of the articles' figures, one row per check: recomputations, comparisons between the articles, and comparisons with USGS.",
     (
         _c(
@@ -347,7 +349,7 @@ AUDIT = Table(
 
 CONCLUSIONS = Table(
     "conclusions",
-    _at(paths.PROCESSED_CONCLUSIONS_CSV),
+    _at(LAYOUT.processed_conclusions_csv),
     "One conclusion per claim, decided once from every check that judges it (`rare_earths.audit.conclusions`): "
     "its standing, the verdict and checks that decided it, what it was tested against and one sentence for readers. "
     "Every page, notebook and ClaimReview reads it.",
@@ -370,7 +372,7 @@ CONCLUSIONS = Table(
 
 RESULTS = Table(
     "results",
-    _at(paths.REPORTS / "results.csv"),
+    _at(LAYOUT.results_csv),
     "The notebooks' key results, one row per result, as each notebook recorded it in its own code "
     "(`rare_earths.build.results.record`) and its executed copy keeps it. A sweep's table (`python -m rare_earths sweep`, "
     "in its folder) has one row per scenario and result, and after these columns one per parameter of its grid: the "

@@ -12,7 +12,7 @@ import pandera.errors
 from rare_earths import atomic, observed
 from rare_earths.data import schemas
 from rare_earths.errors import InputError, Problem, line_of
-from rare_earths.paths import ROOT, relative
+from rare_earths.project import Project, relative
 
 # Processed numbers are written with 12 significant digits: enough to round-trip every figure the
 # sources state, and the same text on every platform.
@@ -130,7 +130,7 @@ def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
     `errors.line_of(index)` is the line a reader finds the record on (0, 1, 2 ... when no record
     spans lines and no line is blank).
     """
-    path = Path(path) if path is not None else ROOT / table.path
+    path = Path(path) if path is not None else Project.here().root / table.path
     header, lines, records = read_csv_records(path)
     frame = pd.DataFrame(
         records, columns=header, index=pd.Index([line - 2 for line in lines], dtype="int64"), dtype=str
@@ -146,7 +146,7 @@ def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
 
 def read_processed(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
     """A processed table with typed columns, validated against its schema."""
-    path = Path(path) if path is not None else ROOT / table.path
+    path = Path(path) if path is not None else Project.here().root / table.path
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
     numbers = [column.name for column in table.columns if column.kind == "number"]
     observed.note_read(path)
@@ -158,6 +158,6 @@ def read_processed(table: schemas.Table, path: Path | None = None) -> pd.DataFra
 
 def write_processed(table: schemas.Table, frame: pd.DataFrame, path: Path | None = None) -> Path:
     """Validate, then write atomically: a reader sees the old file or the new one, never half."""
-    path = Path(path) if path is not None else ROOT / table.path
+    path = Path(path) if path is not None else Project.here().root / table.path
     validated = schemas.schema(table).validate(frame)
     return atomic.write_text(path, validated.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))

@@ -15,11 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from rare_earths import observed, paths
-
-CITATION_CFF = paths.ROOT / "CITATION.cff"
-LICENSE = paths.ROOT / "LICENSE"
-TERMS = paths.ROOT / "data" / "raw" / "TERMS.md"
+from rare_earths import observed
+from rare_earths.project import Project, relative
 
 NOT_A_CHECKOUT = "unknown (not a git checkout)"
 NO_GIT = "unknown (git is not installed)"
@@ -33,7 +30,7 @@ def _read(path: Path) -> str:
 
 def citation(path: Path | None = None) -> dict:
     """CITATION.cff as a dictionary (its keys as the Citation File Format names them)."""
-    return yaml.safe_load(_read(path or CITATION_CFF))
+    return yaml.safe_load(_read(path or Project.here().citation_cff))
 
 
 def _person(author: dict) -> str:
@@ -78,14 +75,13 @@ def licences(root: Path | None = None) -> dict[str, str]:
     by the part as readers would name it: "Code" (the first line of LICENSE, "MIT License"), then
     one entry per `##` heading of data/raw/TERMS.md, whose heading reads "Part: statement"
     ("Articles", "USGS tables", "Curated tables and processed data")."""
-    license_path, terms_path = (
-        (LICENSE, TERMS) if root is None else (Path(root) / "LICENSE", Path(root) / "data" / "raw" / "TERMS.md")
-    )
+    project = Project.here() if root is None else Project(Path(root))
+    license_path, terms_path = project.license, project.terms
     stated = {"Code": _read(license_path).strip().splitlines()[0].strip()}
     for heading in re.findall(r"^## +(.+?)\s*$", _read(terms_path), flags=re.MULTILINE):
         part, separator, statement = heading.partition(": ")
         if not separator:
-            raise ValueError(f"{paths.relative(terms_path)}: the heading {heading!r} should read 'Part: statement'")
+            raise ValueError(f"{relative(terms_path)}: the heading {heading!r} should read 'Part: statement'")
         stated[part] = statement
     return stated
 
@@ -118,7 +114,7 @@ def build_version(root: Path | None = None) -> str:
     Where it cannot be told it says why, "unknown (not a git checkout)" (no .git in `root`, as in
     an unpacked archive), "unknown (git is not installed)" or "unknown (git could not read the
     checkout)", and never raises."""
-    root = Path(paths.ROOT if root is None else root)
+    root = Path(Project.here().root if root is None else root)
     try:
         if not (root / ".git").exists():  # not a parent's repository: only the checkout at root counts
             return NOT_A_CHECKOUT

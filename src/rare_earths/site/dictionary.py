@@ -6,6 +6,7 @@ from rare_earths.audit.registry import RULES  # the rules declare themselves whe
 from rare_earths.audit.usgs import calibration_markdown
 from rare_earths.data import reference
 from rare_earths.data.schemas import TABLES
+from rare_earths.project import Project
 from rare_earths.vocabulary import (
     BOUNDS,
     CHECK_KINDS,
@@ -19,8 +20,9 @@ from rare_earths.vocabulary import (
 )
 
 
-def markdown() -> str:
-    """The data dictionary: every table, column and vocabulary, as Markdown."""
+def markdown(project: Project | None = None) -> str:
+    """The data dictionary: every table, column and vocabulary, as Markdown (its calibration from
+    the USGS editions of `project`)."""
     lines = [
         "# Data dictionary",
         "",
@@ -94,7 +96,7 @@ def markdown() -> str:
         "beside it for the same measure and year (countries and 'Other'), never less than half a unit of its third "
         "significant digit (`rare_earths.audit.usgs.world_reach`):",
         "",
-        *calibration_markdown(reference.tidy_raw()),
+        *calibration_markdown(reference.tidy_raw(project)),
     ]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]

@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from rare_earths import paths
+from rare_earths.project import LAYOUT, Project
 from rare_earths.site import layout
 
 if TYPE_CHECKING:
     import pandas as pd
 
 AUDIT_NOTEBOOK = "06-audit.ipynb"
-# What each download (paths.DOWNLOADS) holds, as the footer says it.
+# What each download (`Project.downloads`) holds, as the footer says it.
 DOWNLOADS = {
-    paths.PROCESSED_CLAIMS_CSV.name: "every claim, with its quote and its value in canonical units",
-    paths.PROCESSED_CONCLUSIONS_CSV.name: "one conclusion per claim: its standing, what decided it and what it was tested against",
-    paths.PROCESSED_AUDIT_CSV.name: "every check of the audit, with its verdict and explanation",
-    paths.PROCESSED_USGS_CSV.name: "the USGS figures the claims are checked against",
+    LAYOUT.processed_claims_csv.name: "every claim, with its quote and its value in canonical units",
+    LAYOUT.processed_conclusions_csv.name: "one conclusion per claim: its standing, what decided it and what it was tested against",
+    LAYOUT.processed_audit_csv.name: "every check of the audit, with its verdict and explanation",
+    LAYOUT.processed_usgs_csv.name: "the USGS figures the claims are checked against",
     "datapackage.json": "what every column of these tables means (a Frictionless data package)",
 }
 
@@ -68,8 +68,9 @@ def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 @dataclass
 class Site:
-    """The data the pages show, read once per rendering."""
+    """The data the pages show, read once per rendering, from one project."""
 
+    project: Project
     claims: pd.DataFrame
     checks: pd.DataFrame
     names: dict  # source_id -> provenance.SourceName
@@ -110,25 +111,26 @@ class Site:
         return dict(zip(self.conclusions.claim_id, self.conclusions.standing, strict=True))
 
 
-def load_site(checks: pd.DataFrame | None = None) -> Site:
+def load_site(project: Project, checks: pd.DataFrame | None = None) -> Site:
     from rare_earths import audit
     from rare_earths.audit import conclusions
     from rare_earths.data import claims, provenance, schemas, tables
     from rare_earths.site import citation
 
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    sources = provenance.load_sources(project.sources_csv, project.articles)
     footer = layout.Footer(
-        cite=citation.cite_line(),
-        version=citation.build_version(),
-        licences=tuple(citation.licences().items()),
-        downloads=tuple((path.name, DOWNLOADS[path.name]) for path in paths.DOWNLOADS),
+        cite=citation.cite_line(project.citation_cff),
+        version=citation.build_version(project.root),
+        licences=tuple(citation.licences(project.root).items()),
+        downloads=tuple((path.name, DOWNLOADS[path.name]) for path in project.downloads),
     )
     return Site(
-        claims=claims.load(),
-        checks=audit.load() if checks is None else checks,
-        names=provenance.source_names(),
-        articles=provenance.load_articles(sources, paths.ARTICLES),
-        exclusions=tables.read_raw(schemas.EXCLUSIONS, paths.EXCLUSIONS_CSV),
+        project=project,
+        claims=claims.load(project.processed_claims_csv),
+        checks=audit.load(project.processed_audit_csv) if checks is None else checks,
+        names=provenance.source_names(project.sources_csv),
+        articles=provenance.load_articles(sources, project.articles),
+        exclusions=tables.read_raw(schemas.EXCLUSIONS, project.exclusions_csv),
         footer=footer,
-        conclusions=conclusions.load(),
+        conclusions=conclusions.load(project.processed_conclusions_csv),
     )

@@ -324,9 +324,9 @@ def sensitivity_page(site: Site, swept: bool = True) -> str:
     from rare_earths.build import params
     from rare_earths.site import sensitivity
 
-    specs = params.specs()
+    specs = params.specs(site.project.params_yaml)
     label = {name: spec.get("label", name) for name, spec in specs.items()}
-    sweep_csv = paths.SWEEP / "results.csv"
+    sweep_csv = site.project.sweep / "results.csv"
     if not swept or not sweep_csv.is_file():  # a sweep older than these notebooks would mix two builds
         body = (
             "  <p>This build did not run the sensitivity sweep (it ran part of the chain, or was asked not to): "
@@ -440,14 +440,14 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
         f"<td><code>{html.escape(m.unit)}</code></td></tr>"
         for m in vocabulary.METRICS.values()
     )
-    specs = params.specs()
+    specs = params.specs(site.project.params_yaml)
     parameters = "\n".join(
         f'      <tr><th scope="row"><code>{html.escape(name)}</code></th><td class="number">{html.escape(str(values.get(name, spec["default"])))}</td>'
         f'<td>{html.escape(str(spec.get("unit", "")))}</td><td class="number">{html.escape(str(spec["default"]))}</td>'
         f"<td>{html.escape(str(spec['description']))}</td><td>{html.escape(str(spec.get('source', '')))}</td></tr>"
         for name, spec in specs.items()
     )
-    sources = provenance.load_sources(paths.SOURCES_CSV, paths.ARTICLES)
+    sources = provenance.load_sources(site.project.sources_csv, site.project.articles)
     articles = "\n".join(
         f'      <tr id="source-{row.source_id}"><th scope="row"><a href="{paths.article_page(row.source_id)}">'
         f"{html.escape(site.names[row.source_id].full)}</a></th><td>{html.escape(row.author) or '—'}</td><td>{html.escape(row.date) or '—'}</td>"
@@ -458,7 +458,7 @@ def method_page(site: Site, pages: list[Page], values: dict[str, Any], reads: di
         f"      <tr><td>{html.escape(row.producer)}, <cite>{html.escape(row.title)}</cite>, {html.escape(row.edition)}</td>"
         f'<td><a href="https://doi.org/{html.escape(row.doi)}">doi:{html.escape(row.doi)}</a></td>'
         f"<td>{html.escape(row.licence)}</td><td><code>data/raw/reference/{html.escape(row.file)}</code></td></tr>"
-        for row in provenance.load_references().itertuples()
+        for row in provenance.load_references(site.project.references_csv, site.project.reference).itertuples()
     )
     rate = html.escape(str(values.get("usd_inr", specs.get("usd_inr", {}).get("default", ""))))
     body = f"""  <h2 id="pipeline">Pipeline</h2>

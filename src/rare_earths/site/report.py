@@ -19,6 +19,7 @@ import nbformat
 from rare_earths import atomic, observed, paths
 from rare_earths.build import reader
 from rare_earths.paths import CLAIMS_PAGE, METHOD_PAGE, SENSITIVITY_PAGE
+from rare_earths.project import Project
 from rare_earths.site import layout
 from rare_earths.site.layout import Link
 
@@ -90,6 +91,7 @@ def notebook_page(
 
 
 def render(
+    project: Project,
     executed_dir: Path | None = None,
     html_dir: Path | None = None,
     names: tuple[str, ...] | None = None,
@@ -100,7 +102,7 @@ def render(
     written. The parameters the pages state are read from the executed notebooks themselves, so the
     site says what its pages were computed with, whatever command made them. `swept`: the default
     sweep in reports/sweep/ is up to date with these notebooks (else the sensitivity page says so)."""
-    executed_dir, html_dir = Path(executed_dir or paths.EXECUTED), Path(html_dir or paths.HTML)
+    executed_dir, html_dir = Path(executed_dir or project.executed), Path(html_dir or project.html)
     if names is None:  # every notebook of the folder, in the chain's order (their names begin with it)
         names = tuple(sorted(path.name for path in executed_dir.glob("*.ipynb")))
     notebooks = {}
@@ -108,7 +110,7 @@ def render(
         notebooks[name] = reader.read(executed_dir / name)
     values = parameters_of({name: reader.ran_with(notebook) for name, notebook in notebooks.items()})
     pages = [describe(notebook, name) for name, notebook in notebooks.items()]
-    site = load_site(checks)
+    site = load_site(project, checks)
     site.results = {
         (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in reader.recorded(notebook)
     }
@@ -139,7 +141,7 @@ def render(
     order = paths.page_files(names, list(site.articles))
     files = [atomic.write_text(html_dir / name, written[name]) for name in order]
     files.append(atomic.write_text(html_dir / paths.STYLESHEET, layout.stylesheet()))
-    for path in paths.DOWNLOADS:
+    for path in project.downloads:
         observed.note_read(path)
         target = html_dir / path.name
         shutil.copyfile(path, target)

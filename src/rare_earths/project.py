@@ -1,0 +1,193 @@
+"""A project: a folder holding params.yaml, data/raw/, notebooks/ and what is built from them
+(data/processed/, reports/). Every path the project reads or writes is declared here, once, relative
+to the project's root; every step receives the project it works on, so a test builds a project of
+its own in a temporary folder and never writes into the checkout.
+
+The code is not part of a project: it is the installed `rare_earths` package (`CODE`), the same for
+every project it works on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# What marks a project's root: its parameters and its received data.
+MARKERS = ("params.yaml", "data/raw/sources.csv")
+
+# The checkout holding the package (src/rare_earths/) and the locked environment (requirements.lock):
+# what a step's code inputs are resolved against.
+CODE = Path(__file__).resolve().parents[2]
+
+
+class NotAProject(LookupError):
+    """No project above a folder: one sentence saying where it looked and what marks a project."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def here(cls, start: Path | None = None) -> Project:
+        """The project holding `start` (the working directory by default): a notebook opened in
+        notebooks/, a command run from the root, a kernel started in a project's notebooks/."""
+        start = Path.cwd() if start is None else Path(start)
+        root = enclosing_root(start)
+        if root is None:
+            raise NotAProject(
+                f"{start.as_posix()} is not inside a project (a folder with {' and '.join(MARKERS)}): "
+                "run the command from the project's folder"
+            )
+        return cls(root)
+
+    # --- received data: immutable, each file with its origin and checksum ---
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def raw(self) -> Path:
+        return self.data / "raw"
+
+    @property
+    def articles(self) -> Path:
+        return self.raw / "articles"
+
+    @property
+    def reference(self) -> Path:
+        return self.raw / "reference"
+
+    @property
+    def sources_csv(self) -> Path:
+        return self.raw / "sources.csv"
+
+    @property
+    def references_csv(self) -> Path:
+        return self.reference / "references.csv"
+
+    @property
+    def terms(self) -> Path:
+        return self.raw / "TERMS.md"
+
+    # --- curated: corrected in commits that say why ---
+    @property
+    def raw_claims_csv(self) -> Path:
+        return self.raw / "claims.csv"
+
+    @property
+    def exclusions_csv(self) -> Path:
+        return self.raw / "exclusions.csv"
+
+    @property
+    def params_yaml(self) -> Path:
+        return self.root / "params.yaml"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def citation_cff(self) -> Path:
+        return self.root / "CITATION.cff"
+
+    @property
+    def license(self) -> Path:
+        return self.root / "LICENSE"
+
+    @property
+    def data_dictionary(self) -> Path:
+        return self.root / "docs" / "data-dictionary.md"
+
+    # --- regenerated: the data step's tables ---
+    @property
+    def processed(self) -> Path:
+        return self.data / "processed"
+
+    @property
+    def processed_claims_csv(self) -> Path:
+        return self.processed / "claims.csv"
+
+    @property
+    def processed_usgs_csv(self) -> Path:
+        return self.processed / "usgs.csv"
+
+    @property
+    def processed_audit_csv(self) -> Path:
+        return self.processed / "audit.csv"
+
+    @property
+    def processed_conclusions_csv(self) -> Path:
+        return self.processed / "conclusions.csv"
+
+    @property
+    def datapackage_json(self) -> Path:
+        return self.processed / "datapackage.json"
+
+    @property
+    def downloads(self) -> tuple[Path, ...]:
+        """The processed tables a reader can download beside the pages."""
+        return (
+            self.processed_claims_csv,
+            self.processed_conclusions_csv,
+            self.processed_audit_csv,
+            self.processed_usgs_csv,
+            self.datapackage_json,
+        )
+
+    # --- regenerated: the notebooks' runs and the site ---
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def executed(self) -> Path:
+        return self.reports / "executed"
+
+    @property
+    def html(self) -> Path:
+        return self.reports / "html"
+
+    @property
+    def results_csv(self) -> Path:
+        """Every executed notebook's recorded results."""
+        return self.reports / "results.csv"
+
+    @property
+    def sweep(self) -> Path:
+        """The sensitivity sweep's runs and its results.csv."""
+        return self.reports / "sweep"
+
+    @property
+    def run_lock(self) -> Path:
+        """Held by every run that writes data/processed/ or reports/: one run at a time in a project."""
+        return self.reports / ".run.lock"
+
+    def relative(self, path: Path | str) -> str:
+        """A path of this project as shown in messages and outputs: relative to its root."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return relative(path)
+
+
+# The layout itself, as paths relative to a project's root ("data/raw/sources.csv"): what the
+# metadata records for each table, whatever folder the project is in.
+LAYOUT = Project(Path())
+
+
+def enclosing_root(path: Path) -> Path | None:
+    """The root of the project holding `path`, or None."""
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if all((folder / marker).is_file() for marker in MARKERS):
+            return folder
+    return None
+
+
+def relative(path: Path | str) -> str:
+    """A path as shown in messages and outputs: relative to the project (or, for the code, the
+    checkout) holding it, never absolute where that can be avoided."""
+    resolved = Path(path).resolve()
+    root = enclosing_root(resolved) or (CODE if resolved.is_relative_to(CODE) else None)
+    return resolved.relative_to(root).as_posix() if root else Path(path).as_posix()
