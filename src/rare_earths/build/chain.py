@@ -1,7 +1,10 @@
 """The notebook chain: which notebooks run, and how.
 
 `CHAIN` is the one list of the chain's steps, in order: each a notebook, with the notebooks whose
-outputs it needs. `run` executes the steps that are out of date (`rare_earths.build.scheduling`):
+outputs it needs. A `NotebookRun` is one notebook with one set of parameter values, into one
+folder; the one planner (`out_of_date`, then `execute_runs` on `rare_earths.build.scheduling`)
+brings any list of them up to date. `run` gives it the chain's steps with one set of values (the
+chain is a sweep of one scenario); `rare_earths.build.sweep` gives it a grid's runs.
 
 - **Incremental.** Beside each executed notebook, `NAME.inputs.json` records what it was made
   from (its code, the parameters it declares, the lock, and the data files and project modules
@@ -115,6 +118,120 @@ def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[S
     return tuple(step for step in steps if step.notebook in wanted)
 
 
+# --- the one planner: the chain's steps and a sweep's runs alike ----------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class NotebookRun:
+    """One notebook with one set of parameter values, executed into one folder: a step of the chain
+    (into reports/executed/) or one run of a sweep (into its scenario's folder). The chain is a
+    sweep of one scenario."""
+
+    step: Step
+    values: dict[str, Any]
+    folder: Path
+    label: str
+    needs: tuple[str, ...] = ()  # the labels of the runs it needs
+
+    def inputs(self, notebooks_dir: Path, used: Iterable[str]) -> dict[str, Any]:
+        return inputs_of(self.step, self.values, notebooks_dir, used=used)
+
+    def is_current_in(self, folder: Path, notebooks_dir: Path) -> bool:
+        """Does `folder` hold this run up to date: same notebook code, declared parameters, data and
+        modules it used?"""
+        used = files_used(manifest_path(folder, self.step.notebook))
+        return is_current(self.step, self.inputs(notebooks_dir, used), folder)
+
+
+def out_of_date(
+    runs: Iterable[NotebookRun],
+    notebooks_dir: Path,
+    *,
+    force: bool = False,
+    reuse: Path | None = None,
+    accept: Callable[[NotebookRun], bool] = lambda run: True,
+) -> tuple[dict[str, Outcome], list[NotebookRun]]:
+    """The runs that are up to date (skipped: each manifest still holds, and `accept` can use what
+    it made) and those to run. A run that `reuse` (a folder of executed notebooks, such as the
+    chain's) holds up to date is copied from there and recorded as its own, rather than run again."""
+    runs = list(runs)
+    for folder in dict.fromkeys(run_.folder for run_ in runs):
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(".*.running.ipynb"):  # left by an interrupted run
+            stale.unlink()
+        atomic.remove_leftovers(folder)
+    skipped: dict[str, Outcome] = {}
+    pending: list[NotebookRun] = []
+    for run_ in runs:
+        if not force and (run_.is_current_in(run_.folder, notebooks_dir) or _copied(run_, notebooks_dir, reuse)):
+            if accept(run_):
+                skipped[run_.label] = Outcome(run_.label, "skipped", "unchanged")
+                continue
+        pending.append(run_)
+    return skipped, pending
+
+
+def _copied(run_: NotebookRun, notebooks_dir: Path, reuse: Path | None) -> bool:
+    if reuse is None or Path(reuse) == run_.folder or not run_.is_current_in(Path(reuse), notebooks_dir):
+        return False
+    used = files_used(manifest_path(reuse, run_.step.notebook))
+    executed = run_.folder / run_.step.notebook
+    atomic.write_text(executed, (Path(reuse) / run_.step.notebook).read_text(encoding="utf-8"))
+    remember(manifest_path(run_.folder, run_.step.notebook), run_.inputs(notebooks_dir, used), [executed])
+    return True
+
+
+def execute_runs(
+    runs: list[NotebookRun],
+    notebooks_dir: Path,
+    *,
+    ok: Iterable[str] = (),
+    check: Callable[[NotebookRun, Outcome], Outcome] = lambda run, outcome: outcome,
+    recorded: Callable[[NotebookRun], None] = lambda run: None,
+    started: Callable[[], None] = lambda: None,
+    done: int = 0,
+    jobs: int = JOBS,
+    timeout: float = TIMEOUT_SECONDS,
+    retries: int = RETRIES,
+    kernel: str = KERNEL,
+    scheduler: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Outcome]:
+    """Run `runs` on an executor (`executors.open_executor`: local processes, or a Dask cluster given
+    a `scheduler`), each once the runs it needs are done or `ok` (`scheduling.run_all`). Each run
+    that ends ok is checked by `check` (which may find it failed after all), then recorded with its
+    manifest (what it used, observed as it ran), then given to `recorded`. `started`: called once
+    the executor is up."""
+    from rare_earths.build import executors
+
+    by_label = {run_.label: run_ for run_ in runs}
+
+    def record(job: Job, outcome: Outcome) -> Outcome:
+        run_ = by_label[job.label]
+        outcome = check(run_, outcome)
+        if outcome.status == "ok":
+            executed = run_.folder / run_.step.notebook
+            inputs = run_.inputs(notebooks_dir, recorded_use(executed))  # as it ran
+            remember(manifest_path(run_.folder, run_.step.notebook), inputs, [executed])
+            recorded(run_)
+        return outcome
+
+    tasks = [
+        Job(
+            run_.label,
+            Task(run_.step.notebook, run_.values, str(run_.folder), str(notebooks_dir), kernel, timeout, retries),
+            run_.needs,
+        )
+        for run_ in runs
+    ]
+    with executors.open_executor(jobs, scheduler) as pool:
+        started()
+        return run_all(tasks, pool, slots=capacity(pool, jobs), ok=ok, finished=record, echo=echo, done=done)
+
+
+# --- the chain -----------------------------------------------------------------------------------
+
+
 def run(
     values: dict[str, Any],
     output_dir: Path | None = None,
@@ -122,55 +239,21 @@ def run(
     *,
     notebooks_dir: Path | None = None,
     force: bool = False,
-    jobs: int = JOBS,
-    timeout: float = TIMEOUT_SECONDS,
-    retries: int = RETRIES,
-    kernel: str = KERNEL,
-    scheduler: str | None = None,
     echo: Callable[[str], None] = print,
+    **execution: Any,
 ) -> list[Outcome]:
-    """Execute the steps that are out of date on an executor (`executors.open_executor`: local
-    processes, or a Dask cluster given a `scheduler`), a step once the steps it needs are done
-    (`scheduling.run_all`); returns every step's outcome. Raises ChainFailed after every step that
-    could run has run, if any failed.
-    """
-    from rare_earths.build import executors
-
+    """Execute the steps that are out of date, with these parameter values, into `output_dir`, a
+    step once the steps it needs are done; returns every step's outcome. Raises ChainFailed after
+    every step that could run has run, if any failed. `execution`: as `execute_runs` takes them
+    (jobs, timeout, retries, kernel, scheduler)."""
     output_dir = Path(output_dir or Project.here().executed)
     notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for stale in output_dir.glob(".*.running.ipynb"):  # left by an interrupted run
-        stale.unlink()
-    atomic.remove_leftovers(output_dir)
-    outcomes: dict[str, Outcome] = {}
-    pending: list[Step] = []
-    for step in steps:
-        inputs = inputs_of(step, values, notebooks_dir, used=files_used(manifest_path(output_dir, step.notebook)))
-        if not force and is_current(step, inputs, output_dir):
-            outcomes[step.notebook] = Outcome(step.notebook, "skipped", "unchanged")
-        else:
-            pending.append(step)
+    runs = [NotebookRun(step, values, output_dir, step.notebook, step.needs) for step in steps]
+    outcomes, pending = out_of_date(runs, notebooks_dir, force=force)
     if not pending:
         echo(f"every notebook is up to date ({len(steps)} skipped)")
-        return [outcomes[step.notebook] for step in steps]
-    by_name = {step.notebook: step for step in steps}
-
-    def finished(job: Job, outcome: Outcome) -> Outcome:
-        executed = output_dir / job.label
-        inputs = inputs_of(by_name[job.label], values, notebooks_dir, used=recorded_use(executed))  # as it ran
-        remember(manifest_path(output_dir, job.label), inputs, [executed])
-        return outcome
-
-    jobs_ = [
-        Job(
-            step.notebook,
-            Task(step.notebook, values, str(output_dir), str(notebooks_dir), kernel, timeout, retries),
-            step.needs,
-        )
-        for step in pending
-    ]
-    with executors.open_executor(jobs, scheduler) as pool:
-        outcomes.update(run_all(jobs_, pool, slots=capacity(pool, jobs), ok=outcomes, finished=finished, echo=echo))
+    else:
+        outcomes.update(execute_runs(pending, notebooks_dir, ok=outcomes, echo=echo, **execution))
     ordered = [outcomes[step.notebook] for step in steps]
     if any(outcome.status == "failed" for outcome in ordered):
         raise ChainFailed(ordered)

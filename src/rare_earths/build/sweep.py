@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic
-from rare_earths.build import chain, execution, observation, params, runner, scheduling
+from rare_earths.build import chain, execution, params, runner, scheduling
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import Project, relative
@@ -192,187 +192,114 @@ def run(
     notebooks_dir: Path | None = None,
     params_path: Path | None = None,
     force: bool = False,
-    jobs: int = scheduling.JOBS,
-    timeout: float = execution.TIMEOUT_SECONDS,
-    retries: int = scheduling.RETRIES,
-    kernel: str = execution.KERNEL,
-    scheduler: str | None = None,
     echo: Callable[[str], None] = print,
     reuse: Path | None = None,
+    **execution: Any,
 ) -> Finished:
     """Run the sweep of `grid` (as `parse_grid` returns it) into `out_dir`: every run not up to
-    date, on an executor (`executors.open_executor`); results.csv after each run and at the end.
-    A run that `reuse` (a folder of executed notebooks, such as the chain's) already holds up to
-    date, with the same parameters and inputs, is copied rather than run again.
-    Raises SweepFailed, after every run that could run has run, if any failed."""
-    from rare_earths.build import results
-
+    date, with the chain's planner (`chain.out_of_date`, `chain.execute_runs`); results.csv after
+    each run and at the end. A run that `reuse` (a folder of executed notebooks, such as the
+    chain's) already holds up to date is copied rather than run again. `execution`: jobs, timeout,
+    retries, kernel, scheduler. Raises SweepFailed, after every run that could run has run, if any
+    failed."""
     out_dir = Path(out_dir or Project.here().sweep)
-    params_path = params_path or Project.here().params_yaml
     notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
-    runs = plan(grid, steps, notebooks_dir=notebooks_dir)
-    defaults = params.resolve({}, params_path)
+    defaults = params.resolve({}, params_path or Project.here().params_yaml)
     by_name = {step.notebook: step for step in steps}
+    scenarios = {run_.label: run_ for run_ in plan(grid, steps, notebooks_dir=notebooks_dir)}
+    runs = {
+        label: chain.NotebookRun(by_name[run_.notebook], {**defaults, **dict(run_.scenario)}, out_dir / run_.key, label)
+        for label, run_ in scenarios.items()
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic.remove_leftovers(out_dir)
-    for folder in sorted({out_dir / run_.key for run_ in runs}):
-        if folder.is_dir():
-            for stale in folder.glob(".*.running.ipynb"):  # left by a sweep that was stopped
-                stale.unlink()
-            atomic.remove_leftovers(folder)
+    table = _ResultsTable(out_dir, list(grid), list(scenarios.values()))
 
-    def values_of(run_: Run) -> dict[str, Any]:
-        return {**defaults, **dict(run_.scenario)}
-
-    table_rows: dict[Run, list[dict]] = {}  # the results of every finished run
-    outcomes: dict[Run, scheduling.Outcome] = {}
-    pending: list[Run] = []
-    for run_ in runs:
-        folder = out_dir / run_.key
-        manifest = runner.manifest_path(folder, run_.notebook)
-        if not force and manifest.is_file() and (folder / run_.notebook).is_file():
-            inputs = chain.inputs_of(
-                by_name[run_.notebook], values_of(run_), notebooks_dir, used=runner.files_used(manifest)
-            )
-            if chain.is_current(by_name[run_.notebook], inputs, folder):
-                try:
-                    table_rows[run_] = results.rows(
-                        results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario)
-                    )
-                except InputError:  # its results cannot be read: run it again, and say why
-                    pending.append(run_)
-                    continue
-                outcomes[run_] = scheduling.Outcome(run_.label, "skipped", "unchanged")
-                continue
-        if reuse is not None and _reused(
-            run_, by_name[run_.notebook], values_of(run_), notebooks_dir, Path(reuse), folder
-        ):
-            table_rows[run_] = results.rows(results.collect(folder / run_.notebook), run_.notebook, dict(run_.scenario))
-            outcomes[run_] = scheduling.Outcome(run_.label, "skipped", "unchanged")
-            continue
-        pending.append(run_)
-    parameters = list(grid)
-    results_csv = out_dir / RESULTS_NAME
-
-    manifest = out_dir / ".results.inputs.json"
-
-    def made_from() -> dict[str, Any]:  # the finished runs' executed notebooks, and the grid's parameters
-        executed = [out_dir / run_.key / run_.notebook for run_ in runs if run_ in table_rows]
-        return runner.fingerprint(executed, {"parameters": parameters}, out_dir)
-
-    def write_results() -> int:
-        found = [row for run_ in runs if run_ in table_rows for row in table_rows[run_]]
-        results.write(results.frame(found, parameters), results_csv)
-        runner.remember(manifest, made_from(), [results_csv])
-        return len(found)
-
-    skipped = len(runs) - len(pending)
-    if skipped:
-        echo(f"{skipped} of {len(runs)} runs up to date, skipped")
-    if not pending and runner.unchanged(manifest, made_from(), [results_csv]):  # nothing ran and the table is as made
-        rows = sum(len(table_rows[run_]) for run_ in runs if run_ in table_rows)
-    else:
-        rows = 0 if pending else write_results()  # else written once the first runs are under way
-    if pending:
-        echo(f"{len(pending)} runs to go: " + ", ".join(f"{name} × {count}" for name, count in counts(pending).items()))
-        rows = _execute(
-            pending,
-            outcomes,
-            table_rows,
-            write_results,
-            skipped,
-            out_dir,
-            values_of,
-            by_name,
-            notebooks_dir,
-            jobs=jobs,
-            timeout=timeout,
-            retries=retries,
-            kernel=kernel,
-            scheduler=scheduler,
-            echo=echo,
-        )
-    ordered = [outcomes[run_] for run_ in runs]
-    echo(f"{relative(results_csv)}: {rows} results of {sum(o.status in ('ok', 'unchanged') for o in ordered)} runs")
-    if any(outcome.status == "failed" for outcome in ordered):
-        raise SweepFailed(ordered)
-    return Finished(ordered, results_csv, rows)
-
-
-def _reused(
-    run_: Run, step: chain.Step, values: dict[str, Any], notebooks_dir: Path, reuse: Path, folder: Path
-) -> bool:
-    """Copy the run from `reuse` if it holds it up to date (same code, data, modules and the same
-    values of the parameters the notebook declares); then record it as this sweep's own run."""
-    inputs = chain.inputs_of(
-        step, values, notebooks_dir, used=runner.files_used(runner.manifest_path(reuse, run_.notebook))
-    )
-    if not chain.is_current(step, inputs, reuse):
-        return False
-    executed = folder / run_.notebook
-    atomic.write_text(executed, (reuse / run_.notebook).read_text(encoding="utf-8"))
-    runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
-    return True
-
-
-def _execute(
-    pending: list[Run],
-    outcomes: dict,
-    table_rows: dict,
-    write_results: Callable[[], int],
-    skipped: int,
-    out_dir: Path,
-    values_of: Callable[[Run], dict],
-    by_name: dict,
-    notebooks_dir: Path,
-    *,
-    jobs: int,
-    timeout: float,
-    retries: int,
-    kernel: str,
-    scheduler: str | None,
-    echo: Callable[[str], None],
-) -> int:
-    """Run the pending runs on the one scheduler (`scheduling.run_all`); record each as it finishes:
-    its manifest, its results, and results.csv rewritten."""
-    from rare_earths.build import executors, results
-
-    by_label = {run_.label: run_ for run_ in pending}
-    rows = 0
-
-    def finished(job: scheduling.Job, outcome: scheduling.Outcome) -> scheduling.Outcome:
-        nonlocal rows
-        run_ = by_label[job.label]
-        folder = out_dir / run_.key
-        executed = folder / run_.notebook
+    def readable(notebook_run: chain.NotebookRun) -> bool:  # an up-to-date run whose results can be read
         try:
-            table_rows[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
+            table.add(scenarios[notebook_run.label])
+        except InputError:  # run it again, and say why
+            return False
+        return True
+
+    def check(notebook_run: chain.NotebookRun, outcome: scheduling.Outcome) -> scheduling.Outcome:
+        from rare_earths.build import results
+
+        try:
+            table.add(scenarios[notebook_run.label])
         except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
             outcome.status, outcome.cell = "failed", error.cell
-            outcome.error, outcome.kept = error.problems[0].message, relative(executed)
-            return outcome
-        step = by_name[run_.notebook]
-        inputs = chain.inputs_of(step, values_of(run_), notebooks_dir, used=observation.recorded_use(executed))
-        runner.remember(runner.manifest_path(folder, run_.notebook), inputs, [executed])
-        rows = write_results()
+            outcome.error, outcome.kept = (
+                error.problems[0].message,
+                relative(notebook_run.folder / notebook_run.step.notebook),
+            )
         return outcome
 
-    jobs_ = [
-        scheduling.Job(
-            run_.label,
-            scheduling.Task(
-                run_.notebook, values_of(run_), str(out_dir / run_.key), str(notebooks_dir), kernel, timeout, retries
-            ),
+    outcomes, pending = chain.out_of_date(runs.values(), notebooks_dir, force=force, reuse=reuse, accept=readable)
+    if outcomes:
+        echo(f"{len(outcomes)} of {len(runs)} runs up to date, skipped")
+    if not pending:
+        table.write_unless_current()
+    else:
+        echo(
+            f"{len(pending)} runs to go: "
+            + ", ".join(f"{name} × {count}" for name, count in counts(scenarios[r.label] for r in pending).items())
         )
-        for run_ in pending
-    ]
-    with executors.open_executor(jobs, scheduler) as pool:
-        rows = write_results()  # the runs up to date, while the first runs start
-        found = scheduling.run_all(
-            jobs_, pool, slots=scheduling.capacity(pool, jobs), finished=finished, echo=echo, done=skipped
+        outcomes.update(
+            chain.execute_runs(
+                pending,
+                notebooks_dir,
+                check=check,
+                recorded=lambda notebook_run: table.write(),
+                started=table.write,
+                done=len(outcomes),
+                echo=echo,
+                **execution,
+            )
         )
-    outcomes.update({by_label[label]: outcome for label, outcome in found.items()})
-    return rows
+    ordered = [outcomes[label] for label in runs]
+    ran = sum(outcome.status in ("ok", "unchanged") for outcome in ordered)
+    echo(f"{relative(table.path)}: {table.rows} results of {ran} runs")
+    if any(outcome.status == "failed" for outcome in ordered):
+        raise SweepFailed(ordered)
+    return Finished(ordered, table.path, table.rows)
+
+
+class _ResultsTable:
+    """A sweep's results.csv: every result of every finished run, with its parameters, rewritten
+    whole after each run; its manifest vouches for the executed notebooks it was made from."""
+
+    def __init__(self, out_dir: Path, parameters: list[str], runs: list[Run]):
+        self.out_dir, self.parameters, self.runs = out_dir, parameters, runs
+        self.path = out_dir / RESULTS_NAME
+        self.manifest = out_dir / ".results.inputs.json"
+        self.found: dict[Run, list[dict]] = {}  # the results of every finished run
+        self.rows = 0
+
+    def add(self, run_: Run) -> None:
+        from rare_earths.build import results
+
+        executed = self.out_dir / run_.key / run_.notebook
+        self.found[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
+
+    def made_from(self) -> dict[str, Any]:  # the finished runs' executed notebooks, and the grid's parameters
+        executed = [self.out_dir / run_.key / run_.notebook for run_ in self.runs if run_ in self.found]
+        return runner.fingerprint(executed, {"parameters": self.parameters}, self.out_dir)
+
+    def write(self) -> None:
+        from rare_earths.build import results
+
+        rows = [row for run_ in self.runs if run_ in self.found for row in self.found[run_]]
+        results.write(results.frame(rows, self.parameters), self.path)
+        runner.remember(self.manifest, self.made_from(), [self.path])
+        self.rows = len(rows)
+
+    def write_unless_current(self) -> None:
+        """Nothing ran: rewrite the table only if it is not exactly what the runs give."""
+        if runner.unchanged(self.manifest, self.made_from(), [self.path]):
+            self.rows = sum(len(rows) for rows in self.found.values())
+        else:
+            self.write()
 
 
 def summary(finished: Finished | list[scheduling.Outcome]) -> str:
