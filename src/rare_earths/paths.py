@@ -30,14 +30,7 @@ EXECUTED = REPORTS / "executed"
 HTML = REPORTS / "html"
 RESULTS_CSV = REPORTS / "results.csv"  # every executed notebook's recorded results
 SWEEP = REPORTS / "sweep"  # the sensitivity sweep's runs and its results.csv
-# The site's pages besides one per notebook, declared once: (file, title in the navigation).
-INDEX_PAGE = "index.html"
-CLAIMS_PAGE = ("claims.html", "Claims explorer")
-METHOD_PAGE = ("method.html", "Method")
-SENSITIVITY_PAGE = ("sensitivity.html", "Sensitivity")
-EXTRA_PAGES = (CLAIMS_PAGE, SENSITIVITY_PAGE, METHOD_PAGE)
-# Beside the pages: the one stylesheet every page links, and the processed tables to download.
-STYLESHEET = "site.css"
+# The processed tables the site offers to download, beside its pages.
 DOWNLOADS = (
     PROCESSED_CLAIMS_CSV,
     PROCESSED_CONCLUSIONS_CSV,
@@ -57,31 +50,8 @@ def relative(path: Path) -> str:
         return Path(path).as_posix()
 
 
-def article_page(source_id: str) -> str:
-    """The page of one article: its full text with every claim highlighted."""
-    return f"article-{source_id}.html"
-
-
 def source_ids(sources_csv: Path | None = None) -> list[str]:
     """The articles' ids, in the order of sources.csv (read with the csv module: cheap enough for a
     run that finds the site up to date)."""
     with open(sources_csv or SOURCES_CSV, encoding="utf-8", newline="") as file:
         return [row["source_id"] for row in csv.DictReader(file)]
-
-
-def page_files(notebooks, articles=None) -> list[str]:
-    """Every page of the site built from these notebooks and articles (by default, every article of
-    sources.csv), in the order of the index: the one list the renderer, the run's record of the
-    site and the browser test all use."""
-    articles = source_ids() if articles is None else articles
-    return [
-        INDEX_PAGE,
-        *(Path(name).with_suffix(".html").name for name in notebooks),
-        *(article_page(a) for a in articles),
-        *(href for href, _ in EXTRA_PAGES),
-    ]
-
-
-def site_files(notebooks, articles=None) -> list[str]:
-    """Every file of the site: its pages, then the stylesheet and the downloads."""
-    return [*page_files(notebooks, articles), STYLESHEET, *(path.name for path in DOWNLOADS)]

@@ -14,7 +14,7 @@ import pytest
 from rare_earths import audit, paths
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
-from rare_earths.site import layout, report, standing
+from rare_earths.site import layout, registry, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -37,7 +37,9 @@ def read(site: Path, name: str) -> str:
 
 
 def test_the_site_is_exactly_its_declared_files(site):
-    assert sorted(path.name for path in site.iterdir()) == sorted(paths.site_files(chain.NOTEBOOKS))
+    assert sorted(path.name for path in site.iterdir()) == sorted(
+        registry.site_files(chain.NOTEBOOKS, paths.source_ids(), paths.DOWNLOADS)
+    )
 
 
 def test_two_renderings_give_the_same_bytes(site, tmp_path):
@@ -47,7 +49,7 @@ def test_two_renderings_give_the_same_bytes(site, tmp_path):
 
 
 def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site):
-    for name in paths.page_files(chain.NOTEBOOKS):
+    for name in registry.page_files(chain.NOTEBOOKS, paths.source_ids()):
         page = read(site, name)
         outside_charts = re.sub(
             r"<svg\b.*?</svg>", "", page, flags=re.S
@@ -86,7 +88,7 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
         page = report.describe(committed(name), name)
         assert f'href="{page.href}"' in index and html.escape(page.summary) in index
     for source_id in paths.source_ids():
-        assert f'href="{paths.article_page(source_id)}"' in index
+        assert f'href="{registry.article_page(source_id)}"' in index
     assert "<code>usd_inr</code>" in index
 
 
@@ -95,7 +97,7 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
     table, concluded = claims.load(), audit.conclusions.load()
     for source_id in paths.source_ids():
         row = re.search(
-            rf'<a href="{paths.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
+            rf'<a href="{registry.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
             r'<span class="bar-words">([^<]*)</span>',
             index,
             re.S,
@@ -157,7 +159,7 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
 def test_reports_and_articles_link_to_their_neighbours(site):
     sequences = [
         [Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS],
-        [paths.article_page(source_id) for source_id in paths.source_ids()],
+        [registry.article_page(source_id) for source_id in paths.source_ids()],
     ]
     for sequence in sequences:
         for position, name in enumerate(sequence):
@@ -170,7 +172,7 @@ def test_reports_and_articles_link_to_their_neighbours(site):
 
 def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
     known = set(claims.load().claim_id)
-    for name in paths.page_files(chain.NOTEBOOKS):
+    for name in registry.page_files(chain.NOTEBOOKS, paths.source_ids()):
         page = read(site, name)
         text = re.sub(r"<(a|script|style|svg|pre|code|textarea|title)\b.*?</\1\s*>", "", page, flags=re.S)
         text = re.sub(r"<[^>]*>", " ", text)

@@ -18,6 +18,7 @@ from rare_earths import paths
 from rare_earths.build import runner
 from rare_earths.build.execution import skip_slow_imports
 from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
+from rare_earths.site import registry
 
 PROCESSED_OUTPUTS = (
     paths.PROCESSED_CLAIMS_CSV.name,
@@ -127,7 +128,7 @@ def site_step(notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
     return runner.FolderStep(
         name=f"{paths.relative(paths.HTML)}/",
         folder=paths.HTML,
-        outputs=tuple(paths.site_files(notebooks)),
+        outputs=tuple(registry.site_files(notebooks, paths.source_ids(), paths.DOWNLOADS)),
         reads=(*(paths.EXECUTED / name for name in notebooks), *SHARED_INPUTS),
         make=make,
         values={"version": citation.build_version(), "swept": swept},
@@ -140,7 +141,7 @@ def build_site(notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[
     notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
     notebooks = tuple(name for name in notebooks if (paths.EXECUTED / name).is_file())
     step = site_step(notebooks, swept=swept)
-    pages = [paths.HTML / page for page in paths.page_files(notebooks)]
+    pages = [paths.HTML / page for page in registry.page_files(notebooks, paths.source_ids())]
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
     else:
