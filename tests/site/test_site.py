@@ -42,6 +42,47 @@ def test_the_site_is_exactly_its_declared_files(site):
     )
 
 
+def test_every_registered_page_is_reached_by_links_from_the_index(site):
+    """A registered page no chain of links from index.html reaches: give it a `summary` (the index
+    lists it), a `nav` entry, or a link from a page that is reached."""
+    reached, waiting = {registry.INDEX}, [registry.INDEX]
+    while waiting:
+        for href in re.findall(r'<a [^>]*href="([^"#]*)[^"]*"', read(site, waiting.pop())):
+            name = html.unescape(href)
+            if name.endswith(".html") and (site / name).is_file() and name not in reached:
+                reached.add(name)
+                waiting.append(name)
+    unreached = sorted(set(registry.page_files(chain.NOTEBOOKS, paths.source_ids())) - reached)
+    assert not unreached, f"registered pages no link from {registry.INDEX} leads to: {unreached}"
+
+
+def test_every_page_written_is_registered(site):
+    """A page in the site that `registry.PAGES` does not list: register it (an `Entry`), so the
+    navigation, the index and the build's manifest know it."""
+    registered = set(registry.page_files(chain.NOTEBOOKS, paths.source_ids()))
+    stray = sorted(path.name for path in site.glob("*.html") if path.name not in registered)
+    assert not stray, f"pages written that registry.PAGES does not list: {stray}"
+
+
+def test_a_builder_that_writes_an_unregistered_page_is_refused(monkeypatch, tmp_path):
+    def index_and_more(render):
+        return {registry.INDEX: "<p>index</p>", "stray.html": "<p>stray</p>"}
+
+    monkeypatch.setattr(
+        registry, "PAGES", (registry.Entry("index", "Index", "Overview", index_and_more, file=registry.INDEX),)
+    )
+    with pytest.raises(report.UnregisteredPage, match="stray.html"):
+        report.render(paths.NOTEBOOKS, tmp_path, names=chain.NOTEBOOKS[:1])
+    assert not (tmp_path / "stray.html").exists()
+
+
+def test_the_navigation_is_the_registry_in_its_order(site):
+    expected = [(entry.href, entry.nav) for entry in registry.PAGES]
+    for name in registry.page_files(chain.NOTEBOOKS, paths.source_ids()):
+        nav = read(site, name).split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', nav) == expected, name
+
+
 def test_two_renderings_give_the_same_bytes(site, tmp_path):
     report.render(paths.NOTEBOOKS, tmp_path)
     for path in site.iterdir():
