@@ -52,15 +52,16 @@ def render(
         values=parameters_of({name: reader.ran_with(notebook) for name, notebook in notebooks.items()}),
         swept=swept,
     )
-    files = []
-    for entry in registry.PAGES:
+    pages: dict[str, str] = {}
+    for entry in registry.PAGES:  # every page built and checked against the registry before any is written
         written = entry.builder()(context)
         expected = entry.files(names, list(site.articles))
         if list(written) != expected:
             raise UnregisteredPage(
                 f"the {entry.key!r} pages' builder wrote {sorted(written)}; registry.PAGES lists {sorted(expected)}"
             )
-        files += [atomic.write_text(html_dir / name, written[name]) for name in expected]
+        pages.update(written)
+    files = [atomic.write_text(html_dir / name, page) for name, page in pages.items()]
     files.append(atomic.write_text(html_dir / registry.STYLESHEET, layout.stylesheet()))
     for path in paths.DOWNLOADS:
         observed.note_read(path)
