@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from rare_earths import vocabulary
+from rare_earths import observed, vocabulary
 from rare_earths.site import registry
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -171,8 +171,18 @@ def asset(name: str) -> Markup:
     return Markup((TEMPLATES / "site" / name).read_text(encoding="utf-8"))
 
 
+def note_templates() -> None:
+    """Record every file of templates/ as read (templates, scripts, styles): the pages are made from
+    them as much as from the code, so the site step's manifest lists them and a change to one
+    renders the pages again."""
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            observed.note_read(path)
+
+
 def render(template: str, *, known_claims: set[str], names: dict | None = None, **context) -> str:
     """A whole page: `template` (which extends base.html.j2) with `context`; then every claim id in
     its text linked to its sentence and every article id named (`link_claims`)."""
+    note_templates()
     page = environment().get_template(template).render(**context)
     return link_claims(page, known_claims, names)
