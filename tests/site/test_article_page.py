@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from conftest import CHECKOUT
 
-from rare_earths import audit, paths, vocabulary
+from rare_earths import audit, vocabulary
 from rare_earths.data import claims, provenance, schemas, tables
 from rare_earths.data.claims import find_number
-from rare_earths.site import article_page, standing
+from rare_earths.site import article_page, registry, standing
 
 CSS = Path(article_page.__file__).with_name("templates") / "article.css"
 # The custom properties the site's stylesheet defines for both themes; the article styles use no other.
@@ -157,7 +157,7 @@ def check_href(check_id: str) -> str:
     return f"06-audit.html#check-{check_id}"
 
 
-@pytest.fixture(scope="module", params=paths.source_ids(CHECKOUT.sources_csv))
+@pytest.fixture(scope="module", params=registry.source_ids(CHECKOUT.sources_csv))
 def article(request, inputs):
     source_id = request.param
     fragment = render(inputs, source_id, check_href=check_href)
@@ -254,7 +254,7 @@ def test_the_same_inputs_give_the_same_bytes(inputs):
         "claims": inputs["claims"].sample(frac=1, random_state=3),
         "exclusions": inputs["exclusions"].sample(frac=1, random_state=5),
     }
-    for source_id in paths.source_ids(CHECKOUT.sources_csv):
+    for source_id in registry.source_ids(CHECKOUT.sources_csv):
         first = render(inputs, source_id, check_href=check_href)
         assert render(inputs, source_id, check_href=check_href) == first
         assert render(shuffled, source_id, check_href=check_href) == first

@@ -30,10 +30,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import CHECKOUT
 
-from rare_earths import paths
 from rare_earths.build import chain
 from rare_earths.project import relative
-from rare_earths.site import report
+from rare_earths.site import registry, report
 
 # About 100 s in Chromium: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow
@@ -42,7 +41,7 @@ SCRIPT = CHECKOUT.root / "tests" / "browser" / "check_site.mjs"
 SCREENSHOTS = CHECKOUT.reports / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK_PAGES = tuple(Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS)
-CLAIMS_PAGE = paths.CLAIMS_PAGE[0]
+CLAIMS_PAGE = registry.page("claims").file
 # The variants check_site.mjs opens each page in; the first also collects what does not depend on
 # the screen (links, ids, text, figures) and works the page's controls.
 SCREENS = ("1280-light", "390-light", "1280-dark", "390-dark")
@@ -88,14 +87,12 @@ def _missing() -> list[str]:
 
 
 def _expected_pages() -> list[str] | None:
-    """Every page the renderer is meant to write, when paths says so."""
-    page_files = getattr(paths, "page_files", None)
-    return list(page_files(chain.NOTEBOOKS, paths.source_ids(CHECKOUT.sources_csv))) if page_files is not None else None
+    """Every page the renderer is meant to write: the registry's."""
+    return registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv))
 
 
 def _article_page(source_id: str) -> str:
-    article_page = getattr(paths, "article_page", None)
-    return article_page(source_id) if article_page is not None else f"article-{source_id}.html"
+    return registry.article_page(source_id)
 
 
 def _sources() -> list[dict[str, str]]:
@@ -247,7 +244,7 @@ def test_no_accessibility_violation_in_light_or_dark(visit):
 
 def test_screenshots_of_the_pages_are_saved(visit):
     wanted = [(name, variant) for name in sorted(visit.pages) for variant in SHOTS_OF_EVERY_PAGE]
-    wanted += [(paths.INDEX_PAGE, variant) for variant in SHOTS_OF_THE_INDEX]
+    wanted += [(registry.INDEX, variant) for variant in SHOTS_OF_THE_INDEX]
     missing = []
     for name, variant in wanted:
         width, scheme = variant.split("-")
@@ -304,8 +301,8 @@ def test_every_link_within_the_site_reaches_its_page_and_element(visit):
 
 
 def test_every_page_can_be_reached_from_the_index(visit):
-    assert paths.INDEX_PAGE in visit.pages, "no index page"
-    reached, waiting = {paths.INDEX_PAGE}, [paths.INDEX_PAGE]
+    assert registry.INDEX in visit.pages, "no index page"
+    reached, waiting = {registry.INDEX}, [registry.INDEX]
     while waiting:
         for link in visit.pages[waiting.pop()][FIRST]["links"]:
             if link["file"] in visit.pages and link["file"] not in reached:

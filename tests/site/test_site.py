@@ -12,12 +12,10 @@ import nbformat
 import pytest
 from conftest import CHECKOUT
 
-from rare_earths import audit, paths
+from rare_earths import audit
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
-from rare_earths.site import layout, report, standing
-
-ARTICLES = paths.source_ids(CHECKOUT.sources_csv)
+from rare_earths.site import layout, registry, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -40,7 +38,50 @@ def read(site: Path, name: str) -> str:
 
 
 def test_the_site_is_exactly_its_declared_files(site):
-    assert sorted(path.name for path in site.iterdir()) == sorted(paths.site_files(chain.NOTEBOOKS, ARTICLES))
+    assert sorted(path.name for path in site.iterdir()) == sorted(
+        registry.site_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv), CHECKOUT.downloads)
+    )
+
+
+def test_every_registered_page_is_reached_by_links_from_the_index(site):
+    """A registered page no chain of links from index.html reaches: give it a `summary` (the index
+    lists it), a `nav` entry, or a link from a page that is reached."""
+    reached, waiting = {registry.INDEX}, [registry.INDEX]
+    while waiting:
+        for href in re.findall(r'<a [^>]*href="([^"#]*)[^"]*"', read(site, waiting.pop())):
+            name = html.unescape(href)
+            if name.endswith(".html") and (site / name).is_file() and name not in reached:
+                reached.add(name)
+                waiting.append(name)
+    unreached = sorted(set(registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv))) - reached)
+    assert not unreached, f"registered pages no link from {registry.INDEX} leads to: {unreached}"
+
+
+def test_every_page_written_is_registered(site):
+    """A page in the site that `registry.PAGES` does not list: register it (an `Entry`), so the
+    navigation, the index and the build's manifest know it."""
+    registered = set(registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv)))
+    stray = sorted(path.name for path in site.glob("*.html") if path.name not in registered)
+    assert not stray, f"pages written that registry.PAGES does not list: {stray}"
+
+
+def test_a_builder_that_writes_an_unregistered_page_is_refused(monkeypatch, tmp_path):
+    def index_and_more(render):
+        return {registry.INDEX: "<p>index</p>", "stray.html": "<p>stray</p>"}
+
+    monkeypatch.setattr(
+        registry, "PAGES", (registry.Entry("index", "Index", "Overview", index_and_more, file=registry.INDEX),)
+    )
+    with pytest.raises(report.UnregisteredPage, match="stray.html"):
+        report.render(CHECKOUT, CHECKOUT.notebooks, tmp_path, names=chain.NOTEBOOKS[:1])
+    assert not (tmp_path / "stray.html").exists()
+
+
+def test_the_navigation_is_the_registry_in_its_order(site):
+    expected = [(entry.href, entry.nav) for entry in registry.PAGES]
+    for name in registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv)):
+        nav = read(site, name).split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', nav) == expected, name
 
 
 def test_two_renderings_give_the_same_bytes(site, tmp_path):
@@ -50,7 +91,7 @@ def test_two_renderings_give_the_same_bytes(site, tmp_path):
 
 
 def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site):
-    for name in paths.page_files(chain.NOTEBOOKS, ARTICLES):
+    for name in registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv)):
         page = read(site, name)
         outside_charts = re.sub(
             r"<svg\b.*?</svg>", "", page, flags=re.S
@@ -88,17 +129,17 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
     for name in chain.NOTEBOOKS:
         page = report.describe(committed(name), name)
         assert f'href="{page.href}"' in index and html.escape(page.summary) in index
-    for source_id in paths.source_ids(CHECKOUT.sources_csv):
-        assert f'href="{paths.article_page(source_id)}"' in index
+    for source_id in registry.source_ids(CHECKOUT.sources_csv):
+        assert f'href="{registry.article_page(source_id)}"' in index
     assert "<code>usd_inr</code>" in index
 
 
 def test_each_articles_bar_adds_up_to_its_claims(site):
     index = read(site, "index.html")
     table, concluded = claims.load(), audit.conclusions.load()
-    for source_id in paths.source_ids(CHECKOUT.sources_csv):
+    for source_id in registry.source_ids(CHECKOUT.sources_csv):
         row = re.search(
-            rf'<a href="{paths.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
+            rf'<a href="{registry.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
             r'<span class="bar-words">([^<]*)</span>',
             index,
             re.S,
@@ -160,7 +201,7 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
 def test_reports_and_articles_link_to_their_neighbours(site):
     sequences = [
         [Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS],
-        [paths.article_page(source_id) for source_id in paths.source_ids(CHECKOUT.sources_csv)],
+        [registry.article_page(source_id) for source_id in registry.source_ids(CHECKOUT.sources_csv)],
     ]
     for sequence in sequences:
         for position, name in enumerate(sequence):
@@ -173,7 +214,7 @@ def test_reports_and_articles_link_to_their_neighbours(site):
 
 def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
     known = set(claims.load().claim_id)
-    for name in paths.page_files(chain.NOTEBOOKS, ARTICLES):
+    for name in registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv)):
         page = read(site, name)
         text = re.sub(r"<(a|script|style|svg|pre|code|textarea|title)\b.*?</\1\s*>", "", page, flags=re.S)
         text = re.sub(r"<[^>]*>", " ", text)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from rare_earths import paths
 from rare_earths.build import runner
 from rare_earths.build.execution import skip_slow_imports
 from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
 from rare_earths.project import LAYOUT, Project, relative
+from rare_earths.site import registry
 
 PROCESSED_OUTPUTS = tuple(path.name for path in LAYOUT.downloads)  # every table, and the data package
 RESULTS_MANIFEST = ".results.inputs.json"  # beside results.csv in reports/, whose other files are not this step's
@@ -132,10 +132,10 @@ def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> r
         name=f"{relative(project.html)}/",
         root=project.root,
         folder=project.html,
-        outputs=tuple(paths.site_files(notebooks, paths.source_ids(project.sources_csv))),
+        outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
         reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
         make=make,
-        values={"version": citation.build_version(), "swept": swept},
+        values={"version": citation.build_version(project.root), "swept": swept},
         used_before_it_ran=(LIBRARY, "data"),
     )
 
@@ -145,7 +145,7 @@ def build_site(project: Project, notebooks: tuple[str, ...], *, force: bool, swe
     notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
     notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
     step = site_step(project, notebooks, swept=swept)
-    pages = [project.html / page for page in paths.page_files(notebooks, paths.source_ids(project.sources_csv))]
+    pages = [project.html / page for page in registry.page_files(notebooks, registry.source_ids(project.sources_csv))]
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
     else:

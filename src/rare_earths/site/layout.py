@@ -1,20 +1,26 @@
-"""The one layout of every page of the site: head, header and navigation, in-page contents,
-previous and next, footer (downloads, how to cite, licences, build version), and the links from
-every claim id to the sentence it came from.
+"""The one layout of every page of the site, `templates/site/base.html.j2` (head, header and
+navigation, in-page contents, previous and next, footer: downloads, how to cite, licences, build
+version), the Jinja environment every page template is rendered in, and the links from every claim
+id to the sentence it came from.
 
-Pages give their title and body; everything around it is written here once. Styles are in one
-stylesheet (`templates/site/site.css`, with the article pages' `templates/article.css`), written
-beside the pages as `paths.STYLESHEET`.
+Pages give their title and body block; everything around it is written once, in the base template.
+Styles are in one stylesheet (`templates/site/site.css`, with the article pages'
+`templates/article.css`), written beside the pages as `registry.STYLESHEET`.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rare_earths import paths, vocabulary
+import jinja2
+from markupsafe import Markup
+
+from rare_earths import observed, vocabulary
+from rare_earths.site import registry
 
 TEMPLATES = Path(__file__).with_name("templates")
 STYLE_SOURCES = (TEMPLATES / "site" / "site.css", TEMPLATES / "article.css")
@@ -28,7 +34,7 @@ SOURCE_ID = re.compile(rf"\b({vocabulary.SOURCE_ID})\b(?!-\d)")
 
 def claim_href(claim_id: str) -> str:
     """Where a claim id leads: its sentence, highlighted, on its article's page."""
-    return f"{paths.article_page(claim_id[:4])}#{claim_id}"
+    return f"{registry.article_page(claim_id[:4])}#{claim_id}"
 
 
 def stylesheet() -> str:
@@ -68,7 +74,7 @@ def link_claims(page: str, known: set[str], names: dict | None = None) -> str:
         source_id = match.group(0)
         if source_id not in names:
             return source_id
-        return f'<a href="{paths.article_page(source_id)}">{html.escape(names[source_id].short)}</a>'
+        return f'<a href="{registry.article_page(source_id)}">{html.escape(names[source_id].short)}</a>'
 
     def in_text(text: str) -> str:
         def link(match: re.Match) -> str:
@@ -109,131 +115,74 @@ def wrap_tables(body: str) -> str:
         count += 1
         return f'<div class="table-wrap" role="region" aria-label="Table {count}, scrolls sideways" tabindex="0">{match.group(1)}</div>'
 
-    return _TABLE.sub(wrap, body)
+    return Markup(_TABLE.sub(wrap, body))
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 
 
+def headings(body: str) -> list[tuple[str, str]]:
+    """The page's second-level headings, (anchor, words), for its own contents: the base template
+    lists them on pages long enough to need it."""
+    return [
+        (anchor, html.unescape(" ".join(_TAG.sub("", text).replace("¶", "").split())))
+        for anchor, text in _H2.findall(body)
+    ]
+
+
 def contents(body: str, minimum: int = 3) -> str:
     """The page's own contents (its second-level headings), on pages long enough to need one."""
-    headings = [(anchor, " ".join(_TAG.sub("", text).replace("¶", "").split())) for anchor, text in _H2.findall(body)]
-    if len(headings) < minimum:
-        return ""
-    items = "\n".join(
-        f'    <li><a href="#{html.escape(anchor, quote=True)}">{html.escape(html.unescape(text))}</a></li>'
-        for anchor, text in headings
+    return environment().get_template("contents.html.j2").render(contents=headings(body), minimum=minimum)
+
+
+def _escaped(value) -> Markup:
+    """What `{{ value }}` writes: HTML as it is (Markup), anything else escaped as `html.escape`
+    escapes it (quotes as &quot; and &#x27;), the escaping these pages have always had, so a page's
+    bytes do not change with the template engine (markupsafe alone writes &#34; and &#39;)."""
+    return value if isinstance(value, Markup) else Markup(html.escape(str(value)))
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """Every page template's environment: autoescaped, strict about undefined names, and with the
+    site's files (`asset`), registry (`navigation`) and filters (`wrap_tables`, `headings`)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "site"),
+        autoescape=True,
+        finalize=_escaped,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return f"""<nav class="contents" aria-label="On this page">
-  <details open><summary>On this page</summary>
-  <ol>
-{items}
-  </ol></details>
-</nav>
-"""
-
-
-def navigation(current: str) -> str:
-    """The same few links on every page: the index, its sections of reports and articles, the claims, the method."""
-    entries = [
-        (paths.INDEX_PAGE, "Overview"),
-        (f"{paths.INDEX_PAGE}#reports", "Reports"),
-        (f"{paths.INDEX_PAGE}#articles", "Articles"),
-        (paths.CLAIMS_PAGE[0], "Claims"),
-        (paths.SENSITIVITY_PAGE[0], "Sensitivity"),
-        (paths.METHOD_PAGE[0], "Method"),
-    ]
-    here = ' aria-current="page"'
-    items = "\n".join(
-        f'      <li><a href="{href}"{here if href == current else ""}>{title}</a></li>' for href, title in entries
+    env.filters.update(wrap_tables=wrap_tables, headings=headings)
+    env.globals.update(
+        site_title=Markup(html.escape(SITE_TITLE, quote=False)),
+        stylesheet=registry.STYLESHEET,
+        index=registry.INDEX,
+        navigation=registry.PAGES,
+        asset=asset,
     )
-    return f"""<nav class="site-nav" aria-label="Site">
-    <ul>
-{items}
-    </ul>
-  </nav>"""
+    return env
 
 
-def pager(previous: Link | None, following: Link | None) -> str:
-    """Links to the previous and next page of a sequence (the reports, or the articles)."""
-    if previous is None and following is None:
-        return ""
-    parts = []
-    if previous is not None:
-        parts.append(
-            f'  <a class="previous" href="{previous.href}" rel="prev"><small>Previous</small>{html.escape(previous.title)}</a>'
-        )
-    if following is not None:
-        parts.append(
-            f'  <a class="next" href="{following.href}" rel="next"><small>Next</small>{html.escape(following.title)}</a>'
-        )
-    return '<nav class="pager" aria-label="Previous and next">\n' + "\n".join(parts) + "\n</nav>\n"
+def asset(name: str) -> Markup:
+    """A file of templates/site/ written into a page as it is (the scripts): the project's own code."""
+    return Markup((TEMPLATES / "site" / name).read_text(encoding="utf-8"))
 
 
-def footer_html(footer: Footer) -> str:
-    downloads = "\n".join(
-        f'        <li><a href="{html.escape(name)}" download>{html.escape(name)}</a>: {html.escape(what)}</li>'
-        for name, what in footer.downloads
-    )
-    licences = " ".join(f"{html.escape(what)}: {html.escape(terms)}." for what, terms in footer.licences)
-    return f"""<footer class="site-footer">
-  <div class="inner">
-    <h2>Data</h2>
-    <ul>
-{downloads}
-    </ul>
-    <h2>Cite this</h2>
-    <p>{html.escape(footer.cite)}</p>
-    <p>{licences}</p>
-    <p>Build {html.escape(footer.version)}. Made by <code>make reports</code> from the articles, the claims captured
-    from them, USGS data and the notebooks; every number is computed, and each cites the claims it rests on.</p>
-  </div>
-</footer>"""
+def note_templates() -> None:
+    """Record every file of templates/ as read (templates, scripts, styles): the pages are made from
+    them as much as from the code, so the site step's manifest lists them and a change to one
+    renders the pages again."""
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            observed.note_read(path)
 
 
-def page(
-    title: str,
-    body: str,
-    *,
-    current: str,
-    footer: Footer,
-    known_claims: set[str],
-    names: dict | None = None,
-    lede: str = "",
-    previous: Link | None = None,
-    following: Link | None = None,
-    head: str = "",
-    script: str = "",
-    before_main: str = "",
-    body_class: str = "",
-) -> str:
-    """A whole page of the site: `body` (HTML, starting after the page's <h1>) in the one layout."""
-    body = wrap_tables(body)
-    lede_html = f'  <p class="lede">{html.escape(lede)}</p>\n' if lede else ""
-    document = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{html.escape(title)}: {SITE_TITLE}</title>
-<link rel="stylesheet" href="{paths.STYLESHEET}">
-{head}</head>
-<body{f' class="{body_class}"' if body_class else ""}>
-<a class="skip-link" href="#main">Skip to the content</a>
-<header class="site-header">
-  <div class="inner">
-  <a class="site-title" href="{paths.INDEX_PAGE}">{SITE_TITLE}</a>
-  {navigation(current)}
-  </div>
-</header>
-<main id="main">
-{before_main}  <h1>{html.escape(title)}</h1>
-{lede_html}{contents(body)}{body}
-{pager(previous, following)}</main>
-{footer_html(footer)}
-{f"<script>{script}</script>" if script else ""}
-</body>
-</html>
-"""
-    return link_claims(document, known_claims, names)
+def render(template: str, *, known_claims: set[str], names: dict | None = None, **context) -> str:
+    """A whole page: `template` (which extends base.html.j2) with `context`; then every claim id in
+    its text linked to its sentence and every article id named (`link_claims`)."""
+    note_templates()
+    page = environment().get_template(template).render(**context)
+    return link_claims(page, known_claims, names)

@@ -1,16 +1,16 @@
 """What every page of the site is made from: the processed tables and articles (`Site`, from
-`load_site`), each notebook page's title and summary (`Page`), and the parameters the pages state."""
+`load_site`), each notebook page's title and summary (`Page`), the parameters the pages state, and
+all of it together as a page builder receives it (`Render`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from rare_earths.project import LAYOUT, Project
-from rare_earths.site import layout
+from rare_earths.site import layout, registry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +34,7 @@ class Page:
 
     @property
     def href(self) -> str:
-        return Path(self.notebook).with_suffix(".html").name
+        return registry.notebook_page(self.notebook)
 
 
 def describe(notebook: nbformat.NotebookNode, name: str) -> Page:
@@ -89,9 +89,10 @@ class Site:
                 f"{notebook} recorded no result {name!r}: the page that shows it reads it from there"
             ) from None
 
-    def page(self, title: str, body: str, **options) -> str:
-        """A page of this site in the one layout, with its footer, its claims linked and its articles named."""
-        return layout.page(title, body, footer=self.footer, known_claims=self.known, names=self.names, **options)
+    def page(self, template: str, **context) -> str:
+        """A page of this site: `template` (templates/site/, extending the one layout) with `context`,
+        its footer, its claims linked and its articles named."""
+        return layout.render(template, footer=self.footer, known_claims=self.known, names=self.names, **context)
 
     @property
     def known(self) -> set[str]:
@@ -109,6 +110,18 @@ class Site:
     def status(self) -> dict[str, str]:
         """Each claim's standing, as conclusions.csv gives it."""
         return dict(zip(self.conclusions.claim_id, self.conclusions.standing, strict=True))
+
+
+@dataclass
+class Render:
+    """What every page builder of `registry.PAGES` is given: the site's data, the executed notebooks
+    with their pages, and the parameters the pages state."""
+
+    site: Site
+    notebooks: dict[str, nbformat.NotebookNode]  # name -> executed notebook, in the chain's order
+    pages: list[Page]  # each notebook's page
+    values: dict[str, Any]  # each parameter's value across the notebooks (`parameters_of`)
+    swept: bool  # the default sweep in reports/sweep/ is up to date with these notebooks
 
 
 def load_site(project: Project, checks: pd.DataFrame | None = None) -> Site:
