@@ -221,3 +221,17 @@ def test_help_is_the_default_goal(make_help):
     result = subprocess.run(["make", "-s"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout == make_help
+
+
+def test_every_test_folder_is_collected(request):
+    """pytest skips folders that match `norecursedirs` (by default one named `build`): every folder
+    of tests/ that holds a test file must be one it enters, or its tests silently never run."""
+    import fnmatch
+
+    skipped = request.config.getini("norecursedirs")
+    for test_file in (ROOT / "tests").rglob("test_*.py"):
+        folders = test_file.relative_to(ROOT / "tests").parent.parts
+        if "fixtures" in folders:
+            continue
+        hidden = [folder for folder in folders if any(fnmatch.fnmatch(folder, pattern) for pattern in skipped)]
+        assert not hidden, f"{test_file.relative_to(ROOT)} is never collected: {hidden} matches norecursedirs"

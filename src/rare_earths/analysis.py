@@ -18,7 +18,7 @@ from rare_earths.data.claims import figure_of
 from rare_earths.data.units import Figure, Quantity, is_money, to_usd
 from rare_earths.vocabulary import EDITIONS
 
-SEPARATOR = "; "
+SEPARATOR = vocabulary.SEPARATOR  # between the claim ids a row rests on
 
 
 # --- selecting claims ----------------------------------------------------------------------------
