@@ -64,6 +64,22 @@ def _best(candidates: list[Candidate]) -> str:
     return min((c.verdict for c in candidates), key=_BEST_FIRST.index, default=CANNOT_CHECK)
 
 
+def _rank_candidate(stated: Statement, usgs: Tables, edition: str, measure: str, year: str) -> list[Candidate]:
+    """The rank an edition gives the subject (above it, the countries whose figures exceed its own
+    whatever their rounding); none if the edition does not list it."""
+    countries = usgs.countries(edition, measure, year)
+    names = [p.country for p in countries]
+    if stated.subject not in names:
+        return []
+    own = countries[names.index(stated.subject)]
+    above = [p for p in countries if p.low > own.high]
+    rank = len(above) + 1
+    ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
+    verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
+    label = f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else "")
+    return [Candidate(edition, label, float(rank), rank, rank, verdict)]
+
+
 def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
     """A reserve or production figure (or a rank by them) against each edition."""
     record = vocabulary.METRICS[stated.metric]
@@ -74,25 +90,7 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
         when = f" in {year}" if year else ""
         when += "" if own_year else " (the edition's latest year: the article gives none)"
         if record.rank_of:
-            countries = usgs.countries(edition, measure, year)
-            names = [p.country for p in countries]
-            if stated.subject not in names:
-                continue
-            own = countries[names.index(stated.subject)]
-            above = [p for p in countries if p.low > own.high]
-            rank = len(above) + 1
-            ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
-            verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
-            found.append(
-                Candidate(
-                    edition,
-                    f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else ""),
-                    float(rank),
-                    rank,
-                    rank,
-                    verdict,
-                )
-            )
+            found += _rank_candidate(stated, usgs, edition, measure, year)
             continue
         published = usgs.get(edition, measure, stated.subject, year)
         if published is None:
@@ -272,6 +270,20 @@ def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
     return list(merged.values())
 
 
+def _claim_ids(group: list[Statement]) -> list[str]:
+    return [c for s in group for c in s.claim_ids]
+
+
+def _stated_words(group: list[Statement], unit: str) -> str:
+    """The figure a group states, its period, its claims and what it admits, shown in `unit`."""
+    stated = group[0]
+    period = f" ({stated.period})" if stated.period else ""
+    return (
+        f"{what(stated)}{period}, {stated.as_written} ({', '.join(_claim_ids(group))}; "
+        f"{text.interval(*stated.admitted(), unit)})"
+    )
+
+
 @rule(
     "usgs",
     "reference",
@@ -286,21 +298,19 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
         stated = group[0]
         candidates = value_candidates(stated, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
-        period = f" ({stated.period})" if stated.period else ""
         compared = (
             "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
         )
         rows.append(
             check(
                 "usgs",
-                [c for s in group for c in s.claim_ids],
+                _claim_ids(group),
                 stated,
                 shown.value if shown else None,
                 compared,
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
-                f"{text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
-                judges=[c for s in group for c in s.claim_ids],
+                f"{_stated_words(group, stated.unit)}, {sentence}.",
+                judges=_claim_ids(group),
             )
         )
     return rows
@@ -322,18 +332,16 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
         stated = group[0]
         candidates = share_candidates(stated, by, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
-        period = f" ({stated.period})" if stated.period else ""
         rows.append(
             check(
                 "share_base",
-                [c for s in group for c in s.claim_ids],
+                _claim_ids(group),
                 stated,
                 shown.value if shown else None,
                 "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)),
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
-                f"{text.interval(*stated.admitted(), 'percent')}), {sentence}.",
-                judges=[c for s in group for c in s.claim_ids],
+                f"{_stated_words(group, 'percent')}, {sentence}.",
+                judges=_claim_ids(group),
             )
         )
     return rows
