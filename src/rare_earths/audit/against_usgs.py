@@ -8,7 +8,10 @@ what USGS's mine output makes plausible for it (a floor for scope, a ceiling for
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rare_earths import metrics, text, vocabulary
 from rare_earths.audit.registry import check, rule
@@ -61,6 +64,22 @@ def _best(candidates: list[Candidate]) -> str:
     return min((c.verdict for c in candidates), key=_BEST_FIRST.index, default=CANNOT_CHECK)
 
 
+def _rank_candidate(stated: Statement, usgs: Tables, edition: str, measure: str, year: str) -> list[Candidate]:
+    """The rank an edition gives the subject (above it, the countries whose figures exceed its own
+    whatever their rounding); none if the edition does not list it."""
+    countries = usgs.countries(edition, measure, year)
+    names = [p.country for p in countries]
+    if stated.subject not in names:
+        return []
+    own = countries[names.index(stated.subject)]
+    above = [p for p in countries if p.low > own.high]
+    rank = len(above) + 1
+    ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
+    verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
+    label = f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else "")
+    return [Candidate(edition, label, float(rank), rank, rank, verdict)]
+
+
 def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
     """A reserve or production figure (or a rank by them) against each edition."""
     record = vocabulary.METRICS[stated.metric]
@@ -71,25 +90,7 @@ def value_candidates(stated: Statement, usgs: Tables) -> list[Candidate]:
         when = f" in {year}" if year else ""
         when += "" if own_year else " (the edition's latest year: the article gives none)"
         if record.rank_of:
-            countries = usgs.countries(edition, measure, year)
-            names = [p.country for p in countries]
-            if stated.subject not in names:
-                continue
-            own = countries[names.index(stated.subject)]
-            above = [p for p in countries if p.low > own.high]
-            rank = len(above) + 1
-            ahead = ", ".join(f"{p.country} {p.words('Mt')}" for p in above)
-            verdict = CONSISTENT if rank == int(stated.point) else CONTRADICTED
-            found.append(
-                Candidate(
-                    edition,
-                    f"in {edition} it ranks {text.ordinal(rank)}" + (f", behind {ahead}" if ahead else ""),
-                    float(rank),
-                    rank,
-                    rank,
-                    verdict,
-                )
-            )
+            found += _rank_candidate(stated, usgs, edition, measure, year)
             continue
         published = usgs.get(edition, measure, stated.subject, year)
         if published is None:
@@ -186,6 +187,50 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
     return candidates
 
 
+_MATCHING = (CONSISTENT, WITHIN_ROUNDING)
+_CURRENT = "current at the article's date"
+
+
+def _labels(candidates: list[Candidate]) -> str:
+    return "; ".join(c.label for c in candidates)
+
+
+def _decisive_edition(stated: Statement, published: list[Candidate], usgs: Tables) -> str:
+    """The edition current at the article's date, or, where it lacks the figure, the latest that has it."""
+    current = usgs.current(stated.source_id)
+    if any(c.edition == current for c in published):
+        return current
+    return max(c.edition for c in published)
+
+
+def _not_current(published: list[Candidate], current: str) -> str:
+    """What the other editions give, named after the decisive one's."""
+    others = [c for c in published if c.edition != current]
+    return f" (not current then: {_labels(others)})" if others else ""
+
+
+def _matched(best: str, current: str, now: list[Candidate]) -> tuple[str, Candidate]:
+    """The sentence for a match in the decisive edition, naming what else that edition gives, and the match."""
+    matching = [c for c in now if c.verdict == best]
+    rest = [c for c in now if c not in matching]
+    how = "matches" if best == CONSISTENT else "matches within rounding"
+    but = f"; but {_labels(rest)}" if rest else ""
+    return f"{how} {current}, {_CURRENT}: {_labels(matching)}{but}", matching[0]
+
+
+def _outdated(current: str, now: list[Candidate], before: list[Candidate]) -> str:
+    older = ", ".join(dict.fromkeys(c.edition for c in before))
+    return f"matches only {older}, an older edition: {_labels(before)}; {current}, {_CURRENT}, gives: {_labels(now)}"
+
+
+def _unmatched(best: str, current: str, now: list[Candidate]) -> tuple[str, str]:
+    """(verdict, sentence) where no edition matches: a bound alone decides nothing, else a contradiction."""
+    if best == INCONCLUSIVE:
+        opening = f"is only within a bound in {current}, {_CURRENT}, which any plausible figure meets: "
+        return INCONCLUSIVE, opening + _labels(now)
+    return CONTRADICTED, f"matches no USGS figure; {current}, {_CURRENT}, gives: {_labels(now)}"
+
+
 def _verdict_sentence(
     stated: Statement, candidates: list[Candidate], usgs: Tables
 ) -> tuple[str, str, Candidate | None]:
@@ -196,43 +241,21 @@ def _verdict_sentence(
     published = [c for c in candidates if c.edition]
     if not published:
         return CANNOT_CHECK, "neither USGS edition gives a figure for it", None
-    current = usgs.current(stated.source_id)
-    if not any(c.edition == current for c in published):  # the current edition lacks it: the latest that has it
-        current = max(c.edition for c in published)
+    current = _decisive_edition(stated, published, usgs)
     now = [c for c in published if c.edition == current]
-    before = [c for c in published if c.edition < current and c.verdict in (CONSISTENT, WITHIN_ROUNDING)]
-    own = [c for c in candidates if not c.edition]
+    but_others = _not_current(published, current)
     best = _best(now)
-    others = "; ".join(c.label for c in published if c.edition != current)
-    but_others = f" (not current then: {others})" if others else ""
-    own_words = (
-        f"; the article's own figures give: {own[0].label}" if own and best not in (CONSISTENT, WITHIN_ROUNDING) else ""
-    )
-    if best in (CONSISTENT, WITHIN_ROUNDING):
-        matching = [c for c in now if c.verdict == best]
-        how = "matches" if best == CONSISTENT else "matches within rounding"
-        rest = [c for c in now if c not in matching]
-        sentence = f"{how} {current}, current at the article's date: " + "; ".join(c.label for c in matching)
-        sentence += ("; but " + "; ".join(c.label for c in rest)) if rest else ""
-        return best, sentence + but_others, matching[0]
+    if best in _MATCHING:
+        sentence, shown = _matched(best, current, now)
+        return best, sentence + but_others, shown
+    own = [c for c in candidates if not c.edition]
+    own_words = f"; the article's own figures give: {own[0].label}" if own else ""
     shown = min(now, key=lambda c: abs(c.value - stated.point))
+    before = [c for c in published if c.edition < current and c.verdict in _MATCHING]
     if before:
-        return (
-            OUTDATED,
-            f"matches only {', '.join(dict.fromkeys(c.edition for c in before))}, an older edition: "
-            + "; ".join(c.label for c in before)
-            + f"; {current}, current at the article's date, gives: "
-            + "; ".join(c.label for c in now)
-            + own_words,
-            shown,
-        )
-    opening = (
-        f"is only within a bound in {current}, current at the article's date, which any plausible figure meets: "
-        if best == INCONCLUSIVE
-        else f"matches no USGS figure; {current}, current at the article's date, gives: "
-    )
-    verdict = INCONCLUSIVE if best == INCONCLUSIVE else CONTRADICTED
-    return verdict, opening + "; ".join(c.label for c in now) + but_others + own_words, shown
+        return OUTDATED, _outdated(current, now, before) + own_words, shown
+    verdict, sentence = _unmatched(best, current, now)
+    return verdict, sentence + but_others + own_words, shown
 
 
 def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
@@ -245,6 +268,20 @@ def _merged(found: list[Statement], wanted) -> list[list[Statement]]:
                 (s.source_id, s.subject, s.metric, s.counterpart, s.period, s.low, s.high, s.bound), []
             ).append(s)
     return list(merged.values())
+
+
+def _claim_ids(group: list[Statement]) -> list[str]:
+    return [c for s in group for c in s.claim_ids]
+
+
+def _stated_words(group: list[Statement], unit: str) -> str:
+    """The figure a group states, its period, its claims and what it admits, shown in `unit`."""
+    stated = group[0]
+    period = f" ({stated.period})" if stated.period else ""
+    return (
+        f"{what(stated)}{period}, {stated.as_written} ({', '.join(_claim_ids(group))}; "
+        f"{text.interval(*stated.admitted(), unit)})"
+    )
 
 
 @rule(
@@ -261,21 +298,19 @@ def usgs_values(found: list[Statement], usgs: Tables) -> list[dict]:
         stated = group[0]
         candidates = value_candidates(stated, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
-        period = f" ({stated.period})" if stated.period else ""
         compared = (
             "USGS " + " and ".join(dict.fromkeys(c.edition for c in candidates)) if candidates else "USGS (no figure)"
         )
         rows.append(
             check(
                 "usgs",
-                [c for s in group for c in s.claim_ids],
+                _claim_ids(group),
                 stated,
                 shown.value if shown else None,
                 compared,
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
-                f"{text.interval(*stated.admitted(), stated.unit)}), {sentence}.",
-                judges=[c for s in group for c in s.claim_ids],
+                f"{_stated_words(group, stated.unit)}, {sentence}.",
+                judges=_claim_ids(group),
             )
         )
     return rows
@@ -297,25 +332,88 @@ def share_base(found: list[Statement], usgs: Tables) -> list[dict]:
         stated = group[0]
         candidates = share_candidates(stated, by, usgs)
         verdict, sentence, shown = _verdict_sentence(stated, candidates, usgs)
-        period = f" ({stated.period})" if stated.period else ""
         rows.append(
             check(
                 "share_base",
-                [c for s in group for c in s.claim_ids],
+                _claim_ids(group),
                 stated,
                 shown.value if shown else None,
                 "bases: " + ", ".join(dict.fromkeys(c.edition or "the article's own figures" for c in candidates)),
                 verdict,
-                f"{what(stated)}{period}, {stated.as_written} ({', '.join(c for m in group for c in m.claim_ids)}; "
-                f"{text.interval(*stated.admitted(), 'percent')}), {sentence}.",
-                judges=[c for s in group for c in s.claim_ids],
+                f"{_stated_words(group, 'percent')}, {sentence}.",
+                judges=_claim_ids(group),
             )
         )
     return rows
 
 
+@dataclass(frozen=True)
+class _Side:
+    """What sets a floor apart from a ceiling, for `_usgs_bounds`."""
+
+    # The end of what the figure admits that could pass: a floor is met if its highest value meets it
+    # ("180-202 kt" by 202 kt), a ceiling if its lowest does.
+    end: int
+    extreme: str
+    limit: str
+    beyond: str  # the outcome of a figure that fails
+    fails: Callable[[float, float], bool]  # (share of mine output, the fraction allowed)
+
+
+_SIDES = {
+    "usgs_floor": _Side(1, "highest", "at least", "so it cannot mean what it says", operator.lt),
+    "usgs_ceiling": _Side(0, "lowest", "at most", "more than is plausible", operator.gt),
+}
+
+
+class _Share(NamedTuple):
+    """A figure as a share of one edition's mine output for its country."""
+
+    edition: str
+    year: str
+    own_year: bool
+    published: Published
+    share: float
+
+
+def _tonnes(stated: Statement, end: float) -> float:
+    """`end`, in the statement's unit, in tonnes; a rate a year as a year's worth."""
+    amount = Quantity(end, stated.unit) * (Quantity(1, "year") if "year" in stated.unit else 1)
+    return float(amount.to("t").magnitude)
+
+
+def _shares_of_mine_output(stated: Statement, usgs: Tables, measure: str, country: str, tonnes: float) -> list[_Share]:
+    """`tonnes` against each edition's figure for the country, in the statement's year where the edition has it."""
+    found = []
+    for edition in EDITIONS:
+        year, own_year = _year(stated, usgs, edition, measure)
+        if year not in usgs.years(edition, measure):  # an edition too early for the year: its latest
+            year, own_year = usgs.latest_year(edition, measure), False
+        published = usgs.get(edition, measure, country, year)
+        if published is not None:
+            found.append(_Share(edition, year, own_year, published, tonnes / published.value))
+    return found
+
+
+def _shares_words(shares: list[_Share], where: str) -> str:
+    return "; ".join(
+        f"{text.number(100 * s.share)}% of the {text.show(s.published.value, 't', 'kt' if s.published.value < 1e6 else 'Mt')} "
+        f"{where} mined in {s.year} per {s.edition}" + ("" if s.own_year else " (its latest year)")
+        for s in shares
+    )
+
+
+def _judged_at(stated: Statement, end: float, side: _Side) -> str:
+    """The value judged, where the figure's rounding and hedge move it off the figure as written."""
+    shown = text.show(end, stated.unit)
+    if shown == text.show(stated.point, stated.unit):
+        return ""
+    return f" (even at the {side.extreme} value its rounding and hedge admit, {shown})"
+
+
 def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name: str) -> list[dict]:
     """A figure against a floor or a ceiling set by a USGS measure of its subject's country."""
+    side = _SIDES[attribute]
     rows = []
     for stated in found:
         declared = getattr(vocabulary.METRICS[stated.metric], attribute)
@@ -323,60 +421,28 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
             continue
         measure, fraction, why = declared
         country = vocabulary.country_of(stated.subject)
-        # The end of what the figure admits that could pass: a floor is met if its highest value meets
-        # it ("180-202 kt" by 202 kt), a ceiling if its lowest does.
-        end = stated.admitted()[1 if attribute == "usgs_floor" else 0]
-        amount = Quantity(end, stated.unit) * (Quantity(1, "year") if "year" in stated.unit else 1)  # a year's worth
-        tonnes = float(amount.to("t").magnitude)
-        compared = []
-        for edition in EDITIONS:
-            year, own_year = _year(stated, usgs, edition, measure)
-            if year not in usgs.years(edition, measure):  # an edition too early for the year: its latest
-                year, own_year = usgs.latest_year(edition, measure), False
-            published = usgs.get(edition, measure, country, year)
-            if published is None:
-                continue
-            compared.append((edition, year, own_year, published, tonnes / published.value))
-        if not compared:
+        end = stated.admitted()[side.end]
+        shares = _shares_of_mine_output(stated, usgs, measure, country, _tonnes(stated, end))
+        if not shares:
             continue
         current = usgs.current(stated.source_id)
-        judged = [c for c in compared if c[0] == current] or compared[-1:]  # the current edition decides
-        if attribute == "usgs_floor":
-            failed = [c for c in judged if c[4] < fraction]
-        else:
-            failed = [c for c in judged if c[4] > fraction]
-        verdict = IMPLAUSIBLE if failed else CONSISTENT
-        where = text.subject_name(country)
-        listed = "; ".join(
-            f"{text.number(100 * share)}% of the {text.show(p.value, 't', 'kt' if p.value < 1e6 else 'Mt')} "
-            f"{where} mined in {year} per {edition}" + ("" if own else " (its latest year)")
-            for edition, year, own, p, share in compared
-        )
-        limit = f"{'at least' if attribute == 'usgs_floor' else 'at most'} {text.number(100 * fraction)}%"
-        outcome = (
-            ("so it cannot mean what it says" if attribute == "usgs_floor" else "more than is plausible")
-            if verdict == IMPLAUSIBLE
-            else "which is plausible"
-        )
-        nearest = judged[-1]
+        judged = [s for s in shares if s.edition == current] or shares[-1:]  # the current edition decides
+        implausible = any(side.fails(s.share, fraction) for s in judged)
+        verdict = IMPLAUSIBLE if implausible else CONSISTENT
+        outcome = side.beyond if implausible else "which is plausible"
         rows.append(
             check(
                 rule_name,
                 stated.claim_ids,
                 stated,
-                nearest[3].value,
-                f"USGS {' and '.join(c[0] for c in compared)} mine production",
+                judged[-1].published.value,
+                f"USGS {' and '.join(s.edition for s in shares)} mine production",
                 verdict,
-                f"{what(stated)}, {stated.as_written}"
-                + (
-                    f" (even at the {'highest' if attribute == 'usgs_floor' else 'lowest'} value its rounding and hedge "
-                    f"admit, {text.show(end, stated.unit)})"
-                    if text.show(end, stated.unit) != text.show(stated.point, stated.unit)
-                    else ""
-                )
-                + f", is {listed}; it should be {limit} ({why}), {outcome}.",
+                f"{what(stated)}, {stated.as_written}{_judged_at(stated, end, side)}, is "
+                f"{_shares_words(shares, text.subject_name(country))}; it should be {side.limit} "
+                f"{text.number(100 * fraction)}% ({why}), {outcome}.",
                 # A figure within scale is not thereby right: only one out of scale is judged.
-                judges=stated.claim_ids if verdict == IMPLAUSIBLE else [],
+                judges=stated.claim_ids if implausible else [],
             )
         )
     return rows

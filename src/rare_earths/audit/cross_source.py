@@ -105,23 +105,47 @@ def _same_figure_sentence(verdict: str, whose: str, a: Statement, b: Statement, 
             f"{whose} is {a.as_written} for {a.period} in {a.source_id} ({', '.join(a.claim_ids)}) and "
             f"{b.as_written} for {b.period} in {b.source_id} ({', '.join(b.claim_ids)}): one figure given two dates."
         )
+    return _naming_undated(_agreement_sentence(verdict, whose, a, b, group), group)
+
+
+def _agreement_sentence(verdict: str, whose: str, a: Statement, b: Statement, group: list[Statement]) -> str:
+    """One statement restated alike, statements that agree, or statements that agree only within rounding."""
     if len(group) == 1:
-        sentence = f"{whose}: {a.source_id} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}."
-    elif verdict == CONSISTENT:
-        sentence = (
+        return f"{whose}: {a.source_id} states it {len(a.claim_ids)} times ({', '.join(a.claim_ids)}), always as {a.as_written}."
+    if verdict == CONSISTENT:
+        return (
             f"{whose}: stated {sum(len(s.claim_ids) for s in group)} times, and the statements agree: "
             + "; ".join(s.cite() for s in group)
             + "."
         )
-    else:
-        sentence = (
-            f"{whose} is {a.cite()} and {b.cite()}: {text.show(a.point, a.unit)} and {text.show(b.point, b.unit)} differ, "
-            f"but agree within their rounding ({text.interval(*a.admitted(), a.unit)} and {text.interval(*b.admitted(), b.unit)})."
-        )
+    return (
+        f"{whose} is {a.cite()} and {b.cite()}: {text.show(a.point, a.unit)} and {text.show(b.point, b.unit)} differ, "
+        f"but agree within their rounding ({text.interval(*a.admitted(), a.unit)} and {text.interval(*b.admitted(), b.unit)})."
+    )
+
+
+def _naming_undated(sentence: str, group: list[Statement]) -> str:
+    """`sentence`, naming the claims that give no year where others of the figure give one."""
     undated = [c for s in group if not s.period for c in s.claim_ids]
-    if undated and any(s.period for s in group):
-        sentence = sentence.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
-    return sentence
+    if not undated or not any(s.period for s in group):
+        return sentence
+    return sentence.rstrip(".") + f"; {', '.join(undated)} give{'s' if len(undated) == 1 else ''} no year."
+
+
+def _claim_ids(statements: list[Statement]) -> list[str]:
+    return [c for s in statements for c in s.claim_ids]
+
+
+def _whose(group: list[Statement], counterpart: str) -> str:
+    """What the figure is, with its counterpart unless that is the world."""
+    return what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
+
+
+def _coarser_sentence(sentence: str, ids: list[str]) -> str:
+    return (
+        sentence.rstrip(".") + f"; but no independent article states {', '.join(ids)} as precisely as "
+        f"{'they are' if len(ids) > 1 else 'it is'} written, so the agreement bears out only what both say."
+    )
 
 
 @rule(
@@ -137,24 +161,23 @@ def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[di
     for (_subject, metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
         if vocabulary.METRICS[metric].recurring:  # the dates of occasions, not one figure (`first_occurrence`)
             continue
-        claim_ids = [c for s in group for c in s.claim_ids]
+        claim_ids = _claim_ids(group)
         found_pair = worst_pair(group) if len(claim_ids) >= 2 else None
         if found_pair is None:
             continue
         verdict, a, b = found_pair
-        whose = what(group[0]) + (f" ({counterpart})" if counterpart and counterpart != "world" else "")
         compared_with = f"claim {b.claim_ids[0]} ({b.as_written})" if b is not group[0] else "its restatements"
         evidence = independence(group, related)
-        sentence = _same_figure_sentence(verdict, whose, a, b, group)
+        sentence = _same_figure_sentence(verdict, _whose(group, counterpart), a, b, group)
         coarser = _only_coarser_support(group, related) if evidence == "other_article" and verdict in AGREEING else []
         confirmed = [s for s in group if s not in coarser]
         if confirmed:
             rows.append(
                 check("same_figure", claim_ids, confirmed[0], b.point, compared_with, verdict, sentence,
-                      judges=[c for s in confirmed for c in s.claim_ids], evidence=evidence)
+                      judges=_claim_ids(confirmed), evidence=evidence)
             )  # fmt: skip
         if coarser:
-            ids = [c for s in coarser for c in s.claim_ids]
+            ids = _claim_ids(coarser)
             rows.append(
                 check(
                     "same_figure",
@@ -163,8 +186,7 @@ def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[di
                     b.point,
                     compared_with,
                     verdict,
-                    sentence.rstrip(".") + f"; but no independent article states {', '.join(ids)} as precisely as "
-                    f"{'they are' if len(ids) > 1 else 'it is'} written, so the agreement bears out only what both say.",
+                    _coarser_sentence(sentence, ids),
                     judges=ids,
                     evidence="coarser_article",
                 )
@@ -227,60 +249,86 @@ def clusters(group: list[Statement]) -> list[list[Statement]]:
     return [sorted(cluster, key=lambda s: s.claim_ids[0]) for cluster in result]
 
 
+def _measure_families(found: list[Statement]) -> dict[tuple, list[Statement]]:
+    """The statements of each (subject, counterpart, family of measures), for metrics that belong to one."""
+    groups: dict[tuple, list[Statement]] = {}
+    for statement in found:
+        family = vocabulary.METRICS[statement.metric].family
+        if family:
+            groups.setdefault((statement.subject, statement.counterpart, family), []).append(statement)
+    return groups
+
+
+def _listing(metric: str, members: list[Statement]) -> str:
+    """A metric's measure (or words) with what `members` of that metric say and their claims."""
+    ids = ", ".join(c for s in members if s.metric == metric for c in s.claim_ids)
+    words = " / ".join(dict.fromkeys(s.as_written for s in members if s.metric == metric))
+    return f"{vocabulary.METRICS[metric].measure or vocabulary.METRICS[metric].said} ({words}: {ids})"
+
+
+def _others_differ(others: list[Statement]) -> str:
+    if not others:
+        return ""
+    return "; other figures of the family differ: " + ", ".join(
+        _listing(m, others) for m in dict.fromkeys(s.metric for s in others)
+    )
+
+
+def _several_measures(
+    subject: str, family: str, cluster: list[Statement], named: list[str], unnamed: list[str], rest: str
+) -> tuple[list[str], str]:
+    """(claims judged, explanation) where the number is given for two or more named measures."""
+    values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
+    unnamed_too = (", and " + ", ".join(_listing(m, cluster) for m in unnamed)) if unnamed else ""
+    explanation = (
+        f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
+        f"measures: {', '.join(_listing(m, cluster) for m in named)}{unnamed_too}. They can all be true, and may "
+        f"be one fact said two ways, but they are different measures, so none confirms another{rest}."
+    )
+    # Every figure of the cluster is a bare number a reader can take for another measure.
+    return [c for s in cluster for c in s.claim_ids], explanation
+
+
+def _unclear_measure(
+    subject: str, cluster: list[Statement], named: list[str], unnamed: list[str], rest: str
+) -> tuple[list[str], str]:
+    """(claims judged, explanation) where one named measure shares its number with figures that do not
+    say which measure they are: those are unclear."""
+    explanation = (
+        f"{text.possessive(subject)} {', '.join(_listing(m, cluster) for m in unnamed)} is not said to be of "
+        f"value or of quantity; it shares its number with the {_listing(named[0], cluster)}, a different "
+        f"measure, so that figure does not confirm it{rest}."
+    )
+    return [c for s in cluster if not vocabulary.METRICS[s.metric].measure for c in s.claim_ids], explanation
+
+
+def _explain(
+    subject: str, family: str, cluster: list[Statement], metrics_in: list[str], others: list[Statement]
+) -> tuple[list[str], str]:
+    """(claims judged, explanation) for one number given for several measures of a family."""
+    named = [m for m in metrics_in if vocabulary.METRICS[m].measure]
+    unnamed = [m for m in metrics_in if not vocabulary.METRICS[m].measure]
+    rest = _others_differ(others)
+    if len(named) >= 2:
+        return _several_measures(subject, family, cluster, named, unnamed, rest)
+    return _unclear_measure(subject, cluster, named, unnamed, rest)
+
+
 @rule(
     "same_number_different_measure",
     "cross_source",
     "One number given for different measures of one family (processing capacity, magnet production, mine production).",
 )
 def same_number_different_measure(found: list[Statement]) -> list[dict]:
-    groups: dict[tuple, list[Statement]] = {}
-    for statement in found:
-        family = vocabulary.METRICS[statement.metric].family
-        if family:
-            groups.setdefault((statement.subject, statement.counterpart, family), []).append(statement)
     rows = []
-    for (subject, _counterpart, family), group in groups.items():
+    for (subject, _counterpart, family), group in _measure_families(found).items():
         for cluster in clusters(group):
             metrics_in = list(dict.fromkeys(s.metric for s in cluster))
             if len(metrics_in) < 2:
                 continue
-            named = [m for m in metrics_in if vocabulary.METRICS[m].measure]
-            unnamed = [m for m in metrics_in if not vocabulary.METRICS[m].measure]
-
-            def listing(metric: str, members: list[Statement]) -> str:
-                ids = ", ".join(c for s in members if s.metric == metric for c in s.claim_ids)
-                words = " / ".join(dict.fromkeys(s.as_written for s in members if s.metric == metric))
-                return f"{vocabulary.METRICS[metric].measure or vocabulary.METRICS[metric].said} ({words}: {ids})"
-
-            values = " / ".join(dict.fromkeys(s.as_written for s in cluster))
             members = {id(s) for s in cluster}
             others = [s for s in group if id(s) not in members]
-            rest = (
-                "; other figures of the family differ: "
-                + ", ".join(listing(m, others) for m in dict.fromkeys(s.metric for s in others))
-                if others
-                else ""
-            )
-            verdict = AMBIGUOUS
-            if len(named) >= 2:
-                # Every figure of the cluster is a bare number a reader can take for another measure.
-                judged = [c for s in cluster for c in s.claim_ids]
-                explanation = (
-                    f"The same figure ({values}) is given as {text.possessive(subject)} {family} for {len(named)} different "
-                    "measures: "
-                    + ", ".join(listing(m, cluster) for m in named)
-                    + (", and " + ", ".join(listing(m, cluster) for m in unnamed) if unnamed else "")
-                    + f". They can all be true, and may be one fact said two ways, but they are different measures, so "
-                    f"none confirms another{rest}."
-                )
-            else:
-                # One named measure and figures that do not say which measure they are: those are unclear.
-                judged = [c for s in cluster if not vocabulary.METRICS[s.metric].measure for c in s.claim_ids]
-                explanation = (
-                    f"{text.possessive(subject)} {', '.join(listing(m, cluster) for m in unnamed)} is not said to be of "
-                    f"value or of quantity; it shares its number with the {listing(named[0], cluster)}, a different "
-                    f"measure, so that figure does not confirm it{rest}."
-                )
+            judged, explanation = _explain(subject, family, cluster, metrics_in, others)
             rows.append(
                 check(
                     "same_number_different_measure",
@@ -290,7 +338,7 @@ def same_number_different_measure(found: list[Statement]) -> list[dict]:
                     None,
                     "the same number for: "
                     + ", ".join(vocabulary.METRICS[m].measure or "unspecified" for m in metrics_in),
-                    verdict,
+                    AMBIGUOUS,
                     explanation,
                     judges=judged,
                 )
@@ -303,6 +351,16 @@ def _hedged(statement: Statement) -> bool:
     return statement.bound != "exact" or statement.hedge == "mostly"
 
 
+def _unhedged_restatement(hedged: Statement, plain: list[Statement]) -> Statement | None:
+    """The first of the `plain` statements that restates `hedged` without its hedge."""
+    for b in plain:
+        # "mostly from China" names no counterpart of its own; a plain "from China" is the same total.
+        same_counterpart = b.counterpart == hedged.counterpart or (hedged.hedge == "mostly" and not hedged.counterpart)
+        if overlap(hedged.admitted(), b.admitted()) and same_counterpart:
+            return b
+    return None
+
+
 @rule(
     "dropped_hedge",
     "cross_source",
@@ -311,28 +369,14 @@ def _hedged(statement: Statement) -> bool:
 )
 def dropped_hedge(found: list[Statement]) -> list[dict]:
     rows = []
-    groups: dict[tuple, list[Statement]] = {}
-    for statement in found:
-        groups.setdefault((statement.source_id, statement.subject, statement.metric, statement.period), []).append(
-            statement
-        )
-    for group in groups.values():
-        hedged = [s for s in group if _hedged(s)]
+    for group in index(found, "source_id", "subject", "metric", "period").values():
         plain = [s for s in group if not _hedged(s)]
-        for a in hedged:
-            # "mostly from China" names no counterpart of its own; a plain "from China" is the same total.
-            match = next(
-                (
-                    b
-                    for b in plain
-                    if overlap(a.admitted(), b.admitted())
-                    and (b.counterpart == a.counterpart or (a.hedge == "mostly" and not a.counterpart))
-                ),
-                None,
-            )
+        for a in (s for s in group if _hedged(s)):
+            match = _unhedged_restatement(a, plain)
             if match is None:
                 continue
-            hedge_words = f"{a.hedge} from {match.counterpart}" if a.hedge == "mostly" else a.hedge
+            mostly = a.hedge == "mostly"
+            hedge_words = f"{a.hedge} from {match.counterpart}" if mostly else a.hedge
             rows.append(
                 check(
                     "dropped_hedge",
@@ -342,7 +386,7 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
                     f"claim {match.claim_ids[0]} ({match.as_written})",
                     HEDGE_DROPPED,
                     f"{what(a)} is “{a.as_written}”, hedged “{hedge_words}”, in {', '.join(a.claim_ids)}, but "
-                    f"{match.as_written}{' from ' + match.counterpart if a.hedge == 'mostly' else ''} without the hedge in "
+                    f"{match.as_written}{' from ' + match.counterpart if mostly else ''} without the hedge in "
                     f"{', '.join(match.claim_ids)}: the restatement says more than the first statement.",
                     judges=match.claim_ids,
                 )

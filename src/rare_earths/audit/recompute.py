@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rare_earths import metrics, text, vocabulary
 from rare_earths.audit.registry import check, rule
@@ -110,6 +110,41 @@ def implied_whole(found: list[Statement]) -> list[dict]:
     return rows
 
 
+def _shares_of_one_whole(shares: list[Statement], fixed: str, varying: str) -> dict[tuple, dict[str, Statement]]:
+    """(source, metric, whole, period) -> {part: its first share}: the whole is the `fixed` field, the part
+    the `varying` one (the counterpart's shares by subject, or the subject's by counterpart)."""
+    groups: dict[tuple, dict[str, Statement]] = {}
+    for statement in shares:
+        key = (statement.source_id, statement.metric, getattr(statement, fixed), statement.period)
+        groups.setdefault(key, {}).setdefault(getattr(statement, varying), statement)
+    return groups
+
+
+def _sum_verdict(total: float, lowest: float) -> str:
+    """Within 100% as stated, only with their rounding, or over it either way."""
+    if total <= 100 + 1e-9:
+        return CONSISTENT
+    return WITHIN_ROUNDING if lowest <= 100 + 1e-9 else CONTRADICTED
+
+
+def _sum_outcome(verdict: str, total: float, lowest: float) -> str:
+    if verdict == WITHIN_ROUNDING:
+        return "over 100% only by their rounding"
+    if verdict == CONTRADICTED:
+        return "more than the whole"
+    if abs(total - 100) < 1e-9:
+        return (
+            f"the whole of it, leaving nothing to any other (with their rounding, at most {text.number(100 - lowest)}%)"
+        )
+    return f"leaving {text.number(100 - total)}% to others not named"
+
+
+def _whole_words(whole: str, metric: str) -> str:
+    """The whole the shares divide: "world reserves", "China's exports"."""
+    said = vocabulary.METRICS[metric].said.removeprefix("share of ").removeprefix("world ")
+    return f"{'world' if whole == 'world' else text.possessive(whole)} {said}"
+
+
 @rule(
     "parts_of_whole",
     "recomputation",
@@ -119,42 +154,44 @@ def parts_of_whole(found: list[Statement]) -> list[dict]:
     shares = [s for s in found if vocabulary.METRICS[s.metric].unit == "percent" and s.metric.endswith("_share")]
     rows = []
     for fixed, varying in (("counterpart", "subject"), ("subject", "counterpart")):
-        groups: dict[tuple, dict[str, Statement]] = {}
-        for statement in shares:
-            key = (statement.source_id, statement.metric, getattr(statement, fixed), statement.period)
-            groups.setdefault(key, {}).setdefault(getattr(statement, varying), statement)
-        for (source_id, metric, whole, _period), by_part in groups.items():
+        for (source_id, metric, whole, _period), by_part in _shares_of_one_whole(shares, fixed, varying).items():
             if len(by_part) < 2 or not whole:
                 continue
             parts = list(by_part.values())
+            claim_ids = [c for p in parts for c in p.claim_ids]
             total = sum(part.point for part in parts)
             lowest = sum(part.admitted()[0] for part in parts)
-            verdict = CONSISTENT if total <= 100 + 1e-9 else WITHIN_ROUNDING if lowest <= 100 + 1e-9 else CONTRADICTED
+            verdict = _sum_verdict(total, lowest)
             listed = " + ".join(f"{name} {part.as_written}" for name, part in by_part.items())
-            of = f"{'world' if whole == 'world' else text.possessive(whole)} {vocabulary.METRICS[metric].said.removeprefix('share of ').removeprefix('world ')}"
-            tail = {
-                CONSISTENT: f"the whole of it, leaving nothing to any other (with their rounding, at most "
-                f"{text.number(100 - lowest)}%)"
-                if abs(total - 100) < 1e-9
-                else f"leaving {text.number(100 - total)}% to others not named",
-                WITHIN_ROUNDING: "over 100% only by their rounding",
-                CONTRADICTED: "more than the whole",
-            }[verdict]
             whole_of_all = replace(parts[0], low=100.0, high=100.0, hedge="", half_step=0.0, as_written="100%")
             rows.append(
                 check(
                     "parts_of_whole",
-                    [c for p in parts for c in p.claim_ids],
+                    claim_ids,
                     whole_of_all,
                     total,
                     "sum of the shares (at most 100%)",
                     verdict,
-                    f"Shares of {of} in {source_id}: {listed} add up to {text.number(total)}%, {tail}.",
+                    f"Shares of {_whole_words(whole, metric)} in {source_id}: {listed} add up to {text.number(total)}%, "
+                    f"{_sum_outcome(verdict, total, lowest)}.",
                     # Shares that fit within the whole are not shown right by it: only a sum over 100% judges them.
-                    judges=[c for p in parts for c in p.claim_ids] if verdict == CONTRADICTED else [],
+                    judges=claim_ids if verdict == CONTRADICTED else [],
                 )
             )
     return rows
+
+
+def _levels_at_ends(
+    by: dict[tuple, list[Statement]], levels: tuple[str, ...], stated: Statement, first: str, last: str
+) -> tuple[Statement, Statement] | None:
+    """The first of the `levels` any article states at both ends of the period, for the same subject and
+    counterpart: the first statement of each end."""
+    for level in levels:
+        start = by.get((level, stated.subject, stated.counterpart, first))
+        end = by.get((level, stated.subject, stated.counterpart, last))
+        if start and end:
+            return start[0], end[0]
+    return None
 
 
 @rule("growth_rate", "recomputation", "A growth rate or decline recomputed from the levels at the ends of its period.")
@@ -183,18 +220,7 @@ def growth_rate(found: list[Statement]) -> list[dict]:
             )
             continue
         first, last = stated.period.split("-")
-        pair = next(
-            (
-                (
-                    by[(level, stated.subject, stated.counterpart, first)][0],
-                    by[(level, stated.subject, stated.counterpart, last)][0],
-                )
-                for level in levels
-                if (level, stated.subject, stated.counterpart, first) in by
-                and (level, stated.subject, stated.counterpart, last) in by
-            ),
-            None,
-        )
+        pair = _levels_at_ends(by, levels, stated, first, last)
         if pair is None:
             rows.append(
                 check(
@@ -267,6 +293,28 @@ def _rank_outcome(
     )
 
 
+def _above_and_below(figures: dict[str, Statement], subject: Statement) -> tuple[list[Statement], list[Statement]]:
+    """The other countries' figures above the subject's whatever their rounding, and the rest; largest first."""
+    above = sorted((s for s in figures.values() if s.admitted()[0] > subject.admitted()[1]), key=lambda s: -s.point)
+    below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
+    return above, below
+
+
+def _unlisted_above(
+    usgs: Tables, edition: str, measure: str, figures: dict[str, Statement], subject: Statement
+) -> list[str]:
+    """Countries the article gives no figure for that the edition puts above the subject's figure."""
+    return sorted(
+        p.country
+        for p in usgs.countries(edition, measure)
+        if p.country not in figures and p.country != subject.subject and p.value > subject.admitted()[1]
+    )
+
+
+def _countries_words(statements: list[Statement]) -> str:
+    return ", ".join(f"{s.subject} ({s.as_written})" for s in statements)
+
+
 @rule(
     "rank_from_figures",
     "recomputation",
@@ -285,19 +333,11 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
             continue
         subject = own[0]
         figures = _largest_figures(article, stated.subject)
-        above = sorted((s for s in figures.values() if s.admitted()[0] > subject.admitted()[1]), key=lambda s: -s.point)
-        below = sorted((s for s in figures.values() if s not in above), key=lambda s: -s.point)
-        # Countries the article gives no figure for that either USGS edition puts above the subject's figure.
-        measure = vocabulary.METRICS[base].usgs_measure
+        above, below = _above_and_below(figures, subject)
         edition = usgs.current(stated.source_id)
-        candidates = sorted(
-            p.country
-            for p in usgs.countries(edition, measure)
-            if p.country not in figures and p.country != stated.subject and p.value > subject.admitted()[1]
-        )
+        candidates = _unlisted_above(usgs, edition, vocabulary.METRICS[base].usgs_measure, figures, subject)
         verdict, outcome = _rank_outcome(stated, len(above) + 1, subject, candidates, edition)
-        named = ", ".join(f"{s.subject} ({s.as_written})" for s in above) or "no country"
-        lower = f" and {', '.join(f'{s.subject} ({s.as_written})' for s in below)} below it" if below else ""
+        lower = f" and {_countries_words(below)} below it" if below else ""
         rows.append(
             check(
                 "rank_from_figures",
@@ -307,7 +347,7 @@ def rank_from_figures(found: list[Statement], usgs: Tables) -> list[dict]:
                 f"rank among {stated.source_id}'s own figures",
                 verdict,
                 f"{stated.source_id} ranks {stated.subject} “{stated.as_written}” ({', '.join(stated.claim_ids)}); "
-                f"its own {vocabulary.METRICS[base].said} figures put {named} above "
+                f"its own {vocabulary.METRICS[base].said} figures put {_countries_words(above) or 'no country'} above "
                 f"{text.possessive(stated.subject)} {subject.as_written}{lower}, {outcome}.",
             )
         )
@@ -327,6 +367,75 @@ def _window(statements: list[Statement]) -> tuple[int, str, str] | None:
             years = int(word) if word.isdigit() else CARDINALS[word.lower()]
             return years, statement.claim_ids[0], statement.period_as_written
     return None
+
+
+@dataclass(frozen=True)
+class _OtherYears:
+    """What a yearly average over `years` years leaves, on average, for the years besides the one level given."""
+
+    years: int
+    one_year: float  # the level given, in its unit
+    others: float  # the other years' average
+    low: float  # and its range with the figures' rounding
+    high: float
+
+
+def _other_years(stated: Statement, level: Statement, years: int) -> _OtherYears:
+    average = stated.point  # per year, in USD a year
+    one_year = level.quantity().to(level.unit).magnitude
+    return _OtherYears(
+        years,
+        one_year,
+        (years * average - one_year) / (years - 1),
+        (years * stated.admitted()[0] - level.admitted()[1]) / (years - 1),
+        (years * stated.admitted()[1] - level.admitted()[0]) / (years - 1),
+    )
+
+
+def _average_outcome(other: _OtherYears, level: Statement) -> tuple[str, str]:
+    """(verdict, words): the level can fit within the average, unless it is more than all the years together."""
+    if other.high < 0:
+        return CONTRADICTED, "more than all the years together, which cannot be"
+    rank = "above" if other.one_year > other.others else "not above"
+    return CONSISTENT, (
+        f"which leaves {text.show(other.others, level.unit)} a year on average for the other {other.years - 1} "
+        f"({text.interval(max(other.low, 0), other.high, level.unit)} with their rounding), so "
+        f"{level.period or 'that year'} is {rank} their average"
+        + (" and can be the highest of the years" if other.one_year >= other.others else "")
+    )
+
+
+def _year_ranks(same_subject: list[Statement], level_metric: str, level: Statement) -> list[Statement]:
+    """A rank the article gives the level's year among those years ("the highest figure in four years")."""
+    return [
+        s
+        for s in same_subject
+        if vocabulary.METRICS[s.metric].year_rank_of == level_metric and s.period == level.period
+    ]
+
+
+def _highest_check(
+    ranked: Statement, stated: Statement, level: Statement, window_claim: str, window_said: str, other: _OtherYears
+) -> dict:
+    """The highest can be so only if the other years average no more than it."""
+    holds = int(ranked.point) != 1 or other.one_year >= max(other.low, 0)
+    return check(
+        "average_of_parts",
+        [*ranked.claim_ids, *stated.claim_ids, *level.claim_ids, window_claim],
+        ranked,
+        None,
+        f"{level.as_written} against the other years' average",
+        CONSISTENT if holds else CONTRADICTED,
+        f"{level.period} is called {ranked.as_written} of {window_said} ({', '.join(ranked.claim_ids)}): "
+        f"with {stated.as_written} on average ({', '.join(stated.claim_ids)}) and {level.as_written} in "
+        f"{level.period} ({', '.join(level.claim_ids)}), the other {other.years - 1} years average "
+        f"{text.show(other.others, level.unit)}, "
+        + (
+            "so it can be the highest (the years themselves are not given, so it is not shown to be)."
+            if holds
+            else "more than it, so at least one of them is higher and it cannot be the highest."
+        ),
+    )
 
 
 @rule(
@@ -350,63 +459,22 @@ def average_of_parts(found: list[Statement]) -> list[dict]:
             continue
         years, window_claim, window_words = window
         level = levels[0]
-        average = stated.point  # per year, in USD a year
-        one_year = level.quantity().to(level.unit).magnitude
-        others = (years * average - one_year) / (years - 1)
-        low = (years * stated.admitted()[0] - level.admitted()[1]) / (years - 1)
-        high = (years * stated.admitted()[1] - level.admitted()[0]) / (years - 1)
-        unit_words = level.unit
-        # A rank the article gives the year among those years ("the highest figure in four years").
-        ranks = [
-            s
-            for s in by_source_subject.get((stated.source_id, stated.subject), [])
-            if vocabulary.METRICS[s.metric].year_rank_of == level_metric and s.period == level.period
-        ]
-        if high < 0:
-            verdict = CONTRADICTED
-            outcome = "more than all the years together, which cannot be"
-        else:
-            verdict = CONSISTENT
-            rank = "above" if one_year > others else "not above"
-            outcome = (
-                f"which leaves {text.show(others, unit_words)} a year on average for the other {years - 1} "
-                f"({text.interval(max(low, 0), high, unit_words)} with their rounding), so {level.period or 'that year'} is {rank} "
-                "their average" + (" and can be the highest of the years" if one_year >= others else "")
-            )
+        other = _other_years(stated, level, years)
+        verdict, outcome = _average_outcome(other, level)
         window_said = f"the {years} years of “{window_words}” ({window_claim})"
         rows.append(
             check(
                 "average_of_parts",
                 [*stated.claim_ids, *level.claim_ids, window_claim],
                 stated,
-                others,
+                other.others,
                 f"{years} × {stated.as_written} − {level.as_written}, over {years - 1} years",
                 verdict,
                 f"{what(stated)}, {stated.as_written} ({', '.join(stated.claim_ids)}), over {window_said}, with "
                 f"{level.as_written} in {level.period} ({', '.join(level.claim_ids)}), is "
-                f"{text.show(years * average, unit_words)} in all, {outcome}.",
+                f"{text.show(years * stated.point, level.unit)} in all, {outcome}.",
             )
         )
-        for ranked in ranks:  # the highest can be so only if the other years average no more than it
-            wanted = int(ranked.point)
-            holds = wanted != 1 or one_year >= max(low, 0)
-            rows.append(
-                check(
-                    "average_of_parts",
-                    [*ranked.claim_ids, *stated.claim_ids, *level.claim_ids, window_claim],
-                    ranked,
-                    None,
-                    f"{level.as_written} against the other years' average",
-                    CONSISTENT if holds else CONTRADICTED,
-                    f"{level.period} is called {ranked.as_written} of {window_said} ({', '.join(ranked.claim_ids)}): "
-                    f"with {stated.as_written} on average ({', '.join(stated.claim_ids)}) and {level.as_written} in "
-                    f"{level.period} ({', '.join(level.claim_ids)}), the other {years - 1} years average "
-                    f"{text.show(others, unit_words)}, "
-                    + (
-                        "so it can be the highest (the years themselves are not given, so it is not shown to be)."
-                        if holds
-                        else "more than it, so at least one of them is higher and it cannot be the highest."
-                    ),
-                )
-            )
+        ranks = _year_ranks(by_source_subject.get((stated.source_id, stated.subject), []), level_metric, level)
+        rows += [_highest_check(ranked, stated, level, window_claim, window_said, other) for ranked in ranks]
     return rows

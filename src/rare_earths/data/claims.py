@@ -110,6 +110,22 @@ def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Lo
     return Located(start, start + offsets[0], start + offsets[0] + len(part))
 
 
+def _missing_from_quote(row) -> list[tuple[str, str]]:
+    """[(column, problem), ...] for the words of the unit, the period and the qualifier as written
+    that the row's quote does not contain."""
+    placeholders = placeholder_units(row.value_as_written, row.unit_as_written)
+    problems = [
+        ("unit_as_written", f"{word!r} is not in the quote")
+        for word in row.unit_as_written.split()
+        if word not in placeholders and not _in_words(word, row.quote)
+    ]
+    for column in ("period_as_written", "qualifier"):
+        text = getattr(row, column)
+        if text and text not in row.quote:
+            problems.append((column, f"{text!r} is not in the quote"))
+    return problems
+
+
 def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str, str]]]:
     """(is the row's source known, [(column, problem), ...]) for one raw claim's words: its quote
     in its article, its number, unit, period and qualifier in its quote, its qualifier in the vocabulary."""
@@ -120,14 +136,7 @@ def _text_problems(row, articles: dict[str, str]) -> tuple[bool, list[tuple[str,
     where = locate(article, row.quote, row.value_as_written)
     if isinstance(where, NotLocated):
         problems.append(("value_as_written" if where.in_quote else "quote", where.message))
-    placeholders = placeholder_units(row.value_as_written, row.unit_as_written)
-    for word in row.unit_as_written.split():
-        if word not in placeholders and not _in_words(word, row.quote):
-            problems.append(("unit_as_written", f"{word!r} is not in the quote"))
-    for column in ("period_as_written", "qualifier"):
-        text = getattr(row, column)
-        if text and text not in row.quote:
-            problems.append((column, f"{text!r} is not in the quote"))
+    problems += _missing_from_quote(row)
     if row.qualifier.lower() not in vocabulary.QUALIFIERS:
         problems.append(
             (
@@ -143,55 +152,71 @@ def _parse_row_figure(row, as_of: Mapping[str, datetime.date]) -> Figure:
     return parse_figure(row.value_as_written, row.unit_as_written, as_of.get(row.source_id))
 
 
-def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | None, list[tuple[str, str]]]:
-    """(the parsed figure, [(column, problem), ...]) for one raw claim's figure: its number and
-    unit, its recorded range, its unit against its metric. `_parse_figures` does the same for a table.
-    A date's range is the precision of its words ("January 2025"), never recorded; it takes no qualifier."""
-    problems: list[tuple[str, str]] = []
-    figure = None
-    expected = vocabulary.METRICS[row.metric].unit
+def _refused(row, expected: str) -> list[tuple[str, str]]:
+    """The problems that stop a row before its figure is read: a date for a metric that is not one (or the
+    reverse), or words that say a flow stopped for a metric that is not a flow."""
     if (row.unit_as_written == DATE_UNIT) != (expected == DATE_UNIT):
-        return None, [
-            ("unit_as_written", f"{row.unit_as_written!r} cannot measure {row.metric}, whose unit is {expected}")
-        ]
+        return [("unit_as_written", f"{row.unit_as_written!r} cannot measure {row.metric}, whose unit is {expected}")]
     if row.value_as_written.strip().lower() in STOP_WORDS and not vocabulary.METRICS[row.metric].flow:
         flows = ", ".join(name for name, metric in vocabulary.METRICS.items() if metric.flow)
-        return None, [
+        return [
             (
                 "value_as_written",
                 f"{row.value_as_written!r} says that a flow stopped; {row.metric} is not a flow (flows: {flows})",
             )
         ]
+    return []
+
+
+def _read_figure(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | None, list[tuple[str, str]]]:
+    """(the figure, []) or (None, [the column that cannot be read and why])."""
     try:
-        figure = _parse_row_figure(row, as_of)
+        return _parse_row_figure(row, as_of), []
     except UnitParseError as error:
         unreadable_value = row.unit_as_written == DATE_UNIT or "number" in str(error)
-        problems.append(("value_as_written" if unreadable_value else "unit_as_written", str(error)))
+        return None, [("value_as_written" if unreadable_value else "unit_as_written", str(error))]
     except ValueError as error:  # a range written high-low
-        problems.append(("value_as_written", str(error)))
-    if figure is None:
-        return None, problems
+        return None, [("value_as_written", str(error))]
 
+
+def _range_problems(row, figure: Figure) -> list[tuple[str, str]]:
+    """The recorded range against the figure: both ends for a range, neither for a single value or a date."""
     recorded = (row.range_low, row.range_high)
-    if row.unit_as_written == DATE_UNIT and row.qualifier:
-        problems.append(("qualifier", f"a date takes no qualifier; {row.qualifier!r} belongs in the note"))
     if figure.is_range and row.unit_as_written != DATE_UNIT:
         parsed = (figure.low.magnitude, figure.high.magnitude)
+        problems = []
         for column, text, value in zip(("range_low", "range_high"), recorded, parsed, strict=True):
             if text == "":
                 problems.append((column, f"empty, but {row.value_as_written!r} is a range ({value:g})"))
             elif float(text) != value:
                 problems.append((column, f"{text} does not match {row.value_as_written!r} ({value:g})"))
-    elif any(recorded):
-        problems.append(
-            (
-                "range_low" if recorded[0] else "range_high",
-                "a date's range is the days its words admit; leave range_low and range_high empty"
-                if row.unit_as_written == DATE_UNIT
-                else f"{row.value_as_written!r} is not a range; leave range_low and range_high empty",
-            )
+        return problems
+    if not any(recorded):
+        return []
+    return [
+        (
+            "range_low" if recorded[0] else "range_high",
+            "a date's range is the days its words admit; leave range_low and range_high empty"
+            if row.unit_as_written == DATE_UNIT
+            else f"{row.value_as_written!r} is not a range; leave range_low and range_high empty",
         )
+    ]
 
+
+def _figure_problems(row, as_of: Mapping[str, datetime.date]) -> tuple[Figure | None, list[tuple[str, str]]]:
+    """(the parsed figure, [(column, problem), ...]) for one raw claim's figure: its number and
+    unit, its recorded range, its unit against its metric. `_parse_figures` does the same for a table.
+    A date's range is the precision of its words ("January 2025"), never recorded; it takes no qualifier."""
+    expected = vocabulary.METRICS[row.metric].unit
+    refused = _refused(row, expected)
+    if refused:
+        return None, refused
+    figure, problems = _read_figure(row, as_of)
+    if figure is None:
+        return None, problems
+    if row.unit_as_written == DATE_UNIT and row.qualifier:
+        problems.append(("qualifier", f"a date takes no qualifier; {row.qualifier!r} belongs in the note"))
+    problems += _range_problems(row, figure)
     if not figure.low.check(ureg.get_dimensionality(expected)):
         problems.append(
             (
@@ -272,6 +297,76 @@ def _per_distinct(function, values: np.ndarray, dtype=object) -> np.ndarray:
     return np.array([function(value) for value in distinct], dtype=dtype)[codes]
 
 
+_FIGURE_COLUMNS = ("value_as_written", "unit_as_written", "range_low", "range_high", "metric", "source_id", "qualifier")
+
+
+def _read_numbers(
+    column: dict[str, np.ndarray], as_of: Mapping[str, datetime.date]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(low, high, read) for each row's number as written, each distinct number parsed once."""
+    number_codes, distinct_numbers = pd.factorize(column["value_as_written"])
+    numbers = [_or_none(parse_number, text) for text in distinct_numbers]
+    number_read = np.array([number is not None for number in numbers], dtype=bool)[number_codes]
+    low = np.array([number[0] if number else math.nan for number in numbers], dtype=float)[number_codes]
+    high = np.array([number[1] if number else math.nan for number in numbers], dtype=float)[number_codes]
+    # Dates, row by row: the same words are a different day in articles of different dates.
+    for position in np.flatnonzero(column["unit_as_written"] == DATE_UNIT).tolist():
+        try:
+            low[position], high[position] = parse_date(
+                column["value_as_written"][position], as_of.get(column["source_id"][position])
+            )
+            number_read[position] = True
+        except UnitParseError:
+            number_read[position] = False
+    return low, high, number_read
+
+
+def _read_units(unit_as_written: np.ndarray, number_read: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
+    """(unit code of each row, the distinct units, read) for the units as written; only those of rows
+    whose number reads are parsed, as parse_figure stops at the number."""
+    unit_codes, distinct_units = pd.factorize(unit_as_written)
+    needed = np.zeros(len(distinct_units), dtype=bool)
+    needed[unit_codes[number_read]] = True
+    units = [_or_none(parse_unit, text) if need else None for text, need in zip(distinct_units, needed, strict=True)]
+    unit_read = np.array([unit is not None for unit in units], dtype=bool)[unit_codes]
+    return unit_codes, units, unit_read
+
+
+def _range_wrong(column: dict[str, np.ndarray], low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Rows whose recorded range is wrong: both ends for a range, neither for a single value or a date;
+    and dates with a qualifier."""
+    is_date = column["unit_as_written"] == DATE_UNIT
+    empty_low, empty_high = column["range_low"] == "", column["range_high"] == ""
+    recorded_low = _per_distinct(_as_float, column["range_low"], float)
+    recorded_high = _per_distinct(_as_float, column["range_high"], float)
+    return np.where(
+        (low != high) & ~is_date,
+        empty_low | empty_high | (recorded_low != low) | (recorded_high != high),
+        ~empty_low | ~empty_high,
+    ) | (is_date & (column["qualifier"] != ""))
+
+
+def _units_fit(metric: np.ndarray, unit_codes: np.ndarray, units: list) -> np.ndarray:
+    """Rows whose unit measures their metric: each distinct unit checked once against each metric it is given for."""
+    metric_codes, distinct_metrics = pd.factorize(metric)
+    width = max(len(distinct_metrics), 1)
+    pairs, pair_codes = np.unique(unit_codes * width + metric_codes, return_inverse=True)
+    # An unknown metric is flagged: the row-by-row check raises KeyError, as it did.
+    fits = np.zeros(len(pairs), dtype=bool)
+    for index, pair in enumerate(pairs.tolist()):
+        unit, metric_name = units[pair // width], distinct_metrics[pair % width]
+        if unit is not None and metric_name in vocabulary.METRICS:
+            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(vocabulary.METRICS[metric_name].unit))
+    return fits[pair_codes.reshape(-1)]
+
+
+def _stopped_non_flows(column: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows whose words say a flow stopped ("halted") for a metric that is not a flow."""
+    stop_words = np.array([text.strip().lower() in STOP_WORDS for text in column["value_as_written"]], dtype=bool)
+    flows = np.array([vocabulary.METRICS.get(metric, _NOT_A_METRIC).flow for metric in column["metric"]], dtype=bool)
+    return stop_words & ~flows
+
+
 def _parse_figures(
     raw: pd.DataFrame, selected: np.ndarray, as_of: Mapping[str, datetime.date] | None = None
 ) -> tuple[ParsedFigures | None, dict[int, list[tuple[str, str]]]]:
@@ -283,66 +378,17 @@ def _parse_figures(
     problems. The figures are returned only if every row is selected and none has a problem.
     """
     positions = np.flatnonzero(selected)
-    column = {
-        name: raw[name].to_numpy(dtype=object)[positions]
-        for name in (
-            "value_as_written",
-            "unit_as_written",
-            "range_low",
-            "range_high",
-            "metric",
-            "source_id",
-            "qualifier",
-        )
-    }
+    column = {name: raw[name].to_numpy(dtype=object)[positions] for name in _FIGURE_COLUMNS}
     as_of = as_of or {}
-    # Numbers, then units (only those of rows whose number reads: parse_figure stops at the number).
-    number_codes, distinct_numbers = pd.factorize(column["value_as_written"])
-    numbers = [_or_none(parse_number, text) for text in distinct_numbers]
-    number_read = np.array([number is not None for number in numbers], dtype=bool)[number_codes]
-    low = np.array([number[0] if number else math.nan for number in numbers], dtype=float)[number_codes]
-    high = np.array([number[1] if number else math.nan for number in numbers], dtype=float)[number_codes]
-    # Dates, row by row: the same words are a different day in articles of different dates.
-    is_date = column["unit_as_written"] == DATE_UNIT
-    for position in np.flatnonzero(is_date).tolist():
-        try:
-            low[position], high[position] = parse_date(
-                column["value_as_written"][position], as_of.get(column["source_id"][position])
-            )
-            number_read[position] = True
-        except UnitParseError:
-            number_read[position] = False
-    unit_codes, distinct_units = pd.factorize(column["unit_as_written"])
-    needed = np.zeros(len(distinct_units), dtype=bool)
-    needed[unit_codes[number_read]] = True
-    units = [_or_none(parse_unit, text) if need else None for text, need in zip(distinct_units, needed, strict=True)]
-    unit_read = np.array([unit is not None for unit in units], dtype=bool)[unit_codes]
+    low, high, number_read = _read_numbers(column, as_of)
+    unit_codes, units, unit_read = _read_units(column["unit_as_written"], number_read)
     read = number_read & unit_read & (low <= high)
-    # Recorded ranges: both ends for a range, neither for a single value.
-    is_range = low != high
-    empty_low, empty_high = column["range_low"] == "", column["range_high"] == ""
-    recorded_low = _per_distinct(_as_float, column["range_low"], float)
-    recorded_high = _per_distinct(_as_float, column["range_high"], float)
-    range_wrong = np.where(
-        is_range & ~is_date,
-        empty_low | empty_high | (recorded_low != low) | (recorded_high != high),
-        ~empty_low | ~empty_high,
-    ) | (is_date & (column["qualifier"] != ""))
-    # Each distinct unit against each metric it is given for.
-    metric_codes, distinct_metrics = pd.factorize(column["metric"])
-    width = max(len(distinct_metrics), 1)
-    pairs, pair_codes = np.unique(unit_codes * width + metric_codes, return_inverse=True)
-    fits = np.zeros(
-        len(pairs), dtype=bool
-    )  # an unknown metric is flagged: the row-by-row check raises KeyError, as it did
-    for index, pair in enumerate(pairs.tolist()):
-        unit, metric = units[pair // width], distinct_metrics[pair % width]
-        if unit is not None and metric in vocabulary.METRICS:
-            fits[index] = Quantity(1.0, unit).check(ureg.get_dimensionality(vocabulary.METRICS[metric].unit))
-    stop_words = np.array([text.strip().lower() in STOP_WORDS for text in column["value_as_written"]], dtype=bool)
-    flows = np.array([vocabulary.METRICS.get(metric, _NOT_A_METRIC).flow for metric in column["metric"]], dtype=bool)
-    flagged = ~read | range_wrong | ~fits[pair_codes.reshape(-1)] | (stop_words & ~flows)
-
+    flagged = (
+        ~read
+        | _range_wrong(column, low, high)
+        | ~_units_fit(column["metric"], unit_codes, units)
+        | _stopped_non_flows(column)
+    )
     problems: dict[int, list[tuple[str, str]]] = {}
     for index in np.flatnonzero(flagged).tolist():
         figure, found = _figure_problems(raw.iloc[positions[index]], as_of)
