@@ -27,12 +27,9 @@ CONDA_PYTHON = "3.11"
 # dependencies they are the same (pyyaml, pint, pandera ... are published under
 # their PyPI names on conda-forge), so the map is empty.
 CONDA_NAMES: dict[str, str] = {}
-# Direct dependencies left out of environment.yml, with why. conda cannot override a package's
-# declared bounds as `make lock` does (pyproject.toml, [tool.uv]).
-NOT_FOR_CONDA: dict[str, str] = {
-    "cffconvert": "its conda-forge build requires jsonschema<4, which frictionless and Jupyter cannot use; "
-    "only the test of CITATION.cff needs it (pip install --no-deps cffconvert==2.0.0)",
-}
+# Direct dependencies left out of environment.yml, with why: one whose conda-forge build cannot be
+# installed beside the others (none today).
+NOT_FOR_CONDA: dict[str, str] = {}
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
