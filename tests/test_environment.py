@@ -38,9 +38,9 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def direct_dependencies() -> dict[str, str]:
-    """Normalized name -> requirement string, for dependencies + the test extra."""
+    """Normalized name -> requirement string, for dependencies + every extra (the lock pins them all)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["test"]
+    specs = project["dependencies"] + [spec for extra in project["optional-dependencies"].values() for spec in extra]
     deps = {}
     for spec in specs:
         match = _NAME.match(spec)

@@ -40,6 +40,8 @@ def stand_in(tmp_path: Path) -> Path:
     for age, stamp in (
         (2000, venv / f".uv-{uv_version}"),
         (1000, venv / ".installed"),
+        (500, venv / ".installed-dev"),
+        (500, venv / ".installed-lab"),
         (1000, tmp_path / "node_modules" / ".installed"),
     ):
         stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Write environment.yml (for conda users) from pyproject.toml and requirements.lock.
 
-Every *direct* dependency in pyproject.toml (``dependencies`` plus the ``test``
-extra) is pinned ``==`` to exactly the version in requirements.lock, so the conda
-environment and the venv made by ``make venv`` run the same versions of the
-packages the project imports.  Transitive dependencies are left to conda.
+Every *direct* dependency in pyproject.toml (``dependencies`` plus every extra:
+``lab``, ``dask``, ``dev``) is pinned ``==`` to exactly the version in
+requirements.lock, so the conda environment and the venv made by ``make venv``
+run the same versions of the packages the project imports.  Each extra's packages
+follow a comment naming it, to leave out what a machine does not need.
+Transitive dependencies are left to conda.
 
 Run by ``make lock``; stdlib only.  Usage: python tools/write_environment_yml.py
 """
@@ -21,18 +23,20 @@ PYPROJECT = ROOT / "pyproject.toml"
 LOCK = ROOT / "requirements.lock"
 OUT = ROOT / "environment.yml"
 
-EXTRAS = ("test",)
+# The extras, each with the commands that need it (pyproject.toml, the Makefile).
+EXTRAS = {
+    "lab": "JupyterLab (make lab)",
+    "dask": "Dask distributed, to run on a cluster (--scheduler; make test)",
+    "dev": "the tests, linters and notebook tools (make test, make lint)",
+}
 CONDA_PYTHON = "3.11"
 # PyPI name -> conda-forge name, where they differ.  For this project's direct
 # dependencies they are the same (pyyaml, pint, pandera ... are published under
 # their PyPI names on conda-forge), so the map is empty.
 CONDA_NAMES: dict[str, str] = {}
-# Direct dependencies left out of environment.yml, with why. conda cannot override a package's
-# declared bounds as `make lock` does (pyproject.toml, [tool.uv]).
-NOT_FOR_CONDA: dict[str, str] = {
-    "cffconvert": "its conda-forge build requires jsonschema<4, which frictionless and Jupyter cannot use; "
-    "only the test of CITATION.cff needs it (pip install --no-deps cffconvert==2.0.0)",
-}
+# Direct dependencies left out of environment.yml, with why: one whose conda-forge build cannot be
+# installed beside the others (none today).
+NOT_FOR_CONDA: dict[str, str] = {}
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
@@ -44,20 +48,28 @@ def normalize(name: str) -> str:
 
 
 def direct_dependencies(pyproject: Path = PYPROJECT) -> list[str]:
-    """Normalized names of pyproject's dependencies plus the EXTRAS, in order."""
+    """Normalized names of pyproject's dependencies plus the EXTRAS', in order."""
+    return [name for group in dependency_groups(pyproject).values() for name in group]
+
+
+def dependency_groups(pyproject: Path = PYPROJECT) -> dict[str, list[str]]:
+    """ "" (the dependencies) and each of EXTRAS -> the normalized names it adds, in order."""
     project = tomllib.loads(pyproject.read_text())["project"]
-    specs = list(project.get("dependencies", []))
-    for extra in EXTRAS:
-        specs += project.get("optional-dependencies", {}).get(extra, [])
-    names: list[str] = []
-    for spec in specs:
-        match = _NAME.match(spec)
-        if not match:
-            raise SystemExit(f"cannot parse dependency {spec!r} in {pyproject.name}")
-        name = normalize(match.group(1))
-        if name not in names:
-            names.append(name)
-    return names
+    groups = {"": project.get("dependencies", [])}
+    groups |= {extra: project.get("optional-dependencies", {}).get(extra, []) for extra in EXTRAS}
+    seen: list[str] = []
+    named: dict[str, list[str]] = {}
+    for group, specs in groups.items():
+        named[group] = []
+        for spec in specs:
+            match = _NAME.match(spec)
+            if not match:
+                raise SystemExit(f"cannot parse dependency {spec!r} in {pyproject.name}")
+            name = normalize(match.group(1))
+            if name not in seen:
+                seen.append(name)
+                named[group].append(name)
+    return named
 
 
 def locked_versions(lock: Path = LOCK) -> dict[str, set[str]]:
@@ -81,21 +93,27 @@ def render() -> str:
         "dependencies:",
         f"  - python={CONDA_PYTHON}",
     ]
-    for name in direct_dependencies():
-        if name in NOT_FOR_CONDA:
-            lines.append(f"  # {name} is left out: {NOT_FOR_CONDA[name]}")
-            continue
-        versions = pins.get(name)
-        if not versions:
-            raise SystemExit(f"{name} is a direct dependency but is not pinned in {LOCK.name}")
-        if len(versions) > 1:
-            raise SystemExit(
-                f"{name} has several versions in {LOCK.name} ({', '.join(sorted(versions))}); "
-                "compile the lock with --fork-strategy fewest (see `make lock`)"
-            )
-        lines.append(f"  - {CONDA_NAMES.get(name, name)}=={versions.pop()}")
+    for group, names in dependency_groups().items():
+        if group:
+            lines.append(f"  # the {group} extra: {EXTRAS[group]}")
+        lines += [_pinned(name, pins) for name in names]
     lines += ["  - pip", "  - pip:", "      - -e ."]
     return "\n".join(lines) + "\n"
+
+
+def _pinned(name: str, pins: dict[str, set[str]]) -> str:
+    """The line of one direct dependency: pinned to the lock's version, or a comment saying why not."""
+    if name in NOT_FOR_CONDA:
+        return f"  # {name} is left out: {NOT_FOR_CONDA[name]}"
+    versions = pins.get(name)
+    if not versions:
+        raise SystemExit(f"{name} is a direct dependency but is not pinned in {LOCK.name}")
+    if len(versions) > 1:
+        raise SystemExit(
+            f"{name} has several versions in {LOCK.name} ({', '.join(sorted(versions))}); "
+            "compile the lock with --fork-strategy fewest (see `make lock`)"
+        )
+    return f"  - {CONDA_NAMES.get(name, name)}=={versions.pop()}"
 
 
 def main() -> int:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from rare_earths import atomic
-from rare_earths.build import chain, commands, execution, scheduling, sweep
+from rare_earths.build import chain, commands, execution, executors, scheduling, sweep
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError
 from rare_earths.project import LAYOUT, NotAProject, Project, relative
@@ -145,13 +145,15 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
     try:
+        if hasattr(args, "scheduler"):  # a command that may run on a cluster
+            executors.require_dask(args.scheduler)
         project = Project.here(args.project)
         if args.run in commands.WRITERS:
             with atomic.one_run_at_a_time(project.run_lock):
                 args.run(args, project)
         else:
             args.run(args, project)
-    except (InputError, ParameterError, NotAProject) as error:
+    except (InputError, ParameterError, NotAProject, executors.MissingExtra) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (execution.NotebookFailed, chain.ChainFailed) as error:

@@ -9,7 +9,7 @@ journal: the staged files are discarded) or a journal that `recover` finishes on
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import json
 import os
 import shutil
@@ -17,6 +17,8 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+import filelock
 
 JOURNAL = ".replacing.json"
 STAGING_PREFIX = ".staging-"
@@ -96,26 +98,52 @@ def remove_leftovers(directory: Path) -> None:
 @contextlib.contextmanager
 def one_run_at_a_time(lock_file: Path) -> Iterator[None]:
     """Hold the tree's run lock: a second run in the same tree waits, saying why, until the first is
-    done (the operating system releases the lock when a run ends, even when it is killed)."""
+    done (the operating system releases the lock when a run ends, even when it is killed). A lock
+    path that is a symbolic link is refused: the lock file is written, never through a link."""
     lock_file = Path(lock_file)
+    if lock_file.is_symlink():
+        raise OSError(
+            errno.ELOOP, "is a symbolic link; remove it (the run lock is never written through a link)", str(lock_file)
+        )
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with lock_file.open("a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another run"
-            print(
-                f"waiting: {holder} is running in this tree; this run starts when it ends", file=sys.stderr, flush=True
-            )
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()}\n")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    held: list[int] = []  # the lock file's descriptor while this run holds it
+
+    def claimed(descriptor: int) -> None:  # the holder's name, for a run that waits to say whom it waits for
+        held.append(descriptor)
+        _rewrite(descriptor, f"process {os.getpid()}\n")
+
+    # preserve_lock_file, fallback_to_soft off: the lock is always the operating system's, on a file
+    # that stays (a soft lock would be a file whose existence is the lock, left behind by a killed run).
+    lock = filelock.FileLock(lock_file, on_acquired=claimed, preserve_lock_file=True, fallback_to_soft=False)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        print(
+            f"waiting: {_holder(lock_file)} is running in this tree; this run starts when it ends",
+            file=sys.stderr,
+            flush=True,
+        )
+        lock.acquire()
+    try:
+        yield
+    finally:
+        _rewrite(held[-1], "")
+        lock.release()
+
+
+def _rewrite(descriptor: int, text: str) -> None:
+    os.ftruncate(descriptor, 0)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    os.write(descriptor, text.encode("utf-8"))
+
+
+def _holder(lock_file: Path) -> str:
+    """Who holds the run lock, as its holder wrote it ("process 1234"); read without following a link."""
+    try:
+        handle = os.open(lock_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return "another run"
+    try:
+        return os.read(handle, 200).decode("utf-8", "replace").strip() or "another run"
+    finally:
+        os.close(handle)

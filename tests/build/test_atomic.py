@@ -178,6 +178,39 @@ def test_the_data_step_waits_for_a_run_in_progress():
         holder.wait()
 
 
+def test_a_lock_path_that_is_a_symbolic_link_is_refused_and_its_target_untouched(tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    lock = tmp_path / "run.lock"
+    lock.symlink_to(target)
+    with pytest.raises(OSError, match="is a symbolic link") as refused:
+        with atomic.one_run_at_a_time(lock):
+            raise AssertionError("a run started through a symbolic link")
+    assert refused.value.filename == str(lock)
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_the_command_line_refuses_a_run_lock_that_is_a_symbolic_link_in_one_line(project, tmp_path, capsys):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    project.run_lock.parent.mkdir(parents=True, exist_ok=True)
+    project.run_lock.symlink_to(target)
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "run.lock: is a symbolic link" in err
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    assert not project.processed.exists()
+
+
+def test_the_lock_file_names_its_holder_only_while_it_is_held(tmp_path):
+    import os
+
+    lock = tmp_path / "run.lock"
+    with atomic.one_run_at_a_time(lock):
+        assert lock.read_text(encoding="utf-8") == f"process {os.getpid()}\n"
+    assert lock.read_text(encoding="utf-8") == ""
+
+
 @pytest.mark.parametrize(
     ("option", "value", "says"),
     [

@@ -124,25 +124,39 @@ def test_the_command_line_refuses_a_parameter_given_twice_before_anything_runs(p
 
 GOOD = "usd_inr:\n  default: 90.5\n  type: float\n  minimum_exclusive: 0\n  description: test\n"
 MALFORMED = [
-    ("usd_inr:\n  type: float\n  description: test\n", "params.yaml, line 1: parameter usd_inr: no default"),
+    (
+        "usd_inr:\n  type: float\n  description: test\n",
+        "params.yaml, line 1, column 1: parameter usd_inr: no default (every parameter declares default, type, description)",
+    ),
     (GOOD + "  source: [unclosed\n", "params.yaml, line 7, column 1: not valid YAML"),
-    ("usd_inr: 90.5\n", "params.yaml, line 1: parameter usd_inr: its declaration must be a mapping"),
+    ("usd_inr: 90.5\n", "params.yaml, line 1, column 10: parameter usd_inr: its declaration must be a mapping"),
     ("- usd_inr\n", "params.yaml, line 1: must map each parameter's name to its declaration"),
     ("", "params.yaml, line 1: must map each parameter's name"),
     (
         GOOD.replace("float", "decimal"),
-        "params.yaml, line 1: parameter usd_inr: type 'decimal' is not one of float, int, str",
+        "params.yaml, line 3, column 9: parameter usd_inr: type 'decimal' is not one of float, int, str",
     ),
     (
         GOOD.replace("90.5", "-1"),
-        "params.yaml, line 1: its default breaks its own declaration: parameter usd_inr: must be greater than 0",
+        "params.yaml, line 2, column 12: its default breaks its own declaration: parameter usd_inr: must be greater than 0, got -1",
     ),
     (
         GOOD.replace("minimum_exclusive: 0", "minimum_exclusive: zero"),
-        "params.yaml, line 1: parameter usd_inr: minimum_exclusive must be a number",
+        "params.yaml, line 4, column 22: parameter usd_inr: minimum_exclusive must be a number",
     ),
-    (GOOD + GOOD, "params.yaml, line 6: parameter usd_inr is declared twice"),
-    ("1:\n  default: 1\n  type: int\n  description: test\n", "params.yaml, line 1: '1' is not a parameter name"),
+    (GOOD + GOOD, "params.yaml, line 6, column 1: parameter usd_inr is declared twice"),
+    (
+        "1:\n  default: 1\n  type: int\n  description: test\n",
+        "params.yaml, line 1, column 1: '1' is not a parameter name",
+    ),
+    (
+        GOOD.replace("minimum_exclusive", "minimum_exlusive"),
+        "params.yaml, line 4, column 21: parameter usd_inr: minimum_exlusive is not a key of a declaration (one of: default, type, description,",
+    ),
+    (
+        GOOD + "  sweep: 80\n",
+        "params.yaml, line 6, column 10: parameter usd_inr: sweep must be a list of values",
+    ),
 ]
 
 
@@ -182,6 +196,7 @@ def test_a_sweep_value_the_parameter_does_not_allow_is_refused_with_its_line(tmp
         encoding="utf-8",
     )
     with pytest.raises(
-        params.ParameterFileError, match=r"params.yaml, line 1: a value of its sweep breaks its own declaration"
+        params.ParameterFileError,
+        match=r"params.yaml, line 5, column 15: a value of its sweep breaks its own declaration: parameter usd_inr: must be greater than 0, got -1",
     ):
         params.specs(path)

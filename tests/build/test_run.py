@@ -64,7 +64,7 @@ def built(ran) -> dict[str, bytes]:
         ("usd_inr=eighty", "usd_inr", "is not a float"),
         ("usd_inr=0", "usd_inr", "greater than 0"),
         ("usd_inr=-84", "usd_inr", "greater than 0"),
-        ("consumption_base_year=2024.5", "consumption_base_year", "is not a int"),
+        ("consumption_base_year=2024.5", "consumption_base_year", "is not an int"),
         ("consumption_base_year=2040", "consumption_base_year", "less than 2032"),
         ("consumption_base_year=2032", "consumption_base_year", "less than 2032"),
         ("reference_edition=MCS2030", "reference_edition", "MCS2024, MCS2025"),

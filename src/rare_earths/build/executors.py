@@ -11,6 +11,7 @@ filesystem) and the same environment.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import multiprocessing
 import os
 import signal
@@ -19,6 +20,22 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
+
+
+class MissingExtra(RuntimeError):
+    """A feature asked for whose optional dependencies (an extra of pyproject.toml) are not installed."""
+
+
+def require_dask(scheduler: str | None = None) -> None:
+    """Refuse, before anything runs, a scheduler address in an environment without Dask distributed
+    (the `dask` extra): Dask is imported only where a scheduler is asked for."""
+    address = scheduler_address(scheduler)
+    if address and importlib.util.find_spec("distributed") is None:
+        raise MissingExtra(
+            f"running on the Dask scheduler {address} needs Dask distributed, which is not installed: install "
+            "the project's dask extra (pip install -e '.[dask]'; `make test` and `make venv` install it), or run "
+            f"locally without --scheduler and with {SCHEDULER_VARIABLE} unset"
+        )
 
 
 def scheduler_address(given: str | None = None) -> str | None:
@@ -31,6 +48,7 @@ def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]
     """An executor for the chain's tasks, shut down (and its workers gone) when the block ends."""
     address = scheduler_address(scheduler)
     if address:
+        require_dask(address)
         from distributed import Client
 
         with Client(address, set_as_default=False, timeout="30s") as client:

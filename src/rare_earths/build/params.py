@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import Project, relative
 
 _TYPES = {"float": float, "int": int, "str": str}
+_NUMBER = StrictInt | StrictFloat  # a bound: a number as written (2015 stays 2015), never a bool or a string
 
 
 class ParameterError(ValueError):
@@ -23,9 +24,76 @@ class ParameterFileError(InputError):
     """params.yaml itself is malformed: not YAML, or a parameter declared without what it needs."""
 
 
-# What every declaration must give, and the bounds and vocabularies it may give (with their reasons).
+# What every declaration must give (`Declaration` says what it may give besides).
 REQUIRED_KEYS = ("default", "type", "description")
-BOUNDS = ("minimum", "minimum_exclusive", "maximum_exclusive")
+
+
+class Declaration(BaseModel):
+    """One parameter's declaration in params.yaml: what it must give, what it may, nothing else (a
+    misspelt key is an error, not a bound silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    default: Any
+    type: Literal["float", "int", "str"]
+    description: str
+    label: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    minimum: _NUMBER | None = None
+    minimum_reason: str | None = None
+    minimum_exclusive: _NUMBER | None = None
+    maximum_exclusive: _NUMBER | None = None
+    maximum_reason: str | None = None
+    allowed: list[StrictStr | StrictInt | StrictFloat] | None = Field(default=None, min_length=1)
+    sweep: list[Any] | None = Field(default=None, min_length=1)
+
+    def convert(self, name: str, value: Any) -> Any:
+        """`value` (a default, a sweep value or a `--set` string) as the declared type, within the
+        declared bounds and vocabulary; ParameterError naming the parameter and what it allows."""
+        try:
+            converted = self._values().validate_python(value)
+        except ValidationError as error:
+            raise ParameterError(f"parameter {name}: {self._refusal(error.errors()[0]['type'], value)}") from None
+        if self.allowed is not None and converted not in self.allowed:
+            raise ParameterError(f"parameter {name}: {value!r} is not one of {', '.join(map(str, self.allowed))}")
+        return converted
+
+    def _values(self) -> TypeAdapter:
+        bounds = Field(ge=self.minimum, gt=self.minimum_exclusive, lt=self.maximum_exclusive)
+        if self.type == "float":
+            return TypeAdapter(Annotated[float, bounds, Field(allow_inf_nan=False)])
+        # A str parameter takes a number written bare in params.yaml as its text.
+        return TypeAdapter(Annotated[_TYPES[self.type], bounds], config=ConfigDict(coerce_numbers_to_str=True))
+
+    def _refusal(self, kind: str, value: Any) -> str:
+        """What the declaration allows, in the words of params.yaml, for pydantic's error `kind`."""
+        minimum_why = f" ({self.minimum_reason})" if self.minimum_reason else ""
+        maximum_why = f" ({self.maximum_reason})" if self.maximum_reason else ""
+        said = {
+            "finite_number": "must be a finite number",
+            "greater_than_equal": f"must be at least {self.minimum}{minimum_why}",
+            "greater_than": f"must be greater than {self.minimum_exclusive}",
+            "less_than": f"must be less than {self.maximum_exclusive}{maximum_why}",
+        }
+        if kind in said:
+            return f"{said[kind]}, got {value!r}"
+        return f"{value!r} is not {'an' if self.type == 'int' else 'a'} {self.type}"
+
+
+_DECLARATIONS = TypeAdapter(dict[str, Declaration])
+
+# pydantic's error kinds, said of one key of a declaration (pydantic's own message for any other).
+_SAID_OF_A_KEY = {
+    "missing": f"no {{key}} (every parameter declares {', '.join(REQUIRED_KEYS)})",
+    "literal_error": f"{{key}} {{given!r}} is not one of {', '.join(_TYPES)}",
+    "int_type": "{key} must be a number",
+    "float_type": "{key} must be a number",
+    "string_type": "{key} must be text",
+    "list_type": "{key} must be a list of values",
+    "too_short": "{key} must list at least one value",
+    "extra_forbidden": f"{{key}} is not a key of a declaration (one of: {', '.join(Declaration.model_fields)})",
+}
 
 
 def _declared_name(key: yaml.Node) -> str | None:
@@ -35,23 +103,14 @@ def _declared_name(key: yaml.Node) -> str | None:
     return None
 
 
-def specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
-    """Every parameter's declaration from params.yaml, in file order.
-
-    ParameterFileError, naming the line, for a file that is not YAML or a declaration that lacks a
-    default, a known type or a description, gives a bound that is not a number, or whose default
-    breaks its own declaration.
-    """
-    path = path or Project.here().params_yaml
-    path = Path(path)
-    where = relative(path)
+def _read(path: Path, where: str) -> tuple[yaml.Node, Any]:
+    """The file as a YAML node tree (for lines and columns) and as Python values."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ParameterFileError([Problem(where, f"cannot be read as UTF-8 text: {error}")]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        declared = yaml.safe_load(text)
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"not valid YAML: {error.problem or error.context}"
@@ -62,94 +121,107 @@ def specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
         ) from None
     except yaml.YAMLError as error:
         raise ParameterFileError([Problem(where, f"not valid YAML: {error}")]) from None
+
+
+def _at(where: str, node: yaml.Node, message: str) -> Problem:
+    return Problem(where, message, node.start_mark.line + 1, str(node.start_mark.column + 1))
+
+
+def _names(root: yaml.MappingNode, where: str) -> tuple[list[str], list[Problem]]:
+    """The parameters' names in file order, and the keys that are no name or a name declared twice."""
+    names, problems = [], []
+    for key, _ in root.value:
+        name = _declared_name(key)
+        if name is None:
+            problems.append(_at(where, key, f"{key.value!r} is not a parameter name (a name is text, like usd_inr)"))
+        elif name in names:
+            problems.append(
+                _at(where, key, f"parameter {name} is declared twice; the last declaration would silently win")
+            )
+        else:
+            names.append(name)
+    return names, problems
+
+
+def _node(root: yaml.Node, location: tuple) -> yaml.Node:
+    """The node of params.yaml an error's location points to: the value at that path (steps past a
+    plain value name a type pydantic tried, not a place), or, for a key that is missing, the name
+    of the parameter that lacks it."""
+    key, here = root, root
+    for step in location:
+        if isinstance(here, yaml.MappingNode):
+            entry = next(((name, value) for name, value in here.value if name.value == str(step)), None)
+            if entry is None:
+                return key
+            key, here = entry
+        elif isinstance(here, yaml.SequenceNode) and isinstance(step, int) and step < len(here.value):
+            here = here.value[step]
+        else:
+            return here
+    return here
+
+
+def _schema_problem(root: yaml.Node, where: str, error: dict) -> Problem:
+    """One pydantic error of a declaration, located in the file and said in params.yaml's words."""
+    name, *rest = error["loc"]
+    key = next((str(step) for step in rest if isinstance(step, str)), "")
+    if not key:  # the declaration itself is not a mapping
+        message = f"its declaration must be a mapping with {', '.join(REQUIRED_KEYS)}"
+    else:
+        template = _SAID_OF_A_KEY.get(error["type"], "{key}: {message}")
+        message = template.format(key=key, given=error.get("input"), message=error["msg"])
+    return _at(where, _node(root, error["loc"]), f"parameter {name}: {message}")
+
+
+def _values_problems(root: yaml.Node, where: str, name: str, declaration: Declaration) -> list[Problem]:
+    """A default or a sweep value that breaks its own declaration, each at its place in the file."""
+    checked = [(declaration.default, (name, "default"), "its default")]
+    checked += [
+        (value, (name, "sweep", index), "a value of its sweep") for index, value in enumerate(declaration.sweep or [])
+    ]
+    problems = []
+    for value, location, what in checked:
+        try:
+            declaration.convert(name, value)
+        except ParameterError as error:
+            problems.append(_at(where, _node(root, location), f"{what} breaks its own declaration: {error}"))
+    return problems
+
+
+def _load(path: Path | None) -> tuple[dict[str, dict[str, Any]], dict[str, Declaration]]:
+    """params.yaml as written (each declaration a dict, in file order) and as checked declarations.
+
+    ParameterFileError, naming the line and column of each problem, for a file that is not YAML, a
+    declaration that lacks a default, a known type or a description, gives a bound that is not a
+    number or a key no declaration has, or whose default or sweep breaks its own declaration.
+    """
+    path = Path(path or Project.here().params_yaml)
+    where = relative(path)
+    root, declared = _read(path, where)
     if not isinstance(root, yaml.MappingNode) or not isinstance(declared, dict) or not declared:
         raise ParameterFileError(
             [Problem(where, "must map each parameter's name to its declaration (default, type, description)", 1)]
         )
-    problems = []
-    seen: set[str] = set()
-    for key, _ in root.value:
-        name, line = _declared_name(key), key.start_mark.line + 1
-        if name is None:
-            problems.append(
-                Problem(where, f"{key.value!r} is not a parameter name (a name is text, like usd_inr)", line)
-            )
-            continue
-        if name in seen:
-            problems.append(
-                Problem(where, f"parameter {name} is declared twice; the last declaration would silently win", line)
-            )
-        seen.add(name)
-        spec = declared[name]
-        if not isinstance(spec, dict):
-            problems.append(
-                Problem(
-                    where, f"parameter {name}: its declaration must be a mapping with {', '.join(REQUIRED_KEYS)}", line
-                )
-            )
-            continue
-        missing = [needed for needed in REQUIRED_KEYS if needed not in spec]
-        if missing:
-            problems.append(
-                Problem(
-                    where,
-                    f"parameter {name}: no {', '.join(missing)} (every parameter declares {', '.join(REQUIRED_KEYS)})",
-                    line,
-                )
-            )
-            continue
-        if spec["type"] not in _TYPES:
-            problems.append(
-                Problem(where, f"parameter {name}: type {spec['type']!r} is not one of {', '.join(_TYPES)}", line)
-            )
-            continue
-        bad_bounds = [
-            bound
-            for bound in BOUNDS
-            if bound in spec and (isinstance(spec[bound], bool) or not isinstance(spec[bound], int | float))
-        ]
-        if bad_bounds:
-            problems.append(Problem(where, f"parameter {name}: {', '.join(bad_bounds)} must be a number", line))
-            continue
-        try:
-            _convert(name, spec, spec["default"])
-        except ParameterError as error:
-            problems.append(Problem(where, f"its default breaks its own declaration: {error}", line))
-        swept = spec.get("sweep", [spec["default"]])
-        if not isinstance(swept, list) or not swept:
-            problems.append(
-                Problem(where, f"parameter {name}: sweep must list the values the default sweep tries", line)
-            )
-            continue
-        for value in swept:
-            try:
-                _convert(name, spec, value)
-            except ParameterError as error:
-                problems.append(Problem(where, f"a value of its sweep breaks its own declaration: {error}", line))
-    if problems:
-        raise ParameterFileError(problems)
-    return declared
-
-
-def _convert(name: str, spec: Mapping[str, Any], value: Any) -> Any:
-    kind = spec["type"]
+    names, problems = _names(root, where)
     try:
-        converted = _TYPES[kind](value)
-    except (TypeError, ValueError, OverflowError):
-        raise ParameterError(f"parameter {name}: {value!r} is not a {kind}") from None
-    if isinstance(converted, float) and not math.isfinite(converted):
-        raise ParameterError(f"parameter {name}: must be a finite number, got {value!r}")
-    if "allowed" in spec and converted not in spec["allowed"]:
-        raise ParameterError(f"parameter {name}: {value!r} is not one of {', '.join(map(str, spec['allowed']))}")
-    if "minimum" in spec and not converted >= spec["minimum"]:
-        why = f" ({spec['minimum_reason']})" if "minimum_reason" in spec else ""
-        raise ParameterError(f"parameter {name}: must be at least {spec['minimum']}{why}, got {value!r}")
-    if "minimum_exclusive" in spec and not converted > spec["minimum_exclusive"]:
-        raise ParameterError(f"parameter {name}: must be greater than {spec['minimum_exclusive']}, got {value!r}")
-    if "maximum_exclusive" in spec and not converted < spec["maximum_exclusive"]:
-        why = f" ({spec['maximum_reason']})" if "maximum_reason" in spec else ""
-        raise ParameterError(f"parameter {name}: must be less than {spec['maximum_exclusive']}{why}, got {value!r}")
-    return converted
+        declarations = _DECLARATIONS.validate_python({name: declared[name] for name in names})
+    except ValidationError as error:
+        said = [_schema_problem(root, where, each) for each in error.errors()]
+        # dict.fromkeys: a bound that is neither int nor float is one problem, not one per member of the union
+        raise ParameterFileError(problems + list(dict.fromkeys(said))) from None
+    for name, declaration in declarations.items():
+        problems += _values_problems(root, where, name, declaration)
+    if problems:
+        raise ParameterFileError(sorted(problems, key=lambda problem: problem.line or 0))
+    return {name: declared[name] for name in names}, declarations
+
+
+def specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every parameter's declaration from params.yaml, in file order, as written (checked by `Declaration`).
+
+    ParameterFileError, naming the line and column, for a malformed file or declaration (see `_load`).
+    """
+    return _load(path)[0]
 
 
 def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
@@ -171,24 +243,22 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
 def default_grid(path: Path | None = None) -> dict[str, list[Any]]:
     """The sensitivity sweep `make reports` runs: each parameter's `sweep` values in params.yaml
     (the default among them), each parameter that declares some."""
-    path = path or Project.here().params_yaml
     return {
-        name: [_convert(name, spec, value) for value in spec["sweep"]]
-        for name, spec in specs(path).items()
-        if "sweep" in spec
+        name: [declaration.convert(name, value) for value in declaration.sweep]
+        for name, declaration in _load(path)[1].items()
+        if declaration.sweep is not None
     }
 
 
 def resolve(overrides: Mapping[str, Any] | None = None, path: Path | None = None) -> dict[str, Any]:
     """The defaults with `overrides` applied, every value checked against its declaration."""
-    path = path or Project.here().params_yaml
-    declared = specs(path)
+    declared = _load(path)[1]
     unknown = sorted(set(overrides or {}) - set(declared))
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
-    values = {name: spec["default"] for name, spec in declared.items()}
+    values = {name: declaration.default for name, declaration in declared.items()}
     values.update(overrides or {})
-    return {name: _convert(name, declared[name], value) for name, value in values.items()}
+    return {name: declared[name].convert(name, value) for name, value in values.items()}
 
 
 def table(path: Path | None = None, **values: Any):
