@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from rare_earths import atomic
-from rare_earths.build import chain, commands, execution, executors, scheduling, sweep
+from rare_earths import atomic, commands
+from rare_earths.build import chain, execution, executors, scheduling, sweep
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError
 from rare_earths.project import LAYOUT, NotAProject, Project, relative

@@ -19,7 +19,8 @@ from conftest import CHECKOUT
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import __main__ as cli
-from rare_earths.build import chain, commands, execution, params, reader, results, steps, sweep
+from rare_earths import commands
+from rare_earths.build import chain, execution, params, reader, results, steps, sweep
 from rare_earths.build.params import ParameterError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"

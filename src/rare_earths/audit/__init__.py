@@ -36,6 +36,7 @@ from rare_earths.audit import (  # noqa: F401
     statements,
     unchecked,
 )
+from rare_earths.audit.context import article_context, related_articles
 from rare_earths.audit.registry import RULES, Rule
 from rare_earths.audit.statements import SEPARATOR, Statement
 from rare_earths.audit.usgs import Tables
@@ -51,7 +52,7 @@ from rare_earths.audit.views import (
     verdicts_table,
     with_quotes,
 )
-from rare_earths.data import schemas
+from rare_earths.data import claims, reference, schemas
 from rare_earths.data.tables import read_processed, write_processed
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.project import Project, relative
@@ -62,6 +63,7 @@ __all__ = [
     "Rule",
     "Statement",
     "accounted_for",
+    "article_context",
     "audit",
     "build",
     "conclusions",
@@ -71,6 +73,7 @@ __all__ = [
     "headlines",
     "load",
     "plain",
+    "related_articles",
     "rules_table",
     "share_bases",
     "verdicts_table",
@@ -116,8 +119,6 @@ def build(
     project: Project | None = None,
 ) -> Path:
     """The audit step: read the processed claims and USGS tables, write data/processed/audit.csv."""
-    from rare_earths.data import claims, reference
-
     table = audit(claims.load(claims_path), reference.load(usgs_path), *article_context(project))
     return write_processed(schemas.AUDIT, table, output or (project or Project.here()).processed_audit_csv)
 
@@ -134,25 +135,3 @@ def load(path: Path | None = None) -> pd.DataFrame:
             [Problem(relative(path), f"unknown rule {rule!r}; registered: {', '.join(RULES)}", line_of(index), "rule")]
         )
     return table
-
-
-def article_context(project: Project | None = None) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """What the audit knows of the articles from sources.csv: each one's current USGS edition
-    (`usgs.current_editions`) and the articles it shares reporting with (`related_articles`)."""
-    from rare_earths.audit.usgs import current_editions
-    from rare_earths.data import provenance
-
-    project = project or Project.here()
-    sources = provenance.load_sources(project.sources_csv, project.articles)
-    references = provenance.load_references(project.references_csv, project.reference)
-    return current_editions(sources, references), related_articles(sources)
-
-
-def related_articles(sources: pd.DataFrame) -> dict[str, set[str]]:
-    """Each article and the articles that retell the same reporting, both ways round."""
-    related: dict[str, set[str]] = {}
-    for row in sources.itertuples():
-        for other in filter(None, row.shares_reporting_with.split(SEPARATOR)):
-            related.setdefault(row.source_id, set()).add(other)
-            related.setdefault(other, set()).add(row.source_id)
-    return related

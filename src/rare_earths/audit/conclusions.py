@@ -30,8 +30,10 @@ from pathlib import Path
 import pandas as pd
 
 from rare_earths import vocabulary
+from rare_earths.audit.context import article_context
 from rare_earths.audit.statements import SEPARATOR
 from rare_earths.data import schemas
+from rare_earths.data.claims import load as load_claims
 from rare_earths.data.tables import read_processed, write_processed
 from rare_earths.project import Project
 
@@ -146,17 +148,14 @@ def counts(conclusions: pd.DataFrame) -> dict[str, int]:
 
 
 def build(
+    checks: pd.DataFrame,
     output: Path | None = None,
-    audit_path: Path | None = None,
     claims_path: Path | None = None,
     project: Project | None = None,
 ) -> Path:
-    """Write data/processed/conclusions.csv from the processed audit and claims."""
-    from rare_earths.audit import article_context, load
-    from rare_earths.data import claims
-
+    """Write data/processed/conclusions.csv from the audit's checks and the processed claims."""
     current, _ = article_context(project)
-    table = conclude(load(audit_path), claims.load(claims_path), current)
+    table = conclude(checks, load_claims(claims_path), current)
     return write_processed(schemas.CONCLUSIONS, table, output or (project or Project.here()).processed_conclusions_csv)
 
 

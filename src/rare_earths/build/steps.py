@@ -3,7 +3,8 @@
 - **The data step**: the claims, USGS, the audit and the conclusions into data/processed/, with
   the data package. It takes no parameter: data/processed/ is the same for every run.
 - **The results**: reports/results.csv, every result the executed notebooks recorded.
-- **The site**: the readers' pages from the executed notebooks, into reports/html/.
+
+The site is a step of the same kind, declared with the site (`rare_earths.site.step`).
 
 Each is built by the one runner (`runner.build`): skipped while its manifest holds, else staged,
 checked and moved into place with its manifest, all together.
@@ -15,10 +16,8 @@ import functools
 from pathlib import Path
 
 from rare_earths.build import runner
-from rare_earths.build.execution import skip_slow_imports
-from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
+from rare_earths.build.observation import SHARED_INPUTS
 from rare_earths.project import LAYOUT, Project, relative
-from rare_earths.site import registry
 
 PROCESSED_OUTPUTS = tuple(path.name for path in LAYOUT.downloads)  # every table, and the data package
 RESULTS_MANIFEST = ".results.inputs.json"  # beside results.csv in reports/, whose other files are not this step's
@@ -39,14 +38,14 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
     audit_csv = audit.build(
         staged / project.processed_audit_csv.name, claims_path=claims_csv, usgs_path=usgs_csv, project=project
     )
+    checks = audit.load(audit_csv)  # read back through its schema, as every table below
     conclusions_csv = conclusions.build(
-        staged / project.processed_conclusions_csv.name, audit_path=audit_csv, claims_path=claims_csv, project=project
+        checks, staged / project.processed_conclusions_csv.name, claims_path=claims_csv, project=project
     )
     package = datapackage.build(
         staged / project.datapackage_json.name, sources_path=project.sources_csv, references_path=project.references_csv
     )
     # Every table is read back through its schema before anything is moved into place.
-    checks = audit.load(audit_csv)
     standings = conclusions.counts(conclusions.load(conclusions_csv))
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     concluded = ", ".join(f"{count} {standing}" for standing, count in standings.items())
@@ -114,40 +113,3 @@ def build_results(project: Project, notebooks: tuple[str, ...]) -> None:
         print(f"{step.name} is up to date")
     else:
         print(f"wrote {step.name} (the results the notebooks recorded)")
-
-
-def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
-    """The readers' pages from these executed notebooks. Each page states the parameters its notebook
-    ran with, read from the notebook, not from the command that made it. The build's version is an
-    input: every page's footer states it."""
-    from rare_earths.site import citation
-
-    def make(staged: Path) -> list[Path]:
-        skip_slow_imports()
-        from rare_earths.site import report
-
-        return report.render(project, html_dir=staged, names=notebooks, swept=swept)
-
-    return runner.FolderStep(
-        name=f"{relative(project.html)}/",
-        root=project.root,
-        folder=project.html,
-        outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
-        reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
-        make=make,
-        values={"version": citation.build_version(project.root), "swept": swept},
-        used_before_it_ran=(LIBRARY, "data"),
-    )
-
-
-def build_site(project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[Path]:
-    """The site from every executed notebook there is, not only those this run made (--only, or a
-    notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
-    notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
-    step = site_step(project, notebooks, swept=swept)
-    pages = [project.html / page for page in registry.page_files(notebooks, registry.source_ids(project.sources_csv))]
-    if runner.build(step, force=force) is None:
-        print(f"{step.name} is up to date")
-    else:
-        print(f"wrote {len(pages)} pages to {step.name}, with their stylesheet and the tables to download")
-    return pages

@@ -11,6 +11,7 @@ import time
 from rare_earths import atomic
 from rare_earths.build import chain, params, scheduling, steps, sweep
 from rare_earths.project import Project, relative
+from rare_earths.site import step as site_step
 
 
 def data(args: argparse.Namespace, project: Project) -> None:
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace, project: Project) -> None:
     except chain.ChainFailed as failure:
         print("\n" + scheduling.summary(failure.outcomes))
         steps.build_results(project, chain.NOTEBOOKS)
-        steps.build_site(project, chain.NOTEBOOKS, force=args.force, swept=False)
+        site_step.build_site(project, chain.NOTEBOOKS, force=args.force, swept=False)
         raise
     print("\n" + scheduling.summary(outcomes))
     steps.build_results(project, chain.NOTEBOOKS)
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace, project: Project) -> None:
         print("\nthe sensitivity sweep (params.yaml, each parameter's `sweep` values):")
         grid = params.default_grid(project.params_yaml)
         sweep.run(grid, project.sweep, **_sweep_options(project), reuse=project.executed, **options)
-    pages = steps.build_site(project, chain.NOTEBOOKS, force=args.force, swept=swept)
+    pages = site_step.build_site(project, chain.NOTEBOOKS, force=args.force, swept=swept)
     print(f"done in {time.perf_counter() - started:.1f} s; open {relative(pages[0])}")
 
 

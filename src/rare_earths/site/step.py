@@ -1,0 +1,48 @@
+"""The site as a step of the build (`runner.FolderStep`): the readers' pages from the executed
+notebooks, into reports/html/, all replaced together with the manifest that vouches for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rare_earths.build import runner
+from rare_earths.build.execution import skip_slow_imports
+from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
+from rare_earths.project import Project, relative
+from rare_earths.site import citation, registry
+
+
+def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
+    """The readers' pages from these executed notebooks. Each page states the parameters its notebook
+    ran with, read from the notebook, not from the command that made it. The build's version is an
+    input: every page's footer states it."""
+
+    def make(staged: Path) -> list[Path]:
+        skip_slow_imports()
+        from rare_earths.site import report  # here: it imports pandas and nbconvert, which a no-op run never needs
+
+        return report.render(project, html_dir=staged, names=notebooks, swept=swept)
+
+    return runner.FolderStep(
+        name=f"{relative(project.html)}/",
+        root=project.root,
+        folder=project.html,
+        outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
+        reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
+        make=make,
+        values={"version": citation.build_version(project.root), "swept": swept},
+        used_before_it_ran=(LIBRARY, "data"),
+    )
+
+
+def build_site(project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[Path]:
+    """The site from every executed notebook there is, not only those this run made (--only, or a
+    notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
+    notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
+    step = site_step(project, notebooks, swept=swept)
+    pages = [project.html / page for page in registry.page_files(notebooks, registry.source_ids(project.sources_csv))]
+    if runner.build(step, force=force) is None:
+        print(f"{step.name} is up to date")
+    else:
+        print(f"wrote {len(pages)} pages to {step.name}, with their stylesheet and the tables to download")
+    return pages
