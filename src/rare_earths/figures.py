@@ -38,6 +38,25 @@ TITLE_WIDTH = 48
 LABEL_WIDTH = 22
 # Two lowercase words joined by an underscore: a name from the code, not a word for readers.
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+# A claim id in a table's text ("a002-12"): a link to its sentence on the site.
+CLAIM_ID = re.compile(rf"\b{vocabulary.CLAIM_ID}\b")
+
+
+def claim_href(claim_id: str) -> str:
+    """Where the site puts a claim's sentence: on its article's page (`site.registry.article_page`),
+    under its id. Stated here because the notebooks' kernels import this module, not the site's;
+    tests/site/test_site.py checks the two agree."""
+    return f"article-{claim_id[:4]}.html#{claim_id}"
+
+
+def linked(words: str) -> str:
+    """Words of a table escaped for HTML, each claim id in them a link to its sentence."""
+    out, position = [], 0
+    for found in CLAIM_ID.finditer(words):
+        claim_id = found.group(0)
+        out += [html.escape(words[position : found.start()]), f'<a href="{claim_href(claim_id)}">{claim_id}</a>']
+        position = found.end()
+    return "".join([*out, html.escape(words[position:])])
 
 
 def readable(number: float) -> str:
@@ -80,8 +99,9 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[str] | None = None) -> str:
     """A table as the pages show it: one header row (a named index is the first column, a positional
     index is left out), missing values as a dash, numbers in one format and marked `class="number"`
-    so the site aligns them right, and the cells of the `code` columns (names from the code, such as
-    a parameter's) in `<code>`. `row_ids`, one per row, give each row an address on the page."""
+    so the site aligns them right, each claim id a link to its sentence, and the cells of the `code`
+    columns (names from the code, such as a parameter's) in `<code>`. `row_ids`, one per row, give
+    each row an address on the page."""
     flat = _flat(frame)
     code = set(code)
     numeric = {
@@ -91,7 +111,7 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
     }
     number = ' class="number"'
     head = "".join(
-        f'<th scope="col"{number if column in numeric else ""}>{html.escape(column)}</th>' for column in flat.columns
+        f'<th scope="col"{number if column in numeric else ""}>{linked(column)}</th>' for column in flat.columns
     )
     rows = []
     ids = list(row_ids) if row_ids is not None else [None] * len(flat)
@@ -100,9 +120,8 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
     for row_id, values in zip(ids, flat.itertuples(index=False), strict=True):
         cells = []
         for column, value in zip(flat.columns, values, strict=True):
-            shown = html.escape(_cell(value, column))
-            if column in code and shown != MISSING:
-                shown = f"<code>{shown}</code>"
+            shown = _cell(value, column)
+            shown = f"<code>{html.escape(shown)}</code>" if column in code and shown != MISSING else linked(shown)
             cells.append(f'<td class="number">{shown}</td>' if column in numeric else f"<td>{shown}</td>")
         address = f' id="{html.escape(row_id)}"' if row_id else ""
         rows.append(f"<tr{address}>{''.join(cells)}</tr>")

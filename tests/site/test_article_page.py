@@ -18,6 +18,7 @@ from rare_earths import audit, vocabulary
 from rare_earths.data import claims, provenance, schemas, tables
 from rare_earths.data.claims import find_number
 from rare_earths.site import article_page, registry, standing
+from rare_earths.site.layout import Links
 
 CSS = Path(article_page.__file__).with_name("templates") / "article.css"
 # The custom properties the site's stylesheet defines for both themes; the article styles use no other.
@@ -461,3 +462,31 @@ def test_the_stylesheet_uses_only_the_sites_colours_and_keeps_hover_information_
     assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(", css)  # no colour outside the properties
     assert css.count("{") == css.count("}")
     assert "overflow-wrap" in css and "@media print" in css
+
+
+def test_what_the_lists_say_is_escaped_and_names_claims_and_articles():
+    found, checks, exclusions = made_up()
+    found.loc[found.claim_id == "a900-06", "note"] = "<script>x</script> as a900-01 says & a000's"
+    checks.loc[checks.check_id == "usgs:a900-02", "explanation"] = "<img src=x onerror=alert(1)> per a000"
+    exclusions.loc[0, "note"] = "<b>not</b> a900-04"
+
+    class Hostile:
+        short = '"<i>A</i>"'
+
+    links = Links(frozenset(QUOTES), {"a000": Hostile()})
+    fragment = article_page.article_body(
+        "a900", TEXT, found, checks, exclusions, audit.conclusions.conclude(checks, found), links=links
+    )
+    assert Page(fragment).problems == []
+    assert "<script>" not in fragment and "<img" not in fragment and "<b>" not in fragment and "<i>" not in fragment
+    named = '<a href="article-a000.html">&quot;&lt;i&gt;A&lt;/i&gt;&quot;</a>'
+    assert (
+        f'&lt;script&gt;x&lt;/script&gt; as <a href="article-a900.html#a900-01">a900-01</a> says &amp; {named}\'s'
+        in fragment
+    )
+    assert f"&lt;img src=x onerror=alert(1)&gt; per {named}" in fragment
+    assert '(&lt;b&gt;not&lt;/b&gt; <a href="article-a900.html#a900-04">a900-04</a>)' in fragment
+    about_01 = fragment[fragment.index('id="about-a900-01"') : fragment.index('id="about-a900-02"')]
+    assert 'The verdict is about <a href="article-a900.html#a900-04">a900-04</a>; this figure' in about_01
+    # the article's own text is never linked: its marks hold its words only
+    assert normal(Page(fragment).region_text) == normal(TEXT)

@@ -147,3 +147,16 @@ def test_a_table_can_give_each_row_an_address():
     assert '<tr id="check-one">' in shown and '<tr id="check-two">' in shown
     with pytest.raises(ValueError, match="1 row ids for 2 rows"):
         figures.table(frame, row_ids=["check-one"])._repr_html_()
+
+
+def test_a_tables_claim_ids_lead_to_their_sentences_and_its_text_is_escaped():
+    shown = figures.table_html(
+        pd.DataFrame({"Claims a000-01": ["a000-01; a001-02 <b>&", "a0001 a000-1"], "Unit": ["a000-01", "t"]}),
+        code=["Unit"],
+    )
+    assert '<th scope="col">Claims <a href="article-a000.html#a000-01">a000-01</a></th>' in shown
+    assert (
+        '<td><a href="article-a000.html#a000-01">a000-01</a>; <a href="article-a001.html#a001-02">a001-02</a> '
+        "&lt;b&gt;&amp;</td>"
+    ) in shown
+    assert "<td>a0001 a000-1</td>" in shown and "<td><code>a000-01</code></td>" in shown

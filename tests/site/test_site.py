@@ -11,11 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import CHECKOUT
+from markupsafe import Markup
 
-from rare_earths import audit
+from rare_earths import audit, figures
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
-from rare_earths.site import layout, registry, report, standing
+from rare_earths.site import layout, notebooks, registry, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -227,12 +228,21 @@ def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
 # --- the layout's parts --------------------------------------------------------------------------------
 
 
+KNOWN = layout.Links(frozenset({"a000-01", "a001-02"}))
+
+
+def page_of(template: str, links: layout.Links = KNOWN, **context) -> str:
+    """`template`, written in the site's environment with the claims and articles of `links`."""
+    return layout.environment().from_string(template).render(claim_links=links, **context)
+
+
 def test_claim_ids_become_links_in_text_only():
-    page = (
-        '<p title="a000-01">See a000-01 and a001-02; a009-99 is unknown.</p><a href="x">a000-01</a>'
-        "<script>var id = 'a000-01';</script><svg><text>a000-01</text></svg><code>a000-01</code>"
+    linked = page_of(
+        '<p title="{{ claim }}">{{ words | claims }}</p><a href="x">{{ claim }}</a>'
+        "<script>var id = '{{ claim }}';</script><svg><text>{{ claim }}</text></svg><code>{{ claim }}</code>",
+        words="See a000-01 and a001-02; a009-99 is unknown.",
+        claim="a000-01",
     )
-    linked = layout.link_claims(page, {"a000-01", "a001-02"})
     assert linked.count('<a href="article-a00') == 2
     assert '<a href="article-a000.html#a000-01">a000-01</a>' in linked
     assert '<a href="article-a001.html#a001-02">a001-02</a>' in linked
@@ -240,19 +250,89 @@ def test_claim_ids_become_links_in_text_only():
     assert "var id = 'a000-01'" in linked and "<text>a000-01</text>" in linked and "<code>a000-01</code>" in linked
 
 
-def test_an_article_id_in_text_becomes_its_name():
-    class Name:
-        short = "A Publisher"
+class Name:
+    short = "A Publisher"
 
-    linked = layout.link_claims("<p>as a000 says (a000-01)</p>", {"a000-01"}, {"a000": Name()})
+
+def test_an_article_id_in_text_becomes_its_name():
+    linked = layout.Links(frozenset({"a000-01"}), {"a000": Name()})("as a000 says (a000-01)")
     assert '<a href="article-a000.html">A Publisher</a> says' in linked
     assert '<a href="article-a000.html#a000-01">a000-01</a>' in linked
 
 
+def test_linked_text_is_escaped_and_the_filter_takes_no_html():
+    class Hostile:
+        short = '<img src=x onerror="alert(1)">'
+
+    links = layout.Links(frozenset({"a000-01"}), {"a000": Hostile()})
+    linked = page_of("<p>{{ words | claims }}</p>", links, words="<script>alert(1)</script> & a000's a000-01 'quoted'")
+    assert "<script>" not in linked and "<img" not in linked
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in linked and "&#x27;quoted&#x27;" in linked
+    assert '<a href="article-a000.html">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</a>&#x27;s' in linked
+    bare = page_of("<p>{{ words | claims(quote=False) }}</p>", links, words="<b>a000-01's</b>")
+    assert bare == '<p>&lt;b&gt;<a href="article-a000.html#a000-01">a000-01</a>\'s&lt;/b&gt;</p>'
+    with pytest.raises(TypeError, match="plain text"):
+        page_of("{{ words | claims }}", links, words=Markup("<b>a000-01</b>"))
+
+
 def test_tables_scroll_in_their_own_box_and_long_pages_get_contents():
-    wrapped = layout.wrap_tables("<p>x</p><table><tr><td>1</td></tr></table>")
+    wrapped = page_of(
+        '{% import "macros.html.j2" as macros %}{% set tables = namespace(count=0) %}'
+        "<p>x</p>{% call macros.scrolls(tables) %}<table><tr><td>1</td></tr></table>{% endcall %}"
+        "{% call macros.scrolls(tables) %}<table></table>{% endcall %}"
+    )
     assert wrapped.startswith('<p>x</p><div class="table-wrap" role="region"') and 'tabindex="0"' in wrapped
+    assert 'aria-label="Table 1, scrolls sideways"' in wrapped and 'aria-label="Table 2, scrolls sideways"' in wrapped
     body = "".join(f'<h2 id="s{n}">Section {n}<a class="anchor-link" href="#s{n}">¶</a></h2>' for n in range(3))
     contents = layout.contents(body)
     assert [f'href="#s{n}"' in contents for n in range(3)] == [True] * 3 and "¶" not in contents
     assert layout.contents(body[: body.index('<h2 id="s2"')]) == "", "a short page needs no contents"
+
+
+def test_the_site_and_the_notebooks_tables_lead_a_claim_to_one_address():
+    assert figures.claim_href("a002-12") == layout.claim_href("a002-12") == "article-a002.html#a002-12"
+
+
+# --- the notebooks' pages ------------------------------------------------------------------------------
+
+
+def markdown_cell(source: str) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_markdown_cell(source)]
+    )
+    return notebook
+
+
+def test_claim_ids_in_a_notebooks_markdown_become_links_where_it_is_rendered():
+    source = "See a000-01, `a000-01` in code, [a000-01](elsewhere.html), a009-99 and a001-02 & <b>bold</b>."
+    body, _ = notebooks.exporter(frozenset({"a000-01", "a001-02"})).from_notebook_node(markdown_cell(source))
+    assert body.count('<a href="article-a000.html#a000-01">a000-01</a>') == 1
+    assert '<a href="article-a001.html#a001-02">a001-02</a>' in body
+    assert "<code>a000-01</code>" in body and '<a href="elsewhere.html">a000-01</a>' in body
+    assert "a009-99 and" in body and "&amp; <b>bold</b>" in body
+
+
+def test_a_notebooks_tables_scroll_in_boxes_and_name_their_articles():
+    class Quoted:
+        short = "It's <b>"
+
+    cells = (
+        f"<p>a000 and a001</p><div>{notebooks.TABLE_START}<table><tr><th>a000</th><td><code>a000</code></td>"
+        f'<td><a href="x">a000</a></td><td>a000-01 a0001</td></tr></table>{notebooks.TABLE_END}</div>'
+        f"<pre>a000</pre>{notebooks.TABLE_START}<table></table>{notebooks.TABLE_END}"
+    )
+    finished = notebooks.finish(cells, {"a000": Quoted()})
+    named = '<a href="article-a000.html">It&#x27;s &lt;b&gt;</a>'
+    assert finished.startswith(f"<p>{named} and a001</p><div>")
+    assert (
+        f'<div class="table-wrap" role="region" aria-label="Table 1, scrolls sideways" tabindex="0"><table><tr><th>{named}</th>'
+        in finished
+    )
+    assert (
+        "<td><code>a000</code></td>" in finished
+        and '<a href="x">a000</a>' in finished
+        and "<pre>a000</pre>" in finished
+    )
+    assert "<td>a000-01 a0001</td></tr></table></div></div>" in finished
+    assert 'aria-label="Table 2, scrolls sideways" tabindex="0"><table></table></div>' in finished
+    assert "<!--" not in finished

@@ -1,10 +1,11 @@
 """One article as its page shows it: the full text with every claim highlighted, every number set
 aside marked with its reason, and below the text what the audit found for each claim.
 
-`article_body` writes the page's main content (an HTML fragment); the site's layout puts it in a
-page. The text is the article's own, character for character (HTML-escaped); nothing is added
-inside it but markup and empty links whose visible number comes from the stylesheet, so the text a
-reader copies is the article's.
+`article` gathers what `templates/site/article-body.html.j2` writes (`article_body`: that fragment
+alone). The text's marks are written here, every string escaped: quotes that nest and cross close
+and reopen marks, clearer as code than as a template. The text is the article's own (HTML-escaped);
+nothing is added inside it but markup and empty links whose visible number comes from the
+stylesheet, so the text a reader copies is the article's.
 
 Where things are, for links and styles (`templates/article.css`):
 
@@ -30,18 +31,22 @@ import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pandas as pd
+from markupsafe import Markup
 
 from rare_earths import text as prose
 from rare_earths import vocabulary
 from rare_earths.audit import SEPARATOR
 from rare_earths.data.claims import Located, locate
+from rare_earths.site import layout
+from rare_earths.site.layout import Links
 from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import css_class, label, verdict_class
 from rare_earths.vocabulary import VERDICTS
 
-__all__ = ["article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
+__all__ = ["article", "article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
 
 # What a bound makes of the canonical value, in words.
 _BOUND_WORDS = {"exact": "", "approximate": "approximately", "lower_bound": "at least", "upper_bound": "at most"}
@@ -204,14 +209,6 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
     return found
 
 
-def _verdict(check, check_href: Callable[[str], str] | None, neutral: bool = False) -> str:
-    style = f"verdict verdict-{'about-another' if neutral else verdict_class(check.verdict)}"
-    label = _escape(VERDICTS[check.verdict].label)
-    if check_href is None:
-        return f'<span class="{style}">{label}</span>'
-    return f'<a class="{style}" href="{_attribute(check_href(check.check_id))}">{label}</a>'
-
-
 def summary(claim_standings: dict[str, str], excluded: int) -> str:
     """'48 claims (14 confirmed, 7 consistent with its own article only, 13 does not hold, 14 could
     not be checked) and 20 numbers set aside.'"""
@@ -245,78 +242,67 @@ def _card(claim: _Claim) -> str:
     )
 
 
-def _about_whom(check, claim_id: str) -> str:
-    """For a check that does not judge this claim (it was one of its inputs): whom it judges."""
-    judged = [claim for claim in check.judges.split(SEPARATOR) if claim]
-    if claim_id in judged:
-        return ""
-    if not judged:
-        return ' <span class="check-about">This check judges no claim: it used this figure.</span>'
-    return f' <span class="check-about">The verdict is about {", ".join(judged)}; this figure was one of its inputs.</span>'
-
-
-def _claim_item(claim: _Claim, row, claim_page: str, check_href: Callable[[str], str] | None) -> str:
-    style = css_class(claim.group)
-    # The checks that decided its conclusion, then, folded, every other check that names it: a
-    # verdict about another figure is shown without its colour, so it cannot read as this one's.
-    deciding = set(claim.conclusion.decided_by.split(SEPARATOR))
-
-    def item(check) -> str:
-        about_other = claim.claim_id not in check.judges.split(SEPARATOR)
-        shown = _verdict(check, check_href, neutral=about_other)
-        return f"      <li>{shown}: {_escape(check.explanation)}{_about_whom(check, claim.claim_id)}</li>"
-
-    decided = "\n".join(item(check) for check in claim.checks if check.check_id in deciding)
-    checks = f'    <ul class="claim-checks">\n{decided}\n    </ul>'
-    others = [check for check in claim.checks if check.check_id not in deciding]
-    if others:
-        names = "check names" if len(others) == 1 else "checks name"
-        listed = "\n".join(item(check) for check in others)
-        checks += (
-            f'\n    <details class="other-checks"><summary>{len(others)} other {names} this figure</summary>\n'
-            f'    <ul class="claim-checks">\n{listed}\n    </ul></details>'
-        )
-    period = f" for {_escape(row.period)}" if row.period else ""
-    note = f'\n    <p class="claim-note">{_escape(row.note)}</p>' if row.note else ""
-    return f"""  <li id="about-{claim.claim_id}" class="claim-about claim-{style}">
-    <p class="claim-figure"><a class="claim-back" href="#{claim.claim_id}">{claim.claim_id}</a>
-    {_escape(_measures(row))}: <q>{_escape(claim.written)}</q>, read as <strong>{_escape(claim.value)}</strong>{period}:
-    <span class="standing standing-{style}">{_escape(label(claim.group))}</span>
-    <span class="tested-against">(tested against {_escape(claim.conclusion.tested_against)})</span></p>{note}
-{checks}
-    <p class="claim-links"><a href="#{claim.claim_id}">Back to the sentence<span class="visually-hidden"> of claim {claim.number}</span></a>
-    · <a href="{_attribute(claim_page)}#claim-{claim.claim_id}">In the claims explorer<span class="visually-hidden">, claim {claim.number}</span></a></p>
-  </li>"""
-
-
 def _measures(row) -> str:
     """What a claim measures, for its card: "Government of India's first official acknowledgment of talks with China"."""
     return f"{prose.possessive(prose.subject_name(row.subject))} {vocabulary.METRICS[row.metric].said}"
 
 
-def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> str:
+@dataclass(frozen=True)
+class _Check:
+    """One check in a claim's entry, as the template writes it."""
+
+    style: str  # "verdict verdict-<class>": without colour ("about-another") if it does not judge this claim
+    label: str
+    href: str | None  # the check's address, if the page links checks
+    explanation: str
+    about: tuple[str, ...] | None  # whom it judges, if not this claim (empty: no claim at all)
+
+
+def _check(check, claim_id: str, check_href: Callable[[str], str] | None) -> _Check:
+    judged = tuple(claim for claim in check.judges.split(SEPARATOR) if claim)
+    about_other = claim_id not in check.judges.split(SEPARATOR)
+    return _Check(
+        style=f"verdict verdict-{'about-another' if about_other else verdict_class(check.verdict)}",
+        label=VERDICTS[check.verdict].label,
+        href=None if check_href is None else check_href(check.check_id),
+        explanation=check.explanation,
+        about=None if claim_id in judged else judged,
+    )
+
+
+def _entry(claim: _Claim, row, check_href: Callable[[str], str] | None) -> SimpleNamespace:
+    """A claim's entry in "Claims in this article": the checks that decided its conclusion, then,
+    folded, every other check that names it (a verdict about another figure is shown without its
+    colour, so it cannot read as this one's)."""
+    deciding = set(claim.conclusion.decided_by.split(SEPARATOR))
+    return SimpleNamespace(
+        claim_id=claim.claim_id,
+        number=claim.number,
+        style=css_class(claim.group),
+        measures=_measures(row),
+        written=claim.written,
+        value=claim.value,
+        period=row.period,
+        label=label(claim.group),
+        tested_against=claim.conclusion.tested_against,
+        note=row.note,
+        deciding=[_check(check, claim.claim_id, check_href) for check in claim.checks if check.check_id in deciding],
+        others=[_check(check, claim.claim_id, check_href) for check in claim.checks if check.check_id not in deciding],
+    )
+
+
+def _set_aside(exclusions: pd.DataFrame, numbers: list[Span]) -> list[SimpleNamespace]:
     """The numbers set aside, grouped by reason in the vocabulary's order and in reading order
     within each; each reason's term has the id the marks in the text take their description from."""
-    if exclusions.empty:
-        return "<p>No number in this article was set aside: every number in it is a claim.</p>\n"
     groups = []
     for reason, meaning in vocabulary.EXCLUSION_REASONS.items():
         rows = [row for row in (exclusions.iloc[int(span.key)] for span in numbers) if row.reason == reason]
-        if not rows:
-            continue
-        items = "\n".join(
-            f'      <li><span class="excluded-number">{_escape(row.number_as_written)}</span> in '
-            f"<q>{_escape(row.quote)}</q>{f' ({_escape(row.note)})' if row.note else ''}</li>"
-            for row in rows
-        )
-        groups.append(
-            f'  <dt id="set-aside-{reason}"><span class="visually-hidden">Set aside, not a claim: </span>{_escape(meaning)}</dt>\n'
-            f"  <dd>\n    <ul>\n{items}\n    </ul>\n  </dd>"
-        )
-    return '<dl class="set-aside">\n' + "\n".join(groups) + "\n</dl>\n"
+        if rows:
+            groups.append(SimpleNamespace(reason=reason, meaning=meaning, rows=rows))
+    return groups
 
 
-def article_body(
+def article(
     source_id: str,
     text: str,
     claims: pd.DataFrame,
@@ -326,21 +312,20 @@ def article_body(
     *,
     claim_page: str = "claims.html",
     check_href: Callable[[str], str] | None = None,
-) -> str:
-    """The main content of one article's page (an HTML fragment, no <html> or <head>): a summary,
-    the full text with its claims and the numbers set aside marked, every claim with what the
-    audit found, and every number set aside with its reason.
+) -> dict:
+    """What one article's page shows, for `templates/site/article-body.html.j2`: a summary, the full
+    text with its claims and the numbers set aside marked (HTML, every string in it escaped), every
+    claim with what the audit found, and every number set aside with its reason.
 
     `claims`, `checks`, `exclusions` and `conclusions` may hold every article's rows; only
     `source_id`'s are used.
     `claim_page` is the claims explorer (each claim's row has id `claim-<claim_id>`);
     `check_href(check_id)`, if given, is the address of a check, and each verdict links to it.
     """
-    article = text
     own = claims[claims.source_id == source_id]
     set_aside = exclusions[exclusions.source_id == source_id].reset_index(drop=True)
-    quotes = claim_spans(article, own)
-    numbers = exclusion_spans(article, set_aside)
+    quotes = claim_spans(text, own)
+    numbers = exclusion_spans(text, set_aside)
     ids = {span.key for span in quotes}
     checks_of = _checks_of(checks, ids)
     for claim_id, found in checks_of.items():
@@ -366,7 +351,21 @@ def article_body(
                 tuple(checks_of[span.key]),
             )
         )
+    return {
+        "source_id": source_id,
+        "summary": summary(standings, len(set_aside)),
+        "text": Markup(_marked(text, quotes, numbers, described, set_aside)),
+        "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
+        "set_aside": _set_aside(set_aside, numbers),
+        "claim_page": claim_page,
+    }
 
+
+def _marked(
+    text: str, quotes: list[Span], numbers: list[Span], described: list[_Claim], set_aside: pd.DataFrame
+) -> str:
+    """The article's paragraphs with each claim's quote marked and followed by its reference, and each
+    number set aside marked with its reason; every string escaped (`_escape`, `_attribute`)."""
     opening: dict[str, tuple[str, str]] = {}
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
@@ -389,25 +388,12 @@ def article_body(
             f'aria-describedby="set-aside-{row.reason}">'
         )
         opening[span.key] = (tag, tag)
+    return _Text(text, quotes + numbers, opening, refs).write()
 
-    body = _Text(article, quotes + numbers, opening, refs).write()
-    items = "\n".join(_claim_item(claim, rows[claim.claim_id], claim_page, check_href) for claim in described)
-    claims_list = (
-        f'<ol class="article-claims">\n{items}\n</ol>\n'
-        if described
-        else "<p>No figure in this article is captured as a claim.</p>\n"
-    )
-    return f"""<div class="article-page" data-source="{_attribute(source_id)}">
-<p class="article-summary">{summary(standings, len(set_aside))}</p>
-<p class="article-key">A <mark class="claim-sample">highlighted</mark> passage states a claim; the small number after it
-leads to what the audit found. A <span class="excluded-sample">dotted underline</span> marks a number set aside, not a
-claim; hover over it or focus it for the reason.</p>
-<h2 id="article-text">The article</h2>
-<div class="article-text">
-{body}
-</div>
-<h2 id="article-claims">Claims in this article</h2>
-{claims_list}<h2 id="article-set-aside">Numbers set aside</h2>
-<p>Numbers in the article that are not claims, each with the reason; the text marks them with a dotted underline.</p>
-{_set_aside(set_aside, numbers)}</div>
-"""
+
+def article_body(source_id: str, text: str, *tables: pd.DataFrame, links: Links | None = None, **options) -> str:
+    """The main content of one article's page (an HTML fragment, no <html> or <head>), as its page
+    writes it: `article(...)` in `templates/site/article-body.html.j2`. `links`: the claims and
+    articles its lists may name (none by default)."""
+    context = article(source_id, text, *tables, **options)
+    return layout.environment().get_template("article-body.html.j2").render(claim_links=links or Links(), **context)

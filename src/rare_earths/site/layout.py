@@ -1,9 +1,11 @@
 """The one layout of every page of the site, `templates/site/base.html.j2` (head, header and
 navigation, in-page contents, previous and next, footer: downloads, how to cite, licences, build
-version), the Jinja environment every page template is rendered in, and the links from every claim
-id to the sentence it came from.
+version), the Jinja environment every page template is rendered in, and the links from claim ids
+to the sentences they came from (`Links`, the templates' `claims` filter).
 
 Pages give their title and body block; everything around it is written once, in the base template.
+Templates write words with their claim ids linked as `{{ words | claims }}`, and each table in the
+box that scrolls it with `macros.scrolls`; nothing edits a page once it is written.
 Styles are in one stylesheet (`templates/site/site.css`, with the article pages'
 `templates/article.css`), written beside the pages as `registry.STYLESHEET`.
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -26,10 +30,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 STYLE_SOURCES = (TEMPLATES / "site" / "site.css", TEMPLATES / "article.css")
 SITE_TITLE = "India's rare-earth supply chain"
 
-# A claim id as every page writes it ("a002-12"): the article's id, then the claim's number; and
-# an article's id alone ("a002"), which pages show as the article's name.
+# A claim id as every page writes it ("a002-12"): the article's id, then the claim's number.
 CLAIM_ID = re.compile(rf"\b({vocabulary.SOURCE_ID})-(\d{{2}})\b")
-SOURCE_ID = re.compile(rf"\b({vocabulary.SOURCE_ID})\b(?!-\d)")
 
 
 def claim_href(claim_id: str) -> str:
@@ -58,64 +60,55 @@ class Footer:
     downloads: tuple[tuple[str, str], ...]  # (file, what it holds)
 
 
-# Elements whose text is not prose a claim id in which should become a link: links already,
-# scripts and styles, inline charts (SVG), code, and the document's title.
-_SKIPPED = re.compile(r"<(a|script|style|svg|pre|code|textarea|title)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
+# A claim id ("a002-12") or an article id standing alone ("a002"), in plain text.
+_ID = re.compile(rf"\b(?P<claim>{vocabulary.SOURCE_ID}-\d{{2}})\b|\b(?P<source>{vocabulary.SOURCE_ID})\b(?!-\d)")
 
 
-def link_claims(page: str, known: set[str], names: dict | None = None) -> str:
-    """Every claim id of `known` in the page's text, as a link to its sentence; every article id of
-    `names` (source_id -> provenance.SourceName), as the article's name linking to its page.
-    Attributes, links, scripts, code and charts are left as they are."""
-    names = names or {}
+@dataclass(frozen=True)
+class Links:
+    """The claims and articles a page's text may name: each claim id of `known` becomes a link to its
+    sentence, each article id of `names` (source_id -> provenance.SourceName) the article's name
+    linking to its page. Applied to plain text where a page writes it (the `claims` filter, the
+    notebooks' Markdown), never to HTML already written."""
 
-    def link_source(match: re.Match) -> str:
-        source_id = match.group(0)
-        if source_id not in names:
-            return source_id
-        return f'<a href="{registry.article_page(source_id)}">{html.escape(names[source_id].short)}</a>'
+    known: frozenset[str] = frozenset()
+    names: Mapping[str, Any] = field(default_factory=dict)
 
-    def in_text(text: str) -> str:
-        def link(match: re.Match) -> str:
-            claim_id = match.group(0)
-            if claim_id not in known:
-                return claim_id
-            return f'<a href="{claim_href(claim_id)}">{claim_id}</a>'  # styled by its address (site.css): pages carry hundreds'
+    def __call__(self, text: str, escape: Callable[[str], str] = html.escape) -> Markup:
+        """`text` escaped by `escape`, with its claim ids and article ids linked."""
+        out, position = [], 0
+        for found in _ID.finditer(text):
+            out += [escape(text[position : found.start()]), self.link(found.group(0), escape)]
+            position = found.end()
+        out.append(escape(text[position:]))
+        return Markup("".join(out))
 
-        def both(piece: str) -> str:
-            return CLAIM_ID.sub(link, SOURCE_ID.sub(link_source, piece))
-
-        pieces = _TAG.split(text)
-        tags = _TAG.findall(text)
-        out = [both(pieces[0])]
-        for tag, piece in zip(tags, pieces[1:], strict=True):
-            out += [tag, both(piece)]
-        return "".join(out)
-
-    out, position = [], 0
-    for skipped in _SKIPPED.finditer(page):
-        out += [in_text(page[position : skipped.start()]), skipped.group(0)]
-        position = skipped.end()
-    out.append(in_text(page[position:]))
-    return "".join(out)
+    def link(self, name: str, escape: Callable[[str], str] = html.escape) -> str:
+        """One claim id or article id as a link, if this page knows it; else as it is."""
+        if name in self.known:
+            # Styled by its address (site.css): pages carry hundreds.
+            return f'<a href="{claim_href(name)}">{name}</a>'
+        if name in self.names:
+            return f'<a href="{registry.article_page(name)}">{html.escape(self.names[name].short)}</a>'
+        return escape(name)
 
 
-_TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
+@jinja2.pass_context
+def _claims(context: jinja2.runtime.Context, text, quote: bool = True) -> Markup:
+    """`{{ words | claims }}`: plain words with their claim ids and article ids linked (the page's
+    `claim_links`); `claims(quote=False)` escapes as the article pages' text does (&, < and > only)."""
+    if isinstance(text, Markup):
+        raise TypeError("the claims filter links ids in plain text, not in HTML: give it the words")
+    return context["claim_links"](str(text), functools.partial(html.escape, quote=quote))
 
 
-def wrap_tables(body: str) -> str:
-    """Each table in a box that scrolls sideways on a narrow screen, so the page itself never does;
-    the box can take keyboard focus, so the table can be scrolled without a mouse, and is named by
-    its place on the page (a screen reader lists each box by its name, so no two share one)."""
-    count = 0
-
-    def wrap(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        return f'<div class="table-wrap" role="region" aria-label="Table {count}, scrolls sideways" tabindex="0">{match.group(1)}</div>'
-
-    return Markup(_TABLE.sub(wrap, body))
+def _text(value) -> Markup:
+    """`{{ words | text }}`: escaped as the article pages' text always was, &, < and > only (their
+    apostrophes stay as written)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value), quote=False))
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
@@ -145,7 +138,7 @@ def _escaped(value) -> Markup:
 @functools.cache
 def environment() -> jinja2.Environment:
     """Every page template's environment: autoescaped, strict about undefined names, and with the
-    site's files (`asset`), registry (`navigation`) and filters (`wrap_tables`, `headings`)."""
+    site's files (`asset`), registry (`navigation`) and filters (`claims`, `text`, `headings`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "site"),
         autoescape=True,
@@ -155,7 +148,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(wrap_tables=wrap_tables, headings=headings)
+    env.filters.update(claims=_claims, text=_text, headings=headings)
     env.globals.update(
         site_title=Markup(html.escape(SITE_TITLE, quote=False)),
         stylesheet=registry.STYLESHEET,
@@ -180,9 +173,8 @@ def note_templates() -> None:
             observed.note_read(path)
 
 
-def render(template: str, *, known_claims: set[str], names: dict | None = None, **context) -> str:
-    """A whole page: `template` (which extends base.html.j2) with `context`; then every claim id in
-    its text linked to its sentence and every article id named (`link_claims`)."""
+def render(template: str, *, claim_links: Links | None = None, **context) -> str:
+    """A whole page: `template` (which extends base.html.j2) with `context`; `claim_links` are the
+    claims and articles its `claims` filter links."""
     note_templates()
-    page = environment().get_template(template).render(**context)
-    return link_claims(page, known_claims, names)
+    return environment().get_template(template).render(claim_links=claim_links or Links(), **context)

@@ -91,8 +91,12 @@ class Site:
 
     def page(self, template: str, **context) -> str:
         """A page of this site: `template` (templates/site/, extending the one layout) with `context`,
-        its footer, its claims linked and its articles named."""
-        return layout.render(template, footer=self.footer, known_claims=self.known, names=self.names, **context)
+        its footer, and the claims and articles its text may name (`layout.Links`)."""
+        return layout.render(template, footer=self.footer, claim_links=self.links, **context)
+
+    @property
+    def links(self) -> layout.Links:
+        return layout.Links(frozenset(self.known), self.names)
 
     @property
     def known(self) -> set[str]:

@@ -1,28 +1,122 @@
 """The page of each executed notebook: its cells as nbconvert writes them with the site's cell template
 (`templates/page/`), in the site's layout (`templates/site/notebook.html.j2`), code hidden behind
-"Show code", with the parameters it ran with."""
+"Show code", with the parameters it ran with.
+
+Claim ids in the notebooks' words become links where the words become HTML: in tables as
+`rare_earths.figures.table` writes them, in Markdown (cells, and the captions the notebooks display)
+as nbconvert renders it (`exporter`). Two things are added to the cells nbconvert has finished
+(`finish`), the one edit of HTML already written: why, see there.
+"""
 
 from __future__ import annotations
 
 import copy
+import html
+import re
 
+import jinja2
 import nbformat
 from markupsafe import Markup
 
+from rare_earths import vocabulary
 from rare_earths.build import reader
-from rare_earths.site import layout
-from rare_earths.site.layout import Link
+from rare_earths.site import layout, registry
+from rare_earths.site.layout import Link, Links
 from rare_earths.site.model import Page, Render
 
 
-def exporter():
+def exporter(known: frozenset[str] = frozenset()):
+    """nbconvert's HTML exporter with the site's cell template, whose Markdown links the claim ids of
+    `known` to their sentences."""
     from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    exporter = HTMLExporter(extra_template_basedirs=[str(layout.TEMPLATES)], template_name="page")
-    exporter.exclude_input = False  # kept in the page, hidden until "Show code"
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
+    links = Links(known)  # claim ids only: articles are named in `finish`
+
+    class Renderer(IPythonRenderer):
+        """nbconvert's Markdown renderer, writing each known claim id of the text as a link; the
+        text of links and images, code and raw HTML are left as they are."""
+
+        linking = True
+
+        def text(self, text: str) -> str:
+            return str(links(text, escape=super().text)) if self.linking else super().text(text)
+
+        def render_token(self, token, state):
+            if token["type"] not in ("link", "image"):
+                return super().render_token(token, state)
+            self.linking, before = False, self.linking
+            try:
+                return super().render_token(token, state)
+            finally:
+                self.linking = before
+
+    class Exporter(HTMLExporter):
+        @jinja2.pass_context
+        def markdown2html(self, context, source):
+            """As nbconvert's (HTMLExporter.markdown2html), with `Renderer`."""
+            cell = context.get("cell", {})
+            renderer = Renderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    made = Exporter(extra_template_basedirs=[str(layout.TEMPLATES)], template_name="page")
+    made.exclude_input = False  # kept in the page, hidden until "Show code"
+    made.exclude_input_prompt = True
+    made.exclude_output_prompt = True
+    return made
+
+
+# Where templates/page/ put a table output; a tag; an article id standing alone; the elements whose
+# text is not prose (links already, code, charts, scripts and styles).
+TABLE_START, TABLE_END = "<!--table-->", "<!--/table-->"
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)?[^>]*>")
+_SOURCE_ID = re.compile(rf"\b{vocabulary.SOURCE_ID}\b(?!-\d)")
+_KEPT = {"a", "script", "style", "svg", "pre", "code", "textarea", "title"}
+
+
+def finish(cells: str, names: dict) -> str:
+    """The cells nbconvert wrote, with each table output (marked by templates/page/) in the box that
+    scrolls it (templates/site/macros.html.j2's `scrolls`, numbered by its place on the page), and each
+    article id in their text as the article's name, linking its page.
+
+    The one edit of HTML already written, for two reasons: nbconvert's HTMLExporter passes every
+    page it writes through BeautifulSoup, which sorts attributes and rewrites character references,
+    so markup written before it cannot keep the site's own; and the kernels that wrote the notebooks'
+    tables and captions do not know the articles' names (sources.csv, which most notebooks never read,
+    and reading it would make each depend on it). Claim ids are linked where the text is made."""
+
+    def name(found: re.Match) -> str:
+        source_id = found.group(0)
+        if source_id not in names:
+            return source_id
+        return f'<a href="{registry.article_page(source_id)}">{html.escape(names[source_id].short)}</a>'
+
+    out, position, kept, tables = [], 0, 0, 0
+    for tag in _TAG.finditer(cells):
+        text = cells[position : tag.start()]
+        out.append(text if kept else _SOURCE_ID.sub(name, text))
+        if tag.group(0) == TABLE_START:
+            tables += 1
+            out.append(
+                f'<div class="table-wrap" role="region" aria-label="Table {tables}, scrolls sideways" tabindex="0">'
+            )
+        elif tag.group(0) == TABLE_END:
+            out.append("</div>")
+        else:
+            out.append(tag.group(0))
+        if (tag.group(2) or "").lower() in _KEPT:
+            kept += -1 if tag.group(1) else 1
+        position = tag.end()
+    out.append(cells[position:] if kept else _SOURCE_ID.sub(name, cells[position:]))
+    return "".join(out)
 
 
 def without_title(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -34,15 +128,15 @@ def without_title(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def cells(page: Page, notebook: nbformat.NotebookNode, html_exporter) -> Markup:
-    """The notebook's cells as HTML (the page's title is left to the layout)."""
+def cells(page: Page, notebook: nbformat.NotebookNode, html_exporter) -> str:
+    """The notebook's cells as nbconvert writes them (the page's title is left to the layout)."""
     body, _ = html_exporter.from_notebook_node(without_title(notebook), resources={"metadata": {"name": page.title}})
-    return Markup(body)
+    return body
 
 
 def notebook_pages(render: Render) -> dict[str, str]:
     """A page per executed notebook, each linked to the one before and after it in the chain."""
-    html_exporter = exporter()
+    html_exporter = exporter(frozenset(render.site.known))
     links = [Link(page.href, page.title) for page in render.pages]
     written = {}
     for position, page in enumerate(render.pages):
@@ -52,7 +146,7 @@ def notebook_pages(render: Render) -> dict[str, str]:
             title=page.title,
             current=page.href,
             page=page,
-            cells=cells(page, notebook, html_exporter),
+            cells=Markup(finish(cells(page, notebook, html_exporter), render.site.names)),
             ran_with=reader.ran_with(notebook),
             previous=links[position - 1] if position > 0 else None,
             following=links[position + 1] if position + 1 < len(links) else None,

@@ -44,7 +44,7 @@ def article_pages(render: Render) -> dict[str, str]:
     pages = {}
     for position, source_id in enumerate(site.articles):
         name = site.names[source_id]
-        body = article_page.article_body(
+        shown = article_page.article(
             source_id,
             site.articles[source_id],
             site.claims,
@@ -63,9 +63,9 @@ def article_pages(render: Render) -> dict[str, str]:
             else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher."),
             previous=links[position - 1] if position > 0 else None,
             following=links[position + 1] if position + 1 < len(links) else None,
-            # Both made by this project's code from its own tables: claimreview escapes what could end the script.
+            # Made by this project's code from its own tables: claimreview escapes what could end the script.
             claim_reviews=Markup(claim_reviews_script(site, source_id)),
-            article=Markup(body),
+            **shown,
         )
     return pages
 
