@@ -30,25 +30,25 @@ def test_the_parameter_that_moves_a_result_most_comes_first_and_others_are_held_
     rows = [
         {"notebook": "04.ipynb", "name": "growth", "value": value, "rate": rate, "year": year}
         for rate, year, value in [
-            ("1.0", "2024", 10.0),
-            ("2.0", "2024", 12.0),
-            ("1.0", "2020", 4.0),
-            ("1.0", "2022", 7.0),
-            ("2.0", "2020", 99.0),
+            ("1", "2024", 10.0),
+            ("2", "2024", 12.0),
+            ("1", "2020", 4.0),
+            ("1", "2022", 7.0),
+            ("2", "2020", 99.0),
         ]  # the last moves both: no bar uses it
     ]
     (found,) = sensitivity.results(sweep_table(rows, ["rate", "year"]), {"rate": 1.0, "year": 2024})
     assert found.baseline == 10.0 and found.label == "A result"
     assert [swing.parameter for swing in found.swings] == ["year", "rate"]
     assert (found.moved_by.low, found.moved_by.high) == (4.0, 10.0)
-    assert dict(found.swings[1].points) == {"1.0": 10.0, "2.0": 12.0}
+    assert dict(found.swings[1].points) == {"1": 10.0, "2": 12.0}
 
 
 def test_a_result_its_notebook_does_not_move_has_no_swing_and_a_notebook_without_the_parameter_has_no_bar():
     rows = [
         {"notebook": "06.ipynb", "name": "checks", "value": 70.0, "rate": ""},
-        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "1.0"},
-        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "2.0"},
+        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "1"},
+        {"notebook": "01.ipynb", "name": "count", "value": 84.0, "rate": "2"},
     ]
     found = {result.notebook: result for result in sensitivity.results(sweep_table(rows, ["rate"]), {"rate": 1.0})}
     assert found["06.ipynb"].swings == () and found["06.ipynb"].moved_by is None
@@ -64,3 +64,13 @@ def test_a_swing_spans_exactly_the_values_its_parameter_gave(values):
     (found,) = sensitivity.results(sweep_table(rows, ["p"]), {"p": 0})
     assert (found.moved_by is None) == (max(values) == min(values))
     assert found.swings[0].low == min(values) and found.swings[0].high == max(values) and found.baseline == values[0]
+
+
+def test_a_whole_number_default_of_a_float_parameter_finds_its_baseline_as_the_sweep_writes_it():
+    # The sweep writes 5.0 as "5" (results.parameter_text): the default's runs are found by that text.
+    rows = [
+        {"notebook": "07.ipynb", "name": "recycled", "value": value, "rate": results.parameter_text(rate)}
+        for rate, value in [(0.0, 700.0), (5.0, 665.0), (20.0, 560.0)]
+    ]
+    (found,) = sensitivity.results(sweep_table(rows, ["rate"]), {"rate": 5.0})
+    assert found.baseline == 665.0 and (found.moved_by.low, found.moved_by.high) == (560.0, 700.0)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rare_earths.build.results import parameter_text
 from rare_earths.data import schemas
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def results(sweep: pd.DataFrame, defaults: dict[str, Any]) -> list[Result]:
     found = []
     for (notebook, name), rows in sweep.groupby(["notebook", "name"], sort=False):
         declared = [p for p in parameters if (rows[p] != "").all()]
-        at_default = {p: str(defaults[p]) for p in declared}
+        at_default = {p: parameter_text(defaults[p]) for p in declared}  # as the sweep's table writes it
         base = [row for row in rows.itertuples() if _others_at(row, at_default)]
         if not base:
             continue
