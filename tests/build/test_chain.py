@@ -25,6 +25,8 @@ def committed(name: str) -> nbformat.NotebookNode:
 
 def test_the_chain_lists_exactly_the_notebooks_present_in_run_order():
     present = sorted(path.name for path in CHECKOUT.notebooks.glob("*.ipynb"))
+    missing = sorted(set(present) - set(chain.NOTEBOOKS))
+    assert not missing, f"add a Step to CHAIN in src/rare_earths/build/chain.py for {', '.join(missing)}"
     assert list(chain.NOTEBOOKS) == present
     assert all(re.fullmatch(r"\d{2}-[a-z0-9-]+\.ipynb", name) for name in chain.NOTEBOOKS)
 

@@ -200,3 +200,17 @@ def test_a_sweep_value_the_parameter_does_not_allow_is_refused_with_its_line(tmp
         match=r"params.yaml, line 5, column 15: a value of its sweep breaks its own declaration: parameter usd_inr: must be greater than 0, got -1",
     ):
         params.specs(path)
+
+
+def test_an_inclusive_maximum_admits_its_bound_and_refuses_above_it(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "recycling_rate:\n  default: 5.0\n  type: float\n  minimum: 0\n  maximum: 100\n"
+        "  maximum_reason: a share of the whole\n  description: A share of demand met by recycling.\n",
+        encoding="utf-8",
+    )
+    assert params.resolve({"recycling_rate": "100"}, path)["recycling_rate"] == 100.0
+    with pytest.raises(
+        ParameterError, match=r"recycling_rate: must be at most 100 \(a share of the whole\), got '100.5'"
+    ):
+        params.resolve({"recycling_rate": "100.5"}, path)

@@ -43,6 +43,7 @@ class Declaration(BaseModel):
     minimum: _NUMBER | None = None
     minimum_reason: str | None = None
     minimum_exclusive: _NUMBER | None = None
+    maximum: _NUMBER | None = None
     maximum_exclusive: _NUMBER | None = None
     maximum_reason: str | None = None
     allowed: list[StrictStr | StrictInt | StrictFloat] | None = Field(default=None, min_length=1)
@@ -60,7 +61,7 @@ class Declaration(BaseModel):
         return converted
 
     def _values(self) -> TypeAdapter:
-        bounds = Field(ge=self.minimum, gt=self.minimum_exclusive, lt=self.maximum_exclusive)
+        bounds = Field(ge=self.minimum, gt=self.minimum_exclusive, le=self.maximum, lt=self.maximum_exclusive)
         if self.type == "float":
             return TypeAdapter(Annotated[float, bounds, Field(allow_inf_nan=False)])
         # A str parameter takes a number written bare in params.yaml as its text.
@@ -74,6 +75,7 @@ class Declaration(BaseModel):
             "finite_number": "must be a finite number",
             "greater_than_equal": f"must be at least {self.minimum}{minimum_why}",
             "greater_than": f"must be greater than {self.minimum_exclusive}",
+            "less_than_equal": f"must be at most {self.maximum}{maximum_why}",
             "less_than": f"must be less than {self.maximum_exclusive}{maximum_why}",
         }
         if kind in said:
