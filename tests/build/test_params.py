@@ -214,3 +214,12 @@ def test_an_inclusive_maximum_admits_its_bound_and_refuses_above_it(tmp_path):
         ParameterError, match=r"recycling_rate: must be at most 100 \(a share of the whole\), got '100.5'"
     ):
         params.resolve({"recycling_rate": "100.5"}, path)
+
+
+def test_reading_the_declarations_is_recorded_as_a_read_of_params_yaml(project):
+    """A page or notebook that shows a parameter's description or source is rebuilt when it changes."""
+    from rare_earths import observed
+
+    point = observed.mark()
+    params.specs(project.params_yaml)
+    assert str(project.params_yaml.resolve()) in observed.reads_since(point)

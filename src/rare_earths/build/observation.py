@@ -33,13 +33,14 @@ _OBSERVED_CODE = (
 )
 
 
-def used_here(outputs: Path | None = None) -> list[str]:
-    """The project modules this process imported and the data files it read, as repository paths;
-    not what it read of its own `outputs` folder (a step checks what it wrote, which is no input),
-    nor what an earlier step of the same run read in its staging folder (gone once it finished)."""
+def used_here(outputs: Path | None = None, since: int = 0) -> list[str]:
+    """The project modules this process imported and the data files it read since `since` (an
+    `observed.mark()`), as paths in the project; not what it read of its own `outputs` folder (a
+    step checks what it wrote, which is no input), nor anything in a staging folder (gone once its
+    step finished)."""
     reads = [
         Path(read)
-        for read in observed.READS
+        for read in observed.reads_since(since)
         if not any(part.startswith(atomic.STAGING_PREFIX) for part in Path(read).parts)
     ]
     if outputs is not None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, TypeAdapter, ValidationError
 
+from rare_earths import observed
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import Project, relative
 
@@ -198,6 +199,7 @@ def _load(path: Path | None) -> tuple[dict[str, dict[str, Any]], dict[str, Decla
     number or a key no declaration has, or whose default or sweep breaks its own declaration.
     """
     path = Path(path or Project.here().params_yaml)
+    observed.note_read(path)  # a page or notebook that shows a declaration is rebuilt when it changes
     where = relative(path)
     root, declared = _read(path, where)
     if not isinstance(root, yaml.MappingNode) or not isinstance(declared, dict) or not declared:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rare_earths import atomic
+from rare_earths import atomic, observed
 from rare_earths.build.observation import CODE_INPUTS, EVERYTHING, LIBRARY, used_here
 from rare_earths.project import CODE, relative
 
@@ -126,9 +126,11 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
         return None
     atomic.recover(step.folder)
     staged = atomic.staging(step.folder)
+    started = observed.mark()
     try:
         written = step.make(staged)
-        inputs = fingerprint([*step.reads, *used_here(outputs=step.folder)], step.values, step.root)  # as it ran
+        used = used_here(outputs=step.folder, since=started)  # as it ran: its own reads, not an earlier step's
+        inputs = fingerprint([*step.reads, *used], step.values, step.root)
         atomic.write_text(staged / step.manifest, manifest_text(inputs, written, into=step.folder))
         atomic.replace_together(step.folder, staged)
     finally:
