@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from rare_earths.data.claims import PLACEHOLDER_UNITS
-from rare_earths.data.units import DATE_UNIT, Quantity, show_date
+from rare_earths.data.units import DATE_UNIT, Quantity, show_date, ureg
 
 _ZERO_WORDS = ("no", "none", "zero")
 _VERBS = ("have", "has", "had", "is", "are", "was", "were", "got")
@@ -90,8 +90,6 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
 def show_recorded(value: float, unit: str) -> str:
     """A value with its unit as a results table writes it (pint's short form: '%', '% / yr', 'USD',
     empty for a pure number), for a sentence."""
-    from rare_earths.data.units import ureg
-
     return show(value, f"{ureg.Unit(unit):D}" if unit else "")
 
 

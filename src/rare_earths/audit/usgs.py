@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rare_earths import text
+from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.project import Project, relative
 from rare_earths.vocabulary import EDITIONS
 
@@ -85,8 +86,6 @@ def world_reach(usgs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
 def current_editions(sources: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
     """Each article's current edition: the latest released on or before its `as_of` date.
     InputError for an article judged before every edition here: none was current then."""
-    from rare_earths.errors import InputError, Problem, line_of
-
     released = sorted((row.published, f"MCS{row.edition}") for row in references.itertuples())
     current, problems = {}, []
     for index, row in sources.iterrows():

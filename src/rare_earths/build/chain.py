@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic
+from rare_earths.build import executors
 from rare_earths.build.execution import KERNEL, TIMEOUT_SECONDS, code_hash, declared_parameters
 from rare_earths.build.observation import EVERYTHING, SHARED_INPUTS, recorded_use
+from rare_earths.build.params import ParameterError
 from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
 from rare_earths.build.scheduling import JOBS, RETRIES, Job, Outcome, Task, capacity, run_all
 from rare_earths.project import Project, enclosing_root
@@ -95,8 +97,6 @@ def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_di
     declared = {name for step in steps for name in declared_parameters(notebooks_dir / step.notebook)}
     unused = sorted(set(given) - declared)
     if unused:
-        from rare_earths.build.params import ParameterError
-
         raise ParameterError(
             f"parameter {', '.join(unused)}: no notebook of this run declares it "
             f"({', '.join(step.notebook for step in steps)}); it would change nothing"
@@ -202,8 +202,6 @@ def execute_runs(
     that ends ok is checked by `check` (which may find it failed after all), then recorded with its
     manifest (what it used, observed as it ran), then given to `recorded`. `started`: called once
     the executor is up."""
-    from rare_earths.build import executors
-
     by_label = {run_.label: run_ for run_ in runs}
 
     def record(job: Job, outcome: Outcome) -> Outcome:

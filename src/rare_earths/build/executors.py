@@ -11,6 +11,7 @@ filesystem) and the same environment.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import multiprocessing
 import os
@@ -49,7 +50,7 @@ def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
-        from distributed import Client
+        from distributed import Client  # here: distributed costs about 0.4 s, which a local run never pays
 
         with Client(address, set_as_default=False, timeout="30s") as client:
             executor = client.get_executor(pure=False)
@@ -74,7 +75,5 @@ def die_with_parent() -> None:
     """In a local worker, before it starts: on Linux, be killed when the chain's process dies, however
     it dies, rather than run on as an orphan (its kernel then exits too: ipykernel watches its parent)."""
     if sys.platform.startswith("linux"):
-        import ctypes
-
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

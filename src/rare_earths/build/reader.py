@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from rare_earths import observed
 from rare_earths.build import results
 
@@ -13,8 +15,6 @@ from rare_earths.build import results
 def read(path: Path):
     """The executed notebook at `path` (nbformat's NotebookNode), noted as read: a page made from it
     is made again when it changes."""
-    import nbformat
-
     observed.note_read(path)
     return nbformat.read(path, as_version=4)
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rare_earths import text, vocabulary
+from rare_earths import atomic, vocabulary
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import relative
 
@@ -52,7 +52,7 @@ class ResultRepeated(InputError):
 
 
 def _quantity(value: Any, what: str):
-    from rare_earths.data.units import ureg
+    from rare_earths.data.units import ureg  # here: pint costs 0.26 s, which a run with nothing to do never pays
 
     if not isinstance(value, ureg.Quantity):
         raise TypeError(
@@ -130,6 +130,7 @@ def result(
 
 def shown(record: Mapping[str, Any]) -> str:
     """A result's value for a reader: '3.03 %', '2.57–3.03 % a year', '15,400 t'."""
+    from rare_earths import text  # here: text costs 0.65 s (pint, pandas), which a run with nothing to do never pays
 
     def plain(value: float) -> str:
         return text.number(value, 3)
@@ -141,7 +142,7 @@ def shown(record: Mapping[str, Any]) -> str:
 
 
 def _shown_unit(unit: str) -> str:
-    from rare_earths.data.units import ureg
+    from rare_earths.data.units import ureg  # here: pint costs 0.26 s, which a run with nothing to do never pays
 
     text = f"{ureg.Unit(unit):~P}" if unit else ""
     return re.sub(r"\s*/\s*(yr|year)$", " a year", text)
@@ -172,12 +173,12 @@ def record(
     """Record one key result of the notebook running this cell: show its line, keep its record in
     the cell's output. Names are unique within a notebook (`collect` refuses a notebook that repeats one)."""
     data = bundle(result(name, value, claims=claims, meaning=meaning, tolerance=tolerance, label=label))
-    from IPython import get_ipython
+    from IPython import get_ipython  # here: IPython costs 0.04 s, which a run with nothing to do never pays
 
     if get_ipython() is None:  # run as a plain script: the line is all there is to show
         print(data["text/plain"])
         return
-    from IPython.display import display
+    from IPython.display import display  # here: as get_ipython, above
 
     display(data, raw=True)
 
@@ -257,7 +258,7 @@ def rows(
 def frame(table_rows: Iterable[Mapping[str, Any]], parameters: Iterable[str] = ()):
     """The rows as a table with the results' columns (typed, also when there is no row), then one
     column per parameter, empty where a row has none."""
-    import pandas as pd
+    import pandas as pd  # here: pandas costs 0.24 s, which a run with nothing to do never pays
 
     parameters = list(parameters)
     columns = [*COLUMNS, *parameters]
@@ -275,6 +276,7 @@ def table(executed_dir: Path, names: Iterable[str], scenario: Mapping[str, Any] 
 
 def validated(results):
     """The table checked against `schemas.RESULTS` (its own columns; a parameter column holds text)."""
+    # here: pandas and pandera (schemas) cost 0.35 s, which a run with nothing to do never pays
     import pandas as pd
 
     from rare_earths.data import schemas
@@ -286,15 +288,13 @@ def validated(results):
 
 def write(results, path: Path) -> Path:
     """Validate, then write the table as CSV atomically (12 significant digits, as the processed tables)."""
-    from rare_earths import atomic
-
     text = validated(results).to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     return atomic.write_text(Path(path), text)
 
 
 def read(path: Path):
     """A results table as `write` wrote it, typed and validated."""
-    import pandas as pd
+    import pandas as pd  # here: pandas costs 0.24 s, which a run with nothing to do never pays
 
     header = pd.read_csv(path, nrows=0, encoding="utf-8").columns
     dtypes = {column: (float if column in NUMBERS else str) for column in header}
@@ -322,6 +322,8 @@ def _short(notebook: str) -> str:
 
 def _said(row: Mapping[str, Any], digits: int = 3) -> str:
     """A table row's value with `digits` significant digits and its unit: '3.03 %', '2.57–3.03 %/yr'."""
+    # here: text and pint cost 0.65 s, which a run with nothing to do never pays
+    from rare_earths import text
     from rare_earths.data.units import ureg
 
     unit = f" {ureg.Unit(row['unit']):~P}" if row["unit"] else ""
@@ -349,7 +351,7 @@ def compare(expected, actual) -> list[str]:
     beyond the result's tolerance (as the expected table states it), a unit that no longer converts,
     a result missing or new. A result is its notebook and name, and its scenario's parameters where
     the tables have them. No message: the results hold."""
-    from rare_earths.data.units import ureg
+    from rare_earths.data.units import ureg  # here: pint costs 0.26 s, which a run with nothing to do never pays
 
     keys = [
         "notebook",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from rare_earths.build import runner
+from rare_earths.build import results, runner
 from rare_earths.build.observation import SHARED_INPUTS
 from rare_earths.project import LAYOUT, Project, relative
 
@@ -24,6 +24,7 @@ RESULTS_MANIFEST = ".results.inputs.json"  # beside results.csv in reports/, who
 
 
 def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
+    # here: the audit and the tables cost 0.65 s (pandas, pandera, pint), which a run with nothing to do never pays
     from rare_earths import audit
     from rare_earths.audit import conclusions
     from rare_earths.data import claims, datapackage, reference
@@ -90,8 +91,6 @@ def build_data(project: Project, *, force: bool = False) -> None:
 
 def results_step(project: Project, executed: list[Path]) -> runner.FolderStep:
     def make(staged: Path) -> list[Path]:
-        from rare_earths.build import results
-
         return [results.build(project.executed, [path.name for path in executed], staged / project.results_csv.name)]
 
     return runner.FolderStep(

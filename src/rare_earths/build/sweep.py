@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths import atomic
-from rare_earths.build import chain, execution, params, runner, scheduling
+from rare_earths.build import chain, execution, params, results, runner, scheduling
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import Project, relative
@@ -56,10 +56,9 @@ class Run:
         """Its folder: 'usd_inr=80', 'consumption_base_year=2020,usd_inr=80' (by name), or 'none'."""
         if not self.scenario:
             return NO_PARAMETER
-        from rare_earths.build.results import parameter_text
-
         return ",".join(
-            f"{name}={urllib.parse.quote(parameter_text(value), safe='')}" for name, value in sorted(self.scenario)
+            f"{name}={urllib.parse.quote(results.parameter_text(value), safe='')}"
+            for name, value in sorted(self.scenario)
         )
 
     @property
@@ -223,8 +222,6 @@ def run(
         return True
 
     def check(notebook_run: chain.NotebookRun, outcome: scheduling.Outcome) -> scheduling.Outcome:
-        from rare_earths.build import results
-
         try:
             table.add(scenarios[notebook_run.label])
         except results.ResultRepeated as error:  # the run ran, but its results cannot be told apart
@@ -277,8 +274,6 @@ class _ResultsTable:
         self.rows = 0
 
     def add(self, run_: Run) -> None:
-        from rare_earths.build import results
-
         executed = self.out_dir / run_.key / run_.notebook
         self.found[run_] = results.rows(results.collect(executed), run_.notebook, dict(run_.scenario))
 
@@ -287,8 +282,6 @@ class _ResultsTable:
         return runner.fingerprint(executed, {"parameters": self.parameters}, self.out_dir)
 
     def write(self) -> None:
-        from rare_earths.build import results
-
         rows = [row for run_ in self.runs if run_ in self.found for row in self.found[run_]]
         results.write(results.frame(rows, self.parameters), self.path)
         runner.remember(self.manifest, self.made_from(), [self.path])

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
+from rare_earths import audit, vocabulary
+from rare_earths.audit import SEPARATOR, conclusions
+from rare_earths.data import claims, provenance, schemas, tables
 from rare_earths.project import LAYOUT, Project
-from rare_earths.site import layout, registry
+from rare_earths.site import citation, layout, registry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,9 +108,6 @@ class Site:
     def verdicts_on(self, claim_id: str) -> list[str]:
         """The verdicts of the checks that judge this claim (its `judges`), most serious first; a
         check that only used it as an input says nothing about it."""
-        from rare_earths import vocabulary
-        from rare_earths.audit import SEPARATOR
-
         found = {row.verdict for row in self.checks.itertuples() if claim_id in row.judges.split(SEPARATOR)}
         return [verdict for verdict in vocabulary.VERDICTS if verdict in found]
 
@@ -129,11 +129,6 @@ class Render:
 
 
 def load_site(project: Project, checks: pd.DataFrame | None = None) -> Site:
-    from rare_earths import audit
-    from rare_earths.audit import conclusions
-    from rare_earths.data import claims, provenance, schemas, tables
-    from rare_earths.site import citation
-
     sources = provenance.load_sources(project.sources_csv, project.articles)
     footer = layout.Footer(
         cite=citation.cite_line(project.citation_cff),

@@ -17,6 +17,8 @@ import re
 import jinja2
 import nbformat
 from markupsafe import Markup
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from rare_earths import vocabulary
 from rare_earths.build import reader
@@ -28,9 +30,6 @@ from rare_earths.site.model import Page, Render
 def exporter(known: frozenset[str] = frozenset()):
     """nbconvert's HTML exporter with the site's cell template, whose Markdown links the claim ids of
     `known` to their sentences."""
-    from nbconvert import HTMLExporter
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
     links = Links(known)  # claim ids only: articles are named in `finish`
 
     class Renderer(IPythonRenderer):

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from rare_earths import observed
-from rare_earths.site import registry
+from markupsafe import Markup
+
+from rare_earths import observed, text, vocabulary
+from rare_earths.audit import headlines
+from rare_earths.audit.conclusions import counts
+from rare_earths.build import params
+from rare_earths.build import results as recorded
+from rare_earths.data import provenance, units
+from rare_earths.site import article_page, claimreview, registry, sensitivity, standing
+from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Link
 from rare_earths.site.model import AUDIT_NOTEBOOK, Render, Site
 
@@ -17,15 +25,11 @@ INDEX, CLAIMS, SENSITIVITY, METHOD = (registry.page(key) for key in ("index", "c
 
 
 def check_href(check_id: str) -> str:
-    from rare_earths.site.claimreview import check_anchor
-
     return f"{registry.notebook_page(AUDIT_NOTEBOOK)}#{check_anchor(check_id)}"
 
 
 def claim_reviews_script(site: Site, source_id: str) -> str:
     """The conclusions of one article's claims as schema.org ClaimReview, each at its claim's entry."""
-    from rare_earths.site import claimreview
-
     page = registry.article_page(source_id)
     own = site.conclusions[site.conclusions.source_id == source_id]
     reviews = claimreview.claim_reviews(
@@ -35,10 +39,6 @@ def claim_reviews_script(site: Site, source_id: str) -> str:
 
 
 def article_pages(render: Render) -> dict[str, str]:
-    from markupsafe import Markup
-
-    from rare_earths.site import article_page
-
     site = render.site
     links = [Link(registry.article_page(source_id), site.names[source_id].short) for source_id in site.articles]
     pages = {}
@@ -72,9 +72,6 @@ def article_pages(render: Render) -> dict[str, str]:
 
 def _tally(site: Site) -> list[SimpleNamespace]:
     """Each standing's count and what it means, in the vocabulary's order, for the bottom line."""
-    from rare_earths import vocabulary
-    from rare_earths.audit.conclusions import counts
-
     counted = counts(site.conclusions)
     confirmed = site.conclusions[site.conclusions.standing == "confirmed"]
     primary = int((confirmed.evidence == "primary").sum())
@@ -102,9 +99,6 @@ def _tally(site: Site) -> list[SimpleNamespace]:
 
 def _bars(site: Site) -> list[SimpleNamespace]:
     """A bar for each article: its claims by standing."""
-    from rare_earths.audit.conclusions import counts
-    from rare_earths.site import standing
-
     bars = []
     for source_id, name in site.names.items():
         own = site.conclusions[site.conclusions.source_id == source_id]
@@ -127,9 +121,6 @@ def _bars(site: Site) -> list[SimpleNamespace]:
 
 def _findings(site: Site) -> list[SimpleNamespace]:
     """What does not hold, then what could not be decided, grouped by verdict (most serious first)."""
-    from rare_earths import vocabulary
-    from rare_earths.audit import headlines
-
     found = []
     for verdict, rows in headlines(site.checks).groupby("verdict", sort=False):
         claims = sorted({claim for ids in rows.judges for claim in ids.split(vocabulary.SEPARATOR) if claim})
@@ -141,8 +132,6 @@ def _findings(site: Site) -> list[SimpleNamespace]:
 
 
 def index_page(render: Render) -> dict[str, str]:
-    from rare_earths.audit.conclusions import counts
-
     site = render.site
     counted = counts(site.conclusions)
     return {
@@ -173,8 +162,6 @@ def index_page(render: Render) -> dict[str, str]:
 
 def claims_page(render: Render) -> dict[str, str]:
     """The claims explorer: every claim with its article, figure as written and canonical, verdicts and quote."""
-    from rare_earths import text, vocabulary
-
     site = render.site
     concluded = site.conclusions.set_index("claim_id")
     rows = []
@@ -221,16 +208,10 @@ def sensitivity_page(render: Render) -> dict[str, str]:
     """Each recorded result's range across the default sweep (params.yaml's `sweep` values), as a
     tornado chart: a bar per parameter its notebook declares, widest first, the default marked; the
     title names the parameter that moves it most."""
-    from rare_earths import text
-    from rare_earths.build import params
-    from rare_earths.site import sensitivity
-
     site, page = render.site, {"title": SENSITIVITY.title, "current": SENSITIVITY.file}
     sweep_csv = site.project.sweep / "results.csv"
     if not render.swept or not sweep_csv.is_file():  # a sweep older than these notebooks would mix two builds
         return {SENSITIVITY.file: site.page("sensitivity.html.j2", swept=False, **page)}
-    from rare_earths.build import results as recorded
-
     specs = params.specs(render.site.project.params_yaml)
     label = {name: _sentence(spec.get("label", name)) for name, spec in specs.items()}
     observed.note_read(sweep_csv)
@@ -290,10 +271,6 @@ def data_read(used: list[str]) -> list[str]:
 
 def method_page(render: Render) -> dict[str, str]:
     """The pipeline, units and conversions, parameters of this run, the sources cited, and what each notebook read."""
-    from rare_earths import vocabulary
-    from rare_earths.build import params
-    from rare_earths.data import provenance, units
-
     site, values = render.site, render.values
     reads = {
         name: data_read(notebook.metadata.get("rare_earths", {}).get("used", []))

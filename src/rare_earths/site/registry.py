@@ -13,6 +13,7 @@ when the site is rendered.
 
 from __future__ import annotations
 
+import csv
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -129,7 +130,5 @@ def site_files(notebooks: Sequence[str], articles: Sequence[str], downloads: Seq
 def source_ids(sources_csv: Path) -> list[str]:
     """The articles' ids, in the order of sources.csv: one page each. Read with the csv module,
     cheap enough for a run that finds the site up to date."""
-    import csv
-
     with open(sources_csv, encoding="utf-8", newline="") as file:
         return [row["source_id"] for row in csv.DictReader(file)]
