@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from rare_earths import vocabulary
-from rare_earths.data import claims, schemas, units
+from rare_earths.data import quotes, schemas, units
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_raw
 from rare_earths.project import Project
@@ -164,7 +164,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
         if perturb_values:
             old = row["value_as_written"]
             new, range_low, range_high = perturb(old, draws[k], row["unit_as_written"])
-            start = claims.find_number(row["quote"], old)[0]
+            start = quotes.find_number(row["quote"], old)[0]
             row["quote"] = row["quote"][:start] + new + row["quote"][start + len(old) :]
             row["value_as_written"], row["range_low"], row["range_high"] = new, range_low, range_high
         records.append(row)

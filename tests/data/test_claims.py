@@ -13,7 +13,7 @@ import pytest
 from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
-from rare_earths.data import claims, schemas, units
+from rare_earths.data import claims, quotes, schemas, units
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.tables import read_raw, write_processed
 from rare_earths.errors import InputError, Problem, line_of
@@ -54,7 +54,7 @@ def test_every_quote_occurs_verbatim_once_in_its_article(checked):
 def test_every_value_as_written_occurs_in_its_quote(checked):
     raw, _, _ = checked
     for row in raw.itertuples():
-        assert claims.find_number(row.quote, row.value_as_written), row.claim_id
+        assert quotes.find_number(row.quote, row.value_as_written), row.claim_id
 
 
 # Claims captured after their article's first capture. An id is never reused or renumbered, so a
@@ -78,7 +78,7 @@ def test_claim_ids_count_up_per_article_and_first_captures_are_in_reading_order(
         assert numbers == list(range(1, len(group) + 1)), source_id  # none skipped, none reused
         first = group[~group.claim_id.isin(CAPTURED_LATER)]
         figures_at = [
-            claims.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in first.itertuples()
+            quotes.locate(articles[source_id], row.quote, row.value_as_written).part_start for row in first.itertuples()
         ]
         assert figures_at == sorted(figures_at), source_id
 

@@ -16,7 +16,7 @@ from conftest import CHECKOUT
 
 from rare_earths import audit, vocabulary
 from rare_earths.data import claims, provenance, schemas, tables
-from rare_earths.data.claims import find_number
+from rare_earths.data.quotes import find_number
 from rare_earths.site import article_page, registry, standing
 from rare_earths.site.layout import Links
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +14,7 @@ import pint
 from rare_earths import vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.quotes import NotLocated, in_words, locate
 from rare_earths.data.tables import read_processed, read_raw, write_processed
 from rare_earths.data.units import (
     DATE_UNIT,
@@ -62,54 +60,6 @@ def placeholder_units(value_as_written: str, unit_as_written: str) -> set[str]:
     return PLACEHOLDER_UNITS
 
 
-def _in_words(word: str, quote: str) -> bool:
-    """`word` stands in `quote` as a word, not as part of one: "t" is not found in "the"."""
-    return re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", quote) is not None
-
-
-@lru_cache(maxsize=4096)
-def _standalone(number: str) -> re.Pattern:
-    return re.compile(rf"(?<![0-9A-Za-z])(?<!\d[.,]){re.escape(number)}(?![0-9A-Za-z])(?![.,]\d)")
-
-
-def find_number(text: str, number: str) -> list[int]:
-    """Start offsets of `number` in `text` where it stands alone: "2" is not found in "2025" or "FY2"."""
-    return [match.start() for match in _standalone(number).finditer(text)]
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where a row's quote, and a part of it, stand in the article (character offsets)."""
-
-    quote_start: int
-    part_start: int
-    part_end: int
-
-
-@dataclass(frozen=True)
-class NotLocated:
-    """Why a row could not be located: its quote (`in_quote` False) or the part inside the quote."""
-
-    in_quote: bool
-    message: str
-
-
-def locate(article: str, quote: str, part: str, *, is_number: bool = True) -> Located | NotLocated:
-    """Locate `part` inside the one occurrence of `quote` in `article`, or say what is wrong."""
-    count = article.count(quote)
-    if count == 0:
-        return NotLocated(False, "quote not found verbatim in the article")
-    if count > 1:
-        return NotLocated(False, f"quote occurs {count} times in the article; lengthen it so that it locates one place")
-    start = article.index(quote)
-    offsets = (
-        find_number(quote, part) if is_number else [match.start() for match in re.finditer(re.escape(part), quote)]
-    )
-    if not offsets:
-        return NotLocated(True, f"{part!r} not found in the quote")
-    return Located(start, start + offsets[0], start + offsets[0] + len(part))
-
-
 def _missing_from_quote(row) -> list[tuple[str, str]]:
     """[(column, problem), ...] for the words of the unit, the period and the qualifier as written
     that the row's quote does not contain."""
@@ -117,7 +67,7 @@ def _missing_from_quote(row) -> list[tuple[str, str]]:
     problems = [
         ("unit_as_written", f"{word!r} is not in the quote")
         for word in row.unit_as_written.split()
-        if word not in placeholders and not _in_words(word, row.quote)
+        if word not in placeholders and not in_words(word, row.quote)
     ]
     for column in ("period_as_written", "qualifier"):
         text = getattr(row, column)

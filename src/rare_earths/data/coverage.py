@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from rare_earths.data import schemas
-from rare_earths.data.claims import Located, NotLocated, locate
+from rare_earths.data.quotes import Located, NotLocated, locate
 from rare_earths.data.tables import read_raw
 from rare_earths.data.units import CARDINALS, FRACTION_DENOMINATORS, ORDINALS, RANK_WORDS, UNIT_WORDS, ZERO_WORDS
 from rare_earths.errors import InputError, Problem, line_of

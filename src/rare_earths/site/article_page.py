@@ -39,7 +39,7 @@ from markupsafe import Markup
 from rare_earths import text as prose
 from rare_earths import vocabulary
 from rare_earths.audit import SEPARATOR
-from rare_earths.data.claims import Located, locate
+from rare_earths.data.quotes import Located, locate
 from rare_earths.site import layout
 from rare_earths.site.layout import Links
 from rare_earths.site.standing import counted as counted_words
