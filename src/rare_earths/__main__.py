@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "scheduler"):  # a command that may run on a cluster
             executors.require_dask(args.scheduler)
-        project = Project.here(args.project)
+        project = Project.here() if args.project is None else Project.at(args.project)
         if args.run in commands.WRITERS:
             with atomic.one_run_at_a_time(project.run_lock):
                 args.run(args, project)

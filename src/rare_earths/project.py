@@ -37,9 +37,25 @@ class Project:
         if root is None:
             raise NotAProject(
                 f"{start.as_posix()} is not inside a project (a folder with {' and '.join(MARKERS)}): "
-                "run the command from the project's folder"
+                "run the command from the project's folder, or give it with --project DIR"
             )
         return cls(root)
+
+    @classmethod
+    def at(cls, folder: Path) -> Project:
+        """The project whose root is `folder`, as given on the command line: NotAProject saying
+        what is wrong if it does not exist, is not a folder, or lacks what marks a project."""
+        folder = Path(folder)
+        if not folder.exists():
+            raise NotAProject(f"--project {folder.as_posix()}: no such folder")
+        if not folder.is_dir():
+            raise NotAProject(f"--project {folder.as_posix()}: a file, not a project's folder")
+        missing = [marker for marker in MARKERS if not (folder / marker).is_file()]
+        if missing:
+            raise NotAProject(
+                f"--project {folder.as_posix()}: not a project's root (it has no {' and no '.join(missing)})"
+            )
+        return cls(folder.resolve())
 
     # --- received data: immutable, each file with its origin and checksum ---
     @property

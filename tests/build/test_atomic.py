@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHECKOUT
 
 from rare_earths import __main__ as cli
 from rare_earths import atomic
@@ -156,17 +155,21 @@ def test_a_second_run_waits_for_the_first(tmp_path):
         holder.wait()
 
 
-def test_the_data_step_waits_for_a_run_in_progress():
+def test_the_data_step_waits_for_a_run_in_progress(project):
     import subprocess
     import sys
 
+    project.run_lock.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(CHECKOUT.run_lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(project.run_lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
         data = subprocess.Popen(
-            [sys.executable, "-m", "rare_earths", "data"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-m", "rare_earths", "--project", str(project.root), "data"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert "waiting" in data.stderr.readline()
         holder.stdin.write("\n")

@@ -250,6 +250,8 @@ def test_each_committed_notebook_records_the_data_and_modules_it_used(name):
     used = committed(name).metadata.rare_earths.used
     assert "data/processed/claims.csv" in used and "src/rare_earths/analysis.py" in used
     assert "src/rare_earths/site/report.py" not in used  # an edit to the site's code reruns no notebook
+    # The unit registry is read when data/units.py is imported: an edit to it reruns the notebook.
+    assert "src/rare_earths/data/units.txt" in used
     if name.startswith("01"):
         assert any(path.startswith("data/raw/articles/") for path in used) and "data/raw/claims.csv" in used
     else:

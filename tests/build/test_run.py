@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,6 +34,11 @@ def outputs(project: Project) -> dict[str, bytes]:
     return {project.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
 
 
+# Every run below is started outside any project: a step that looked for its project in the working
+# directory rather than use the one it is given would fail.
+OUTSIDE = "/"
+
+
 def chain_command(project: Project, *arguments: str) -> list[str]:
     # The chain's own work, without the sensitivity sweep (tests/build/test_sweep.py tests sweeps).
     return [sys.executable, "-m", "rare_earths", "--project", str(project.root), "run", "--no-sweep", *arguments]
@@ -44,7 +50,7 @@ def ran(tmp_path_factory) -> Project:
     by a default run (a no-op when the copy is current: manifests name files by their place in the
     project, so a project moved elsewhere is still up to date)."""
     project = make_project(tmp_path_factory.mktemp("project"), built=True)
-    subprocess.run(chain_command(project), check=True, capture_output=True)
+    subprocess.run(cwd=OUTSIDE, args=chain_command(project), check=True, capture_output=True)
     return project
 
 
@@ -112,7 +118,11 @@ def actions(output: str) -> dict[str, str]:
 @pytest.mark.slow
 def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, built):
     changed = subprocess.run(
-        chain_command(ran, "--set", "consumption_base_year=2023"), capture_output=True, text=True, check=True
+        cwd=OUTSIDE,
+        args=chain_command(ran, "--set", "consumption_base_year=2023"),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     users = {
         name
@@ -122,10 +132,10 @@ def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, buil
     assert users == {"04-demand.ipynb"}
     assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users
     assert "data/processed/ is up to date" in changed.stdout
-    restored = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
+    restored = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == users
     assert outputs(ran) == built
-    nothing = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
+    nothing = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
     assert set(actions(nothing.stdout).values()) == {"skipped"} and "reports/html/ is up to date" in nothing.stdout
 
 
@@ -151,7 +161,9 @@ def test_the_network_guard_blocks_and_records_a_request(tmp_path):
 @pytest.mark.slow
 def test_the_chain_runs_offline_and_gives_the_same_bytes_again(ran, built, tmp_path):
     log = tmp_path / "network.log"
-    result = subprocess.run(chain_command(ran, "--force"), env=offline_environment(log), capture_output=True, text=True)
+    result = subprocess.run(
+        cwd=OUTSIDE, args=chain_command(ran, "--force"), env=offline_environment(log), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert not log.exists(), f"network requests: {log.read_text(encoding='utf-8')}"
     again = outputs(ran)
@@ -168,7 +180,8 @@ def test_the_chain_runs_offline_and_gives_the_same_bytes_again(ran, built, tmp_p
 @pytest.mark.parametrize("kill_after", ["wrote data/processed/claims.csv", "submitted 0"])
 def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(ran, built, kill_after):
     process = subprocess.Popen(
-        chain_command(ran, "--force"),
+        cwd=OUTSIDE,
+        args=chain_command(ran, "--force"),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -185,7 +198,7 @@ def test_a_run_killed_mid_way_leaves_the_previous_outputs_whole(ran, built, kill
     assert any(kill_after in line for line in seen), seen
     assert outputs(ran) == built, "an output was left half-written or missing"
     # The next run finds the leftovers harmless: it completes and removes the temporary files.
-    subprocess.run(chain_command(ran), check=True, capture_output=True)
+    subprocess.run(cwd=OUTSIDE, args=chain_command(ran), check=True, capture_output=True)
     assert outputs(ran) == built
     assert not list(ran.executed.glob(".*.running.ipynb"))
 
@@ -218,13 +231,16 @@ def test_the_makefile_calls_the_command_line():
 @pytest.mark.slow
 def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(ran, built):
     alone = subprocess.run(
-        chain_command(ran, "--only", "03-trade.ipynb", "--set", "usd_inr=86"), capture_output=True, text=True
+        cwd=OUTSIDE,
+        args=chain_command(ran, "--only", "03-trade.ipynb", "--set", "usd_inr=86"),
+        capture_output=True,
+        text=True,
     )
     assert alone.returncode == 0, alone.stderr
     index = (ran.html / "index.html").read_text(encoding="utf-8")
     # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
     assert "84.57 in 01-sources-and-units, 05-capacity-and-policy; 86.0 in 03-trade" in index
-    restored = subprocess.run(chain_command(ran), capture_output=True, text=True, check=True)
+    restored = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == {"03-trade.ipynb"}
     assert outputs(ran) == built
 
@@ -259,3 +275,21 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
     assert {"src/rare_earths/site/report.py", "src/rare_earths/__main__.py"} <= site
     data = library_files(ran.processed / ".inputs.json")
     assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/site/report.py" not in data
+
+
+@pytest.mark.slow
+def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_path):
+    """A copy of a built project is up to date where it lies; changing the copy's CITATION.cff
+    re-renders only its pages, which name the copy's authors (never the checkout's)."""
+    copy = make_project(tmp_path / "copy", built=False)
+    for folder in (ran.processed, ran.reports):
+        shutil.copytree(folder, copy.root / folder.relative_to(ran.root), symlinks=True)
+    cff = copy.citation_cff.read_text(encoding="utf-8")
+    copy.citation_cff.write_text(
+        cff.replace("The rare-earths notebook suite authors", "Copy Authors Collective"), encoding="utf-8"
+    )
+    result = subprocess.run(cwd=OUTSIDE, args=chain_command(copy), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "every notebook is up to date" in result.stdout and "data/processed/ is up to date" in result.stdout
+    article = (copy.html / "article-a000.html").read_text(encoding="utf-8")
+    assert "Copy Authors Collective" in article and "The rare-earths notebook suite authors" not in article

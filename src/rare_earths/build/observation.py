@@ -24,12 +24,19 @@ CODE_INPUTS = (LIBRARY, *SHARED_INPUTS)
 # What a step that has not run yet may depend on: the whole library and all the data.
 EVERYTHING = (LIBRARY, "data")
 
-# Run in a notebook's kernel after its cells: the project modules it imported and the data it read.
+# A project module that reads a file of its own when imported (units.txt) names it in `RESOURCES`:
+# the file is then used wherever the module is, as the module's code is.
+RESOURCES = "RESOURCES"
+
+# Run in a notebook's kernel after its cells: the project modules it imported (with their
+# resources) and the data it read.
 _OBSERVED_CODE = (
     "import json as _json, sys as _sys\n"
     "_seen = _sys.modules.get('rare_earths.observed')\n"
-    "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _n, _m in list(_sys.modules.items())"
-    " if _n == 'rare_earths' or _n.startswith('rare_earths.')] + sorted(_seen.READS if _seen else []))))"
+    "_mods = [_m for _n, _m in list(_sys.modules.items()) if _n == 'rare_earths' or _n.startswith('rare_earths.')]\n"
+    "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _m in _mods]"
+    f" + [str(_r) for _m in _mods for _r in getattr(_m, '{RESOURCES}', ())]"
+    " + sorted(_seen.READS if _seen else []))))"
 )
 
 
@@ -49,12 +56,12 @@ def used_here(outputs: Path | None = None, since: int = 0) -> list[str]:
 
 
 def imported_modules() -> list[str]:
-    """The project's modules this process has imported, as repository paths."""
-    files = [
-        getattr(module, "__file__", None)
-        for name, module in list(sys.modules.items())
-        if name == "rare_earths" or name.startswith("rare_earths.")
+    """The project's modules this process has imported, with their resources, as repository paths."""
+    modules = [
+        module for name, module in list(sys.modules.items()) if name == "rare_earths" or name.startswith("rare_earths.")
     ]
+    files = [getattr(module, "__file__", None) for module in modules]
+    files += [str(resource) for module in modules for resource in getattr(module, RESOURCES, ())]
     main = getattr(
         sys.modules.get("__main__"), "__file__", None
     )  # `python -m rare_earths` runs __main__.py as __main__

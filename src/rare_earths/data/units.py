@@ -27,6 +27,7 @@ from pathlib import Path
 import pint
 
 UNITS_FILE = Path(__file__).with_name("units.txt")
+RESOURCES = (UNITS_FILE,)  # read when this module is imported: a step that imports it depends on it
 
 
 class UnitParseError(ValueError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 from rare_earths import vocabulary
 from rare_earths.site import citation
@@ -43,6 +44,7 @@ def claim_reviews(
     claim_url: Callable[[str], str],
     *,
     article_url: Callable[[str], str] | None = None,
+    citation_cff: Path | None = None,
 ) -> list[dict]:
     """One schema.org ClaimReview (a JSON-LD object) per conclusion, in the order of `conclusions`.
 
@@ -50,13 +52,13 @@ def claim_reviews(
     rows of data/processed/claims.csv, for each claim's article and quote; `source_names`: each
     article's name for readers, `provenance.source_names()`; `claim_url(claim_id)`: the address of
     the claim's entry on a page. `article_url`, if given, maps a source_id to the address of the
-    article's page.
+    article's page. `citation_cff`: the project's CITATION.cff, whose authors are the reviewer.
 
     The rating is given in words (the standing's label, then the deciding verdict's) as
     `reviewRating.alternateName`, with no number: the standings are not points on one scale.
     Raises ValueError naming the claim if it, its article or its standing is not known."""
     quotes = {row["claim_id"]: row for row in _records(claims)}
-    reviewer = _organization(citation.authors())
+    reviewer = _organization(citation.authors(citation_cff))
     reviews = []
     for conclusion in _records(conclusions):
         claim_id = str(conclusion["claim_id"])

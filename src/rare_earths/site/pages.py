@@ -33,7 +33,12 @@ def claim_reviews_script(site: Site, source_id: str) -> str:
     page = registry.article_page(source_id)
     own = site.conclusions[site.conclusions.source_id == source_id]
     reviews = claimreview.claim_reviews(
-        own, site.claims, site.names, lambda claim_id: f"{page}#about-{claim_id}", article_url=lambda _: page
+        own,
+        site.claims,
+        site.names,
+        lambda claim_id: f"{page}#about-{claim_id}",
+        article_url=lambda _: page,
+        citation_cff=site.project.citation_cff,
     )
     return claimreview.json_ld_script(reviews)
 
