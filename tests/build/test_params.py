@@ -223,3 +223,13 @@ def test_reading_the_declarations_is_recorded_as_a_read_of_params_yaml(project):
     point = observed.mark()
     params.specs(project.params_yaml)
     assert str(project.params_yaml.resolve()) in observed.reads_since(point)
+
+
+def test_a_key_given_twice_in_a_declaration_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "usd_inr:\n  default: 84.57\n  type: float\n  default: 90.0\n  description: Rupees per dollar.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"line 4, column 3: parameter usd_inr: default is given twice"):
+        params.specs(path)

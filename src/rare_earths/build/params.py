@@ -146,6 +146,25 @@ def _names(root: yaml.MappingNode, where: str) -> tuple[list[str], list[Problem]
     return names, problems
 
 
+def _keys_twice(root: yaml.MappingNode, where: str) -> list[Problem]:
+    """A key given twice inside one declaration (two `default:`): YAML keeps the last, silently."""
+    problems = []
+    for key, declaration in root.value:
+        if isinstance(declaration, yaml.MappingNode):
+            seen: set[str] = set()
+            for inner, _ in declaration.value:
+                if inner.value in seen:
+                    problems.append(
+                        _at(
+                            where,
+                            inner,
+                            f"parameter {key.value}: {inner.value} is given twice; the last would silently win",
+                        )
+                    )
+                seen.add(inner.value)
+    return problems
+
+
 def _node(root: yaml.Node, location: tuple) -> yaml.Node:
     """The node of params.yaml an error's location points to: the value at that path (steps past a
     plain value name a type pydantic tried, not a place), or, for a key that is missing, the name
@@ -207,6 +226,7 @@ def _load(path: Path | None) -> tuple[dict[str, dict[str, Any]], dict[str, Decla
             [Problem(where, "must map each parameter's name to its declaration (default, type, description)", 1)]
         )
     names, problems = _names(root, where)
+    problems += _keys_twice(root, where)
     try:
         declarations = _DECLARATIONS.validate_python({name: declared[name] for name in names})
     except ValidationError as error:
