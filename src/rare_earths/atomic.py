@@ -20,6 +20,9 @@ from pathlib import Path
 
 import filelock
 
+from rare_earths.errors import InputError, Problem
+from rare_earths.project import relative
+
 JOURNAL = ".replacing.json"
 STAGING_PREFIX = ".staging-"
 
@@ -71,11 +74,36 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
 def _finish(directory: Path) -> None:
     """Move what the journal lists into place (each move a rename), then remove the journal."""
     journal = directory / JOURNAL
-    moves = json.loads(journal.read_text(encoding="utf-8"))
+    moves = _journal_moves(journal)
     for name, staged in moves.items():
         if (directory / staged).is_file():  # not yet moved before an interruption
             os.replace(directory / staged, directory / name)
     journal.unlink()
+
+
+def _journal_moves(journal: Path) -> dict[str, str]:
+    """The moves a journal lists, each as `replace_together` writes it: a file's bare name, from the
+    file of that name in a staging folder beside it. Anything else (a link, a path that leads
+    elsewhere, a journal this code did not write) is refused before anything moves: a planted
+    journal must not move files into, out of or across the tree."""
+
+    def refused(why: str) -> InputError:
+        return InputError([Problem(relative(journal), f"{why}; nothing was moved: remove the file and run again")])
+
+    if journal.is_symlink():
+        raise refused("is a symbolic link, not a journal of a replacement")
+    try:
+        moves = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise refused(f"cannot be read as a journal ({error})") from None
+    if not isinstance(moves, dict):
+        raise refused("is not a journal of a replacement")
+    for name, staged in moves.items():
+        parts = Path(staged).parts if isinstance(staged, str) else ()
+        bare = isinstance(name, str) and name not in ("", ".", "..") and Path(name).name == name
+        if not (bare and len(parts) == 2 and parts[0].startswith(STAGING_PREFIX) and parts[1] == name):
+            raise refused(f"lists a move this project never makes ({name!r} from {staged!r})")
+    return moves
 
 
 def recover(directory: Path) -> None:

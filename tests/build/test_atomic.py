@@ -65,6 +65,51 @@ def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path, monkeypatch
     assert contents(tmp_path) == {"a.csv": "new a", "b.csv": "new b"}
 
 
+@pytest.mark.parametrize(
+    "moves",
+    [
+        {"../../outside/pwned": ".staging-x/pwned"},  # a target outside the folder
+        {"stolen": "/tmp/outside/victim"},  # a source outside the folder
+        {"claims-moved.csv": "../raw/claims.csv"},  # a source elsewhere in the tree
+        {"a.csv": ".staging-x/b.csv"},  # a file moved onto another name
+        {"a.csv": "a.csv"},  # a source that is no staged file
+        ["not", "a", "journal"],
+    ],
+)
+def test_a_planted_journal_moves_nothing_and_is_one_located_error(tmp_path, moves):
+    folder, outside = tmp_path / "processed", tmp_path / "outside"
+    (folder / ".staging-x").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "victim").write_text("outside\n", encoding="utf-8")
+    for name in ("a.csv", "b.csv"):
+        (folder / name).write_text(f"old {name}\n", encoding="utf-8")
+        (folder / ".staging-x" / name).write_text(f"new {name}\n", encoding="utf-8")
+    (folder / atomic.JOURNAL).write_text(json.dumps(moves), encoding="utf-8")
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    with pytest.raises(InputError, match="nothing was moved: remove the file and run again"):
+        atomic.recover(folder)
+    after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_a_journal_that_is_a_symbolic_link_is_refused(tmp_path):
+    target = tmp_path / "elsewhere.json"
+    target.write_text(json.dumps({"a.csv": ".staging-x/a.csv"}), encoding="utf-8")
+    (tmp_path / atomic.JOURNAL).symlink_to(target)
+    with pytest.raises(InputError, match="is a symbolic link"):
+        atomic.recover(tmp_path)
+
+
+def test_the_command_line_refuses_a_planted_journal_in_one_line(project, capsys):
+    project.processed.mkdir(parents=True)
+    (project.processed / atomic.JOURNAL).write_text(json.dumps({"moved.csv": "../raw/claims.csv"}), encoding="utf-8")
+    claims = project.raw_claims_csv.read_bytes()
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("error:") == 1 and "data/processed/.replacing.json" in error and "Traceback" not in error
+    assert project.raw_claims_csv.read_bytes() == claims
+
+
 # --- the data step -------------------------------------------------------------------------------
 
 
