@@ -233,3 +233,11 @@ def test_a_key_given_twice_in_a_declaration_is_refused_with_its_line(tmp_path):
     )
     with pytest.raises(InputError, match=r"line 4, column 3: parameter usd_inr: default is given twice"):
         params.specs(path)
+
+
+@pytest.mark.parametrize("name", ["usd-inr", "<b>rate</b>", "2024", "class", "usd inr"])
+def test_a_parameter_name_must_be_an_identifier(tmp_path, name):
+    path = tmp_path / "params.yaml"
+    path.write_text(f"'{name}':\n  default: 1.0\n  type: float\n  description: A rate.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1, column 1: .* is not a parameter name \(a name is an identifier"):
+        params.specs(path)

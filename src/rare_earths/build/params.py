@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -100,9 +101,12 @@ _SAID_OF_A_KEY = {
 
 
 def _declared_name(key: yaml.Node) -> str | None:
-    """A parameter's name as declared, or None where the key is not text (a number, a list)."""
+    """A parameter's name as declared, or None where the key is no name: not text (a number, a
+    list), or not a Python identifier, which a notebook's parameters cell could not assign (and
+    which pages would show as it is written)."""
     if isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str":
-        return key.value
+        name = key.value
+        return name if name.isidentifier() and not keyword.iskeyword(name) else None
     return None
 
 
@@ -136,7 +140,9 @@ def _names(root: yaml.MappingNode, where: str) -> tuple[list[str], list[Problem]
     for key, _ in root.value:
         name = _declared_name(key)
         if name is None:
-            problems.append(_at(where, key, f"{key.value!r} is not a parameter name (a name is text, like usd_inr)"))
+            problems.append(
+                _at(where, key, f"{key.value!r} is not a parameter name (a name is an identifier, like usd_inr)")
+            )
         elif name in names:
             problems.append(
                 _at(where, key, f"parameter {name} is declared twice; the last declaration would silently win")
