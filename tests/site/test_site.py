@@ -109,6 +109,26 @@ def test_every_page_is_in_the_one_layout_and_loads_nothing_from_the_network(site
         )
 
 
+def test_a_downloaded_text_cell_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not(tmp_path):
+    import csv
+
+    from rare_earths.data import schemas, tables
+
+    rows = list(csv.DictReader(CHECKOUT.processed_claims_csv.open(encoding="utf-8", newline="")))
+    rows[0]["note"] = '=HYPERLINK("http://example.com","click")'
+    rows[1]["note"] = "@SUM(A1:A2)"
+    rows[2]["value_low"] = "-5.2"  # a number, not a formula
+    planted = tmp_path / "claims.csv"
+    with planted.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    safe = list(csv.DictReader(tables.for_spreadsheets(schemas.CLAIMS, planted).splitlines()))
+    assert safe[0]["note"] == "'" + rows[0]["note"] and safe[1]["note"] == "'@SUM(A1:A2)"
+    assert safe[2]["value_low"] == "-5.2"
+    assert [row for row in safe[3:]] == rows[3:]
+
+
 def test_the_downloads_are_the_processed_tables_as_they_are(site):
     for path in CHECKOUT.downloads:
         assert (site / path.name).read_bytes() == path.read_bytes()

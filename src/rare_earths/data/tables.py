@@ -161,3 +161,27 @@ def write_processed(table: schemas.Table, frame: pd.DataFrame, path: Path | None
     path = Path(path) if path is not None else Project.here().root / table.path
     validated = schemas.schema(table).validate(frame)
     return atomic.write_text(path, validated.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+
+
+# A spreadsheet runs a cell that begins with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def for_spreadsheets(table: schemas.Table, path: Path) -> str:
+    """A processed table as the site offers it to download: every text cell that a spreadsheet
+    would run as a formula (it begins with `FORMULA_STARTS`) is prefixed with an apostrophe, which
+    spreadsheets show and do not run; numbers (-5.2) and every other cell are as written."""
+    text = Path(path).read_text(encoding="utf-8")
+    observed.note_read(path)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    textual = [index for index, name in enumerate(rows[0]) if table.column(name).kind == "string"] if rows else []
+    changed = False
+    for row in rows[1:]:
+        for index in textual:
+            if row[index].startswith(FORMULA_STARTS):
+                row[index], changed = "'" + row[index], True
+    if not changed:
+        return text  # byte for byte the processed table
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()

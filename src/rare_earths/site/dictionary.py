@@ -98,6 +98,15 @@ def markdown(project: Project | None = None) -> str:
         "",
         *calibration_markdown(reference.tidy_raw(project)),
     ]
+    lines += [
+        "",
+        "## The tables to download",
+        "",
+        "The site offers the processed tables as they are in `data/processed/`, with one change: a text cell "
+        "that begins with `=`, `+`, `-` or `@` (or a tab or carriage return) is prefixed with an apostrophe, "
+        "so that a spreadsheet shows it rather than runs it as a formula (`rare_earths.data.tables.for_spreadsheets`). "
+        "Numbers are never changed.",
+    ]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
     lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from rare_earths import atomic, observed
 from rare_earths.build import reader
+from rare_earths.data import schemas
+from rare_earths.data.tables import for_spreadsheets
 from rare_earths.project import Project
 from rare_earths.site import layout, registry
 from rare_earths.site.model import Render, describe, load_site, parameters_of
@@ -65,11 +67,13 @@ def render(
         pages.update(written)
     files = [atomic.write_text(html_dir / name, page) for name, page in pages.items()]
     files.append(atomic.write_text(html_dir / registry.STYLESHEET, layout.stylesheet()))
+    tables = {Path(table.path).name: table for table in schemas.TABLES}
     for path in project.downloads:
-        observed.note_read(path)
-        target = html_dir / path.name
-        shutil.copyfile(path, target)
-        files.append(target)
+        if path.name in tables:  # a processed table: safe to open in a spreadsheet
+            files.append(atomic.write_text(html_dir / path.name, for_spreadsheets(tables[path.name], path)))
+        else:
+            observed.note_read(path)
+            files.append(Path(shutil.copyfile(path, html_dir / path.name)))
     return files
 
 
