@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
+from pathlib import Path
 
 from rare_earths import atomic
 from rare_earths.build import chain, params, scheduling, steps, sweep
@@ -65,17 +66,34 @@ def notebooks(args: argparse.Namespace, project: Project) -> None:
 def sweep_grid(args: argparse.Namespace, project: Project) -> None:
     """A sweep: the grid checked first (ParameterError before anything runs), then the data step the
     notebooks read, then the runs. SweepFailed if a run failed."""
+    out = _sweep_folder(args.out or project.sweep, project)
     grid = sweep.parse_grid(args.grid, **_sweep_options(project))
     runs = sweep.plan(grid, notebooks_dir=project.notebooks)
     print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in sweep.counts(runs).items()))
     steps.build_data(project)
     options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     try:
-        finished = sweep.run(grid, args.out or project.sweep, **_sweep_options(project), **options)
+        finished = sweep.run(grid, out, **_sweep_options(project), **options)
     except sweep.SweepFailed as failure:
         print("\n" + sweep.summary(failure.outcomes))
         raise
     print("\n" + sweep.summary(finished))
+
+
+def _sweep_folder(out: Path, project: Project) -> Path:
+    """A sweep's folder, never one that holds or lies inside the chain's own outputs (its results.csv
+    would replace the chain's): ParameterError naming --out and what it allows."""
+    out = Path(out).resolve()
+    chains = (project.processed, project.executed, project.html, project.results_csv)
+    if any(
+        out == place.resolve() or place.resolve().is_relative_to(out) or out.is_relative_to(place.resolve())
+        for place in chains
+    ):
+        raise params.ParameterError(
+            f"--out {relative(out)}: the chain's own outputs are there; give a folder of the sweep's own, "
+            f"e.g. {relative(project.reports / 'my-sweep')}"
+        )
+    return out
 
 
 def _sweep_options(project: Project) -> dict:

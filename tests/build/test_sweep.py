@@ -361,3 +361,14 @@ def test_a_run_the_chain_already_made_with_the_same_parameters_is_copied_not_run
     assert copied.read_bytes() == (executed / YEARS.notebook).read_bytes()
     again, lines = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
     assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 2
+
+
+@pytest.mark.parametrize("out", ["reports", "reports/html", "reports/executed/x", "data/processed", "."])
+def test_a_sweep_never_writes_into_the_chains_outputs(project, out, monkeypatch, capsys):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a sweep ran into the chain's outputs")
+
+    monkeypatch.setattr(steps, "build_data", must_not_run)
+    arguments = ["--project", str(project.root), "sweep", "--grid", "usd_inr=80,90", "--out", str(project.root / out)]
+    assert cli.main(arguments) == 1
+    assert "the chain's own outputs are there" in capsys.readouterr().err
