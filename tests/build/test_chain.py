@@ -373,3 +373,14 @@ def test_a_kernel_whose_interpreter_is_gone_is_reported_not_waited_for(fixture_n
     assert "python" in outcome.error and ("No such file" in outcome.error or "FileNotFoundError" in outcome.error), (
         outcome.error
     )
+
+
+def test_an_annotated_parameter_is_declared_as_a_plain_one(tmp_path):
+    notebook = notebook_file(tmp_path, [code("usd_inr: float = 84.57\nyear = 2024", ("parameters",))])
+    assert execution.declared_parameters(notebook) == {"usd_inr": 84.57, "year": 2024}
+
+
+@pytest.mark.parametrize("source", ["import math\nrate = 1.0", "rate = 1.0\nprint(rate)", "a, b = 1, 2", "x: int"])
+def test_a_parameters_cell_that_does_more_than_assign_literals_is_refused(tmp_path, source):
+    with pytest.raises(InputError, match="it may only assign each parameter its literal default"):
+        execution.declared_parameters(notebook_file(tmp_path, [code(source, ("parameters",))]))

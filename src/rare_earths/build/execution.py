@@ -95,24 +95,39 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
         ) from None
     found = {}
     for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-        ):
-            try:
-                found[statement.targets[0].id] = ast.literal_eval(statement.value)
-            except ValueError:
-                raise InputError(
-                    [
-                        Problem(
-                            where,
-                            f"parameter {statement.targets[0].id}: its default is not a literal "
-                            f"(cell line {statement.lineno}); write the value itself",
-                        )
-                    ]
-                ) from None
+        name, value = _assignment(statement)
+        if name is None:  # papermill would keep it, and no override could reach what it sets
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        f"its parameters cell holds {type(statement).__name__.lower()} code at cell line "
+                        f"{statement.lineno}; it may only assign each parameter its literal default (name = value)",
+                    )
+                ]
+            )
+        try:
+            found[name] = ast.literal_eval(value)
+        except ValueError:
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        f"parameter {name}: its default is not a literal "
+                        f"(cell line {statement.lineno}); write the value itself",
+                    )
+                ]
+            ) from None
     return found
+
+
+def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    """(name, value) of `name = value` or `name: type = value`; (None, None) for anything else."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None:
+        return statement.target.id, statement.value
+    return None, None
 
 
 def _source(cell: dict) -> str:
