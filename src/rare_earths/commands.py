@@ -26,6 +26,7 @@ def run(args: argparse.Namespace, project: Project) -> None:
     values = params.resolve(params.parse_assignments(args.set), project.params_yaml)
     chosen = chain.with_needs(args.only) if args.only else chain.CHAIN
     given = [assignment.partition("=")[0].strip() for assignment in args.set]
+    chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
     chain.check_parameters(given, chosen, project.notebooks)
     started = time.perf_counter()
     steps.build_data(project, force=args.force)
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace, project: Project) -> None:
 def notebooks(args: argparse.Namespace, project: Project) -> None:
     """Re-execute the committed notebooks with the default parameters, in place."""
     values = params.resolve(path=project.params_yaml)
+    chain.check_declarations(values, project.notebooks)
     steps.build_data(project)
     outcomes = chain.run(
         values, project.executed, notebooks_dir=project.notebooks, force=True, jobs=args.jobs, scheduler=args.scheduler
@@ -67,6 +69,7 @@ def sweep_grid(args: argparse.Namespace, project: Project) -> None:
     """A sweep: the grid checked first (ParameterError before anything runs), then the data step the
     notebooks read, then the runs. SweepFailed if a run failed."""
     out = _sweep_folder(args.out or project.sweep, project)
+    chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
     grid = sweep.parse_grid(args.grid, **_sweep_options(project))
     runs = sweep.plan(grid, notebooks_dir=project.notebooks)
     print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in sweep.counts(runs).items()))

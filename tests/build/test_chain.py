@@ -384,3 +384,24 @@ def test_an_annotated_parameter_is_declared_as_a_plain_one(tmp_path):
 def test_a_parameters_cell_that_does_more_than_assign_literals_is_refused(tmp_path, source):
     with pytest.raises(InputError, match="it may only assign each parameter its literal default"):
         execution.declared_parameters(notebook_file(tmp_path, [code(source, ("parameters",))]))
+
+
+def test_a_parameter_declared_on_one_side_only_is_refused_before_anything_runs(project, monkeypatch, capsys):
+    from rare_earths import __main__ as cli
+    from rare_earths.build import steps
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a step ran with parameters declared on one side only")
+
+    monkeypatch.setattr(steps, "build_data", must_not_run)
+    text = project.params_yaml.read_text(encoding="utf-8")
+    project.params_yaml.write_text(
+        text + "unused_rate:\n  default: 1.0\n  type: float\n  description: Declared here, used nowhere.\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["--project", str(project.root), "run"]) == 1
+    assert "params.yaml declares unused_rate, which no notebook of the chain declares" in capsys.readouterr().err
+    project.params_yaml.write_text(text.replace("usd_inr:", "usd_rate:", 1), encoding="utf-8")
+    assert cli.main(["--project", str(project.root), "run"]) == 1
+    error = capsys.readouterr().err
+    assert "01-sources-and-units.ipynb declares usd_inr, which params.yaml does not" in error

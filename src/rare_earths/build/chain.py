@@ -103,6 +103,25 @@ def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_di
         )
 
 
+def check_declarations(declared_in_file: Iterable[str], notebooks_dir: Path, steps: tuple[Step, ...] = CHAIN) -> None:
+    """Before anything runs: the notebooks and params.yaml declare the same parameters. A notebook's
+    parameter that params.yaml lacks would run unchecked at its notebook's default; one of
+    params.yaml that no notebook declares would change nothing."""
+    from_file = set(declared_in_file)
+    by_notebook = {step.notebook: set(declared_parameters(notebooks_dir / step.notebook)) for step in steps}
+    problems = [
+        f"{notebook} declares {name}, which params.yaml does not: declare it there (default, type, description)"
+        for notebook, names in by_notebook.items()
+        for name in sorted(names - from_file)
+    ]
+    problems += [
+        f"params.yaml declares {name}, which no notebook of the chain declares: it would change nothing"
+        for name in sorted(from_file - set().union(*by_notebook.values()))
+    ]
+    if problems:
+        raise ParameterError("\n".join(problems))
+
+
 def with_needs(names: Iterable[str], steps: tuple[Step, ...] = CHAIN) -> tuple[Step, ...]:
     """The steps named and every step they need, in chain order."""
     by_name = {step.notebook: step for step in steps}
