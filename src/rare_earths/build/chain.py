@@ -191,12 +191,15 @@ def out_of_date(
 
 
 def _copied(run_: NotebookRun, notebooks_dir: Path, reuse: Path | None) -> bool:
-    if reuse is None or Path(reuse) == run_.folder or not run_.is_current_in(Path(reuse), notebooks_dir):
+    """Copy the run from `reuse` if that folder holds it up to date, and record it as this run's own."""
+    if reuse is None or Path(reuse) == run_.folder:
         return False
-    used = files_used(manifest_path(reuse, run_.step.notebook))
+    inputs = run_.inputs(notebooks_dir, files_used(manifest_path(reuse, run_.step.notebook)))
+    if not is_current(run_.step, inputs, Path(reuse)):
+        return False
     executed = run_.folder / run_.step.notebook
     atomic.write_text(executed, (Path(reuse) / run_.step.notebook).read_text(encoding="utf-8"))
-    remember(manifest_path(run_.folder, run_.step.notebook), run_.inputs(notebooks_dir, used), [executed])
+    remember(manifest_path(run_.folder, run_.step.notebook), inputs, [executed])
     return True
 
 
