@@ -179,13 +179,6 @@ class Project:
         """Held by every run that writes data/processed/ or reports/: one run at a time in a project."""
         return self.reports / ".run.lock"
 
-    def relative(self, path: Path | str) -> str:
-        """A path of this project as shown in messages and outputs: relative to its root."""
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return relative(path)
-
 
 # The layout itself, as paths relative to a project's root ("data/raw/sources.csv"): what the
 # metadata records for each table, whatever folder the project is in.

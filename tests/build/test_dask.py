@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CHECKOUT, make_project
 
-from rare_earths.project import Project
+from rare_earths.project import Project, relative
 
 # A scheduler and two workers start: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow
@@ -67,7 +67,7 @@ def cluster() -> Iterator[str]:
 
 def outputs(project: Project) -> dict[str, bytes]:
     found = [*project.executed.glob("*.ipynb"), *project.html.glob("*.html"), *project.processed.glob("*.csv")]
-    return {project.relative(path): path.read_bytes() for path in sorted(found)}
+    return {relative(path): path.read_bytes() for path in sorted(found)}
 
 
 def run(project: Project, *arguments: str) -> subprocess.CompletedProcess:

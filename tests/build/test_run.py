@@ -18,7 +18,7 @@ from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
 from rare_earths.build import chain, execution, steps
-from rare_earths.project import Project
+from rare_earths.project import Project, relative
 
 OFFLINE = Path(__file__).parents[1] / "offline"
 
@@ -31,7 +31,7 @@ def outputs(project: Project) -> dict[str, bytes]:
         *project.executed.glob("*.ipynb"),
         *project.html.glob("*.html"),
     ]
-    return {project.relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
+    return {relative(path): path.read_bytes() for path in sorted(found) if not path.name.startswith(".")}
 
 
 # Every run below is started outside any project: a step that looked for its project in the working
