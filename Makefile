@@ -157,9 +157,9 @@ lock: $(UV_STAMP) ## Regenerate requirements.lock and environment.yml
 	set -f; $(UV) pip compile --quiet pyproject.toml --all-extras --universal --python-version 3.11 --fork-strategy fewest --generate-hashes $$LOCK_ARGS -o requirements.lock
 	$(VENV)/bin/python tools/write_environment_yml.py
 
-clean: ## Remove generated outputs (data/processed/*.csv|json, reports/*), keep .venv
-	rm -f data/processed/*.csv data/processed/*.json
-	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf -- {} +
+# Under the run lock: a run in progress finishes before its outputs are removed.
+clean: $(STAMP) ## Remove generated outputs (data/processed/, reports/), keep .venv; waits for a run in progress
+	$(VENV)/bin/python -m rare_earths clean
 
 distclean: clean ## Also remove .venv/
 	rm -rf $(VENV)

@@ -129,6 +129,12 @@ def parser() -> argparse.ArgumentParser:
 
     add_sweep_parser(subcommands)
 
+    clean = subcommands.add_parser(
+        "clean",
+        help="Remove every output (data/processed/, reports/), once no run is going: it takes the run lock.",
+    )
+    clean.set_defaults(run=commands.clean)
+
     docs = subcommands.add_parser("docs", help="Write docs/data-dictionary.md from the column metadata.")
     docs.set_defaults(run=commands.docs)
     return main
@@ -148,20 +154,19 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "scheduler"):  # a command that may run on a cluster
             executors.require_dask(args.scheduler)
         project = Project.here() if args.project is None else Project.at(args.project)
-        if args.run in commands.WRITERS:
-            with atomic.one_run_at_a_time(project.run_lock):
-                args.run(args, project)
-        else:
-            args.run(args, project)
+        args.run(args, project)
     except (InputError, ParameterError, NotAProject, executors.MissingExtra) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (execution.NotebookFailed, chain.ChainFailed) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1
+    except atomic.LockLost as error:
+        print(f"error: {relative(error.filename)}: {error.strerror}", file=sys.stderr)
+        return 1
     except OSError as error:  # a full disk, a folder that cannot be written: outputs are replaced whole or not at all
         where = f"{relative(error.filename)}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
+        print(f"error: {where}{error.strerror or error}; {atomic.what_stands(error)}", file=sys.stderr)
         return 1
     return 0
 

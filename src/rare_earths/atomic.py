@@ -65,8 +65,13 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
     all or none; returns the targets. The staging folder is removed."""
     directory, staged = Path(directory), Path(staged)
     moves = {path.name: path.relative_to(directory).as_posix() for path in sorted(staged.iterdir()) if path.is_file()}
+    confirm_lock()
     write_text(directory / JOURNAL, json.dumps(moves, indent=1, sort_keys=True) + "\n")
-    _finish(directory)
+    try:
+        _finish(directory)
+    except OSError as error:  # committed: the journal stays, and the next run finishes what it lists
+        error.part_replaced = directory
+        raise
     shutil.rmtree(staged, ignore_errors=True)
     return [directory / name for name in moves]
 
@@ -79,6 +84,18 @@ def _finish(directory: Path) -> None:
         if (directory / staged).is_file():  # not yet moved before an interruption
             os.replace(directory / staged, directory / name)
     journal.unlink()
+
+
+def what_stands(error: OSError) -> str:
+    """What a failed write left, truthfully: outputs part-way replaced (a journal the next run
+    finishes), or the previous outputs as they were."""
+    directory = getattr(error, "part_replaced", None)
+    if directory is not None:
+        return (
+            f"{relative(directory)}/ is part-way replaced: the next run finishes the replacement "
+            f"its journal ({JOURNAL}) lists"
+        )
+    return "the previous outputs are as they were"
 
 
 def _journal_moves(journal: Path) -> dict[str, str]:
@@ -152,11 +169,41 @@ def one_run_at_a_time(lock_file: Path) -> Iterator[None]:
             flush=True,
         )
         lock.acquire()
+    _holding.append((lock_file, held[-1]))
     try:
+        confirm_lock()  # removed and made anew while this run waited: that is another run's lock now
         yield
     finally:
+        _holding.pop()
         _rewrite(held[-1], "")
         lock.release()
+
+
+_holding: list[tuple[Path, int]] = []  # the run lock this process holds: its path and descriptor
+
+
+class LockLost(OSError):
+    """The run lock was removed (or replaced) while this run held it: another run may be writing."""
+
+
+def confirm_lock() -> None:
+    """Before anything is published: the lock file this run holds is still the one at the lock's
+    path. Removed while held (`rm`, a clean that did not take the lock), a second run could have
+    started on a new file; this run then stops, publishing nothing more. No lock held: nothing to do."""
+    if not _holding:
+        return
+    lock_file, descriptor = _holding[-1]
+    try:
+        same = os.path.samestat(os.fstat(descriptor), os.stat(lock_file, follow_symlinks=False))
+    except OSError:
+        same = False
+    if not same:
+        raise LockLost(
+            errno.ESTALE,
+            "the run lock was removed while this run held it, so another run may be writing; this run "
+            "stopped and published nothing more: run again once no other run is going",
+            str(lock_file),
+        )
 
 
 def _rewrite(descriptor: int, text: str) -> None:

@@ -1,6 +1,7 @@
 """What each command of `python -m rare_earths` does, once its arguments are parsed (`__main__`):
 the steps it brings up to date, in order, in the project it is given. Every command that writes
-runs under the project's lock (`__main__`)."""
+checks what it was given first, then works under the project's run lock (`locked`): a refused
+command changes nothing, not even the lock file."""
 
 from __future__ import annotations
 
@@ -15,8 +16,25 @@ from rare_earths.project import Project, relative
 from rare_earths.site import step as site_step
 
 
+def locked(project: Project):
+    """The project's run lock: one writing command at a time (a second one waits, saying why)."""
+    return atomic.one_run_at_a_time(project.run_lock)
+
+
 def data(args: argparse.Namespace, project: Project) -> None:
-    steps.build_data(project, force=args.force)
+    with locked(project):
+        steps.build_data(project, force=args.force)
+
+
+def clean(args: argparse.Namespace, project: Project) -> None:
+    """Remove every output, under the run lock: a run in progress finishes first."""
+    with locked(project):
+        for path in project.generated():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()  # a file, or a link (removed, never followed)
+    print(f"removed the outputs in {relative(project.processed)}/ and {relative(project.reports)}/")
 
 
 def run(args: argparse.Namespace, project: Project) -> None:
@@ -28,6 +46,11 @@ def run(args: argparse.Namespace, project: Project) -> None:
     given = [assignment.partition("=")[0].strip() for assignment in args.set]
     chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
     chain.check_parameters(given, chosen, project.notebooks)
+    with locked(project):
+        _run(args, project, values, chosen)
+
+
+def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple) -> None:
     started = time.perf_counter()
     steps.build_data(project, force=args.force)
     options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
@@ -55,6 +78,11 @@ def notebooks(args: argparse.Namespace, project: Project) -> None:
     """Re-execute the committed notebooks with the default parameters, in place."""
     values = params.resolve(path=project.params_yaml)
     chain.check_declarations(values, project.notebooks)
+    with locked(project):
+        _notebooks(args, project, values)
+
+
+def _notebooks(args: argparse.Namespace, project: Project, values: dict) -> None:
     steps.build_data(project)
     outcomes = chain.run(
         values, project.executed, notebooks_dir=project.notebooks, force=True, jobs=args.jobs, scheduler=args.scheduler
@@ -73,6 +101,11 @@ def sweep_grid(args: argparse.Namespace, project: Project) -> None:
     grid = sweep.parse_grid(args.grid, **_sweep_options(project))
     runs = sweep.plan(grid, notebooks_dir=project.notebooks)
     print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in sweep.counts(runs).items()))
+    with locked(project):
+        _sweep(args, project, grid, out)
+
+
+def _sweep(args: argparse.Namespace, project: Project, grid: dict, out: Path) -> None:
     steps.build_data(project)
     options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     try:
@@ -109,6 +142,3 @@ def docs(args: argparse.Namespace, project: Project) -> None:
 
     target = atomic.write_text(project.data_dictionary, dictionary.markdown(project))
     print(f"wrote {relative(target)}")
-
-
-WRITERS = (data, run, notebooks, sweep_grid)  # the commands that write data/processed/ or reports/: one at a time

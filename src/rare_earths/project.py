@@ -9,6 +9,7 @@ every project it works on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,8 +177,20 @@ class Project:
 
     @property
     def run_lock(self) -> Path:
-        """Held by every run that writes data/processed/ or reports/: one run at a time in a project."""
-        return self.reports / ".run.lock"
+        """Held by every run that writes data/processed/ or reports/, and by `clean`: one at a time in
+        a project. At the root, where removing the outputs cannot remove it while it is held."""
+        return self.root / ".run.lock"
+
+    def generated(self) -> list[Path]:
+        """What `clean` removes: every output, all in data/processed/ and reports/ but their
+        .gitkeep; none of the received or curated data."""
+        return [
+            path
+            for folder in (self.processed, self.reports)
+            if folder.is_dir()
+            for path in sorted(folder.iterdir())
+            if path.name != ".gitkeep"
+        ]
 
 
 # The layout itself, as paths relative to a project's root ("data/raw/sources.csv"): what the
@@ -197,6 +210,12 @@ def enclosing_root(path: Path) -> Path | None:
 def relative(path: Path | str) -> str:
     """A path as shown in messages and outputs: relative to the project (or, for the code, the
     checkout) holding it, never absolute where that can be avoided."""
+    # As written first, links not followed: reports/html/index.html stays that, though
+    # reports/html is a link to the published build.
+    absolute = Path(os.path.abspath(path))
+    for folder in absolute.parents:
+        if all((folder / marker).is_file() for marker in MARKERS):
+            return absolute.relative_to(folder).as_posix()
     resolved = Path(path).resolve()
     root = enclosing_root(resolved) or (CODE if resolved.is_relative_to(CODE) else None)
     return resolved.relative_to(root).as_posix() if root else Path(path).as_posix()

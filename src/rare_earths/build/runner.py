@@ -6,12 +6,18 @@ records them with its outputs' hashes; a step whose manifest still holds is up t
 `fingerprint`, `unchanged` and `remember` serve every step; `build` runs a step whose outputs fill
 one folder (the data step, results.csv, the site): built in a staging folder, checked there, then
 moved into place with the manifest that vouches for them, all together or not at all.
+
+A step readers see (the site) is published by one rename: its folder is a link to a finished
+build beside it (reports/html -> .html-builds/<build>), and a new build replaces the link, never
+a file a reader may be reading. Killed at any point, the link names the old build or the new one,
+whole; a build the link does not name is removed by the next run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,24 +55,24 @@ def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: P
     return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
 
 
-def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> bool:
+def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> bool:
     """Were `outputs` made from exactly these `inputs`, and are they still exactly what was made?
-    The manifest records both, so an output changed, lost or left half-replaced since is made again."""
+    The manifest records both, so an output changed, lost or left half-replaced since is made again.
+    `into`: as `manifest_of` takes it."""
     try:
         recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return recorded == manifest_of(inputs, outputs)
+    return recorded == manifest_of(inputs, outputs, into)
 
 
 def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> dict[str, Any]:
     """What a manifest records: the inputs, and each output's content hash; outputs hashed where they
     are now and named as files of `into` if given (staged, to be moved there with the manifest)."""
     outputs = sorted(map(Path, outputs))
-    return {
-        "inputs": inputs,
-        "outputs": {relative((into / output.name) if into else output): _sha256(output) for output in outputs},
-    }
+    # `into` named without following it: the site's folder is a link to whichever build is published.
+    named = (lambda output: f"{relative(into.parent)}/{into.name}/{output.name}") if into else relative
+    return {"inputs": inputs, "outputs": {named(output): _sha256(output) for output in outputs}}
 
 
 def manifest_text(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | None = None) -> str:
@@ -114,12 +120,15 @@ class FolderStep:
     values: dict[str, Any] = field(default_factory=dict)  # what else its outputs depend on (a version, a flag)
     manifest: str = ".inputs.json"
     used_before_it_ran: tuple[str, ...] = (LIBRARY,)  # what it may use, before a run has observed it
+    linked: bool = False  # published by replacing a link to a finished build (the site), not file by file
 
 
 def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     """Bring `step` up to date: None if its manifest still holds (nothing done); else build it in a
     staging folder, record what it used, and move every output and the manifest into place
     together, or, on any error, none of them. Returns the files written."""
+    if step.linked:
+        return _build_linked(step, force=force)
     manifest = step.folder / step.manifest
     inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
@@ -136,3 +145,84 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     return [step.folder / path.name for path in written]
+
+
+# --- a step published by one rename: a link to its finished build ---------------------------------
+
+
+def builds_folder(step: FolderStep) -> Path:
+    """Where a linked step's builds are kept: beside its link (reports/.html-builds/)."""
+    return step.folder.parent / f".{step.folder.name}-builds"
+
+
+def published_build(step: FolderStep) -> Path | None:
+    """The build the step's link names, if the link is one this code made: a relative link to a
+    folder in its builds folder. Anything else there (a folder, a link leading elsewhere) is not
+    vouched for by this step, and is replaced by its next build."""
+    link, builds = step.folder, builds_folder(step)
+    if not link.is_symlink():
+        return None
+    target = Path(os.readlink(link))
+    if target.parent != Path(builds.name) or target.name.startswith(atomic.STAGING_PREFIX):
+        return None
+    build = builds / target.name
+    return build if build.is_dir() and not build.is_symlink() else None
+
+
+def _holds_exactly(build: Path, step: FolderStep, inputs: dict[str, Any]) -> bool:
+    """The build's manifest holds, and the build holds nothing else: a file planted in it would be
+    published with the pages."""
+    present = {path.relative_to(build).as_posix() for path in build.rglob("*") if not path.is_dir()}
+    expected = {*step.outputs, step.manifest}
+    outputs = [build / name for name in step.outputs]
+    return present == expected and unchanged(build / step.manifest, inputs, outputs, into=step.folder)
+
+
+def _build_linked(step: FolderStep, *, force: bool) -> list[Path] | None:
+    builds = builds_folder(step)
+    current = published_build(step)
+    if current is not None and not force:
+        used = files_used(current / step.manifest, step.used_before_it_ran)
+        inputs = fingerprint([*step.reads, *used], step.values, step.root)
+        if _holds_exactly(current, step, inputs):
+            return None
+    _remove_unpublished(builds, keep=current)
+    staged = atomic.staging(builds)
+    started = observed.mark()
+    try:
+        written = step.make(staged)
+        used = used_here(outputs=step.folder, since=started)
+        inputs = fingerprint([*step.reads, *used], step.values, step.root)
+        atomic.write_text(staged / step.manifest, manifest_text(inputs, written, into=step.folder))
+        build = builds / staged.name.removeprefix(atomic.STAGING_PREFIX)
+        os.chmod(staged, 0o755)  # made private by mkdtemp; the pages are for every reader
+        os.rename(staged, build)
+        atomic.confirm_lock()
+        _point(step.folder, build)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    _remove_unpublished(builds, keep=published_build(step))
+    return [step.folder / path.name for path in written]
+
+
+def _point(link: Path, build: Path) -> None:
+    """Make `link` name `build`, in one rename: a new link made beside it replaces it. A folder in
+    its place (an older layout, or planted) is moved into the builds folder first, to be removed."""
+    if link.is_dir() and not link.is_symlink():
+        os.rename(link, build.parent / f"{atomic.STAGING_PREFIX}replaced-{build.name}")
+    temporary = link.parent / f".{link.name}.{build.name}.link"
+    temporary.unlink(missing_ok=True)
+    os.symlink(Path(build.parent.name) / build.name, temporary)
+    os.replace(temporary, link)
+
+
+def _remove_unpublished(builds: Path, keep: Path | None) -> None:
+    """Every build but the published one: staged by a killed run, or replaced since."""
+    if not builds.is_dir():
+        return
+    for build in builds.iterdir():
+        if build != keep:
+            if build.is_dir() and not build.is_symlink():
+                shutil.rmtree(build, ignore_errors=True)
+            else:
+                build.unlink(missing_ok=True)

@@ -1,5 +1,6 @@
 """The site as a step of the build (`runner.FolderStep`): the readers' pages from the executed
-notebooks, into reports/html/, all replaced together with the manifest that vouches for them."""
+notebooks, with the manifest that vouches for them, published at once: reports/html is a link to
+the finished build, replaced by one rename."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> r
         make=make,
         values={"version": citation.build_version(project.root), "swept": swept},
         used_before_it_ran=(LIBRARY, "data"),
+        linked=True,  # readers see it: published by one rename, never two builds mixed
     )
 
 

@@ -1,0 +1,144 @@
+"""Publishing in one step: a step readers see (the site) is a link to a finished build, replaced by
+one rename. Every case of the adversarial review that concerns publishing, each named after it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rare_earths import __main__ as cli
+from rare_earths import atomic
+from rare_earths.build import runner
+
+
+def pages_step(project, text: str, make=None) -> runner.FolderStep:
+    """A site of two pages, each saying `text`: enough to see two builds mixed."""
+
+    def write(staged: Path) -> list[Path]:
+        written = []
+        for name in ("index.html", "other.html"):
+            (staged / name).write_text(f"<p>{text}</p>\n", encoding="utf-8")
+            written.append(staged / name)
+        return written
+
+    return runner.FolderStep(
+        name="reports/html/",
+        root=project.root,
+        folder=project.html,
+        outputs=("index.html", "other.html"),
+        reads=(project.params_yaml,),
+        make=make or write,
+        values={"text": text},
+        linked=True,
+    )
+
+
+def published(project) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(project.html.glob("*.html"))}
+
+
+def test_a_site_is_a_link_to_one_finished_build(project):
+    runner.build(pages_step(project, "one"))
+    assert project.html.is_symlink() and not os.path.isabs(os.readlink(project.html))
+    assert published(project) == {"index.html": "<p>one</p>\n", "other.html": "<p>one</p>\n"}
+    assert runner.build(pages_step(project, "one")) is None, "up to date while its manifest holds"
+    runner.build(pages_step(project, "two"))
+    assert published(project) == {"index.html": "<p>two</p>\n", "other.html": "<p>two</p>\n"}
+    assert len(list(runner.builds_folder(pages_step(project, "two")).iterdir())) == 1, "the old build is removed"
+
+
+def test_killed_inside_the_move_the_site_is_one_build_never_two_mixed(project, monkeypatch):
+    """The case: killed inside the site's journal move, the site mixed two builds. Now the only
+    move is the link's rename: killed before it, the old build is published whole."""
+    runner.build(pages_step(project, "old"))
+
+    def killed(link, build):
+        raise KeyboardInterrupt  # the process dies between finishing the new build and the rename
+
+    monkeypatch.setattr(runner, "_point", killed)
+    with pytest.raises(KeyboardInterrupt):
+        runner.build(pages_step(project, "new"))
+    assert published(project) == {"index.html": "<p>old</p>\n", "other.html": "<p>old</p>\n"}
+    monkeypatch.undo()
+    runner.build(pages_step(project, "new"))
+    assert published(project) == {"index.html": "<p>new</p>\n", "other.html": "<p>new</p>\n"}
+    assert len(list(runner.builds_folder(pages_step(project, "new")).iterdir())) == 1, "the orphan build is gone"
+
+
+def test_a_page_that_cannot_be_written_leaves_the_previous_site_and_says_so(project, monkeypatch):
+    """The case: one page could not be replaced; three pages were new, the index old, and the
+    message said the previous outputs were as they were."""
+    runner.build(pages_step(project, "old"))
+
+    def half(staged: Path) -> list[Path]:
+        (staged / "index.html").write_text("<p>new</p>\n", encoding="utf-8")
+        raise PermissionError(13, "Permission denied", str(staged / "other.html"))
+
+    with pytest.raises(PermissionError) as failed:
+        runner.build(pages_step(project, "new", make=half))
+    assert atomic.what_stands(failed.value) == "the previous outputs are as they were"
+    assert published(project) == {"index.html": "<p>old</p>\n", "other.html": "<p>old</p>\n"}
+
+
+def test_a_file_planted_in_the_published_site_is_not_published_by_the_next_run(project):
+    runner.build(pages_step(project, "one"))
+    (project.html / "planted.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    assert runner.build(pages_step(project, "one")) is not None, "a build holding more than it made is not up to date"
+    assert sorted(path.name for path in project.html.iterdir()) == [".inputs.json", "index.html", "other.html"]
+
+
+def test_a_site_link_planted_to_a_folder_outside_is_replaced_not_written_through(project, tmp_path):
+    runner.build(pages_step(project, "one"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for path in project.html.iterdir():  # a faithful copy of a build: its manifest would verify
+        (outside / path.name).write_bytes(path.read_bytes())
+    before = {path.name: path.read_bytes() for path in outside.iterdir()}
+    project.html.unlink()
+    project.html.symlink_to(outside)
+    assert runner.build(pages_step(project, "one")) is not None, "a link this code did not make vouches for nothing"
+    assert os.readlink(project.html).startswith(".html-builds/")
+    assert {path.name: path.read_bytes() for path in outside.iterdir()} == before
+
+
+def test_a_site_folder_of_an_older_layout_is_replaced_by_the_link(project):
+    project.html.mkdir(parents=True)
+    (project.html / "index.html").write_text("older", encoding="utf-8")
+    runner.build(pages_step(project, "one"))
+    assert project.html.is_symlink() and published(project)["index.html"] == "<p>one</p>\n"
+
+
+def test_a_lock_removed_during_the_run_stops_it_before_it_publishes(project):
+    """The case: `make clean` (or rm) took the lock file away mid-run and a second run started at once."""
+    runner.build(pages_step(project, "old"))
+
+    def remove_lock(staged: Path) -> list[Path]:
+        project.run_lock.unlink()
+        return pages_step(project, "new").make(staged)
+
+    with atomic.one_run_at_a_time(project.run_lock):
+        with pytest.raises(atomic.LockLost, match="removed while this run held it"):
+            runner.build(pages_step(project, "new", make=remove_lock))
+    assert published(project) == {"index.html": "<p>old</p>\n", "other.html": "<p>old</p>\n"}
+
+
+def test_clean_takes_the_lock_and_keeps_what_was_received(project, capsys):
+    assert cli.main(["--project", str(project.root), "data"]) == 0
+    project.reports.mkdir(exist_ok=True)
+    (project.reports / ".gitkeep").touch()
+    runner.build(pages_step(project, "one"))
+    received = {path: path.read_bytes() for path in project.raw.rglob("*") if path.is_file()}
+    assert cli.main(["--project", str(project.root), "clean"]) == 0
+    assert [path.name for path in project.reports.iterdir()] == [".gitkeep"]
+    assert not list(project.processed.glob("*.csv"))
+    assert {path: path.read_bytes() for path in project.raw.rglob("*") if path.is_file()} == received
+    assert project.run_lock.parent == project.root, "the lock is not among the outputs clean removes"
+
+
+def test_a_refused_command_changes_nothing_not_even_the_lock(project, capsys):
+    before = sorted(path.relative_to(project.root) for path in project.root.rglob("*"))
+    assert cli.main(["--project", str(project.root), "run", "--set", "usd_inr=-1"]) == 1
+    assert "usd_inr" in capsys.readouterr().err
+    assert sorted(path.relative_to(project.root) for path in project.root.rglob("*")) == before
