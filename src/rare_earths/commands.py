@@ -54,24 +54,62 @@ def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple
     started = time.perf_counter()
     steps.build_data(project, force=args.force)
     options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
-    try:
-        outcomes = chain.run(values, project.executed, chosen, notebooks_dir=project.notebooks, **options)
-    except chain.ChainFailed as failure:
-        print("\n" + scheduling.summary(failure.outcomes))
-        steps.build_results(project, chain.NOTEBOOKS)
-        site_step.build_site(project, chain.NOTEBOOKS, force=args.force, swept=False)
-        raise
+    failures: list[chain.ChainFailed] = []
+    outcomes = _chain(values, project, chosen, options, failures)
+    # Whatever --only chose, the site is built only from executed notebooks whose manifests still
+    # hold: one that no longer matches what it was made from (its data changed, or the copy did) is
+    # run now, with this run's values.
+    failed = {outcome.notebook for outcome in outcomes if outcome.status != "ok"}
+    stale = [step for step in chain.CHAIN if step.notebook not in failed and not chain.vouched(step, project)]
+    if stale:
+        print(
+            f"\nalso run, as their executed copies no longer match what they were made from: "
+            f"{', '.join(step.notebook for step in stale)}"
+        )
+        outcomes += _chain(values, project, tuple(stale), options, failures)
     print("\n" + scheduling.summary(outcomes))
-    steps.build_results(project, chain.NOTEBOOKS)
+    published = tuple(step.notebook for step in chain.CHAIN if chain.vouched(step, project))
+    steps.build_results(project, published)
     # The sensitivity page compares the whole chain's results across the default sweep: it shows a
     # sweep only when this run brought the sweep up to date with the notebooks.
-    swept = not (args.only or args.no_sweep)
+    swept = not (args.only or args.no_sweep or failures)
     if swept:
         print("\nthe sensitivity sweep (params.yaml, each parameter's `sweep` values):")
         grid = params.default_grid(project.params_yaml)
-        sweep.run(grid, project.sweep, **_sweep_options(project), reuse=project.executed, **options)
-    pages = site_step.build_site(project, chain.NOTEBOOKS, force=args.force, swept=swept)
+        try:
+            sweep.run(grid, project.sweep, **_sweep_options(project), reuse=project.executed, **options)
+        except sweep.SweepFailed as failure:
+            print("\n" + sweep.summary(failure.outcomes))
+            failures.append(failure)
+            swept = False
+    problems = tuple(line for failure in failures for line in _problems(failure))
+    pages = site_step.build_site(project, published, force=args.force, swept=swept, problems=problems)
+    if failures:
+        print(f"the pages were published from the notebooks that hold, and say what failed: {relative(pages[0])}")
+        raise failures[0] if len(failures) == 1 else chain.ChainFailed([o for f in failures for o in f.outcomes])
     print(f"done in {time.perf_counter() - started:.1f} s; open {relative(pages[0])}")
+
+
+def _chain(values: dict, project: Project, chosen: tuple, options: dict, failures: list) -> list:
+    """Run `chosen`; a failure is kept in `failures` (the pages still follow, and say so)."""
+    try:
+        return chain.run(values, project.executed, chosen, notebooks_dir=project.notebooks, **options)
+    except chain.ChainFailed as failure:
+        failures.append(failure)
+        return failure.outcomes
+
+
+def _problems(failure: chain.ChainFailed) -> list[str]:
+    """What failed, as the pages state it: each failed or blocked run in one sentence."""
+    kind = "sensitivity sweep's run" if isinstance(failure, sweep.SweepFailed) else "notebook"
+    lines = []
+    for outcome in failure.outcomes:
+        if outcome.status == "failed":
+            where = f" in cell {outcome.cell}" if outcome.cell is not None else ""
+            lines.append(f"The {kind} {outcome.notebook} failed{where}: {outcome.error}")
+        elif outcome.status == "blocked":
+            lines.append(f"The {kind} {outcome.notebook} did not run: a run it needs failed")
+    return lines
 
 
 def notebooks(args: argparse.Namespace, project: Project) -> None:

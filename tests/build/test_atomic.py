@@ -65,6 +65,29 @@ def test_a_run_killed_while_moving_is_finished_by_the_next(tmp_path, monkeypatch
     assert contents(tmp_path) == {"a.csv": "new a", "b.csv": "new b"}
 
 
+def test_a_replacement_that_fails_part_way_says_so_not_that_nothing_changed(tmp_path, monkeypatch):
+    """The case: one output could not be replaced, and the message said the previous outputs were
+    as they were while others were new."""
+    (tmp_path / "a.csv").write_text("old a", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("old b", encoding="utf-8")
+    staged = staged_set(tmp_path, {"a.csv": "new a", "b.csv": "new b"})
+    real_replace = atomic.os.replace
+
+    def refused_second(source, target):
+        if Path(target).name == "b.csv":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(atomic.os, "replace", refused_second)
+    with pytest.raises(PermissionError) as failed:
+        atomic.replace_together(tmp_path, staged)
+    said = atomic.what_stands(failed.value)
+    assert "part-way replaced" in said and "the next run finishes" in said
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    atomic.recover(tmp_path)
+    assert contents(tmp_path) == {"a.csv": "new a", "b.csv": "new b"}
+
+
 @pytest.mark.parametrize(
     "moves",
     [

@@ -293,3 +293,51 @@ def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_p
     assert "every notebook is up to date" in result.stdout and "data/processed/ is up to date" in result.stdout
     article = (copy.html / "article-a000.html").read_text(encoding="utf-8")
     assert "Copy Authors Collective" in article and "The rare-earths notebook suite authors" not in article
+
+
+# --- nothing published that was not vouched for --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_only_reruns_a_tampered_executed_notebook_of_another_step_before_the_site_is_published(ran, built):
+    """The case: `run --only 04-demand.ipynb` rendered every page from whatever sat in
+    reports/executed/, so a tampered notebook of another step reached the site and results.csv."""
+    tampered = ran.executed / "01-sources-and-units.ipynb"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("claims", "TAMPERED", 1), encoding="utf-8")
+    alone = subprocess.run(
+        cwd=OUTSIDE, args=chain_command(ran, "--only", "04-demand.ipynb"), capture_output=True, text=True
+    )
+    assert alone.returncode == 0, alone.stderr
+    assert "no longer match what they were made from: 01-sources-and-units.ipynb" in alone.stdout
+    assert {name for name, action in actions(alone.stdout).items() if action == "run"} == {tampered.name}
+    assert outputs(ran) == built
+    assert "TAMPERED" not in ran.results_csv.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_did_not_vouch_for(ran, built):
+    notebook = ran.notebooks / "05-capacity-and-policy.ipynb"
+    original = notebook.read_text(encoding="utf-8")
+    cells = json.loads(original)
+    cells["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('planted failure')",
+        }
+    )
+    notebook.write_text(json.dumps(cells), encoding="utf-8")
+    try:
+        failed = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True)
+    finally:
+        notebook.write_text(original, encoding="utf-8")
+    assert failed.returncode == 1 and "planted failure" in failed.stderr
+    index = (ran.html / "index.html").read_text(encoding="utf-8")
+    assert "This build is incomplete" in index and "05-capacity-and-policy.ipynb failed in cell" in index
+    # Its old executed copy was made from other code: it holds no longer, so it has no page.
+    assert not (ran.html / "05-capacity-and-policy.html").exists()
+    assert "05-capacity-and-policy" not in ran.results_csv.read_text(encoding="utf-8")
+    subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
+    assert outputs(ran) == built

@@ -18,6 +18,7 @@ chain is a sweep of one scenario); `rare_earths.build.sweep` gives it a grid's r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,22 @@ def inputs_of(
 def is_current(step: Step, inputs: dict[str, Any], output_dir: Path) -> bool:
     """Is the executed copy there, and were its recorded inputs exactly these?"""
     return unchanged(manifest_path(output_dir, step.notebook), inputs, [output_dir / step.notebook])
+
+
+def vouched(step: Step, project: Project) -> bool:
+    """Does the project's executed copy of `step` still hold: is it exactly what was made, from
+    exactly the inputs its manifest records (at the parameter values it records)? A copy made by
+    an earlier run, with other values, holds as long as nothing it was made from changed."""
+    manifest = manifest_path(project.executed, step.notebook)
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))["inputs"]["parameters"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(recorded, dict):
+        return False
+    return NotebookRun(step, recorded, project.executed, step.notebook).is_current_in(
+        project.executed, project.notebooks
+    )
 
 
 def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_dir: Path | None = None) -> None:

@@ -58,6 +58,7 @@ class Footer:
     version: str
     licences: tuple[tuple[str, str], ...]  # (what, terms)
     downloads: tuple[tuple[str, str], ...]  # (file, what it holds)
+    problems: tuple[str, ...] = ()  # what failed in the run that built these pages, stated first on each
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -128,13 +128,14 @@ class Render:
     swept: bool  # the default sweep in reports/sweep/ is up to date with these notebooks
 
 
-def load_site(project: Project, checks: pd.DataFrame | None = None) -> Site:
+def load_site(project: Project, checks: pd.DataFrame | None = None, problems: tuple[str, ...] = ()) -> Site:
     sources = provenance.load_sources(project.sources_csv, project.articles)
     footer = layout.Footer(
         cite=citation.cite_line(project.citation_cff),
         version=citation.build_version(project.root),
         licences=tuple(citation.licences(project.root).items()),
         downloads=tuple((path.name, DOWNLOADS[path.name]) for path in project.downloads),
+        problems=tuple(problems),
     )
     return Site(
         project=project,

@@ -13,17 +13,20 @@ from rare_earths.project import Project, relative
 from rare_earths.site import citation, registry
 
 
-def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> runner.FolderStep:
+def site_step(
+    project: Project, notebooks: tuple[str, ...], *, swept: bool, problems: tuple[str, ...] = ()
+) -> runner.FolderStep:
     """The readers' pages from these executed notebooks. Each page states the parameters its notebook
     ran with, read from the notebook, not from the command that made it. The build's version is an
-    input: every page's footer states it."""
+    input: every page's footer states it. `problems`: what failed in the run that built it, which
+    every page states first."""
 
     def make(staged: Path) -> list[Path]:
         skip_slow_imports()
         # here: it costs 1.2 s (pandas, nbconvert, the audit), which a run with nothing to do never pays
         from rare_earths.site import report
 
-        return report.render(project, html_dir=staged, names=notebooks, swept=swept)
+        return report.render(project, html_dir=staged, names=notebooks, swept=swept, problems=problems)
 
     return runner.FolderStep(
         name=f"{relative(project.html)}/",
@@ -32,17 +35,19 @@ def site_step(project: Project, notebooks: tuple[str, ...], *, swept: bool) -> r
         outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
         reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
         make=make,
-        values={"version": citation.build_version(project.root), "swept": swept},
+        values={"version": citation.build_version(project.root), "swept": swept, "problems": list(problems)},
         used_before_it_ran=(LIBRARY, "data"),
         linked=True,  # readers see it: published by one rename, never two builds mixed
     )
 
 
-def build_site(project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool) -> list[Path]:
-    """The site from every executed notebook there is, not only those this run made (--only, or a
-    notebook that failed and kept its previous copy): pages link to each other. Returns its pages."""
+def build_site(
+    project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool, problems: tuple[str, ...] = ()
+) -> list[Path]:
+    """The site from these executed notebooks (those whose manifests hold, not only those this run
+    made: pages link to each other), stating `problems` first. Returns its pages."""
     notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
-    step = site_step(project, notebooks, swept=swept)
+    step = site_step(project, notebooks, swept=swept, problems=problems)
     pages = [project.html / page for page in registry.page_files(notebooks, registry.source_ids(project.sources_csv))]
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
