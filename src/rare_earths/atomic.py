@@ -21,15 +21,35 @@ from pathlib import Path
 import filelock
 
 from rare_earths.errors import InputError, Problem
-from rare_earths.project import relative
+from rare_earths.project import relative, root_as_written
 
 JOURNAL = ".replacing.json"
 STAGING_PREFIX = ".staging-"
 
 
+def no_links(folder: Path) -> Path:
+    """Refuse to write into `folder` if it, or a folder between it and its project's root, is a
+    symbolic link: an output is never written through a link, which could lead outside the tree.
+    (A link in the file's own place is replaced, not followed: `os.replace`.)"""
+    folder = Path(folder)
+    root = root_as_written(folder)
+    if root is not None:
+        current = root
+        for part in Path(os.path.abspath(folder)).relative_to(root).parts:
+            current = current / part
+            if current.is_symlink():
+                raise OSError(
+                    errno.ELOOP,
+                    "is a symbolic link, and outputs are never written through one: remove it and run again",
+                    str(current),
+                )
+    return folder
+
+
 def write_text(path: Path, text: str) -> Path:
     """Write `text` (UTF-8, \\n line ends) to a temporary file beside `path`, then move it into place."""
     path = Path(path)
+    no_links(path.parent)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -56,6 +76,7 @@ def published(path: Path) -> Path:
 
 def staging(directory: Path) -> Path:
     """A new empty folder inside `directory` to build a step's outputs in (same filesystem: moves are renames)."""
+    no_links(directory)
     Path(directory).mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
 

@@ -126,7 +126,8 @@ def _notebooks(args: argparse.Namespace, project: Project, values: dict) -> None
         values, project.executed, notebooks_dir=project.notebooks, force=True, jobs=args.jobs, scheduler=args.scheduler
     )
     for outcome in outcomes:
-        shutil.copyfile(project.executed / outcome.notebook, project.notebooks / outcome.notebook)
+        text = (project.executed / outcome.notebook).read_text(encoding="utf-8")
+        atomic.write_text(project.notebooks / outcome.notebook, text)  # replaced whole, never through a link
     print("\n" + scheduling.summary(outcomes))
     print(f"refreshed {len(outcomes)} notebooks in {relative(project.notebooks)}/ with the default parameters")
 

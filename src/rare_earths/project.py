@@ -207,15 +207,25 @@ def enclosing_root(path: Path) -> Path | None:
     return None
 
 
+def root_as_written(path: Path | str) -> Path | None:
+    """The root of the project holding `path`, found without following links (`path` made absolute
+    as it is written), or None."""
+    absolute = Path(os.path.abspath(path))
+    for folder in (absolute, *absolute.parents):
+        if all((folder / marker).is_file() for marker in MARKERS):
+            return folder
+    return None
+
+
 def relative(path: Path | str) -> str:
     """A path as shown in messages and outputs: relative to the project (or, for the code, the
     checkout) holding it, never absolute where that can be avoided."""
     # As written first, links not followed: reports/html/index.html stays that, though
     # reports/html is a link to the published build.
     absolute = Path(os.path.abspath(path))
-    for folder in absolute.parents:
-        if all((folder / marker).is_file() for marker in MARKERS):
-            return absolute.relative_to(folder).as_posix()
+    root = root_as_written(absolute)
+    if root is not None and root != absolute:
+        return absolute.relative_to(root).as_posix()
     resolved = Path(path).resolve()
     root = enclosing_root(resolved) or (CODE if resolved.is_relative_to(CODE) else None)
     return resolved.relative_to(root).as_posix() if root else Path(path).as_posix()

@@ -142,3 +142,56 @@ def test_a_refused_command_changes_nothing_not_even_the_lock(project, capsys):
     assert cli.main(["--project", str(project.root), "run", "--set", "usd_inr=-1"]) == 1
     assert "usd_inr" in capsys.readouterr().err
     assert sorted(path.relative_to(project.root) for path in project.root.rglob("*")) == before
+
+
+# --- no write through a link ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("linked", ["data/processed", "data", "reports"])
+def test_an_output_folder_that_is_a_link_is_refused_in_one_line_and_its_target_untouched(
+    linked, project, tmp_path, capsys
+):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.csv").write_text("keep me\n", encoding="utf-8")
+    place = project.root / linked
+    if place.exists():
+        for path in sorted(place.iterdir()):  # keep what the project holds there, behind the link
+            os.rename(path, outside / path.name)
+        place.rmdir()
+    place.symlink_to(outside)
+    before = {path.relative_to(outside): path.read_bytes() for path in outside.rglob("*") if path.is_file()}
+    command = "data" if linked.startswith("data") else "docs"
+    if linked == "reports":  # the lock is not in reports/; the site's builds are
+        runner_step = pages_step(project, "one")
+        with pytest.raises(OSError, match="is a symbolic link"):
+            runner.build(runner_step)
+    else:
+        assert cli.main(["--project", str(project.root), command]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"error: {linked}: is a symbolic link" in err
+    after = {path.relative_to(outside): path.read_bytes() for path in outside.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_the_data_dictionary_at_a_link_is_replaced_not_written_through(project, tmp_path):
+    target = tmp_path / "elsewhere.md"
+    target.write_text("keep me\n", encoding="utf-8")
+    project.data_dictionary.parent.mkdir(parents=True, exist_ok=True)
+    project.data_dictionary.symlink_to(target)
+    assert cli.main(["--project", str(project.root), "docs"]) == 0
+    assert not project.data_dictionary.is_symlink() and target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_failed_copy_is_never_kept_through_a_link(project, tmp_path):
+    from rare_earths.build import execution
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project.executed.mkdir(parents=True)
+    (project.executed / "failed").symlink_to(outside)
+    running = project.executed / ".x.running.ipynb"
+    running.write_text("{}", encoding="utf-8")
+    with pytest.raises(OSError, match="is a symbolic link"):
+        execution._keep_failed(str(running), project.executed, "x.ipynb")
+    assert list(outside.iterdir()) == []

@@ -236,7 +236,7 @@ def _execute(
     from papermill.exceptions import PapermillExecutionError
 
     output = output_dir / name
-    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic.no_links(output.parent).mkdir(parents=True, exist_ok=True)
     defaults = declared_parameters(notebook)
     overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
     # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
@@ -300,7 +300,7 @@ def _execute(
 def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
     """Keep a failed run's executed copy under failed/, for debugging; the previous good copy stays."""
     kept = output_dir / "failed" / name
-    kept.parent.mkdir(parents=True, exist_ok=True)
+    atomic.no_links(kept.parent).mkdir(parents=True, exist_ok=True)
     os.replace(temporary, kept)
     return kept
 
