@@ -151,11 +151,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
     try:
-        if hasattr(args, "scheduler"):  # a command that may run on a cluster
+        if hasattr(args, "scheduler"):  # a command that may run on a cluster: its scheduler answers first
             executors.require_dask(args.scheduler)
+            if executors.scheduler_address(args.scheduler):
+                executors.identify(executors.scheduler_address(args.scheduler))
         project = Project.here() if args.project is None else Project.at(args.project)
         args.run(args, project)
-    except (InputError, ParameterError, NotAProject, executors.MissingExtra) as error:
+    except (InputError, ParameterError, NotAProject, executors.MissingExtra, executors.ClusterUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (execution.NotebookFailed, chain.ChainFailed) as error:

@@ -46,11 +46,13 @@ def no_links(folder: Path) -> Path:
     return folder
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Write `text` (UTF-8, \\n line ends) to a temporary file beside `path`, then move it into place."""
+def write_text(path: Path, text: str, *, create: bool = True) -> Path:
+    """Write `text` (UTF-8, \\n line ends) to a temporary file beside `path`, then move it into place.
+    `create`: make `path`'s folder if it is missing (else the write fails: FileNotFoundError)."""
     path = Path(path)
     no_links(path.parent)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

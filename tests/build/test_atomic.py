@@ -356,3 +356,10 @@ def test_a_read_only_output_folder_is_one_error_and_changes_nothing(tiny_disk, c
     assert err.count("error:") == 1 and "Read-only file system" in err and "previous outputs are as they were" in err
     assert "Traceback" not in err
     assert snapshot(tiny_disk) == before
+
+
+def test_a_write_into_a_run_folder_that_is_gone_fails_and_makes_nothing(tmp_path):
+    """A run's fence, removed when its run ended, is never made anew by a late write."""
+    with pytest.raises(FileNotFoundError):
+        atomic.write_text(tmp_path / ".staging-ended" / "01.ipynb", "{}", create=False)
+    assert list(tmp_path.iterdir()) == []

@@ -3,10 +3,12 @@ the project's venv, give outputs byte-identical to a local run."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +41,14 @@ def wait_for_line(process: subprocess.Popen, words: str) -> None:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
+    with started_cluster(workers=2) as (address, _, _):
+        yield address
+
+
+@contextlib.contextmanager
+def started_cluster(workers: int) -> Iterator[tuple[str, subprocess.Popen, list[subprocess.Popen]]]:
+    """A scheduler and `workers` workers on 127.0.0.1, stopped (or killed) when the block ends."""
+    count = workers
     address = f"tcp://127.0.0.1:{free_port()}"
     options = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True, "cwd": CHECKOUT.root}
     scheduler = subprocess.Popen(
@@ -48,13 +58,24 @@ def cluster() -> Iterator[str]:
     workers = []
     try:
         wait_for_line(scheduler, "Scheduler at:")
-        for _ in range(2):
+        for _ in range(count):
             worker = subprocess.Popen(
-                [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"], **options
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                **options,
             )
             workers.append(worker)
             wait_for_line(worker, "Registered to:")
-        yield address
+        yield address, scheduler, workers
     finally:
         for process in [*workers, scheduler]:
             process.terminate()
@@ -95,3 +116,58 @@ def test_the_chain_on_a_dask_cluster_gives_what_a_local_run_gives(cluster, tmp_p
     assert "every notebook is up to date" in again.stdout and "reports/html/ is up to date" in again.stdout, (
         again.stdout
     )
+
+
+def run_until_submitted(project: Project, address: str) -> subprocess.Popen:
+    """The chain started on the cluster, returned once its first notebook was sent to a worker."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rare_earths", "--project", str(project.root), "run", "--no-sweep", "--force"]
+        + ["--scheduler", address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stdout:
+        if line.startswith("submitted"):
+            threading.Thread(target=process.stdout.read, daemon=True).start()
+            return process
+    raise AssertionError(f"the chain ended before it submitted a notebook: {process.stderr.read()[-2000:]}")
+
+
+def snapshot(project: Project) -> dict[str, bytes]:
+    return {relative(path): path.read_bytes() for path in sorted(project.reports.rglob("*")) if path.is_file()}
+
+
+def test_the_only_worker_killed_ends_the_run_in_bounded_time_in_one_line(tmp_path):
+    """The case: the only worker killed gave silence for over 150 s, until a new worker appeared,
+    and the finished notebook was run again and rewritten."""
+    project = make_project(tmp_path, built=True)
+    with started_cluster(workers=1) as (address, _, (worker,)):
+        process = run_until_submitted(project, address)
+        worker.kill()
+        killed = time.monotonic()
+        process.wait(timeout=120)
+        took = time.monotonic() - killed
+        err = process.stderr.read()
+    assert process.returncode == 1
+    lines = [line for line in err.splitlines() if "lost its workers" in line]
+    assert len(lines) == 1 and "and none joined within" in lines[0], err[-2000:]
+    print(f"\nthe only worker killed: reported in {took:.1f} s")
+
+
+def test_a_dead_scheduler_ends_the_run_and_its_orphaned_worker_writes_nothing(tmp_path):
+    """The case: the scheduler killed, the run ended in 2 s saying nothing changed, and 9 s later
+    the orphaned worker wrote an executed notebook outside the lock."""
+    project = make_project(tmp_path, built=True)
+    with started_cluster(workers=1) as (address, scheduler, _):
+        process = run_until_submitted(project, address)
+        scheduler.kill()
+        killed = time.monotonic()
+        process.wait(timeout=120)
+        took = time.monotonic() - killed
+        err = process.stderr.read()
+        ended = snapshot(project)
+        time.sleep(15)  # the orphaned worker finishes its notebook meanwhile, and tries to write it
+        assert snapshot(project) == ended, "a task wrote after its run had ended"
+    assert process.returncode == 1 and "was lost" in err, err[-2000:]
+    print(f"\na dead scheduler: reported in {took:.1f} s")

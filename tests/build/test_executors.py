@@ -1,16 +1,22 @@
 """Dask is optional (the `dask` extra): imported only where a scheduler is asked for, and its absence
-then refused in one line naming the extra, before anything runs."""
+then refused in one line naming the extra, before anything runs. A cluster that misbehaves (a
+malformed address, a port that is no scheduler, a lost scheduler or worker, a worker of another
+checkout, a task outliving its run) is reported in bounded time, in one line, and writes nothing."""
 
 from __future__ import annotations
 
 import importlib.util
+import socket
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import Future
 
 import pytest
 
 from rare_earths import __main__ as cli
-from rare_earths.build import executors
+from rare_earths.build import executors, scheduling
 
 
 def test_the_command_line_and_the_chain_import_no_dask():
@@ -61,3 +67,157 @@ def test_the_scheduler_variable_alone_asks_for_dask(without_dask, monkeypatch):
 def test_a_command_without_a_scheduler_option_ignores_the_variable(without_dask, project, monkeypatch, capsys):
     monkeypatch.setenv(executors.SCHEDULER_VARIABLE, "tcp://10.0.0.5:8786")
     assert cli.main(["--project", str(project.root), "docs"]) == 0, capsys.readouterr().err
+
+
+# --- a cluster that misbehaves: reported in bounded time, in one line ----------------------------
+
+
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="the dask extra")
+
+
+@pytest.mark.parametrize("address", ["garbage", "http://127.0.0.1:8786", "tcp://127.0.0.1:99999", "tcp://:8786"])
+def test_a_malformed_scheduler_address_is_refused_before_anything_runs(address, project, monkeypatch, capsys):
+    """The case: DASK_SCHEDULER_ADDRESS=garbage gave a raw traceback after the data step."""
+    from rare_earths.build import steps
+
+    monkeypatch.setattr(steps, "build_data", lambda *a, **k: pytest.fail("the data step ran"))
+    monkeypatch.setenv(executors.SCHEDULER_VARIABLE, address)
+    assert cli.main(["--project", str(project.root), "run"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not one Dask can reach: give tcp://HOST:PORT" in err
+    assert not project.processed.exists() and not project.run_lock.exists()
+
+
+def listening(reply: bytes | None) -> str:
+    """A port on 127.0.0.1 that accepts connections and then says `reply` (or nothing, ever)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held = []
+
+    def serve():
+        while True:
+            connection, _ = server.accept()
+            held.append(connection)
+            if reply is not None:
+                connection.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+
+def closed_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@needs_dask
+@pytest.mark.parametrize(
+    ("address", "says"),
+    [
+        (lambda: listening(None), "did not answer as a Dask scheduler within 1 s"),
+        (lambda: listening(b"HTTP/1.1 200 OK\r\n\r\n" * 64), "is not a Dask scheduler"),
+        (closed_port, "nothing answers there"),
+    ],
+    ids=["a-silent-port", "a-port-speaking-http", "nothing-listening"],
+)
+def test_a_port_that_is_no_scheduler_is_named_in_bounded_time(address, says):
+    """The case: a port that answers but is no scheduler gave silence for 556 s."""
+    started = time.monotonic()
+    with pytest.raises(executors.ClusterUnavailable, match=says):
+        executors.identify(address(), seconds=1)
+    assert time.monotonic() - started < 30  # bounded by the connect timeout, not by the test's patience
+
+
+class FakeClient:
+    def __init__(self, status="running", workers=("tcp://127.0.0.1:1",)):
+        self.status, self.workers, self.scheduler = status, list(workers), type("S", (), {"identity": None})()
+
+    def sync(self, function, callback_timeout=None):
+        return {"type": "Scheduler", "workers": {address: {} for address in self.workers}}
+
+
+def test_a_lost_scheduler_is_named_at_the_next_watch():
+    client = FakeClient()
+    watch = executors.Watch(client, "tcp://127.0.0.1:8786", {"tcp://127.0.0.1:1"})
+    assert watch.lost() == ""
+    client.status = "connecting"
+    assert watch.lost() == "the Dask scheduler at tcp://127.0.0.1:8786 was lost (the client is connecting)"
+
+
+def test_the_last_worker_lost_is_named_once_none_joined_in_time(monkeypatch):
+    """The case: the only worker killed gave silence for over 150 s, until a new worker appeared."""
+    client = FakeClient()
+    watch = executors.Watch(client, "tcp://127.0.0.1:8786", {"tcp://127.0.0.1:1"})
+    client.workers = []
+    clock = [1000.0]
+    monkeypatch.setattr(executors.time, "monotonic", lambda: clock[0])
+    assert watch.lost() == "", "a worker that restarts may come back"
+    clock[0] += executors.WORKERLESS_SECONDS
+    assert "lost its workers (tcp://127.0.0.1:1) and none joined within" in watch.lost()
+
+
+def test_the_scheduler_of_runs_ends_every_run_when_the_cluster_is_lost():
+    class Stalled:
+        """A cluster whose runs never end: the futures stay pending, as they do on a lost worker."""
+
+        watch_seconds = 0.01
+
+        def __init__(self):
+            self.asked = 0
+
+        def submit(self, *_):
+            return Future()
+
+        def lost(self):
+            self.asked += 1
+            return "the Dask scheduler at tcp://127.0.0.1:8786 was lost" if self.asked > 2 else ""
+
+    task = scheduling.Task("x.ipynb", {}, "out", "notebooks", "k", 1.0, 0)
+    jobs = [scheduling.Job(label, task) for label in ("a", "b", "c")]
+    outcomes = scheduling.run_all(jobs, Stalled(), slots=1, echo=lambda line: None)
+    assert {label: outcome.status for label, outcome in outcomes.items()} == dict.fromkeys("abc", "failed")
+    assert {outcome.error for outcome in outcomes.values()} == {"the Dask scheduler at tcp://127.0.0.1:8786 was lost"}
+
+
+def test_a_worker_whose_code_or_data_differ_from_the_clients_is_refused(project, tmp_path):
+    """The case: a worker started in another checkout served the run with that checkout's data."""
+    from rare_earths.build.runner import fingerprint
+
+    project.processed.mkdir(parents=True, exist_ok=True)
+    (project.processed / "claims.csv").write_text("claim_id\na000-01\n", encoding="utf-8")
+    expected = fingerprint(("src/rare_earths", "data/processed"), {}, project.root)["files"]
+    assert scheduling.worker_differs(expected, project.notebooks) == ""
+    (project.processed / "claims.csv").write_text("claim_id\nOTHER\n", encoding="utf-8")
+    assert (
+        scheduling.worker_differs(expected, project.notebooks)
+        == "its data/processed/claims.csv differs from the client's"
+    )
+    out = tmp_path / "out"
+    task = scheduling.Task("01-x.ipynb", {}, str(out), str(project.notebooks), "k", 1.0, 0, expected=expected)
+    outcome = scheduling.run_task(task)
+    assert outcome.status == "failed" and outcome.error.startswith(
+        "refused by its worker: its data/processed/claims.csv"
+    )
+    assert not out.exists()
+
+
+def test_a_task_whose_run_has_ended_writes_nothing(fixtures, tmp_path):
+    """The case: 9 s after a lost scheduler ended the run, an orphaned worker wrote an executed
+    notebook outside the lock. A task writes only into its run's fence, never made anew."""
+    fence = tmp_path / "out" / ".staging-ended"  # removed when its run ended
+    task = scheduling.Task(
+        "01-greets.ipynb",
+        {},
+        str(tmp_path / "out"),
+        str(fixtures / "notebooks"),
+        "rare-earths",
+        60.0,
+        0,
+        fence=str(fence),
+    )
+    (tmp_path / "out").mkdir()
+    outcome = scheduling.run_task(task)
+    assert outcome.status == "failed"
+    assert [path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")] == ["out"]

@@ -19,6 +19,8 @@ chain is a sweep of one scenario); `rare_earths.build.sweep` gives it a grid's r
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +29,11 @@ from typing import Any
 from rare_earths import atomic
 from rare_earths.build import executors
 from rare_earths.build.execution import KERNEL, TIMEOUT_SECONDS, code_hash, declared_parameters
-from rare_earths.build.observation import EVERYTHING, SHARED_INPUTS, recorded_use
+from rare_earths.build.observation import CODE_INPUTS, EVERYTHING, SHARED_INPUTS, recorded_use
 from rare_earths.build.params import ParameterError
 from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
 from rare_earths.build.scheduling import JOBS, RETRIES, Job, Outcome, Task, capacity, run_all
-from rare_earths.project import Project, enclosing_root
+from rare_earths.project import LAYOUT, Project, enclosing_root, relative
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,13 @@ class ChainFailed(RuntimeError):
         self.outcomes = outcomes
         failed = [outcome for outcome in outcomes if outcome.status == "failed"]
         blocked = [outcome.notebook for outcome in outcomes if outcome.status == "blocked"]
-        lines = [outcome.failure_line() for outcome in failed]
+        # Runs that failed alike before any cell (a lost cluster) are one line, not one each.
+        alike: dict[str, list[str]] = {}
+        for outcome in failed:
+            if outcome.cell is None and not outcome.kept:
+                alike.setdefault(outcome.error, []).append(outcome.notebook)
+        lines = [outcome.failure_line() for outcome in failed if outcome.cell is not None or outcome.kept]
+        lines += [f"{', '.join(names)} failed before any cell ran: {error}" for error, names in alike.items()]
         if blocked:
             lines.append(f"not run, as they need a failed notebook: {', '.join(blocked)}")
         super().__init__("\n".join(lines))
@@ -237,14 +245,24 @@ def execute_runs(
     echo: Callable[[str], None] = print,
 ) -> dict[str, Outcome]:
     """Run `runs` on an executor (`executors.open_executor`: local processes, or a Dask cluster given
-    a `scheduler`), each once the runs it needs are done or `ok` (`scheduling.run_all`). Each run
-    that ends ok is checked by `check` (which may find it failed after all), then recorded with its
-    manifest (what it used, observed as it ran), then given to `recorded`. `started`: called once
+    a `scheduler`), each once the runs it needs are done or `ok` (`scheduling.run_all`). What a
+    run's worker wrote is moved into place; a run that ended ok is checked by `check` (which may
+    find it failed after all), then recorded with its manifest (what it used, observed as it ran),
+    then given to `recorded`. `started`: called once
     the executor is up."""
     by_label = {run_.label: run_ for run_ in runs}
+    # Each run's fence: a folder of its own beside the outputs, which its workers write into and
+    # which is removed when this run ends, so a worker that outlives it (a lost scheduler's orphan)
+    # can publish nothing. An executed copy is moved into place only here, under the run's lock.
+    fences = {folder: atomic.staging(folder) for folder in dict.fromkeys(run_.folder for run_ in runs)}
+    root = enclosing_root(notebooks_dir)
+    expected = None if root is None else fingerprint((*CODE_INPUTS, LAYOUT.processed.as_posix()), {}, root)["files"]
 
     def record(job: Job, outcome: Outcome) -> Outcome:
         run_ = by_label[job.label]
+        outcome = _moved_into_place(run_, fences[run_.folder], outcome)
+        if outcome.status != "ok":
+            return outcome
         outcome = check(run_, outcome)
         if outcome.status == "ok":
             executed = run_.folder / run_.step.notebook
@@ -253,17 +271,48 @@ def execute_runs(
             recorded(run_)
         return outcome
 
-    tasks = [
-        Job(
-            run_.label,
-            Task(run_.step.notebook, run_.values, str(run_.folder), str(notebooks_dir), kernel, timeout, retries),
-            run_.needs,
+    def task(run_: NotebookRun) -> Task:
+        return Task(
+            run_.step.notebook,
+            run_.values,
+            str(run_.folder),
+            str(notebooks_dir),
+            kernel,
+            timeout,
+            retries,
+            fence=str(fences[run_.folder]),
+            expected=expected,
         )
-        for run_ in runs
-    ]
-    with executors.open_executor(jobs, scheduler) as pool:
-        started()
-        return run_all(tasks, pool, slots=capacity(pool, jobs), ok=ok, finished=record, echo=echo, done=done)
+
+    tasks = [Job(run_.label, task(run_), run_.needs) for run_ in runs]
+    try:
+        with executors.open_executor(jobs, scheduler) as pool:
+            started()
+            return run_all(tasks, pool, slots=capacity(pool, jobs), ok=ok, finished=record, echo=echo, done=done)
+    finally:
+        for fence in fences.values():
+            shutil.rmtree(fence, ignore_errors=True)
+
+
+def _moved_into_place(run_: NotebookRun, fence: Path, outcome: Outcome) -> Outcome:
+    """Move what a run's worker wrote in its fence into the run's folder: the executed copy (and
+    the failed copy it replaces goes), or a failed run's copy into failed/."""
+    name = run_.step.notebook
+    failed_copy = fence / "failed" / name
+    if failed_copy.is_file():
+        kept = atomic.no_links(run_.folder / "failed")
+        kept.mkdir(exist_ok=True)
+        os.replace(failed_copy, kept / name)
+        outcome.kept = relative(kept / name)
+    if outcome.status == "ok":
+        if not (fence / name).is_file():
+            return Outcome(
+                outcome.notebook, "run", "failed", outcome.seconds, error="its worker wrote no executed copy"
+            )
+        atomic.confirm_lock()
+        os.replace(fence / name, run_.folder / name)
+        (run_.folder / "failed" / name).unlink(missing_ok=True)
+    return outcome
 
 
 # --- the chain -----------------------------------------------------------------------------------

@@ -180,11 +180,11 @@ def _portable(path: Path) -> str:
     return shown if not Path(shown).is_absolute() else Path(path).name
 
 
-def write_notebook(notebook, path: Path) -> None:
-    """Write atomically, so a reader never sees half a notebook."""
+def write_notebook(notebook, path: Path, *, create: bool = True) -> None:
+    """Write atomically, so a reader never sees half a notebook. `create`: as `atomic.write_text`."""
     import nbformat  # here: nbformat costs 0.1 s, which a run with nothing to do never pays
 
-    atomic.write_text(path, nbformat.writes(notebook) + "\n")
+    atomic.write_text(path, nbformat.writes(notebook) + "\n", create=create)
 
 
 def execute(
@@ -195,12 +195,18 @@ def execute(
     notebooks_dir: Path | None = None,
     kernel: str = KERNEL,
     timeout: float | None = None,
+    fence: Path | None = None,
 ) -> Result:
     """Run one notebook with papermill, in this process; raise NotebookFailed naming the cell.
 
     papermill writes the executed notebook to a temporary file as it goes. On success that is
     scrubbed and moved into place; on failure it is kept under `failed/` for debugging, and the
     previous executed copy, if any, is left as it was.
+
+    `fence`: the folder of the run this notebook belongs to (`chain.execute_runs`), which the
+    executed copy is written into instead, for the run to move into `output_dir`. It is never
+    created here: once its run has ended and removed it, a late worker (an orphan of a lost
+    scheduler) can write nothing.
     """
     from jupyter_client.manager import KernelManager  # here: 0.07 s, which a run with nothing to do never pays
 
@@ -220,7 +226,7 @@ def execute(
     try:
         kernel_manager.start_kernel(cwd=str(notebook.parent))
         try:
-            return _execute(name, values, output_dir, notebook, kernel_manager, timeout)
+            return _execute(name, values, output_dir, notebook, kernel_manager, timeout, fence)
         finally:
             kernel_manager.shutdown_kernel(now=True)  # its outputs are in; no need to wait for a goodbye
     finally:
@@ -228,15 +234,23 @@ def execute(
 
 
 def _execute(
-    name: str, values: dict[str, Any], output_dir: Path, notebook: Path, kernel_manager, timeout: float | None
+    name: str,
+    values: dict[str, Any],
+    output_dir: Path,
+    notebook: Path,
+    kernel_manager,
+    timeout: float | None,
+    fence: Path | None = None,
 ) -> Result:
     # here: papermill and nbformat cost about 0.4 s, which a run with nothing to do never pays
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    output = output_dir / name
-    atomic.no_links(output.parent).mkdir(parents=True, exist_ok=True)
+    output = output_dir / name  # where it is published, as the executed copy records it
+    if fence is None:
+        atomic.no_links(output.parent).mkdir(parents=True, exist_ok=True)
+    written_in = atomic.no_links(fence if fence is not None else output_dir)
     defaults = declared_parameters(notebook)
     overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
     # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
@@ -244,7 +258,7 @@ def _execute(
     source_notebook.cells = [
         cell for cell in source_notebook.cells if "injected-parameters" not in cell.metadata.get("tags", [])
     ]
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=output_dir)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=written_in)
     os.close(handle)
     started = time.perf_counter()
     # The time limit is the notebook's: when it passes, the kernel is interrupted, which ends the
@@ -265,7 +279,7 @@ def _execute(
             log_output=False,
         )
     except PapermillExecutionError as error:
-        kept = _keep_failed(temporary, output_dir, name)
+        kept = _keep_failed(temporary, written_in, name)
         if limit is not None and limit.finished.is_set() and error.ename == "KeyboardInterrupt":
             raise NotebookFailed(
                 name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept
@@ -281,7 +295,7 @@ def _execute(
             if type(error).__name__ == "DeadKernelError"
             else f"{type(error).__name__}: {error}"
         )
-        raise NotebookFailed(name, cell, message, _keep_failed(temporary, output_dir, name)) from None
+        raise NotebookFailed(name, cell, message, _keep_failed(temporary, written_in, name)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -292,15 +306,18 @@ def _execute(
     Path(temporary).unlink()
     # What it used of the project, modules and data: its reruns follow changes to these, and no others.
     executed.metadata["rare_earths"] = {"used": kernel_observed(kernel_manager)}
-    write_notebook(scrub(executed, notebook, output, overrides), output)
-    (output_dir / "failed" / name).unlink(missing_ok=True)
-    return Result(name, time.perf_counter() - started, output)
+    if fence is None:
+        write_notebook(scrub(executed, notebook, output, overrides), output)
+        (output_dir / "failed" / name).unlink(missing_ok=True)
+        return Result(name, time.perf_counter() - started, output)
+    write_notebook(scrub(executed, notebook, output, overrides), fence / name, create=False)
+    return Result(name, time.perf_counter() - started, fence / name)
 
 
 def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
     """Keep a failed run's executed copy under failed/, for debugging; the previous good copy stays."""
     kept = output_dir / "failed" / name
-    atomic.no_links(kept.parent).mkdir(parents=True, exist_ok=True)
+    atomic.no_links(kept.parent).mkdir(exist_ok=True)  # never its parent: a run's fence is not made anew
     os.replace(temporary, kept)
     return kept
 

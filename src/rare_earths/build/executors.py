@@ -15,8 +15,10 @@ import ctypes
 import importlib.util
 import multiprocessing
 import os
+import re
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -27,10 +29,38 @@ class MissingExtra(RuntimeError):
     """A feature asked for whose optional dependencies (an extra of pyproject.toml) are not installed."""
 
 
+class ClusterUnavailable(RuntimeError):
+    """The scheduler asked for cannot serve the run: its address is malformed, nothing answers
+    there, or what answers is no Dask scheduler, or it has no worker. One sentence saying which."""
+
+
+# What a Dask scheduler's address looks like: a scheme Dask speaks over the network, a host (a
+# name, an IPv4 address, or an IPv6 one in brackets) and a port.
+_ADDRESS = re.compile(r"(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})")
+
+CONNECT_SECONDS = 10.0  # for the scheduler to accept a connection and say what it is
+WATCH_SECONDS = 2.0  # how often a run on a cluster asks the scheduler what it has
+WORKERLESS_SECONDS = 10.0  # how long a cluster may have no worker (a restarting one comes back) before the run ends
+
+
+def check_address(address: str) -> str:
+    """A scheduler address as given, refused before anything runs unless it is tcp://HOST:PORT (or
+    tls, ws, wss) with a port from 1 to 65535."""
+    match = _ADDRESS.fullmatch(address.strip())
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise ClusterUnavailable(
+            f"scheduler address {address!r} is not one Dask can reach: give tcp://HOST:PORT, "
+            f"e.g. tcp://127.0.0.1:8786 (from --scheduler or {SCHEDULER_VARIABLE})"
+        )
+    return address.strip()
+
+
 def require_dask(scheduler: str | None = None) -> None:
-    """Refuse, before anything runs, a scheduler address in an environment without Dask distributed
-    (the `dask` extra): Dask is imported only where a scheduler is asked for."""
+    """Refuse, before anything runs, a malformed scheduler address, or one given in an environment
+    without Dask distributed (the `dask` extra): Dask is imported only where a scheduler is asked for."""
     address = scheduler_address(scheduler)
+    if address:
+        check_address(address)
     if address and importlib.util.find_spec("distributed") is None:
         raise MissingExtra(
             f"running on the Dask scheduler {address} needs Dask distributed, which is not installed: install "
@@ -50,14 +80,8 @@ def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
-        from distributed import Client  # here: distributed costs about 0.4 s, which a local run never pays
-
-        with Client(address, set_as_default=False, timeout="30s") as client:
-            executor = client.get_executor(pure=False)
-            try:
-                yield executor
-            finally:
-                executor.shutdown(wait=False)
+        with _cluster(address) as pool:
+            yield pool
         return
     pool = ProcessPoolExecutor(
         max_workers=max(1, jobs),
@@ -69,6 +93,93 @@ def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _cluster(address: str) -> Iterator[Executor]:
+    from distributed import Client  # here: distributed costs about 0.4 s, which a local run never pays
+
+    identity = identify(address)
+    client = Client(address, set_as_default=False, timeout=f"{CONNECT_SECONDS:g}s")
+    executor = client.get_executor(pure=False)
+    # Asked by the scheduler of runs (`scheduling.run_all`) every WATCH_SECONDS while it waits.
+    executor.lost = Watch(client, address, set(identity.get("workers", {}))).lost
+    executor.watch_seconds = WATCH_SECONDS
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=False)
+        with contextlib.suppress(Exception):  # a lost scheduler: nothing to say goodbye to
+            client.close(timeout=CONNECT_SECONDS)
+
+
+def identify(address: str, seconds: float = CONNECT_SECONDS) -> dict:
+    """Ask what answers at `address`, within `seconds`: a Dask scheduler with at least one worker,
+    or ClusterUnavailable saying what answered instead (nothing, something silent, something else)."""
+    import asyncio
+    import socket
+
+    from distributed.core import rpc
+
+    where = _ADDRESS.fullmatch(check_address(address))
+    try:  # first whether anything listens: a closed port is said at once, not after Dask's retries
+        socket.create_connection((where["host"].strip("[]"), int(where["port"])), timeout=seconds).close()
+    except OSError as error:
+        raise ClusterUnavailable(f"{address}: nothing answers there ({error.strerror or error})") from None
+
+    async def ask() -> dict:
+        async with rpc(address, timeout=seconds) as remote:
+            return await remote.identity()
+
+    try:
+        identity = asyncio.run(asyncio.wait_for(ask(), seconds))
+    except TimeoutError:
+        raise ClusterUnavailable(
+            f"{address}: something accepts connections there but did not answer as a Dask scheduler "
+            f"within {seconds:g} s"
+        ) from None
+    except OSError as error:
+        raise ClusterUnavailable(f"{address}: no Dask scheduler answered within {seconds:g} s ({error})") from None
+    except Exception as error:  # it answered, in a protocol that is not Dask's
+        raise ClusterUnavailable(
+            f"{address}: what answers there is not a Dask scheduler ({type(error).__name__})"
+        ) from None
+    kind = identity.get("type") if isinstance(identity, dict) else None
+    if kind != "Scheduler":
+        raise ClusterUnavailable(f"{address}: a Dask {kind or 'service'} answered, not a scheduler")
+    if not identity.get("workers"):
+        raise ClusterUnavailable(f"{address}: the Dask scheduler has no worker; start one (dask worker {address})")
+    return identity
+
+
+class Watch:
+    """What a run on a cluster has lost, asked of the scheduler every WATCH_SECONDS while runs are
+    going: the scheduler itself, or every worker for WORKERLESS_SECONDS (a worker that leaves while
+    others remain is not a loss: Dask runs its task again on another)."""
+
+    def __init__(self, client, address: str, workers: set[str]):
+        self.client, self.address, self.seen, self.workerless_since = client, address, set(workers), None
+
+    def lost(self) -> str:
+        """One line naming what was lost, or "" while the cluster can still serve the run."""
+        if self.client.status != "running":
+            return f"the Dask scheduler at {self.address} was lost (the client is {self.client.status})"
+        try:
+            identity = self.client.sync(self.client.scheduler.identity, callback_timeout=WATCH_SECONDS * 2)
+        except Exception as error:
+            return f"the Dask scheduler at {self.address} was lost ({type(error).__name__}: {error})"
+        workers = set(identity.get("workers", {}))
+        self.seen |= workers
+        if workers:
+            self.workerless_since = None
+            return ""
+        self.workerless_since = self.workerless_since or time.monotonic()
+        if time.monotonic() - self.workerless_since < WORKERLESS_SECONDS:
+            return ""
+        return (
+            f"the cluster at {self.address} lost its workers ({', '.join(sorted(self.seen))}) and none "
+            f"joined within {WORKERLESS_SECONDS:g} s"
+        )
 
 
 def die_with_parent() -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rare_earths.build.execution import NotebookFailed, execute, skip_slow_imports
-from rare_earths.project import relative
+from rare_earths.build.runner import fingerprint
+from rare_earths.project import enclosing_root, relative
 
 JOBS = os.cpu_count() or 1
 
@@ -55,13 +56,39 @@ class Task:
     kernel: str
     timeout: float
     retries: int
+    fence: str = ""  # the run's own folder, written into instead of output_dir; gone once the run ended
+    expected: dict[str, str] | None = None  # the client's code and data, by content hash (`worker_differs`)
+
+
+def worker_differs(expected: dict[str, str] | None, notebooks_dir: Path) -> str:
+    """What this worker has that differs from what the client that sent the task has: its code
+    (the package, the lock) and the project's processed data, by content hash; "" if nothing. A
+    worker started in another checkout, or seeing another copy of the project, must not serve a run."""
+    if expected is None:
+        return ""
+    root = enclosing_root(notebooks_dir)
+    if root is None:
+        return f"it has no project at {notebooks_dir.parent.as_posix()}"
+    here = fingerprint(expected, {}, root)["files"]
+    differing = sorted(name for name in set(expected) | set(here) if expected.get(name) != here.get(name))
+    if not differing:
+        return ""
+    return f"its {differing[0]} differs from the client's" + (
+        f" (and {len(differing) - 1} more files)" if len(differing) > 1 else ""
+    )
 
 
 def run_task(task: Task) -> Outcome:
     """A worker's job: run one notebook; retry if its kernel did not start; return what happened.
-    Every failure comes back as an Outcome, so nothing a worker meets can leave the chain waiting."""
+    Every failure comes back as an Outcome, so nothing a worker meets can leave the chain waiting.
+    A worker whose code or data differ from the client's refuses the task."""
     skip_slow_imports()
     started = time.perf_counter()
+    if task.fence and not Path(task.fence).is_dir():  # its run has ended (and the write would fail anyway)
+        return Outcome(task.notebook, "run", "failed", error="not run: the run it belongs to has ended")
+    differs = worker_differs(task.expected, Path(task.notebooks_dir))
+    if differs:
+        return Outcome(task.notebook, "run", "failed", error=f"refused by its worker: {differs}")
     outcome = None
     for attempt in range(1, task.retries + 2):
         try:
@@ -72,6 +99,7 @@ def run_task(task: Task) -> Outcome:
                 notebooks_dir=Path(task.notebooks_dir),
                 kernel=task.kernel,
                 timeout=task.timeout,
+                fence=Path(task.fence) if task.fence else None,
             )
             return Outcome(task.notebook, "run", "ok", time.perf_counter() - started, attempts=attempt)
         except NotebookFailed as failure:
@@ -154,11 +182,12 @@ class _Schedule:
         self.running: dict[Future, Job] = {}
         self.outcomes: dict[str, Outcome] = {}
         self.started, self.ran = time.perf_counter(), 0
+        self.lost = ""  # what the cluster lost, once it has
 
     def fill(self) -> None:
         # One run more than there are slots: the next is queued, so a worker that frees up (a local
         # one is replaced by a new process) starts it without waiting for this process.
-        while len(self.running) <= self.slots:
+        while len(self.running) <= self.slots and not self.lost:
             job = next((job for job in self.waiting if set(job.needs) <= self.ok), None)
             if job is None:
                 return
@@ -172,8 +201,7 @@ class _Schedule:
 
     def record(self, job: Job, outcome: Outcome) -> None:
         outcome.notebook = job.label
-        if outcome.status == "ok":
-            outcome = self.finished(job, outcome)
+        outcome = self.finished(job, outcome)
         self.outcomes[job.label] = outcome
         self.done += 1
         if outcome.status == "ok":
@@ -185,6 +213,17 @@ class _Schedule:
         in_flight = min(self.slots, len(self.running))
         left = len(self.running) - in_flight + len(self.waiting)
         self.echo(f"{progress(self.done, in_flight, left, self.started, self.ran)} {job.label} {said}")
+
+    def abandon(self, problem: str) -> None:
+        """The cluster can serve no run: every run going or waiting fails, saying what was lost."""
+        self.lost = problem
+        for future, job in sorted(self.running.items(), key=lambda item: item[1].label):
+            future.cancel()
+            self.record(job, Outcome(job.label, "run", "failed", error=problem))
+        self.running.clear()
+        for job in list(self.waiting):
+            self.waiting.remove(job)
+            self.record(job, Outcome(job.label, "run", "failed", error=problem))
 
     def block(self, failed: str) -> None:
         """Every waiting run that needs `failed`, directly or through another run, is not run."""
@@ -200,7 +239,18 @@ class _Schedule:
                 blocked.add(job.label)
 
     def wait(self) -> None:
-        ended, _ = wait(self.running, return_when=FIRST_COMPLETED)
+        # A cluster's executor says what it lost (`executors.Watch`): asked while nothing ends, so a
+        # lost scheduler or the last worker gone ends the run in bounded time, not never.
+        lost = getattr(self.pool, "lost", None)
+        every = getattr(self.pool, "watch_seconds", None)
+        while True:
+            ended, _ = wait(self.running, timeout=every if lost else None, return_when=FIRST_COMPLETED)
+            if ended:
+                break
+            problem = lost()
+            if problem:
+                self.abandon(problem)
+                return
         ended = [(future, self.running.pop(future)) for future in sorted(ended, key=lambda f: self.running[f].label)]
         self.fill()  # keep the workers busy while the finished runs are recorded
         for future, job in ended:
@@ -226,8 +276,8 @@ def run_all(
     done: int = 0,
 ) -> dict[str, Outcome]:
     """Run every job on `pool`, each once the jobs it needs are ok (or are already, `ok`: up to date),
-    keeping `slots` runs going; `finished` records a run that ended ok, and may find it failed after
-    all. A run that fails stops only the runs that need it; a run whose needs are neither ok nor in
+    keeping `slots` runs going; `finished` records a run that ended (it may find one that ended ok
+    failed after all). A run that fails stops only the runs that need it; a run whose needs are neither ok nor in
     this call is not run ("blocked"). `done`: runs already counted as done in the progress lines.
     Returns each job's outcome by label."""
     schedule = _Schedule(jobs, pool, slots, ok, finished, echo, done)
