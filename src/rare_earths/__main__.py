@@ -62,6 +62,13 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
         help="Time limit per notebook, in seconds.",
     )
     grid.add_argument("--force", action="store_true", help="Run every run again, even those up to date.")
+    grid.add_argument(
+        "--runs",
+        type=scheduling.job_count,
+        default=None,
+        metavar="N",
+        help=f"Allow a grid of up to N runs (default: {sweep.MOST_RUNS}); a larger grid is refused before anything runs.",
+    )
     grid.set_defaults(run=commands.sweep_grid)
     return grid
 

@@ -138,6 +138,7 @@ def sweep_grid(args: argparse.Namespace, project: Project) -> None:
     out = _sweep_folder(args.out or project.sweep, project)
     chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
     grid = sweep.parse_grid(args.grid, **_sweep_options(project))
+    sweep.check_size(sweep.size(grid, notebooks_dir=project.notebooks), args.runs)
     runs = sweep.plan(grid, notebooks_dir=project.notebooks)
     print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in sweep.counts(runs).items()))
     with locked(project):

@@ -405,3 +405,23 @@ def test_a_parameter_declared_on_one_side_only_is_refused_before_anything_runs(p
     assert cli.main(["--project", str(project.root), "run"]) == 1
     error = capsys.readouterr().err
     assert "01-sources-and-units.ipynb declares usd_inr, which params.yaml does not" in error
+
+
+def test_a_time_limit_interrupts_again_until_the_notebook_ends_then_kills_it(monkeypatch):
+    """The case: an interrupt sent before the first cell (or between two cells) was lost, and the
+    time limit was never enforced. Counted from the kernel's readiness, it now interrupts every
+    second until the notebook ends, and kills a kernel that ignores it."""
+    import threading
+
+    interrupts, killed = [], threading.Event()
+    monkeypatch.setattr(execution.TimeLimit, "GRACE_SECONDS", 2.5)
+    limit = execution.TimeLimit(0.05, lambda: interrupts.append(1), killed.set)
+    limit.start()
+    assert killed.wait(30), "a kernel that ignores every interrupt is killed"
+    assert limit.expired.is_set() and limit.killed.is_set() and len(interrupts) >= 2
+
+    stopped = execution.TimeLimit(60, lambda: interrupts.append(1), killed.set)
+    stopped.start()
+    stopped.stop()
+    stopped.thread.join(5)
+    assert not stopped.thread.is_alive() and not stopped.expired.is_set()

@@ -371,3 +371,15 @@ def test_a_sweep_never_writes_into_the_chains_outputs(project, out, monkeypatch,
     arguments = ["--project", str(project.root), "sweep", "--grid", "usd_inr=80,90", "--out", str(project.root / out)]
     assert cli.main(arguments) == 1
     assert "the chain's own outputs are there" in capsys.readouterr().err
+
+
+
+def test_a_grid_of_more_runs_than_allowed_is_refused_before_anything_runs(project, monkeypatch, capsys):
+    monkeypatch.setattr(steps, "build_data", lambda *a, **k: pytest.fail("the data step ran"))
+    values = ",".join(str(80 + index / 100) for index in range(201))
+    assert cli.main(["--project", str(project.root), "sweep", "--grid", f"usd_inr={values}"]) == 1
+    err = capsys.readouterr().err
+    users = sum("usd_inr" in execution.declared_parameters(project.notebooks / name) for name in chain.NOTEBOOKS)
+    runs = 201 * users + (len(chain.NOTEBOOKS) - users)  # a notebook without usd_inr runs once
+    assert err.count("\n") == 1 and f"the grid makes {runs} runs, more than {sweep.MOST_RUNS}" in err
+    assert f"--runs {runs}" in err and not project.run_lock.exists()

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -261,11 +262,12 @@ def _execute(
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".running.ipynb", dir=written_in)
     os.close(handle)
     started = time.perf_counter()
-    # The time limit is the notebook's: when it passes, the kernel is interrupted, which ends the
-    # running cell with an error papermill reports like any other (and the run goes on, elsewhere).
-    limit = threading.Timer(timeout, kernel_manager.interrupt_kernel) if timeout else None
-    if limit is not None:
-        limit.daemon = True
+    limit = None
+    if timeout:
+        _wait_until_ready(kernel_manager)  # the time limit is the notebook's, not its kernel's start
+        limit = TimeLimit(
+            timeout, kernel_manager.interrupt_kernel, lambda: kernel_manager.signal_kernel(signal.SIGKILL)
+        )
         limit.start()
     try:
         papermill.execute_notebook(
@@ -280,7 +282,7 @@ def _execute(
         )
     except PapermillExecutionError as error:
         kept = _keep_failed(temporary, written_in, name)
-        if limit is not None and limit.finished.is_set() and error.ename == "KeyboardInterrupt":
+        if limit is not None and limit.expired.is_set() and error.ename == "KeyboardInterrupt":
             raise NotebookFailed(
                 name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept
             ) from None
@@ -290,18 +292,21 @@ def _execute(
         if cell is None:  # no cell ran: let the caller retry a kernel that did not start
             Path(temporary).unlink(missing_ok=True)
             raise
-        message = (
-            f"the kernel died ({type(error).__name__}: {error})"
-            if type(error).__name__ == "DeadKernelError"
-            else f"{type(error).__name__}: {error}"
-        )
+        if limit is not None and limit.killed.is_set():
+            message = (
+                f"timed out after {timeout:g} s (the time limit per notebook); it ignored the interrupt and was killed"
+            )
+        elif type(error).__name__ == "DeadKernelError":
+            message = f"the kernel died ({type(error).__name__}: {error})"
+        else:
+            message = f"{type(error).__name__}: {error}"
         raise NotebookFailed(name, cell, message, _keep_failed(temporary, written_in, name)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     finally:
         if limit is not None:
-            limit.cancel()
+            limit.stop()
     executed = nbformat.read(temporary, as_version=4)
     Path(temporary).unlink()
     # What it used of the project, modules and data: its reruns follow changes to these, and no others.
@@ -312,6 +317,53 @@ def _execute(
         return Result(name, time.perf_counter() - started, output)
     write_notebook(scrub(executed, notebook, output, overrides), fence / name, create=False)
     return Result(name, time.perf_counter() - started, fence / name)
+
+
+class TimeLimit:
+    """A notebook's time limit, counted from when its kernel is ready. Once it passes, the kernel is
+    interrupted (the running cell ends with an error papermill reports), and again every second, as
+    an interrupt that lands between two cells is lost; a kernel still running GRACE_SECONDS later
+    (one that ignores interrupts) is killed."""
+
+    GRACE_SECONDS = 10.0
+
+    def __init__(self, seconds: float, interrupt, kill):
+        self.seconds, self.interrupt, self.kill = seconds, interrupt, kill
+        self.ended, self.expired, self.killed = threading.Event(), threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.ended.set()
+
+    def _watch(self) -> None:
+        if self.ended.wait(self.seconds):
+            return
+        self.expired.set()
+        deadline = time.monotonic() + self.GRACE_SECONDS
+        while not self.ended.is_set():
+            if time.monotonic() >= deadline:
+                self.killed.set()
+                self.kill()
+                return
+            self.interrupt()
+            self.ended.wait(1.0)
+
+
+def _wait_until_ready(kernel_manager, seconds: float = 60.0) -> None:
+    """Until the kernel answers (RuntimeError if it does not within `seconds`: no cell ran, so the
+    run is retried like a kernel that failed to start)."""
+    from jupyter_client.blocking import BlockingKernelClient  # here: 0.07 s, which a run with nothing to do never pays
+
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel_manager.get_connection_info())
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=seconds)
+    finally:
+        client.stop_channels()
 
 
 def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:

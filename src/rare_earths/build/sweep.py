@@ -24,6 +24,7 @@ a scheduler address), and each lands in its scenario's folder:
 from __future__ import annotations
 
 import itertools
+import math
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -134,6 +135,34 @@ def parse_grid(
 def _allowed(spec: Mapping[str, Any]) -> str:
     """What a parameter allows, where its error does not say: its type, and its default as an example."""
     return f" (a {spec['type']}; its default is {spec['default']})"
+
+
+# A sweep of more runs than this is refused unless confirmed (--runs): a typo in a grid (a range
+# of 1,000 values, three parameters crossed) would otherwise occupy the machine for hours.
+MOST_RUNS = 200
+
+
+def size(
+    grid: Mapping[str, list[Any]], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None
+) -> int:
+    """How many runs the grid makes, counted without listing them (a huge grid is refused, not built)."""
+    notebooks_dir = Path(notebooks_dir or Project.here().notebooks)
+    return sum(
+        math.prod(
+            len(grid[name]) for name in grid if name in execution.declared_parameters(notebooks_dir / step.notebook)
+        )
+        for step in steps
+    )
+
+
+def check_size(count: int, allowed: int | None) -> None:
+    """ParameterError if the grid makes more runs than allowed (MOST_RUNS, or as confirmed with --runs)."""
+    limit = MOST_RUNS if allowed is None else allowed
+    if count > limit:
+        raise ParameterError(
+            f"the grid makes {count} runs, more than {limit}; nothing ran. Give fewer values, or confirm "
+            f"the size with --runs {count}"
+        )
 
 
 def plan(
