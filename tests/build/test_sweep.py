@@ -373,7 +373,6 @@ def test_a_sweep_never_writes_into_the_chains_outputs(project, out, monkeypatch,
     assert "the chain's own outputs are there" in capsys.readouterr().err
 
 
-
 def test_a_grid_of_more_runs_than_allowed_is_refused_before_anything_runs(project, monkeypatch, capsys):
     monkeypatch.setattr(steps, "build_data", lambda *a, **k: pytest.fail("the data step ran"))
     values = ",".join(str(80 + index / 100) for index in range(201))
