@@ -195,3 +195,20 @@ def test_a_failed_copy_is_never_kept_through_a_link(project, tmp_path):
     with pytest.raises(OSError, match="is a symbolic link"):
         execution._keep_failed(str(running), project.executed, "x.ipynb")
     assert list(outside.iterdir()) == []
+
+
+def test_a_bad_exclusion_is_one_located_error_at_the_data_step(project, capsys):
+    """The case: exclusions.csv was checked only by the tests, so `make data` accepted a mistake."""
+    import csv
+
+    with project.exclusions_csv.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    rows[0]["quote"] = "words no article has"
+    with project.exclusions_csv.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    err = capsys.readouterr().err
+    assert "data/raw/exclusions.csv, line 2, column quote: quote not found verbatim in the article" in err, err
+    assert not project.processed.exists() or not list(project.processed.glob("*.csv"))

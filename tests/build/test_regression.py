@@ -25,7 +25,7 @@ def test_the_last_run_gives_the_committed_notebooks_results_within_their_toleran
         assert not differs, (
             f"{name} last ran with {differs}, not the defaults the committed notebooks use: run `make reports`"
         )
-    committed = results.table(CHECKOUT.notebooks, chain.NOTEBOOKS)
+    committed = results.chain_table(CHECKOUT.notebooks, chain.NOTEBOOKS)
     assert len(committed) >= len(chain.NOTEBOOKS), (
         "the committed notebooks record fewer results than there are notebooks"
     )

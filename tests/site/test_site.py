@@ -356,3 +356,33 @@ def test_a_notebooks_tables_scroll_in_boxes_and_name_their_articles():
     assert "<td>a000-01 a0001</td></tr></table></div></div>" in finished
     assert 'aria-label="Table 2, scrolls sideways" tabindex="0"><table></table></div>' in finished
     assert "<!--" not in finished
+
+
+# --- a site that says what it was built from -----------------------------------------------------
+
+
+def test_a_build_with_failures_says_so_first_on_every_page_escaped(tmp_path):
+    problems = ("The notebook 05-capacity-and-policy.ipynb failed in cell 3: ValueError: <b>bad</b>",)
+    report.render(CHECKOUT, CHECKOUT.notebooks, tmp_path, problems=problems)
+    for page in tmp_path.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        notice = text.index('class="notice"')
+        assert text.index("</h1>") < notice, page.name
+        assert "This build is incomplete" in text and "&lt;b&gt;bad&lt;/b&gt;" in text and "<b>bad</b>" not in text
+
+
+def test_the_sensitivity_page_says_when_the_other_pages_ran_with_other_values(tmp_path):
+    """The case: after `make reports PARAMS="usd_inr=86"` the sensitivity page called the sweep's
+    baseline "default" beside pages computed at 86, and pointed to results.csv for it."""
+    notebooks_dir = tmp_path / "executed"
+    notebooks_dir.mkdir()
+    for name in chain.NOTEBOOKS:
+        notebook = committed(name)
+        if "usd_inr" in notebook.metadata.papermill.default_parameters:
+            notebook.metadata.papermill.parameters = {"usd_inr": 86.0}
+        nbformat.write(notebook, notebooks_dir / name)
+    report.render(CHECKOUT, notebooks_dir, tmp_path / "html")
+    text = read(tmp_path / "html", "sensitivity.html")
+    assert "did not run the sensitivity sweep" not in text, "no default sweep in reports/sweep/: run `make reports`"
+    assert "ran with other values than the defaults" in text and "86.0" in text
+    assert "reports/results.csv" not in text and "(default:" not in text

@@ -19,10 +19,7 @@ def read(path: Path):
     return nbformat.read(path, as_version=4)
 
 
-def ran_with(notebook) -> dict[str, Any]:
-    """The parameters an executed notebook ran with: its defaults, overridden as papermill recorded."""
-    record = notebook.metadata.get("papermill", {})
-    return {**record.get("default_parameters", {}), **(record.get("parameters") or {})}
+ran_with = results.ran_with  # the parameters an executed notebook ran with
 
 
 def recorded(notebook) -> list[dict[str, Any]]:

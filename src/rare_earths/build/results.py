@@ -304,10 +304,30 @@ def read(path: Path):
     return validated(loaded)
 
 
+def ran_with(notebook: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters an executed notebook ran with: its defaults, overridden as papermill recorded."""
+    record = notebook.get("metadata", {}).get("papermill", {})
+    return {**record.get("default_parameters", {}), **(record.get("parameters") or {})}
+
+
+def chain_table(executed_dir: Path, names: Iterable[str]):
+    """The chain's results: every executed notebook's results, in chain order, each row with the
+    parameters its notebook ran with (a column per parameter, empty where a notebook does not
+    declare it), so notebooks run alone with other values (--only --set) are told apart, never
+    mixed unseen."""
+    found, parameters = [], {}
+    for name in names:
+        if (Path(executed_dir) / name).is_file():
+            notebook = json.loads((Path(executed_dir) / name).read_text(encoding="utf-8"))
+            values = ran_with(notebook)
+            parameters.update(dict.fromkeys(values))
+            found += rows(collect(notebook), name, values)
+    return frame(found, parameters)
+
+
 def build(executed_dir: Path, names: Iterable[str], path: Path) -> Path:
-    """The chain's results table: every executed notebook's results, in chain order, to `path`."""
-    names = [name for name in names if (Path(executed_dir) / name).is_file()]
-    return write(table(executed_dir, names), path)
+    """The chain's results table (`chain_table`), written to `path`."""
+    return write(chain_table(executed_dir, names), path)
 
 
 # --- the regression test -------------------------------------------------------------------------

@@ -374,9 +374,10 @@ RESULTS = Table(
     "results",
     _at(LAYOUT.results_csv),
     "The notebooks' key results, one row per result, as each notebook recorded it in its own code "
-    "(`rare_earths.build.results.record`) and its executed copy keeps it. A sweep's table (`python -m rare_earths sweep`, "
-    "in its folder) has one row per scenario and result, and after these columns one per parameter of its grid: the "
-    "value the notebook ran with, empty where the notebook does not declare the parameter.",
+    "(`rare_earths.build.results.record`) and its executed copy keeps it. After these columns comes one per "
+    "parameter: the value the notebook ran with, empty where the notebook does not declare the parameter (so a "
+    "notebook run alone with another value is told apart). A sweep's table (`python -m rare_earths sweep`, in its "
+    "folder) has one row per scenario and result, with a column per parameter of its grid.",
     (
         _c("notebook", "The notebook that recorded the result (its file name)."),
         _c("name", "The result's id, unique within its notebook (snake_case).", pattern=r"^[a-z][a-z0-9_]*$"),

@@ -254,7 +254,12 @@ def sensitivity_page(render: Render) -> dict[str, str]:
             swept=True,
             lede="Which assumptions the findings depend on, and how much.",
             label=label,
-            grid=params.default_grid(),
+            grid=params.default_grid(site.project.params_yaml),
+            overridden={
+                name: value
+                for name, value in render.values.items()
+                if name in specs and value != specs[name]["default"]
+            },
             words={name: spec.get("label", name) for name, spec in specs.items()},
             moved=moved,
             steady=steady,
