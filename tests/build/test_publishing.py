@@ -212,3 +212,35 @@ def test_a_bad_exclusion_is_one_located_error_at_the_data_step(project, capsys):
     err = capsys.readouterr().err
     assert "data/raw/exclusions.csv, line 2, column quote: quote not found verbatim in the article" in err, err
     assert not project.processed.exists() or not list(project.processed.glob("*.csv"))
+
+
+def test_a_failed_sweep_run_still_publishes_pages_that_say_so(project, monkeypatch, capsys):
+    """The case: a failed sweep run exited before the site was rendered, leaving pages at the old
+    parameters beside executed notebooks and results at the new ones."""
+    from rare_earths.build import chain, scheduling, steps, sweep
+    from rare_earths.site import step as site_step
+
+    built = {}
+    monkeypatch.setattr(steps, "build_data", lambda *a, **k: None)
+    monkeypatch.setattr(steps, "build_results", lambda *a, **k: None)
+    monkeypatch.setattr(
+        chain, "run", lambda *a, **k: [scheduling.Outcome(n, "skipped", "unchanged") for n in chain.NOTEBOOKS]
+    )
+    monkeypatch.setattr(chain, "vouched", lambda step, project: True)
+    failed = scheduling.Outcome("04-demand.ipynb [usd_inr=80]", "run", "failed", 1.0, 7, "ValueError: planted")
+
+    def sweep_fails(*args, **kwargs):
+        raise sweep.SweepFailed([failed])
+
+    monkeypatch.setattr(sweep, "run", sweep_fails)
+    monkeypatch.setattr(
+        site_step,
+        "build_site",
+        lambda project, names, **options: built.update(options) or [project.html / "index.html"],
+    )
+    assert cli.main(["--project", str(project.root), "run"]) == 1
+    assert built["swept"] is False
+    assert built["problems"] == (
+        "The sensitivity sweep's run 04-demand.ipynb [usd_inr=80] failed in cell 7: ValueError: planted",
+    )
+    assert "04-demand.ipynb [usd_inr=80] failed in cell 7" in capsys.readouterr().err
