@@ -13,6 +13,7 @@ from pathlib import Path
 from rare_earths import atomic
 from rare_earths.build import chain, params, scheduling, steps, sweep
 from rare_earths.project import Project, relative
+from rare_earths.site import layout
 from rare_earths.site import step as site_step
 
 
@@ -82,8 +83,8 @@ def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple
             print("\n" + sweep.summary(failure.outcomes))
             failures.append(failure)
             swept = False
-    problems = tuple(line for failure in failures for line in _problems(failure))
-    pages = site_step.build_site(project, published, force=args.force, swept=swept, problems=problems)
+    failed = tuple(found for failure in failures for found in _failures(failure))
+    pages = site_step.build_site(project, published, force=args.force, swept=swept, failures=failed)
     if failures:
         print(f"the pages were published from the notebooks that hold, and say what failed: {relative(pages[0])}")
         raise failures[0] if len(failures) == 1 else chain.ChainFailed([o for f in failures for o in f.outcomes])
@@ -99,17 +100,20 @@ def _chain(values: dict, project: Project, chosen: tuple, options: dict, failure
         return failure.outcomes
 
 
-def _problems(failure: chain.ChainFailed) -> list[str]:
-    """What failed, as the pages state it: each failed or blocked run in one sentence."""
-    kind = "sensitivity sweep's run" if isinstance(failure, sweep.SweepFailed) else "notebook"
-    lines = []
+def _failures(failure: chain.ChainFailed) -> list[layout.Failure]:
+    """What failed, for the pages to state: each failed or blocked run."""
+    sweep_run = isinstance(failure, sweep.SweepFailed)
+    found = []
     for outcome in failure.outcomes:
         if outcome.status == "failed":
             where = f" in cell {outcome.cell}" if outcome.cell is not None else ""
-            lines.append(f"The {kind} {outcome.notebook} failed{where}: {outcome.error}")
+            what = f"failed{where}: {outcome.error}"
         elif outcome.status == "blocked":
-            lines.append(f"The {kind} {outcome.notebook} did not run: a run it needs failed")
-    return lines
+            what = "did not run: a notebook it needs failed"
+        else:
+            continue
+        found.append(layout.Failure(outcome.notebook.split(" [")[0], outcome.notebook, what, sweep_run))
+    return found
 
 
 def notebooks(args: argparse.Namespace, project: Project) -> None:

@@ -240,7 +240,11 @@ def test_a_failed_sweep_run_still_publishes_pages_that_say_so(project, monkeypat
     )
     assert cli.main(["--project", str(project.root), "run"]) == 1
     assert built["swept"] is False
-    assert built["problems"] == (
-        "The sensitivity sweep's run 04-demand.ipynb [usd_inr=80] failed in cell 7: ValueError: planted",
+    (said,) = built["failures"]
+    assert (said.notebook, said.run, said.what, said.sweep) == (
+        "04-demand.ipynb",
+        "04-demand.ipynb [usd_inr=80]",
+        "failed in cell 7: ValueError: planted",
+        True,
     )
     assert "04-demand.ipynb [usd_inr=80] failed in cell 7" in capsys.readouterr().err

@@ -335,7 +335,8 @@ def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_d
         notebook.write_text(original, encoding="utf-8")
     assert failed.returncode == 1 and "planted failure" in failed.stderr
     index = (ran.html / "index.html").read_text(encoding="utf-8")
-    assert "This build is incomplete" in index and "05-capacity-and-policy.ipynb failed in cell" in index
+    assert "This build is incomplete" in index and "its notebook failed in cell" in index
+    assert "It has no page in this build." in index
     # Its old executed copy was made from other code: it holds no longer, so it has no page.
     assert not (ran.html / "05-capacity-and-policy.html").exists()
     assert "05-capacity-and-policy" not in ran.results_csv.read_text(encoding="utf-8")

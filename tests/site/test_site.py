@@ -362,13 +362,23 @@ def test_a_notebooks_tables_scroll_in_boxes_and_name_their_articles():
 
 
 def test_a_build_with_failures_says_so_first_on_every_page_escaped(tmp_path):
-    problems = ("The notebook 05-capacity-and-policy.ipynb failed in cell 3: ValueError: <b>bad</b>",)
-    report.render(CHECKOUT, CHECKOUT.notebooks, tmp_path, problems=problems)
+    failures = (
+        layout.Failure(
+            "05-capacity-and-policy.ipynb", "05-capacity-and-policy.ipynb", "failed in cell 3: ValueError: <b>bad</b>"
+        ),
+    )
+    report.render(CHECKOUT, CHECKOUT.notebooks, tmp_path, failures=failures)
+    title = committed("05-capacity-and-policy.ipynb").cells[0].source.splitlines()[0].removeprefix("# ")
     for page in tmp_path.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         notice = text.index('class="notice"')
         assert text.index("</h1>") < notice, page.name
-        assert "This build is incomplete" in text and "&lt;b&gt;bad&lt;/b&gt;" in text and "<b>bad</b>" not in text
+        assert "This build is incomplete" in text and html.escape(title, quote=False) in text
+        assert "&lt;b&gt;bad&lt;/b&gt;" in text and "<b>bad</b>" not in text
+        assert "Its page is from its last complete run, not from this build." in text
+        stale = page.name == "05-capacity-and-policy.html"
+        assert ("This page is one of them" in text) == stale, page.name
+        assert ("is up to date with this build's data" in text) != stale, page.name
 
 
 def test_the_sensitivity_page_says_when_the_other_pages_ran_with_other_values(tmp_path):

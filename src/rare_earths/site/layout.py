@@ -51,6 +51,18 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """A notebook run that failed in the build that made the pages, as every page states it first."""
+
+    notebook: str  # its file name
+    run: str  # as the run named it: the notebook, or a sweep's run ("04-demand.ipynb [usd_inr=80]")
+    what: str  # "failed in cell 7: ValueError: ...", or "did not run: a notebook it needs failed"
+    sweep: bool = False  # a run of the sensitivity sweep
+    report: str = ""  # the report's title, as readers know it
+    page: str = ""  # its page in these pages (its last complete run), if it has one
+
+
+@dataclass(frozen=True)
 class Footer:
     """What the footer of every page states; the same for every page of one build."""
 
@@ -58,7 +70,7 @@ class Footer:
     version: str
     licences: tuple[tuple[str, str], ...]  # (what, terms)
     downloads: tuple[tuple[str, str], ...]  # (file, what it holds)
-    problems: tuple[str, ...] = ()  # what failed in the run that built these pages, stated first on each
+    failures: tuple[Failure, ...] = ()  # what failed in the run that built these pages, stated first on each
 
 
 _TAG = re.compile(r"<[^>]*>")

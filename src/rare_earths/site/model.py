@@ -4,6 +4,7 @@ all of it together as a page builder receives it (`Render`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -128,14 +129,30 @@ class Render:
     swept: bool  # the default sweep in reports/sweep/ is up to date with these notebooks
 
 
-def load_site(project: Project, checks: pd.DataFrame | None = None, problems: tuple[str, ...] = ()) -> Site:
+def _as_readers_know(failure: layout.Failure, project: Project, names: tuple[str, ...]) -> layout.Failure:
+    """A failure with its report's title (from the notebook's source) and its page, if these pages
+    have one (its last complete run): what a reader knows it by."""
+    try:
+        title = describe(nbformat.read(project.notebooks / failure.notebook, as_version=4), failure.notebook).title
+    except (OSError, ValueError):
+        title = failure.notebook
+    page = registry.notebook_page(failure.notebook) if failure.notebook in names else ""
+    return dataclasses.replace(failure, report=title, page=page)
+
+
+def load_site(
+    project: Project,
+    checks: pd.DataFrame | None = None,
+    failures: tuple[layout.Failure, ...] = (),
+    names: tuple[str, ...] = (),
+) -> Site:
     sources = provenance.load_sources(project.sources_csv, project.articles)
     footer = layout.Footer(
         cite=citation.cite_line(project.citation_cff),
         version=citation.build_version(project.root),
         licences=tuple(citation.licences(project.root).items()),
         downloads=tuple((path.name, DOWNLOADS[path.name]) for path in project.downloads),
-        problems=tuple(problems),
+        failures=tuple(_as_readers_know(failure, project, names) for failure in failures),
     )
     return Site(
         project=project,

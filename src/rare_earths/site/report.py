@@ -36,18 +36,18 @@ def render(
     names: tuple[str, ...] | None = None,
     checks: pd.DataFrame | None = None,
     swept: bool = True,
-    problems: tuple[str, ...] = (),
+    failures: tuple[layout.Failure, ...] = (),
 ) -> list[Path]:
     """Every page of the site, the stylesheet and the downloads, into `html_dir`; returns the files
     written. The parameters the pages state are read from the executed notebooks themselves, so the
     site says what its pages were computed with, whatever command made them. `swept`: the default
     sweep in reports/sweep/ is up to date with these notebooks (else the sensitivity page says so).
-    `problems`: what failed in the run that built the site, stated at the top of every page."""
+    `failures`: what failed in the run that built the site, stated at the top of every page."""
     executed_dir, html_dir = Path(executed_dir or project.executed), Path(html_dir or project.html)
     if names is None:  # every notebook of the folder, in the chain's order (their names begin with it)
         names = tuple(sorted(path.name for path in executed_dir.glob("*.ipynb")))
     notebooks = {name: reader.read(executed_dir / name) for name in names}
-    site = load_site(project, checks, problems)
+    site = load_site(project, checks, failures, names)
     site.results = {
         (name, entry["name"]): entry for name, notebook in notebooks.items() for entry in reader.recorded(notebook)
     }

@@ -4,21 +4,22 @@ the finished build, replaced by one rename."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from rare_earths.build import runner
 from rare_earths.build.execution import skip_slow_imports
 from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
 from rare_earths.project import Project, relative
-from rare_earths.site import citation, registry
+from rare_earths.site import citation, layout, registry
 
 
 def site_step(
-    project: Project, notebooks: tuple[str, ...], *, swept: bool, problems: tuple[str, ...] = ()
+    project: Project, notebooks: tuple[str, ...], *, swept: bool, failures: tuple[layout.Failure, ...] = ()
 ) -> runner.FolderStep:
     """The readers' pages from these executed notebooks. Each page states the parameters its notebook
     ran with, read from the notebook, not from the command that made it. The build's version is an
-    input: every page's footer states it. `problems`: what failed in the run that built it, which
+    input: every page's footer states it. `failures`: what failed in the run that built it, which
     every page states first."""
 
     def make(staged: Path) -> list[Path]:
@@ -26,7 +27,7 @@ def site_step(
         # here: it costs 1.2 s (pandas, nbconvert, the audit), which a run with nothing to do never pays
         from rare_earths.site import report
 
-        return report.render(project, html_dir=staged, names=notebooks, swept=swept, problems=problems)
+        return report.render(project, html_dir=staged, names=notebooks, swept=swept, failures=failures)
 
     return runner.FolderStep(
         name=f"{relative(project.html)}/",
@@ -35,19 +36,23 @@ def site_step(
         outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
         reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
         make=make,
-        values={"version": citation.build_version(project.root), "swept": swept, "problems": list(problems)},
+        values={
+            "version": citation.build_version(project.root),
+            "swept": swept,
+            "failures": [dataclasses.asdict(failure) for failure in failures],
+        },
         used_before_it_ran=(LIBRARY, "data"),
         linked=True,  # readers see it: published by one rename, never two builds mixed
     )
 
 
 def build_site(
-    project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool, problems: tuple[str, ...] = ()
+    project: Project, notebooks: tuple[str, ...], *, force: bool, swept: bool, failures: tuple[layout.Failure, ...] = ()
 ) -> list[Path]:
     """The site from these executed notebooks (those whose manifests hold, not only those this run
-    made: pages link to each other), stating `problems` first. Returns its pages."""
+    made: pages link to each other), stating `failures` first. Returns its pages."""
     notebooks = tuple(name for name in notebooks if (project.executed / name).is_file())
-    step = site_step(project, notebooks, swept=swept, problems=problems)
+    step = site_step(project, notebooks, swept=swept, failures=failures)
     pages = [project.html / page for page in registry.page_files(notebooks, registry.source_ids(project.sources_csv))]
     if runner.build(step, force=force) is None:
         print(f"{step.name} is up to date")
