@@ -149,7 +149,7 @@ def _journal_moves(journal: Path) -> dict[str, str]:
 def recover(directory: Path) -> None:
     """Finish a replacement a killed run had committed to, and delete what an unfinished one left:
     temporary files and staging folders (never a finished output)."""
-    directory = Path(directory)
+    directory = no_links(Path(directory))  # nothing is deleted or moved through a link either
     if (directory / JOURNAL).is_file():
         _finish(directory)
     remove_leftovers(directory)
@@ -159,7 +159,7 @@ def recover(directory: Path) -> None:
 
 def remove_leftovers(directory: Path) -> None:
     """Delete the temporary files a killed run left in `directory` (never a finished output)."""
-    for leftover in Path(directory).glob(".*.tmp"):
+    for leftover in no_links(Path(directory)).glob(".*.tmp"):
         leftover.unlink(missing_ok=True)
 
 

@@ -6,6 +6,7 @@ command changes nothing, not even the lock file."""
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import time
 from pathlib import Path
@@ -30,6 +31,8 @@ def data(args: argparse.Namespace, project: Project) -> None:
 def clean(args: argparse.Namespace, project: Project) -> None:
     """Remove every output, under the run lock: a run in progress finishes first."""
     with locked(project):
+        for folder in (project.processed, project.reports):
+            atomic.no_links(folder)  # its contents are listed, then removed: never through a link
         for path in project.generated():
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
@@ -161,19 +164,23 @@ def _sweep(args: argparse.Namespace, project: Project, grid: dict, out: Path) ->
 
 
 def _sweep_folder(out: Path, project: Project) -> Path:
-    """A sweep's folder, never one that holds or lies inside the chain's own outputs (its results.csv
-    would replace the chain's): ParameterError naming --out and what it allows."""
-    out = Path(out).resolve()
-    chains = (project.processed, project.executed, project.html, project.results_csv)
-    if any(
-        out == place.resolve() or place.resolve().is_relative_to(out) or out.is_relative_to(place.resolve())
-        for place in chains
+    """A sweep's folder: inside the project's reports/ (never received data, notebooks, or outside
+    the project), and never one that holds or lies inside the chain's own outputs (its results.csv
+    would replace the chain's). ParameterError naming --out and what it allows; links are not
+    followed (a link on the way is refused when the sweep writes)."""
+    given = Path(os.path.abspath(out))
+    reports = Path(os.path.abspath(project.reports))
+    chains = [Path(os.path.abspath(place)) for place in (project.executed, project.html, project.results_csv)]
+    chains.append(Path(os.path.abspath(project.html.parent / f".{project.html.name}-builds")))
+    inside = given != reports and given.is_relative_to(reports)
+    if not inside or any(
+        given == place or place.is_relative_to(given) or given.is_relative_to(place) for place in chains
     ):
         raise params.ParameterError(
-            f"--out {relative(out)}: the chain's own outputs are there; give a folder of the sweep's own, "
-            f"e.g. {relative(project.reports / 'my-sweep')}"
+            f"--out {out}: give a folder of the sweep's own inside {relative(project.reports)}/, apart from the "
+            f"chain's outputs, e.g. {relative(project.reports / 'my-sweep')}"
         )
-    return out
+    return given
 
 
 def _sweep_options(project: Project) -> dict:
@@ -184,5 +191,6 @@ def docs(args: argparse.Namespace, project: Project) -> None:
     # here: it costs 0.75 s (the audit's rules, pandas), which every other command would pay
     from rare_earths.site import dictionary
 
-    target = atomic.write_text(project.data_dictionary, dictionary.markdown(project))
+    with locked(project):
+        target = atomic.write_text(project.data_dictionary, dictionary.markdown(project))
     print(f"wrote {relative(target)}")

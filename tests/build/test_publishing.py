@@ -4,6 +4,7 @@ one rename. Every case of the adversarial review that concerns publishing, each 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,116 @@ def test_a_failed_sweep_run_still_publishes_pages_that_say_so(project, monkeypat
         True,
     )
     assert "04-demand.ipynb [usd_inr=80] failed in cell 7" in capsys.readouterr().err
+
+
+def outside_with(tmp_path, *names: str) -> tuple[Path, dict[str, bytes]]:
+    """A folder outside the project holding files that must survive, and what they hold."""
+    outside = tmp_path / "outside"
+    outside.mkdir(exist_ok=True)
+    for name in names:
+        (outside / name).parent.mkdir(parents=True, exist_ok=True)
+        (outside / name).write_text(f"keep {name}\n", encoding="utf-8")
+    return outside, {name: (outside / name).read_bytes() for name in names}
+
+
+def survived(outside: Path, kept: dict[str, bytes]) -> bool:
+    return {name: (outside / name).read_bytes() for name in kept if (outside / name).is_file()} == kept
+
+
+def test_a_builds_folder_that_is_a_link_is_refused_before_anything_in_it_is_removed(project, tmp_path):
+    """The case (review): reports/.html-builds linked outside was emptied, then refused."""
+    outside, kept = outside_with(tmp_path, "v/f", "g", ".staging-x/h")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    runner.builds_folder(pages_step(project, "one")).symlink_to(outside)
+    with pytest.raises(OSError, match="is a symbolic link") as refused:
+        runner.build(pages_step(project, "one"))
+    assert atomic.what_stands(refused.value) == "the previous outputs are as they were"
+    assert survived(outside, kept)
+
+
+@pytest.mark.parametrize("linked", ["data/processed", "reports"])
+def test_clean_refuses_an_output_folder_that_is_a_link_and_removes_nothing_behind_it(linked, project, tmp_path, capsys):
+    """The case (review): clean listed and removed the contents of a linked data/processed."""
+    outside, kept = outside_with(tmp_path, "victim", ".gitkeep")
+    place = project.root / linked
+    if place.exists():
+        shutil.rmtree(place)
+    place.parent.mkdir(parents=True, exist_ok=True)
+    place.symlink_to(outside)
+    assert cli.main(["--project", str(project.root), "clean"]) == 1
+    assert f"error: {linked}: is a symbolic link" in capsys.readouterr().err
+    assert survived(outside, kept)
+
+
+@pytest.mark.parametrize("linked", ["data/processed", "reports/executed", "reports/sweep"])
+def test_leftovers_are_never_cleared_through_a_link(linked, project, tmp_path):
+    """The case (review): a killed run's leftovers (.*.tmp, .staging-*) were cleared behind a link
+    before the link was refused."""
+    outside, kept = outside_with(tmp_path, ".x.tmp", ".staging-y/z")
+    place = project.root / linked
+    place.parent.mkdir(parents=True, exist_ok=True)
+    if place.exists():
+        shutil.rmtree(place)
+    place.symlink_to(outside)
+    for clear in (atomic.recover, atomic.remove_leftovers):
+        with pytest.raises(OSError, match="is a symbolic link"):
+            clear(place)
+    assert survived(outside, kept)
+
+
+@pytest.mark.parametrize(
+    "out", ["data/raw", "notebooks", "reports", "reports/executed/x", "reports/.html-builds/new", "..", "/tmp/x"]
+)
+def test_a_sweep_folder_outside_reports_or_among_the_chains_outputs_is_refused(out, project, monkeypatch, capsys):
+    """The case (review): --out data/raw and --out notebooks wrote into received data and notebooks."""
+    from rare_earths.build import steps
+
+    monkeypatch.setattr(steps, "build_data", lambda *a, **k: pytest.fail("the data step ran"))
+    monkeypatch.chdir(project.root)
+    assert cli.main(["sweep", "--grid", "usd_inr=80,90", "--out", out]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give a folder of the sweep's own inside reports/" in err
+
+
+def test_a_linked_sweep_folder_is_refused_before_anything_is_written_behind_it(project, tmp_path):
+    from rare_earths.build import sweep
+
+    outside, kept = outside_with(tmp_path, "victim")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    project.sweep.symlink_to(outside)
+    with pytest.raises(OSError, match="is a symbolic link"):
+        sweep.run({"usd_inr": [80.0]}, project.sweep, notebooks_dir=project.notebooks, params_path=project.params_yaml)
+    assert sorted(path.name for path in outside.iterdir()) == ["victim"] and survived(outside, kept)
+
+
+def test_docs_waits_for_the_run_lock(project):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire(); "
+            "print('holding', flush=True); sys.stdin.readline()",
+            str(project.run_lock),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        docs = subprocess.Popen(
+            [sys.executable, "-m", "rare_earths", "--project", str(project.root), "docs"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert "waiting" in docs.stderr.readline()
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert docs.wait(60) == 0
+    finally:
+        holder.kill()
+        holder.wait()

@@ -131,8 +131,8 @@ def command(*arguments: str) -> argparse.Namespace:
         (["usd_inr 80"], "write parameters as name=value"),
     ],
 )
-def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, tmp_path, monkeypatch):
-    out = tmp_path / "sweep"
+def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, project, monkeypatch):
+    out = project.reports / "my-sweep"
     arguments = [argument for assignment in grid for argument in ("--grid", assignment)]
 
     def prepare(*args, **kwargs) -> None:
@@ -140,7 +140,7 @@ def test_a_bad_grid_is_refused_before_anything_runs_or_is_written(grid, words, t
 
     monkeypatch.setattr(steps, "build_data", prepare)
     with pytest.raises(ParameterError) as refused:
-        commands.sweep_grid(command(*arguments, "--out", str(out)), CHECKOUT)
+        commands.sweep_grid(command(*arguments, "--out", str(out)), project)
     assert words in str(refused.value)
     assert not out.exists()
 
@@ -344,7 +344,7 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
         sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,))
     # One line for what failed alike, not one per run.
     assert str(failed.value) == (
-        "08-records-years.ipynb [years=5], 08-records-years.ipynb [years=10] failed before any cell ran: "
+        "08-records-years.ipynb [years=5], 08-records-years.ipynb [years=10] did not finish: "
         "not run: RuntimeError: the cluster is gone"
     )
     assert results.read(tmp_path / "results.csv").empty
@@ -370,7 +370,7 @@ def test_a_sweep_never_writes_into_the_chains_outputs(project, out, monkeypatch,
     monkeypatch.setattr(steps, "build_data", must_not_run)
     arguments = ["--project", str(project.root), "sweep", "--grid", "usd_inr=80,90", "--out", str(project.root / out)]
     assert cli.main(arguments) == 1
-    assert "the chain's own outputs are there" in capsys.readouterr().err
+    assert "give a folder of the sweep's own inside reports/, apart from the chain's outputs" in capsys.readouterr().err
 
 
 def test_a_grid_of_more_runs_than_allowed_is_refused_before_anything_runs(project, monkeypatch, capsys):

@@ -70,7 +70,7 @@ class ChainFailed(RuntimeError):
             if outcome.cell is None and not outcome.kept:
                 alike.setdefault(outcome.error, []).append(outcome.notebook)
         lines = [outcome.failure_line() for outcome in failed if outcome.cell is not None or outcome.kept]
-        lines += [f"{', '.join(names)} failed before any cell ran: {error}" for error, names in alike.items()]
+        lines += [f"{', '.join(names)} did not finish: {error}" for error, names in alike.items()]
         if blocked:
             lines.append(f"not run, as they need a failed notebook: {', '.join(blocked)}")
         super().__init__("\n".join(lines))
@@ -200,7 +200,7 @@ def out_of_date(
     chain's) holds up to date is copied from there and recorded as its own, rather than run again."""
     runs = list(runs)
     for folder in dict.fromkeys(run_.folder for run_ in runs):
-        folder.mkdir(parents=True, exist_ok=True)
+        atomic.no_links(folder).mkdir(parents=True, exist_ok=True)  # never read or written through a link
         for stale in folder.glob(".*.running.ipynb"):  # left by an interrupted run
             stale.unlink()
         atomic.remove_leftovers(folder)

@@ -34,9 +34,10 @@ class ClusterUnavailable(RuntimeError):
     there, or what answers is no Dask scheduler, or it has no worker. One sentence saying which."""
 
 
-# What a Dask scheduler's address looks like: a scheme Dask speaks over the network, a host (a
-# name, an IPv4 address, or an IPv6 one in brackets) and a port.
-_ADDRESS = re.compile(r"(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})")
+# What a Dask scheduler's address looks like: tcp (the one protocol this project configures: TLS
+# would need certificates it does not give), a host (a name, an IPv4 address, or an IPv6 one in
+# brackets) and a port.
+_ADDRESS = re.compile(r"(?P<scheme>tcp)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})")
 
 CONNECT_SECONDS = 10.0  # for the scheduler to accept a connection and say what it is
 WATCH_SECONDS = 2.0  # how often a run on a cluster asks the scheduler what it has
@@ -44,8 +45,8 @@ WORKERLESS_SECONDS = 10.0  # how long a cluster may have no worker (a restarting
 
 
 def check_address(address: str) -> str:
-    """A scheduler address as given, refused before anything runs unless it is tcp://HOST:PORT (or
-    tls, ws, wss) with a port from 1 to 65535."""
+    """A scheduler address as given, refused before anything runs unless it is tcp://HOST:PORT with a
+    port from 1 to 65535."""
     match = _ADDRESS.fullmatch(address.strip())
     if match is None or not 0 < int(match["port"]) < 65536:
         raise ClusterUnavailable(

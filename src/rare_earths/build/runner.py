@@ -129,6 +129,8 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     together, or, on any error, none of them. Returns the files written."""
     if step.linked:
         return _build_linked(step, force=force)
+    # Outputs behind a link would be read, vouched for and replaced outside the tree: refused first.
+    atomic.no_links(step.folder)
     manifest = step.folder / step.manifest
     inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
@@ -179,7 +181,8 @@ def _holds_exactly(build: Path, step: FolderStep, inputs: dict[str, Any]) -> boo
 
 
 def _build_linked(step: FolderStep, *, force: bool) -> list[Path] | None:
-    builds = builds_folder(step)
+    builds = atomic.no_links(builds_folder(step))  # before a build there is removed or read
+    atomic.no_links(step.folder.parent)
     current = published_build(step)
     if current is not None and not force:
         used = files_used(current / step.manifest, step.used_before_it_ran)

@@ -251,13 +251,20 @@ class _Schedule:
             if problem:
                 self.abandon(problem)
                 return
+        if lost and any(future.cancelled() or future.exception() for future in ended):
+            problem = lost()  # a run ended by its cluster's loss (a lost scheduler cancels it): say what was lost
+            if problem:
+                self.abandon(problem)
+                return
         ended = [(future, self.running.pop(future)) for future in sorted(ended, key=lambda f: self.running[f].label)]
         self.fill()  # keep the workers busy while the finished runs are recorded
         for future, job in ended:
             self.ran += 1
             try:
                 outcome = future.result()
-            except Exception as error:  # the worker itself failed (it died, or the cluster lost it)
+            except (
+                BaseException
+            ) as error:  # the worker itself failed (it died, or the cluster lost it), or was cancelled
                 outcome = Outcome(
                     job.label, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
                 )

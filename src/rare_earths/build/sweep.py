@@ -239,7 +239,7 @@ def run(
         label: chain.NotebookRun(by_name[run_.notebook], {**defaults, **dict(run_.scenario)}, out_dir / run_.key, label)
         for label, run_ in scenarios.items()
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic.no_links(out_dir).mkdir(parents=True, exist_ok=True)
     atomic.remove_leftovers(out_dir)
     table = _ResultsTable(out_dir, list(grid), list(scenarios.values()))
 
