@@ -17,7 +17,7 @@ import pytest
 from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
-from rare_earths.build import chain, execution, steps
+from rare_earths.build import chain, execution, results, steps
 from rare_earths.project import Project, relative
 
 OFFLINE = Path(__file__).parents[1] / "offline"
@@ -240,6 +240,10 @@ def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(
     index = (ran.html / "index.html").read_text(encoding="utf-8")
     # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
     assert "84.57 in 01-sources-and-units, 05-capacity-and-policy; 86.0 in 03-trade" in index
+    # results.csv tells the two apart: each row with the value its notebook ran with.
+    table = results.read(ran.results_csv)
+    ran_at = dict(zip(table.notebook, table.usd_inr, strict=False))
+    assert ran_at["03-trade.ipynb"] == "86" and ran_at["01-sources-and-units.ipynb"] == "84.57"
     restored = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == {"03-trade.ipynb"}
     assert outputs(ran) == built
