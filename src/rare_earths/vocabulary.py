@@ -419,3 +419,11 @@ ID_PATTERNS = {
     "number": r"^$|^-?\d+(\.\d+)?$",
 }
 CLAIM_LIST = listed(CLAIM_ID)
+
+
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def count_word(count: int) -> str:
+    """A count as a sentence says it: "five" up to twelve, digits above ("14")."""
+    return _COUNT_WORDS[count] if 0 <= count < len(_COUNT_WORDS) else str(count)

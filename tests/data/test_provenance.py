@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -320,3 +321,34 @@ def test_a_brief_name_is_the_publisher_or_the_titles_first_words():
     for name in names.values():
         assert name.brief == name.publisher if name.publisher else name.title.startswith(name.brief.removesuffix("…"))
         assert len(name.brief.split()) <= 4
+
+
+def test_no_count_of_the_articles_is_written_into_the_code_notebooks_or_citation():
+    """The case: "five" sat in the site's code, the data package, CITATION.cff and notebook 01, so
+    an added article left them saying five. A count of the sources is derived from sources.csv
+    (`vocabulary.count_word`), never written."""
+    import re
+
+    from rare_earths import vocabulary
+
+    words = "|".join(vocabulary._COUNT_WORDS[1:])
+    written = re.compile(rf"\b({words}|\d+) (news |source )?articles\b", re.IGNORECASE)
+    places = [
+        *(CHECKOUT.root / "src" / "rare_earths").rglob("*.py"),
+        *(CHECKOUT.root / "src" / "rare_earths" / "site" / "templates").rglob("*.j2"),
+        CHECKOUT.citation_cff,
+    ]
+    found = [f"{path.name}: {match.group()}" for path in places for match in written.finditer(path.read_text("utf-8"))]
+    for notebook in CHECKOUT.notebooks.glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        found += [f"{notebook.name}: {m.group()}" for cell in cells for m in written.finditer("".join(cell["source"]))]
+    assert not found, found
+
+
+def test_the_data_package_counts_the_articles_it_describes(project):
+    from rare_earths import vocabulary
+    from rare_earths.data import datapackage
+
+    count = len(provenance.load_sources(project.sources_csv, project.articles))
+    title = datapackage.descriptor(project.sources_csv, project.references_csv)["title"]
+    assert f"from {vocabulary.count_word(count)} news articles" in title

@@ -106,8 +106,8 @@ def test_cite_line_says_what_the_citation_file_says():
     cff = citation.citation()
     line = citation.cite_line()
     assert line == (
-        "The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of five "
-        "news articles. Version 0.1.0. MIT licence."
+        "The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of news "
+        "articles. Version 0.1.0. MIT licence."
     )
     assert cff["title"] in line and f"Version {cff['version']}" in line and f"{cff['license']} licence" in line
     assert line.startswith(cff["authors"][0]["name"] + ". ")
@@ -126,7 +126,7 @@ def test_cite_line_gives_the_year_of_a_release_date_and_names_people(tmp_path):
     path.write_text(yaml.safe_dump(cff), encoding="utf-8")
     assert citation.cite_line(path) == (
         "Asha Rao, A Lab and Li Wei. 2026. India's rare-earth supply chain: a reproducible "
-        "audit of five news articles. Version 0.1.0. MIT licence."
+        "audit of news articles. Version 0.1.0. MIT licence."
     )
 
 

@@ -105,7 +105,7 @@ NOTE = _c("note", "What a reader needs to interpret the row; empty if nothing.",
 SOURCES = Table(
     "sources",
     _at(LAYOUT.sources_csv),
-    "The five source articles, one row each, with what each states about itself.",
+    "The source articles, one row each, with what each states about itself.",
     (
         replace(SOURCE_ID, unique=True),
         _c("file", "File name under data/raw/articles/.", unique=True),

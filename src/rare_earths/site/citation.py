@@ -56,7 +56,7 @@ def _licence_names(cff: dict) -> str:
 def cite_line(path: Path | None = None) -> str:
     """One plain sentence to cite the suite, from CITATION.cff: authors, year (where the file gives
     a release date), title, version and licence. For example: "The rare-earths notebook suite
-    authors. India's rare-earth supply chain: a reproducible audit of five news articles. Version
+    authors. India's rare-earth supply chain: a reproducible audit of news articles. Version
     0.1.0. MIT licence." """
     cff = citation(path)
     parts = [authors(path)]

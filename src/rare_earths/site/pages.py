@@ -144,8 +144,8 @@ def index_page(render: Render) -> dict[str, str]:
             "index.html.j2",
             title=INDEX.title,
             current=INDEX.file,
-            lede="Five news articles on India's dependence on China for rare earths and magnets, every figure traced "
-            "to its sentence and checked.",
+            lede=f"{vocabulary.count_word(len(site.articles)).capitalize()} news articles on India's dependence on China "
+            "for rare earths and magnets, every figure traced to its sentence and checked.",
             total=sum(counted.values()),
             counted=counted,
             tally=_tally(site),
