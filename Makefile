@@ -108,7 +108,7 @@ reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in p
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
 	$(VENV)/bin/python -m rare_earths notebooks
 
-sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweep/: GRID="usd_inr=80,84.57,90 ..." (FORCE=1: all)
+sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweeps/<grid>/: GRID="usd_inr=80,84.57,90 ..." (FORCE=1: all)
 	$(VENV)/bin/python -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
 
 # ruff's settings are in pyproject.toml; `make test` runs this first.

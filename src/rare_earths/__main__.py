@@ -39,8 +39,9 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"Where the runs and results.csv go (default: {LAYOUT.sweep.as_posix()}/); a run already "
-        "there and up to date is skipped.",
+        help=f"Where the runs and results.csv go, inside {LAYOUT.reports.as_posix()}/ (default: "
+        f"{LAYOUT.sweeps.as_posix()}/ and a folder named by the grid); a run already there and up to date is skipped, "
+        "and scenarios of an earlier grid are removed.",
     )
     grid.add_argument(
         "--jobs",

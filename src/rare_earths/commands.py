@@ -142,9 +142,10 @@ def _notebooks(args: argparse.Namespace, project: Project, values: dict) -> None
 def sweep_grid(args: argparse.Namespace, project: Project) -> None:
     """A sweep: the grid checked first (ParameterError before anything runs), then the data step the
     notebooks read, then the runs. SweepFailed if a run failed."""
-    out = _sweep_folder(args.out or project.sweep, project)
     chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
     grid = sweep.parse_grid(args.grid, **_sweep_options(project))
+    # A sweep's own folder, named by its grid: never the default sweep the pages are made from.
+    out = _sweep_folder(args.out or project.sweeps / sweep.folder_name(grid), project)
     sweep.check_size(sweep.size(grid, notebooks_dir=project.notebooks), args.runs)
     runs = sweep.plan(grid, notebooks_dir=project.notebooks)
     print(f"{len(runs)} runs: " + ", ".join(f"{name} × {count}" for name, count in sweep.counts(runs).items()))
@@ -170,7 +171,9 @@ def _sweep_folder(out: Path, project: Project) -> Path:
     followed (a link on the way is refused when the sweep writes)."""
     given = Path(os.path.abspath(out))
     reports = Path(os.path.abspath(project.reports))
-    chains = [Path(os.path.abspath(place)) for place in (project.executed, project.html, project.results_csv)]
+    chains = [
+        Path(os.path.abspath(place)) for place in (project.executed, project.html, project.results_csv, project.sweep)
+    ]
     chains.append(Path(os.path.abspath(project.html.parent / f".{project.html.name}-builds")))
     inside = given != reports and given.is_relative_to(reports)
     if not inside or any(

@@ -176,6 +176,11 @@ class Project:
         return self.reports / "sweep"
 
     @property
+    def sweeps(self) -> Path:
+        """The sweeps asked for (`make sweep`), each in a folder named by its grid."""
+        return self.reports / "sweeps"
+
+    @property
     def run_lock(self) -> Path:
         """Held by every run that writes data/processed/ or reports/, and by `clean`: one at a time in
         a project. At the root, where removing the outputs cannot remove it while it is held."""

@@ -382,3 +382,22 @@ def test_a_grid_of_more_runs_than_allowed_is_refused_before_anything_runs(projec
     runs = 201 * users + (len(chain.NOTEBOOKS) - users)  # a notebook without usd_inr runs once
     assert err.count("\n") == 1 and f"the grid makes {runs} runs, more than {sweep.MOST_RUNS}" in err
     assert f"--runs {runs}" in err and not project.run_lock.exists()
+
+
+def test_a_sweep_asked_for_has_a_folder_named_by_its_grid_apart_from_the_default_sweep(project):
+    """The case: `make sweep` and `make reports` shared reports/sweep/ (a sweep's 24 results became 44)."""
+    grid = {"usd_inr": [80.0, 84.57], "reference_edition": ["MCS2024"]}
+    assert sweep.folder_name(grid) == "usd_inr=80,84.57+reference_edition=MCS2024"
+    long = sweep.folder_name({"usd_inr": [80 + index / 100 for index in range(100)]})
+    assert len(long) <= 120 and long != sweep.folder_name({"usd_inr": [80 + index / 100 for index in range(99)]})
+    out = commands._sweep_folder(project.sweeps / sweep.folder_name(grid), project)
+    assert out.parent == project.sweeps
+    with pytest.raises(ParameterError, match="apart from the chain's outputs"):
+        commands._sweep_folder(project.sweep, project)
+
+
+def test_scenarios_of_an_earlier_grid_are_removed_from_a_sweeps_folder(tmp_path):
+    sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,), jobs=1)
+    finished, lines = sweep_fixtures(tmp_path, ["years=10"], (YEARS,), jobs=1)
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_dir()) == ["years=10"]
+    assert any("removed 1 scenarios of an earlier grid" in line and "years=5" in line for line in lines)

@@ -23,8 +23,10 @@ a scheduler address), and each lands in its scenario's folder:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
+import shutil
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -165,6 +167,37 @@ def check_size(count: int, allowed: int | None) -> None:
         )
 
 
+def folder_name(grid: Mapping[str, list[Any]]) -> str:
+    """A sweep's own folder, named by its grid: 'usd_inr=80,84.57,90+reference_edition=MCS2024,MCS2025'
+    (a grid too long for a file name is cut, and told apart by its hash)."""
+    joined = "+".join(
+        f"{name}=" + ",".join(urllib.parse.quote(results.parameter_text(value), safe="") for value in values)
+        for name, values in grid.items()
+    )
+    if len(joined) <= 120:
+        return joined
+    return f"{joined[:100]}-{hashlib.sha256(joined.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _prune(out_dir: Path, keys: set[str], echo: Callable[[str], None]) -> None:
+    """Remove the scenario folders of an earlier grid from a sweep's folder: they are no part of
+    this sweep, and its results.csv would not list them."""
+    stale = sorted(
+        path
+        for path in out_dir.iterdir()
+        if path.is_dir()
+        and not path.is_symlink()
+        and path.name not in keys
+        and ("=" in path.name or path.name == NO_PARAMETER)
+    )
+    for path in stale:
+        shutil.rmtree(path)
+    if stale:
+        echo(
+            f"removed {len(stale)} scenarios of an earlier grid from {relative(out_dir)}/: {', '.join(p.name for p in stale)}"
+        )
+
+
 def plan(
     grid: Mapping[str, list[Any]], steps: tuple[chain.Step, ...] = chain.CHAIN, *, notebooks_dir: Path | None = None
 ) -> list[Run]:
@@ -241,6 +274,7 @@ def run(
     }
     atomic.no_links(out_dir).mkdir(parents=True, exist_ok=True)
     atomic.remove_leftovers(out_dir)
+    _prune(out_dir, {run_.key for run_ in scenarios.values()}, echo)
     table = _ResultsTable(out_dir, list(grid), list(scenarios.values()))
 
     def readable(notebook_run: chain.NotebookRun) -> bool:  # an up-to-date run whose results can be read
