@@ -425,3 +425,19 @@ def test_a_time_limit_interrupts_again_until_the_notebook_ends_then_kills_it(mon
     stopped.stop()
     stopped.thread.join(5)
     assert not stopped.thread.is_alive() and not stopped.expired.is_set()
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_notebook_checks_every_parameter_it_declares_before_it_uses_one(name):
+    """Used directly (JupyterLab, papermill), a notebook checks its parameters by params.yaml's
+    rules in the cell after its parameters cell (`params.table`, which shows them too)."""
+    notebook = nbformat.read(CHECKOUT.notebooks / name, as_version=4)
+    declared = execution.declared_parameters(CHECKOUT.notebooks / name)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    shown = next((index for index, source in enumerate(code) if "params.table(" in source), None)
+    if not declared:
+        assert shown is None
+        return
+    assert shown is not None and shown <= 2, "the parameters are checked in the first cells"
+    call = code[shown][code[shown].index("params.table(") :]
+    assert all(f"{parameter}={parameter}" in call for parameter in declared)

@@ -241,3 +241,22 @@ def test_a_parameter_name_must_be_an_identifier(tmp_path, name):
     path.write_text(f"'{name}':\n  default: 1.0\n  type: float\n  description: A rate.\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 1, column 1: .* is not a parameter name \(a name is an identifier"):
         params.specs(path)
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        ({"consumption_base_year": 2040}, "parameter consumption_base_year: must be less than 2032"),
+        ({"consumption_base_year": "2022"}, "'2022' is a str; params.yaml declares an int (write it as 2022)"),
+        ({"reference_edition": "MCS2023"}, "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025"),
+        ({"usd_inr": -1.0}, "parameter usd_inr: must be greater than 0"),
+        ({"no_such": 1}, "unknown parameter no_such"),
+    ],
+)
+def test_a_notebooks_parameters_are_checked_in_the_notebook_by_the_command_lines_rules(values, says):
+    """The case: in JupyterLab or papermill, `consumption_base_year = 2040` failed at cells 7 and
+    11, '2022' was a TypeError and MCS2023 a KeyError deep in pandas. Each notebook's parameters
+    table (`params.table`, its second cell) checks them first, with the command line's words."""
+    with pytest.raises(params.ParameterError, match=re.escape(says)):
+        params.table(CHECKOUT.params_yaml, **values)
+    params.check(CHECKOUT.params_yaml, usd_inr=85, consumption_base_year=2022, reference_edition="MCS2024")

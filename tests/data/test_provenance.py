@@ -352,3 +352,11 @@ def test_the_data_package_counts_the_articles_it_describes(project):
     count = len(provenance.load_sources(project.sources_csv, project.articles))
     title = datapackage.descriptor(project.sources_csv, project.references_csv)["title"]
     assert f"from {vocabulary.count_word(count)} news articles" in title
+
+
+def test_a_missing_processed_table_names_the_command_that_makes_it(project):
+    """The case: a notebook opened before `make data` gave FileNotFoundError and ten NameErrors."""
+    from rare_earths.data import claims
+
+    with pytest.raises(InputError, match=r"data/processed/claims\.csv: is missing: .*run `make data`"):
+        claims.load(project.processed_claims_csv)

@@ -291,15 +291,32 @@ def resolve(overrides: Mapping[str, Any] | None = None, path: Path | None = None
     return {name: declared[name].convert(name, value) for name, value in values.items()}
 
 
-def table(path: Path | None = None, **values: Any):
-    """The parameters a notebook ran with: value, unit, default and where the default comes from."""
-    path = path or Project.here().params_yaml
-    import pandas as pd  # here: pandas costs 0.24 s, which a run with nothing to do (it imports this module) never pays
-
-    declared = specs(path)
+def check(path: Path | None = None, **values: Any) -> None:
+    """A notebook's parameters as its kernel holds them (edited in JupyterLab, or injected by
+    papermill), checked by the rules the command line applies (params.yaml): ParameterError naming
+    the parameter and what it allows. A value of another type than declared ('2022' for an int) is
+    refused too, as the notebook would use it as it is."""
+    declared = _load(path or Project.here().params_yaml)[1]
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
+    for name, value in values.items():
+        converted = declared[name].convert(name, value)
+        if type(converted) is not type(value) and not (isinstance(value, int) and isinstance(converted, float)):
+            raise ParameterError(
+                f"parameter {name}: {value!r} is a {type(value).__name__}; params.yaml declares "
+                f"{'an' if declared[name].type == 'int' else 'a'} {declared[name].type} (write it as {converted!r})"
+            )
+
+
+def table(path: Path | None = None, **values: Any):
+    """The parameters a notebook ran with, checked first (`check`): value, unit, default and where
+    the default comes from."""
+    path = path or Project.here().params_yaml
+    import pandas as pd  # here: pandas costs 0.24 s, which a run with nothing to do (it imports this module) never pays
+
+    check(path, **values)
+    declared = specs(path)
     rows = [
         {
             "parameter": name,

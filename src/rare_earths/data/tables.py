@@ -147,6 +147,10 @@ def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
 def read_processed(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
     """A processed table with typed columns, validated against its schema."""
     path = Path(path) if path is not None else Project.here().root / table.path
+    if not path.is_file():  # a notebook opened before the data step ran, most likely
+        raise InputError(
+            [Problem(relative(path), "is missing: the data step makes it; run `make data` in the project's folder")]
+        )
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
     numbers = [column.name for column in table.columns if column.kind == "number"]
     observed.note_read(path)
