@@ -95,9 +95,13 @@ $(LAB_STAMP): $(STAMP)
 	$(INSTALL) --extra lab
 	touch $@
 
-# --allow-root only where make runs as root (a container), which JupyterLab otherwise refuses.
-lab: $(LAB_STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
-	set -f; $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
+# At the project's root (notebooks/, data/, params.yaml and src/ all reachable), opening on
+# notebooks/, with the project's kernel for a new notebook; the data built first, so a notebook
+# opened at once runs. --allow-root only where make runs as root (a container), which JupyterLab
+# otherwise refuses.
+lab: $(LAB_STAMP) data ## Build the data, then start JupyterLab at the project's root, on notebooks/, with the project's kernel
+	set -f; $(VENV)/bin/jupyter lab --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks \
+	  --MappingKernelManager.default_kernel_name=$(KERNEL) $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
 	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)
