@@ -223,7 +223,11 @@ def test_a_second_run_waits_for_the_first(tmp_path):
         holder.wait()
 
 
-def test_the_data_step_waits_for_a_run_in_progress(project):
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [("data", "data/processed/"), ("docs", "wrote docs/data-dictionary.md"), ("clean", "removed the outputs")],
+)
+def test_every_writing_command_waits_for_a_run_in_progress(command, says, project):
     import subprocess
     import sys
 
@@ -234,7 +238,7 @@ def test_the_data_step_waits_for_a_run_in_progress(project):
     try:
         assert holder.stdout.readline().strip() == "holding"
         data = subprocess.Popen(
-            [sys.executable, "-m", "rare_earths", "--project", str(project.root), "data"],
+            [sys.executable, "-m", "rare_earths", "--project", str(project.root), command],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -243,7 +247,7 @@ def test_the_data_step_waits_for_a_run_in_progress(project):
         holder.stdin.write("\n")
         holder.stdin.flush()
         out, _ = data.communicate()
-        assert data.returncode == 0 and "data/processed/" in out
+        assert data.returncode == 0 and says in out
     finally:
         holder.kill()
         holder.wait()

@@ -138,18 +138,23 @@ def snapshot(project: Project) -> dict[str, bytes]:
     return {relative(path): path.read_bytes() for path in sorted(project.reports.rglob("*")) if path.is_file()}
 
 
+def killed_mid_run(project: Project, address: str, victim: subprocess.Popen) -> tuple[int, str, float]:
+    """Kill `victim` (a worker or the scheduler) once the chain has sent a notebook; the chain's
+    exit code, what it printed on stderr, and the seconds from the kill to its end."""
+    process = run_until_submitted(project, address)
+    victim.kill()
+    killed = time.monotonic()
+    process.wait(timeout=120)
+    return process.returncode, process.stderr.read(), time.monotonic() - killed
+
+
 def test_the_only_worker_killed_ends_the_run_in_bounded_time_in_one_line(tmp_path):
     """The case: the only worker killed gave silence for over 150 s, until a new worker appeared,
     and the finished notebook was run again and rewritten."""
     project = make_project(tmp_path, built=True)
     with started_cluster(workers=1) as (address, _, (worker,)):
-        process = run_until_submitted(project, address)
-        worker.kill()
-        killed = time.monotonic()
-        process.wait(timeout=120)
-        took = time.monotonic() - killed
-        err = process.stderr.read()
-    assert process.returncode == 1
+        code, err, took = killed_mid_run(project, address, worker)
+    assert code == 1
     lines = [line for line in err.splitlines() if "lost its workers" in line]
     assert len(lines) == 1 and "and none joined within" in lines[0], err[-2000:]
     print(f"\nthe only worker killed: reported in {took:.1f} s")
@@ -160,14 +165,10 @@ def test_a_dead_scheduler_ends_the_run_and_its_orphaned_worker_writes_nothing(tm
     the orphaned worker wrote an executed notebook outside the lock."""
     project = make_project(tmp_path, built=True)
     with started_cluster(workers=1) as (address, scheduler, _):
-        process = run_until_submitted(project, address)
-        scheduler.kill()
-        killed = time.monotonic()
-        process.wait(timeout=120)
-        took = time.monotonic() - killed
-        err = process.stderr.read()
+        code, err, took = killed_mid_run(project, address, scheduler)
         ended = snapshot(project)
         time.sleep(15)  # the orphaned worker finishes its notebook meanwhile, and tries to write it
         assert snapshot(project) == ended, "a task wrote after its run had ended"
-    assert process.returncode == 1 and "was lost" in err, err[-2000:]
+    lines = [line for line in err.splitlines() if "was lost" in line]
+    assert code == 1 and len(lines) == 1, err[-2000:]
     print(f"\na dead scheduler: reported in {took:.1f} s")

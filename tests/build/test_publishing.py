@@ -329,36 +329,3 @@ def test_a_linked_sweep_folder_is_refused_before_anything_is_written_behind_it(p
     with pytest.raises(OSError, match="is a symbolic link"):
         sweep.run({"usd_inr": [80.0]}, project.sweep, notebooks_dir=project.notebooks, params_path=project.params_yaml)
     assert sorted(path.name for path in outside.iterdir()) == ["victim"] and survived(outside, kept)
-
-
-def test_docs_waits_for_the_run_lock(project):
-    import subprocess
-    import sys
-
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire(); "
-            "print('holding', flush=True); sys.stdin.readline()",
-            str(project.run_lock),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        docs = subprocess.Popen(
-            [sys.executable, "-m", "rare_earths", "--project", str(project.root), "docs"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert "waiting" in docs.stderr.readline()
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        assert docs.wait(60) == 0
-    finally:
-        holder.kill()
-        holder.wait()
