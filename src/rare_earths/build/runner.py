@@ -181,8 +181,7 @@ def _holds_exactly(build: Path, step: FolderStep, inputs: dict[str, Any]) -> boo
 
 
 def _build_linked(step: FolderStep, *, force: bool) -> list[Path] | None:
-    builds = atomic.no_links(builds_folder(step))  # before a build there is removed or read
-    atomic.no_links(step.folder.parent)
+    builds = atomic.no_links(builds_folder(step))  # and the folders above it, before a build there is removed or read
     current = published_build(step)
     if current is not None and not force:
         used = files_used(current / step.manifest, step.used_before_it_ran)
