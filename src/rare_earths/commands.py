@@ -60,38 +60,46 @@ def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple
     options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
     failures: list[chain.ChainFailed] = []
     outcomes = _chain(values, project, chosen, options, failures)
-    # Whatever --only chose, the site is built only from executed notebooks whose manifests still
-    # hold: one that no longer matches what it was made from (its data changed, or the copy did) is
-    # run now, with this run's values.
-    failed = {outcome.notebook for outcome in outcomes if outcome.status != "ok"}
-    stale = [step for step in chain.CHAIN if step.notebook not in failed and not chain.vouched(step, project)]
-    if stale:
-        print(
-            f"\nalso run, as their executed copies no longer match what they were made from: "
-            f"{', '.join(step.notebook for step in stale)}"
-        )
-        outcomes += _chain(values, project, tuple(stale), options, failures)
+    outcomes += _vouch(values, project, outcomes, options, failures)
     print("\n" + scheduling.summary(outcomes))
     published = tuple(step.notebook for step in chain.CHAIN if chain.vouched(step, project))
     steps.build_results(project, published)
     # The sensitivity page compares the whole chain's results across the default sweep: it shows a
     # sweep only when this run brought the sweep up to date with the notebooks.
-    swept = not (args.only or args.no_sweep or failures)
-    if swept:
-        print("\nthe sensitivity sweep (params.yaml, each parameter's `sweep` values):")
-        grid = params.default_grid(project.params_yaml)
-        try:
-            sweep.run(grid, project.sweep, **_sweep_options(project), reuse=project.executed, **options)
-        except sweep.SweepFailed as failure:
-            print("\n" + sweep.summary(failure.outcomes))
-            failures.append(failure)
-            swept = False
+    swept = not (args.only or args.no_sweep or failures) and _default_sweep(project, options, failures)
     failed = tuple(found for failure in failures for found in _failures(failure))
     pages = site_step.build_site(project, published, force=args.force, swept=swept, failures=failed)
     if failures:
         print(f"the pages were published from the notebooks that hold, and say what failed: {relative(pages[0])}")
         raise failures[0] if len(failures) == 1 else chain.ChainFailed([o for f in failures for o in f.outcomes])
     print(f"done in {time.perf_counter() - started:.1f} s; open {relative(pages[0])}")
+
+
+def _vouch(values: dict, project: Project, outcomes: list, options: dict, failures: list) -> list:
+    """Whatever --only chose, the pages are built only from executed notebooks whose manifests still
+    hold: one that no longer matches what it was made from (its data changed, or the copy did) is
+    run now, with this run's values. Returns the outcomes of those runs."""
+    failed = {outcome.notebook for outcome in outcomes if outcome.status != "ok"}
+    stale = [step for step in chain.CHAIN if step.notebook not in failed and not chain.vouched(step, project)]
+    if not stale:
+        return []
+    names = ", ".join(step.notebook for step in stale)
+    print(f"\nalso run, as their executed copies no longer match what they were made from: {names}")
+    return _chain(values, project, tuple(stale), options, failures)
+
+
+def _default_sweep(project: Project, options: dict, failures: list) -> bool:
+    """The sensitivity sweep (params.yaml's `sweep` values) brought up to date; False if a run of it
+    failed (kept in `failures`: the pages say so)."""
+    print("\nthe sensitivity sweep (params.yaml, each parameter's `sweep` values):")
+    grid = params.default_grid(project.params_yaml)
+    try:
+        sweep.run(grid, project.sweep, **_sweep_options(project), reuse=project.executed, **options)
+    except sweep.SweepFailed as failure:
+        print("\n" + sweep.summary(failure.outcomes))
+        failures.append(failure)
+        return False
+    return True
 
 
 def _chain(values: dict, project: Project, chosen: tuple, options: dict, failures: list) -> list:
