@@ -204,12 +204,8 @@ LAYOUT = Project(Path())
 
 
 def enclosing_root(path: Path) -> Path | None:
-    """The root of the project holding `path`, or None."""
-    path = Path(path).resolve()
-    for folder in (path, *path.parents):
-        if all((folder / marker).is_file() for marker in MARKERS):
-            return folder
-    return None
+    """The root of the project holding `path` (links followed), or None."""
+    return root_as_written(Path(path).resolve())
 
 
 def root_as_written(path: Path | str) -> Path | None:

@@ -249,9 +249,9 @@ def _execute(
     from papermill.exceptions import PapermillExecutionError
 
     output = output_dir / name  # where it is published, as the executed copy records it
-    if fence is None:
-        atomic.no_links(output.parent).mkdir(parents=True, exist_ok=True)
     written_in = atomic.no_links(fence if fence is not None else output_dir)
+    if fence is None:  # a run's fence is never made here: once its run removed it, nothing is written
+        written_in.mkdir(parents=True, exist_ok=True)
     defaults = declared_parameters(notebook)
     overrides = {key: values[key] for key in defaults if key in values and values[key] != defaults[key]}
     # A copy committed from an earlier run with overrides would carry their injected cell: drop it.
