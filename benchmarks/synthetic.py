@@ -4,7 +4,7 @@ Every synthetic row is a copy of a real row of data/raw/claims.csv, so the table
 mix of metrics, counterparts, qualifiers, periods and units as written (each unit still fits its
 metric). In each copy:
 
-- the subject is drawn at random from `vocabulary.SUBJECTS`;
+- the subject is drawn at random from the subjects of data/raw/subjects.csv;
 - the number is perturbed in the format it is written in: "44" -> "37", "6.9" -> "8.1",
   "1,345" -> "1,702", "180-202" -> "151-199" (still a range, low below high, `range_low` and
   `range_high` updated), "six to eight" -> "three to twelve", "two-thirds" -> "one-quarter",
@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rare_earths import vocabulary
 from rare_earths.data import quotes, schemas, units
 from rare_earths.data.provenance import load_articles, load_sources
+from rare_earths.data.subjects import load as load_subjects
 from rare_earths.data.tables import read_raw
 from rare_earths.project import Project
 
@@ -152,7 +152,8 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
     real = real_claims()
     rng = np.random.default_rng(seed)
     origins = rng.permutation(np.resize(np.arange(len(real)), rows))
-    subjects = rng.integers(0, len(vocabulary.SUBJECTS), size=rows)
+    names = sorted(load_subjects(PROJECT.subjects_csv).kinds)
+    subjects = rng.integers(0, len(names), size=rows)
     draws = rng.random((rows, 3))
     source = real.to_dict("records")
     records = []
@@ -160,7 +161,7 @@ def synthetic_table(rows: int, seed: int = 0, *, perturb_values: bool = True) ->
         row = dict(source[origin])
         row["claim_id"] = claim_id(k)
         row["source_id"] = row["claim_id"][:4]
-        row["subject"] = vocabulary.SUBJECTS[subject]
+        row["subject"] = names[subject]
         if perturb_values:
             old = row["value_as_written"]
             new, range_low, range_high = perturb(old, draws[k], row["unit_as_written"])

@@ -36,7 +36,7 @@ def usgs() -> pd.DataFrame:
 def synthetic(*rows: tuple) -> pd.DataFrame:
     """A processed claims table from rows shaped like data/raw/claims.csv.
 
-    Each row: (claim_id, subject, metric, counterpart, period, value_as_written, unit_as_written[, qualifier]).
+    Each row: (claim_id, subject, metric, counterpart, period, value_as_written, unit_as_written[, qualifier[, item]]).
     The figures are parsed as the cleaning step parses them, then cleaned with `claims.clean`, and the
     result is checked against the processed schema.
     """
@@ -51,6 +51,7 @@ def synthetic(*rows: tuple) -> pd.DataFrame:
                 "subject": subject,
                 "metric": metric,
                 "counterpart": counterpart,
+                "item": rest[1] if len(rest) > 1 else "",
                 "value_as_written": value,
                 "unit_as_written": unit,
                 "qualifier": rest[0] if rest else "",
@@ -443,14 +444,15 @@ def test_capacity_comparison_synthetic():
 
 
 def test_budgets_real(real):
+    """Today's data: the three rupee amounts of a001."""
     table = by(analysis.budgets(real, USD_INR), "item")
     # No total: the mission's spending and the enterprises' expected investment are different things.
     assert not any("total" in item for item in table.index)
     assert table.loc["rare earth magnet manufacturing support", "inr_crore"] == pytest.approx(1345)
     # Dollars to the significant digits of the rupees as written: ₹16,300 crore (3) is USD 1,930 million.
-    assert table.loc["NCMM government spending", "usd_million"] == 1930
+    assert table.loc["government spending", "usd_million"] == 1930
     assert table.loc["rare earth magnet manufacturing support", "usd_million"] == pytest.approx(159.0)  # 4 digits
-    assert table.loc["NCMM investment expected from public sector enterprises (not a budget)", "usd_million"] == 2100
+    assert table.loc["investment expected from public sector enterprises", "usd_million"] == 2100
 
 
 def test_budgets_synthetic():
@@ -464,6 +466,20 @@ def test_budgets_synthetic():
     assert result.usd_million.tolist() == pytest.approx([5, 10, 20])
     at_30 = analysis.budgets(table, 30.0)  # 50 crore (one digit) is USD 16.67 million: 20 to one digit
     assert at_30.usd_million.tolist() == pytest.approx([20, 30, 70])
+
+
+def test_two_budgets_of_one_subject_are_two_rows_labelled_by_their_item():
+    """The case: a new article's ₹7,280 crore scheme beside the ₹1,345 crore allocation crashed the
+    budgets table (one figure per subject expected)."""
+    table = synthetic(
+        ("a001-01", "Government of India", "budget_allocation", "", "", "1,345", "₹ crore", "", "magnet support"),
+        ("a005-01", "Government of India", "budget_allocation", "", "", "7,280", "₹ crore", "", "magnet scheme"),
+        ("a005-02", "Government of India", "budget_allocation", "", "", "7,280", "₹ crore", "", "magnet scheme"),
+    )
+    result = analysis.budgets(table, 100.0)
+    assert result.item.tolist() == ["magnet support", "magnet scheme"]
+    assert result.inr_crore.tolist() == pytest.approx([1345, 7280])
+    assert result.claim_ids.tolist() == ["a001-01", "a005-01; a005-02"]
 
 
 @pytest.mark.parametrize(

@@ -49,9 +49,9 @@ def distinct(
     counterpart: str | None = None,
     source_id: str | None = None,
 ) -> pd.DataFrame:
-    """One row per distinct figure (subject, counterpart, period, low, high), with every claim stating it."""
+    """One row per distinct figure (subject, item, counterpart, period, low, high), with every claim stating it."""
     rows = select(claims, metric, subject, counterpart, source_id)
-    keys = ["subject", "counterpart", "period", "value_low", "value_high", "unit"]
+    keys = ["subject", "item", "counterpart", "period", "value_low", "value_high", "unit"]
     grouped = rows.groupby(keys, sort=False, dropna=False).agg(claim_ids=("claim_id", SEPARATOR.join)).reset_index()
     return grouped
 
@@ -445,30 +445,31 @@ def _per_year(found: tuple[Figure, str]) -> tuple[pint.Quantity, str]:
 
 
 def budgets(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
-    """The rupee amounts in ₹ crore and in US dollars at `usd_inr`, each to as many significant digits
-    as its rupee figure was written with. No total: the mission's budget is government spending and
-    the ₹18,000 crore is investment public sector enterprises are expected to make, not a budget; and
-    all are converted at one rate, though the money is spent over several years."""
+    """Every budget and expected investment the articles give, one row per distinct figure (two
+    budgets of one subject are two rows, told apart by their `item`), in ₹ crore and in US dollars
+    at `usd_inr`, each to as many significant digits as its rupee figure was written with.
+
+    No total: a mission's budget is government spending, while investment expected from public
+    sector enterprises is not a budget; and all are converted at one rate, though the money is
+    spent over several years."""
     written = claims.set_index("claim_id").value_as_written
-    items = [
-        ("rare earth magnet manufacturing support", "budget_allocation", "Government of India"),
-        ("NCMM government spending", "budget_allocation", "National Critical Mineral Mission"),
-        ("NCMM investment expected from public sector enterprises (not a budget)", "investment_expected",
-         "National Critical Mineral Mission"),
-    ]  # fmt: skip
     rows = []
-    for label, metric, subject in items:
-        amount, ids = one(claims, metric, subject)
-        digits = metrics.significant_digits(written[ids.split(SEPARATOR)[0]])
-        rows.append(
-            {
-                "item": label,
-                "inr_crore": _magnitude(amount.low, "crore * INR"),
-                "usd_million": metrics.to_significant(_magnitude(to_usd(amount.low, usd_inr), "USD") / 1e6, digits),
-                "claim_ids": ids,
-            }
-        )
-    return pd.DataFrame(rows)
+    for metric in ("budget_allocation", "investment_expected"):
+        for row in distinct(claims, metric).itertuples():
+            first = row.claim_ids.split(SEPARATOR)[0]
+            amount = figure_of(claims, first).low
+            digits = metrics.significant_digits(written[first])
+            rows.append(
+                {
+                    "subject": row.subject,
+                    "item": row.item or metric_words(metric),
+                    "metric": metric,
+                    "inr_crore": _magnitude(amount, "crore * INR"),
+                    "usd_million": metrics.to_significant(_magnitude(to_usd(amount, usd_inr), "USD") / 1e6, digits),
+                    "claim_ids": row.claim_ids,
+                }
+            )
+    return pd.DataFrame(rows, columns=["subject", "item", "metric", "inr_crore", "usd_million", "claim_ids"])
 
 
 def magnet_production_shares(claims: pd.DataFrame) -> pd.DataFrame:

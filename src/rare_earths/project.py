@@ -97,6 +97,11 @@ class Project:
         return self.raw / "exclusions.csv"
 
     @property
+    def subjects_csv(self) -> Path:
+        """Who or what figures are about: every subject, its kind, its country and its aliases."""
+        return self.raw / "subjects.csv"
+
+    @property
     def params_yaml(self) -> Path:
         return self.root / "params.yaml"
 

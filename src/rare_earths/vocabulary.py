@@ -194,22 +194,17 @@ _METRICS: tuple[Metric, ...] = (
 )  # fmt: skip
 METRICS: dict[str, Metric] = {metric.name: metric for metric in _METRICS}
 
-# subject -> the country it is a part of, where the subject is not a country itself: its USGS figures
-# are that country's, and its imports a part of that country's.
-COUNTRY_OF: dict[str, str] = {"IREL": "India", "Indian auto sector": "India"}
-
-
-def country_of(subject: str) -> str:
-    """The country a subject is, or is a part of ("IREL" -> "India", "China" -> "China")."""
-    return COUNTRY_OF.get(subject, subject)
-
-
-SUBJECTS: tuple[str, ...] = (
-    "world", "China", "India", "Brazil", "Australia", "Russia", "Vietnam", "Japan", "South Korea",
-    "USA", "Kazakhstan", "IREL", "Indian auto sector", "Indian firms", "Indian auto industry delegation",
-    "European auto suppliers", "Government of India", "National Critical Mineral Mission", "Maruti Suzuki",
-    "rare earth elements",
-)  # fmt: skip
+# What a subject is (`data/raw/subjects.csv`'s `kind`). The subjects themselves are curated data,
+# with their aliases and the country each belongs to: a new article brings its subjects as data.
+SUBJECT_KINDS: dict[str, str] = {
+    "world": "The whole world: the world totals of USGS and of the articles.",
+    "country": "A country: USGS's figures for it are its own (USGS may name it differently: see `aliases`).",
+    "part_of_country": "A firm or sector of one country (`part_of`) whose quantities are a part of that country's: "
+    "its output is within the country's USGS figures, its imports within the country's imports.",
+    "other": "Anything else a figure is about (a government's budget, a programme, firms abroad, the elements "
+    "themselves): no USGS figure or national total contains its figures.",
+}
+WORLD = "world"  # the subject that is the whole world, as claims and the tidy USGS table name it
 
 # How far "around" and "nearly" reach: the project's convention, one basis for every figure. A
 # hedged figure admits the wider of its rounding and this fraction of its value.

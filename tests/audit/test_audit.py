@@ -41,6 +41,7 @@ _CANONICAL = {
     "tons annually": ("t / year", 1.0),
     "fraction": ("percent", 100.0),
 }
+_PARTS_OF_INDIA = {"IREL": "India", "Indian auto sector": "India"}
 _WORDS = {"two-thirds": 2 / 3, "fifth": 5, "third": 3, "second": 2}
 
 
@@ -55,8 +56,10 @@ def claim(
     period: str = "",
     qualifier: str = "",
     period_as_written: str = "",
+    item: str = "",
 ) -> dict:
-    """One processed claim as the cleaning step writes it, from the figure as an article would write it."""
+    """One processed claim as the cleaning step writes it, from the figure as an article would write it.
+    Its country is the subject's, parts of India named as the subjects' vocabulary names them."""
     canonical, scale = _CANONICAL[unit]
     value = (_WORDS[written] if written in _WORDS else float(written.replace(",", ""))) * scale
     sign = "" if unit in ("%", "rank", "fraction") else " "
@@ -68,6 +71,8 @@ def claim(
         "subject": subject,
         "metric": metric,
         "counterpart": counterpart,
+        "item": item,
+        "country": _PARTS_OF_INDIA.get(subject, subject),
         "period": period,
         "value": value,
         "value_low": value,
@@ -214,21 +219,21 @@ USGS = usgs_table(
     ("MCS2025", "India", "reserves", "", 6.9e6),
     ("MCS2024", "Other", "reserves", "", 11.5e6),
     ("MCS2025", "Other", "reserves", "", 11.5e6),
-    ("MCS2024", "World total (rounded)", "reserves", "", 110e6),
-    ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes"),
+    ("MCS2024", "world", "reserves", "", 110e6),
+    ("MCS2025", "world", "reserves", "", 90e6, "yes"),
     ("MCS2024", "China", "mine_production", "2023", 240e3, "no", "yes"),
     ("MCS2025", "China", "mine_production", "2023", 255e3, "no", "yes"),
     ("MCS2024", "India", "mine_production", "2023", 2.9e3),
     ("MCS2025", "India", "mine_production", "2024", 2.9e3),
-    ("MCS2024", "World total (rounded)", "mine_production", "2023", 350e3),
-    ("MCS2025", "World total (rounded)", "mine_production", "2023", 376e3),
-    ("MCS2025", "World total (rounded)", "mine_production", "2024", 390e3),
+    ("MCS2024", "world", "mine_production", "2023", 350e3),
+    ("MCS2025", "world", "mine_production", "2023", 376e3),
+    ("MCS2025", "world", "mine_production", "2024", 390e3),
 )
 
 
 @pytest.mark.parametrize(("written", "verdict"), [("356", CONTRADICTED), ("351", WITHIN_ROUNDING), ("350", CONSISTENT)])
 def test_a_usgs_figure_has_the_same_precision_whatever_zeros_it_prints(written, verdict):
-    alone = usgs_table(("MCS2025", "World total (rounded)", "mine_production", "2023", 350e3))
+    alone = usgs_table(("MCS2025", "world", "mine_production", "2023", 350e3))
     result = run(table(claim("a000-01", "world", "production", written, "kt", period="2023")), alone)
     assert only(result, "usgs").verdict == verdict
 
@@ -239,7 +244,7 @@ def test_a_world_total_admits_the_gap_its_own_rows_show(written, verdict):
     rounded = usgs_table(
         ("MCS2025", "China", "mine_production", "2023", 300e3),
         ("MCS2025", "Other", "mine_production", "2023", 55e3),
-        ("MCS2025", "World total (rounded)", "mine_production", "2023", 350e3),
+        ("MCS2025", "world", "mine_production", "2023", 350e3),
     )
     result = run(table(claim("a000-01", "world", "production", written, "kt", period="2023")), rounded)
     assert only(result, "usgs").verdict == verdict
@@ -336,9 +341,7 @@ def test_the_articles_own_figures_are_a_base_too():
 
 def test_a_comparison_that_cannot_fail_is_not_counted_as_a_pass():
     # Against only "more than 90 Mt", 40% of the world passes whatever the article had written up to 48.9%.
-    tables = usgs_table(
-        ("MCS2025", "China", "reserves", "", 44e6), ("MCS2025", "World total (rounded)", "reserves", "", 90e6, "yes")
-    )
+    tables = usgs_table(("MCS2025", "China", "reserves", "", 44e6), ("MCS2025", "world", "reserves", "", 90e6, "yes"))
     check = only(
         run(table(claim("a000-01", "China", "reserve_share", "40", "%", counterpart="world")), tables), "share_base"
     )

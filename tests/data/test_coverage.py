@@ -16,7 +16,7 @@ from rare_earths.errors import InputError
 
 @pytest.fixture(scope="module")
 def project():
-    raw, _, articles = claims.load_checked()
+    raw, _, articles, _ = claims.load_checked()
     return raw, coverage.load_exclusions(), articles
 
 

@@ -17,7 +17,14 @@ from rare_earths.errors import InputError
 
 SHARED = CHECKOUT.root.parent / "shared"
 # Files under data/raw/ that are catalogues or hand-made records rather than received inputs.
-RECORDS = {"sources.csv", "claims.csv", "exclusions.csv", "reference/references.csv", "reference/README.md"}
+RECORDS = {
+    "sources.csv",
+    "claims.csv",
+    "exclusions.csv",
+    "subjects.csv",
+    "reference/references.csv",
+    "reference/README.md",
+}
 # Documentation of the data, not data: the terms on which each file is redistributed.
 DOCUMENTS = {"TERMS.md"}
 

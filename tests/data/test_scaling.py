@@ -22,9 +22,11 @@ from conftest import CHECKOUT  # noqa: E402
 
 from benchmarks import scaling, synthetic  # noqa: E402
 from rare_earths import vocabulary  # noqa: E402
-from rare_earths.data import claims, schemas, units  # noqa: E402
+from rare_earths.data import claims, schemas, subjects, units  # noqa: E402
 from rare_earths.data.provenance import load_sources  # noqa: E402
 from rare_earths.data.units import canonical_unit, parse_figure  # noqa: E402
+
+SUBJECTS = subjects.load(CHECKOUT.subjects_csv)
 
 PATH = Path("synthetic.csv")
 REAL = len(synthetic.real_claims())
@@ -48,9 +50,11 @@ def clean_row_by_row(raw: pd.DataFrame) -> pd.DataFrame:
             {
                 "claim_id": row.claim_id,
                 "source_id": row.source_id,
-                "subject": row.subject,
+                "subject": SUBJECTS.canonical(row.subject),
                 "metric": row.metric,
-                "counterpart": row.counterpart,
+                "counterpart": SUBJECTS.canonical(row.counterpart) if row.counterpart else "",
+                "item": row.item,
+                "country": SUBJECTS.country_of(SUBJECTS.canonical(row.subject)),
                 "period": row.period,
                 "value": float(canonical.low.magnitude) if single else math.nan,
                 "value_low": float(canonical.low.magnitude),
@@ -97,7 +101,7 @@ def test_each_real_row_is_copied_factor_times_with_its_metric_and_unit():
     assert Counter(map(tuple, table[keys].to_numpy())) == Counter(
         {key: 3 * count for key, count in Counter(map(tuple, real[keys].to_numpy())).items()}
     )
-    assert set(table.subject) <= set(vocabulary.SUBJECTS)
+    assert set(table.subject) <= set(SUBJECTS.kinds)
     assert not set(table.value_as_written) <= set(real.value_as_written)  # the values are perturbed
 
 
@@ -149,7 +153,7 @@ def test_copies_keeping_their_quotes_pass_every_check_against_the_articles():
 
 
 def test_a_x1_table_has_the_real_tables_units():
-    real_raw, real_figures, _ = claims.load_checked()
+    real_raw, real_figures, _, _ = claims.load_checked()
     real = claims.clean(real_raw, real_figures)
     assert Counter(cleaned(synthetic.synthetic_claims(1)).unit) == Counter(real.unit)
 
@@ -171,7 +175,7 @@ def test_cleaning_a_table_gives_exactly_what_cleaning_each_row_alone_gives(seed)
 
 
 def test_the_real_claims_clean_as_row_by_row():
-    raw, figures, _ = claims.load_checked()
+    raw, figures, _, _ = claims.load_checked()
     pd.testing.assert_frame_equal(claims.clean(raw, figures), clean_row_by_row(raw), check_exact=True)
 
 

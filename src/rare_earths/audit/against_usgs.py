@@ -420,7 +420,7 @@ def _usgs_bounds(found: list[Statement], usgs: Tables, attribute: str, rule_name
         if not declared:
             continue
         measure, fraction, why = declared
-        country = vocabulary.country_of(stated.subject)
+        country = stated.where
         end = stated.admitted()[side.end]
         shares = _shares_of_mine_output(stated, usgs, measure, country, _tonnes(stated, end))
         if not shares:

@@ -158,7 +158,9 @@ def _coarser_sentence(sentence: str, ids: list[str]) -> str:
 )
 def same_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
-    for (_subject, metric, counterpart), group in index(found, "subject", "metric", "counterpart").items():
+    for (_subject, _item, metric, counterpart), group in index(
+        found, "subject", "item", "metric", "counterpart"
+    ).items():
         if vocabulary.METRICS[metric].recurring:  # the dates of occasions, not one figure (`first_occurrence`)
             continue
         claim_ids = _claim_ids(group)
@@ -369,7 +371,7 @@ def _unhedged_restatement(hedged: Statement, plain: list[Statement]) -> Statemen
 )
 def dropped_hedge(found: list[Statement]) -> list[dict]:
     rows = []
-    for group in index(found, "source_id", "subject", "metric", "period").values():
+    for group in index(found, "source_id", "subject", "item", "metric", "period").values():
         plain = [s for s in group if not _hedged(s)]
         for a in (s for s in group if _hedged(s)):
             match = _unhedged_restatement(a, plain)
@@ -409,9 +411,9 @@ def absence_against_figure(found: list[Statement], related: dict[str, set[str]])
         presupposed = vocabulary.METRICS[stated.metric].presupposes
         if not presupposed or stated.low <= 0:
             continue
-        country = vocabulary.country_of(stated.subject)
+        country = stated.where
         for absent in zeros:
-            where = vocabulary.country_of(absent.subject)
+            where = absent.where
             if (
                 absent.metric != presupposed
                 or where not in (country, "world")

@@ -104,8 +104,8 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
     values = index(found, "subject", "metric", "period")
     for stated in found:
         whole_metric = vocabulary.METRICS[stated.metric].valued_in
-        country = vocabulary.COUNTRY_OF.get(stated.subject)
-        if not whole_metric or not country:
+        country = stated.where  # a part of a country (IREL, its auto sector): not the country itself
+        if not whole_metric or country == stated.subject:
             continue
         prices = [
             (value, quantity)
@@ -161,13 +161,13 @@ def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
         level_metric = vocabulary.METRICS[projected.metric].projects
         if not level_metric or projected.low <= 0:
             continue
-        country = vocabulary.country_of(projected.subject)
+        country = projected.where
         for stop in found:
             if (
                 stop.metric != level_metric
                 or stop.high != 0
                 or stop.period != projected.period
-                or vocabulary.country_of(stop.subject) != country
+                or stop.where != country
             ):
                 continue
             rows.append(

@@ -45,6 +45,13 @@ class Statement:
     half_step: float  # half the last written digit, in `unit`: how far rounding can have moved it
     as_written: str  # the article's own words
     period_as_written: str = ""  # the words that date it ("over the past four years")
+    item: str = ""  # what the figure is of, where a subject states several of one metric (two budgets)
+    country: str = ""  # the country the subject is or is a part of (`claims.csv`'s `country`); "" for itself
+
+    @property
+    def where(self) -> str:
+        """The country the subject is or is a part of ("IREL" -> "India"); the subject itself otherwise."""
+        return self.country or self.subject
 
     @property
     def ids(self) -> str:
@@ -131,7 +138,9 @@ def _scale(unit_as_written: str, unit: str) -> float:
 
 def statements(claims: pd.DataFrame) -> list[Statement]:
     """Each article's distinct figures, in claim order: claims equal in everything but their words merged."""
-    keys = ["source_id", "subject", "metric", "counterpart", "period", "value_low", "value_high", "unit", "qualifier"]
+    keys = [
+        "source_id", "subject", "item", "metric", "counterpart", "period", "value_low", "value_high", "unit", "qualifier"
+    ]  # fmt: skip
     found: dict[tuple, list] = {}
     for row in claims.sort_values("claim_id").itertuples(index=False):
         key = tuple(getattr(row, key) for key in keys[:-1]) + (row.qualifier.lower(),)
@@ -156,6 +165,8 @@ def statements(claims: pd.DataFrame) -> list[Statement]:
                 ),
                 as_written=text.as_written(first.quote, first.value_as_written, first.unit_as_written, first.qualifier),
                 period_as_written=first.period_as_written,
+                item=first.item,
+                country=first.country,
             )
         )
     return sorted(result, key=lambda statement: statement.claim_ids[0])

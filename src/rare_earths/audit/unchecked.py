@@ -24,9 +24,7 @@ def _near(statement: Statement, found: list[Statement]) -> list[Statement]:
     return [
         s
         for s in found
-        if s.source_id != statement.source_id
-        and s.metric in family(statement.metric)
-        and vocabulary.country_of(s.subject) == vocabulary.country_of(statement.subject)
+        if s.source_id != statement.source_id and s.metric in family(statement.metric) and s.where == statement.where
     ]
 
 

@@ -7,7 +7,7 @@ Summaries tables), so a published figure admits half a unit of its third signifi
 tables' own notes: a production quota (China's) is a set number, so exact; and a figure published
 as a lower bound (">90,000,000") admits any value at or above it.
 
-World totals are rounded more coarsely ("World total (rounded)"), and by how much is read from
+World totals are rounded more coarsely ("World total (rounded)", `world` in the tidy table), and by how much is read from
 each edition's own data: a world total admits, either side, the gap between it and the sum of the
 rows the same edition prints beside it for the same measure and year (`world_reach`; MCS2024's
 reserves: 115.4 Mt listed against 110 Mt printed, 4.9%; MCS2025's 2023 production: 376,090 t
@@ -25,13 +25,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rare_earths import text
+from rare_earths import text, vocabulary
+from rare_earths.data.reference import REST_OF_WORLD
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.project import Project, relative
 from rare_earths.vocabulary import EDITIONS
 
-WORLD = "World total (rounded)"
-NOT_COUNTRIES = {WORLD, "Other"}
+WORLD = vocabulary.WORLD  # USGS's "World total (rounded)", as the tidy table names it
+NOT_COUNTRIES = {WORLD, REST_OF_WORLD}
 SIGNIFICANT_DIGITS = 3
 # The share of a world total its rows must add up to before their gap says how it was rounded: an
 # edition's table lists every producing country (and 'Other'), so its rows come within a few percent.
@@ -142,8 +143,7 @@ class Tables:
         return [e for e in reversed(EDITIONS[: EDITIONS.index(self.current(source_id))])]
 
     def get(self, edition: str, measure: str, country: str, year: str = "") -> Published | None:
-        name = WORLD if country == "world" else country
-        return self._rows.get((edition, measure, name, year))
+        return self._rows.get((edition, measure, country, year))
 
     def countries(self, edition: str, measure: str, year: str = "") -> list[Published]:
         """Every country the edition lists with a figure (not the world total or 'Other'), largest first."""

@@ -33,6 +33,7 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
         claims_path=project.raw_claims_csv,
         sources_path=project.sources_csv,
         articles_dir=project.articles,
+        subjects_path=project.subjects_csv,
         output=staged / project.processed_claims_csv.name,
     )
     # The curated exclusions are checked here too (their schema, and that each quote and number is
@@ -77,6 +78,7 @@ def data_step(project: Project, said: list[str]) -> runner.FolderStep:
         reads=(
             project.raw_claims_csv,
             project.exclusions_csv,
+            project.subjects_csv,
             project.sources_csv,
             project.articles,
             project.reference,

@@ -15,6 +15,8 @@ from rare_earths import vocabulary
 from rare_earths.data import schemas
 from rare_earths.data.provenance import load_articles, load_sources
 from rare_earths.data.quotes import NotLocated, in_words, locate
+from rare_earths.data.subjects import Subjects, canonical_names
+from rare_earths.data.subjects import load as load_subjects
 from rare_earths.data.tables import read_processed, read_raw, write_processed
 from rare_earths.data.units import (
     DATE_UNIT,
@@ -379,20 +381,28 @@ def parse_figures(raw: pd.DataFrame, path: Path, as_of: Mapping[str, datetime.da
 
 
 def check_claims(
-    raw: pd.DataFrame, articles: dict[str, str], path: Path, as_of: Mapping[str, datetime.date] | None = None
+    raw: pd.DataFrame,
+    articles: dict[str, str],
+    path: Path,
+    as_of: Mapping[str, datetime.date] | None = None,
+    subjects: Subjects | None = None,
 ) -> ParsedFigures:
     """claim_id -> parsed figure (a `ParsedFigures` mapping); InputError listing every problem in every row.
-    `as_of`: each article's date (source_id -> date), for dates written without their year.
+    `as_of`: each article's date (source_id -> date), for dates written without their year;
+    `subjects`: the vocabulary the subjects and counterparts must be in (not checked if None).
 
     A row's problems are listed in this order: its words against its article (`_text_problems`),
-    then its figure (`_figure_problems`), unless its source is unknown.
+    its subject and counterpart, then its figure (`_figure_problems`), unless its source is unknown.
     """
     texts = [_text_problems(row, articles) for row in raw.itertuples(index=False)]
     known = np.array([is_known for is_known, _ in texts], dtype=bool)
     figures, figure_problems = _parse_figures(raw, known, as_of)
+    unknown_names = canonical_names(raw, subjects)[1] if subjects is not None else {}
     problems = {}
     for position, (is_known, row_problems) in enumerate(texts):
-        row_problems = row_problems + (figure_problems.get(position, []) if is_known else [])
+        row_problems = (
+            row_problems + unknown_names.get(position, []) + (figure_problems.get(position, []) if is_known else [])
+        )
         if row_problems:
             problems[position] = row_problems
     _raise(problems, raw, path)
@@ -439,8 +449,12 @@ def _refuse_non_finite(raw: pd.DataFrame, value_low: np.ndarray, value_high: np.
         raise InputError(found)
 
 
-def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = None) -> pd.DataFrame:
-    """The processed claims table: canonical values beside the figures as written.
+def clean(
+    raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = None, subjects: Subjects | None = None
+) -> pd.DataFrame:
+    """The processed claims table: canonical values beside the figures as written, subjects and
+    counterparts as `subjects` (by default the project's data/raw/subjects.csv) names them, each
+    with its country.
 
     It depends on no parameter: rupees stay rupees (`crore * INR`); the notebooks convert them at
     their `usd_inr`, so a new rate re-runs only the notebooks that use it.
@@ -474,22 +488,28 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
     bounds = {
         qualifier: vocabulary.QUALIFIERS[qualifier.lower()] for qualifier in dict.fromkeys(raw["qualifier"].tolist())
     }
+    subjects = subjects or load_subjects()
+    names, unknown = canonical_names(raw, subjects)
+    _raise(unknown, raw, path or Project.here().raw_claims_csv)
     text = {
-        name: raw[name].tolist()
-        for name in (
-            "claim_id",
-            "source_id",
-            "subject",
-            "metric",
-            "counterpart",
-            "period",
-            "qualifier",
-            "value_as_written",
-            "unit_as_written",
-            "period_as_written",
-            "quote",
-            "note",
-        )
+        **names,
+        "country": [subjects.country_of(subject) for subject in names["subject"]],
+        **{
+            name: raw[name].tolist()
+            for name in (
+                "claim_id",
+                "source_id",
+                "metric",
+                "item",
+                "period",
+                "qualifier",
+                "value_as_written",
+                "unit_as_written",
+                "period_as_written",
+                "quote",
+                "note",
+            )
+        },
     }
     columns = {
         **text,
@@ -502,12 +522,19 @@ def clean(raw: pd.DataFrame, figures: Mapping[str, Figure], path: Path | None = 
     return pd.DataFrame({name: columns[name] for name in schemas.CLAIMS.names})
 
 
-def load_checked(claims_path: Path | None = None, sources_path: Path | None = None, articles_dir: Path | None = None):
-    """(raw claims, parsed figures, articles) after every check on the sources and the claims.
+def load_checked(
+    claims_path: Path | None = None,
+    sources_path: Path | None = None,
+    articles_dir: Path | None = None,
+    subjects_path: Path | None = None,
+):
+    """(raw claims, parsed figures, articles, subjects) after every check on the sources, the
+    subjects and the claims.
 
     Paths default to those of the project holding the working directory (`Project.here`).
     """
     claims_path = claims_path or Project.here().raw_claims_csv
+    subjects = load_subjects(subjects_path or Project.here().subjects_csv)
     articles_dir = articles_dir or Project.here().articles
     sources = load_sources(sources_path or Project.here().sources_csv, articles_dir)
     articles = load_articles(sources, articles_dir)
@@ -522,8 +549,8 @@ def load_checked(claims_path: Path | None = None, sources_path: Path | None = No
                 )
             ]
         )
-    figures = check_claims(raw, articles, claims_path, article_dates(sources))
-    return raw, figures, articles
+    figures = check_claims(raw, articles, claims_path, article_dates(sources), subjects)
+    return raw, figures, articles, subjects
 
 
 def article_dates(sources: pd.DataFrame) -> dict[str, datetime.date]:
@@ -538,11 +565,12 @@ def build(
     claims_path: Path | None = None,
     sources_path: Path | None = None,
     articles_dir: Path | None = None,
+    subjects_path: Path | None = None,
     output: Path | None = None,
 ) -> Path:
     """The cleaning step: check everything, then write data/processed/claims.csv (or nothing)."""
-    raw, figures, _ = load_checked(claims_path, sources_path, articles_dir)
-    table = clean(raw, figures, claims_path or Project.here().raw_claims_csv)
+    raw, figures, _, subjects = load_checked(claims_path, sources_path, articles_dir, subjects_path)
+    table = clean(raw, figures, claims_path or Project.here().raw_claims_csv, subjects)
     return write_processed(schemas.CLAIMS, table, output or Project.here().processed_claims_csv)
 
 

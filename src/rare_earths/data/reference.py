@@ -11,11 +11,15 @@ import pandas as pd
 from rare_earths import observed
 from rare_earths.data import schemas
 from rare_earths.data.provenance import load_references
+from rare_earths.data.subjects import Subjects
+from rare_earths.data.subjects import load as load_subjects
 from rare_earths.data.tables import read_processed, write_processed
 from rare_earths.errors import InputError, Problem, line_of
 from rare_earths.project import Project, relative
 
 _PRODUCTION_COLUMN = re.compile(r"^prod_t_(\d{4})(_est)?$")
+# USGS's row for the countries it does not list: the one row that names no subject.
+REST_OF_WORLD = "Other"
 
 
 def read_edition(path: Path) -> pd.DataFrame:
@@ -73,14 +77,31 @@ def tidy(edition_table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=schemas.USGS.names)
 
 
+def named_as_subjects(table: pd.DataFrame, subjects: Subjects, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """One edition as received with its countries named as data/raw/subjects.csv names them
+    ("United States" -> "USA", "World total (rounded)" -> "world"), and a problem for each row
+    whose country the vocabulary does not hold (all but `REST_OF_WORLD`)."""
+    problems, names = [], []
+    for line, country in enumerate(table.country.tolist(), start=2):
+        name = country if country == REST_OF_WORLD else subjects.canonical(country)
+        if name is None:
+            problems.append(Problem(relative(path), subjects.unknown(country, "country"), line, "country"))
+        names.append(name or country)
+    return table.assign(country=names), problems
+
+
 def tidy_raw(project: Project | None = None) -> pd.DataFrame:
-    """Both editions as received, checksums checked, tidied into the `usgs` table's rows; each
-    table's rows must be of the edition references.csv records for it."""
+    """Both editions as received, checksums checked, tidied into the `usgs` table's rows, countries
+    named as the subjects' vocabulary names them; each table's rows must be of the edition
+    references.csv records for it."""
     project = project or Project.here()
     references = load_references(project.references_csv, project.reference)
+    subjects = load_subjects(project.subjects_csv)
     tables, problems = [], []
     for index, row in references.iterrows():
-        table = read_edition(project.reference / row["file"])
+        path = project.reference / row["file"]
+        table, unknown = named_as_subjects(read_edition(path), subjects, path)
+        problems += unknown
         named = sorted(set(table.source))
         if named != [f"MCS{row['edition']}"]:
             problems.append(

@@ -23,7 +23,7 @@ from rare_earths.vocabulary import (
     ID_PATTERNS,
     METRICS,
     STANDINGS,
-    SUBJECTS,
+    SUBJECT_KINDS,
     VERDICTS,
     listed,
 )
@@ -81,10 +81,26 @@ CLAIM_ID = _c(
     unique=True,
 )
 QUOTE = _c("quote", "Verbatim passage of the article that holds the figure.")
-SUBJECT = _c("subject", "Who or what the figure is about.", allowed=SUBJECTS)
+SUBJECT = _c(
+    "subject",
+    "Who or what the figure is about: a subject of data/raw/subjects.csv, or one of its aliases (the processed "
+    "tables name the subject).",
+)
 METRIC = _c("metric", "What the figure measures (see the metric vocabulary).", allowed=tuple(METRICS))
 COUNTERPART = _c(
-    "counterpart", "The whole a share is of, or the other side of a trade flow; empty if none.", required=False
+    "counterpart",
+    "The whole a share is of, or the other side of a trade flow (a subject, or an alias, of data/raw/subjects.csv); "
+    "empty if none.",
+    required=False,
+)
+ITEM = _c(
+    "item",
+    "What the figure is of, in a few words, where its subject and metric do not say it: above all where one "
+    "subject states several figures of one metric that are different things (two budgets: 'rare earth magnet "
+    "manufacturing support', 'a magnet production scheme'); empty otherwise. Tables and charts label the figure "
+    "with it. Figures with different items are not taken for one figure restated (never compared, never a "
+    "contradiction), so give the same words to the same thing in every article.",
+    required=False,
 )
 VALUE_AS_WRITTEN = _c("value_as_written", "The number exactly as the article writes it, without unit or qualifier.")
 UNIT_AS_WRITTEN = _c(
@@ -175,6 +191,7 @@ RAW_CLAIMS = Table(
         SUBJECT,
         METRIC,
         COUNTERPART,
+        ITEM,
         VALUE_AS_WRITTEN,
         UNIT_AS_WRITTEN,
         QUALIFIER,
@@ -193,6 +210,29 @@ RAW_CLAIMS = Table(
         PERIOD_AS_WRITTEN,
         PERIOD,
         QUOTE,
+        NOTE,
+    ),
+)
+
+SUBJECTS = Table(
+    "subjects",
+    _at(LAYOUT.subjects_csv),
+    "Who or what the figures are about, one row each: every subject the claims name and every country USGS lists.",
+    (
+        _c("subject", "The subject as the processed tables name it (`world` for the whole world).", unique=True),
+        _c("kind", "What the subject is.", allowed=tuple(SUBJECT_KINDS)),
+        _c(
+            "part_of",
+            "For a part of a country (kind `part_of_country`): the country, a subject of kind `country`; empty "
+            "otherwise.",
+            required=False,
+        ),
+        _c(
+            "aliases",
+            "Other names for the subject, separated by `; `: how USGS or an article names it ('United States' for "
+            "`USA`). A claim may give an alias; the processed tables give the subject.",
+            required=False,
+        ),
         NOTE,
     ),
 )
@@ -220,6 +260,12 @@ CLAIMS = Table(
         SUBJECT,
         METRIC,
         COUNTERPART,
+        ITEM,
+        _c(
+            "country",
+            "The country the subject is or is a part of (IREL: `India`), whose USGS figures are the subject's; "
+            "`world` for the world; for any other subject, the subject itself.",
+        ),
         PERIOD,
         _c(
             "value",
@@ -269,7 +315,9 @@ USGS = Table(
         ),
         _c(
             "country",
-            "Country, or `World total (rounded)` (USGS's own rounded total, not the sum of the rows) or `Other`.",
+            "The country, as data/raw/subjects.csv names it (USGS's 'United States' is `USA`); `world` for USGS's "
+            "'World total (rounded)' (its own rounded total, not the sum of the rows); or `Other`, the countries "
+            "USGS does not list.",
         ),
         _c(
             "measure",
@@ -404,7 +452,7 @@ RESULTS = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, CONCLUSIONS, RESULTS)
+TABLES = (SOURCES, REFERENCES, SUBJECTS, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, CONCLUSIONS, RESULTS)
 
 
 # --- schemas and documentation -------------------------------------------------------------------

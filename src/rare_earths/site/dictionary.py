@@ -15,7 +15,7 @@ from rare_earths.vocabulary import (
     HEDGES,
     METRICS,
     STANDINGS,
-    SUBJECTS,
+    SUBJECT_KINDS,
     VERDICTS,
 )
 
@@ -109,5 +109,16 @@ def markdown(project: Project | None = None) -> str:
     ]
     lines += ["", "## Exclusion reasons", "", "| reason | meaning |", "|---|---|"]
     lines += [f"| `{reason}` | {meaning} |" for reason, meaning in EXCLUSION_REASONS.items()]
-    lines += ["", "## Subjects", "", ", ".join(f"`{subject}`" for subject in SUBJECTS), ""]
+    lines += [
+        "",
+        "## Subject kinds",
+        "",
+        "The subjects themselves are curated data, `data/raw/subjects.csv` (its columns are above): a new "
+        "article's new subject is a row there.",
+        "",
+        "| kind | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{kind}` | {meaning} |" for kind, meaning in SUBJECT_KINDS.items()]
+    lines += [""]
     return "\n".join(lines)
