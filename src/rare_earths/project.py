@@ -12,9 +12,34 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # What marks a project's root: its parameters and its received data.
 MARKERS = ("params.yaml", "data/raw/sources.csv")
+
+# The GitHub repository (owner/name) the CI workflow (.github/workflows/ci.yml) runs in and publishes
+# the site from, to GitHub Pages. CITATION.cff's repository-code names the same (a test checks).
+REPOSITORY = "rare-earths-suite/rare-earths"
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
+# Where the site is published, for addresses others use outside it (ClaimReview): this variable's
+# value if set (a mirror, a preview), else the GitHub Pages address of REPOSITORY.
+SITE_URL_VARIABLE = "RARE_EARTHS_SITE_URL"
+
+
+def site_url() -> str:
+    """The published site's base address, ending in "/": $RARE_EARTHS_SITE_URL if set and not empty,
+    else "https://OWNER.github.io/NAME/" (GitHub Pages of REPOSITORY). ValueError, naming the
+    variable, if it is not an absolute http(s) address."""
+    owner, name = REPOSITORY.split("/")
+    url = os.environ.get(SITE_URL_VARIABLE) or f"https://{owner.lower()}.github.io/{name}/"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"{SITE_URL_VARIABLE}={url!r}: the site's address should be absolute, as "
+            "https://host/path/, with no query or fragment"
+        )
+    return url if url.endswith("/") else url + "/"
+
 
 # The checkout holding the package (src/rare_earths/) and the locked environment (requirements.lock):
 # what a step's code inputs are resolved against.

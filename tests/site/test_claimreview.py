@@ -1,21 +1,25 @@
 """The conclusions as schema.org ClaimReview markup: one record per claim, with the properties
-fact-check markup requires, an address per claim, the standing in words, and a script element that
-parses back to the same records and cannot be ended early by its text."""
+fact-check markup requires, an absolute address per claim, dates and authors from the data, the
+standing as a number and in words, and a script element that parses back to the same records and
+cannot be ended early by its text. The site's own markup is read from pages rendered into a
+temporary folder."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import CHECKOUT
 
 from rare_earths import audit as audit_package
+from rare_earths import project as project_module
 from rare_earths import vocabulary
 from rare_earths.data import provenance, schemas
-from rare_earths.data.tables import read_processed
-from rare_earths.site import citation, claimreview
+from rare_earths.data.tables import read_processed, read_raw
+from rare_earths.site import citation, claimreview, registry, report
 
 PAGE = "https://example.org/rare-earths/claims.html"
 
@@ -57,10 +61,10 @@ def test_every_review_has_the_properties_fact_check_markup_requires(reviews):
         assert review["reviewRating"]["@type"] == "Rating" and review["reviewRating"]["alternateName"]
         assert review["url"].startswith(PAGE + "#about-a")
         assert review["author"] == {"@type": "Organization", "name": citation.authors()}
+        assert review["datePublished"] == "2025-08-14"  # the newest date the data state, not today's
         item = review["itemReviewed"]
-        assert item["@type"] == "Claim"
+        assert item["@type"] == "Claim" and item["author"]
         assert item["appearance"]["@type"] == "CreativeWork" and item["appearance"]["headline"]
-        assert "datePublished" not in review
 
 
 def test_each_check_has_its_own_address(reviews):
@@ -94,11 +98,9 @@ def test_the_claim_appears_in_its_article_by_the_name_pages_give_it(audit, claim
         item = review["itemReviewed"]
         assert item["appearance"]["headline"] == (name.full if name.assigned else name.title)
         if name.publisher:
-            assert item["author"] == {"@type": "Organization", "name": name.publisher}
+            assert item["appearance"]["publisher"] == {"@type": "Organization", "name": name.publisher}
         else:
-            assert "author" not in item
-    publishers = {review["itemReviewed"].get("author", {}).get("name") for review in reviews}
-    assert "Rare Earth Exchanges" in publishers
+            assert "publisher" not in item["appearance"]
 
 
 def test_an_article_address_is_given_where_the_renderer_has_one(audit, claims, names):
@@ -108,9 +110,38 @@ def test_an_article_address_is_given_where_the_renderer_has_one(audit, claims, n
         names,
         lambda c: f"article-a000.html#about-{c}",
         article_url=lambda s: f"article-{s}.html",
+        base_url="https://mirror.example.org/re/",
     )
-    assert reviews[0]["itemReviewed"]["appearance"]["url"] == "article-a000.html"
-    assert reviews[0]["url"] == "article-a000.html#about-a000-01"
+    assert reviews[0]["itemReviewed"]["appearance"]["url"] == "https://mirror.example.org/re/article-a000.html"
+    assert reviews[0]["url"] == "https://mirror.example.org/re/article-a000.html#about-a000-01"
+
+
+def test_the_site_address_defaults_to_github_pages_and_the_environment_overrides_it(monkeypatch, audit, claims, names):
+    monkeypatch.delenv(project_module.SITE_URL_VARIABLE, raising=False)
+    owner, name = project_module.REPOSITORY.split("/")
+    assert project_module.site_url() == f"https://{owner.lower()}.github.io/{name}/"
+    monkeypatch.setenv(project_module.SITE_URL_VARIABLE, "https://preview.example.org/rare-earths")
+    assert project_module.site_url() == "https://preview.example.org/rare-earths/"
+    [review] = claimreview.claim_reviews(audit.head(1), claims, names, lambda c: f"article-a000.html#about-{c}")
+    assert review["url"] == "https://preview.example.org/rare-earths/article-a000.html#about-a000-01"
+
+
+@pytest.mark.parametrize("url", ["article.html", "/rare-earths/", "ftp://example.org/", "https://example.org/?q=1"])
+def test_a_site_address_that_is_not_absolute_http_is_refused(monkeypatch, url):
+    monkeypatch.setenv(project_module.SITE_URL_VARIABLE, url)
+    with pytest.raises(ValueError, match="RARE_EARTHS_SITE_URL="):
+        project_module.site_url()
+
+
+def test_the_rating_scale_covers_every_standing_worst_to_best():
+    assert set(claimreview.RATINGS) == set(vocabulary.STANDINGS)
+    assert sorted(claimreview.RATINGS, key=claimreview.RATINGS.get) == [
+        "does_not_hold",
+        "unchecked",
+        "consistent",
+        "confirmed",
+    ]
+    assert (claimreview.WORST_RATING, claimreview.BEST_RATING) == (1, 4)
 
 
 @pytest.mark.parametrize(
@@ -160,3 +191,109 @@ def test_no_text_can_end_the_script_or_open_a_comment(reviews):
     assert "</" not in body and "<!--" not in body
     assert "India’s 81% — ≥ 90%" in body  # text as written, not \u-escaped
     assert json.loads(body) == hostile
+
+
+# --- the markup on the built site ---------------------------------------------------------------------
+
+SCRIPT = re.compile(r'<script type="application/ld\+json">\n(.*?)\n</script>', re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The committed notebooks rendered as the chain renders them (as tests/site/test_site.py
+    does), with the site's default address."""
+    html_dir = tmp_path_factory.mktemp("html")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(project_module.SITE_URL_VARIABLE, raising=False)
+        report.render(CHECKOUT, CHECKOUT.notebooks, html_dir)
+    return html_dir
+
+
+@pytest.fixture(scope="module")
+def published(site) -> dict[str, list[dict]]:
+    """Each article's page's ClaimReview records, by source_id."""
+    found = {}
+    for source_id in registry.source_ids(CHECKOUT.sources_csv):
+        [script] = SCRIPT.findall((site / registry.article_page(source_id)).read_text(encoding="utf-8"))
+        found[source_id] = json.loads(script)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, dict]:
+    frame = read_raw(schemas.SOURCES, CHECKOUT.sources_csv)
+    return {row["source_id"]: row for row in frame.to_dict("records")}
+
+
+def every_review(published):
+    return [review for reviews in published.values() for review in reviews]
+
+
+def test_the_site_reviews_every_claim_once(published, audit):
+    assert sorted(review["url"].partition("#about-")[2] for review in every_review(published)) == sorted(audit.claim_id)
+
+
+def test_every_address_in_the_sites_markup_is_absolute_under_the_sites_address(published):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(project_module.SITE_URL_VARIABLE, raising=False)
+        base = project_module.site_url()
+    assert base.startswith("https://") and ".github.io/" in base
+    for source_id, reviews in published.items():
+        page = base + registry.article_page(source_id)
+        for review in reviews:
+            claim_id = review["url"].partition("#about-")[2]
+            assert review["url"] == f"{page}#about-{claim_id}" and claim_id.startswith(source_id + "-")
+            assert review["itemReviewed"]["appearance"]["url"] == page
+            urls = re.findall(r'"url": "([^"]*)"', json.dumps(review))
+            assert urls and all(url.startswith(base) for url in urls), urls
+
+
+def test_every_review_on_the_site_is_dated_by_the_newest_date_in_the_data(published, sources):
+    references = read_raw(schemas.REFERENCES, CHECKOUT.references_csv)
+    newest = max(
+        date for date in [*(s["date"] for s in sources.values()), *(s["as_of"] for s in sources.values()),
+                          *references.published] if date
+    )  # fmt: skip
+    assert {review["datePublished"] for review in every_review(published)} == {newest}
+
+
+def test_every_claim_on_the_site_is_dated_by_its_article_where_the_article_is_dated(published, sources):
+    for source_id, reviews in published.items():
+        for review in reviews:
+            item = review["itemReviewed"]
+            if sources[source_id]["date"]:
+                assert item["datePublished"] == item["appearance"]["datePublished"] == sources[source_id]["date"]
+            else:
+                assert "datePublished" not in item and "datePublished" not in item["appearance"]
+    dated = {source_id for source_id, source in sources.items() if source["date"]}
+    assert dated == {"a001", "a004"}, "sources.csv's dated articles changed: check the expectations above"
+
+
+def test_every_claim_on_the_site_has_its_articles_byline_or_publisher_as_author(published, sources):
+    for source_id, reviews in published.items():
+        source = sources[source_id]
+        for review in reviews:
+            author = review["itemReviewed"]["author"]
+            people = author if isinstance(author, list) else [author]
+            if source["author"]:
+                assert all(person["@type"] == "Person" for person in people)
+                assert " and ".join(person["name"] for person in people) == source["author"]
+            else:
+                assert author == {"@type": "Organization", "name": source["publisher"] or claimreview.UNNAMED}
+    assert published["a002"][0]["itemReviewed"]["author"] == [
+        {"@type": "Person", "name": "Shine Jacob"},
+        {"@type": "Person", "name": "Sohini Das"},
+    ]
+    assert published["a004"][0]["itemReviewed"]["author"] == {"@type": "Organization", "name": "Rare Earth Exchanges"}
+
+
+def test_every_rating_on_the_site_is_a_number_on_its_scale_and_words(published, audit):
+    standing_of = dict(zip(audit.claim_id, audit.standing, strict=True))
+    for review in every_review(published):
+        rating = review["reviewRating"]
+        claim_id = review["url"].partition("#about-")[2]
+        assert rating["@type"] == "Rating"
+        assert (rating["worstRating"], rating["bestRating"]) == (1, 4)
+        assert rating["ratingValue"] == claimreview.RATINGS[standing_of[claim_id]]
+        assert rating["alternateName"].startswith(vocabulary.STANDINGS[standing_of[claim_id]].label + " (")
+        assert re.fullmatch(r"[A-Z][A-Za-z ,'-]+ \([A-Z][A-Za-z ,'-]+\)", rating["alternateName"]), rating

@@ -2,12 +2,19 @@
 search engines and other readers of structured data.
 
 schema.org reviews a claim, not a check, so each row of data/processed/conclusions.csv becomes
-one `ClaimReview`: the claim reviewed (its quote), where it appeared (the article, by the name
-pages give it, and its publisher where the article names one), the rating named by its standing
-(`vocabulary.STANDINGS`' label, with the deciding verdict), the explanation, who reviewed it (the
-suite's authors, from CITATION.cff) and the address of the claim's entry on its article's page.
+one `ClaimReview`: the claim reviewed (its quote), who made it (the article's byline, else its
+publisher, from data/raw/sources.csv) and when (the article's date, where it states one), where it
+appeared (the article, by the name pages give it, with its publisher and date), the rating (a
+number on the scale `RATINGS` declares and the standing's label in words, with the deciding
+verdict), the explanation, who reviewed it (the suite's authors, from CITATION.cff) and the
+address of the claim's entry on its article's page. Every address is absolute, under the
+published site's (`project.site_url`), so the records can be read away from the site.
 `check_anchor` is the one place a check's address fragment is made; pages give the check the
-same id. No date is given: the records describe the data, and the same data give the same markup.
+same id.
+
+The review's date is the data's, not the clock's: the newest date the received data state (an
+article's date or the date it is judged as of, a USGS edition's publication), so the same data
+give the same markup.
 """
 
 from __future__ import annotations
@@ -16,9 +23,21 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from urllib.parse import urljoin
 
 from rare_earths import vocabulary
+from rare_earths.data import schemas
+from rare_earths.data.tables import read_raw
+from rare_earths.project import Project, site_url
 from rare_earths.site import citation
+
+# The rating as a number, for readers that want one: how far the evidence supports the claim, from
+# evidence against it (1) through none either way (2) and its own article's figures only (3) to
+# independent evidence (4). `alternateName` says the same in words.
+RATINGS: dict[str, int] = {"does_not_hold": 1, "unchecked": 2, "consistent": 3, "confirmed": 4}
+WORST_RATING, BEST_RATING = min(RATINGS.values()), max(RATINGS.values())
+# An article that names neither an author nor a publisher: its author is still said to be unknown.
+UNNAMED = "Unnamed (the article names no author or publisher)"
 
 
 def check_anchor(check_id: str) -> str:
@@ -37,6 +56,29 @@ def _organization(name: str) -> dict:
     return {"@type": "Organization", "name": name}
 
 
+def _people(byline: str) -> list[dict]:
+    """A byline's people ("Shine Jacob and Sohini Das"), each a schema.org Person."""
+    return [{"@type": "Person", "name": name} for name in re.split(r",\s*|\s+and\s+", byline.strip()) if name]
+
+
+def _author(source) -> dict | list[dict]:
+    """Who made an article's claims: the people of its byline, else its publisher, else said to be
+    unnamed (an Organization: no person is named)."""
+    if source["author"]:
+        people = _people(source["author"])
+        return people[0] if len(people) == 1 else people
+    return _organization(source["publisher"] or UNNAMED)
+
+
+def review_date(project: Project) -> str:
+    """The reviews' date (YYYY-MM-DD): the newest date the received data state, an article's date
+    or the date it is judged as of (sources.csv) or a USGS edition's publication (references.csv)."""
+    sources = read_raw(schemas.SOURCES, project.sources_csv)
+    references = read_raw(schemas.REFERENCES, project.references_csv)
+    dates = [*sources["date"], *sources["as_of"], *references["published"]]
+    return max(date for date in dates if date)
+
+
 def claim_reviews(
     conclusions,
     claims,
@@ -45,6 +87,7 @@ def claim_reviews(
     *,
     article_url: Callable[[str], str] | None = None,
     citation_cff: Path | None = None,
+    base_url: str | None = None,
 ) -> list[dict]:
     """One schema.org ClaimReview (a JSON-LD object) per conclusion, in the order of `conclusions`.
 
@@ -52,34 +95,43 @@ def claim_reviews(
     rows of data/processed/claims.csv, for each claim's article and quote; `source_names`: each
     article's name for readers, `provenance.source_names()`; `claim_url(claim_id)`: the address of
     the claim's entry on a page. `article_url`, if given, maps a source_id to the address of the
-    article's page. `citation_cff`: the project's CITATION.cff, whose authors are the reviewer.
+    article's page. `citation_cff`: the project's CITATION.cff, whose authors are the reviewer; the
+    project is the folder holding it (by default the one holding the working directory), whose
+    sources.csv gives each article's byline, publisher and date. An address given relative is
+    made absolute against `base_url` (by default `project.site_url()`).
 
-    The rating is given in words (the standing's label, then the deciding verdict's) as
-    `reviewRating.alternateName`, with no number: the standings are not points on one scale.
+    The rating is given as a number (`RATINGS`, with the scale's best and worst) and in words (the
+    standing's label, then the deciding verdict's) as `reviewRating.alternateName`.
     Raises ValueError naming the claim if it, its article or its standing is not known."""
+    project = Project.here() if citation_cff is None else Project(Path(citation_cff).parent)
+    base = site_url() if base_url is None else base_url
+    sources = {row["source_id"]: row for row in _records(read_raw(schemas.SOURCES, project.sources_csv))}
+    published = review_date(project)
     quotes = {row["claim_id"]: row for row in _records(claims)}
-    reviewer = _organization(citation.authors(citation_cff))
+    reviewer = _organization(citation.authors(project.citation_cff))
     reviews = []
     for conclusion in _records(conclusions):
         claim_id = str(conclusion["claim_id"])
         if claim_id not in quotes:
             raise ValueError(f"conclusion of {claim_id}: the claim is not among the claims given")
         claim = quotes[claim_id]
-        if claim["source_id"] not in source_names:
+        if claim["source_id"] not in source_names or claim["source_id"] not in sources:
             raise ValueError(f"conclusion of {claim_id}: article {claim['source_id']} has no name in source_names")
         if conclusion["standing"] not in vocabulary.STANDINGS or conclusion["verdict"] not in vocabulary.VERDICTS:
             raise ValueError(
                 f"conclusion of {claim_id}: standing {conclusion['standing']!r} or verdict {conclusion['verdict']!r} is "
                 f"not known; standings: {', '.join(vocabulary.STANDINGS)}"
             )
-        name = source_names[claim["source_id"]]
+        name, source = source_names[claim["source_id"]], sources[claim["source_id"]]
         # An article's own title is its headline; a label this project assigned is said to be one.
         appearance = {"@type": "CreativeWork", "headline": name.full if name.assigned else name.title}
         if article_url is not None:
-            appearance["url"] = article_url(claim["source_id"])
-        item = {"@type": "Claim", "appearance": appearance}
-        if name.publisher:
-            item["author"] = _organization(name.publisher)
+            appearance["url"] = urljoin(base, article_url(claim["source_id"]))
+        if source["publisher"]:
+            appearance["publisher"] = _organization(source["publisher"])
+        item = {"@type": "Claim", "author": _author(source), "appearance": appearance}
+        if source["date"]:
+            item["datePublished"] = appearance["datePublished"] = source["date"]
         rating = (
             f"{vocabulary.STANDINGS[conclusion['standing']].label} ({vocabulary.VERDICTS[conclusion['verdict']].label})"
         )
@@ -87,11 +139,18 @@ def claim_reviews(
             {
                 "@context": "https://schema.org",
                 "@type": "ClaimReview",
-                "url": claim_url(claim_id),
+                "url": urljoin(base, claim_url(claim_id)),
+                "datePublished": published,
                 "claimReviewed": str(claim["quote"]),
                 "itemReviewed": item,
                 "author": reviewer,
-                "reviewRating": {"@type": "Rating", "alternateName": rating},
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": RATINGS[conclusion["standing"]],
+                    "bestRating": BEST_RATING,
+                    "worstRating": WORST_RATING,
+                    "alternateName": rating,
+                },
                 "reviewBody": str(conclusion["explanation"]),
             }
         )
