@@ -26,8 +26,12 @@ from rare_earths.build.observation import kernel_observed
 from rare_earths.errors import InputError, Problem
 from rare_earths.project import Project, relative
 
-# The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix).
+# The project's kernel, registered inside .venv/ by `make venv` (ipykernel install --sys-prefix), and
+# again by `ensure_kernel` wherever it is missing (a conda environment, a venv made by hand).
 KERNEL = "rare-earths"
+KERNEL_DISPLAY_NAME = "Python (rare-earths)"
+# What registers it, as a reader would type it (the Makefile's $(STAMP) recipe runs the same).
+REGISTER_COMMAND = f'python -m ipykernel install --sys-prefix --name {KERNEL} --display-name "{KERNEL_DISPLAY_NAME}"'
 
 TIMEOUT_SECONDS = 600.0  # per notebook; the slowest takes about 3 s
 
@@ -47,6 +51,56 @@ class Result:
     notebook: str
     seconds: float
     output: Path
+
+
+class KernelMissing(RuntimeError):
+    """No Jupyter kernel of that name is registered, and it could not be registered here: says how."""
+
+
+def ensure_kernel(name: str = KERNEL, *, prefix: str | Path | None = None, echo=print) -> None:
+    """Make sure the kernel `name` is registered before a notebook asks for it, rather than meet
+    jupyter_client's NoSuchKernel traceback. The project's kernel, if missing, is registered into
+    this Python's environment (`prefix`, sys.prefix by default: where `make venv` puts it), said in
+    one line; any other missing kernel, or one that cannot be written, is a KernelMissing naming the fix.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager  # here: as KernelManager, never paid for nothing
+
+    if name in KernelSpecManager().find_kernel_specs():
+        return
+    if name != KERNEL:
+        raise KernelMissing(
+            f"no Jupyter kernel named {name!r} is registered; register it with "
+            f"`python -m ipykernel install --sys-prefix --name {name}` in the environment that should run it"
+        )
+    kernels = Path(prefix if prefix is not None else sys.prefix) / "share" / "jupyter" / "kernels"
+    try:
+        made = register_kernel(kernels)
+    except OSError as error:
+        raise KernelMissing(
+            f"the Jupyter kernel {KERNEL!r} is not registered, and registering it in {kernels} failed "
+            f"({error.strerror or error}); run `make venv`, or in the environment that runs the notebooks: {REGISTER_COMMAND}"
+        ) from None
+    if made:
+        echo(f"registered the missing Jupyter kernel {KERNEL!r} (this Python) in {kernels}")
+
+
+def register_kernel(kernels: Path) -> bool:
+    """Write the project's kernel spec (this Python, as `ipykernel install` writes it) into the folder
+    `kernels`; False if another process got there first. Written beside it and renamed into place, so
+    notebooks started at once, each finding it missing, never see half a spec nor remove another's."""
+    from ipykernel.kernelspec import install  # here: ipykernel's import is paid only when a spec is missing
+
+    kernels.mkdir(parents=True, exist_ok=True)
+    target = kernels / KERNEL
+    with tempfile.TemporaryDirectory(prefix=f".{KERNEL}-", dir=kernels) as staging:
+        made = install(kernel_name=KERNEL, display_name=KERNEL_DISPLAY_NAME, prefix=staging)
+        try:
+            os.rename(made, target)
+        except OSError:
+            if (target / "kernel.json").is_file():
+                return False
+            raise
+    return True
 
 
 class NotebookFailed(RuntimeError):
@@ -212,6 +266,7 @@ def execute(
     from jupyter_client.manager import KernelManager  # here: 0.07 s, which a run with nothing to do never pays
 
     notebook = (notebooks_dir or Project.here().notebooks) / name
+    ensure_kernel(kernel)
     # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
     # An asynchronous client, so nbclient's check that the kernel is alive runs while a cell waits
     # (a blocking client stalls that check, and a dead kernel was noticed only at the time limit).
