@@ -15,7 +15,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 LAB_STAMP := $(VENV)/.installed-lab
 # The project's Jupyter kernel: this venv's Python, so notebooks import rare_earths from src/
-# (installed editable) in JupyterLab, papermill and nbval alike. Registered inside .venv/.
+# (installed editable) in JupyterLab, papermill and nbval alike. Registered inside .venv/ here, as
+# the package cannot ship its spec: setuptools' editable installs leave out data files. The same
+# command is a step of environment.yml's usage, and the chain registers it again if it is missing.
 KERNEL := rare-earths
 # uv reads the platform's certificate store, as pip does, so installs also work behind a proxy
 # that re-signs TLS with a locally trusted certificate (uv's own bundle would refuse it).

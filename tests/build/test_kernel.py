@@ -81,3 +81,11 @@ def test_the_makefile_registers_the_kernel_as_the_chain_does():
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
     assert f"KERNEL := {execution.KERNEL}\n" in makefile
     assert f'--sys-prefix --name $(KERNEL) --display-name "{execution.KERNEL_DISPLAY_NAME}"' in makefile
+
+
+def test_conda_users_are_told_to_register_the_kernel_as_the_makefile_does():
+    root = Path(__file__).resolve().parents[2]
+    usage = [
+        line for line in (root / "environment.yml").read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    ]
+    assert any(line.strip("# ") == execution.REGISTER_COMMAND for line in usage), usage
