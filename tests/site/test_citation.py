@@ -1,6 +1,7 @@
 """How to cite the suite, its licences and its build: CITATION.cff is valid and agrees with
-pyproject.toml, the 'cite this' line says what the file says, and the build version is the
-checkout's commit, the same on every call, and says why where there is none."""
+pyproject.toml, the declared repository and data/raw/TERMS.md, the 'cite this' line and the BibTeX
+entry (read back by pybtex, as a reference manager reads it) say what the file says, and the build
+version is the checkout's commit, the same on every call, and says why where there is none."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import tomllib
 from pathlib import Path
 
 import jsonschema
+import pybtex.database
 import pytest
 import yaml
 from conftest import CHECKOUT
 
+from rare_earths import project as project_module
 from rare_earths.site import citation
 
 # The Citation File Format 1.2.0 schema, vendored unchanged from
@@ -93,6 +96,28 @@ def test_citation_version_and_licence_agree_with_pyproject():
     assert cff["license"] == project["license"]["text"] == "MIT"
 
 
+def test_the_citation_gives_its_release_and_the_repository_the_site_is_published_from():
+    cff = citation.citation()
+    assert cff["date-released"] == "2026-12-05"  # text, as the schema reads it
+    assert cff["repository-code"] == project_module.REPOSITORY_URL
+    owner, name = project_module.REPOSITORY.split("/")
+    assert cff["url"] == f"https://{owner.lower()}.github.io/{name}/"
+
+
+def test_the_authors_are_one_entity_not_a_person():
+    assert citation.citation()["authors"] == [{"name": "The rare-earths notebook suite authors"}]
+
+
+def test_the_data_licence_is_stated_apart_from_the_codes_as_terms_md_gives_it():
+    cff = citation.citation()
+    [data] = [reference for reference in cff["references"] if reference["type"] == "data"]
+    assert cff["license"] == "MIT" and data["license"] == "CC-BY-4.0"
+    assert citation.licences()["Curated tables and processed data"].startswith("CC BY 4.0")
+    assert data["authors"] == cff["authors"] and str(data["version"]) == str(cff["version"])
+    assert data["repository-code"] == cff["repository-code"]
+    assert "data/raw/TERMS.md" in data["notes"] and "not licensed for reuse" in data["notes"]
+
+
 def test_the_licence_file_is_the_licence_the_citation_names():
     lines = CHECKOUT.license.read_text(encoding="utf-8").splitlines()
     assert lines[0] == f"{citation.citation()['license']} License"
@@ -106,8 +131,8 @@ def test_cite_line_says_what_the_citation_file_says():
     cff = citation.citation()
     line = citation.cite_line()
     assert line == (
-        "The rare-earths notebook suite authors. India's rare-earth supply chain: a reproducible audit of news "
-        "articles. Version 0.1.0. MIT licence."
+        "The rare-earths notebook suite authors. 2026. India's rare-earth supply chain: a reproducible audit of "
+        "news articles. Version 0.1.0. MIT licence."
     )
     assert cff["title"] in line and f"Version {cff['version']}" in line and f"{cff['license']} licence" in line
     assert line.startswith(cff["authors"][0]["name"] + ". ")
@@ -128,6 +153,57 @@ def test_cite_line_gives_the_year_of_a_release_date_and_names_people(tmp_path):
         "Asha Rao, A Lab and Li Wei. 2026. India's rare-earth supply chain: a reproducible "
         "audit of news articles. Version 0.1.0. MIT licence."
     )
+
+
+# --- the BibTeX entry ---------------------------------------------------------------------------------
+
+
+def read_bibtex(text: str) -> pybtex.database.Entry:
+    """The one entry of `text`, as pybtex's BibTeX reader gives it (strict: an error is raised)."""
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == 1, list(entries)
+    return next(iter(entries.values()))
+
+
+def test_bibtex_reads_the_authors_as_one_corporate_name_with_year_version_and_url():
+    cff = citation.citation()
+    text = citation.bibtex()
+    entry = read_bibtex(text)
+    assert text.startswith("@software{rare-earths-2026,\n") and citation.bibtex_key() == "rare-earths-2026"
+    assert "YourReferenceHere" not in text
+    [author] = entry.persons["author"]
+    assert author.first_names == [] and author.middle_names == [] and author.prelast_names == []
+    assert author.last_names == ["{The rare-earths notebook suite authors}"]
+    assert entry.fields["year"] == "2026" == cff["date-released"][:4]
+    assert entry.fields["version"] == "0.1.0" == str(cff["version"])
+    assert entry.fields["url"] == cff["repository-code"] == project_module.REPOSITORY_URL
+    assert entry.fields["title"] == "{" + cff["title"] + "}"
+    assert entry.fields["license"] == "MIT"
+    assert citation.bibtex() == text
+
+
+def test_bibtex_names_people_by_family_and_given_names_and_escapes_what_bibtex_reads_as_markup(tmp_path):
+    cff = yaml.safe_load(CHECKOUT.citation_cff.read_text(encoding="utf-8"))
+    cff["authors"] = [
+        {"given-names": "Asha", "family-names": "Rao"},
+        {"name": "Lab & Co {unbalanced"},
+        {"given-names": "Ludwig", "name-particle": "van", "family-names": "Beethoven"},
+    ]
+    cff["title"] = "Rare earths: 90% of 100_000 t & $5 {of}"
+    del cff["date-released"]
+    path = tmp_path / "CITATION.cff"
+    path.write_text(yaml.safe_dump(cff), encoding="utf-8")
+    entry = read_bibtex(citation.bibtex(path))
+    rao, lab, beethoven = entry.persons["author"]
+    assert (rao.first_names, rao.last_names) == (["Asha"], ["Rao"])
+    assert len(lab.last_names) == 1 and lab.first_names == [] and "Lab \\& Co" in lab.last_names[0]
+    assert (beethoven.first_names, beethoven.prelast_names, beethoven.last_names) == (
+        ["Ludwig"],
+        ["van"],
+        ["Beethoven"],
+    )
+    assert entry.fields["title"] == r"{Rare earths: 90\% of 100\_000 t \& \$5 \textbraceleft{}of\textbraceright{}}"
+    assert "year" not in entry.fields and citation.bibtex_key(path) == "rare-earths"
 
 
 # --- licences for a page footer ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Each fact is written in one place and read from there: the citation (title, authors, version,
 licence) in CITATION.cff, the code's licence in LICENSE, the data's terms in data/raw/TERMS.md
 (one `##` heading per kind of file), and the build in git. Pages call `cite_line`, `licences` and
-`build_version` for their footer.
+`build_version` for their footer; `bibtex` gives the citation as a BibTeX entry.
 """
 
 from __future__ import annotations
@@ -68,6 +68,67 @@ def cite_line(path: Path | None = None) -> str:
     if licence := _licence_names(cff):
         parts.append(f"{licence} licence")
     return " ".join(part if part.endswith((".", "?", "!")) else part + "." for part in parts)
+
+
+# What BibTeX reads as markup in a field's text, written as text instead.
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",  # not \{: BibTeX counts every brace, escaped or not
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _bibtex_text(value: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in str(value))
+
+
+def _bibtex_author(author: dict) -> str:
+    """An entity in an inner pair of braces, so BibTeX reads it as one (corporate) name rather than
+    splitting it into first and last; a person as "Family, Given"."""
+    if "name" in author:
+        return "{" + _bibtex_text(author["name"]) + "}"
+    family = " ".join(str(author[key]) for key in ("name-particle", "family-names") if author.get(key))
+    given = str(author.get("given-names", ""))
+    suffix = str(author.get("name-suffix", ""))
+    return ", ".join(_bibtex_text(part) for part in (family, suffix, given) if part)
+
+
+def bibtex_key(path: Path | None = None) -> str:
+    """The entry's key: the repository's name and the release year ("rare-earths-2026"), the year
+    left out when the file gives no release date."""
+    cff = citation(path)
+    address = str(cff.get("repository-code") or cff.get("url") or "")
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", address.rstrip("/").rpartition("/")[2]).strip("-") or "rare-earths"
+    year = str(cff["date-released"])[:4] if cff.get("date-released") else ""
+    return f"{name}-{year}" if year else name
+
+
+def bibtex(path: Path | None = None) -> str:
+    """The suite as one BibTeX @software entry, from CITATION.cff: its authors (an entity kept as
+    one name), title, year of release, version, the repository's address and the code's licence.
+    Text is escaped for BibTeX; the same file gives the same bytes."""
+    cff = citation(path)
+    fields = [
+        ("author", " and ".join(_bibtex_author(author) for author in cff["authors"])),
+        ("title", "{" + _bibtex_text(cff["title"]) + "}"),  # braced: a style keeps its capitals
+    ]
+    if cff.get("date-released"):
+        fields.append(("year", str(cff["date-released"])[:4]))
+    if cff.get("version") is not None:
+        fields.append(("version", _bibtex_text(cff["version"])))
+    if address := cff.get("repository-code") or cff.get("url"):
+        fields.append(("url", str(address)))
+    if licence := _licence_names(cff):
+        fields.append(("license", _bibtex_text(licence)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@software{{{bibtex_key(path)},\n{body}\n}}\n"
 
 
 def licences(root: Path | None = None) -> dict[str, str]:
