@@ -3,18 +3,25 @@ for every test that runs a step, and the small deliberately broken tables under 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from rare_earths.project import Project
 
 # No per-example deadline anywhere: under load (CI, two cores shared with notebook kernels) correct
-# examples took 274-290 ms against hypothesis's 200 ms default, and a deadline failed them.
-settings.register_profile("project", deadline=None)
-settings.load_profile("project")
+# examples took 274-290 ms against hypothesis's 200 ms default, and a deadline failed them. The same
+# load makes generating data slow, which the too_slow health check would fail on.
+# "project" is for a developer's runs: new examples each run, failures remembered in .hypothesis/.
+# "ci" (CI=true, as CI sets it) runs the same examples every time, remembered nowhere, so a run
+# that fails is the run anyone reproduces. HYPOTHESIS_PROFILE=ci|project chooses either.
+BUSY_MACHINE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("project", **BUSY_MACHINE)
+settings.register_profile("ci", **BUSY_MACHINE, derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "project"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
