@@ -160,4 +160,4 @@ def build(
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(schemas.CONCLUSIONS, path or Project.here().processed_conclusions_csv)
+    return read_processed(schemas.CONCLUSIONS, path)

@@ -99,6 +99,22 @@ def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]
         return list(default)
 
 
+def changes(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> list[str]:
+    """What differs from what a manifest records: the input files, parameters and outputs whose
+    content is not what it was, by name ([] if the manifest holds; the manifest itself if missing)."""
+    try:
+        recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [relative(manifest)]
+    now = manifest_of(inputs, outputs)
+    before = {**recorded.get("inputs", {}).get("files", {}), **recorded.get("outputs", {})}
+    after = {**now["inputs"]["files"], **now["outputs"]}
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if recorded.get("inputs", {}).get("parameters") != now["inputs"]["parameters"]:
+        changed.append("its parameters")
+    return changed
+
+
 # --- steps whose outputs fill one folder ---------------------------------------------------------
 
 
@@ -121,6 +137,13 @@ class FolderStep:
     manifest: str = ".inputs.json"
     used_before_it_ran: tuple[str, ...] = (LIBRARY,)  # what it may use, before a run has observed it
     linked: bool = False  # published by replacing a link to a finished build (the site), not file by file
+
+
+def step_changes(step: FolderStep) -> list[str]:
+    """What changed since `step` was last built ([] if it is up to date): see `changes`."""
+    manifest = step.folder / step.manifest
+    inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
+    return changes(manifest, inputs, [step.folder / name for name in step.outputs])
 
 
 def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:

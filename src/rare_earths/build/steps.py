@@ -88,6 +88,11 @@ def data_step(project: Project, said: list[str]) -> runner.FolderStep:
     )
 
 
+def data_changes(project: Project) -> list[str]:
+    """What changed since data/processed/ was built from data/raw/ and the code ([] if current)."""
+    return runner.step_changes(data_step(project, []))
+
+
 def build_data(project: Project, *, force: bool = False) -> None:
     """The data step, unless its inputs are unchanged."""
     said: list[str] = []

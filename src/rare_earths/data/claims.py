@@ -576,7 +576,7 @@ def build(
 
 def load(path: Path | None = None) -> pd.DataFrame:
     """data/processed/claims.csv, validated against its schema."""
-    return read_processed(schemas.CLAIMS, path or Project.here().processed_claims_csv)
+    return read_processed(schemas.CLAIMS, path)
 
 
 def figure_of(table: pd.DataFrame, claim_id: str) -> Figure:

@@ -125,4 +125,4 @@ def build(output: Path | None = None, project: Project | None = None) -> Path:
 
 
 def load(path: Path | None = None) -> pd.DataFrame:
-    return read_processed(schemas.USGS, path or Project.here().processed_usgs_csv)
+    return read_processed(schemas.USGS, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -144,13 +145,38 @@ def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
         raise InputError(_problems_from(error, path, id_column, frame)) from None
 
 
+class StaleDataWarning(UserWarning):
+    """data/processed/ was built from other inputs than the project now holds."""
+
+
+def warn_if_stale(project: Project) -> None:
+    """A notebook run by hand after data/raw/ or the code changed reads tables that no longer match
+    them: say so, and which command rebuilds them (a warning: the tables can still be read)."""
+    from rare_earths.build import steps  # here: the build's modules are not needed to read a table
+
+    changed = steps.data_changes(project)
+    if changed:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        warnings.warn(
+            StaleDataWarning(
+                f"{relative(project.processed)}/ is out of date ({shown} changed since it was built): "
+                "run `make data` in the project's folder, then run this notebook again"
+            ),
+            stacklevel=3,
+        )
+
+
 def read_processed(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
-    """A processed table with typed columns, validated against its schema."""
-    path = Path(path) if path is not None else Project.here().root / table.path
+    """A processed table with typed columns, validated against its schema; read from the project's
+    data/processed/ (no `path`), a warning if that folder is out of date (`warn_if_stale`)."""
+    project = Project.here() if path is None else None
+    path = Path(path) if path is not None else project.root / table.path
     if not path.is_file():  # a notebook opened before the data step ran, most likely
         raise InputError(
             [Problem(relative(path), "is missing: the data step makes it; run `make data` in the project's folder")]
         )
+    if project is not None:
+        warn_if_stale(project)
     dtypes = {column.name: (str if column.kind == "string" else float) for column in table.columns}
     numbers = [column.name for column in table.columns if column.kind == "number"]
     observed.note_read(path)
