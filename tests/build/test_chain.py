@@ -428,6 +428,29 @@ def test_a_time_limit_interrupts_again_until_the_notebook_ends_then_kills_it(mon
 
 
 @pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_each_parameter_is_declared_in_its_notebook_with_the_type_and_meaning_params_yaml_gives(name):
+    """`papermill --help-notebook` and a reader in JupyterLab see each parameter's type, label, unit
+    and allowed values, written from params.yaml (`params.cell_line`), so they cannot drift apart."""
+    notebook = nbformat.read(CHECKOUT.notebooks / name, as_version=4)
+    cell = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    declared = execution.declared_parameters(CHECKOUT.notebooks / name)
+    assignments = [line for line in cell.source.splitlines() if line and not line.startswith("#")]
+    assert assignments == [params.cell_line(parameter) for parameter in declared]
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_papermill_reads_each_parameters_type_and_meaning(name):
+    import papermill
+
+    inspected = papermill.inspect_notebook(str(CHECKOUT.notebooks / name))
+    for parameter, default in execution.declared_parameters(CHECKOUT.notebooks / name).items():
+        spec = params.specs()[parameter]
+        assert inspected[parameter]["inferred_type_name"] == spec["type"]
+        assert inspected[parameter]["default"] == repr(default)
+        assert inspected[parameter]["help"].startswith(spec.get("label", parameter))
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
 def test_each_notebook_checks_every_parameter_it_declares_before_it_uses_one(name):
     """Used directly (JupyterLab, papermill), a notebook checks its parameters by params.yaml's
     rules in the cell after its parameters cell (`params.table`, which shows them too)."""

@@ -62,6 +62,22 @@ class Declaration(BaseModel):
             raise ParameterError(f"parameter {name}: {value!r} is not one of {', '.join(map(str, self.allowed))}")
         return converted
 
+    def allows(self) -> str:
+        """What it allows, in a few words: "one of MCS2024, MCS2025", "at least 2015, less than 2032"."""
+        if self.allowed is not None:
+            return f"one of {', '.join(map(str, self.allowed))}"
+        bounds = [
+            f"{words} {bound}"
+            for words, bound in (
+                ("at least", self.minimum),
+                ("greater than", self.minimum_exclusive),
+                ("at most", self.maximum),
+                ("less than", self.maximum_exclusive),
+            )
+            if bound is not None
+        ]
+        return ", ".join(bounds) or f"any {self.type}"
+
     def _values(self) -> TypeAdapter:
         bounds = Field(ge=self.minimum, gt=self.minimum_exclusive, le=self.maximum, lt=self.maximum_exclusive)
         if self.type == "float":
@@ -307,6 +323,16 @@ def check(path: Path | None = None, **values: Any) -> None:
                 f"parameter {name}: {value!r} is a {type(value).__name__}; params.yaml declares "
                 f"{'an' if declared[name].type == 'int' else 'a'} {declared[name].type} (write it as {converted!r})"
             )
+
+
+def cell_line(name: str, path: Path | None = None) -> str:
+    """The line that declares a parameter in a notebook's parameters cell: its type, default and,
+    as a comment, its label, unit and what it allows, which `papermill --help-notebook` shows
+    ("usd_inr: float = 84.57  # the rupee–dollar rate, INR per USD; greater than 0")."""
+    declared = _load(path or Project.here().params_yaml)[1][name]
+    meaning = ", ".join(part for part in (declared.label or name, declared.unit) if part)
+    default = declared.convert(name, declared.default)
+    return f"{name}: {declared.type} = {default!r}  # {meaning}; {declared.allows()}"
 
 
 def table(path: Path | None = None, **values: Any):
