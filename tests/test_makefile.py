@@ -5,6 +5,8 @@ tools record the arguments they were given."""
 from __future__ import annotations
 
 import os
+import pty
+import re
 import shutil
 import subprocess
 import time
@@ -124,7 +126,10 @@ def test_args_reach_pytest_through_its_own_option_variable(stand_in):
             "[-m]",
             f"[{selected}]",
         ]
-        assert pytest_call[11] == "PYTEST_ADDOPTS=-k 'units or params' ; touch injected7 $(shell touch injected8) "
+        # make's output is captured here, not a terminal: no colour (see the tests below)
+        assert pytest_call[11] == (
+            "PYTEST_ADDOPTS=--color=no -k 'units or params' ; touch injected7 $(shell touch injected8) "
+        )
 
 
 def test_lab_and_lock_arguments_are_words_only(stand_in):
@@ -165,3 +170,75 @@ def test_a_sweeps_grid_reaches_the_command_line_as_words_and_runs_nothing(stand_
         "[consumption_base_year=2020;touch$${IFS}injected12]",
     ]
     assert calls[8:10] == ["[--grid]", "[$(shell]"]
+
+
+# --- what `make test` prints ----------------------------------------------------------------------
+
+
+def pytest_options(folder: Path, *, terminal: bool, **environment: str) -> list[str]:
+    """The PYTEST_ADDOPTS each pytest of `make test` got, make's output a terminal or a pipe."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS", "NO_COLOR")
+    }
+    env.update(environment)
+    command = ["make", "-s", "-f", str(CHECKOUT.root / "Makefile"), "test", "VENV=venv", "CHROMIUM=/bin/sh"]
+    command.append("NODE=venv/bin/node")
+    if terminal:
+        controller, terminal_end = pty.openpty()
+        try:
+            subprocess.run(
+                command, cwd=folder, env=env, check=True, stdout=terminal_end, stderr=terminal_end, timeout=60
+            )
+        finally:
+            os.close(terminal_end)
+            os.close(controller)
+    else:
+        subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True, timeout=60)
+    calls = (folder / "calls.txt").read_text(encoding="utf-8").splitlines()
+    (folder / "calls.txt").unlink()
+    return [
+        call for index, call in enumerate(calls) if call.startswith("PYTEST_ADDOPTS=") and "[pytest]" in calls[:index]
+    ][-2:]
+
+
+def test_make_test_turns_colour_off_unless_its_output_is_a_terminal(stand_in):
+    # nbval writes colour codes ("\x1b[94mTraceback:") whenever pytest's --color is not "no"
+    assert pytest_options(stand_in, terminal=False) == ["PYTEST_ADDOPTS=--color=no  "] * 2
+    assert pytest_options(stand_in, terminal=True) == ["PYTEST_ADDOPTS=  "] * 2
+    assert pytest_options(stand_in, terminal=True, NO_COLOR="1") == ["PYTEST_ADDOPTS=--color=no  "] * 2
+    assert (
+        pytest_options(stand_in, terminal=False, ARGS="--color=yes") == ["PYTEST_ADDOPTS=--color=no --color=yes "] * 2
+    )
+
+
+def test_installs_wait_for_the_package_lock_and_say_what_they_install(tmp_path):
+    """Dry runs (make -n) of the Chromium and npm installs, as on a machine with neither."""
+    (tmp_path / "package.json").touch()
+    (tmp_path / "package-lock.json").touch()
+    missing = tmp_path / "no-chromium"
+    printed = subprocess.run(
+        [
+            "make",
+            "-n",
+            "-f",
+            str(CHECKOUT.root / "Makefile"),
+            f"CHROMIUM={missing}",
+            str(missing),
+            "node_modules/.installed",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert not re.search(r"apt-get\s+(update|install)", printed), "an apt-get that does not wait for the lock"
+    assert len(re.findall(r"apt-get -o DPkg::Lock::Timeout=600 (update|install) ", printed)) == 4
+    lines = printed.splitlines()
+    first_apt = next(index for index, line in enumerate(lines) if "apt-get -o" in line)
+    assert lines[first_apt - 1].startswith('echo "Installing Chromium')
+    assert 'echo "Installing node and npm' in printed
+    npm_ci = next(index for index, line in enumerate(lines) if line.startswith("npm ci"))
+    assert lines[npm_ci - 1].startswith('echo "Installing the browser test')
