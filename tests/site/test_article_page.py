@@ -65,6 +65,9 @@ class Page(HTMLParser):
         self.text: list[str] = []
         self.region: list[str] = []  # the text inside <div class="article-text">
         self.held: list[frozenset] = []  # for each character of `region`, the claims whose marks hold it
+        self.within: list[
+            tuple
+        ] = []  # for each character of `region`, its open elements (tag, attributes), outermost first
         self.excluded: list[tuple[int, int, dict]] = []  # (start, end, attributes) in `region`
         self.refs: list[dict] = []
         self.hrefs: list[str] = []
@@ -121,6 +124,7 @@ class Page(HTMLParser):
             )
             self.region.append(data)
             self.held += [holding] * len(data)
+            self.within += [tuple((tag, found) for tag, found, _ in self.stack)] * len(data)
 
     @property
     def region_text(self) -> str:
@@ -421,6 +425,147 @@ def test_quotes_that_nest_and_cross_give_well_formed_marks():
     assert len(page.excluded) == 2 and page.ids["set-aside-date"] == page.ids["set-aside-ordinal_in_prose"] == 1
     # every reference link sits inside a paragraph, including the one whose quote ends on a line break
     assert re.search(r'<a class="claim-ref" href="#about-a900-06"[^>]*></a></p>', fragment)
+
+
+# --- quotes that nest and cross, and each claim's own figure ---------------------------------------------
+
+
+FIGURES_TEXT = (
+    "Heading\n\nIn 2023 China mined 240 kt of the world's 356 kt, or 67%, and India mined 2.9 kt, about 0.8%, of it.\n"
+)
+FIGURES = {  # claim id -> (quote, value as written, unit as written, what its figure reads as in the text)
+    # Nested: b900-02 lies inside b900-01, and b900-01's figure (67%) inside b900-02.
+    "b900-01": ("China mined 240 kt of the world's 356 kt, or 67%", "67", "%", "67%"),
+    "b900-02": ("240 kt of the world's 356 kt, or 67%", "356", "kt", "356 kt"),
+    # Overlapping: b900-03 starts inside both and ends inside b900-04, which holds b900-03's figure (2.9 kt).
+    "b900-03": ("or 67%, and India mined 2.9 kt", "2.9", "kt", "2.9 kt"),
+    "b900-04": ("India mined 2.9 kt, about 0.8%", "0.8", "%", "about 0.8%"),
+}
+
+
+def figures_article(quotes: dict[str, tuple[str, str, str, str]] = FIGURES):
+    """Claims, checks (one each) and conclusions for FIGURES_TEXT."""
+    units = {"%": ("percent", 1.0), "kt": ("t", 1e3)}
+    found = pd.DataFrame(
+        [
+            {
+                "claim_id": claim_id,
+                "source_id": "b900",
+                "quote": quote,
+                "value_as_written": written,
+                "unit_as_written": unit_written,
+                "qualifier": "about" if claim_id == "b900-04" else "",
+                "value": float(written) * units[unit_written][1],
+                "value_low": float(written) * units[unit_written][1],
+                "value_high": float(written) * units[unit_written][1],
+                "unit": units[unit_written][0],
+                "bound": "exact",
+                "period": "2023",
+                "subject": claim_id,
+                "metric": "production",
+                "counterpart": "",
+                "note": "",
+            }
+            for claim_id, (quote, written, unit_written, _) in quotes.items()
+        ]
+    )
+    checks = pd.DataFrame(
+        [
+            {
+                "check_id": f"unchecked:{claim_id}",
+                "kind": "unchecked",
+                "rule": "unchecked",
+                "claim_ids": claim_id,
+                "judges": claim_id,
+                "evidence": "none",
+                "verdict": "not_checked",
+                "explanation": "No source.",
+            }
+            for claim_id in quotes
+        ]
+    )
+    exclusions = pd.DataFrame(columns=["source_id", "quote", "number_as_written", "reason", "note"])
+    return found, checks, exclusions, audit.conclusions.conclude(checks, found)
+
+
+def figure_links(page: Page, start: int, end: int) -> set[tuple[str, str]]:
+    """(where a click goes, which card the pointer shows) for each character of region[start:end]:
+    the innermost link holding it, and the innermost element with a title (the browser's tooltip)."""
+    found = set()
+    for within in page.within[start:end]:
+        link = next((found for tag, found in reversed(within) if tag == "a"), {})
+        titled = next((found for _, found in reversed(within) if "title" in found), {})
+        found.add((link.get("href", ""), titled.get("title", "")))
+    return found
+
+
+def test_each_claims_figure_links_to_its_own_card_where_quotes_nest_and_overlap():
+    found, checks, exclusions, concluded = figures_article()
+    fragment = article_page.article_body("b900", FIGURES_TEXT, found, checks, exclusions, concluded)
+    page = Page(fragment)
+    assert page.problems == []
+    assert normal(page.region_text) == normal(FIGURES_TEXT)  # nothing added to the text, nothing lost
+    cards = {ref["href"].removeprefix("#about-"): ref["data-card"] for ref in page.refs}
+    assert len(set(cards.values())) == len(FIGURES)
+    region = page.region_text
+    for claim_id, (quote, _, _, figure) in FIGURES.items():
+        start = region.index(quote) + quote.index(figure)
+        # Where the click goes and what the pointer shows, on every character of the figure: this claim's.
+        assert figure_links(page, start, start + len(figure)) == {(f"#about-{claim_id}", cards[claim_id])}, claim_id
+        assert f"“{figure}”" in cards[claim_id]  # the card it shows is the one that names this figure
+        assert page.ids[claim_id] == 1 and page.ids[f"about-{claim_id}"] == 1
+        # Its quote is still marked in full, under its own claim, with the quotes around it.
+        assert all(claim_id in page.held[i] for i in range(region.index(quote), region.index(quote) + len(quote)))
+    # The figures are the innermost marks' business no more: without their links, the 67% would show
+    # b900-02's card, and the 2.9 kt b900-04's.
+    mark_of = lambda i: next(found["data-claim"] for tag, found in reversed(page.within[i]) if tag == "mark")  # noqa: E731
+    assert mark_of(region.index("67%")) == "b900-03" and mark_of(region.index("2.9")) == "b900-04"
+    assert fragment.count('class="figure-link"') == len(FIGURES)
+    assert all(
+        f'tabindex="-1" data-figure="{claim_id}"' in fragment for claim_id in FIGURES
+    )  # the reference is the keyboard's
+
+
+def test_a_reference_written_inside_a_figures_link_closes_it_first():
+    # Figures give their shared characters to the innermost claim, so no quote of the articles ends
+    # inside another's figure; were one to, its reference would be a link inside a link.
+    Span = article_page.Span
+    spans = [Span(0, 6, "figure", "figure:x", rank=2), Span(2, 4, "claim", "y")]
+    opening = {"figure:x": ('<a class="figure-link" href="#about-x">',) * 2, "y": ("<mark>", "<mark>")}
+    ref = '<a class="claim-ref" href="#about-y"></a>'
+    written = article_page._Text("356 kt\n", spans, opening, {4: [ref]}).write()
+    assert written == (
+        f'<p><a class="figure-link" href="#about-x">35<mark>6 </mark></a>{ref}<a class="figure-link" href="#about-x">kt</a></p>'
+    )
+    assert Page(written).problems == []
+
+
+def test_figures_that_share_characters_go_to_the_innermost_claim():
+    text = "Output was 356 kt, or 67% of it.\n"
+    claims_ = pd.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "quote": "Output was 356 kt, or 67%",
+                "value_as_written": "356",
+                "unit_as_written": "kt",
+                "qualifier": "",
+            },
+            {
+                "claim_id": "c2",
+                "quote": "356 kt, or 67%",
+                "value_as_written": "356",
+                "unit_as_written": "kt",
+                "qualifier": "",
+            },
+            {"claim_id": "c3", "quote": "67% of it", "value_as_written": "67", "unit_as_written": "%", "qualifier": ""},
+        ]
+    )
+    spans = article_page.figure_spans(text, claims_)
+    assert [(text[span.start : span.end], span.key) for span in spans] == [
+        ("356 kt", "figure:c2"),
+        ("67%", "figure:c3"),
+    ]
 
 
 def test_an_article_without_claims_or_numbers_set_aside():

@@ -12,6 +12,12 @@ Where things are, for links and styles (`templates/article.css`):
 - each claim's quote is a `<mark class="claim" data-claim="a000-01">`; the first (usually only)
   mark of a claim has `id="a000-01"`, so `article-a000.html#a000-01` opens on it. Quotes that nest
   give nested marks; a quote that crosses another is split into several marks, the first with the id;
+- each claim's figure in its quote (the value as written) is an `<a class="figure-link"
+  href="#about-a000-01" title="...">` inside the marks, titled with the claim's own card: where
+  quotes nest or cross, the figure of one lies inside another's quote (in a000, the "67%" of the
+  share inside the quote of the 356 kt world total), and the innermost mark there is another
+  claim's, so hovering or clicking a figure must reach its own claim, not the mark's. Figures that
+  share characters give them to the claim whose quote is shortest (the innermost);
 - after each quote, `<a class="claim-ref" href="#about-a000-01" data-n="1">` leads to the claim's
   entry in "Claims in this article" (`<li id="about-a000-01">`), which gives the figure as
   written, its canonical value, its standing, every check with its verdict and explanation, and
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -46,7 +53,7 @@ from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import css_class, label, verdict_class
 from rare_earths.vocabulary import VERDICTS
 
-__all__ = ["article", "article_body", "canonical", "claim_spans", "exclusion_spans", "summary"]
+__all__ = ["article", "article_body", "canonical", "claim_spans", "exclusion_spans", "figure_spans", "summary"]
 
 # What a bound makes of the canonical value, in words.
 _BOUND_WORDS = {"exact": "", "approximate": "approximately", "lower_bound": "at least", "upper_bound": "at most"}
@@ -62,8 +69,9 @@ class Span:
 
     start: int
     end: int
-    kind: str  # "claim" or "excluded"
-    key: str  # the claim id, or the exclusion's position in its table as text
+    kind: str  # "claim", "figure" (a claim's figure within its quote) or "excluded"
+    # The claim id ("figure:" and the claim id, for a figure), or the exclusion's position in its table as text.
+    key: str
     rank: int = 0  # where two spans start and end together, the lower rank is the outer element
 
     def order(self) -> tuple:
@@ -79,6 +87,40 @@ def claim_spans(article: str, claims: pd.DataFrame) -> list[Span]:
             raise ValueError(f"claim {row.claim_id}: its quote occurs {count} times in the article, not once")
         start = article.index(row.quote)
         spans.append(Span(start, start + len(row.quote), "claim", row.claim_id))
+    return sorted(spans, key=Span.order)
+
+
+def figure_spans(article: str, claims: pd.DataFrame) -> list[Span]:
+    """Each claim's figure: its number, located in its quote as the cleaning step checks it, with the
+    unit words and hedge beside it that its card shows ('67%', '240 kilotons': `text.as_written`);
+    the innermost element where it stands (rank 2: inside a quote that starts and ends with it).
+    Characters that two claims' figures share go to the claim whose quote is shorter (then the one
+    that starts later), so the figures never overlap; a claim left with none of its figure has no span.
+    """
+    found = []
+    for row in claims.itertuples():
+        where = locate(article, row.quote, row.value_as_written)
+        if not isinstance(where, Located):
+            continue
+        start, end = where.part_start, where.part_end
+        written = prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier)
+        around = (
+            (where.quote_start + match.start(), where.quote_start + match.end())
+            for match in re.finditer(re.escape(written), row.quote)
+        )
+        start, end = next(((a, b) for a, b in around if a <= start and end <= b), (start, end))
+        found.append((start, end, (len(row.quote), -where.quote_start, row.claim_id)))
+    owner: dict[int, str] = {}
+    for start, end, (_, _, claim_id) in sorted(found, key=lambda figure: figure[2], reverse=True):
+        owner.update(dict.fromkeys(range(start, end), claim_id))  # the shortest quote, written last, wins
+    spans: list[Span] = []
+    for position in sorted(owner):
+        claim_id = owner[position]
+        last = spans[-1] if spans else None
+        if last is not None and last.end == position and last.key == f"figure:{claim_id}":
+            spans[-1] = Span(last.start, position + 1, "figure", last.key, rank=2)
+        else:
+            spans.append(Span(position, position + 1, "figure", f"figure:{claim_id}", rank=2))
     return sorted(spans, key=Span.order)
 
 
@@ -120,7 +162,9 @@ def _paragraphs(article: str) -> list[tuple[int, int]]:
 
 class _Text:
     """Writes the article's paragraphs with their marks, one element per span, properly nested:
-    a span that crosses the end of an enclosing one is closed there and opened again after it."""
+    a span that crosses the end of an enclosing one is closed there and opened again after it. A
+    figure's link is closed, too, where a reference link would be written inside it (should a quote
+    end within another claim's figure), so no link is ever inside a link."""
 
     def __init__(
         self, article: str, spans: list[Span], opening: dict[str, tuple[str, str]], refs: dict[int, list[str]]
@@ -139,7 +183,7 @@ class _Text:
 
     @staticmethod
     def _close(span: Span) -> str:
-        return "</mark>" if span.kind == "claim" else "</span>"
+        return {"claim": "</mark>", "figure": "</a>"}.get(span.kind, "</span>")
 
     def paragraph(self, start: int, end: int) -> str:
         inside = [span for span in self.spans if span.start < end and start < span.end]
@@ -155,11 +199,14 @@ class _Text:
                 if after is None
                 else sorted((s for s in inside if s.start <= here and after <= s.end), key=Span.order)
             )
+            refs = self.refs.get(here, []) if start < here else []
             kept = 0
             while kept < min(len(stack), len(needed)) and stack[kept] is needed[kept]:
                 kept += 1
+            if refs:  # no link inside a link: a figure's link still open closes here, and opens again after
+                kept = next((depth for depth, span in enumerate(stack[:kept]) if span.kind == "figure"), kept)
             out += [self._close(span) for span in reversed(stack[kept:])]
-            out += self.refs.get(here, []) if start < here else []
+            out += refs
             out += [self._open(span) for span in needed[kept:]]
             stack = needed
             if after is not None:
@@ -326,6 +373,7 @@ def article(
     set_aside = exclusions[exclusions.source_id == source_id].reset_index(drop=True)
     quotes = claim_spans(text, own)
     numbers = exclusion_spans(text, set_aside)
+    figures = figure_spans(text, own)
     ids = {span.key for span in quotes}
     checks_of = _checks_of(checks, ids)
     for claim_id, found in checks_of.items():
@@ -354,7 +402,7 @@ def article(
     return {
         "source_id": source_id,
         "summary": summary(standings, len(set_aside)),
-        "text": Markup(_marked(text, quotes, numbers, described, set_aside)),
+        "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures)),
         "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
         "set_aside": _set_aside(set_aside, numbers),
         "claim_page": claim_page,
@@ -362,10 +410,16 @@ def article(
 
 
 def _marked(
-    text: str, quotes: list[Span], numbers: list[Span], described: list[_Claim], set_aside: pd.DataFrame
+    text: str,
+    quotes: list[Span],
+    numbers: list[Span],
+    described: list[_Claim],
+    set_aside: pd.DataFrame,
+    figures: list[Span],
 ) -> str:
-    """The article's paragraphs with each claim's quote marked and followed by its reference, and each
-    number set aside marked with its reason; every string escaped (`_escape`, `_attribute`)."""
+    """The article's paragraphs with each claim's quote marked and followed by its reference, its
+    figure a link to its own entry titled with its own card, and each number set aside marked with
+    its reason; every string escaped (`_escape`, `_attribute`)."""
     opening: dict[str, tuple[str, str]] = {}
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
@@ -375,6 +429,12 @@ def _marked(
             f'<mark class="{style}" id="{claim.claim_id}" {common}>',
             f'<mark class="{style} claim-continued" {common}>',
         )
+        # Out of the keyboard's order (the reference after the quote is the keyboard's way there).
+        figure = (
+            f'<a class="figure-link" href="#about-{claim.claim_id}" tabindex="-1" '
+            f'data-figure="{claim.claim_id}" title="{_attribute(_card(claim))}">'
+        )
+        opening[f"figure:{claim.claim_id}"] = (figure, figure)
         words = f"Claim {claim.number}: {claim.written}, {label(claim.group).lower()}; what was found"
         refs.setdefault(span.end, []).append(
             f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(words)}" '
@@ -388,7 +448,7 @@ def _marked(
             f'aria-describedby="set-aside-{row.reason}">'
         )
         opening[span.key] = (tag, tag)
-    return _Text(text, quotes + numbers, opening, refs).write()
+    return _Text(text, [*quotes, *figures, *numbers], opening, refs).write()
 
 
 def article_body(source_id: str, text: str, *tables: pd.DataFrame, links: Links | None = None, **options) -> str:
