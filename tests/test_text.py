@@ -44,3 +44,8 @@ def test_a_number_keeps_its_significant_digits_and_never_uses_an_exponent(value,
 @given(_VALUES)
 def test_tables_show_numbers_through_the_one_formatter(value):
     assert figures.readable(value) == text.number(value, 4)
+
+
+def test_a_figure_as_written_is_its_whole_number_not_digits_of_another():
+    assert text.as_written("in 2024, 20% of the world's output", "20", "%") == "20%"
+    assert text.as_written("1,200 of 12,000 tonnes", "12,000", "tonnes") == "12,000 tonnes"

@@ -138,7 +138,9 @@ def as_written(quote: str, value_as_written: str, unit_as_written: str, qualifie
         found = re.search(rf"\b{re.escape(value_as_written)}\b(.*?)(?=\s+(?:{'|'.join(_VERBS)})\b|$)", quote)
         if found:
             return found.group(0)
-    start = quote.find(value_as_written)
+    # The number as a whole: "20" is not the "20" of "in 2024, 20% of".
+    found = re.search(rf"(?<!\d){re.escape(value_as_written)}(?!\d)", quote)
+    start = found.start() if found else -1
     if start < 0:  # the number is not in the quote: the captured fields are all there is
         unit = "" if unit_as_written in PLACEHOLDER_UNITS else unit_as_written
         return " ".join(part for part in (qualifier, value_as_written, unit) if part)
