@@ -26,7 +26,7 @@ EVERYTHING = (LIBRARY, "data")
 
 # A project module that reads a file of its own when imported (units.txt) names it in `RESOURCES`:
 # the file is then used wherever the module is, as the module's code is.
-RESOURCES = "RESOURCES"
+RESOURCES_ATTRIBUTE = "RESOURCES"
 
 # Run in a notebook's kernel after its cells: the project modules it imported (with their
 # resources) and the data it read.
@@ -35,7 +35,7 @@ _OBSERVED_CODE = (
     "_seen = _sys.modules.get('rare_earths.observed')\n"
     "_mods = [_m for _n, _m in list(_sys.modules.items()) if _n == 'rare_earths' or _n.startswith('rare_earths.')]\n"
     "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _m in _mods]"
-    f" + [str(_r) for _m in _mods for _r in getattr(_m, '{RESOURCES}', ())]"
+    f" + [str(_r) for _m in _mods for _r in getattr(_m, '{RESOURCES_ATTRIBUTE}', ())]"
     " + sorted(_seen.READS if _seen else []))))"
 )
 
@@ -61,7 +61,7 @@ def imported_modules() -> list[str]:
         module for name, module in list(sys.modules.items()) if name == "rare_earths" or name.startswith("rare_earths.")
     ]
     files = [getattr(module, "__file__", None) for module in modules]
-    files += [str(resource) for module in modules for resource in getattr(module, RESOURCES, ())]
+    files += [str(resource) for module in modules for resource in getattr(module, RESOURCES_ATTRIBUTE, ())]
     main = getattr(
         sys.modules.get("__main__"), "__file__", None
     )  # `python -m rare_earths` runs __main__.py as __main__
