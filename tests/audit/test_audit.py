@@ -1122,6 +1122,7 @@ def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
         audit.rules_table(),
         audit.verdicts_table(),
         audit.counts(table),
+        views.unchecked_counts(table),
     ):
         assert not figures.snake_case_in(frame), "names from the code in a reader's table"
         assert not check_id.search(figures.table_html(frame)), "a check id in a reader's table"
@@ -1129,6 +1130,15 @@ def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
     assert list(readers.columns) == ["Rule", "Verdict", "Claims", "What was found", "Quotes"]
     assert readers.Claims.tolist() == table.claim_ids.tolist(), "claim ids stay, for the pages to link"
     assert audit.counts(table).index.name == "Kind of check"
+
+
+def test_the_unchecked_counts_add_up_to_every_check_that_could_not_be_made():
+    from rare_earths.audit import views
+
+    table = audit.load()
+    counted = views.unchecked_counts(table)
+    assert counted.loc["total", "total"] == table.verdict.isin(views.UNCHECKED).sum()
+    assert (counted.total > 0).all(), "a kind with nothing unchecked is left out"
 
 
 def test_each_share_base_names_its_whole_in_a_few_words():

@@ -170,7 +170,20 @@ def test_the_script_parses_back_to_the_reviews(reviews):
     assert script.startswith(opening) and script.endswith(closing)
     body = script[len(opening) : -len(closing)]
     assert closing not in body
-    assert json.loads(body) == reviews
+    assert claimreview.expand(json.loads(body)) == reviews
+
+
+def test_the_script_names_what_reviews_share_once(audit, claims, names):
+    """The reviewer, each article and its author are written once and named by their @id."""
+    reviews = claimreview.claim_reviews(audit, claims, names, at, article_url=lambda source: f"article-{source}.html")
+    body = claimreview.json_ld_script(reviews).split("\n")[1]
+    graph = json.loads(body)
+    headlines = {review["itemReviewed"]["appearance"]["headline"] for review in reviews}
+    for headline in headlines:
+        assert body.count('"headline":' + json.dumps(headline, ensure_ascii=False)) == 1
+    assert body.count('"name":"The rare-earths notebook suite authors"') == 1
+    assert len(graph["@graph"]) > len(reviews)
+    assert claimreview.expand(graph) == reviews
 
 
 def test_the_script_is_the_same_bytes_for_the_same_reviews(audit, claims, names, reviews):
@@ -190,7 +203,7 @@ def test_no_text_can_end_the_script_or_open_a_comment(reviews):
     body = script.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert "</" not in body and "<!--" not in body
     assert "India’s 81% — ≥ 90%" in body  # text as written, not \u-escaped
-    assert json.loads(body) == hostile
+    assert claimreview.expand(json.loads(body)) == hostile
 
 
 # --- the markup on the built site ---------------------------------------------------------------------
@@ -215,7 +228,7 @@ def published(site) -> dict[str, list[dict]]:
     found = {}
     for source_id in registry.source_ids(CHECKOUT.sources_csv):
         [script] = SCRIPT.findall((site / registry.article_page(source_id)).read_text(encoding="utf-8"))
-        found[source_id] = json.loads(script)
+        found[source_id] = claimreview.expand(json.loads(script))
     return found
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from rare_earths import audit, figures
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
-from rare_earths.site import layout, notebooks, registry, report, standing
+from rare_earths.site import claimreview, layout, notebooks, registry, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -241,8 +241,38 @@ def test_every_claim_id_in_a_pages_text_is_a_link_to_its_sentence(site):
         text = re.sub(r"<[^>]*>", " ", text)
         bare = sorted({claim for claim in layout.CLAIM_ID.findall(text)} & {tuple(c.split("-")) for c in known})
         assert not bare, f"{name}: claim ids left as plain text: {bare[:5]}"
-        for claim_id in re.findall(r'<a href="article-a\d{3}\.html#(a\d{3}-\d{2})">', page):
+        for article, claim_id in re.findall(r'<a href="(article-a\d{3}\.html)?#(a\d{3}-\d{2})">', page):
             assert claim_id in known
+            assert article or name == registry.article_page(claim_id[:4]), "a fragment alone only on its own page"
+
+
+def test_every_page_with_its_stylesheet_is_under_the_page_weight_target(site):
+    """What a reader on a phone downloads for one page. The pages that grow with the sources are
+    split by article (each article's claims and checks on its own page); the audit page counts and
+    links rather than lists every claim and check."""
+    heavy = {name: weight for name, weight in report.page_weights(site).items() if weight > report.PAGE_WEIGHT_TARGET}
+    assert not heavy, f"pages over {report.PAGE_WEIGHT_TARGET // 1024} KB with their stylesheet: " + ", ".join(
+        f"{name} {weight // 1024} KB" for name, weight in heavy.items()
+    )
+
+
+def test_each_check_has_one_address_in_the_card_of_a_claim_it_judges_and_every_link_to_it_lands(site):
+    checks = audit.load()
+    pages = {
+        name: read(site, name)
+        for name in registry.page_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv))
+    }
+    anchors = {}
+    for name, page in pages.items():
+        for anchor in re.findall(r'<li id="(check-[^"]+)"', page):
+            assert anchor not in anchors, f"{anchor} on {anchors.get(anchor)} and {name}"
+            anchors[anchor] = name
+    for check in checks.itertuples():
+        home = (check.judges.split("; ") if check.judges else check.claim_ids.split("; "))[0]
+        assert anchors.get(claimreview.check_anchor(check.check_id)) == registry.article_page(home[:4]), check.check_id
+    for name, page in pages.items():
+        for target, anchor in re.findall(r'href="([^"#]*)#(check-[^"]+)"', page):
+            assert anchors.get(anchor) == (target or name), f"{name}: a link to {target}#{anchor} lands nowhere"
 
 
 # --- the layout's parts --------------------------------------------------------------------------------

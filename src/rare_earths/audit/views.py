@@ -12,6 +12,8 @@ from rare_earths.audit.usgs import EDITIONS, Tables
 
 # Verdicts a reader must see first, in the metadata's order (most serious first).
 FINDINGS = vocabulary.FINDINGS
+# Verdicts of a check that could not be made, or of a claim no rule checks.
+UNCHECKED = ("cannot_check", "not_checked")
 
 
 def plain(name: str) -> str:
@@ -40,31 +42,6 @@ def rules_table() -> pd.DataFrame:
             }
             for r in sorted(RULES.values(), key=lambda r: list(vocabulary.CHECK_KINDS).index(r.kind))
         ]
-    )
-
-
-def conclusions_table(conclusions: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """Every claim's conclusion as a reader's table, grouped by standing in the vocabulary's order:
-    the claim, its words, the deciding verdict, what it was tested against and why."""
-    written = claims.set_index("claim_id")
-    order = {standing: position for position, standing in enumerate(vocabulary.STANDINGS)}
-    ordered = conclusions.assign(_order=conclusions.standing.map(order)).sort_values(
-        ["_order", "claim_id"], kind="stable"
-    )
-    return pd.DataFrame(
-        {
-            "Conclusion": ordered.standing.map(lambda s: vocabulary.STANDINGS[s].label).to_numpy(),
-            "Claim": ordered.claim_id.to_numpy(),
-            "As written": [
-                text.as_written(
-                    written.quote[c], written.value_as_written[c], written.unit_as_written[c], written.qualifier[c]
-                )
-                for c in ordered.claim_id
-            ],
-            "Verdict": ordered.verdict.map(lambda v: vocabulary.VERDICTS[v].label).to_numpy(),
-            "Tested against": ordered.tested_against.to_numpy(),
-            "Why": ordered.explanation.to_numpy(),
-        }
     )
 
 
@@ -102,6 +79,14 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
     counted["total"] = counted.sum(axis=1)
     counted.loc["total"] = counted.sum()
     return counted
+
+
+def unchecked_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """The checks that could not be made, by kind (rows) and verdict (columns): only the kinds that
+    have one, so the table grows with the kinds of check, not with the claims."""
+    counted = counts(table[table.verdict.isin(UNCHECKED)])
+    labels = [vocabulary.VERDICTS[verdict].label for verdict in UNCHECKED]
+    return counted.loc[counted.total > 0, [*labels, "total"]]
 
 
 def headlines(table: pd.DataFrame) -> pd.DataFrame:
@@ -251,9 +236,9 @@ REPRODUCES = {
 __all__ = [
     "EDITIONS",
     "REPRODUCES",
-    "conclusions_table",
     "standings_table",
     "FINDINGS",
+    "UNCHECKED",
     "NEEDS",
     "accounted_for",
     "counts",
@@ -264,6 +249,7 @@ __all__ = [
     "plain",
     "rules_table",
     "share_bases",
+    "unchecked_counts",
     "verdicts_table",
     "with_quotes",
 ]

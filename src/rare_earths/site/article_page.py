@@ -48,6 +48,7 @@ from rare_earths import vocabulary
 from rare_earths.audit import SEPARATOR
 from rare_earths.data.quotes import Located, locate
 from rare_earths.site import layout
+from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Links
 from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import css_class, label, verdict_class
@@ -301,18 +302,34 @@ class _Check:
     style: str  # "verdict verdict-<class>": without colour ("about-another") if it does not judge this claim
     label: str
     href: str | None  # the check's address, if the page links checks
-    explanation: str
+    anchor: str | None  # its id, in the entry of the claim that is its home (`home_claim`) only
+    explanation: str | None  # None where it is told in full in another claim's entry (`home`)
+    home: str  # the claim whose entry holds it in full (`home_claim`)
     about: tuple[str, ...] | None  # whom it judges, if not this claim (empty: no claim at all)
 
 
-def _check(check, claim_id: str, check_href: Callable[[str], str] | None) -> _Check:
+def home_claim(check) -> str:
+    """The claim whose entry holds a check's address: the first claim it judges, or, for a check that
+    judges none, the first it names. Each check has one address, on one article's page, so no page
+    lists every check and a page grows with its own article's claims only."""
+    judged = [claim for claim in check.judges.split(SEPARATOR) if claim]
+    return (judged or check.claim_ids.split(SEPARATOR))[0]
+
+
+def _check(check, claim_id: str, check_href: Callable[[str], str] | None, *, brief: bool = False) -> _Check:
+    """`brief`: only its verdict and a link to where it is told in full, unless that is here (or
+    there is no link); an entry's other checks are brief, so a check that names many figures is
+    written out once, and a page grows with its claims, not with their checks' repetitions."""
     judged = tuple(claim for claim in check.judges.split(SEPARATOR) if claim)
     about_other = claim_id not in check.judges.split(SEPARATOR)
+    home = home_claim(check)
     return _Check(
         style=f"verdict verdict-{'about-another' if about_other else verdict_class(check.verdict)}",
         label=VERDICTS[check.verdict].label,
         href=None if check_href is None else check_href(check.check_id),
-        explanation=check.explanation,
+        anchor=check_anchor(check.check_id) if claim_id == home else None,
+        explanation=None if brief and check_href is not None and claim_id != home else check.explanation,
+        home=home,
         about=None if claim_id in judged else judged,
     )
 
@@ -334,7 +351,11 @@ def _entry(claim: _Claim, row, check_href: Callable[[str], str] | None) -> Simpl
         tested_against=claim.conclusion.tested_against,
         note=row.note,
         deciding=[_check(check, claim.claim_id, check_href) for check in claim.checks if check.check_id in deciding],
-        others=[_check(check, claim.claim_id, check_href) for check in claim.checks if check.check_id not in deciding],
+        others=[
+            _check(check, claim.claim_id, check_href, brief=True)
+            for check in claim.checks
+            if check.check_id not in deciding
+        ],
     )
 
 
@@ -424,7 +445,9 @@ def _marked(
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
         style = f"claim claim-{css_class(claim.group)}"
-        common = f'data-claim="{claim.claim_id}" title="{_attribute(_card(claim))}"'
+        # The card is the figure's title and the reference's data-card; not the mark's too, whose
+        # title an inner mark's words would show when quotes nest.
+        common = f'data-claim="{claim.claim_id}"'
         opening[claim.claim_id] = (
             f'<mark class="{style}" id="{claim.claim_id}" {common}>',
             f'<mark class="{style} claim-continued" {common}>',

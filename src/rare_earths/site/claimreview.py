@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 from rare_earths import vocabulary
 from rare_earths.data import schemas
@@ -37,6 +37,7 @@ from rare_earths.site import citation
 RATINGS: dict[str, int] = {"does_not_hold": 1, "unchecked": 2, "consistent": 3, "confirmed": 4}
 WORST_RATING, BEST_RATING = min(RATINGS.values()), max(RATINGS.values())
 # An article that names neither an author nor a publisher: its author is still said to be unknown.
+CONTEXT = "https://schema.org"
 UNNAMED = "Unnamed (the article names no author or publisher)"
 
 
@@ -137,7 +138,7 @@ def claim_reviews(
         )
         reviews.append(
             {
-                "@context": "https://schema.org",
+                "@context": CONTEXT,
                 "@type": "ClaimReview",
                 "url": urljoin(base, claim_url(claim_id)),
                 "datePublished": published,
@@ -157,11 +158,60 @@ def claim_reviews(
     return reviews
 
 
+def _graph(reviews: Iterable[Mapping]) -> dict:
+    """The reviews as one JSON-LD graph: what many reviews share (the reviewer, each article, its
+    author) is a node given once, which each review names by its "@id", so a page grows by what is
+    its claims' own. The ids are fragments of the page the graph is on ("#article-a000",
+    "#article-a000-author", "#reviewers"), as JSON-LD resolves them. `expand` gives the reviews back."""
+    nodes: dict[str, dict] = {}
+
+    def named(value, node_id: str) -> dict:
+        if not isinstance(value, dict):  # several people: written where they are
+            return value
+        node = {"@id": node_id, **value}
+        if nodes.setdefault(node_id, node) != node:
+            raise ValueError(f"two different nodes would be named {node_id}")
+        return {"@id": node_id}
+
+    written = []
+    for review in reviews:
+        review = {key: value for key, value in review.items() if key != "@context"}
+        item = dict(review["itemReviewed"])
+        page = item["appearance"].get("url")
+        if page:
+            article = "#" + Path(urlparse(page).path).stem
+            item["author"] = named(item["author"], f"{article}-author")
+            item["appearance"] = named(item["appearance"], article)
+        review["itemReviewed"] = item
+        review["author"] = named(review["author"], "#reviewers")
+        written.append(review)
+    return {"@context": CONTEXT, "@graph": [*nodes.values(), *written]}
+
+
+def expand(graph: Mapping) -> list[dict]:
+    """The ClaimReviews of a graph written by `json_ld_script`, each whole, as `claim_reviews` made
+    them: every {"@id": ...} that names a node replaced by the node."""
+    nodes = {node["@id"]: node for node in graph["@graph"] if node.get("@type") != "ClaimReview"}
+
+    def whole(value):
+        if isinstance(value, dict) and set(value) == {"@id"} and value["@id"] in nodes:
+            return whole({key: item for key, item in nodes[value["@id"]].items() if key != "@id"})
+        if isinstance(value, dict):
+            return {key: whole(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [whole(item) for item in value]
+        return value
+
+    return [
+        {"@context": graph["@context"], **whole(node)} for node in graph["@graph"] if node.get("@type") == "ClaimReview"
+    ]
+
+
 def json_ld_script(reviews: Iterable[Mapping]) -> str:
-    """A `<script type="application/ld+json">` element holding the reviews as one compact JSON
-    array: keys sorted, text as written (not \\u-escaped), so the same reviews give the same bytes.
-    "</" is written "<\\/" and "<!--" as "\\u003c!--" (the same JSON), so no quote or explanation
-    can end the script or open a comment inside it."""
-    text = json.dumps(list(reviews), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """A `<script type="application/ld+json">` element holding the reviews as one compact JSON-LD
+    graph (`_graph`): keys sorted, text as written (not \\u-escaped), so the same reviews give the
+    same bytes. "</" is written "<\\/" and "<!--" as "\\u003c!--" (the same JSON), so no quote or
+    explanation can end the script or open a comment inside it."""
+    text = json.dumps(_graph(reviews), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<!--", "\\u003c!--").replace("</", "<\\/")
     return f'<script type="application/ld+json">\n{text}\n</script>'

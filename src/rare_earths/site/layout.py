@@ -39,6 +39,11 @@ def claim_href(claim_id: str) -> str:
     return f"{registry.article_page(claim_id[:4])}#{claim_id}"
 
 
+def same_page(href: str, here: str) -> str:
+    """`href` as written on page `here`: its fragment alone if it leads to a place on that page."""
+    return href[len(here) :] if here and href.startswith(f"{here}#") else href
+
+
 def stylesheet() -> str:
     """The site's stylesheet: the base styles, then the article pages'."""
     return "\n".join(path.read_text(encoding="utf-8") for path in STYLE_SOURCES if path.is_file())
@@ -87,6 +92,7 @@ class Links:
 
     known: frozenset[str] = frozenset()
     names: Mapping[str, Any] = field(default_factory=dict)
+    here: str = ""  # the page they are on: a claim on it is linked by its fragment alone ("#a000-54")
 
     def __call__(self, text: str, escape: Callable[[str], str] = html.escape) -> Markup:
         """`text` escaped by `escape`, with its claim ids and article ids linked."""
@@ -101,7 +107,7 @@ class Links:
         """One claim id or article id as a link, if this page knows it; else as it is."""
         if name in self.known:
             # Styled by its address (site.css): pages carry hundreds.
-            return f'<a href="{claim_href(name)}">{name}</a>'
+            return f'<a href="{same_page(claim_href(name), self.here)}">{name}</a>'
         if name in self.names:
             return f'<a href="{registry.article_page(name)}">{html.escape(self.names[name].short)}</a>'
         return escape(name)

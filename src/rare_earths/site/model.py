@@ -96,7 +96,8 @@ class Site:
     def page(self, template: str, **context) -> str:
         """A page of this site: `template` (templates/site/, extending the one layout) with `context`,
         its footer, and the claims and articles its text may name (`layout.Links`)."""
-        return layout.render(template, footer=self.footer, claim_links=self.links, **context)
+        links = dataclasses.replace(self.links, here=context.get("current", ""))
+        return layout.render(template, footer=self.footer, claim_links=links, **context)
 
     @property
     def links(self) -> layout.Links:

@@ -6,6 +6,7 @@ pages, the claims explorer, the sensitivity page and the method page. Each build
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from markupsafe import Markup
@@ -18,14 +19,18 @@ from rare_earths.build import results as recorded
 from rare_earths.data import provenance, units
 from rare_earths.site import article_page, claimreview, registry, sensitivity, standing
 from rare_earths.site.claimreview import check_anchor
-from rare_earths.site.layout import Link
+from rare_earths.site.layout import Link, same_page
 from rare_earths.site.model import AUDIT_NOTEBOOK, Render, Site
 
 INDEX, CLAIMS, SENSITIVITY, METHOD = (registry.page(key) for key in ("index", "claims", "sensitivity", "method"))
 
 
-def check_href(check_id: str) -> str:
-    return f"{registry.notebook_page(AUDIT_NOTEBOOK)}#{check_anchor(check_id)}"
+def check_hrefs(site: Site) -> Callable[[str], str]:
+    """A check's address: its entry in the card of its home claim (`article_page.home_claim`), on
+    that claim's article's page."""
+    source_of = dict(zip(site.claims.claim_id, site.claims.source_id, strict=True))
+    homes = {check.check_id: article_page.home_claim(check) for check in site.checks.itertuples()}
+    return lambda check_id: f"{registry.article_page(source_of[homes[check_id]])}#{check_anchor(check_id)}"
 
 
 def claim_reviews_script(site: Site, source_id: str) -> str:
@@ -47,7 +52,9 @@ def article_pages(render: Render) -> dict[str, str]:
     site = render.site
     links = [Link(registry.article_page(source_id), site.names[source_id].short) for source_id in site.articles]
     pages = {}
+    check_href = check_hrefs(site)
     for position, source_id in enumerate(site.articles):
+        here = links[position].href
         name = site.names[source_id]
         shown = article_page.article(
             source_id,
@@ -57,7 +64,7 @@ def article_pages(render: Render) -> dict[str, str]:
             site.exclusions,
             site.conclusions,
             claim_page=CLAIMS.file,
-            check_href=check_href,
+            check_href=lambda check_id, here=here: same_page(check_href(check_id), here),
         )
         pages[links[position].href] = site.page(
             "article.html.j2",
