@@ -310,3 +310,14 @@ def test_every_rating_on_the_site_is_a_number_on_its_scale_and_words(published, 
         assert rating["ratingValue"] == claimreview.RATINGS[standing_of[claim_id]]
         assert rating["alternateName"].startswith(vocabulary.STANDINGS[standing_of[claim_id]].label + " (")
         assert re.fullmatch(r"[A-Z][A-Za-z ,'-]+ \([A-Z][A-Za-z ,'-]+\)", rating["alternateName"]), rating
+
+
+def test_the_sites_address_is_an_input_of_the_site_step(monkeypatch):
+    """Pages built for one address are not up to date for another: the site step records it."""
+    from rare_earths.site import step
+
+    addresses = []
+    for url in ("https://one.example/rare-earths/", "https://two.example/re/"):
+        monkeypatch.setenv(project_module.SITE_URL_VARIABLE, url)
+        addresses.append(step.site_step(CHECKOUT, (), swept=False).values["site_url"])
+    assert addresses == ["https://one.example/rare-earths/", "https://two.example/re/"]

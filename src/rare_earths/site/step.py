@@ -10,7 +10,7 @@ from pathlib import Path
 from rare_earths.build import runner
 from rare_earths.build.execution import skip_slow_imports
 from rare_earths.build.observation import LIBRARY, SHARED_INPUTS
-from rare_earths.project import Project, relative
+from rare_earths.project import Project, relative, site_url
 from rare_earths.site import citation, layout, registry
 
 
@@ -38,6 +38,7 @@ def site_step(
         make=make,
         values={
             "version": citation.build_version(project.root),
+            "site_url": site_url(),  # the pages' structured data give their addresses under it
             "swept": swept,
             "failures": [dataclasses.asdict(failure) for failure in failures],
         },
