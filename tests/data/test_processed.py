@@ -27,7 +27,9 @@ def test_tables_built_from_other_inputs_are_flagged_with_the_command_that_rebuil
         claims.load()  # current: no warning
     raw = project.raw_claims_csv
     raw.write_text(raw.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    with pytest.warns(StaleDataWarning, match=r"data/processed/ is out of date \(data/raw/claims.csv changed .*make data"):
+    with pytest.warns(
+        StaleDataWarning, match=r"data/processed/ is out of date \(data/raw/claims.csv changed .*make data"
+    ):
         table = claims.load()
     assert len(table) > 0, "the tables can still be read"
     steps.build_data(project)
