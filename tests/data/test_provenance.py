@@ -37,7 +37,8 @@ def catalogue(path: Path) -> list[dict[str, str]]:
 def test_every_raw_file_matches_its_recorded_checksum():
     recorded = {CHECKOUT.articles / row["file"]: row["sha256"] for row in catalogue(CHECKOUT.sources_csv)}
     recorded |= {CHECKOUT.reference / row["file"]: row["sha256"] for row in catalogue(CHECKOUT.references_csv)}
-    assert len(recorded) == 7
+    # One file a row: no two rows name the same file.
+    assert len(recorded) == len(catalogue(CHECKOUT.sources_csv)) + len(catalogue(CHECKOUT.references_csv)) > 0
     for path, sha256 in recorded.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, path.name
 
@@ -51,7 +52,7 @@ def test_every_file_under_data_raw_is_accounted_for():
 
 def test_the_loaders_accept_the_project_data():
     sources = provenance.load_sources(CHECKOUT.sources_csv, CHECKOUT.articles)
-    assert sources.source_id.tolist() == ["a000", "a001", "a002", "a003", "a004"]
+    assert sources.source_id.tolist() == [row["source_id"] for row in catalogue(CHECKOUT.sources_csv)]
     references = provenance.load_references()
     assert set(references.edition) == {"2024", "2025"}
     assert all(references.doi.str.startswith("10."))
