@@ -40,6 +40,7 @@ _CANONICAL = {
     "tonnes annually": ("t / year", 1.0),
     "tons annually": ("t / year", 1.0),
     "fraction": ("percent", 100.0),
+    "₹ crore": ("crore * INR", 1.0),
 }
 _PARTS_OF_INDIA = {"IREL": "India", "Indian auto sector": "India"}
 _WORDS = {"two-thirds": 2 / 3, "fifth": 5, "third": 3, "second": 2}
@@ -602,6 +603,18 @@ def test_a_statement_is_confirmed_only_by_one_at_least_as_precise(first, second,
     )
     checks = result[result.rule == "same_figure"]
     assert dict(zip(checks.evidence, checks.judges, strict=True)).get("coarser_article", "") == coarse
+
+
+def test_two_budgets_of_one_subject_told_apart_by_their_item_are_neither_compared_nor_contradicted():
+    result = run(
+        table(
+            claim("a001-01", "Government of India", "budget_allocation", "1,345", "₹ crore", item="magnet support"),
+            claim("a005-08", "Government of India", "budget_allocation", "7,280", "₹ crore", item="magnet scheme"),
+        )
+    )
+    assert set(result.verdict) == {"not_checked"}, result[["check_id", "verdict"]].to_string()
+    for check in result.itertuples():
+        assert "are of another item, so not the same figure" in check.explanation, check.explanation
 
 
 def test_one_number_for_different_measures_is_ambiguous_not_contradicted():

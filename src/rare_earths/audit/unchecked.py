@@ -55,13 +55,19 @@ def _reason(
     if others:
         listed = "; ".join(
             f"{', '.join(s.claim_ids)}: {s.as_written}"
+            + (f", {s.item}" if s.item else "")
             + (f", {s.counterpart}" if s.counterpart else "")
             + (f" ({s.period})" if s.period else "")
             for s in others
         )
-        return (
-            f"its other statements ({listed}) are of another period or counterpart, so not the same figure, and {primary}"
-        ), others
+        # Say only what does differ: the item (two budgets), the period, the counterpart.
+        differs = [
+            what
+            for what, attribute in (("item", "item"), ("period", "period"), ("counterpart", "counterpart"))
+            if any(getattr(s, attribute) != getattr(statement, attribute) for s in others)
+        ]
+        said = " or ".join(", ".join(differs).rsplit(", ", 1)) if differs else "period or counterpart"
+        return (f"its other statements ({listed}) are of another {said}, so not the same figure, and {primary}"), others
     if statement.metric.endswith("_share"):
         return f"no article gives the part and the whole it is a share of, and {primary}", []
     near = _near(statement, found)
