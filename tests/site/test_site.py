@@ -426,3 +426,13 @@ def test_the_sensitivity_page_says_when_the_other_pages_ran_with_other_values(tm
     assert "did not run the sensitivity sweep" not in text, "no default sweep in reports/sweep/: run `make reports`"
     assert "ran with other values than the defaults" in text and "86.0" in text
     assert "reports/results.csv" not in text and "(default:" not in text
+
+
+def test_the_index_says_by_what_evidence_the_confirmed_claims_were_confirmed_and_it_adds_up(site):
+    concluded = audit.conclusions.load()
+    confirmed = concluded[concluded.standing == "confirmed"]
+    said = html.unescape(re.search(r"confirmed by independent evidence: ([^<]*)", read(site, registry.INDEX)).group(1))
+    usgs, defined, other = (int(n) for n in re.findall(r"(\d+) by ", said))
+    assert usgs + defined + other == len(confirmed)
+    assert defined == confirmed.decided_by.str.startswith("definition:").sum()
+    assert other == (confirmed.evidence == "other_article").sum()

@@ -86,8 +86,11 @@ def _tally(site: Site) -> list[SimpleNamespace]:
     """Each standing's count and what it means, in the vocabulary's order, for the bottom line."""
     counted = counts(site.conclusions)
     confirmed = site.conclusions[site.conclusions.standing == "confirmed"]
-    primary = int((confirmed.evidence == "primary").sum())
-    other = len(confirmed) - primary
+    primary = confirmed[confirmed.evidence == "primary"]
+    # Primary data are USGS's tables or a standard definition (the rule `definition`), said apart.
+    defined = int(primary.decided_by.str.startswith("definition:").sum())
+    usgs = len(primary) - defined
+    other = len(confirmed) - len(primary)
     failing = site.conclusions[site.conclusions.standing == "does_not_hold"].verdict.value_counts()
     why = ", ".join(
         f"{failing[verdict]} {vocabulary.VERDICTS[verdict].label.lower()}"
@@ -95,8 +98,9 @@ def _tally(site: Site) -> list[SimpleNamespace]:
         if verdict in failing
     )
     words = {
-        "confirmed": f"confirmed by independent evidence: {primary} by USGS data current at the article's date, "
-        f"{other} by another article that states the same figure",
+        "confirmed": f"confirmed by independent evidence: {usgs} by USGS data current at the article's date, "
+        + (f"{defined} by a standard definition (IUPAC's rare-earth elements), " if defined else "")
+        + f"{other} by another article that states the same figure",
         "consistent": "consistent only with their own article (its arithmetic or its restatements): nothing "
         "independent tested them",
         "does_not_hold": f"do not hold ({why}): an outdated figure matches only a USGS edition older than the one "
