@@ -19,7 +19,7 @@ from conftest import CHECKOUT, FIXTURES, make_project
 
 from rare_earths import analysis, vocabulary
 from rare_earths.build import chain
-from rare_earths.data import claims, provenance
+from rare_earths.data import claims, coverage, provenance
 from rare_earths.site import claimreview, registry, report
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ EXPECTED = {
     "a005-03": ("does_not_hold", "contradicted"),  # Myanmar (USGS's Burma) 80,000 t in 2024; USGS: 31,000 t
     "a005-04": ("does_not_hold", "contradicted"),  # 20% of the world's output; USGS's figures give 8%
     "a005-05": ("confirmed", "consistent"),  # the USA's 45,000 t in 2024, USGS's (United States)
-    "a005-06": ("confirmed", "consistent"),  # "around $33 million" a year, as a001 says it, hedge and all
+    "a005-06": ("confirmed", "consistent"),  # the four-year average of "around $33 million", as a001 says it
     "a005-07": ("consistent", "consistent"),  # "30 applications" where a002 says "Around 30": not confirmed
     "a005-08": ("unchecked", "not_checked"),  # a second budget of the Government of India: no contradiction
 }
@@ -94,6 +94,18 @@ def test_earlier_conclusions_change_only_where_the_new_article_restates_their_fi
     assert sorted(moved) == ["a001-05", "a002-01"]
     assert set(after.loc[moved, "standing"]) == {"confirmed"}
     assert set(after.loc[moved, "tested_against"]) == {"another article, a005"}
+
+
+def test_every_number_of_the_new_article_is_a_claim_or_an_exclusion(contributed):
+    """What tests/data/test_coverage.py asks of every article, asked of the new one."""
+    project, _ = contributed
+    raw, _, articles, _ = claims.load_checked(
+        project.raw_claims_csv, project.sources_csv, project.articles, project.subjects_csv
+    )
+    spans = coverage.claim_spans(raw, articles) + coverage.exclusion_spans(
+        coverage.load_exclusions(project.exclusions_csv), articles
+    )
+    assert [item for item in coverage.uncovered(articles, spans) if item.source_id == NEW] == []
 
 
 def test_two_budgets_of_one_subject_are_two_rows_told_apart_by_their_item(contributed):
