@@ -305,6 +305,7 @@ class _Check:
     anchor: str | None  # its id, in the entry of the claim that is its home (`home_claim`) only
     explanation: str | None  # None where it is told in full in another claim's entry (`home`)
     home: str  # the claim whose entry holds it in full (`home_claim`)
+    home_href: str  # that entry's address
     about: tuple[str, ...] | None  # whom it judges, if not this claim (empty: no claim at all)
 
 
@@ -323,13 +324,15 @@ def _check(check, claim_id: str, check_href: Callable[[str], str] | None, *, bri
     judged = tuple(claim for claim in check.judges.split(SEPARATOR) if claim)
     about_other = claim_id not in check.judges.split(SEPARATOR)
     home = home_claim(check)
+    href = None if check_href is None else check_href(check.check_id)
     return _Check(
         style=f"verdict verdict-{'about-another' if about_other else verdict_class(check.verdict)}",
         label=VERDICTS[check.verdict].label,
-        href=None if check_href is None else check_href(check.check_id),
+        href=href,
         anchor=check_anchor(check.check_id) if claim_id == home else None,
         explanation=None if brief and check_href is not None and claim_id != home else check.explanation,
         home=home,
+        home_href=f"{(href or '').partition('#')[0]}#about-{home}",
         about=None if claim_id in judged else judged,
     )
 
