@@ -14,7 +14,7 @@ from rare_earths import atomic, commands
 from rare_earths.build import chain, execution, executors, scheduling, sweep
 from rare_earths.build.params import ParameterError
 from rare_earths.errors import InputError
-from rare_earths.project import LAYOUT, NotAProject, Project, relative
+from rare_earths.project import LAYOUT, NotAProject, Project, SiteAddressError, relative
 
 
 def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
@@ -165,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
                 executors.identify(executors.scheduler_address(args.scheduler))
         project = Project.here() if args.project is None else Project.at(args.project)
         args.run(args, project)
-    except (InputError, ParameterError, NotAProject, executors.MissingExtra, executors.ClusterUnavailable) as error:
+    except (
+        InputError,
+        ParameterError,
+        NotAProject,
+        SiteAddressError,
+        executors.MissingExtra,
+        executors.ClusterUnavailable,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (execution.NotebookFailed, chain.ChainFailed) as error:

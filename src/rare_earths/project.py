@@ -10,6 +10,7 @@ every project it works on.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,17 +27,32 @@ REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 SITE_URL_VARIABLE = "RARE_EARTHS_SITE_URL"
 
 
+# The characters an address may hold as written (RFC 3986's unreserved and reserved ones, and
+# percent-escapes), less the quotes and brackets: a space, a quote or "<" is escaped as %20, %22, %3C.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/@!$&()*+,;=%]+")
+
+
+class SiteAddressError(ValueError):
+    """$RARE_EARTHS_SITE_URL is not an address the site can be published at."""
+
+
 def site_url() -> str:
     """The published site's base address, ending in "/": $RARE_EARTHS_SITE_URL if set and not empty,
-    else "https://OWNER.github.io/NAME/" (GitHub Pages of REPOSITORY). ValueError, naming the
-    variable, if it is not an absolute http(s) address."""
+    else "https://OWNER.github.io/NAME/" (GitHub Pages of REPOSITORY). SiteAddressError, naming the
+    variable and what it allows, if it is not an absolute http(s) address written as addresses are."""
     owner, name = REPOSITORY.split("/")
     url = os.environ.get(SITE_URL_VARIABLE) or f"https://{owner.lower()}.github.io/{name}/"
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or not _URL_CHARACTERS.fullmatch(url)
+    ):
+        raise SiteAddressError(
             f"{SITE_URL_VARIABLE}={url!r}: the site's address should be absolute, as "
-            "https://host/path/, with no query or fragment"
+            "https://host/path/, with no query or fragment, and any space, quote or bracket percent-escaped"
         )
     return url if url.endswith("/") else url + "/"
 

@@ -126,11 +126,36 @@ def test_the_site_address_defaults_to_github_pages_and_the_environment_overrides
     assert review["url"] == "https://preview.example.org/rare-earths/article-a000.html#about-a000-01"
 
 
-@pytest.mark.parametrize("url", ["article.html", "/rare-earths/", "ftp://example.org/", "https://example.org/?q=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "article.html",
+        "/rare-earths/",
+        "ftp://example.org/",
+        "https://example.org/?q=1",
+        "javascript:alert(1)//",
+        'https://example.org/a b"/',
+        "https://example.org/</script><!--/",
+    ],
+)
 def test_a_site_address_that_is_not_absolute_http_is_refused(monkeypatch, url):
     monkeypatch.setenv(project_module.SITE_URL_VARIABLE, url)
-    with pytest.raises(ValueError, match="RARE_EARTHS_SITE_URL="):
+    with pytest.raises(project_module.SiteAddressError, match="RARE_EARTHS_SITE_URL="):
         project_module.site_url()
+
+
+def test_a_run_with_a_bad_site_address_stops_before_anything_is_written(monkeypatch, capsys, tmp_path):
+    """One line naming the variable, exit 1, and no step run (the project here has nothing built)."""
+    from conftest import make_project
+
+    from rare_earths.__main__ import main
+
+    project = make_project(tmp_path / "project")
+    monkeypatch.setenv(project_module.SITE_URL_VARIABLE, "javascript:alert(1)//")
+    assert main(["--project", str(project.root), "run", "--no-sweep"]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("error: RARE_EARTHS_SITE_URL='javascript:alert(1)//'") and said.count("\n") == 1
+    assert not project.processed_claims_csv.exists() and not project.html.exists()
 
 
 def test_the_rating_scale_covers_every_standing_worst_to_best():
