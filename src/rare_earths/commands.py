@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from rare_earths import atomic
-from rare_earths.build import chain, params, scheduling, steps, sweep
-from rare_earths.project import Project, relative
+from rare_earths.build import chain, execution, params, scheduling, steps, sweep
+from rare_earths.project import Project, relative, site_url
 from rare_earths.site import layout
 from rare_earths.site import step as site_step
 
@@ -44,8 +44,9 @@ def clean(args: argparse.Namespace, project: Project) -> None:
 def run(args: argparse.Namespace, project: Project) -> None:
     """The whole chain: the data step, every notebook out of date, results.csv, the default sweep,
     the site. On a failed notebook the results and the pages still follow the executed notebooks."""
-    # Every parameter checked before anything runs.
+    # Every parameter checked before anything runs, and the address the pages will give.
     values = params.resolve(params.parse_assignments(args.set), project.params_yaml)
+    site_url()
     chosen = chain.with_needs(args.only) if args.only else chain.CHAIN
     given = [assignment.partition("=")[0].strip() for assignment in args.set]
     chain.check_declarations(params.specs(project.params_yaml), project.notebooks)
@@ -128,10 +129,19 @@ def _failures(failure: chain.ChainFailed) -> list[layout.Failure]:
 
 
 def notebooks(args: argparse.Namespace, project: Project) -> None:
-    """Re-execute the committed notebooks with the default parameters, in place."""
+    """Re-execute the committed notebooks with the default parameters, in place, each parameters
+    cell first declaring its parameters as params.yaml does (type, default, meaning)."""
     values = params.resolve(path=project.params_yaml)
-    chain.check_declarations(values, project.notebooks)
+    declared = params.specs(project.params_yaml)
+
+    def line_of(name: str) -> str | None:
+        return params.cell_line(name, project.params_yaml) if name in declared else None
+
     with locked(project):
+        for name in chain.NOTEBOOKS:
+            if execution.write_parameter_lines(project.notebooks / name, line_of):
+                print(f"{name}: its parameters cell now declares its parameters as params.yaml does")
+        chain.check_declarations(values, project.notebooks)
         _notebooks(args, project, values)
 
 

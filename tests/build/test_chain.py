@@ -464,3 +464,23 @@ def test_each_notebook_checks_every_parameter_it_declares_before_it_uses_one(nam
     assert shown is not None and shown <= 2, "the parameters are checked in the first cells"
     call = code[shown][code[shown].index("params.table(") :]
     assert all(f"{parameter}={parameter}" in call for parameter in declared)
+
+
+def test_a_refresh_declares_each_parameter_as_params_yaml_does_and_leaves_the_rest(tmp_path):
+    notebook = tmp_path / "03-trade.ipynb"
+    document = nbformat.read(CHECKOUT.notebooks / "03-trade.ipynb", as_version=4)
+    cell = document.cells[execution.parameters_cells(document)[0]]
+    cell.source = "# Parameters\nusd_inr = 90.0\nunknown_here = 1"
+    nbformat.write(document, notebook)
+
+    def line_of(name):
+        return params.cell_line(name) if name == "usd_inr" else None
+
+    assert execution.write_parameter_lines(notebook, line_of)
+    written = nbformat.read(notebook, as_version=4)
+    assert written.cells[execution.parameters_cells(written)[0]].source == (
+        f"# Parameters\n{params.cell_line('usd_inr')}\nunknown_here = 1"
+    )
+    others = [index for index in range(len(document.cells)) if index != execution.parameters_cells(document)[0]]
+    assert [written.cells[index].source for index in others] == [document.cells[index].source for index in others]
+    assert not execution.write_parameter_lines(notebook, line_of), "a second refresh changes nothing"

@@ -190,6 +190,40 @@ def _source(cell: dict) -> str:
     return source if isinstance(source, str) else "".join(source)
 
 
+def write_parameter_lines(notebook: Path, line_of) -> bool:
+    """Rewrite each assignment of a notebook's parameters cell as `line_of(name)` gives it (its
+    declaration from params.yaml: type, default, meaning), leaving its comments and any name
+    `line_of` does not know (None) as they are. The notebook is replaced whole; True if it changed."""
+    text = Path(notebook).read_text(encoding="utf-8")
+    cells = json.loads(text)["cells"]
+    declared = declared_parameters(notebook)  # a located InputError for a cell that is not assignments
+    cell = next(cell for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", []))
+    lines = _source(cell).splitlines()
+    for index, line in enumerate(lines):
+        name = _assigned(line)
+        if name in declared and line_of(name) is not None:
+            lines[index] = line_of(name)
+    source = "\n".join(lines)
+    if source == _source(cell):
+        return False
+    import nbformat  # here: only a refresh rewrites a notebook
+
+    document = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    parameters = document.cells[parameters_cells(document)[0]]
+    parameters.source = source
+    atomic.write_text(notebook, nbformat.writes(document) + "\n")
+    return True
+
+
+def _assigned(line: str) -> str | None:
+    """The name a line of a parameters cell assigns, if it is a whole assignment by itself."""
+    try:
+        body = ast.parse(line).body
+    except SyntaxError:  # a line of a statement written over several
+        return None
+    return _assignment(body[0])[0] if len(body) == 1 else None
+
+
 def parameters_cells(notebook) -> list[int]:
     return [
         index for index, cell in enumerate(notebook.cells) if "parameters" in cell.get("metadata", {}).get("tags", [])
