@@ -34,6 +34,15 @@ class InputError(Exception):
         header = f"{count} problem{'s' if count != 1 else ''} in the input data; nothing was written:"
         super().__init__("\n".join([header, *(f"  {problem}" for problem in self.problems)]))
 
+    def _render_traceback_(self) -> list[str]:
+        return said_alone(self)
+
+
+def said_alone(error: Exception) -> list[str]:
+    """What IPython shows for an error that says all there is to say (its `_render_traceback_`):
+    its message, without the library's frames, so a notebook run by hand shows one clear error."""
+    return f"{type(error).__name__}: {error}".splitlines()
+
 
 def line_of(index: int) -> int:
     """The file line of a DataFrame row read from a CSV with one header line.

@@ -249,7 +249,13 @@ def test_a_parameter_name_must_be_an_identifier(tmp_path, name):
         ({"consumption_base_year": 2040}, "parameter consumption_base_year: must be less than 2032"),
         ({"consumption_base_year": "2022"}, "'2022' is a str; params.yaml declares an int (write it as 2022)"),
         ({"reference_edition": "MCS2023"}, "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025"),
-        ({"usd_inr": -1.0}, "parameter usd_inr: must be greater than 0"),
+        ({"usd_inr": -1.0}, "parameter usd_inr: must be at least 1 (the rupee has never been worth a US dollar"),
+        ({"usd_inr": 1e-310}, "parameter usd_inr: must be at least 1"),
+        ({"usd_inr": True}, "parameter usd_inr: True is a bool; params.yaml declares a float"),
+        (
+            {"consumption_base_year": True},
+            "parameter consumption_base_year: True is a bool; params.yaml declares an int",
+        ),
         ({"no_such": 1}, "unknown parameter no_such"),
     ],
 )
@@ -260,3 +266,20 @@ def test_a_notebooks_parameters_are_checked_in_the_notebook_by_the_command_lines
     with pytest.raises(params.ParameterError, match=re.escape(says)):
         params.table(CHECKOUT.params_yaml, **values)
     params.check(CHECKOUT.params_yaml, usd_inr=85, consumption_base_year=2022, reference_edition="MCS2024")
+
+
+def test_in_a_notebook_a_bad_parameter_is_its_message_alone():
+    """IPython shows an error's `_render_traceback_` in place of its traceback: a notebook run by
+    hand (JupyterLab, papermill) shows the parameter and what it allows, not the library's frames."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda kind, value, lines: shown.extend(lines)
+    shell.run_cell(
+        f"from rare_earths.build import params\nparams.check({str(CHECKOUT.params_yaml)!r}, consumption_base_year=2040)"
+    )
+    assert shown == [
+        "ParameterError: parameter consumption_base_year: must be less than 2032 (the base year must come before "
+        "2032, the year of India's expected consumption (a002-12)), got 2040"
+    ]

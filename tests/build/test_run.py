@@ -68,8 +68,9 @@ def built(ran) -> dict[str, bytes]:
     [
         ("no_such_parameter=1", "no_such_parameter", "known: usd_inr"),
         ("usd_inr=eighty", "usd_inr", "is not a float"),
-        ("usd_inr=0", "usd_inr", "greater than 0"),
-        ("usd_inr=-84", "usd_inr", "greater than 0"),
+        ("usd_inr=0", "usd_inr", "at least 1"),
+        ("usd_inr=-84", "usd_inr", "at least 1"),
+        ("usd_inr=5000", "usd_inr", "at most 1000"),
         ("consumption_base_year=2024.5", "consumption_base_year", "is not an int"),
         ("consumption_base_year=2040", "consumption_base_year", "less than 2032"),
         ("consumption_base_year=2032", "consumption_base_year", "less than 2032"),

@@ -121,7 +121,10 @@ def command(*arguments: str) -> argparse.Namespace:
             ["reference_edition=MCS2024,MCS2023"],
             "parameter reference_edition: 'MCS2023' is not one of MCS2024, MCS2025",
         ),
-        (["usd_inr=80,-1"], "parameter usd_inr: must be greater than 0, got '-1'"),
+        (
+            ["usd_inr=80,-1"],
+            "parameter usd_inr: must be at least 1 (the rupee has never been worth a US dollar or more), got '-1'",
+        ),
         (["usd_inr=80,eighty"], "parameter usd_inr: 'eighty' is not a float"),
         (["consumption_base_year=2020,2040"], "parameter consumption_base_year: must be less than 2032"),
         (["usd_inr="], "parameter usd_inr: the grid gives it no value; give one or more, e.g. usd_inr=84.57"),

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 from rare_earths import observed
-from rare_earths.errors import InputError, Problem
+from rare_earths.errors import InputError, Problem, said_alone
 from rare_earths.project import Project, relative
 
 _TYPES = {"float": float, "int": int, "str": str}
@@ -20,6 +20,9 @@ _NUMBER = StrictInt | StrictFloat  # a bound: a number as written (2015 stays 20
 
 class ParameterError(ValueError):
     """A parameter that does not exist, or a value it does not allow."""
+
+    def _render_traceback_(self) -> list[str]:
+        return said_alone(self)
 
 
 class ParameterFileError(InputError):
@@ -317,6 +320,11 @@ def check(path: Path | None = None, **values: Any) -> None:
     if unknown:
         raise ParameterError(f"unknown parameter {', '.join(unknown)}; known: {', '.join(declared)}")
     for name, value in values.items():
+        if isinstance(value, bool):  # a number to Python, but never what a parameter means
+            raise ParameterError(
+                f"parameter {name}: {value!r} is a bool; params.yaml declares "
+                f"{'an' if declared[name].type == 'int' else 'a'} {declared[name].type}"
+            )
         converted = declared[name].convert(name, value)
         if type(converted) is not type(value) and not (isinstance(value, int) and isinstance(converted, float)):
             raise ParameterError(
@@ -328,7 +336,7 @@ def check(path: Path | None = None, **values: Any) -> None:
 def cell_line(name: str, path: Path | None = None) -> str:
     """The line that declares a parameter in a notebook's parameters cell: its type, default and,
     as a comment, its label, unit and what it allows, which `papermill --help-notebook` shows
-    ("usd_inr: float = 84.57  # the rupee–dollar rate, INR per USD; greater than 0")."""
+    ("usd_inr: float = 84.57  # the rupee–dollar rate, INR per USD; at least 1, at most 1000")."""
     declared = _load(path or Project.here().params_yaml)[1][name]
     meaning = ", ".join(part for part in (declared.label or name, declared.unit) if part)
     default = declared.convert(name, declared.default)
