@@ -36,7 +36,14 @@ def test_an_alias_names_its_subject_and_a_part_of_a_country_belongs_to_it(tmp_pa
     [
         ("IREL,part_of_country,Atlantis,,\n", "line 3, column part_of: 'Atlantis' is not a subject of kind 'country'"),
         ("India,country,Asia,,\n", "line 3, column part_of: only a subject of kind 'part_of_country' has one"),
-        ("USA,country,,US,\nUganda,country,,US,\n", "line 4, column aliases: 'US' already names 'USA'"),
+        ("USA,country,,US,\nUganda,country,,US,\n", "line 4, column aliases: 'US' is already an alias of 'USA'"),
+        ("India,country,,,\nBurma,country,,India,\n", "line 4, column aliases: 'India' is already the subject 'India'"),
+        ("China,country,,,\nchina,country,,,\n", "line 4, column subject: 'china' is already the subject 'China'"),
+        ("Canada,country,,World,\n", "line 3, column aliases: 'World' is already the subject 'world'"),
+        ("Canada,country,,Canada,\n", "line 3, column aliases: 'Canada' is the subject's own name"),
+        ("China ,country,,,\n", "line 3, column subject: 'China ' has spaces around it"),
+        ("China\u00a0,country,,,\n", "line 3, column subject: 'China.xa0' has spaces around it"),
+        ("Earth,world,,,\n", "line 3, column kind: only 'world' is of kind 'world'"),
         ("India,nation,,,\n", "line 3, column kind"),
     ],
 )

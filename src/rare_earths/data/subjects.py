@@ -70,16 +70,27 @@ def _aliases(cell: str) -> list[str]:
 
 
 def _problems(table: pd.DataFrame, path: Path) -> list[Problem]:
-    """A part of a country names a country; no name stands for two subjects; the world is there."""
+    """A part of a country names a country; no name stands for two subjects, even written with
+    other capitals; a name is written with single spaces only; the world is there, once."""
     where = relative(path)
     countries = set(table.subject[table.kind == "country"])
-    problems, seen = [], {}
-    if vocabulary.WORLD not in set(table.subject[table.kind == "world"]):
+    problems, seen = [], {}  # a name, case folded -> (the name, the subject it stands for)
+    worlds = table.subject[table.kind == "world"].tolist()
+    if vocabulary.WORLD not in worlds:
         problems.append(
             Problem(where, f"has no row for {vocabulary.WORLD!r} of kind 'world', which USGS's totals name")
         )
     for index, row in table.iterrows():
         line = line_of(index)
+        if row.kind == "world" and row.subject != vocabulary.WORLD:
+            problems.append(
+                Problem(
+                    where,
+                    f"only {vocabulary.WORLD!r} is of kind 'world' (its other names are its aliases)",
+                    line,
+                    "kind",
+                )  # fmt: skip
+            )
         if row.kind == "part_of_country" and row.part_of not in countries:
             problems.append(
                 Problem(where, f"{row.part_of!r} is not a subject of kind 'country' in this file", line, "part_of")
@@ -88,9 +99,16 @@ def _problems(table: pd.DataFrame, path: Path) -> list[Problem]:
             problems.append(Problem(where, f"only a subject of kind 'part_of_country' has one (this is a {row.kind})",
                                     line, "part_of"))  # fmt: skip
         for name, column in [(row.subject, "subject"), *((alias, "aliases") for alias in _aliases(row.aliases))]:
-            if name in seen and seen[name] != row.subject:
-                problems.append(Problem(where, f"{name!r} already names {seen[name]!r}", line, column))
-            seen.setdefault(name, row.subject)
+            if name != " ".join(name.split()) or not name.isprintable():
+                problems.append(Problem(where, f"{name!r} has spaces around it, doubled or unusual", line, column))
+            key = name.casefold()
+            if key in seen and (seen[key][1] != row.subject or column == "aliases"):
+                earlier, subject = seen[key]
+                said = "the subject's own name" if subject == row.subject else (
+                    f"already {'the subject' if earlier == subject else 'an alias of'} {subject!r}"
+                )  # fmt: skip
+                problems.append(Problem(where, f"{name!r} is {said}", line, column))
+            seen.setdefault(key, (name, row.subject))
     return problems
 
 
