@@ -1,5 +1,6 @@
-"""Reading data/processed/ as a notebook does: a missing table names the command that makes it, and
-tables built from other inputs than the project now holds are flagged with the same command."""
+"""Reading the project's tables (rare_earths.data.tables): from data/processed/ as a notebook does, a
+missing table names the command that makes it, and tables built from other inputs than the project
+now holds are flagged with the same command; a table that is not a file is refused, not read."""
 
 from __future__ import annotations
 
@@ -36,3 +37,12 @@ def test_tables_built_from_other_inputs_are_flagged_with_the_command_that_rebuil
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         claims.load()
+
+
+def test_a_pipe_in_a_tables_place_is_refused_not_read_forever(project, monkeypatch):
+    import os
+
+    project.subjects_csv.unlink()
+    os.mkfifo(project.subjects_csv)
+    with pytest.raises(InputError, match=r"data/raw/subjects.csv: is not a regular file"):
+        steps.build_data(project)

@@ -81,6 +81,9 @@ def read_csv_records(path: Path) -> tuple[list[str], list[int], list[list[str]]]
     """
     observed.note_read(path)
     where = relative(path)
+    # A pipe or a device in a table's place would be read forever (or until memory runs out).
+    if Path(path).exists() and not Path(path).is_file():
+        raise InputError([Problem(where, "is not a regular file: a table is a file of CSV text")])
     try:
         data = Path(path).read_bytes()
     except OSError as error:
