@@ -20,7 +20,7 @@ from conftest import CHECKOUT, FIXTURES, make_project
 from rare_earths import analysis, vocabulary
 from rare_earths.build import chain
 from rare_earths.data import claims, coverage, provenance
-from rare_earths.site import claimreview, registry, report
+from rare_earths.site import claimreview, registry
 
 pytestmark = pytest.mark.slow
 
@@ -154,7 +154,9 @@ def test_the_site_has_the_article_its_reviews_and_every_page_under_the_weight_ta
     reviews = claimreview.expand(json.loads(script))
     assert sorted(review["url"].rpartition("#about-")[2] for review in reviews) == sorted(EXPECTED)
     heavy = {
-        name: weight for name, weight in report.page_weights(project.html).items() if weight > report.PAGE_WEIGHT_TARGET
+        name: weight
+        for name, weight in registry.page_weights(project.html).items()
+        if weight > registry.PAGE_WEIGHT_TARGET
     }
     assert not heavy
     executed = {path.name for path in project.executed.glob("*.ipynb")}

@@ -21,6 +21,24 @@ from pathlib import Path
 
 # Beside the pages: the one stylesheet every page links.
 STYLESHEET = "site.css"
+
+# What a reader downloads for any one page, the stylesheet included, uncompressed. The pages that
+# grow with the sources are split by article: an article's page grows with its own claims (about
+# 3.5 KB each), and the audit page counts and links rather than lists every claim and check.
+PAGE_WEIGHT_TARGET = 256 * 1024
+
+
+def page_weights(html_dir: Path) -> dict[str, int]:
+    """Bytes a reader downloads for each page: the page and the stylesheet it links."""
+    style = (Path(html_dir) / STYLESHEET).stat().st_size
+    return {path.name: path.stat().st_size + style for path in sorted(Path(html_dir).glob("*.html"))}
+
+
+def heavy_pages(html_dir: Path) -> dict[str, int]:
+    """The pages over PAGE_WEIGHT_TARGET, with their weights."""
+    return {name: weight for name, weight in page_weights(html_dir).items() if weight > PAGE_WEIGHT_TARGET}
+
+
 INDEX = "index.html"
 
 

@@ -77,15 +77,3 @@ def render(
             observed.note_read(path)
             files.append(Path(shutil.copyfile(path, html_dir / path.name)))
     return files
-
-
-# What a reader downloads for any one page, the stylesheet included, uncompressed: notebook pages
-# weighed 352-464 KB when each inlined the JupyterLab theme; the heaviest now is the audit page,
-# whose table of every check carries the quotes and whose ClaimReview data repeats the verdicts.
-PAGE_WEIGHT_TARGET = 256 * 1024
-
-
-def page_weights(html_dir: Path) -> dict[str, int]:
-    """Bytes a reader downloads for each page: the page and the stylesheet it links."""
-    style = (Path(html_dir) / registry.STYLESHEET).stat().st_size
-    return {path.name: path.stat().st_size + style for path in sorted(Path(html_dir).glob("*.html"))}

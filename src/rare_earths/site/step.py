@@ -59,4 +59,10 @@ def build_site(
         print(f"{step.name} is up to date")
     else:
         print(f"wrote {len(pages)} pages to {step.name}, with their stylesheet and the tables to download")
+    # Said, not refused: the pages are right, only heavy (a long site address, an article of many claims).
+    for name, weight in registry.heavy_pages(project.html).items():
+        print(
+            f"warning: {step.name}{name} weighs {weight // 1024} KB with its stylesheet, over the "
+            f"{registry.PAGE_WEIGHT_TARGET // 1024} KB a page should weigh on a phone"
+        )
     return pages
