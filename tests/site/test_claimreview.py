@@ -303,8 +303,8 @@ def test_every_claim_on_the_site_is_dated_by_its_article_where_the_article_is_da
                 assert item["datePublished"] == item["appearance"]["datePublished"] == sources[source_id]["date"]
             else:
                 assert "datePublished" not in item and "datePublished" not in item["appearance"]
-    dated = {source_id for source_id, source in sources.items() if source["date"]}
-    assert dated == {"a001", "a004"}, "sources.csv's dated articles changed: check the expectations above"
+    # Both branches are exercised: the sources have dated and undated articles.
+    assert {bool(source["date"]) for source in sources.values()} == {True, False}
 
 
 def test_every_claim_on_the_site_has_its_articles_byline_or_publisher_as_author(published, sources):
