@@ -1,8 +1,9 @@
 """CONTRIBUTING.md's recipe for adding an article, followed step by step in a project of its own:
 a short article written for the test (tests/fixtures/contributed/), its row of sources.csv and its
 claims, then `data`, `notebooks` (the committed outputs refreshed), nbval on them, and `run` (the
-reports and the site). Each figure was chosen for the conclusion it should get; the test checks
-those conclusions, the counts and words the pages derive from the sources, and the pages."""
+reports and the site). Each figure was chosen for the conclusion it should get against today's
+articles and USGS (an article that states the same figures would change them, as it should); the
+test checks those conclusions, the counts and words the pages derive from the sources, and the pages."""
 
 from __future__ import annotations
 
@@ -145,8 +146,7 @@ def test_the_counts_and_words_follow_the_sources(contributed):
     package = json.loads(project.datapackage_json.read_text(encoding="utf-8"))
     assert f"{count} news articles" in package["title"]
     index = (project.html / registry.INDEX).read_text(encoding="utf-8")
-    assert re.search(rf"\b{count}\b|\b6\b", index)
-    assert not re.search(rf"\b{vocabulary.count_word(len(BEFORE))}\b", re.sub(r"<[^>]+>", " ", index).lower())
+    assert f"{count.capitalize()} news articles on India" in index
 
 
 def test_the_notebooks_refreshed_with_the_article_pass_nbval(contributed):
