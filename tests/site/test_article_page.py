@@ -209,7 +209,11 @@ def test_every_claim_links_to_what_was_found_its_checks_and_the_explorer(article
     source_id, fragment, page = article
     own = inputs["claims"][inputs["claims"].source_id == source_id]
     assert sorted(ref["href"] for ref in page.refs) == sorted(f"#about-{claim}" for claim in own.claim_id)
-    assert sorted(int(ref["data-n"]) for ref in page.refs) == list(range(1, len(own) + 1))
+    # One number for a claim everywhere: its id's ("a002-08" is 8), on the reference and its entry.
+    assert sorted(int(ref["data-n"]) for ref in page.refs) == sorted(int(c.split("-")[1]) for c in own.claim_id)
+    assert all(int(ref["data-n"]) == int(ref["href"].rpartition("-")[2]) for ref in page.refs)
+    for claim in own.claim_id:
+        assert f'<li id="about-{claim}" value="{int(claim.split("-")[1])}"' in fragment
     for ref in page.refs:
         assert (
             ref["aria-label"].strip() and ref["data-card"].strip()
@@ -635,3 +639,20 @@ def test_what_the_lists_say_is_escaped_and_names_claims_and_articles():
     assert 'The verdict is about <a href="article-a900.html#a900-04">a900-04</a>; this figure' in about_01
     # the article's own text is never linked: its marks hold its words only
     assert normal(Page(fragment).region_text) == normal(TEXT)
+
+
+def test_the_page_opens_with_its_verdict_listing_every_claim_that_does_not_hold(article, inputs):
+    """Like a fact-checker's "Claim / Our verdict" box: before the text, the claims that do not hold,
+    the most serious verdict first, each linked to its sentence."""
+    source_id, fragment, _ = article
+    concluded = inputs["conclusions"][inputs["conclusions"].source_id == source_id]
+    box = fragment[fragment.index('<section class="verdict-box"') : fragment.index("</section>")]
+    assert fragment.index('<section class="verdict-box"') < fragment.index('id="article-text"')
+    listed = re.findall(r'<li><a class="claim-back" href="#([a-z0-9-]+)"', box)
+    failing = concluded[concluded.standing == "does_not_hold"]
+    assert sorted(listed) == sorted(failing.claim_id)
+    order = list(vocabulary.VERDICTS)
+    ranks = [order.index(failing.set_index("claim_id").verdict[claim]) for claim in listed]
+    assert ranks == sorted(ranks), "the most serious verdict first"
+    said = f"{len(failing)} of its {len(concluded)} claims" if len(failing) else "None of its"
+    assert said in box

@@ -268,10 +268,42 @@ def summary(claim_standings: dict[str, str], excluded: int) -> str:
     return f"{total} {claims_word} ({parts}) and {excluded} {numbers} set aside."
 
 
+def verdict(claim_standings: dict[str, str]) -> str:
+    """The article's verdict in one sentence, what does not hold first: '13 of its 48 claims do not
+    hold; 14 are confirmed by independent evidence.'"""
+    total = len(claim_standings)
+    failing = sum(1 for standing in claim_standings.values() if standing == "does_not_hold")
+    confirmed = sum(1 for standing in claim_standings.values() if standing == "confirmed")
+    of = f"of its {total} claim{'s' if total != 1 else ''}"
+    first = (
+        f"{failing} {of} {'does' if failing == 1 else 'do'} not hold" if failing else f"None {of} was found not to hold"
+    )
+    return f"{first}; {confirmed} {'is' if confirmed == 1 else 'are'} confirmed by independent evidence."
+
+
+def _failing(described: list, rows: dict) -> list[SimpleNamespace]:
+    """The claims that do not hold, the most serious verdict first (the vocabulary's order), then in
+    reading order: for the verdict box that opens the page."""
+    order = list(VERDICTS)
+    failing = [claim for claim in described if claim.group == "does_not_hold"]
+    failing.sort(key=lambda claim: order.index(claim.conclusion.verdict))  # stable: reading order kept
+    return [
+        SimpleNamespace(
+            claim_id=claim.claim_id,
+            measures=_measures(rows[claim.claim_id]),
+            written=claim.written,
+            label=VERDICTS[claim.conclusion.verdict].label,
+            style=f"verdict verdict-{verdict_class(claim.conclusion.verdict)}",
+            tested_against=claim.conclusion.tested_against,
+        )
+        for claim in failing
+    ]
+
+
 @dataclass(frozen=True)
 class _Claim:
     claim_id: str
-    number: int  # its place in "Claims in this article", 1 first
+    number: int  # its id's own number (a002-08 is 8): the one number a reader meets for it everywhere
     written: str
     value: str
     group: str  # its standing
@@ -288,6 +320,12 @@ def _card(claim: _Claim) -> str:
         f"{said}. Claim {claim.number}: “{claim.written}”, read as {claim.value}; "
         f"tested against {claim.conclusion.tested_against}."
     )
+
+
+def claim_number(claim_id: str) -> int:
+    """The number a page gives a claim: its id's own ("a002-08" -> 8), so the article's
+    superscripts, its list of claims and the claims explorer count alike."""
+    return int(claim_id.rpartition("-")[2])
 
 
 def _measures(row) -> str:
@@ -410,12 +448,12 @@ def article(
     rows = {row.claim_id: row for row in own.itertuples()}
 
     described: list[_Claim] = []
-    for number, span in enumerate(quotes, start=1):
+    for span in quotes:
         row = rows[span.key]
         described.append(
             _Claim(
                 span.key,
-                number,
+                claim_number(span.key),
                 prose.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
                 canonical(row),
                 standings[span.key],
@@ -426,6 +464,8 @@ def article(
     return {
         "source_id": source_id,
         "summary": summary(standings, len(set_aside)),
+        "verdict": verdict(standings),
+        "failing": _failing(described, rows),
         "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures)),
         "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
         "set_aside": _set_aside(set_aside, numbers),
