@@ -445,3 +445,40 @@ def test_a_page_over_the_weight_target_is_named_with_its_weight(tmp_path):
     (tmp_path / "light.html").write_text("x", encoding="utf-8")
     (tmp_path / "heavy.html").write_text("x" * registry.PAGE_WEIGHT_TARGET, encoding="utf-8")
     assert registry.heavy_pages(tmp_path) == {"heavy.html": registry.PAGE_WEIGHT_TARGET + 1024}
+
+
+def test_the_index_states_its_conclusion_before_any_question(site):
+    page = read(site, registry.INDEX)
+    concluded = audit.conclusions.load()
+    counted = concluded.standing.value_counts()
+    heading = html.unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1))
+    assert "?" not in heading
+    assert heading.startswith(f"{counted['does_not_hold']} of the {len(concluded)} figures")
+
+
+def test_the_index_lists_the_articles_weakest_first_with_their_rates_and_names_the_weakest(site):
+    page = read(site, registry.INDEX)
+    concluded = audit.conclusions.load()
+    table = page[page.index('<table class="bars">') : page.index("</table>", page.index('<table class="bars">'))]
+    rows = re.findall(r'<tr><th scope="row"><a href="article-(a\d{3})\.html">', table)
+    share = {
+        source: (concluded[concluded.source_id == source].standing == "does_not_hold").mean()
+        for source in set(concluded.source_id)
+    }
+    assert sorted(rows) == sorted(share) and [share[s] for s in rows] == sorted(share.values(), reverse=True)
+    weakest = re.search(r'<p class="judgement">Weakest: (.*?), where', page).group(1)
+    first = re.search(r'<tr><th scope="row"><a href="[^"]+">(.*?)</a>', table).group(1)
+    assert weakest == first
+    for source in rows:  # four rates a row, adding up to 100% (to rounding)
+        row = table[table.index(f"article-{source}.html") :].split("</tr>")[0]
+        rates = [int(rate) for rate in re.findall(r'<td class="number">(\d+)%</td>', row)]
+        assert len(rates) == 4 and abs(sum(rates) - 100) <= 2
+
+
+def test_every_finding_on_the_index_has_an_address_and_a_link_to_it(site):
+    page = read(site, registry.INDEX)
+    found = page[page.index('id="findings"') : page.index('id="reports"')]
+    anchors = re.findall(r'<(?:h3|li) id="(finding-[^"]+)"', found)
+    assert anchors and len(anchors) == len(set(anchors))
+    for anchor in anchors:
+        assert f'href="#{anchor}"' in found

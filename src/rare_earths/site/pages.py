@@ -114,35 +114,78 @@ def _tally(site: Site) -> list[SimpleNamespace]:
 
 
 def _bars(site: Site) -> list[SimpleNamespace]:
-    """A bar for each article: its claims by standing."""
+    """A row for each article, the weakest first (the largest share of its claims that do not
+    hold, then the smallest confirmed): its claims by standing, as counts and as rates."""
     bars = []
     for source_id, name in site.names.items():
         own = site.conclusions[site.conclusions.source_id == source_id]
         counted = counts(own)
+        total = max(1, len(own))
         bars.append(
             SimpleNamespace(
                 href=registry.article_page(source_id),
-                name=name.brief,
+                name=name.title,
                 claims=len(own),
+                counted=counted,
+                rates={group: 100 * count / total for group, count in counted.items()},
                 segments=[
-                    SimpleNamespace(css=standing.css_class(group), width=100 * count / max(1, len(own)))
+                    SimpleNamespace(css=standing.css_class(group), width=100 * count / total)
                     for group, count in counted.items()
                     if count
                 ],
                 words=", ".join(standing.counted(group, count) for group, count in counted.items() if count),
             )
         )
-    return bars
+    return sorted(bars, key=lambda bar: (-bar.rates["does_not_hold"], bar.rates["confirmed"], bar.name))
+
+
+def headline(site: Site) -> str:
+    """The index's heading: its bottom line as a statement."""
+    counted = counts(site.conclusions)
+    total = sum(counted.values())
+    articles = vocabulary.count_word(len(site.articles))
+    return (
+        f"{counted['does_not_hold']} of the {total} figures in {articles} articles on India's rare earths do not "
+        f"hold; {counted['confirmed']} are confirmed"
+    )
+
+
+def judgement(bars: list[SimpleNamespace]) -> str:
+    """One line naming the weakest article and the strongest, by the share of claims that do not hold."""
+    weakest, strongest = bars[0], bars[-1]
+    said = (
+        f"Weakest: {weakest.name}, where {weakest.counted['does_not_hold']} of its {weakest.claims} claims "
+        f"({text.number(round(weakest.rates['does_not_hold']))}%) do not hold."
+    )
+    if strongest is not weakest:
+        said += (
+            f" Strongest: {strongest.name}, {strongest.counted['does_not_hold']} of {strongest.claims} "
+            f"({text.number(round(strongest.rates['does_not_hold']))}%)."
+        )
+    return said
 
 
 def _findings(site: Site) -> list[SimpleNamespace]:
-    """What does not hold, then what could not be decided, grouped by verdict (most serious first)."""
+    """What does not hold, then what could not be decided, grouped by verdict (most serious first),
+    each group and each finding with an address of its own (`finding-<verdict>`, the check's anchor)."""
     found = []
     for verdict, rows in headlines(site.checks).groupby("verdict", sort=False):
         claims = sorted({claim for ids in rows.judges for claim in ids.split(vocabulary.SEPARATOR) if claim})
         counted = f"{len(rows)} finding{'s' if len(rows) != 1 else ''} on {len(claims)} claim{'s' if len(claims) != 1 else ''}"
         found.append(
-            SimpleNamespace(verdict=vocabulary.VERDICTS[verdict], counted=counted, rows=list(rows.itertuples()))
+            SimpleNamespace(
+                verdict=vocabulary.VERDICTS[verdict],
+                anchor=f"finding-{verdict.replace('_', '-')}",
+                counted=counted,
+                rows=[
+                    SimpleNamespace(
+                        anchor=f"finding-{check_anchor(row.check_id).removeprefix('check-')}",
+                        explanation=row.explanation,
+                        claim_ids=row.claim_ids,
+                    )
+                    for row in rows.itertuples()
+                ],
+            )
         )
     return found
 
@@ -150,17 +193,20 @@ def _findings(site: Site) -> list[SimpleNamespace]:
 def index_page(render: Render) -> dict[str, str]:
     site = render.site
     counted = counts(site.conclusions)
+    bars = _bars(site)
     return {
         INDEX.file: site.page(
             "index.html.j2",
-            title=INDEX.title,
+            title=headline(site),
             current=INDEX.file,
             lede=f"{vocabulary.count_word(len(site.articles)).capitalize()} news articles on India's dependence on China "
             "for rare earths and magnets, every figure traced to its sentence and checked.",
             total=sum(counted.values()),
             counted=counted,
             tally=_tally(site),
-            bars=_bars(site),
+            bars=bars,
+            judgement=judgement(bars),
+            standings=vocabulary.STANDINGS,
             findings=_findings(site),
             audit_href=registry.notebook_page(AUDIT_NOTEBOOK),
             reports=registry.page("notebook"),
