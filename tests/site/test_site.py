@@ -160,7 +160,7 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
     table, concluded = claims.load(), audit.conclusions.load()
     for source_id in registry.source_ids(CHECKOUT.sources_csv):
         row = re.search(
-            rf'<a href="{registry.article_page(source_id)}">[^<]*</a></th><td class="number">(\d+)</td>.*?'
+            rf'<a href="{registry.article_page(source_id)}">[^<]*</a></th><td class="number" data-label="Claims">(\d+)</td>.*?'
             r'<span class="bar-words">([^<]*)</span>',
             index,
             re.S,
@@ -471,7 +471,7 @@ def test_the_index_lists_the_articles_weakest_first_with_their_rates_and_names_t
     assert weakest == first
     for source in rows:  # four rates a row, adding up to 100% (to rounding)
         row = table[table.index(f"article-{source}.html") :].split("</tr>")[0]
-        rates = [int(rate) for rate in re.findall(r'<td class="number">(\d+)%</td>', row)]
+        rates = [int(rate) for rate in re.findall(r'<td class="number" data-label="[^"]+">(\d+)%</td>', row)]
         assert len(rates) == 4 and abs(sum(rates) - 100) <= 2
 
 
