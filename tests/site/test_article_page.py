@@ -21,21 +21,19 @@ from rare_earths.site import article_page, registry, standing
 from rare_earths.site.layout import Links
 
 CSS = Path(article_page.__file__).with_name("templates") / "article.css"
+SITE_CSS = CSS.parent / "site" / "site.css"
+
+
+def defined_in_both_themes(css: str) -> set[str]:
+    """The custom properties a stylesheet sets in its light :root and again for the dark theme."""
+    light = re.search(r":root\s*\{(.*?)\}", css, re.S).group(1)
+    dark = re.search(r"prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", css, re.S).group(1)
+    named = lambda block: set(re.findall(r"(--[\w-]+)\s*:", block))  # noqa: E731
+    return named(light) & named(dark)
+
+
 # The custom properties the site's stylesheet defines for both themes; the article styles use no other.
-PROPERTIES = {
-    "--text",
-    "--muted",
-    "--background",
-    "--surface",
-    "--border",
-    "--accent",
-    "--mark",
-    "--mark-target",
-    "--excluded",
-    "--bad",
-    "--good",
-    "--own",
-}
+PROPERTIES = defined_in_both_themes(SITE_CSS.read_text(encoding="utf-8"))
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # What a paragraph of the text may hold: phrasing content only.
 PHRASING = {"mark", "span", "a", "br", "q", "strong", "em", "sup", "sub", "small", "code"}
@@ -656,3 +654,28 @@ def test_the_page_opens_with_its_verdict_listing_every_claim_that_does_not_hold(
     assert ranks == sorted(ranks), "the most serious verdict first"
     said = f"{len(failing)} of its {len(concluded)} claims" if len(failing) else "None of its"
     assert said in box
+
+
+def test_each_highlight_shows_its_claims_conclusion_in_colour_and_line_with_a_key_in_words(article, inputs):
+    source_id, fragment, _ = article
+    concluded = inputs["conclusions"].set_index("claim_id").standing
+    marks = re.findall(r'<mark class="claim claim-([a-z-]+)" id="([a-z0-9-]+)"', fragment)
+    assert len(marks) == (inputs["claims"].source_id == source_id).sum()
+    for css, claim in marks:
+        assert css == standing.css_class(concluded[claim]), claim
+    key = fragment[
+        fragment.index('<div class="article-key">') : fragment.index("</div>", fragment.index("article-key"))
+    ]
+    for record in vocabulary.STANDINGS.values():
+        assert f'<span class="key-sample {record.css}">{record.label}</span>' in key
+    assert "hover" not in key  # words that hold on a phone and on paper
+    css = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+    looks = set()
+    for record in vocabulary.STANDINGS.values():
+        rule = re.search(rf"\.claim-{record.css}:is\(mark\)[^{{]*\{{([^}}]*)\}}", css).group(1)
+        tint = re.search(r"background:\s*var\((--[\w-]+)\)", rule).group(1)
+        line = re.search(r"text-decoration:\s*underline\s+(\w+)", rule)
+        looks.add((tint, line.group(1) if line else "none"))
+    assert len({tint for tint, _ in looks}) == len({line for _, line in looks}) == len(vocabulary.STANDINGS)
+    printed = css[css.index("@media print") :]
+    assert "mark.claim" in printed and "print-color-adjust: exact" in printed

@@ -466,6 +466,7 @@ def article(
         "summary": summary(standings, len(set_aside)),
         "verdict": verdict(standings),
         "failing": _failing(described, rows),
+        "standings": vocabulary.STANDINGS,
         "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures)),
         "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
         "set_aside": _set_aside(set_aside, numbers),
