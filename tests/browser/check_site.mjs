@@ -204,7 +204,22 @@ function printInPage() {
   const shown = [...document.querySelectorAll("nav, button")]
     .filter((el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }))
     .map((el) => window.__describe(el).slice(0, 100));
-  return { pageWidth: page, scrollWidth: document.documentElement.scrollWidth, tables, shownControls: shown };
+  // A link that prints a file of the site after its words, instead of naming the page.
+  const paths = [...document.querySelectorAll("main a[href]")]
+    .filter((a) => !a.getAttribute("href").startsWith("http"))
+    .map((a) => getComputedStyle(a, "::after").content)
+    .filter((content) => content && content !== "none" && /\.html|\.csv|\.json/.test(content))
+    .slice(0, 5);
+  // Each conclusion's highlight keeps its tint on paper.
+  const marks = {};
+  for (const mark of document.querySelectorAll("mark.claim")) {
+    const style = getComputedStyle(mark);
+    const kind = [...mark.classList].find((name) => name.startsWith("claim-") && name !== "claim-continued");
+    if (kind && !(kind in marks)) {
+      marks[kind] = { background: style.backgroundColor, adjust: style.printColorAdjust || style.webkitPrintColorAdjust };
+    }
+  }
+  return { pageWidth: page, scrollWidth: document.documentElement.scrollWidth, tables, shownControls: shown, paths, marks };
 }
 
 // --- the pages, variant by variant --------------------------------------------------------------

@@ -272,6 +272,26 @@ def test_printed_tables_fit_the_page(visit):
     _fail_if(problems, "tables cut off on paper")
 
 
+def test_printed_links_name_pages_not_files(visit):
+    problems = [
+        f"{name} printed: a link followed by {path}"
+        for name, variants in sorted(visit.pages.items())
+        for path in variants.get(PRINT, {}).get("paths", [])
+    ]
+    _fail_if(problems, "links printed with a file of the site after their words")
+
+
+def test_print_keeps_each_conclusions_highlight(visit):
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for kind, look in variants.get(PRINT, {}).get("marks", {}).items():
+            if look["adjust"] != "exact" or look["background"] in ("rgba(0, 0, 0, 0)", "transparent"):
+                problems.append(f"{name} printed: {kind} is {look}")
+    printed = {kind for variants in visit.pages.values() for kind in variants.get(PRINT, {}).get("marks", {})}
+    assert len(printed) == 4, f"the article pages printed highlights of {sorted(printed)} only"
+    _fail_if(problems, "highlights whose conclusion paper would not show")
+
+
 def test_printed_pages_leave_out_navigation_and_buttons(visit):
     problems = [
         f"{name} printed: {element}"
