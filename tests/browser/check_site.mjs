@@ -324,6 +324,15 @@ async function visitScreen(context, variant, name) {
 
   if (variant.full) await visitOnce(page, name, result);
   result.overflow = await page.evaluate(overflowInPage);
+  // Tap targets that are not words of a sentence: the claims' numbers and the "link to this" marks.
+  result.smallTargets = await page.$$eval("a.claim-ref, a.link-to", (links) =>
+    links
+      .filter((a) => a.checkVisibility())
+      .map((a) => ({ link: a.getAttribute("href"), box: a.getBoundingClientRect() }))
+      .filter(({ box }) => box.width < 23.5 || box.height < 23.5)
+      .map(({ link, box }) => `${link} ${Math.round(box.width)}x${Math.round(box.height)}`)
+      .slice(0, 5),
+  );
   const reader = await page.evaluate(readerWordsInPage, !!variant.full);
   result.readerWords = reader.words;
   if (variant.full) result.claimMentions = reader.claims;

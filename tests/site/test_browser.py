@@ -272,6 +272,17 @@ def test_printed_tables_fit_the_page(visit):
     _fail_if(problems, "tables cut off on paper")
 
 
+def test_every_claims_number_and_link_mark_is_a_tap_target_of_24_px(visit):
+    problems = [
+        f"{name} at {variant}: {target}"
+        for name, variants in sorted(visit.pages.items())
+        for variant, found in sorted(variants.items())
+        if variant != PRINT
+        for target in found.get("smallTargets", [])
+    ]
+    _fail_if(problems, "tap targets smaller than 24 by 24 px")
+
+
 def test_printed_links_name_pages_not_files(visit):
     problems = [
         f"{name} printed: a link followed by {path}"
