@@ -217,6 +217,10 @@ def index_page(render: Render) -> dict[str, str]:
                 for source_id, name in site.names.items()
             ],
             values=render.values,
+            parameters={
+                name: SimpleNamespace(label=spec.get("label", name), unit=spec.get("unit", ""))
+                for name, spec in params.specs(site.project.params_yaml).items()
+            },
             method_href=METHOD.file,
         )
     }
