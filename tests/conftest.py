@@ -88,3 +88,19 @@ def fixtures() -> Path:
 
 # The fixture notebooks are broken on purpose (chain error paths); nbval must not collect them.
 collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The checkout's processed claims, as the notebooks read them."""
+    from rare_earths.data import claims
+
+    return claims.load(CHECKOUT.processed_claims_csv)
+
+
+@pytest.fixture(scope="module")
+def usgs():
+    """The checkout's processed USGS tables."""
+    from rare_earths.data import reference
+
+    return reference.load(CHECKOUT.processed_usgs_csv)

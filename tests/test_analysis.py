@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from rare_earths import analysis, metrics, vocabulary
-from rare_earths.data import claims, reference, schemas
+from rare_earths.data import claims, schemas
 from rare_earths.data.units import parse_figure
 
 USD_INR = 84.57
@@ -19,16 +19,6 @@ SEP = analysis.SEPARATOR
 
 
 # --- tables --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real() -> pd.DataFrame:
-    return claims.load()
-
-
-@pytest.fixture(scope="module")
-def usgs() -> pd.DataFrame:
-    return reference.load()
 
 
 def synthetic(*rows: tuple) -> pd.DataFrame:

@@ -7,22 +7,10 @@ laws those calculations follow, on any claims, are tested in tests/test_analysis
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from test_analysis import USD_INR, by, ids
 
 from rare_earths import analysis
-from rare_earths.data import claims, reference
-
-
-@pytest.fixture(scope="module")
-def real() -> pd.DataFrame:
-    return claims.load()
-
-
-@pytest.fixture(scope="module")
-def usgs() -> pd.DataFrame:
-    return reference.load()
 
 
 def test_one_on_the_real_claims(real):
