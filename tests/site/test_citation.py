@@ -295,3 +295,12 @@ def test_a_broken_checkout_or_a_missing_git_gives_a_reason_not_an_error(tmp_path
     assert citation.build_version(tmp_path) == "unknown (git could not read the checkout)"
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
     assert citation.build_version(CHECKOUT.root) == "unknown (git is not installed)"
+
+
+def test_the_apa_citation_gives_authors_year_title_version_and_address():
+    from conftest import CHECKOUT
+
+    cff = citation.citation(CHECKOUT.citation_cff)
+    said = citation.apa(CHECKOUT.citation_cff)
+    assert said.startswith(f"{citation.authors(CHECKOUT.citation_cff)}. ({str(cff['date-released'])[:4]}). ")
+    assert f"{cff['title']} (Version {cff['version']}) [Computer software]. {cff['repository-code']}" in said

@@ -484,3 +484,13 @@ def test_every_finding_on_the_index_has_an_address_and_a_link_to_it(site):
     assert anchors and len(anchors) == len(set(anchors))
     for anchor in anchors:
         assert f'href="#{anchor}"' in found
+
+
+def test_the_index_says_how_to_cite_the_suite_in_apa_and_bibtex_with_both_licences(site):
+    from rare_earths.site import citation
+
+    page = read(site, registry.INDEX)
+    cite = page[page.index('id="cite"') : page.index('id="parameters"')]
+    assert html.escape(citation.apa(CHECKOUT.citation_cff)) in cite
+    assert f"<pre>{html.escape(citation.bibtex(CHECKOUT.citation_cff))}</pre>" in cite
+    assert "Code: MIT" in cite and "CC BY 4.0" in cite

@@ -70,6 +70,17 @@ def cite_line(path: Path | None = None) -> str:
     return " ".join(part if part.endswith((".", "?", "!")) else part + "." for part in parts)
 
 
+def apa(path: Path | None = None) -> str:
+    """The suite cited in APA style, from CITATION.cff: "Authors. (2026). Title (Version 0.1.0)
+    [Computer software]. https://…" (the year "n.d." where the file gives no release date)."""
+    cff = citation(path)
+    year = str(cff["date-released"])[:4] if cff.get("date-released") else "n.d."
+    version = f" (Version {cff['version']})" if cff.get("version") is not None else ""
+    address = cff.get("repository-code") or cff.get("url")
+    said = f"{authors(path)}. ({year}). {cff['title']}{version} [Computer software]."
+    return f"{said} {address}" if address else said
+
+
 # What BibTeX reads as markup in a field's text, written as text instead.
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",

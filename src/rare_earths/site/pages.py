@@ -17,7 +17,7 @@ from rare_earths.audit.conclusions import counts
 from rare_earths.build import params
 from rare_earths.build import results as recorded
 from rare_earths.data import provenance, units
-from rare_earths.site import article_page, claimreview, registry, sensitivity, standing
+from rare_earths.site import article_page, citation, claimreview, registry, sensitivity, standing
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Link, same_page
 from rare_earths.site.model import AUDIT_NOTEBOOK, Render, Site
@@ -222,6 +222,9 @@ def index_page(render: Render) -> dict[str, str]:
                 for name, spec in params.specs(site.project.params_yaml).items()
             },
             method_href=METHOD.file,
+            cite=SimpleNamespace(
+                apa=citation.apa(site.project.citation_cff), bibtex=citation.bibtex(site.project.citation_cff)
+            ),
         )
     }
 
