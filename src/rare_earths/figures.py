@@ -96,6 +96,10 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
+# Cells longer than this on average make a column of prose.
+PROSE_LENGTH = 80
+
+
 def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[str] | None = None) -> str:
     """A table as the pages show it: one header row (a named index is the first column, a positional
     index is left out), missing values as a dash, numbers in one format and marked `class="number"`
@@ -110,6 +114,11 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
         if pd.api.types.is_numeric_dtype(flat[column]) and not pd.api.types.is_bool_dtype(flat[column])
     }
     number = ' class="number"'
+    # A table of sentences (a finding, a rule's meaning) reads as cards on a phone, each value under
+    # its column's name: narrow columns of prose would run to a screen a row.
+    prose = any(
+        flat[column].astype(str).str.len().mean() > PROSE_LENGTH for column in flat.columns if column not in numeric
+    )
     head = "".join(
         f'<th scope="col"{number if column in numeric else ""}>{linked(column)}</th>' for column in flat.columns
     )
@@ -122,11 +131,13 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
         for column, value in zip(flat.columns, values, strict=True):
             shown = _cell(value, column)
             shown = f"<code>{html.escape(shown)}</code>" if column in code and shown != MISSING else linked(shown)
-            cells.append(f'<td class="number">{shown}</td>' if column in numeric else f"<td>{shown}</td>")
+            label = f' data-label="{html.escape(str(column))}"' if prose else ""
+            cells.append(f'<td class="number"{label}>{shown}</td>' if column in numeric else f"<td{label}>{shown}</td>")
         address = f' id="{html.escape(row_id)}"' if row_id else ""
         rows.append(f"<tr{address}>{''.join(cells)}</tr>")
     body = "\n".join(rows)
-    return f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    kind = "dataframe prose" if prose else "dataframe"
+    return f'<table class="{kind}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
 def table_text(frame: pd.DataFrame) -> str:

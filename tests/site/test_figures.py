@@ -78,11 +78,20 @@ def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
     assert "Share of world (%)" in repr(ok) and "38" in repr(ok)
 
 
+def test_a_table_of_sentences_names_each_cell_by_its_column_for_a_phones_cards_and_one_of_numbers_does_not():
+    prose = figures.table(pd.DataFrame({"Verdict": ["Holds"], "What was found": ["x " * 60], "Checks": [3]}))
+    html = prose._repr_html_()
+    assert html.startswith('<table class="dataframe prose">')
+    assert '<td data-label="Verdict">Holds</td>' in html and '<td class="number" data-label="Checks">3</td>' in html
+    short = figures.table(pd.DataFrame({"Country": ["China", "India"], "Reserves (Mt)": [44.0, 6.9]}))._repr_html_()
+    assert short.startswith('<table class="dataframe">') and "data-label" not in short
+
+
 def test_parameters_show_their_names_in_code_and_the_rest_in_words():
     from rare_earths.build import params
 
     html = figures.parameters(params.table(usd_inr=84.57))._repr_html_()
-    assert "<td><code>usd_inr</code></td>" in html and '<th scope="col">Parameter</th>' in html
+    assert '<td data-label="Parameter"><code>usd_inr</code></td>' in html and '<th scope="col">Parameter</th>' in html
     assert not figures.SNAKE_CASE.search(html.replace("<code>usd_inr</code>", ""))
 
 
