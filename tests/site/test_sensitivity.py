@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
+from conftest import CHECKOUT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,3 +76,24 @@ def test_a_whole_number_default_of_a_float_parameter_finds_its_baseline_as_the_s
     ]
     (found,) = sensitivity.results(sweep_table(rows, ["rate"]), {"rate": 5.0})
     assert found.baseline == 665.0 and (found.moved_by.low, found.moved_by.high) == (560.0, 700.0)
+
+
+def test_every_bar_is_drawn_on_one_scale_so_its_length_says_how_much_its_result_moves():
+    from types import SimpleNamespace
+
+    from rare_earths.site import pages
+
+    swing = lambda low, high: SimpleNamespace(low=low, high=high)  # noqa: E731
+    small = SimpleNamespace(baseline=100.0, swings=(swing(95.0, 105.0),))  # moves 5% either way
+    large = SimpleNamespace(baseline=10.0, swings=(swing(5.0, 20.0),))  # half as much to twice as much
+    scale = pages.relative_scale([small, large])
+    assert scale == 1.0  # the largest change: 20 is 100% above 10
+    assert pages.relative_change(105.0, 100.0) / scale == pytest.approx(0.05)
+    assert pages.relative_scale([]) == 1.0 and pages.relative_change(2.0, 0.0) == 2.0
+
+
+def test_the_sensitivity_page_names_reports_by_their_titles_not_their_files():
+    import re
+
+    page = (CHECKOUT.html / "sensitivity.html").read_text(encoding="utf-8")
+    assert ".ipynb" not in re.sub(r"<[^>]+>", " ", page)

@@ -285,19 +285,27 @@ def sensitivity_page(render: Render) -> dict[str, str]:
     label = {name: _sentence(spec.get("label", name)) for name, spec in specs.items()}
     observed.note_read(sweep_csv)
     found = sensitivity.results(recorded.read(sweep_csv), {name: spec["default"] for name, spec in specs.items()})
-    moved, steady = [], []
-    for result in found:
-        if result.moved_by is None:
-            steady.append(SimpleNamespace(result=result, shown=text.show_recorded(result.baseline, result.unit)))
-            continue
-        start = min(swing.low for swing in result.swings)
-        span = max(swing.high for swing in result.swings) - start or 1
+    titles = {page.href: page.title for page in render.pages}
+    steady = [
+        SimpleNamespace(
+            result=result,
+            report=titles.get(registry.notebook_page(result.notebook), result.notebook),
+            shown=text.show_recorded(result.baseline, result.unit),
+        )
+        for result in found
+        if result.moved_by is None
+    ]
+    changing = [result for result in found if result.moved_by is not None]
+    scale = relative_scale(changing)
+    moved = []
+    for result in changing:
+        share = lambda value, result=result: relative_change(value, result.baseline)  # noqa: E731
         swings = [
             SimpleNamespace(
                 swing=swing,
-                left=100 * (swing.low - start) / span,
-                width=max(0.8, 100 * swing.width / span),
-                base=100 * (result.baseline - start) / span,
+                left=50 + 50 * share(swing.low) / scale,
+                width=max(0.8, 50 * (share(swing.high) - share(swing.low)) / scale),
+                base=50.0,
                 points=[(value, text.show_recorded(at, result.unit)) for value, at in swing.points],
             )
             for swing in result.swings
@@ -305,7 +313,8 @@ def sensitivity_page(render: Render) -> dict[str, str]:
         moved.append(
             SimpleNamespace(
                 result=result,
-                notebook=result.notebook.removesuffix(".ipynb"),
+                report=titles.get(registry.notebook_page(result.notebook), result.notebook),
+                href=registry.notebook_page(result.notebook),
                 low=text.show_recorded(result.moved_by.low, result.unit),
                 high=text.show_recorded(result.moved_by.high, result.unit),
                 baseline=text.show_recorded(result.baseline, result.unit),
@@ -327,10 +336,29 @@ def sensitivity_page(render: Render) -> dict[str, str]:
             words={name: spec.get("label", name) for name, spec in specs.items()},
             moved=moved,
             steady=steady,
+            scale=text.number(round(100 * scale)),
             method_href=METHOD.file,
             **page,
         )
     }
+
+
+def relative_change(value: float, baseline: float) -> float:
+    """How far `value` is from the result at the defaults, as a fraction of it (0.5 is half as much
+    again); measured from 1 where the result at the defaults is 0."""
+    return (value - baseline) / (abs(baseline) or 1)
+
+
+def relative_scale(results) -> float:
+    """The largest relative change of any result over any parameter: the sensitivity page draws every
+    bar on this one scale, so a bar's length says how much its result moves, beside the others."""
+    changes = [
+        abs(relative_change(value, result.baseline))
+        for result in results
+        for swing in result.swings
+        for value in (swing.low, swing.high)
+    ]
+    return max(changes, default=0.0) or 1.0
 
 
 def data_read(used: list[str]) -> list[str]:
