@@ -299,17 +299,18 @@ def sensitivity_page(render: Render) -> dict[str, str]:
     scale = relative_scale(changing)
     moved = []
     for result in changing:
-        share = lambda value, result=result: relative_change(value, result.baseline)  # noqa: E731
-        swings = [
-            SimpleNamespace(
-                swing=swing,
-                left=50 + 50 * share(swing.low) / scale,
-                width=max(0.8, 50 * (share(swing.high) - share(swing.low)) / scale),
-                base=50.0,
-                points=[(value, text.show_recorded(at, result.unit)) for value, at in swing.points],
+        swings = []
+        for swing in result.swings:
+            low, high = (relative_change(value, result.baseline) / scale for value in (swing.low, swing.high))
+            swings.append(
+                SimpleNamespace(
+                    swing=swing,
+                    left=50 + 50 * low,
+                    width=max(0.8, 50 * (high - low)),
+                    base=50.0,
+                    points=[(value, text.show_recorded(at, result.unit)) for value, at in swing.points],
+                )
             )
-            for swing in result.swings
-        ]
         moved.append(
             SimpleNamespace(
                 result=result,
