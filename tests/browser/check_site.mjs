@@ -393,6 +393,53 @@ async function visitHighlight(context, variant) {
   return result;
 }
 
+// A phone's tap on a claim (390 px, touch): on its number, its card opens where the reader is, holds
+// the focus and closes with Escape, giving the focus back; on its highlighted words, a card opens too.
+async function visitTap(context, name) {
+  const page = await context.newPage();
+  const result = {};
+  watch(page, result);
+  await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
+  const card = () => page.evaluate(() => {
+    const dialog = document.getElementById("claim-card");
+    if (!dialog) return { exists: false };
+    const box = dialog.getBoundingClientRect();
+    return {
+      exists: true, open: dialog.open, heading: dialog.querySelector("h2")?.textContent ?? "", text: dialog.innerText.slice(0, 400),
+      focusInside: dialog.contains(document.activeElement), scrollY: Math.round(window.scrollY),
+      inView: box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.left >= -1 && box.right <= window.innerWidth + 1,
+      focused: document.activeElement ? (document.activeElement.getAttribute("href") || document.activeElement.tagName) : "",
+    };
+  });
+  const refs = await page.$$("a.claim-ref");
+  if (!refs.length) { await page.close(); return result; }
+  const ref = refs[Math.floor(refs.length / 2)];  // one in the middle of the text, far from the list
+  await ref.scrollIntoViewIfNeeded();
+  result.wanted = (await ref.getAttribute("href")).replace("#about-", "");
+  result.scrollBefore = await page.evaluate(() => Math.round(window.scrollY));
+  await ref.tap();
+  result.opened = await card();
+  await page.keyboard.press("Escape");
+  result.closed = await card();
+  // A tap on the highlighted words of a claim, away from any link: the first such point of the text.
+  const point = await page.evaluate(() => {
+    for (const mark of document.querySelectorAll("mark.claim[id]")) {
+      mark.scrollIntoView({ block: "center" });
+      const rect = mark.getClientRects()[0];
+      const x = rect.left + 2, y = rect.top + rect.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      if (hit && !hit.closest("a") && hit.closest("mark.claim") === mark) return { x, y, claim: mark.getAttribute("data-claim") };
+    }
+    return null;
+  });
+  if (!point) { await page.close(); return result; }
+  result.markWanted = point.claim;
+  await page.touchscreen.tap(point.x, point.y);
+  result.markOpened = await card();
+  await page.close();
+  return result;
+}
+
 const version = browser.version();
 const pages = Object.fromEntries(names.map((name) => [name, { name, variants: {} }]));
 const highlighted = {};
@@ -406,6 +453,12 @@ async function screenVariant(variant) {
   await context.close();
 }
 
+async function tapVariant() {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, offline: true });
+  for (const name of names.filter((name) => name.startsWith("article-"))) pages[name].variants.tap = await visitTap(context, name);
+  await context.close();
+}
+
 async function printVariant() {
   const context = await browser.newContext({ viewport: { width: PRINT.width, height: PRINT.height }, offline: true });
   for (const name of names) pages[name].variants[PRINT.name] = await visitPrint(context, name);
@@ -414,7 +467,7 @@ async function printVariant() {
 
 try {
   // Two variants at a time, each in its own context: the browser's work spreads over two cores.
-  const jobs = [...SCREENS.map((variant) => () => screenVariant(variant)), printVariant];
+  const jobs = [...SCREENS.map((variant) => () => screenVariant(variant)), printVariant, tapVariant];
   const lane = async () => { while (jobs.length) await jobs.shift()(); };
   await Promise.all([lane(), lane()]);
 } finally {

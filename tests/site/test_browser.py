@@ -520,3 +520,38 @@ def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):
     ids = set(explorer["rowIds"])
     lacking = [f"claim-{claim_id}" for claim_id in _claims() if f"claim-{claim_id}" not in ids]
     _fail_if(lacking, f"{CLAIMS_PAGE}: claims without a row of id claim-<claim id>")
+
+
+def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
+    problems = []
+    articles = [name for name in visit.pages if name.startswith("article-")]
+    assert articles, "no article page"
+    for name in sorted(articles):
+        tap = visit.pages[name].get("tap")
+        if not tap or "opened" not in tap:
+            problems.append(f"{name}: no claim's number to tap")
+            continue
+        opened, closed, wanted = tap["opened"], tap["closed"], tap["wanted"]
+        if not (opened["exists"] and opened["open"]):
+            problems.append(f"{name}: a tap on claim {wanted}'s number opened no card")
+            continue
+        if wanted not in opened["heading"] or not opened["text"].strip():
+            problems.append(f"{name}: a tap on claim {wanted}'s number opened {opened['heading']!r}")
+        if opened["scrollY"] != tap["scrollBefore"]:
+            problems.append(
+                f"{name}: the tap on {wanted} moved the page from {tap['scrollBefore']} to {opened['scrollY']} px"
+            )
+        if not opened["inView"]:
+            problems.append(f"{name}: the card of {wanted} is not within the screen")
+        if not opened["focusInside"]:
+            problems.append(f"{name}: the card of {wanted} opened without the focus")
+        if closed["open"]:
+            problems.append(f"{name}: Escape did not close the card of {wanted}")
+        elif closed["focused"] != f"#about-{wanted}":
+            problems.append(f"{name}: after Escape the focus is on {closed['focused']!r}, not claim {wanted}'s number")
+        marked = tap.get("markOpened")
+        if not marked or not marked["open"] or tap["markWanted"] not in marked["heading"]:
+            problems.append(
+                f"{name}: a tap on claim {tap.get('markWanted')}'s highlighted words opened {marked and marked['heading']!r}"
+            )
+    _fail_if(problems, "claims whose card a phone's tap does not open in place")

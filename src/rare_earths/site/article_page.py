@@ -13,15 +13,17 @@ Where things are, for links and styles (`templates/article.css`):
   mark of a claim has `id="a000-01"`, so `article-a000.html#a000-01` opens on it. Quotes that nest
   give nested marks; a quote that crosses another is split into several marks, the first with the id;
 - each claim's figure in its quote (the value as written) is an `<a class="figure-link"
-  href="#about-a000-01" title="...">` inside the marks, titled with the claim's own card: where
-  quotes nest or cross, the figure of one lies inside another's quote (in a000, the "67%" of the
-  share inside the quote of the 356 kt world total), and the innermost mark there is another
-  claim's, so hovering or clicking a figure must reach its own claim, not the mark's. Figures that
-  share characters give them to the claim whose quote is shortest (the innermost);
+  href="#about-a000-01">` inside the marks: where quotes nest or cross, the figure of one lies
+  inside another's quote (in a000, the "67%" of the share inside the quote of the 356 kt world
+  total), and the innermost mark there is another claim's, so clicking a figure must reach its own
+  claim, not the mark's. Figures that share characters give them to the claim whose quote is
+  shortest (the innermost);
 - after each quote, `<a class="claim-ref" href="#about-a000-01" data-n="1">` leads to the claim's
-  entry in "Claims in this article" (`<li id="about-a000-01">`), which gives the figure as
-  written, its canonical value, its standing, every check with its verdict and explanation, and
-  links back to the sentence and to the claims explorer;
+  entry in "Claims in this article" (`<li id="about-a000-01">`), which gives its conclusion, the
+  figure as written and its canonical value, the checks that decided it with their explanations,
+  the other checks that name it, and links back to the sentence and to the claims explorer.
+  `templates/site/claim-card.js` opens that entry in a dialog where the reader taps (the figure,
+  the reference or the highlighted words), so the reader keeps their place in the text;
 - each number set aside is a `<span class="excluded" tabindex="0">` whose reason is in its
   `data-reason` (shown on hover and focus) and in its accessible description (the reason's entry
   in "Numbers set aside", `<dt id="set-aside-<reason>">`).
@@ -51,6 +53,7 @@ from rare_earths.site import layout
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Links
 from rare_earths.site.standing import counted as counted_words
+from rare_earths.site.standing import conclusion as conclusion_words
 from rare_earths.site.standing import css_class, label, verdict_class
 from rare_earths.vocabulary import VERDICTS
 
@@ -311,17 +314,6 @@ class _Claim:
     checks: tuple
 
 
-def _card(claim: _Claim) -> str:
-    """The claim in one line, for the hover and focus card and the highlight's title: its conclusion
-    first, then the figure and what it was tested against."""
-    verdict = VERDICTS[claim.conclusion.verdict].label
-    said = label(claim.group) + ("" if verdict.lower() in label(claim.group).lower() else f" ({verdict})")
-    return (
-        f"{said}. Claim {claim.number}: “{claim.written}”, read as {claim.value}; "
-        f"tested against {claim.conclusion.tested_against}."
-    )
-
-
 def claim_number(claim_id: str) -> int:
     """The number a page gives a claim: its id's own ("a002-08" -> 8), so the article's
     superscripts, its list of claims and the claims explorer count alike."""
@@ -375,11 +367,29 @@ def _check(check, claim_id: str, check_href: Callable[[str], str] | None, *, bri
     )
 
 
+def _checks(count: int) -> str:
+    return "check" if count == 1 else "checks"
+
+
 def _entry(claim: _Claim, row, check_href: Callable[[str], str] | None) -> SimpleNamespace:
-    """A claim's entry in "Claims in this article": the checks that decided its conclusion, then,
-    folded, every other check that names it (a verdict about another figure is shown without its
-    colour, so it cannot read as this one's)."""
+    """A claim's entry in "Claims in this article", as its card shows it: the conclusion, the figure,
+    the checks that decided the conclusion; then, folded, the other checks of this figure, and last
+    the checks of other claims that used it (shown without their colour, so they cannot read as
+    this one's)."""
     deciding = set(claim.conclusion.decided_by.split(SEPARATOR))
+    rest = [check for check in claim.checks if check.check_id not in deciding]
+    of_this = [check for check in rest if claim.claim_id in check.judges.split(SEPARATOR)]
+    of_others = [check for check in rest if claim.claim_id not in check.judges.split(SEPARATOR)]
+    folds = [
+        SimpleNamespace(
+            summary=summary, checks=[_check(check, claim.claim_id, check_href, brief=True) for check in checks]
+        )
+        for summary, checks in (
+            (f"{len(of_this)} other {_checks(len(of_this))} of this figure", of_this),
+            (f"{len(of_others)} {_checks(len(of_others))} of other claims that used this figure", of_others),
+        )
+        if checks
+    ]
     return SimpleNamespace(
         claim_id=claim.claim_id,
         number=claim.number,
@@ -388,15 +398,11 @@ def _entry(claim: _Claim, row, check_href: Callable[[str], str] | None) -> Simpl
         written=claim.written,
         value=claim.value,
         period=row.period,
-        label=label(claim.group),
+        label=conclusion_words(claim.group, claim.conclusion.verdict),
         tested_against=claim.conclusion.tested_against,
         note=row.note,
         deciding=[_check(check, claim.claim_id, check_href) for check in claim.checks if check.check_id in deciding],
-        others=[
-            _check(check, claim.claim_id, check_href, brief=True)
-            for check in claim.checks
-            if check.check_id not in deciding
-        ],
+        folds=folds,
     )
 
 
@@ -489,23 +495,17 @@ def _marked(
     refs: dict[int, list[str]] = {}
     for claim, span in zip(described, quotes, strict=True):
         style = f"claim claim-{css_class(claim.group)}"
-        # The card is the figure's title and the reference's data-card; not the mark's too, whose
-        # title an inner mark's words would show when quotes nest.
         common = f'data-claim="{claim.claim_id}"'
         opening[claim.claim_id] = (
             f'<mark class="{style}" id="{claim.claim_id}" {common}>',
             f'<mark class="{style} claim-continued" {common}>',
         )
         # Out of the keyboard's order (the reference after the quote is the keyboard's way there).
-        figure = (
-            f'<a class="figure-link" href="#about-{claim.claim_id}" tabindex="-1" '
-            f'data-figure="{claim.claim_id}" title="{_attribute(_card(claim))}">'
-        )
+        figure = f'<a class="figure-link" href="#about-{claim.claim_id}" tabindex="-1" data-figure="{claim.claim_id}">'
         opening[f"figure:{claim.claim_id}"] = (figure, figure)
         words = f"Claim {claim.number}: {claim.written}, {label(claim.group).lower()}; what was found"
         refs.setdefault(span.end, []).append(
-            f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(words)}" '
-            f'data-card="{_attribute(_card(claim))}"></a>'
+            f'<a class="claim-ref" href="#about-{claim.claim_id}" data-n="{claim.number}" aria-label="{_attribute(words)}"></a>'
         )
     for span in numbers:
         row = set_aside.iloc[int(span.key)]

@@ -39,3 +39,17 @@ def verdict_class(verdict: str) -> str:
 def counted(standing: str, count: int) -> str:
     """ "13 do not hold", "1 consistent with its own article only"."""
     return _standing(standing).counted(count)
+
+
+# Verdicts that say no more than their standing does ("Confirmed" that "Holds", "Could not be
+# checked" because "Not checked"): a card names the verdict beside the standing only otherwise.
+_SAID_BY_THE_STANDING = frozenset({"consistent", "not_checked", "cannot_check"})
+
+
+def conclusion(standing: str, verdict: str) -> str:
+    """A claim's conclusion in words, its standing first: "Does not hold: contradicted", "Confirmed:
+    holds within rounding", "Confirmed"."""
+    said = label(standing)
+    if verdict_class(verdict) and verdict not in _SAID_BY_THE_STANDING:
+        said += f": {vocabulary.VERDICTS[verdict].label.lower()}"
+    return said
