@@ -138,6 +138,11 @@ class Project:
         return self.raw / "exclusions.csv"
 
     @property
+    def furniture_csv(self) -> Path:
+        """Lines of the articles that are their web pages' furniture (a comment form), not article text."""
+        return self.raw / "furniture.csv"
+
+    @property
     def subjects_csv(self) -> Path:
         """Who or what figures are about: every subject, its kind, its country and its aliases."""
         return self.raw / "subjects.csv"

@@ -21,6 +21,7 @@ RECORDS = {
     "sources.csv",
     "claims.csv",
     "exclusions.csv",
+    "furniture.csv",
     "subjects.csv",
     "reference/references.csv",
     "reference/README.md",

@@ -677,3 +677,20 @@ def test_each_highlight_shows_its_claims_conclusion_in_colour_and_line_with_a_ke
     assert len({tint for tint, _ in looks}) == len({line for _, line in looks}) == len(vocabulary.STANDINGS)
     printed = css[css.index("@media print") :]
     assert "mark.claim" in printed and "print-color-adjust: exact" in printed
+
+
+def test_the_web_pages_furniture_is_dimmed_and_labelled_but_left_as_written():
+    found, checks, exclusions = made_up()
+    concluded = audit.conclusions.conclude(checks, found)
+    text = TEXT + "LEAVE A REPLY\n"
+    fragment = article_page.article_body(
+        "a900", text, found, checks, exclusions, concluded, furniture={"LEAVE A REPLY": "the <web> page's comment form"}
+    )
+    page = Page(fragment)
+    assert page.problems == []
+    assert normal(page.region_text) == normal(text)  # the label is the stylesheet's: the words are the article's
+    assert '<p class="furniture" data-what="the &lt;web&gt; page&#x27;s comment form">LEAVE A REPLY</p>' in fragment
+    assert fragment.count('class="furniture"') == 1  # the article's own lines are not
+    assert "web page's own furniture" in fragment  # the key says what the dimmed lines are
+    plain = article_page.article_body("a900", text, found, checks, exclusions, concluded)
+    assert 'class="furniture"' not in plain and "web page's own furniture" not in plain

@@ -27,7 +27,7 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
     # here: the audit and the tables cost 0.65 s (pandas, pandera, pint), which a run with nothing to do never pays
     from rare_earths import audit
     from rare_earths.audit import conclusions
-    from rare_earths.data import claims, coverage, datapackage, provenance, reference
+    from rare_earths.data import claims, coverage, datapackage, furniture, provenance, reference
 
     claims_csv = claims.build(
         claims_path=project.raw_claims_csv,
@@ -36,12 +36,13 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
         subjects_path=project.subjects_csv,
         output=staged / project.processed_claims_csv.name,
     )
-    # The curated exclusions are checked here too (their schema, and that each quote and number is
+    # The curated exclusions and furniture are checked here too (their schema, and that each quote and number is
     # in its article), so a mistake in them is one located error at `make data`, not at the site.
     articles = provenance.load_articles(
         provenance.load_sources(project.sources_csv, project.articles), project.articles
     )
     coverage.exclusion_spans(coverage.load_exclusions(project.exclusions_csv), articles, project.exclusions_csv)
+    furniture.check(furniture.load(project.furniture_csv), articles, project.furniture_csv)
     usgs_csv = reference.build(staged / project.processed_usgs_csv.name, project)
     audit_csv = audit.build(
         staged / project.processed_audit_csv.name, claims_path=claims_csv, usgs_path=usgs_csv, project=project
@@ -78,6 +79,7 @@ def data_step(project: Project, said: list[str]) -> runner.FolderStep:
         reads=(
             project.raw_claims_csv,
             project.exclusions_csv,
+            project.furniture_csv,
             project.subjects_csv,
             project.sources_csv,
             project.articles,

@@ -250,6 +250,19 @@ EXCLUSIONS = Table(
     ),
 )
 
+FURNITURE = Table(
+    "furniture",
+    _at(LAYOUT.furniture_csv),
+    "Lines of the articles as received that are their web pages' furniture (a mailing-list box, a comment "
+    "form, a photograph's caption), not article text: the article pages show them dimmed and labelled, and "
+    "leave them out on paper.",
+    (
+        SOURCE_ID,
+        _c("line", "A whole line of the article, exactly as written (without the spaces around it)."),
+        _c("what", "What the line is, in a reader's words: 'the web page's comment form'."),
+    ),
+)
+
 CLAIMS = Table(
     "claims",
     _at(LAYOUT.processed_claims_csv),
@@ -452,7 +465,7 @@ RESULTS = Table(
     ),
 )
 
-TABLES = (SOURCES, REFERENCES, SUBJECTS, RAW_CLAIMS, EXCLUSIONS, CLAIMS, USGS, AUDIT, CONCLUSIONS, RESULTS)
+TABLES = (SOURCES, REFERENCES, SUBJECTS, RAW_CLAIMS, EXCLUSIONS, FURNITURE, CLAIMS, USGS, AUDIT, CONCLUSIONS, RESULTS)
 
 
 # --- schemas and documentation -------------------------------------------------------------------

@@ -171,9 +171,15 @@ class _Text:
     end within another claim's figure), so no link is ever inside a link."""
 
     def __init__(
-        self, article: str, spans: list[Span], opening: dict[str, tuple[str, str]], refs: dict[int, list[str]]
+        self,
+        article: str,
+        spans: list[Span],
+        opening: dict[str, tuple[str, str]],
+        refs: dict[int, list[str]],
+        furniture: dict[str, str] | None = None,
     ):
         self.article = article
+        self.furniture = furniture or {}  # a line's text -> what it is, for the lines that are not the article's
         self.spans = spans
         self.opening = opening  # key -> (tag of its first element, tag of a continuation)
         self.refs = refs  # position -> the links to write there (after the marks that end there)
@@ -215,6 +221,9 @@ class _Text:
             stack = needed
             if after is not None:
                 out.append(_escape(self.article[here:after]))
+        what = self.furniture.get(self.article[start:end].strip())
+        if what is not None:  # the label is the stylesheet's, so the text a reader copies stays the article's
+            return f'<p class="furniture" data-what="{_attribute(what)}">{"".join(out)}</p>'
         return f"<p>{''.join(out)}</p>"
 
     def write(self) -> str:
@@ -427,6 +436,7 @@ def article(
     *,
     claim_page: str = "claims.html",
     check_href: Callable[[str], str] | None = None,
+    furniture: dict[str, str] | None = None,
 ) -> dict:
     """What one article's page shows, for `templates/site/article-body.html.j2`: a summary, the full
     text with its claims and the numbers set aside marked (HTML, every string in it escaped), every
@@ -436,6 +446,8 @@ def article(
     `source_id`'s are used.
     `claim_page` is the claims explorer (each claim's row has id `claim-<claim_id>`);
     `check_href(check_id)`, if given, is the address of a check, and each verdict links to it.
+    `furniture`: the lines of the text that are its web page's furniture, each with what it is
+    (`rare_earths.data.furniture.lines_of`); they are shown dimmed and labelled, and not printed.
     """
     own = claims[claims.source_id == source_id]
     set_aside = exclusions[exclusions.source_id == source_id].reset_index(drop=True)
@@ -473,7 +485,8 @@ def article(
         "verdict": verdict(standings),
         "failing": _failing(described, rows),
         "standings": vocabulary.STANDINGS,
-        "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures)),
+        "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures, furniture or {})),
+        "has_furniture": bool(furniture),
         "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
         "set_aside": _set_aside(set_aside, numbers),
         "claim_page": claim_page,
@@ -487,6 +500,7 @@ def _marked(
     described: list[_Claim],
     set_aside: pd.DataFrame,
     figures: list[Span],
+    furniture: dict[str, str],
 ) -> str:
     """The article's paragraphs with each claim's quote marked and followed by its reference, its
     figure a link to its own entry titled with its own card, and each number set aside marked with
@@ -515,7 +529,7 @@ def _marked(
             f'aria-describedby="set-aside-{row.reason}">'
         )
         opening[span.key] = (tag, tag)
-    return _Text(text, [*quotes, *figures, *numbers], opening, refs).write()
+    return _Text(text, [*quotes, *figures, *numbers], opening, refs, furniture).write()
 
 
 def article_body(source_id: str, text: str, *tables: pd.DataFrame, links: Links | None = None, **options) -> str:

@@ -80,6 +80,7 @@ class Site:
     names: dict  # source_id -> provenance.SourceName
     articles: dict[str, str]  # source_id -> text
     exclusions: pd.DataFrame
+    furniture: pd.DataFrame  # lines of the articles that are their web pages' furniture
     footer: layout.Footer
     conclusions: pd.DataFrame = None  # one row per claim (audit.conclusions)
     results: dict = None  # (notebook, name) -> the result it recorded, from the executed notebooks rendered
@@ -162,6 +163,7 @@ def load_site(
         names=provenance.source_names(project.sources_csv),
         articles=provenance.load_articles(sources, project.articles),
         exclusions=tables.read_raw(schemas.EXCLUSIONS, project.exclusions_csv),
+        furniture=tables.read_raw(schemas.FURNITURE, project.furniture_csv),
         footer=footer,
         conclusions=conclusions.load(project.processed_conclusions_csv),
     )

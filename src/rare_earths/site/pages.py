@@ -16,7 +16,7 @@ from rare_earths.audit import headlines
 from rare_earths.audit.conclusions import counts
 from rare_earths.build import params
 from rare_earths.build import results as recorded
-from rare_earths.data import provenance, units
+from rare_earths.data import furniture, provenance, units
 from rare_earths.site import article_page, citation, claimreview, registry, sensitivity, standing
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Link, same_page
@@ -65,6 +65,7 @@ def article_pages(render: Render) -> dict[str, str]:
             site.conclusions,
             claim_page=CLAIMS.file,
             check_href=lambda check_id, here=here: same_page(check_href(check_id), here),
+            furniture=furniture.lines_of(site.furniture, source_id),
         )
         pages[links[position].href] = site.page(
             "article.html.j2",
