@@ -7,6 +7,8 @@ fields, so "over 90%", "92 per cent", "₹1,345 crore" and "fifth" read as the a
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 import re
 from functools import cache
@@ -37,6 +39,14 @@ def number(value: float, significant: int | None = None, *, trim: bool = True) -
         value = round(value, decimals)
     text = f"{value:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if trim and "." in text else text
+
+
+def date_words(iso: str) -> str:
+    """A date as readers write it: '2025-08-14' -> '14 August 2025'; '' stays ''."""
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def listing(items) -> str:

@@ -8,6 +8,7 @@ The tables' columns are in `rare_earths.data.schemas`; the data dictionary is ge
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # --- vocabularies --------------------------------------------------------------------------------
@@ -399,6 +400,52 @@ CLAIM_ID = rf"{SOURCE_ID}-\d{{2}}"
 SEPARATOR = "; "
 # The USGS Mineral Commodity Summaries editions the reference tables hold, oldest first.
 EDITIONS = ("MCS2024", "MCS2025")
+
+# --- abbreviations: what readers meet on the pages, expanded at first use on each page -----------
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """An abbreviation as the glossary writes it, its meaning, and the forms the pages use (a regular
+    expression, matched as a whole word and case-sensitively; by default the abbreviation itself)."""
+
+    words: str
+    meaning: str
+    forms: str = ""
+
+    @property
+    def pattern(self) -> str:
+        return self.forms or re.escape(self.words)
+
+
+# The pages write the first use of each on a page as "USGS (the United States Geological Survey)",
+# with an <abbr>; the method page lists them all.
+ABBREVIATIONS = (
+    Abbreviation("USGS", "the United States Geological Survey"),
+    *(
+        Abbreviation(edition, f"the USGS's Mineral Commodity Summaries {edition.removeprefix('MCS')}")
+        for edition in EDITIONS
+    ),
+    Abbreviation("IEA", "the International Energy Agency"),
+    Abbreviation("IUPAC", "the International Union of Pure and Applied Chemistry"),
+    Abbreviation("Mt", "megatonnes, millions of tonnes"),
+    Abbreviation("kt", "kilotonnes, thousands of tonnes"),
+    Abbreviation("REE", "rare-earth elements", r"REEs?"),
+    Abbreviation("NdPr", "neodymium-praseodymium, the rare-earth metals of the strongest magnets"),
+    Abbreviation(
+        "IREL", "IREL (India) Limited, formerly Indian Rare Earths Limited, the state-owned rare-earth company"
+    ),
+    Abbreviation(
+        "CAGR", "compound annual growth rate: the constant yearly growth that leads from one figure to another"
+    ),
+    Abbreviation("PLI", "production-linked incentive, a subsidy paid on what is produced"),
+    Abbreviation("NCMM", "the National Critical Mineral Mission"),
+    Abbreviation("MEA", "India's Ministry of External Affairs"),
+    Abbreviation("EV", "electric vehicle", r"EVs?"),
+    Abbreviation("FY", "fiscal year: India's runs from April to March", r"FY(?:\d{2,4}(?:-\d{2})?)?"),
+    Abbreviation("USD", "United States dollars"),
+    Abbreviation("INR", "Indian rupees"),
+)
 
 
 def listed(pattern: str) -> str:

@@ -486,3 +486,12 @@ def test_a_weekday_read_as_of_the_first_day_of_the_calendar_is_an_error_not_a_cr
 )
 def test_a_date_is_shown_at_the_precision_it_was_written(written, shown):
     assert show_date(*parse_date(written)) == shown
+
+
+def test_every_kind_of_quantity_and_canonical_unit_has_words_for_readers():
+    from rare_earths.data import units
+
+    assert set(units.QUANTITY_WORDS) == set(units.CANONICAL_UNITS)
+    wanted = set(units.CANONICAL_UNITS.values()) | {metric.unit for metric in vocabulary.METRICS.values()}
+    assert wanted <= set(units.CANONICAL_UNIT_WORDS)
+    assert not any("_" in words or "[" in words for words in units.CANONICAL_UNIT_WORDS.values())

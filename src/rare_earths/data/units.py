@@ -374,6 +374,35 @@ CANONICAL_UNITS = {
 }
 
 
+# Each kind of quantity above, and each canonical unit, in a reader's words (the method page's table).
+QUANTITY_WORDS = {
+    "[mass]": "mass",
+    "[mass] / [time]": "mass a year",
+    "[currency_usd]": "an amount in US dollars",
+    "[currency_usd] / [time]": "US dollars a year",
+    "[currency_inr]": "an amount in Indian rupees",
+    "[currency_inr] / [time]": "Indian rupees a year",
+    "dimensionless": "a share or a ratio",
+    "[count]": "a count",
+    "[rank]": "a rank",
+    "[calendar_date]": "a date",
+}
+CANONICAL_UNIT_WORDS = {
+    "t": "tonnes (t)",
+    "t / year": "tonnes a year",
+    "USD": "US dollars",
+    "USD / year": "US dollars a year",
+    "crore * INR": "crore rupees (₹ crore)",
+    "crore * INR / year": "crore rupees a year",
+    "percent": "per cent (%)",
+    "count": "a number of things",
+    "rank": "a place in a ranking (1st, 2nd …)",
+    DATE_UNIT: "a day, a month or a year",
+    "week": "weeks",
+    "year": "years",
+}
+
+
 def canonical_unit(unit: pint.Unit) -> str:
     """The canonical unit string for a quantity in `unit`; durations stay in weeks or years."""
     dimensionality = ureg.get_dimensionality(unit)

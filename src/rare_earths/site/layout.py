@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from rare_earths import observed, vocabulary
+from rare_earths import text as prose
 from rare_earths.site import registry
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -74,7 +75,7 @@ class Footer:
     cite: str
     version: str
     licences: tuple[tuple[str, str], ...]  # (what, terms)
-    downloads: tuple[tuple[str, str], ...]  # (file, what it holds)
+    downloads: tuple[tuple[str, str, str, str], ...]  # (file, the link's words, what it holds, its format)
     failures: tuple[Failure, ...] = ()  # what failed in the run that built these pages, stated first on each
 
 
@@ -167,7 +168,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(claims=_claims, text=_text, headings=headings)
+    env.filters.update(claims=_claims, text=_text, headings=headings, date_words=prose.date_words)
     env.globals.update(
         site_title=Markup(html.escape(SITE_TITLE, quote=False)),
         stylesheet=registry.STYLESHEET,

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
 
 AUDIT_NOTEBOOK = "06-audit.ipynb"
 # What each download (`Project.downloads`) holds, as the footer says it.
-DOWNLOADS = {
-    LAYOUT.processed_claims_csv.name: "every claim, with its quote and its value in canonical units",
-    LAYOUT.processed_conclusions_csv.name: "one conclusion per claim: its standing, what decided it and what it was tested against",
-    LAYOUT.processed_audit_csv.name: "every check of the audit, with its verdict and explanation",
-    LAYOUT.processed_usgs_csv.name: "the USGS figures the claims are checked against",
-    "datapackage.json": "what every column of these tables means (a Frictionless data package)",
+DOWNLOADS = {  # file -> (the link's words, what it holds)
+    LAYOUT.processed_claims_csv.name: ("The claims", "every claim, with its quote and its value in canonical units"),
+    LAYOUT.processed_conclusions_csv.name: (
+        "The conclusions",
+        "one conclusion per claim: its standing, what decided it and what it was tested against",
+    ),
+    LAYOUT.processed_audit_csv.name: ("The audit", "every check of the audit, with its verdict and explanation"),
+    LAYOUT.processed_usgs_csv.name: ("The USGS figures", "the USGS figures the claims are checked against"),
+    "datapackage.json": (
+        "What the columns mean",
+        "every column of these tables, described (a Frictionless data package)",
+    ),
 }
 
 
@@ -153,7 +159,9 @@ def load_site(
         cite=citation.cite_line(project.citation_cff),
         version=citation.build_version(project.root),
         licences=tuple(citation.licences(project.root).items()),
-        downloads=tuple((path.name, DOWNLOADS[path.name]) for path in project.downloads),
+        downloads=tuple(
+            (path.name, *DOWNLOADS[path.name], path.suffix.removeprefix(".").upper()) for path in project.downloads
+        ),
         failures=tuple(_as_readers_know(failure, project, names) for failure in failures),
     )
     return Site(

@@ -17,7 +17,7 @@ from rare_earths.audit.conclusions import counts
 from rare_earths.build import params
 from rare_earths.build import results as recorded
 from rare_earths.data import furniture, provenance, units
-from rare_earths.site import article_page, citation, claimreview, registry, sensitivity, standing
+from rare_earths.site import abbreviations, article_page, citation, claimreview, registry, sensitivity, standing
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Link, same_page
 from rare_earths.site.model import AUDIT_NOTEBOOK, Render, Site
@@ -391,6 +391,9 @@ def method_page(render: Render) -> dict[str, str]:
             reads=reads,
             claims_href=CLAIMS.file,
             canonical=units.CANONICAL_UNITS,
+            quantity_words=units.QUANTITY_WORDS,
+            abbreviations=abbreviations.glossary(),
+            unit_words=units.CANONICAL_UNIT_WORDS,
             metrics=vocabulary.METRICS.values(),
             parameters=[(name, values.get(name, spec["default"]), spec) for name, spec in specs.items()],
             sources=list(provenance.load_sources(site.project.sources_csv, site.project.articles).itertuples()),
@@ -400,5 +403,6 @@ def method_page(render: Render) -> dict[str, str]:
                 provenance.load_references(site.project.references_csv, site.project.reference).itertuples()
             ),
             rate=values.get("usd_inr", specs.get("usd_inr", {}).get("default", "")),
+            rate_label=specs.get("usd_inr", {}).get("label", "usd_inr"),
         )
     }

@@ -18,7 +18,7 @@ from rare_earths.build import reader
 from rare_earths.data import schemas
 from rare_earths.data.tables import for_spreadsheets
 from rare_earths.project import Project
-from rare_earths.site import layout, registry
+from rare_earths.site import abbreviations, layout, registry
 from rare_earths.site.model import Render, describe, load_site, parameters_of
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def render(
             raise UnregisteredPage(
                 f"the {entry.key!r} pages' builder wrote {sorted(written)}; registry.PAGES lists {sorted(expected)}"
             )
-        pages.update(written)
+        pages.update({name: abbreviations.expand_first_uses(page) for name, page in written.items()})
     files = [atomic.write_text(html_dir / name, page) for name, page in pages.items()]
     files.append(atomic.write_text(html_dir / registry.STYLESHEET, layout.stylesheet()))
     tables = {Path(table.path).name: table for table in schemas.TABLES}
