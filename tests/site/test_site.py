@@ -16,7 +16,7 @@ from markupsafe import Markup
 from rare_earths import audit, figures
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
-from rare_earths.site import claimreview, layout, notebooks, registry, report, standing
+from rare_earths.site import abbreviations, claimreview, layout, notebooks, registry, report, standing
 
 
 def committed(name: str) -> nbformat.NotebookNode:
@@ -138,7 +138,7 @@ def test_the_downloads_are_the_processed_tables_as_they_are(site):
 
 
 def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
-    index = read(site, "index.html")
+    index = abbreviations.taken_out(read(site, "index.html"))
     counted = audit.conclusions.counts(audit.conclusions.load())
     line = " ".join(re.search(r'<p class="bottom-line">(.*?)</p>', index, re.S).group(1).split())
     assert f"Of the {sum(counted.values())} figures" in line
@@ -205,8 +205,9 @@ def test_the_method_page_gives_pipeline_units_parameters_and_sources(site):
     method = read(site, "method.html")
     for section in ('id="pipeline"', 'id="units"', 'id="parameters"', 'id="sources"'):
         assert section in method
-    for name, spec in params.specs().items():
-        assert f"<code>{name}</code>" in method and html.escape(str(spec["source"])) in method
+    for spec in params.specs().values():  # by their labels, not their names in the code
+        label = spec["label"][:1].upper() + spec["label"][1:]
+        assert f'<th scope="row">{html.escape(label)}</th>' in method and html.escape(str(spec["source"])) in method
     assert "doi.org/10.3133/mcs2024" in method and 'id="source-a000"' in method
 
 
@@ -435,7 +436,8 @@ def test_the_sensitivity_page_says_when_the_other_pages_ran_with_other_values(tm
 def test_the_index_says_by_what_evidence_the_confirmed_claims_were_confirmed_and_it_adds_up(site):
     concluded = audit.conclusions.load()
     confirmed = concluded[concluded.standing == "confirmed"]
-    said = html.unescape(re.search(r"confirmed by independent evidence: ([^<]*)", read(site, registry.INDEX)).group(1))
+    index = abbreviations.taken_out(read(site, registry.INDEX))
+    said = html.unescape(re.search(r"confirmed by independent evidence: ([^<]*)", index).group(1))
     usgs, defined, other = (int(n) for n in re.findall(r"(\d+) by ", said))
     assert usgs + defined + other == len(confirmed)
     assert defined == confirmed.decided_by.str.startswith("definition:").sum()

@@ -132,6 +132,15 @@ def _expand_text(text: str, met: set[int]) -> str:
     return _PATTERN.sub(expand, text)
 
 
+# What `_expand_text` adds: the <abbr> around an abbreviation and its meaning after it.
+_ADDED = re.compile(r'<abbr title="[^"]*">([^<]*)</abbr> \((?:[^()]|\([^()]*\))*\)')
+
+
+def taken_out(page: str) -> str:
+    """`page` without the expansions `expand_first_uses` added: the page as it was written."""
+    return _ADDED.sub(r"\1", page)
+
+
 def glossary() -> list[tuple[str, str]]:
     """Every abbreviation with its meaning, in alphabetical order: the method page's list."""
     return sorted(
