@@ -3,8 +3,9 @@ readers' words, and captions that cite the claims a figure is drawn from.
 
 Every page is read on phones as often as on desktops, by readers who do not know the code: a
 table's headers are words with their unit, its numbers read alike everywhere (`readable`), a
-missing value is a dash, and a figure is vector (SVG, its text kept as text), sized to stay legible
-at 390 px wide, with a title that states its finding and alt text that says what it shows.
+missing value is a dash, and a figure is vector (SVG, its text kept as text), drawn so that its
+text reads at 12 px or more at 390 px wide, with a title that states its finding, alt text that says
+what it shows, and the data it plots, exactly, for a reader to download.
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from collections.abc import Iterable, Mapping
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython import get_ipython
 from IPython.display import SVG, Markdown, display
+from matplotlib.category import StrCategoryConverter
+from matplotlib.collections import PathCollection
+from matplotlib.container import BarContainer
 
 from rare_earths import text, vocabulary
+from rare_earths.data.tables import FORMULA_STARTS
 
 # The audit's verdicts, in the vocabulary's order, each with the colour its record declares: the Okabe-Ito palette, with Paul Tol's
 # where it runs out. Warm colours do not hold, blues hold, greys were not or could not be checked.
@@ -31,11 +37,27 @@ VERDICT_COLOURS = {name: verdict.colour for name, verdict in vocabulary.VERDICTS
 
 # What a missing value shows as in a table.
 MISSING = "—"
-# A figure's size in inches: 6.4 in is 461 pt, so at 390 px wide the fonts below read at 10-12 px.
-FIGSIZE = (6.4, 4.0)
-# Characters per line of a title and of a bar's label at that size.
-TITLE_WIDTH = 48
-LABEL_WIDTH = 22
+
+# --- the size of a chart, from one rule ------------------------------------------------------------
+# Every chart's text reads at MIN_TEXT_PX or more on a 390 px phone, where the site shows a chart
+# PHONE_PX wide (the window less main's 1rem padding each side, site.css), scaled to fit. A
+# chart is drawn a quarter wider than that: on a desktop or paper, shown at its natural size
+# (never enlarged), its smallest text then reads at 15 px, near the pages' 17 px. Everything else
+# follows: the figure's width, the text's size in points (the SVG's units: 72 a inch, 96 px) and
+# how many characters a line of a title or a label holds. `show` refuses a chart that breaks it.
+PHONE_PX = 358
+MIN_TEXT_PX = 12
+FIGURE_WIDTH = 1.25 * PHONE_PX / 96  # inches: 4.66
+PAD = 0.04  # inches of margin around the drawing, in the SVG
+# The smallest text, in points, rounded up to a half: the SVG (figure and margins) is drawn PHONE_PX wide.
+TEXT_PT = math.ceil(2 * MIN_TEXT_PX * (FIGURE_WIDTH + 2 * PAD) * 72 / PHONE_PX) / 2
+TITLE_PT = TEXT_PT + 2
+FIGSIZE = (FIGURE_WIDTH, 0.75 * FIGURE_WIDTH)
+# Characters per line of a title (bold, across the figure) and of a bar's label (at most 40% of
+# the width), from the width of a character of prose in DejaVu Sans: 0.6 em bold on average, up to
+# 0.65 em in a line of wide letters (a title's line must fit), 0.55 em regular.
+TITLE_WIDTH = int(FIGURE_WIDTH * 72 / (0.65 * TITLE_PT))
+LABEL_WIDTH = int(0.4 * FIGURE_WIDTH * 72 / (0.55 * TEXT_PT))
 # Two lowercase words joined by an underscore: a name from the code, not a word for readers.
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 # A claim id in a table's text ("a002-12"): a link to its sentence on the site.
@@ -216,20 +238,33 @@ def parameters(frame: pd.DataFrame) -> Table:
 
 
 def setup() -> None:
-    """One seaborn theme for every figure, sized to read on a phone; SVG with no run metadata and
-    its text kept as text; readable tables without a positional index."""
+    """One seaborn theme for every figure, its text sized by the rule above; laid out to fit its
+    width (constrained layout), SVG with no run metadata and its text kept as text; readable tables
+    without a positional index."""
     pd.set_option("display.float_format", readable)
     # Whole cells: a claim-id list or a source cut to 50 characters with "..." loses provenance.
     pd.set_option("display.max_colwidth", None)
-    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=1.1)
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
     mpl.rcParams.update(
         {
             "figure.figsize": FIGSIZE,
             "figure.dpi": 96,
+            # Labels, legends and titles kept inside the figure's width, so the SVG is as wide as the rule says.
+            "figure.constrained_layout.use": True,
             "savefig.bbox": "tight",
-            "axes.titlesize": 14,
+            "savefig.pad_inches": PAD,
+            **dict.fromkeys(
+                ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"), TEXT_PT
+            ),
+            "legend.title_fontsize": TEXT_PT,
+            "figure.titlesize": TITLE_PT,
+            "figure.titleweight": "bold",
+            "axes.titlesize": TITLE_PT,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
+            # Ending at the plot's right edge, a long axis label runs left under the tick labels,
+            # not out of the figure as one centred under a narrow plot would.
+            "xaxis.labellocation": "right",
             # SVG: the same figure gives the same bytes anywhere (ids from a fixed salt), text stays text.
             "svg.hashsalt": "rare-earths",
             "svg.fonttype": "none",
@@ -240,29 +275,142 @@ def setup() -> None:
         shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
+def size(height: float) -> tuple[float, float]:
+    """A figure's size for `plt.subplots(figsize=...)`: the rule's width, and `height` inches."""
+    return (FIGURE_WIDTH, height)
+
+
 def svg(fig: mpl.figure.Figure, alt: str) -> str:
     """`fig` as SVG text, the same bytes for the same figure: no date, no software version, fixed
     ids; the root element carries `alt` as its accessible name."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None, "Title": alt})
+    fig.savefig(
+        buffer,
+        format="svg",
+        bbox_inches="tight",
+        pad_inches=PAD,
+        metadata={"Date": None, "Creator": None, "Title": alt},
+    )
     text = buffer.getvalue()
     label = html.escape(alt, quote=True)
     return text.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-def show(fig: mpl.figure.Figure, alt: str) -> None:
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"')
+_FONT_SIZE = re.compile(r"<text\b[^>]*?font-size: ?([\d.]+)px[^>]*>(.*?)</text>", re.S)
+
+
+def phone_text_px(svg_text: str, column_px: float = PHONE_PX) -> list[tuple[float, str]]:
+    """Each text of a chart (its size in screen px, its words) as a column `column_px` wide shows
+    it: scaled down to fit, never up. The SVG's units are points, 4/3 px each at natural size."""
+    width = _SVG_WIDTH.search(svg_text)
+    if width is None:
+        raise ValueError("an SVG without its width in points")
+    scale = min(4 / 3, column_px / float(width.group(1)))
+    return [(float(size) * scale, html.unescape(words).strip()) for size, words in _FONT_SIZE.findall(svg_text)]
+
+
+def _too_small(svg_text: str) -> list[str]:
+    return [f"{words!r} at {px:.1f} px" for px, words in phone_text_px(svg_text) if px < MIN_TEXT_PX - 1e-9]
+
+
+# --- a chart's data, exactly as plotted ------------------------------------------------------------
+
+# Significant figures two values must share to be the same plotted value (a bar's length is stored as
+# a float that went through matplotlib's arithmetic).
+SIGNIFICANT = 9
+
+
+def _same(value: float) -> float:
+    return float(f"{value:.{SIGNIFICANT}g}")
+
+
+def _categorical(axis: mpl.axis.Axis) -> bool:
+    """An axis of categories (strings, as seaborn and matplotlib place them at 0, 1, 2...): its
+    coordinates are places, not data."""
+    return isinstance(axis.get_converter(), StrCategoryConverter)
+
+
+def plotted_values(fig: mpl.figure.Figure) -> list[float]:
+    """Every value `fig` plots, read from its artists: each bar's length, the points of each line
+    and each scatter or strip of dots, along every axis that is not of categories. Left out: what is
+    no datum (a reference line drawn across the axes, such as `axvline`, and the band `fill_between`
+    shades between two lines, which are plotted themselves), and missing values (NaN)."""
+    values: list[float] = []
+    for ax in fig.axes:
+        along = [not _categorical(ax.xaxis), not _categorical(ax.yaxis)]
+        for container in ax.containers:
+            if isinstance(container, BarContainer):
+                horizontal = container.orientation == "horizontal"
+                values += [patch.get_width() if horizontal else patch.get_height() for patch in container.patches]
+        for line in ax.lines:
+            if line.get_transform() is not ax.transData:  # axvline, axhline: in the axes' coordinates, a reference
+                continue
+            for keep, data in zip(along, (line.get_xdata(), line.get_ydata()), strict=True):
+                values += list(np.asarray(data, dtype=float)) if keep else []
+        for collection in ax.collections:
+            if isinstance(collection, PathCollection):
+                offsets = np.asarray(collection.get_offsets(), dtype=float).reshape(-1, 2)
+                for keep, data in zip(along, offsets.T, strict=True):
+                    values += list(data) if keep else []
+    return [float(value) for value in values if math.isfinite(value)]
+
+
+def chart_data(frame: pd.DataFrame) -> str:
+    """A chart's data as its CSV download: one header row of words with their unit (a named index is
+    the first column), numbers as computed, unrounded; a text cell a spreadsheet would run as a formula
+    starts with an apostrophe, as in the site's other tables (`tables.for_spreadsheets`)."""
+    left = snake_case_in(frame)
+    if left:
+        raise ValueError(f"names from the code in a chart's data (give them words): {', '.join(left)}")
+    flat = _flat(frame)
+    for column in flat.columns:
+        if not pd.api.types.is_numeric_dtype(flat[column]):
+            flat[column] = [
+                "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+                for value in flat[column]
+            ]
+    return flat.to_csv(index=False, lineterminator="\n")
+
+
+def check_data(fig: mpl.figure.Figure, frame: pd.DataFrame) -> None:
+    """Raise ValueError unless `frame` holds every value `fig` plots (to SIGNIFICANT figures): the
+    CSV a reader downloads is the chart's data, not a neighbour of it."""
+    numbers = _flat(frame).select_dtypes("number").to_numpy(dtype=float).ravel()
+    held = {_same(value) for value in numbers if math.isfinite(value)}
+    missing = sorted({_same(value) for value in plotted_values(fig)} - held)
+    if missing:
+        shown = ", ".join(f"{value:g}" for value in missing[:8]) + (
+            f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        )
+        raise ValueError(f"the chart's data lacks {len(missing)} of the values it plots: {shown}")
+
+
+def show(fig: mpl.figure.Figure, alt: str, *, data: pd.DataFrame) -> None:
     """Display `fig` as SVG with its alt text (what the chart shows: its type, what it compares, the
-    finding), then close it, so the notebook holds the one vector image and no PNG."""
+    finding) and its data (`data`: a frame holding every value it plots, in words with their units),
+    then close it, so the notebook holds the one vector image and no PNG. The data travel in the
+    output's metadata, as CSV text, for the site to offer beside the chart. Refused: a chart without
+    alt text, data that lack a value it plots, and text that would read under MIN_TEXT_PX on a phone."""
     if not alt.strip():
         raise ValueError("a figure needs alt text saying what it shows")
-    data = svg(fig, alt)
+    check_data(fig, data)
+    csv = chart_data(data)
+    drawn = svg(fig, alt)
     plt.close(fig)
-    display(SVG(data=data), metadata={"image/svg+xml": {"alt": alt}})
+    small = _too_small(drawn)
+    if small:
+        raise ValueError(
+            f"text under {MIN_TEXT_PX} px on a {PHONE_PX} px column (draw the figure {FIGURE_WIDTH:.2f} in wide, "
+            f"its text at least {TEXT_PT} pt, and keep it inside): {'; '.join(small[:5])}"
+        )
+    display(SVG(data=drawn), metadata={"image/svg+xml": {"alt": alt, "csv": csv}})
 
 
 def title(ax: mpl.axes.Axes, text: str, width: int = TITLE_WIDTH) -> None:
-    """A title that states the finding, wrapped to fit the figure's width."""
-    ax.set_title(textwrap.fill(text, width), loc="left")
+    """A title that states the finding, across the whole figure from its left edge (not only over
+    the plot, which long labels may push right), wrapped to fit its width."""
+    ax.figure.suptitle(textwrap.fill(text, width), x=0.01, ha="left")
 
 
 def wrap(label: str, width: int = LABEL_WIDTH) -> str:
@@ -281,16 +429,26 @@ def label_bars(ax: mpl.axes.Axes, unit: str = "", inside: bool = False) -> None:
                     fmt=lambda value: f"{text.number(value)}{unit}",
                     label_type="center",
                     color="white",
-                    fontsize=11,
                     fontweight="bold",
                 )
             else:
-                ax.bar_label(container, fmt=lambda value: f"{text.number(value)}{unit}", padding=3, fontsize=11)
+                ax.bar_label(container, fmt=lambda value: f"{text.number(value)}{unit}", padding=3)
 
 
 def legend_below(ax: mpl.axes.Axes, title: str | None = None, columns: int = 2) -> None:
-    """The legend under the plot, in the data's order, so it takes no width from a narrow screen."""
-    sns.move_legend(ax, "upper left", bbox_to_anchor=(0, -0.18), ncol=columns, title=title, frameon=False)
+    """The legend under the plot, in the data's order, so it takes no width from a narrow screen:
+    in at most `columns` columns, fewer where they would not fit the figure's width."""
+    fig, old = ax.figure, ax.get_legend()
+    handles, labels = old.legend_handles, [label.get_text() for label in old.get_texts()]
+    old.remove()
+    for count in range(columns, 0, -1):
+        legend = fig.legend(
+            handles, labels, loc="outside lower left", ncols=count, title=title, frameon=False, alignment="left"
+        )
+        fig.draw_without_rendering()
+        if count == 1 or legend.get_window_extent().width <= fig.bbox.width:
+            return
+        legend.remove()
 
 
 def caption_text(number: int, text: str, claim_ids: str | list[str]) -> str:

@@ -7,8 +7,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from rare_earths import figures  # noqa: E402
 
@@ -96,6 +100,7 @@ def test_parameters_show_their_names_in_code_and_the_rest_in_words():
 
 
 def bars():
+    figures.setup()
     fig, ax = plt.subplots()
     ax.barh(["China", "India"], [44.0, 6.9])
     figures.label_bars(ax, "%")
@@ -117,19 +122,26 @@ def test_a_figure_is_the_same_svg_twice_with_text_as_text_no_png_and_its_alt():
     plt.close("all")
 
 
-def test_show_displays_one_svg_with_its_alt_and_closes_the_figure(monkeypatch):
+RESERVES = pd.DataFrame({"Country": ["China", "India"], "Reserves (Mt)": [44.0, 6.9]})
+
+
+def test_show_displays_one_svg_with_its_alt_and_data_and_closes_the_figure(monkeypatch):
+    figures.setup()
     shown = []
     monkeypatch.setattr(figures, "display", lambda *objects, **options: shown.append((objects, options)))
     fig = bars()
-    figures.show(fig, "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt.")
+    figures.show(fig, "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt.", data=RESERVES)
     ((objects, options),) = shown
     assert objects[0]._repr_svg_().startswith("<svg")
     assert options["metadata"] == {
-        "image/svg+xml": {"alt": "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt."}
+        "image/svg+xml": {
+            "alt": "Horizontal bar chart of reserves: China 44 Mt, India 6.9 Mt.",
+            "csv": "Country,Reserves (Mt)\nChina,44.0\nIndia,6.9\n",
+        }
     }
     assert not plt.fignum_exists(fig.number), "closed, so the inline backend adds no PNG"
     with pytest.raises(ValueError, match="alt text"):
-        figures.show(bars(), " ")
+        figures.show(bars(), " ", data=RESERVES)
     plt.close("all")
 
 
@@ -169,3 +181,153 @@ def test_a_tables_claim_ids_lead_to_their_sentences_and_its_text_is_escaped():
         "&lt;b&gt;&amp;</td>"
     ) in shown
     assert "<td>a0001 a000-1</td>" in shown and "<td><code>a000-01</code></td>" in shown
+
+
+# --- a chart's size: its text reads at 12 px or more on a 390 px phone ---------------------------------
+
+
+def test_the_rule_gives_the_figures_width_and_a_text_size_that_reads_at_12_px_on_a_phone():
+    svg_width_pt = (figures.FIGURE_WIDTH + 2 * figures.PAD) * 72  # a figure filled to its edges
+    assert figures.TEXT_PT * figures.PHONE_PX / svg_width_pt >= figures.MIN_TEXT_PX
+    assert figures.FIGSIZE[0] == figures.FIGURE_WIDTH == figures.size(7)[0]
+    # drawn wider than the phone's column, never enlarged: on a desktop at its natural size
+    assert figures.FIGURE_WIDTH * 96 > figures.PHONE_PX
+
+
+def test_a_charts_text_is_measured_as_a_phones_column_scales_it():
+    svg = '<svg width="600pt" height="300pt"><text style="font-size: 10px; fill: red">big &amp; small</text></svg>'
+    assert figures.phone_text_px(svg) == [(pytest.approx(10 * 358 / 600), "big & small")]
+    narrow = '<svg width="200pt" height="300pt"><text style="font-size: 10px">a</text></svg>'
+    assert figures.phone_text_px(narrow) == [(pytest.approx(10 * 4 / 3), "a")], "never enlarged past its natural size"
+
+
+def test_every_text_of_a_chart_drawn_by_the_rule_reads_at_12_px_on_a_phone():
+    figures.setup()
+    fig = bars()
+    ax = fig.axes[0]
+    ax.set(xlabel="reserves (Mt of rare-earth oxide)")
+    sizes = figures.phone_text_px(figures.svg(fig, "Reserves"))
+    assert sizes and min(px for px, _ in sizes) >= figures.MIN_TEXT_PX, sorted(sizes)[:3]
+    plt.close("all")
+
+
+def test_show_refuses_a_chart_whose_text_a_phone_would_shrink_under_12_px(monkeypatch):
+    figures.setup()
+    monkeypatch.setattr(figures, "display", lambda *objects, **options: None)
+    fig, ax = plt.subplots(figsize=(8, 4))  # wider than the rule: scaled down on the phone
+    ax.barh(["China", "India"], [44.0, 6.9])
+    with pytest.raises(ValueError, match=r"under 12 px.*'China' at 1\d\.\d px|under 12 px"):
+        figures.show(fig, "Reserves", data=RESERVES)
+    fig, ax = plt.subplots()
+    ax.barh(["China", "India"], [44.0, 6.9])
+    ax.annotate("a footnote", (6.9, 1), fontsize=7)
+    with pytest.raises(ValueError, match="'a footnote' at"):
+        figures.show(fig, "Reserves", data=RESERVES)
+    plt.close("all")
+
+
+def test_a_legend_below_the_plot_takes_the_columns_that_fit_the_figures_width():
+    figures.setup()
+    frame = pd.DataFrame(
+        {
+            "country": ["China"] * 4,
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "source": [f"a long name of source {n}" for n in range(4)],
+        }
+    )
+    fig, ax = plt.subplots()
+    sns.barplot(data=frame, y="country", x="value", hue="source", ax=ax)
+    figures.legend_below(ax, title="source", columns=4)
+    (legend,) = fig.legends
+    fig.draw_without_rendering()
+    assert legend.get_window_extent().width <= fig.bbox.width and legend._ncols < 4
+    assert [text.get_text() for text in legend.get_texts()] == list(frame.source), "in the data's order"
+    assert min(px for px, _ in figures.phone_text_px(figures.svg(fig, "x"))) >= figures.MIN_TEXT_PX
+    plt.close("all")
+
+
+def test_a_title_spans_the_figure_wrapped_to_fit():
+    figures.setup()
+    fig = bars()
+    assert fig.get_suptitle() == "China has more reserves than India, by\nthe article's figures"
+    assert all(len(line) <= figures.TITLE_WIDTH for line in fig.get_suptitle().splitlines())
+    plt.close("all")
+
+
+# --- a chart's data: exactly what it plots ------------------------------------------------------------
+
+# Below the years a line is drawn over (2000...), so that a value is never also a year.
+_VALUE = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False).filter(lambda value: abs(value) > 1e-3)
+
+
+def _drawn(kind: str, values: list[float]) -> plt.Figure:
+    fig, ax = plt.subplots()
+    places = [f"place {n}" for n in range(len(values))]
+    if kind == "bars":
+        ax.barh(places, values)
+    elif kind == "columns":
+        ax.bar(places, values)
+    elif kind == "line":
+        ax.plot(range(2000, 2000 + len(values)), values)
+    else:  # dots against categories, as a strip plot draws them
+        ax.scatter(values, places)
+    return fig
+
+
+@given(st.sampled_from(["bars", "columns", "line", "dots"]), st.lists(_VALUE, min_size=1, max_size=8, unique=True))
+def test_the_values_a_chart_plots_are_read_from_its_artists(kind, values):
+    fig = _drawn(kind, values)
+    found = sorted(figures.plotted_values(fig))
+    expected = values + (list(range(2000, 2000 + len(values))) if kind == "line" else [])
+    assert [figures._same(v) for v in found] == sorted(figures._same(v) for v in expected)
+    plt.close(fig)
+
+
+@given(
+    st.sampled_from(["bars", "columns", "line", "dots"]),
+    st.lists(_VALUE, min_size=2, max_size=8, unique_by=figures._same),
+    st.data(),
+)
+def test_data_that_lack_any_plotted_value_are_refused_and_data_that_hold_them_all_are_not(kind, values, draw):
+    fig = _drawn(kind, values)
+    frame = pd.DataFrame({"Place": [f"place {n}" for n in range(len(values))], "Value (t)": values})
+    if kind == "line":
+        frame["Year"] = range(2000, 2000 + len(values))
+    figures.check_data(fig, frame)
+    figures.check_data(fig, frame.assign(**{"Another (t)": 1.5}))  # more than plotted is no lie
+    dropped = draw.draw(st.integers(min_value=0, max_value=len(values) - 1))
+    with pytest.raises(ValueError, match=r"lacks [12] of the values it plots"):  # a line's row: its value and year
+        figures.check_data(fig, frame.drop(index=dropped))
+    plt.close(fig)
+
+
+def test_a_frame_missing_a_plotted_series_is_refused():
+    fig, ax = plt.subplots()
+    years = np.arange(2024, 2031)
+    ax.fill_between(years, years * 0.5, years * 0.7, alpha=0.3)  # the band between the two: no datum
+    ax.plot(years, years * 0.5)
+    ax.plot(years, years * 0.7)
+    ax.axvline(2026, linestyle="--")  # a reference line, no datum
+    both = pd.DataFrame({"Year": years, "Low (kt)": years * 0.5, "High (kt)": years * 0.7})
+    figures.check_data(fig, both)
+    with pytest.raises(ValueError, match="lacks 7 of the values it plots"):
+        figures.check_data(fig, both.drop(columns="High (kt)"))
+    plt.close(fig)
+
+
+def test_values_are_the_same_to_nine_significant_figures():
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [0.1 + 0.2, 2 / 3])
+    figures.check_data(fig, pd.DataFrame({"Value": [0.3, 0.666666667]}))
+    with pytest.raises(ValueError, match="0.666667"):
+        figures.check_data(fig, pd.DataFrame({"Value": [0.3, 0.66666667]}))
+    plt.close(fig)
+
+
+def test_a_charts_data_are_words_with_units_numbers_unrounded_and_safe_in_a_spreadsheet():
+    frame = pd.DataFrame({"Base": ["=SUM(A1)", "world total"], "Share (%)": [67.41573033707866, -1.5]})
+    assert figures.chart_data(frame) == ("Base,Share (%)\n'=SUM(A1),67.41573033707866\nworld total,-1.5\n")
+    named = pd.DataFrame({"Share (%)": [1.0]}, index=pd.Index(["China"], name="Country"))
+    assert figures.chart_data(named) == "Country,Share (%)\nChina,1.0\n", "a named index is the first column"
+    with pytest.raises(ValueError, match="share_pct"):
+        figures.chart_data(frame.rename(columns={"Share (%)": "share_pct"}))
