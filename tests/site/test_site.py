@@ -40,7 +40,12 @@ def read(site: Path, name: str) -> str:
 
 def test_the_site_is_exactly_its_declared_files(site):
     assert sorted(path.name for path in site.iterdir()) == sorted(
-        registry.site_files(chain.NOTEBOOKS, registry.source_ids(CHECKOUT.sources_csv), CHECKOUT.downloads)
+        registry.site_files(
+            chain.NOTEBOOKS,
+            registry.source_ids(CHECKOUT.sources_csv),
+            CHECKOUT.downloads,
+            registry.chart_files(CHECKOUT.notebooks, chain.NOTEBOOKS),
+        )
     )
 
 

@@ -127,9 +127,38 @@ def without_title(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def chart_downloads(name: str, notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The files of each chart of the notebook `name`, by their names (`registry.chart_name`): the
+    data it plots as CSV, as `figures.show` recorded it in the output's metadata, and the chart's SVG
+    as the page shows it. A chart without its data is refused: a reader is offered both."""
+    files = {}
+    for number, output in enumerate(registry.chart_outputs(notebook), start=1):
+        chart = registry.chart_name(name, number)
+        data = output.get("metadata", {}).get("image/svg+xml", {}).get("csv")
+        if data is None:
+            raise ValueError(
+                f"{name}: chart {number} has no data recorded (show it with figures.show(..., data=frame))"
+            )
+        files[f"{chart}.csv"] = data
+        files[f"{chart}.svg"] = output["data"]["image/svg+xml"]
+    return files
+
+
+def with_downloads(name: str, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with each chart's output named for its downloads (`download` in its metadata),
+    which the cell template links under it."""
+    for number, output in enumerate(registry.chart_outputs(notebook), start=1):
+        output.setdefault("metadata", {}).setdefault("image/svg+xml", {})["download"] = registry.chart_name(
+            name, number
+        )
+    return notebook
+
+
 def cells(page: Page, notebook: nbformat.NotebookNode, html_exporter) -> str:
-    """The notebook's cells as nbconvert writes them (the page's title is left to the layout)."""
-    body, _ = html_exporter.from_notebook_node(without_title(notebook), resources={"metadata": {"name": page.title}})
+    """The notebook's cells as nbconvert writes them (the page's title is left to the layout), each
+    chart with the links to its downloads."""
+    shown = with_downloads(page.notebook, without_title(notebook))  # a copy: the notebook read stays as it is
+    body, _ = html_exporter.from_notebook_node(shown, resources={"metadata": {"name": page.title}})
     return body
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import importlib
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,9 +141,43 @@ def page_files(notebooks: Sequence[str], articles: Sequence[str]) -> list[str]:
     return [name for entry in PAGES for name in entry.files(notebooks, articles)]
 
 
-def site_files(notebooks: Sequence[str], articles: Sequence[str], downloads: Sequence[Path]) -> list[str]:
-    """Every file of the site: its pages, then the stylesheet and the downloads (the processed tables)."""
-    return [*page_files(notebooks, articles), STYLESHEET, *(Path(path).name for path in downloads)]
+def site_files(
+    notebooks: Sequence[str], articles: Sequence[str], downloads: Sequence[Path], charts: Sequence[str] = ()
+) -> list[str]:
+    """Every file of the site: its pages, then the stylesheet, the downloads (the processed tables)
+    and each chart's two (`chart_files`)."""
+    return [*page_files(notebooks, articles), STYLESHEET, *(Path(path).name for path in downloads), *charts]
+
+
+# A chart's downloads beside the pages, each under its link's words: the data it plots, the chart.
+CHART_DOWNLOADS = {"csv": "Download this chart's data (CSV)", "svg": "the chart (SVG)"}
+
+
+def chart_name(notebook: str, number: int) -> str:
+    """The name of a notebook's chart `number` (from 1, in the page's order), its files' but for their
+    suffix: ("04-demand.ipynb", 1) -> "04-demand-figure-1"."""
+    return f"{Path(notebook).stem}-figure-{number}"
+
+
+def chart_outputs(notebook: Mapping) -> list[Mapping]:
+    """A notebook's charts: its outputs drawn as SVG (`figures.show`), in the order of the page.
+    Reads nbformat's notebooks and plain JSON alike."""
+    return [
+        output
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if "image/svg+xml" in output.get("data", {})
+    ]
+
+
+def chart_files(folder: Path, notebooks: Sequence[str]) -> list[str]:
+    """The files of every chart of these notebooks in `folder`: each chart's CSV and SVG. Read as
+    JSON, cheap enough for a run that finds the site up to date."""
+    files = []
+    for notebook in notebooks:
+        count = len(chart_outputs(json.loads((Path(folder) / notebook).read_text(encoding="utf-8"))))
+        files += [f"{chart_name(notebook, n)}.{suffix}" for n in range(1, count + 1) for suffix in CHART_DOWNLOADS]
+    return files
 
 
 def source_ids(sources_csv: Path) -> list[str]:

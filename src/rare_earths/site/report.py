@@ -20,6 +20,7 @@ from rare_earths.data.tables import for_spreadsheets
 from rare_earths.project import Project
 from rare_earths.site import abbreviations, layout, registry
 from rare_earths.site.model import Render, describe, load_site, parameters_of
+from rare_earths.site.notebooks import chart_downloads
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,8 +39,8 @@ def render(
     swept: bool = True,
     failures: tuple[layout.Failure, ...] = (),
 ) -> list[Path]:
-    """Every page of the site, the stylesheet and the downloads, into `html_dir`; returns the files
-    written. The parameters the pages state are read from the executed notebooks themselves, so the
+    """Every page of the site, the stylesheet and the downloads (the tables, each chart's data and
+    SVG), into `html_dir`; returns the files written. The parameters the pages state are read from the executed notebooks themselves, so the
     site says what its pages were computed with, whatever command made them. `swept`: the default
     sweep in reports/sweep/ is up to date with these notebooks (else the sensitivity page says so).
     `failures`: what failed in the run that built the site, stated at the top of every page."""
@@ -68,6 +69,8 @@ def render(
             )
         pages.update({name: abbreviations.expand_first_uses(page) for name, page in written.items()})
     files = [atomic.write_text(html_dir / name, page) for name, page in pages.items()]
+    for name, notebook in notebooks.items():  # each chart's data and SVG, linked under it on its page
+        files += [atomic.write_text(html_dir / file, text) for file, text in chart_downloads(name, notebook).items()]
     files.append(atomic.write_text(html_dir / registry.STYLESHEET, layout.stylesheet()))
     tables = {Path(table.path).name: table for table in schemas.TABLES}
     for path in project.downloads:

@@ -33,7 +33,14 @@ def site_step(
         name=f"{relative(project.html)}/",
         root=project.root,
         folder=project.html,
-        outputs=tuple(registry.site_files(notebooks, registry.source_ids(project.sources_csv), project.downloads)),
+        outputs=tuple(
+            registry.site_files(
+                notebooks,
+                registry.source_ids(project.sources_csv),
+                project.downloads,
+                registry.chart_files(project.executed, notebooks),
+            )
+        ),
         reads=(*(project.executed / name for name in notebooks), *SHARED_INPUTS),
         make=make,
         values={
