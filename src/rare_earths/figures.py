@@ -451,12 +451,17 @@ def legend_below(ax: mpl.axes.Axes, title: str | None = None, columns: int = 2) 
         legend.remove()
 
 
-def caption_text(number: int, text: str, claim_ids: str | list[str]) -> str:
-    """A figure's caption, ending with the claims the figure is drawn from."""
-    ids = claim_ids if isinstance(claim_ids, str) else vocabulary.SEPARATOR.join(sorted(set(claim_ids)))
-    return f"**Figure {number}.** {text} Claims: {ids}."
+def caption_text(number: int, text: str, claim_ids: str | list[str], every: Iterable[str] | None = None) -> str:
+    """A figure's caption, ending with the claims the figure is drawn from: their ids, or, when they
+    are every claim there is (`every`, claims.csv's ids), those words and how many, since a list of a
+    hundred ids is nothing a reader can use."""
+    ids = sorted(set(claim_ids.split(vocabulary.SEPARATOR) if isinstance(claim_ids, str) else claim_ids))
+    if every is not None and set(ids) == set(every):
+        return f"**Figure {number}.** {text} Claims: every claim in claims.csv ({len(ids)} claims)."
+    shown = claim_ids if isinstance(claim_ids, str) else vocabulary.SEPARATOR.join(ids)
+    return f"**Figure {number}.** {text} Claims: {shown}."
 
 
-def caption(number: int, text: str, claim_ids: str | list[str]) -> None:
+def caption(number: int, text: str, claim_ids: str | list[str], every: Iterable[str] | None = None) -> None:
     """Show a figure's caption below it (as Markdown in a notebook)."""
-    display(Markdown(caption_text(number, text, claim_ids)))
+    display(Markdown(caption_text(number, text, claim_ids, every)))
