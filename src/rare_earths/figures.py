@@ -453,11 +453,11 @@ def legend_below(ax: mpl.axes.Axes, title: str | None = None, columns: int = 2) 
 
 def caption_text(number: int, text: str, claim_ids: str | list[str], every: Iterable[str] | None = None) -> str:
     """A figure's caption, ending with the claims the figure is drawn from: their ids, or, when they
-    are every claim there is (`every`, claims.csv's ids), those words and how many, since a list of a
-    hundred ids is nothing a reader can use."""
+    are every claim there is (`every`, claims.csv's ids), that in words and how many, since a list of
+    a hundred ids is nothing a reader can use (nor is a file's name)."""
     ids = sorted(set(claim_ids.split(vocabulary.SEPARATOR) if isinstance(claim_ids, str) else claim_ids))
     if every is not None and set(ids) == set(every):
-        return f"**Figure {number}.** {text} Claims: every claim in claims.csv ({len(ids)} claims)."
+        return f"**Figure {number}.** {text} Claims: every claim the articles state ({len(ids)} claims)."
     shown = claim_ids if isinstance(claim_ids, str) else vocabulary.SEPARATOR.join(ids)
     return f"**Figure {number}.** {text} Claims: {shown}."
 

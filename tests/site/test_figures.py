@@ -40,7 +40,7 @@ def test_a_caption_ends_with_its_sorted_unique_claims():
 def test_a_caption_drawn_from_every_claim_says_so_in_words_and_counts_them():
     every = ["a000-01", "a000-02", "a001-01"]
     text = figures.caption_text(1, "The checks by kind.", ["a001-01", "a000-02", "a000-01", "a000-02"], every=every)
-    assert text == "**Figure 1.** The checks by kind. Claims: every claim in claims.csv (3 claims)."
+    assert text == "**Figure 1.** The checks by kind. Claims: every claim the articles state (3 claims)."
     some = figures.caption_text(1, "The checks by kind.", ["a000-02", "a000-01"], every=every)
     assert some == "**Figure 1.** The checks by kind. Claims: a000-01; a000-02.", "some of them: named"
 
