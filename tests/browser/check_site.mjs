@@ -24,6 +24,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { checkCharts } from "./charts.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -336,6 +337,7 @@ async function visitScreen(context, variant, name) {
   const reader = await page.evaluate(readerWordsInPage, !!variant.full);
   result.readerWords = reader.words;
   if (variant.full) result.claimMentions = reader.claims;
+  result.charts = await checkCharts(page, variant);  // its text on the screen, its downloads (charts.mjs)
 
   // axe-core in the page (WCAG 2.x A and AA, and best practices) as it opens; on the desktop, where
   // there is a "Show code" button, again with the code shown, as a reader may press it.

@@ -555,3 +555,31 @@ def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
                 f"{name}: a tap on claim {tap.get('markWanted')}'s highlighted words opened {marked and marked['heading']!r}"
             )
     _fail_if(problems, "claims whose card a phone's tap does not open in place")
+
+
+def test_every_charts_text_reads_at_12_px_or_more_on_a_phone_and_a_desktop(visit):
+    """A chart's text as drawn on the screen: its font size times the scale its SVG is drawn at
+    (tests/browser/charts.mjs), at least 12 px; rare_earths.figures draws charts for that."""
+    problems = []
+    for name, variants in sorted(visit.pages.items()):
+        for variant, facts in sorted(variants.items()):
+            for chart in facts.get("charts") or []:
+                problems += [
+                    f"{name} at {variant}, chart {chart['chart']} ({chart['width']} px wide): {small['text']!r} at {small['px']} px"
+                    for small in chart["small"]
+                ]
+    unmeasured = [name for name in NOTEBOOK_PAGES if not visit.pages.get(name, {}).get("390-light", {}).get("charts")]
+    assert not unmeasured, f"notebook pages without a chart measured at 390-light: {unmeasured}"
+    _fail_if(problems, "chart text under 12 px on the screen")
+
+
+def test_every_chart_offers_its_data_and_itself_and_both_load(visit):
+    problems = []
+    for name in NOTEBOOK_PAGES:
+        for chart in visit.pages.get(name, {}).get("390-light", {}).get("charts") or []:
+            for kind, link, loads in (("data (CSV)", "data", "dataLoads"), ("chart (SVG)", "svg", "svgLoads")):
+                if not chart[link]:
+                    problems.append(f"{name} at 390-light, chart {chart['chart']}: no link to its {kind}")
+                elif chart[loads]:
+                    problems.append(f"{name} at 390-light, chart {chart['chart']}: its {kind}: {chart[loads]}")
+    _fail_if(problems, "charts without their downloads")
