@@ -34,7 +34,9 @@ def test_the_articles_words_code_links_headings_and_tables_are_left_as_they_are(
     assert abbreviations.expand_first_uses(_page(kept)) == _page(kept)
     # Expanded where prose first uses it, after them.
     later = abbreviations.expand_first_uses(_page(kept + "<p>Then the USGS.</p>"))
-    assert later.endswith(f'<p>Then the <abbr title="{USGS.meaning}">USGS</abbr> ({USGS.meaning}).</p></main><footer>USGS</footer></body></html>')
+    assert later.endswith(
+        f'<p>Then the <abbr title="{USGS.meaning}">USGS</abbr> ({USGS.meaning}).</p></main><footer>USGS</footer></body></html>'
+    )
 
 
 def test_a_word_that_only_contains_an_abbreviation_is_not_one():
@@ -58,7 +60,9 @@ def test_the_glossary_lists_every_abbreviation_once():
     assert all(re.fullmatch(entry.pattern, entry.words) for entry in vocabulary.ABBREVIATIONS)
 
 
-WORDS = st.sampled_from([*(entry.words for entry in vocabulary.ABBREVIATIONS), "the", "figure", "of", "356", "&amp;", "REEs", "FY25"])
+WORDS = st.sampled_from(
+    [*(entry.words for entry in vocabulary.ABBREVIATIONS), "the", "figure", "of", "356", "&amp;", "REEs", "FY25"]
+)
 
 
 @given(st.lists(st.lists(WORDS, min_size=1, max_size=12), min_size=1, max_size=5))

@@ -52,8 +52,8 @@ from rare_earths.data.quotes import Located, locate
 from rare_earths.site import layout
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Links
-from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import conclusion as conclusion_words
+from rare_earths.site.standing import counted as counted_words
 from rare_earths.site.standing import css_class, label, verdict_class
 from rare_earths.vocabulary import VERDICTS
 

@@ -24,7 +24,6 @@ import jinja2
 from markupsafe import Markup
 
 from rare_earths import observed, vocabulary
-from rare_earths import text as prose
 from rare_earths.site import registry
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -155,6 +154,13 @@ def _escaped(value) -> Markup:
     return value if isinstance(value, Markup) else Markup(html.escape(str(value)))
 
 
+def _date_words(iso: str) -> str:
+    # here: rare_earths.text pulls in pandera, which a command that renders no page never needs
+    from rare_earths import text
+
+    return text.date_words(iso)
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     """Every page template's environment: autoescaped, strict about undefined names, and with the
@@ -168,7 +174,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(claims=_claims, text=_text, headings=headings, date_words=prose.date_words)
+    env.filters.update(claims=_claims, text=_text, headings=headings, date_words=_date_words)
     env.globals.update(
         site_title=Markup(html.escape(SITE_TITLE, quote=False)),
         stylesheet=registry.STYLESHEET,
