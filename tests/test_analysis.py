@@ -432,3 +432,40 @@ def test_money_claims_are_converted_to_dollars_at_the_rate(real):
     assert at_80.loc["a001-06", "value_usd_million"] == pytest.approx(249)
     money = {"crore * INR", "USD", "USD / year"}
     assert set(real[real.unit.isin(money) & real.value.notna()].claim_id) == set(at_80.index)
+
+
+# --- the sources and their units, for readers -------------------------------------------------------
+
+
+def test_each_unit_the_articles_write_is_shown_with_an_example_in_its_words_and_in_the_standard_unit():
+    table = synthetic(
+        ("a000-01", "India", "reserves", "", "2024", "6.9", "million metric tons"),
+        ("a000-02", "China", "reserves", "", "2024", "44", "million metric tons"),
+        ("a001-01", "world", "demand", "", "2024", "93", "kilotons"),
+        ("a001-02", "China", "export_value_share", "", "2023", "64", "%"),
+    )
+    shown = analysis.units_in_use(table).set_index("unit_as_written")
+    assert shown.loc["million metric tons", "claims"] == 2 and shown.loc["million metric tons", "example"] == "a000-01"
+    assert shown.loc["million metric tons", "example_standard"] == "6.9 Mt"
+    assert shown.loc["kilotons", "example_standard"] == "93 kt"
+    assert shown.loc["%", "example_standard"] == "64%" and shown.loc["%", "unit"] == "per cent (%)"
+    assert "e+" not in " ".join(shown.example_standard)
+
+
+def test_the_articles_table_dates_in_words_and_names_an_untitled_article_by_its_description():
+    sources = pd.DataFrame(
+        {
+            "source_id": ["a001", "a000"],
+            "title": ["A titled article", ""],
+            "label": ["", "A report without a title"],
+            "publisher": ["Some Times", ""],
+            "date": ["2025-08-14", ""],
+            "as_of": ["2025-08-14", "2025-06-26"],
+        }
+    )
+    table = synthetic(("a000-01", "India", "reserves", "", "2024", "6.9", "million metric tons"))
+    shown = analysis.articles(sources, table)
+    assert list(shown.index) == ["a000", "a001"]
+    assert shown.loc["a001", "date"] == "14 August 2025" and shown.loc["a001", "claims"] == 0
+    assert shown.loc["a000", "date"] == "undated; judged as of 26 June 2025"
+    assert shown.loc["a000", "title"].startswith("A report without a title") and pd.isna(shown.loc["a000", "publisher"])

@@ -43,9 +43,30 @@ def test_a_number_keeps_its_significant_digits_and_never_uses_an_exponent(value,
 
 @given(_VALUES)
 def test_tables_show_numbers_through_the_one_formatter(value):
-    assert figures.readable(value) == text.number(value, 4)
+    """A table's number is the formatter's at some precision: at least three significant digits,
+    and whole numbers from 100 up."""
+    shown = figures.readable(value)
+    assert any(shown == text.number(value, significant) for significant in range(3, 17)), shown
+    if abs(value) >= 100:
+        assert "." not in shown
 
 
 def test_a_figure_as_written_is_its_whole_number_not_digits_of_another():
     assert text.as_written("in 2024, 20% of the world's output", "20", "%") == "20%"
     assert text.as_written("1,200 of 12,000 tonnes", "12,000", "tonnes") == "12,000 tonnes"
+
+
+@pytest.mark.parametrize(
+    ("unit", "after"),
+    [
+        ("percent", "%"),
+        ("percent / year", "% a year"),
+        ("USD million / year", " USD million a year"),
+        ("USD / kg", " USD/kg"),
+        ("t / year", " t a year"),
+        ("applications", " applications"),
+        ("", ""),
+    ],
+)
+def test_a_unit_follows_a_tables_number_as_a_sentence_writes_it(unit, after):
+    assert text.unit_after(unit) == after

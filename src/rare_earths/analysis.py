@@ -14,6 +14,7 @@ import pandas as pd
 import pint
 
 from rare_earths import metrics, text, vocabulary
+from rare_earths.data import units
 from rare_earths.data.claims import figure_of
 from rare_earths.data.units import Figure, Quantity, is_money, to_usd
 from rare_earths.vocabulary import EDITIONS
@@ -99,6 +100,51 @@ def _magnitude(quantity: pint.Quantity, unit: str) -> float:
     return float(quantity.to(unit).magnitude)
 
 
+# --- the sources and the units they write -------------------------------------------------------
+
+
+def articles(sources: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per article, as readers know it: its title (or, lacking one, the description this
+    project gives it), publisher, date in words (or the date it is judged as of), and how many
+    claims it holds."""
+    counts = claims.groupby("source_id").size()
+    rows = []
+    for row in sources.sort_values("source_id").itertuples():
+        dated = text.date_words(row.date) if row.date else f"undated; judged as of {text.date_words(row.as_of)}"
+        rows.append(
+            {
+                "source_id": row.source_id,
+                "title": row.title or f"{row.label} (no title; described by this project)",
+                "publisher": row.publisher or None,
+                "date": dated,
+                "claims": int(counts.get(row.source_id, 0)),
+            }
+        )
+    return pd.DataFrame(rows).set_index("source_id")
+
+
+def units_in_use(claims: pd.DataFrame) -> pd.DataFrame:
+    """Each unit the articles write and the standard unit it is read into, with how many claims
+    use it and one of them as an example: its figure in the article's words and in the standard
+    unit, so a reader sees the conversion."""
+    rows = []
+    for (written, unit), group in claims.sort_values("claim_id").groupby(["unit_as_written", "unit"], sort=True):
+        example = group.iloc[0]
+        rows.append(
+            {
+                "unit_as_written": written,
+                "unit": units.CANONICAL_UNIT_WORDS.get(unit, unit),
+                "claims": len(group),
+                "example": example.claim_id,
+                "example_as_written": text.as_written(
+                    example.quote, example.value_as_written, example.unit_as_written, example.qualifier
+                ),
+                "example_standard": text.interval(example.value_low, example.value_high, unit),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
     """Every money claim with a single value, in millions of US dollars (a year, for yearly amounts),
     rupees converted at `usd_inr`."""
@@ -114,8 +160,10 @@ def money_in_usd(claims: pd.DataFrame, usd_inr: float) -> pd.DataFrame:
                 "metric": row.metric,
                 "value_as_written": row.value_as_written,
                 "unit_as_written": row.unit_as_written,
+                "as_written": text.as_written(row.quote, row.value_as_written, row.unit_as_written, row.qualifier),
                 "value": row.value,
                 "unit": row.unit,
+                "standard": text.show(row.value, row.unit),
                 "value_usd_million": float(to_usd(amount, usd_inr).magnitude) / 1e6,
             }
         )

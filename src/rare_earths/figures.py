@@ -82,11 +82,17 @@ def linked(words: str) -> str:
 
 
 def readable(number: float) -> str:
-    """A number as a table shows it: whole above 1,000 (15,400), four significant digits below (31.71, 0.001875)."""
-    return text.number(number, 4)
+    """A number as a table shows it, at the precision the articles' figures carry (two or three
+    digits): whole from 100 up (115, 2,106, 160,000), three significant digits below (31.7, 0.652,
+    0.00188)."""
+    return text.number(round(number)) if abs(number) >= 100 else text.number(number, 3)
 
 
 # --- tables --------------------------------------------------------------------------------------
+
+
+# A column of years ("Year", "Base year"), not of rates ("Tonnes a year"): no thousands separator.
+YEAR_COLUMN = re.compile(r"(?:\w+ )?year", re.IGNORECASE)
 
 
 def _cell(value, column: str) -> str:
@@ -97,7 +103,7 @@ def _cell(value, column: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, int | float) or (hasattr(value, "dtype") and pd.api.types.is_number(value)):
         number = float(value)
-        if "year" in column.lower() and number.is_integer():
+        if YEAR_COLUMN.fullmatch(column) and number.is_integer():
             return str(int(number))
         return readable(number)
     return str(value)
@@ -118,8 +124,28 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-# Cells longer than this on average make a column of prose.
-PROSE_LENGTH = 80
+# What a screen holds across, in characters of the site's type (about 9 px a character of 16 px
+# text): a 390 px phone less the page's margins is about 350 px; a 768 px tablet about 700 px. A
+# column takes its widest cell (numbers do not wrap; words wrap, so at most WRAPPED characters)
+# and the gap between columns.
+PHONE_CHARACTERS = 38
+TABLET_CHARACTERS = 76
+WRAPPED = 24
+COLUMN_GAP = 2
+
+
+def fits(cells: dict[str, list[str]], characters: int) -> bool:
+    """Whether a table's columns, as shown (column name -> its cells), fit across `characters`. One
+    that does not fit a phone reads as cards there (site.css, `table.cards`), one that does not fit
+    a tablet as cards there too (`table.cards.wide`): a row a card, each value under its column's
+    name, so no reader scrolls sideways to find a column. A column is as wide as its longest word
+    (a number is one word, and does not wrap) or its longest cell up to WRAPPED characters."""
+
+    def width(column: str) -> int:
+        word = max((len(word) for text in (column, *cells[column]) for word in text.split()), default=0)
+        return max(word, min(WRAPPED, max((len(cell) for cell in cells[column]), default=0)))
+
+    return sum(width(column) + COLUMN_GAP for column in cells) <= characters
 
 
 def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[str] | None = None) -> str:
@@ -136,11 +162,7 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
         if pd.api.types.is_numeric_dtype(flat[column]) and not pd.api.types.is_bool_dtype(flat[column])
     }
     number = ' class="number"'
-    # A table of sentences (a finding, a rule's meaning) reads as cards on a phone, each value under
-    # its column's name: narrow columns of prose would run to a screen a row.
-    prose = any(
-        flat[column].astype(str).str.len().mean() > PROSE_LENGTH for column in flat.columns if column not in numeric
-    )
+    shown = {column: [_cell(value, column) for value in flat[column]] for column in flat.columns}
     head = "".join(
         f'<th scope="col"{number if column in numeric else ""}>{linked(column)}</th>' for column in flat.columns
     )
@@ -148,17 +170,21 @@ def table_html(frame: pd.DataFrame, code: Iterable[str] = (), row_ids: Iterable[
     ids = list(row_ids) if row_ids is not None else [None] * len(flat)
     if len(ids) != len(flat):
         raise ValueError(f"{len(ids)} row ids for {len(flat)} rows")
-    for row_id, values in zip(ids, flat.itertuples(index=False), strict=True):
+    for position, row_id in enumerate(ids):
         cells = []
-        for column, value in zip(flat.columns, values, strict=True):
-            shown = _cell(value, column)
-            shown = f"<code>{html.escape(shown)}</code>" if column in code and shown != MISSING else linked(shown)
-            label = f' data-label="{html.escape(str(column))}"' if prose else ""
-            cells.append(f'<td class="number"{label}>{shown}</td>' if column in numeric else f"<td{label}>{shown}</td>")
+        for column in flat.columns:
+            value = shown[column][position]
+            words = f"<code>{html.escape(value)}</code>" if column in code and value != MISSING else linked(value)
+            label = f' data-label="{html.escape(column)}"'
+            cells.append(f"<td{number if column in numeric else ''}{label}>{words}</td>")
         address = f' id="{html.escape(row_id)}"' if row_id else ""
         rows.append(f"<tr{address}>{''.join(cells)}</tr>")
     body = "\n".join(rows)
-    kind = "dataframe prose" if prose else "dataframe"
+    kind = (
+        "dataframe"
+        + ("" if fits(shown, PHONE_CHARACTERS) else " cards")
+        + ("" if fits(shown, TABLET_CHARACTERS) else " wide")
+    )
     return f'<table class="{kind}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
@@ -217,19 +243,33 @@ def table(
     return Table(shown, code, row_ids)
 
 
+def with_units(frame: pd.DataFrame, values: Iterable[str] = ("value",), unit: str = "unit") -> pd.DataFrame:
+    """A table whose rows measure different things, each value written with its row's unit as a
+    sentence writes it ('16.9%', '235 USD million a year', '42 USD/kg'), numbers through the one
+    formatter; the unit column goes."""
+    shown = frame.copy()
+    for column in values:
+        shown[column] = [
+            MISSING if pd.isna(value) else f"{readable(float(value))}{text.unit_after(row_unit)}"
+            for value, row_unit in zip(frame[column], frame[unit], strict=True)
+        ]
+    return shown.drop(columns=unit)
+
+
 def parameters(frame: pd.DataFrame) -> Table:
-    """The parameters a notebook ran with (`params.table`), for readers: each name in `<code>`, as
-    it is typed on the command line, the rest in words."""
+    """The parameters a notebook ran with (`params.table`), for readers: each by its label, its name
+    in `<code>` as it is typed on the command line, the rest in words."""
     return table(
         frame,
         {
+            "name": "Name in the code",
             "value": "Value",
             "unit": "Unit",
             "default": "Default",
             "meaning": "Meaning",
             "source of the default": "Source of the default",
         },
-        code=["Parameter"],
+        code=["Name in the code"],
         index="Parameter",
     )
 

@@ -72,6 +72,15 @@ def display_unit(unit: str, value: float) -> str:
 _SHOWN = {"percent": "%", "t / year": "t a year", "count": "", "week": "weeks", "year": "years"}
 
 
+def unit_after(unit: str) -> str:
+    """A unit as it follows a number in a table: '%' close up, '% a year', ' t a year', ' USD/kg',
+    ' times', nothing for a pure number."""
+    if unit in ("", "dimensionless"):
+        return ""
+    words = _SHOWN.get(unit, unit).replace("percent", "%").replace(" / year", " a year").replace(" / ", "/")
+    return words if words.startswith("%") else f" {words}"
+
+
 def show(value: float, unit: str, shown_in: str | None = None) -> str:
     """`value` (in canonical `unit`) with its unit, for a sentence: '115.8 Mt', '67.4%', '3rd',
     'USD 30 million', '₹1,345 crore', 'USD 42.9/kg', '3.2% a year'."""

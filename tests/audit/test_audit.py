@@ -1150,8 +1150,8 @@ def test_the_unchecked_counts_add_up_to_every_check_that_could_not_be_made():
 
     table = audit.load()
     counted = views.unchecked_counts(table)
-    assert counted.loc["total", "total"] == table.verdict.isin(views.UNCHECKED).sum()
-    assert (counted.total > 0).all(), "a kind with nothing unchecked is left out"
+    assert counted.loc["Total", "Total"] == table.verdict.isin(views.UNCHECKED).sum()
+    assert (counted.Total > 0).all(), "a kind with nothing unchecked is left out"
 
 
 def test_each_share_base_names_its_whole_in_a_few_words():

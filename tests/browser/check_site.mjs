@@ -55,6 +55,7 @@ if (names.length === 0) {
 const SCREENS = [
   { name: "1280-light", width: 1280, height: 900, scheme: "light", full: true },
   { name: "390-light", width: 390, height: 844, scheme: "light" },
+  { name: "768-light", width: 768, height: 1024, scheme: "light" },
   { name: "1280-dark", width: 1280, height: 900, scheme: "dark", codeAxe: true },
   { name: "390-dark", width: 390, height: 844, scheme: "dark" },
 ];
@@ -122,13 +123,49 @@ function overflowInPage() {
   return out;
 }
 
+// Words a reader cannot see without scrolling sideways: every element holding text of its own whose
+// box runs past either side of the window, whether the page scrolls or a box inside it does (a
+// table in a sideways-scrolling frame). Hidden elements and the closed claim card aside.
+function wideTextInPage() {
+  const width = window.innerWidth;
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest("svg, dialog:not([open]), .visually-hidden")) continue;
+    const own = [...el.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.nodeValue.trim());
+    if (!own || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0) continue;
+    const left = rect.left + window.scrollX, right = rect.right + window.scrollX;
+    if (right > width + 1 || left < -1) {
+      found.push(`${window.__describe(el)} (from ${Math.round(left)} to ${Math.round(right)} px)`);
+      if (found.length >= 8) break;
+    }
+  }
+  return found;
+}
+
+// Each finding's address lands on it: opened by its fragment, its heading or item is on the screen.
+async function anchorsLandInPage() {
+  const missed = [];
+  const targets = [...document.querySelectorAll("[id^='finding-']")];
+  for (const target of targets) {
+    location.hash = target.id;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const rect = target.getBoundingClientRect();
+    if (!(rect.top >= -1 && rect.top < window.innerHeight - 20)) missed.push(`#${target.id} (its top at ${Math.round(rect.top)} px)`);
+  }
+  history.replaceState(null, "", location.pathname);
+  window.scrollTo(0, 0);
+  return { count: targets.length, missed };
+}
+
 // The reader's words: text nodes a reader sees, outside code, preformatted text, keyboard input and
 // sample output, and outside hidden elements; with the text alternatives (alt, aria-label) readers
 // of a screen reader hear. Only the pieces the tests look at come back: those with an underscore,
 // "NaN", or ":" before an id, and (on request) those holding a claim id, with the link they sit in.
 function readerWordsInPage(withClaims) {
   const SKIP = new Set(["CODE", "PRE", "KBD", "SAMP", "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
-  const SUSPECT = /_|NaN|:[a-z]\d/;
+  const SUSPECT = /_|NaN|:[a-z]\d|\b\d{4}-\d{2}-\d{2}\b|\.(csv|json|ipynb|py|yaml|txt)\b|\w\/\w/;
   const CLAIM = /\b[a-z]\d{3}-\d{2}\b/;
   const words = [];
   const claims = [];
@@ -220,7 +257,23 @@ function printInPage() {
       marks[kind] = { background: style.backgroundColor, adjust: style.printColorAdjust || style.webkitPrintColorAdjust };
     }
   }
-  return { pageWidth: page, scrollWidth: document.documentElement.scrollWidth, tables, shownControls: shown, paths, marks };
+  // Bars and swatches: a background with no words of its own is a colour that means something; paper
+  // drops backgrounds unless told to keep them.
+  const dropped = [];
+  const transparent = (colour) => colour === "rgba(0, 0, 0, 0)" || colour === "transparent";
+  for (const el of document.querySelectorAll("main *")) {
+    if (!el.checkVisibility({ checkVisibilityCSS: true }) || el.closest("svg")) continue;
+    for (const pseudo of [null, "::before"]) {
+      const style = getComputedStyle(el, pseudo);
+      if (pseudo && (style.content === "none" || style.content === "normal")) continue;
+      if (transparent(style.backgroundColor) || el.textContent.trim() && !pseudo) continue;
+      if ((style.printColorAdjust || style.webkitPrintColorAdjust) !== "exact") {
+        dropped.push(`${window.__describe(el).slice(0, 80)}${pseudo || ""} (${style.backgroundColor})`);
+      }
+    }
+    if (dropped.length >= 8) break;
+  }
+  return { pageWidth: page, scrollWidth: document.documentElement.scrollWidth, tables, shownControls: shown, paths, marks, dropped };
 }
 
 // --- the pages, variant by variant --------------------------------------------------------------
@@ -277,6 +330,8 @@ async function visitOnce(page, name, result) {
     ...[...document.querySelectorAll("a[name]")].map((el) => el.getAttribute("name")),
   ])]);
   result.text = await page.evaluate(() => document.body.innerText);
+  result.headline = await page.evaluate(() => document.querySelector("h1")?.innerText ?? "");
+  result.mainText = await page.evaluate(() => document.querySelector("main")?.innerText ?? "");
   result.title = await page.title();
 
   // The code toggle, where there is one: shown after a click, hidden again after another.
@@ -325,6 +380,8 @@ async function visitScreen(context, variant, name) {
 
   if (variant.full) await visitOnce(page, name, result);
   result.overflow = await page.evaluate(overflowInPage);
+  result.wideText = await page.evaluate(wideTextInPage);
+  if (name === "index.html") result.anchors = await page.evaluate(anchorsLandInPage);
   // Tap targets that are not words of a sentence: the claims' numbers and the "link to this" marks.
   result.smallTargets = await page.$$eval("a.claim-ref, a.link-to", (links) =>
     links

@@ -44,7 +44,7 @@ NOTEBOOK_PAGES = tuple(Path(name).with_suffix(".html").name for name in chain.NO
 CLAIMS_PAGE = registry.page("claims").file
 # The variants check_site.mjs opens each page in; the first also collects what does not depend on
 # the screen (links, ids, text, figures) and works the page's controls.
-SCREENS = ("1280-light", "390-light", "1280-dark", "390-dark")
+SCREENS = ("1280-light", "390-light", "768-light", "1280-dark", "390-dark")
 FIRST = SCREENS[0]
 PRINT = "print"
 SHOTS_OF_EVERY_PAGE = ("390-light", "1280-light")
@@ -55,6 +55,9 @@ SHOTS_OF_THE_INDEX = ("390-dark",)
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 NAN = re.compile(r"\bNaN\b")
 CHECK_ID = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
+# A date as code writes it (2025-08-14) and a file or path (claims.csv, data/raw/claims.csv).
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+PATH = re.compile(r"\b[\w.-]+\.(?:csv|json|ipynb|py|yaml|txt)\b|\b\w+(?:/[\w.-]+)+/?")
 CLAIM_ID = re.compile(r"\b[a-z]\d{3}-\d{2}\b")
 # Computed styles that can mark a claim opened by its address (see check_site.mjs).
 MARKS = (
@@ -427,10 +430,12 @@ def _offending_words(text: str) -> list[tuple[str, re.Match]]:
         if not any(start <= match.start() < end for start, end in ids)
     ]
     found += [("NaN", match) for match in NAN.finditer(text)]
+    found += [("date as code writes it", match) for match in ISO_DATE.finditer(text)]
+    found += [("file or path", match) for match in PATH.finditer(text)]
     return found
 
 
-def test_reader_words_have_no_code_names_nan_or_check_ids(visit):
+def test_reader_words_have_no_code_names_nan_check_ids_iso_dates_or_paths(visit):
     met: dict[tuple[str, str], list[str]] = defaultdict(list)  # (page, what) -> the variants it was met in
     for name, variants in sorted(visit.pages.items()):
         for variant in SCREENS:
@@ -555,6 +560,45 @@ def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
                 f"{name}: a tap on claim {tap.get('markWanted')}'s highlighted words opened {marked and marked['heading']!r}"
             )
     _fail_if(problems, "claims whose card a phone's tap does not open in place")
+
+
+def test_no_words_are_wider_than_the_window_at_any_width(visit):
+    problems = [
+        f"{name} at {variant}: {element}"
+        for name, variants in sorted(visit.pages.items())
+        for variant in SCREENS
+        for element in variants.get(variant, {}).get("wideText", [])
+    ]
+    _fail_if(problems, "words out of the window, behind a sideways scroll or off the page")
+
+
+def test_the_index_states_its_conclusion_before_any_question(visit):
+    facts = visit.pages[registry.INDEX][FIRST]
+    headline, words = facts["headline"], " ".join(facts["mainText"].split())
+    assert headline and not headline.rstrip().endswith("?"), f"the index's heading asks: {headline!r}"
+    assert re.search(r"\d", headline), f"the index's heading states no finding: {headline!r}"
+    # Its first sentence is a statement, and any question comes after it.
+    first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+    assert not first.endswith("?"), f"the index opens with a question: {first!r}"
+
+
+def test_each_findings_address_lands_on_it(visit):
+    for variant in ("390-light", "1280-light"):
+        anchors = visit.pages[registry.INDEX][variant].get("anchors")
+        assert anchors and anchors["count"] > 0, f"the index at {variant} has no finding with an address"
+        _fail_if(
+            [f"{registry.INDEX} at {variant}: {miss}" for miss in anchors["missed"]],
+            "findings their address does not show",
+        )
+
+
+def test_print_keeps_every_bar_and_swatch(visit):
+    problems = [
+        f"{name} printed: {element}"
+        for name, variants in sorted(visit.pages.items())
+        for element in variants.get(PRINT, {}).get("dropped", [])
+    ]
+    _fail_if(problems, "colours that carry meaning and that paper would drop")
 
 
 def test_every_charts_text_reads_at_12_px_or_more_on_a_phone_and_a_desktop(visit):

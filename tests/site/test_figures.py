@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -17,19 +19,54 @@ from hypothesis import strategies as st  # noqa: E402
 from rare_earths import figures  # noqa: E402
 
 
+def _cells(html: str) -> str:
+    """A table's HTML without each cell's column name (the label a phone's card shows)."""
+    return re.sub(r' data-label="[^"]*"', "", html)
+
+
 @pytest.mark.parametrize(
     ("number", "shown"),
     [
         (15400.0, "15,400"),
         (160000.0, "160,000"),
-        (31.714617, "31.71"),
-        (0.001875, "0.001875"),
+        (31.714617, "31.7"),
+        (0.00123456, "0.00123"),
+        (3 / 460 * 100, "0.652"),
+        (115.4, "115"),
+        (2106.4, "2,106"),
         (2.0, "2"),
-        (-1234.5, "-1,234"),
+        (-1234.6, "-1,235"),
     ],
 )
-def test_table_numbers_are_readable_without_exponents(number, shown):
+def test_table_numbers_are_readable_without_exponents_at_the_precision_of_the_articles(number, shown):
     assert figures.readable(number) == shown
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-9))
+def test_a_table_number_is_never_in_exponent_form_and_keeps_three_significant_digits(number):
+    shown = figures.readable(number)
+    assert "e" not in shown.lower()
+    back = float(shown.replace(",", ""))
+    assert abs(back - number) <= max(0.5, abs(number) * 0.005 + 1e-12)
+
+
+def test_a_column_of_years_has_no_thousands_separator_but_a_rate_a_year_has():
+    frame = pd.DataFrame({"Base year": [2024], "Year": [2050], "Tonnes a year": [160000], "Growth a year (%)": [3.2]})
+    shown = figures.table_html(frame)
+    assert ">2024<" in shown and ">2050<" in shown and ">160,000<" in shown and ">3.2<" in shown
+
+
+def test_rows_of_different_measures_show_each_value_with_its_unit_as_a_sentence_does():
+    frame = pd.DataFrame(
+        {
+            "measure": ["above", "rest", "price", "count"],
+            "value": [16.87, 235.0, 42.857, 30.0],
+            "unit": ["percent", "USD million / year", "USD / kg", "applications"],
+        }
+    )
+    shown = figures.with_units(frame)
+    assert list(shown.columns) == ["measure", "value"]
+    assert list(shown.value) == ["16.9%", "235 USD million a year", "42.9 USD/kg", "30 applications"]
 
 
 def test_a_caption_ends_with_its_sorted_unique_claims():
@@ -53,13 +90,15 @@ def test_every_verdict_has_its_own_colour():
 
 
 def test_tables_leave_out_a_positional_index_but_keep_a_named_one_as_a_column():
-    positional = figures.table_html(pd.DataFrame({"country": ["China", "India"], "reserves_mt": [44.0, 6.9]}))
+    positional = _cells(figures.table_html(pd.DataFrame({"country": ["China", "India"], "reserves_mt": [44.0, 6.9]})))
     assert ">0<" not in positional and '<th scope="col">country</th>' in positional and "<td>China</td>" in positional
-    named = figures.table_html(
-        pd.DataFrame({"checks": [9, 21]}, index=pd.Index(["recomputation", "cross source"], name="kind"))
+    named = _cells(
+        figures.table_html(
+            pd.DataFrame({"checks": [9, 21]}, index=pd.Index(["recomputation", "cross source"], name="kind"))
+        )
     )
     assert "<td>recomputation</td>" in named and '<th scope="col">kind</th>' in named
-    filtered = figures.table_html(pd.DataFrame({"country": ["China", "India", "Brazil"]}).iloc[[0, 2]])
+    filtered = _cells(figures.table_html(pd.DataFrame({"country": ["China", "India", "Brazil"]}).iloc[[0, 2]]))
     assert ">2<" not in filtered, "an unnamed index left by a filter says nothing"
 
 
@@ -68,14 +107,14 @@ def test_a_table_has_one_header_row_a_dash_for_missing_and_numbers_marked_and_re
         {"a000": [1.0, float("nan")], "a001": [15400.0, 2.0]}, index=pd.Index(["x", "y"], name="Measure")
     )
     pivot.columns.name = "source_id"
-    shown = figures.table_html(pivot)
+    shown = _cells(figures.table_html(pivot))
     assert shown.count("<tr>") == 3 and "source_id" not in shown, "one header row, no column-axis name"
     assert "NaN" not in shown and f'<td class="number">{figures.MISSING}</td>' in shown
     assert '<td class="number">15,400</td>' in shown and '<th scope="col" class="number">a001</th>' in shown
-    years = figures.table_html(pd.DataFrame({"Base year": [2024], "Tonnes": [1700]}))
+    years = _cells(figures.table_html(pd.DataFrame({"Base year": [2024], "Tonnes": [1700]})))
     assert ">2024<" in years and ">1,700<" in years
     multi = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("claims", "a000"), ("claims", "a001")]))
-    assert '<th scope="col" class="number">claims a000</th>' in figures.table_html(multi)
+    assert '<th scope="col" class="number">claims a000</th>' in _cells(figures.table_html(multi))
 
 
 def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
@@ -85,25 +124,39 @@ def test_a_reader_table_refuses_names_from_the_code_outside_code_columns():
     ok = figures.table(
         frame.assign(bound="lower bound"), {"share_pct": "Share of world (%)", "name": "Parameter"}, code=["Parameter"]
     )
-    html = ok._repr_html_()
+    html = _cells(ok._repr_html_())
     assert "<td><code>usd_inr</code></td>" in html and "Share of world (%)" in html
     assert "Share of world (%)" in repr(ok) and "38" in repr(ok)
 
 
-def test_a_table_of_sentences_names_each_cell_by_its_column_for_a_phones_cards_and_one_of_numbers_does_not():
+def test_a_table_too_wide_for_a_phone_or_a_tablet_reads_as_cards_there_each_cell_named_by_its_column():
     prose = figures.table(pd.DataFrame({"Verdict": ["Holds"], "What was found": ["x " * 60], "Checks": [3]}))
     html = prose._repr_html_()
-    assert html.startswith('<table class="dataframe prose">')
+    assert html.startswith('<table class="dataframe cards">')
     assert '<td data-label="Verdict">Holds</td>' in html and '<td class="number" data-label="Checks">3</td>' in html
     short = figures.table(pd.DataFrame({"Country": ["China", "India"], "Reserves (Mt)": [44.0, 6.9]}))._repr_html_()
-    assert short.startswith('<table class="dataframe">') and "data-label" not in short
+    assert short.startswith('<table class="dataframe">') and '<td data-label="Country">China</td>' in short
+    many = pd.DataFrame({f"Verdict number {n}": [n * 1000] for n in range(12)}, index=pd.Index(["checks"], name="Kind"))
+    assert figures.table_html(many).startswith('<table class="dataframe cards wide">')
+
+
+@given(st.lists(st.text(alphabet="abc 1,.", max_size=30), min_size=1, max_size=6), st.integers(0, 40))
+def test_a_wider_column_never_makes_a_table_fit(cells, extra):
+    table = {"Column": cells}
+    wider = {"Column": [cell + "x" * extra for cell in cells]}
+    for characters in (figures.PHONE_CHARACTERS, figures.TABLET_CHARACTERS):
+        assert figures.fits(table, characters) or not figures.fits(wider, characters)
 
 
 def test_parameters_show_their_names_in_code_and_the_rest_in_words():
     from rare_earths.build import params
 
     html = figures.parameters(params.table(usd_inr=84.57))._repr_html_()
-    assert '<td data-label="Parameter"><code>usd_inr</code></td>' in html and '<th scope="col">Parameter</th>' in html
+    assert '<td data-label="Parameter">The rupee–dollar rate</td>' in html
+    assert (
+        '<td data-label="Name in the code"><code>usd_inr</code></td>' in html
+        and '<th scope="col">Parameter</th>' in html
+    )
     assert not figures.SNAKE_CASE.search(html.replace("<code>usd_inr</code>", ""))
 
 
@@ -179,9 +232,11 @@ def test_a_table_can_give_each_row_an_address():
 
 
 def test_a_tables_claim_ids_lead_to_their_sentences_and_its_text_is_escaped():
-    shown = figures.table_html(
-        pd.DataFrame({"Claims a000-01": ["a000-01; a001-02 <b>&", "a0001 a000-1"], "Unit": ["a000-01", "t"]}),
-        code=["Unit"],
+    shown = _cells(
+        figures.table_html(
+            pd.DataFrame({"Claims a000-01": ["a000-01; a001-02 <b>&", "a0001 a000-1"], "Unit": ["a000-01", "t"]}),
+            code=["Unit"],
+        )
     )
     assert '<th scope="col">Claims <a href="article-a000.html#a000-01">a000-01</a></th>' in shown
     assert (

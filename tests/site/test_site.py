@@ -342,7 +342,7 @@ def test_tables_scroll_in_their_own_box_and_long_pages_get_contents():
         "{% call macros.scrolls(tables) %}<table></table>{% endcall %}"
     )
     assert wrapped.startswith('<p>x</p><div class="table-wrap" role="region"') and 'tabindex="0"' in wrapped
-    assert 'aria-label="Table 1, scrolls sideways"' in wrapped and 'aria-label="Table 2, scrolls sideways"' in wrapped
+    assert 'aria-label="Table 1"' in wrapped and 'aria-label="Table 2"' in wrapped
     body = "".join(f'<h2 id="s{n}">Section {n}<a class="anchor-link" href="#s{n}">¶</a></h2>' for n in range(3))
     contents = layout.contents(body)
     assert [f'href="#s{n}"' in contents for n in range(3)] == [True] * 3 and "¶" not in contents
@@ -385,7 +385,7 @@ def test_a_notebooks_tables_scroll_in_boxes_and_name_their_articles():
     named = '<a href="article-a000.html">It&#x27;s &lt;b&gt;</a>'
     assert finished.startswith(f"<p>{named} and a001</p><div>")
     assert (
-        f'<div class="table-wrap" role="region" aria-label="Table 1, scrolls sideways" tabindex="0"><table><tr><th>{named}</th>'
+        f'<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0"><table><tr><th>{named}</th>'
         in finished
     )
     assert (
@@ -394,7 +394,7 @@ def test_a_notebooks_tables_scroll_in_boxes_and_name_their_articles():
         and "<pre>a000</pre>" in finished
     )
     assert "<td>a000-01 a0001</td></tr></table></div></div>" in finished
-    assert 'aria-label="Table 2, scrolls sideways" tabindex="0"><table></table></div>' in finished
+    assert 'aria-label="Table 2" tabindex="0"><table></table></div>' in finished
     assert "<!--" not in finished
 
 

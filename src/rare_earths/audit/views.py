@@ -53,8 +53,8 @@ def standings_table(conclusions: pd.DataFrame) -> pd.DataFrame:
     counted.columns = [vocabulary.STANDINGS[s].label for s in counted.columns]
     counted.index.name = "Article"
     counted.columns.name = None
-    counted["total"] = counted.sum(axis=1)
-    counted.loc["total"] = counted.sum()
+    counted["Total"] = counted.sum(axis=1)
+    counted.loc["Total"] = counted.sum()
     return counted
 
 
@@ -76,8 +76,8 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
     counted.columns = [vocabulary.VERDICTS[verdict].label for verdict in counted.columns]
     counted.index.name = "Kind of check"
     counted.columns.name = None
-    counted["total"] = counted.sum(axis=1)
-    counted.loc["total"] = counted.sum()
+    counted["Total"] = counted.sum(axis=1)
+    counted.loc["Total"] = counted.sum()
     return counted
 
 
@@ -86,7 +86,7 @@ def unchecked_counts(table: pd.DataFrame) -> pd.DataFrame:
     have one, so the table grows with the kinds of check, not with the claims."""
     counted = counts(table[table.verdict.isin(UNCHECKED)])
     labels = [vocabulary.VERDICTS[verdict].label for verdict in UNCHECKED]
-    return counted.loc[counted.total > 0, [*labels, "total"]]
+    return counted.loc[counted.Total > 0, [*labels, "Total"]]
 
 
 def headlines(table: pd.DataFrame) -> pd.DataFrame:

@@ -343,9 +343,14 @@ def cell_line(name: str, path: Path | None = None) -> str:
     return f"{name}: {declared.type} = {default!r}  # {meaning}; {declared.allows()}"
 
 
+def _sentence_case(words: str) -> str:
+    """'the rupee–dollar rate' -> 'The rupee–dollar rate' (a label as a table's row begins it)."""
+    return words[:1].upper() + words[1:]
+
+
 def table(path: Path | None = None, **values: Any):
-    """The parameters a notebook ran with, checked first (`check`): value, unit, default and where
-    the default comes from."""
+    """The parameters a notebook ran with, checked first (`check`): each by its label, with its name
+    in the code, value, unit, default and where the default comes from."""
     path = path or Project.here().params_yaml
     import pandas as pd  # here: pandas costs 0.24 s, which a run with nothing to do (it imports this module) never pays
 
@@ -353,7 +358,8 @@ def table(path: Path | None = None, **values: Any):
     declared = specs(path)
     rows = [
         {
-            "parameter": name,
+            "parameter": _sentence_case(declared[name].get("label", name)),
+            "name": name,
             "value": str(value),
             "unit": declared[name].get("unit", ""),
             "default": str(declared[name]["default"]),

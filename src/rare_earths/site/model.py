@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 AUDIT_NOTEBOOK = "06-audit.ipynb"
 # What each download (`Project.downloads`) holds, as the footer says it.
 DOWNLOADS = {  # file -> (the link's words, what it holds)
-    LAYOUT.processed_claims_csv.name: ("The claims", "every claim, with its quote and its value in canonical units"),
+    LAYOUT.processed_claims_csv.name: ("The claims", "every claim, with its quote and its value in standard units"),
     LAYOUT.processed_conclusions_csv.name: (
         "The conclusions",
         "one conclusion per claim: its standing, what decided it and what it was tested against",

@@ -104,9 +104,7 @@ def finish(cells: str, names: dict) -> str:
         out.append(text if kept else _SOURCE_ID.sub(name, text))
         if tag.group(0) == TABLE_START:
             tables += 1
-            out.append(
-                f'<div class="table-wrap" role="region" aria-label="Table {tables}, scrolls sideways" tabindex="0">'
-            )
+            out.append(f'<div class="table-wrap" role="region" aria-label="Table {tables}" tabindex="0">')
         elif tag.group(0) == TABLE_END:
             out.append("</div>")
         else:
