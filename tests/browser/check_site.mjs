@@ -125,12 +125,13 @@ function overflowInPage() {
 
 // Words a reader cannot see without scrolling sideways: every element holding text of its own whose
 // box runs past either side of the window, whether the page scrolls or a box inside it does (a
-// table in a sideways-scrolling frame). Hidden elements and the closed claim card aside.
+// table in a sideways-scrolling frame). Hidden elements, the closed claim card and the skip link
+// (kept off the screen until a keyboard focuses it, when it shows at the top left) aside.
 function wideTextInPage() {
   const width = window.innerWidth;
   const found = [];
   for (const el of document.body.querySelectorAll("*")) {
-    if (el.closest("svg, dialog:not([open]), .visually-hidden")) continue;
+    if (el.closest("svg, dialog:not([open]), .visually-hidden, .skip-link:not(:focus)")) continue;
     const own = [...el.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.nodeValue.trim());
     if (!own || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
     const rect = el.getBoundingClientRect();
@@ -165,7 +166,7 @@ async function anchorsLandInPage() {
 // "NaN", or ":" before an id, and (on request) those holding a claim id, with the link they sit in.
 function readerWordsInPage(withClaims) {
   const SKIP = new Set(["CODE", "PRE", "KBD", "SAMP", "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
-  const SUSPECT = /_|NaN|:[a-z]\d|\b\d{4}-\d{2}-\d{2}\b|\.(csv|json|ipynb|py|yaml|txt)\b|\w\/\w/;
+  const SUSPECT = /_|NaN|:[a-z]\d|\b\d{4}-\d{2}-\d{2}\b|\.(csv|json|ipynb|py|yaml|txt)\b|\b(data|reports|notebooks|src|tests|benchmarks)\//;
   const CLAIM = /\b[a-z]\d{3}-\d{2}\b/;
   const words = [];
   const claims = [];

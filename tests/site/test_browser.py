@@ -55,9 +55,12 @@ SHOTS_OF_THE_INDEX = ("390-dark",)
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 NAN = re.compile(r"\bNaN\b")
 CHECK_ID = re.compile(r"\b[a-z_]+:a\d{3}-\d{2}\b")
-# A date as code writes it (2025-08-14) and a file or path (claims.csv, data/raw/claims.csv).
+# A date as code writes it (2025-08-14), and a file or a path of the project (claims.csv,
+# data/raw/claims.csv); not a unit ("kg/year") or a web address, which readers meet as such.
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-PATH = re.compile(r"\b[\w.-]+\.(?:csv|json|ipynb|py|yaml|txt)\b|\b\w+(?:/[\w.-]+)+/?")
+PATH = re.compile(
+    r"(?<![/\w.])[\w-]+\.(?:csv|json|ipynb|py|yaml|txt)\b|\b(?:data|reports|notebooks|src|tests|benchmarks)/[\w./-]+"
+)
 CLAIM_ID = re.compile(r"\b[a-z]\d{3}-\d{2}\b")
 # Computed styles that can mark a claim opened by its address (see check_site.mjs).
 MARKS = (
