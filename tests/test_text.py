@@ -70,3 +70,9 @@ def test_a_figure_as_written_is_its_whole_number_not_digits_of_another():
 )
 def test_a_unit_follows_a_tables_number_as_a_sentence_writes_it(unit, after):
     assert text.unit_after(unit) == after
+
+
+@given(st.floats(min_value=-1e-3, max_value=1e-3, allow_nan=False).filter(lambda x: x != 0 and abs(x) > 1e-12))
+def test_a_small_figure_never_reads_as_zero(value):
+    assert float(text.number(value).replace(",", "")) != 0
+    assert text.number(0.001875) == "0.0019" and text.number(0.0) == "0"

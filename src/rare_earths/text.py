@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from rare_earths.data.claims import PLACEHOLDER_UNITS
-from rare_earths.data.units import DATE_UNIT, Quantity, show_date, ureg
+from rare_earths.data.units import DATE_UNIT, Quantity, UnitParseError, canonical_unit, show_date, ureg
 
 _ZERO_WORDS = ("no", "none", "zero")
 _VERBS = ("have", "has", "had", "is", "are", "was", "were", "got")
@@ -26,12 +26,15 @@ def number(value: float, significant: int | None = None, *, trim: bool = True) -
     """The project's one number formatter, never in exponent form.
 
     By default, as prose shows a number: two decimals below 10, one below 1,000, whole above
-    (115.8, 67.4, 3.8, 240, 15,400). With `significant`, that many significant digits (3.03,
+    (115.8, 67.4, 3.8, 240, 15,400), and two significant digits for a figure those decimals would
+    show as 0 (0.0019). With `significant`, that many significant digits (3.03,
     15,400, 0.00123), as results and tables show them. `trim` drops trailing zeros ("3.1", not
     "3.10"); a results table keeps them, to show its precision.
     """
     if significant is None:
         decimals = 2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0
+        if value and round(abs(value), decimals) == 0:  # 0.0019%, not "0%": a small figure is not none
+            return number(value, 2, trim=trim)
     elif value == 0 or not math.isfinite(value):
         return f"{value:g}"
     else:
@@ -107,9 +110,17 @@ def show(value: float, unit: str, shown_in: str | None = None) -> str:
 
 
 def show_recorded(value: float, unit: str) -> str:
-    """A value with its unit as a results table writes it (pint's short form: '%', '% / yr', 'USD',
-    empty for a pure number), for a sentence."""
-    return show(value, f"{ureg.Unit(unit):D}" if unit else "")
+    """A value with its unit as a results table writes it (pint's short form: '%', '% / yr', 'kt',
+    'USD', empty for a pure number), for a sentence: read into its standard unit where it has one
+    (15.4 kt is 15,400 t, shown '15.4 kt'), so it reads as every other figure does."""
+    if not unit:
+        return show(value, "")
+    quantity = Quantity(value, unit)
+    try:
+        standard = canonical_unit(quantity.units)
+    except UnitParseError:  # a rate of change ('% / yr') has no standard unit: its own words
+        return show(value, f"{ureg.Unit(unit):D}")
+    return show(float(quantity.to(standard).magnitude), standard)
 
 
 @cache

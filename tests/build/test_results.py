@@ -48,7 +48,7 @@ TONNES = results.result(
 
 
 def test_a_range_is_shown_in_one_line_with_its_claims():
-    assert results.line(GROWTH) == "**Implied growth**: 2.57–3.03 % a year (claims a003-04, a003-05)"
+    assert results.line(GROWTH) == "**Implied growth**: 2.57–3.03% a year (claims a003-04, a003-05)"
     assert results.line(TONNES) == "**Consumption**: 15.4 kt (claim a002-12)"
 
 
@@ -125,7 +125,7 @@ def test_a_notebook_records_its_results_as_it_runs(fixtures, tmp_path):
     assert found[0]["value"] == pytest.approx(100 * (1.1**10 - 1)) and found[0]["unit"] == "%"
     assert (found[1]["low"], found[1]["high"], found[1]["tolerance"]) == (pytest.approx(9.0), pytest.approx(11.0), 1e-6)
     text = executed.read_text(encoding="utf-8")
-    assert "**Total growth**: 159 % (claim a000-01)" in text
+    assert "**Total growth**: 159.4% (claim a000-01)" in text
 
 
 def test_the_table_has_the_schemas_columns_then_the_scenarios(tmp_path):

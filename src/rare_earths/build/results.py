@@ -129,23 +129,13 @@ def result(
 
 
 def shown(record: Mapping[str, Any]) -> str:
-    """A result's value for a reader: '3.03 %', '2.57–3.03 % a year', '15,400 t'."""
+    """A result's value for a reader, as a sentence writes it (`text.show_recorded`): '3.03%',
+    '2.57–3.03% a year', '15,400 t'."""
     from rare_earths import text  # here: text costs 0.65 s (pint, pandas), which a run with nothing to do never pays
 
-    def plain(value: float) -> str:
-        return text.number(value, 3)
-
-    unit = _shown_unit(record["unit"])
     if record["value"] is not None and not _is_nan(record["value"]):
-        return f"{plain(record['value'])} {unit}".strip()
-    return f"{plain(record['low'])}–{plain(record['high'])} {unit}".strip()
-
-
-def _shown_unit(unit: str) -> str:
-    from rare_earths.data.units import ureg  # here: pint costs 0.26 s, which a run with nothing to do never pays
-
-    text = f"{ureg.Unit(unit):~P}" if unit else ""
-    return re.sub(r"\s*/\s*(yr|year)$", " a year", text)
+        return text.show_recorded(record["value"], record["unit"])
+    return f"{text.number(record['low'])}–{text.show_recorded(record['high'], record['unit'])}"
 
 
 def line(record: Mapping[str, Any]) -> str:
