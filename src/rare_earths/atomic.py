@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import filelock
@@ -87,7 +87,7 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
     """Move every file of the staging folder `staged` onto the file of the same name in `directory`,
     all or none; returns the targets. The staging folder is removed."""
     directory, staged = Path(directory), Path(staged)
-    moves = {path.name: path.relative_to(directory).as_posix() for path in sorted(staged.iterdir()) if path.is_file()}
+    moves = {path.name: path.relative_to(directory).as_posix() for path in sorted(staged.iterdir()) if _regular(path)}
     confirm_lock()
     write_text(directory / JOURNAL, json.dumps(moves, indent=1, sort_keys=True) + "\n")
     try:
@@ -99,14 +99,20 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
     return [directory / name for name in moves]
 
 
-def _finish(directory: Path) -> None:
-    """Move what the journal lists into place (each move a rename), then remove the journal."""
+def _finish(directory: Path, outputs: Iterable[str] | None = None) -> None:
+    """Move what the journal lists into place (each move a rename), then remove the journal.
+    `outputs`: the names the journal may list (as `recover` takes them)."""
     journal = directory / JOURNAL
-    moves = _journal_moves(journal)
+    moves = _journal_moves(journal, outputs)
     for name, staged in moves.items():
-        if (directory / staged).is_file():  # not yet moved before an interruption
+        if _regular(directory / staged):  # not yet moved before an interruption
             os.replace(directory / staged, directory / name)
     journal.unlink()
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one: what a staging folder holds and a step publishes."""
+    return path.is_file() and not path.is_symlink()
 
 
 def what_stands(error: OSError) -> str:
@@ -121,11 +127,13 @@ def what_stands(error: OSError) -> str:
     return "the previous outputs are as they were"
 
 
-def _journal_moves(journal: Path) -> dict[str, str]:
+def _journal_moves(journal: Path, outputs: Iterable[str] | None = None) -> dict[str, str]:
     """The moves a journal lists, each as `replace_together` writes it: a file's bare name, from the
     file of that name in a staging folder beside it. Anything else (a link, a path that leads
     elsewhere, a journal this code did not write) is refused before anything moves: a planted
-    journal must not move files into, out of or across the tree."""
+    journal must not move files into, out of or across the tree. `outputs`: the names the step
+    that governs the folder publishes; a journal listing another name (another step's output in
+    the same folder, such as the site's link reports/html) is refused."""
 
     def refused(why: str) -> InputError:
         return InputError([Problem(relative(journal), f"{why}; nothing was moved: remove the file and run again")])
@@ -143,15 +151,32 @@ def _journal_moves(journal: Path) -> dict[str, str]:
         bare = isinstance(name, str) and name not in ("", ".", "..") and Path(name).name == name
         if not (bare and len(parts) == 2 and parts[0].startswith(STAGING_PREFIX) and parts[1] == name):
             raise refused(f"lists a move this project never makes ({name!r} from {staged!r})")
+        if outputs is not None and name not in outputs:
+            raise refused(f"lists {name!r}, which is not an output of the step that writes {relative(journal.parent)}/")
+    directory = journal.parent
+    for name, staged in moves.items():
+        # Each move is a regular file renamed onto a regular file (or onto nothing): never a link
+        # or a folder, in the staging folder or in the output's place, which would publish another
+        # file in the output's name, or replace what is not an output.
+        folder, source, target = directory / Path(staged).parent, directory / staged, directory / name
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise refused(f"lists a move from {Path(staged).parent!r}, which is not a staging folder")
+        if source.is_symlink() or (source.exists() and not source.is_file()):
+            raise refused(f"lists a move from {staged!r}, which is not a regular file")
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise refused(f"lists a move onto {name!r}, which is not a regular file")
     return moves
 
 
-def recover(directory: Path) -> None:
+def recover(directory: Path, outputs: Iterable[str] | None = None) -> None:
     """Finish a replacement a killed run had committed to, and delete what an unfinished one left:
-    temporary files and staging folders (never a finished output)."""
+    temporary files and staging folders (never a finished output). `outputs`: the names of the
+    files the step that governs `directory` publishes there (its outputs and manifest); a journal
+    that lists anything else is refused, nothing moved."""
     directory = no_links(Path(directory))  # nothing is deleted or moved through a link either
-    if (directory / JOURNAL).is_file():
-        _finish(directory)
+    journal = directory / JOURNAL
+    if journal.is_file() or journal.is_symlink():  # a link is refused by _journal_moves, not skipped
+        _finish(directory, outputs)
     remove_leftovers(directory)
     for leftover in directory.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)

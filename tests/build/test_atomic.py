@@ -115,6 +115,85 @@ def test_a_planted_journal_moves_nothing_and_is_one_located_error(tmp_path, move
     assert after == before
 
 
+def _planted(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder with old outputs a.csv and b.csv, a staging folder beside them, and a folder outside."""
+    folder, outside = tmp_path / "processed", tmp_path / "outside"
+    (folder / ".staging-x").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "victim").write_text("outside\n", encoding="utf-8")
+    for name in ("a.csv", "b.csv"):
+        (folder / name).write_text(f"old {name}\n", encoding="utf-8")
+    return folder, outside
+
+
+def _state(tmp_path: Path) -> dict[str, str]:
+    """Every path under tmp_path: a file's bytes, a link's target (never followed), or a folder."""
+    import os
+
+    return {
+        path.relative_to(tmp_path).as_posix(): (
+            f"-> {os.readlink(path)}" if path.is_symlink() else path.read_text() if path.is_file() else "folder"
+        )
+        for path in sorted(tmp_path.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize("planted", ["staged link", "staging folder link", "target link", "target folder"])
+def test_a_planted_journal_that_moves_a_link_or_onto_one_is_refused(tmp_path, planted):
+    """The case: a staged entry that is a link to a file outside was moved into the output's place."""
+    folder, outside = _planted(tmp_path)
+    staged = folder / ".staging-x" / "a.csv"
+    if planted == "staged link":
+        staged.symlink_to(outside / "victim")
+    elif planted == "staging folder link":
+        (folder / ".staging-x").rmdir()
+        (folder / ".staging-x").symlink_to(outside)
+        (outside / "a.csv").write_text("from outside\n", encoding="utf-8")
+    else:
+        staged.write_text("new a.csv\n", encoding="utf-8")
+        (folder / "a.csv").unlink()
+        if planted == "target link":
+            (folder / "a.csv").symlink_to(outside / "victim")
+        else:
+            (folder / "a.csv").mkdir()
+    (folder / atomic.JOURNAL).write_text(json.dumps({"a.csv": ".staging-x/a.csv"}), encoding="utf-8")
+    before = _state(tmp_path)
+    with pytest.raises(InputError, match="nothing was moved: remove the file and run again"):
+        atomic.recover(folder, ("a.csv", "b.csv"))
+    assert _state(tmp_path) == before
+
+
+def test_a_journal_naming_a_file_that_is_not_the_steps_output_is_refused(tmp_path):
+    """The case: the results step's recovery in reports/ swapped the site's link reports/html."""
+    reports = tmp_path / "reports"
+    (reports / ".html-builds" / "b1").mkdir(parents=True)
+    (reports / "html").symlink_to(Path(".html-builds") / "b1")
+    (reports / ".staging-x").mkdir()
+    (reports / ".staging-x" / "html").write_text("planted\n", encoding="utf-8")
+    (reports / atomic.JOURNAL).write_text(json.dumps({"html": ".staging-x/html"}), encoding="utf-8")
+    before = _state(tmp_path)
+    with pytest.raises(InputError, match="'html', which is not an output of the step"):
+        atomic.recover(reports, ("results.csv", ".results.inputs.json"))
+    assert _state(tmp_path) == before
+
+
+def test_the_results_step_refuses_a_planted_journal_and_leaves_the_site_link(project, capsys):
+    from rare_earths.build import steps
+
+    reports = project.reports
+    (reports / ".html-builds" / "b1").mkdir(parents=True)
+    (reports / "html").symlink_to(Path(".html-builds") / "b1")
+    outside = project.root.parent / "outside.html"
+    outside.write_text("outside\n", encoding="utf-8")
+    (reports / ".staging-x").mkdir()
+    (reports / ".staging-x" / "html").symlink_to(outside)
+    (reports / atomic.JOURNAL).write_text(json.dumps({"html": ".staging-x/html"}), encoding="utf-8")
+    with pytest.raises(InputError, match=r"reports/\.replacing\.json: .*nothing was moved"):
+        steps.build_results(project, ())
+    assert (reports / "html").readlink() == Path(".html-builds") / "b1"
+    assert not (reports / "results.csv").exists()
+
+
 def test_a_journal_that_is_a_symbolic_link_is_refused(tmp_path):
     target = tmp_path / "elsewhere.json"
     target.write_text(json.dumps({"a.csv": ".staging-x/a.csv"}), encoding="utf-8")

@@ -158,7 +158,7 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
         return None
-    atomic.recover(step.folder)
+    atomic.recover(step.folder, (*step.outputs, step.manifest))  # a journal naming another step's file is refused
     staged = atomic.staging(step.folder)
     started = observed.mark()
     try:
