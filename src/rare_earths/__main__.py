@@ -185,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{relative(error.filename)}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}; {atomic.what_stands(error)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback. Outputs are replaced whole, so none is half-written.
+        print(
+            "\ninterrupted: no output was left half-written; each is as it was before this run or as this run "
+            "finished it, and the next run brings the rest up to date",
+            file=sys.stderr,
+        )
+        return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     return 0
 
 

@@ -332,6 +332,19 @@ def test_every_writing_command_waits_for_a_run_in_progress(command, says, projec
         holder.wait()
 
 
+def test_ctrl_c_is_one_line_and_exit_status_130_not_a_traceback(project, monkeypatch, capsys):
+    from rare_earths import commands
+
+    def interrupted(args, project):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "data", interrupted)
+    assert cli.main(["--project", str(project.root), "data"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip().startswith("interrupted: no output was left half-written") and err.strip().count("\n") == 0
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
 def test_a_lock_path_that_is_a_symbolic_link_is_refused_and_its_target_untouched(tmp_path):
     target = tmp_path / "precious.txt"
     target.write_text("keep me\n", encoding="utf-8")
