@@ -642,14 +642,16 @@ def test_the_page_opens_with_its_verdict_listing_every_claim_that_does_not_hold(
     the most serious verdict first, each linked to its sentence."""
     source_id, fragment, _ = article
     concluded = inputs["conclusions"][inputs["conclusions"].source_id == source_id]
-    box = fragment[fragment.index('<section class="verdict-box"') : fragment.index("</section>")]
-    assert fragment.index('<section class="verdict-box"') < fragment.index('id="article-text"')
+    box = fragment[fragment.index('<section class="verdict-box') : fragment.index("</section>")]
+    assert fragment.index('<section class="verdict-box') < fragment.index('id="article-text"')
     listed = re.findall(r'<li><a class="claim-back" href="#([a-z0-9-]+)"', box)
     failing = concluded[concluded.standing == "does_not_hold"]
     assert sorted(listed) == sorted(failing.claim_id)
     order = list(vocabulary.VERDICTS)
     ranks = [order.index(failing.set_index("claim_id").verdict[claim]) for claim in listed]
     assert ranks == sorted(ranks), "the most serious verdict first"
+    groups = failing.groupby(["verdict", "tested_against"]).ngroups
+    assert box.count(", tested against ") == groups, "what a group was tested against is said once"
     said = f"{len(failing)} of its {len(concluded)} claims" if len(failing) else "None of its"
     assert said in box
 

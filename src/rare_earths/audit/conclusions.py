@@ -69,7 +69,7 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
         "related_article": f"another article, {others('related_article')}, which retells the same reporting "
         "(not independent)",
         "coarser_article": f"another article, {others('coarser_article')}, which states it less precisely",
-        "own_article": f"only {source_id}'s own figures",
+        "own_article": "only the article's own figures",
         "none": "nothing that could test it",
     }
     return "; and ".join(words[kind] for kind in sorted(set(rows.evidence), key=_STRONGEST.index))

@@ -294,22 +294,30 @@ def verdict(claim_standings: dict[str, str]) -> str:
 
 
 def _failing(described: list, rows: dict) -> list[SimpleNamespace]:
-    """The claims that do not hold, the most serious verdict first (the vocabulary's order), then in
-    reading order: for the verdict box that opens the page."""
+    """The claims that do not hold, for the verdict box that opens the page: grouped by verdict, the
+    most serious first (the vocabulary's order), and by what they were tested against, so each group
+    says it once; by claim number within a group."""
     order = list(VERDICTS)
     failing = [claim for claim in described if claim.group == "does_not_hold"]
-    failing.sort(key=lambda claim: order.index(claim.conclusion.verdict))  # stable: reading order kept
-    return [
-        SimpleNamespace(
-            claim_id=claim.claim_id,
-            measures=_measures(rows[claim.claim_id]),
-            written=claim.written,
-            label=VERDICTS[claim.conclusion.verdict].label,
-            style=f"verdict verdict-{verdict_class(claim.conclusion.verdict)}",
-            tested_against=claim.conclusion.tested_against,
+    failing.sort(
+        key=lambda claim: (order.index(claim.conclusion.verdict), claim.conclusion.tested_against, claim.claim_id)
+    )
+    groups: dict[tuple[str, str], SimpleNamespace] = {}
+    for claim in failing:
+        verdict, tested_against = claim.conclusion.verdict, claim.conclusion.tested_against
+        group = groups.setdefault(
+            (verdict, tested_against),
+            SimpleNamespace(
+                label=VERDICTS[verdict].label,
+                style=f"verdict verdict-{verdict_class(verdict)}",
+                tested_against=tested_against,
+                claims=[],
+            ),
         )
-        for claim in failing
-    ]
+        group.claims.append(
+            SimpleNamespace(claim_id=claim.claim_id, measures=_measures(rows[claim.claim_id]), written=claim.written)
+        )
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
