@@ -496,6 +496,8 @@ async function visitTap(context, name) {
   result.markWanted = point.claim;
   await page.touchscreen.tap(point.x, point.y);
   result.markOpened = await card();
+  await page.keyboard.press("Escape");
+  result.markClosed = await card();
   await page.close();
   return result;
 }

@@ -562,6 +562,8 @@ def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
             problems.append(
                 f"{name}: a tap on claim {tap.get('markWanted')}'s highlighted words opened {marked and marked['heading']!r}"
             )
+        elif tap["markClosed"]["focused"] in ("", "BODY"):
+            problems.append(f"{name}: after Escape on the card of {tap['markWanted']}'s words, the focus is lost")
     _fail_if(problems, "claims whose card a phone's tap does not open in place")
 
 

@@ -347,6 +347,8 @@ def test_tables_scroll_in_their_own_box_and_long_pages_get_contents():
     contents = layout.contents(body)
     assert [f'href="#s{n}"' in contents for n in range(3)] == [True] * 3 and "¶" not in contents
     assert layout.contents(body[: body.index('<h2 id="s2"')]) == "", "a short page needs no contents"
+    closed = '<dialog id="card"><h2 id="card-heading">Claim</h2></dialog>'
+    assert "card-heading" not in layout.contents(body + closed), "a closed dialog's heading is no place to go"
 
 
 def test_the_site_and_the_notebooks_tables_lead_a_claim_to_one_address():

@@ -131,14 +131,16 @@ def _text(value) -> Markup:
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_DIALOG = re.compile(r"<dialog\b.*?</dialog>", re.S)
 
 
 def headings(body: str) -> list[tuple[str, str]]:
     """The page's second-level headings, (anchor, words), for its own contents: the base template
     lists them on pages long enough to need it."""
+    shown = _DIALOG.sub("", body)  # a dialog's heading is not a place on the page until it opens
     return [
         (anchor, html.unescape(" ".join(_TAG.sub("", text).replace("¶", "").split())))
-        for anchor, text in _H2.findall(body)
+        for anchor, text in _H2.findall(shown)
     ]
 
 

@@ -48,7 +48,10 @@
   });
   dialog.addEventListener("close", function () {
     body.replaceChildren();
-    if (opener && typeof opener.focus === "function" && opener.matches("a[href]")) opener.focus();
+    /* A highlight is not focusable: the focus goes to its figure's link, or to its number. */
+    var back = opener && (opener.matches("a[href]") ? opener : opener.querySelector("a[href]") ||
+      document.querySelector('a.claim-ref[href="#about-' + opener.getAttribute("data-claim") + '"]'));
+    if (back) back.focus();
     opener = null;
   });
 })();
