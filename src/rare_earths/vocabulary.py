@@ -247,6 +247,14 @@ CHECK_KINDS: dict[str, str] = {
     "derivation": "A figure the articles imply but do not state (a price, a ratio), computed for the reader.",
     "unchecked": "A claim no rule can check, with the reason.",
 }
+# Each kind of check in readers' words, as tables and charts name it.
+CHECK_KIND_LABELS: dict[str, str] = {
+    "recomputation": "Recomputed",
+    "cross_source": "Across articles",
+    "reference": "Against primary data",
+    "derivation": "Derived for the reader",
+    "unchecked": "No rule applies",
+}
 
 
 @dataclass(frozen=True)

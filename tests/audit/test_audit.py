@@ -987,6 +987,7 @@ def test_the_registry_is_the_one_list_of_rules():
         assert rule.kind in vocabulary.CHECK_KINDS and rule.meaning
         assert f"| `{rule.name}` | `{rule.kind}` |" in text
     assert {rule.kind for rule in audit.RULES.values()} == set(vocabulary.CHECK_KINDS)
+    assert vocabulary.CHECK_KIND_LABELS.keys() == vocabulary.CHECK_KINDS.keys(), "every kind has readers' words"
 
 
 def test_every_verdict_has_a_meaning_and_an_example_in_the_data_dictionary():

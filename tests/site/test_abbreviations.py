@@ -49,6 +49,12 @@ def test_the_forms_of_one_abbreviation_are_written_out_once():
     assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", page) == ["FY25", "REE"]
 
 
+def test_an_abbreviation_the_writer_follows_with_a_parenthesis_is_written_out_at_its_next_use():
+    page = abbreviations.expand_first_uses(_page("<p>The USGS (2025) says so.</p><p>The USGS again.</p>"))
+    assert "<p>The USGS (2025) says so.</p>" in page
+    assert f'<p>The <abbr title="{USGS.meaning}">USGS</abbr> ({USGS.meaning}) again.</p>' in page
+
+
 def test_a_page_without_main_is_left_as_it_is():
     assert abbreviations.expand_first_uses("<p>USGS</p>") == "<p>USGS</p>"
 

@@ -35,7 +35,7 @@ def rules_table() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Kind": plain(r.kind),
+                "Kind": vocabulary.CHECK_KIND_LABELS[r.kind],
                 "Rule": plain(r.name),
                 "Needs": ", ".join(NEEDS.get(n, plain(n)) for n in r.needs),
                 "What it checks": r.meaning,
@@ -72,7 +72,7 @@ def counts(table: pd.DataFrame) -> pd.DataFrame:
         pd.Categorical(table.verdict, categories=list(vocabulary.VERDICTS)),
         dropna=False,
     )
-    counted.index = [plain(kind) for kind in counted.index]
+    counted.index = [vocabulary.CHECK_KIND_LABELS[kind] for kind in counted.index]
     counted.columns = [vocabulary.VERDICTS[verdict].label for verdict in counted.columns]
     counted.index.name = "Kind of check"
     counted.columns.name = None

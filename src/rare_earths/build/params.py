@@ -361,7 +361,7 @@ def table(path: Path | None = None, **values: Any):
             "parameter": _sentence_case(declared[name].get("label", name)),
             "name": name,
             "value": str(value),
-            "unit": declared[name].get("unit", ""),
+            "unit": declared[name].get("unit") or None,  # none: a dash, not an empty cell
             "default": str(declared[name]["default"]),
             "meaning": declared[name]["description"],
             "source of the default": declared[name].get("source", ""),

@@ -152,16 +152,24 @@ def headline(site: Site) -> str:
 
 
 def judgement(bars: list[SimpleNamespace]) -> str:
-    """One line naming the weakest article and the strongest, by the share of claims that do not hold."""
-    weakest, strongest = bars[0], bars[-1]
+    """One line naming the weakest article (the largest share of claims that do not hold) and the one
+    with the fewest that fail, saying how many of its claims could not be checked: few failures
+    among few checked claims is not strength."""
+
+    def unchecked(bar: SimpleNamespace) -> str:
+        count = bar.counted["unchecked"]
+        return f"; {count} could not be checked" if count else ""
+
+    weakest, fewest = bars[0], bars[-1]
     said = (
         f"Weakest: {weakest.name}, where {weakest.counted['does_not_hold']} of its {weakest.claims} claims "
-        f"({text.number(round(weakest.rates['does_not_hold']))}%) do not hold."
+        f"({text.number(round(weakest.rates['does_not_hold']))}%) do not hold{unchecked(weakest)}."
     )
-    if strongest is not weakest:
+    if fewest is not weakest:
+        failing = fewest.counted["does_not_hold"]
         said += (
-            f" Strongest: {strongest.name}, {strongest.counted['does_not_hold']} of {strongest.claims} "
-            f"({text.number(round(strongest.rates['does_not_hold']))}%)."
+            f" Fewest that do not hold: {fewest.name}, "
+            f"{'none' if not failing else failing} of its {fewest.claims}{unchecked(fewest)}."
         )
     return said
 

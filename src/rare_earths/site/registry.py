@@ -113,7 +113,7 @@ PAGES: tuple[Entry, ...] = (
         "Claims",
         "pages:claims_page",
         file="claims.html",
-        summary="Every figure the articles state, with its quote, its value as written and in canonical units, "
+        summary="Every figure the articles state, with its quote, its value as written and in standard units, "
         "and its verdicts; search, filter and sort.",
     ),
     Entry("sensitivity", "Sensitivity", "Sensitivity", "pages:sensitivity_page", file="sensitivity.html"),
