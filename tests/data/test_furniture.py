@@ -3,6 +3,7 @@ its article, and a mistake in the file is one located error."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from rare_earths.data import claims, furniture
@@ -18,9 +19,9 @@ def _written(tmp_path, body: str):
 
 
 def test_the_curated_furniture_is_whole_lines_of_its_articles():
-    _, _, articles, _ = claims.load_checked()
+    raw, _, articles, _ = claims.load_checked()
     declared = furniture.load()
-    furniture.check(declared, articles)  # raises if not
+    furniture.check(declared, articles, claims=raw)  # raises if not
     assert len(declared) > 0
     assert furniture.lines_of(declared, "a001")["LEAVE A REPLY"] == "the web page's comment form"
 
@@ -56,3 +57,30 @@ def test_a_line_that_is_not_one_of_its_article_is_a_located_error(tmp_path, body
 def test_a_row_without_what_the_line_is_is_refused_by_the_schema(tmp_path):
     with pytest.raises(InputError, match=r"furniture.csv, line 2, column what"):
         _written(tmp_path, "a901,LEAVE A REPLY,\n")
+
+
+@pytest.mark.parametrize(
+    ("quote", "line"),
+    [
+        ("6.9 Mt", "The article's words, 6.9 Mt."),  # the line holds the quote
+        ("the article's words, 6.9 Mt. LEAVE A REPLY now", "LEAVE A REPLY"),  # the quote holds the line
+    ],
+)
+def test_a_line_that_shares_words_with_a_claims_quote_is_a_located_error_naming_the_claim(tmp_path, quote, line):
+    table, path = _written(tmp_path, f'a901,Please enter your comment!,a form\na901,"{line}",a form\n')
+    quotes = pd.DataFrame({"claim_id": ["a902-01", "a901-01"], "source_id": ["a902", "a901"], "quote": [quote, quote]})
+    with pytest.raises(InputError, match=r"furniture.csv, line 3, column line: .* the quote of claim a901-01$"):
+        furniture.check(table, {"a901": ARTICLE, "a902": ARTICLE}, path, claims=quotes)
+    furniture.check(table, {"a901": ARTICLE}, path)  # without the claims, only the lines are checked
+
+
+def test_the_data_step_refuses_furniture_that_is_a_claims_words(project, capsys):
+    from rare_earths import __main__ as cli
+
+    with project.furniture_csv.open("a", encoding="utf-8") as table:
+        table.write("a000,The National Critical Mineral Mission (NCMM),a heading\n")
+    line = len(project.furniture_csv.read_text(encoding="utf-8").splitlines())
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    err = capsys.readouterr().err
+    assert f"data/raw/furniture.csv, line {line}, column line: " in err and "claim a000-59" in err
+    assert "Traceback" not in err and not project.processed_claims_csv.exists()

@@ -42,7 +42,8 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
         provenance.load_sources(project.sources_csv, project.articles), project.articles
     )
     coverage.exclusion_spans(coverage.load_exclusions(project.exclusions_csv), articles, project.exclusions_csv)
-    furniture.check(furniture.load(project.furniture_csv), articles, project.furniture_csv)
+    claimed = claims.load(claims_csv)
+    furniture.check(furniture.load(project.furniture_csv), articles, project.furniture_csv, claims=claimed)
     usgs_csv = reference.build(staged / project.processed_usgs_csv.name, project)
     audit_csv = audit.build(
         staged / project.processed_audit_csv.name, claims_path=claims_csv, usgs_path=usgs_csv, project=project
@@ -59,7 +60,7 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in checks.verdict.value_counts().sort_index().items())
     concluded = ", ".join(f"{count} {standing}" for standing, count in standings.items())
     written = {
-        project.processed_claims_csv: f"{len(claims.load(claims_csv))} claims",
+        project.processed_claims_csv: f"{len(claimed)} claims",
         project.processed_usgs_csv: f"{len(reference.load(usgs_csv))} USGS figures",
         project.processed_audit_csv: f"{len(checks)} checks: {verdicts}",
         project.processed_conclusions_csv: f"{sum(standings.values())} claims: {concluded}",

@@ -22,10 +22,17 @@ def load(path: Path | None = None) -> pd.DataFrame:
     return read_raw(schemas.FURNITURE, path or Project.here().furniture_csv)
 
 
-def check(furniture: pd.DataFrame, articles: dict[str, str], path: Path | None = None) -> None:
+def check(
+    furniture: pd.DataFrame, articles: dict[str, str], path: Path | None = None, claims: pd.DataFrame | None = None
+) -> None:
     """InputError naming the file, line and column of each row that is not one whole line of its
-    article, that names an unknown article, or that repeats another row."""
+    article, that names an unknown article, or that repeats another row; or, given the `claims`
+    (claim_id, source_id, quote), that holds or lies within a claim's quote of its article: the
+    pages would dim and label the claim's words as furniture."""
     path = path or Project.here().furniture_csv
+    quotes: dict[str, list[tuple[str, str]]] = {}  # each article's claims: (claim_id, quote)
+    for claim in [] if claims is None else claims.itertuples(index=False):
+        quotes.setdefault(claim.source_id, []).append((claim.claim_id, claim.quote))
     problems = []
     seen: set[tuple[str, str]] = set()
     for index, row in furniture.iterrows():
@@ -42,6 +49,16 @@ def check(furniture: pd.DataFrame, articles: dict[str, str], path: Path | None =
             problems.append(problem(f"{row.line[:60]!r} is not a whole line of article {row.source_id}"))
         elif (row.source_id, row.line) in seen:
             problems.append(problem("this line is declared twice"))
+        else:
+            shared = [
+                claim_id
+                for claim_id, quote in quotes.get(row.source_id, [])
+                if quote and (row.line in quote or quote in row.line)
+            ]
+            if shared:
+                problems.append(
+                    problem(f"{row.line[:60]!r} shares its words with the quote of claim {', '.join(shared)}")
+                )
         seen.add((row.source_id, row.line))
     if problems:
         raise InputError(problems)
