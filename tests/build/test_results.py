@@ -285,3 +285,20 @@ def test_build_writes_the_chains_results_in_chain_order(tmp_path):
         ("03-trade.ipynb", "implied_growth"),
         ("04-demand.ipynb", "consumption"),
     ]
+
+
+def test_results_csv_made_again_from_the_same_notebooks_is_up_to_date_and_not_rewritten(project, capsys):
+    """The case: its manifest named it ./reports/results.csv, the check reports/results.csv, so
+    every run rewrote it."""
+    import os
+
+    from rare_earths.build import steps
+
+    project.executed.mkdir(parents=True)
+    nbformat.write(notebook_with(TONNES), project.executed / "04-demand.ipynb")
+    steps.build_results(project, ("04-demand.ipynb",))
+    assert capsys.readouterr().out.startswith("wrote reports/results.csv")
+    os.utime(project.results_csv, ns=(0, 0))  # a rewrite would change it
+    steps.build_results(project, ("04-demand.ipynb",))
+    assert capsys.readouterr().out == "reports/results.csv is up to date\n"
+    assert project.results_csv.stat().st_mtime_ns == 0

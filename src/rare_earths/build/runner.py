@@ -70,8 +70,10 @@ def manifest_of(inputs: dict[str, Any], outputs: Iterable[Path], into: Path | No
     """What a manifest records: the inputs, and each output's content hash; outputs hashed where they
     are now and named as files of `into` if given (staged, to be moved there with the manifest)."""
     outputs = sorted(map(Path, outputs))
-    # `into` named without following it: the site's folder is a link to whichever build is published.
-    named = (lambda output: f"{relative(into.parent)}/{into.name}/{output.name}") if into else relative
+    # Named by `relative` alone, as `unchanged` names the outputs in place: a name joined by hand
+    # read "./reports/results.csv" against "reports/results.csv", and the step never held. `relative`
+    # does not follow `into`: the site's folder is a link to whichever build is published.
+    named = (lambda output: relative(Path(into) / output.name)) if into else relative
     return {"inputs": inputs, "outputs": {named(output): _sha256(output) for output in outputs}}
 
 
