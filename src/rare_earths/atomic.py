@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 import filelock
@@ -80,7 +80,30 @@ def staging(directory: Path) -> Path:
     """A new empty folder inside `directory` to build a step's outputs in (same filesystem: moves are renames)."""
     no_links(directory)
     Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
+    made = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory))
+    _made.add(Path(os.path.abspath(made)))
+    return made
+
+
+_made: set[Path] = set()  # the staging folders this process made: in use while it runs, never stale
+
+
+def remove_stale_staging(directory: Path) -> None:
+    """Delete the staging folders killed runs left in `directory`, once this process holds the run
+    lock (no other run can be using one then); one this process made is in use, and stays. A
+    link of that name is removed itself, never followed; anything else of that name is left."""
+    if _holding:
+        _remove_staging(directory, keep=_made)
+
+
+def _remove_staging(directory: Path, keep: Collection[Path] = ()) -> None:
+    for leftover in no_links(Path(directory)).glob(f"{STAGING_PREFIX}*"):
+        if Path(os.path.abspath(leftover)) in keep:
+            continue
+        if leftover.is_symlink():
+            leftover.unlink()
+        elif leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)  # rmtree removes links inside, never follows them
 
 
 def replace_together(directory: Path, staged: Path) -> list[Path]:
@@ -178,8 +201,7 @@ def recover(directory: Path, outputs: Iterable[str] | None = None) -> None:
     if journal.is_file() or journal.is_symlink():  # a link is refused by _journal_moves, not skipped
         _finish(directory, outputs)
     remove_leftovers(directory)
-    for leftover in directory.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    _remove_staging(directory)
 
 
 def remove_leftovers(directory: Path) -> None:

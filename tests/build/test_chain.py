@@ -484,3 +484,26 @@ def test_a_refresh_declares_each_parameter_as_params_yaml_does_and_leaves_the_re
     others = [index for index in range(len(document.cells)) if index != execution.parameters_cells(document)[0]]
     assert [written.cells[index].source for index in others] == [document.cells[index].source for index in others]
     assert not execution.write_parameter_lines(notebook, line_of), "a second refresh changes nothing"
+
+
+def test_a_killed_runs_fences_are_removed_by_the_next_run_and_nothing_through_a_link(project, tmp_path):
+    """The case: a killed run left reports/executed/.staging-* folders, which every later run kept."""
+    from rare_earths import atomic
+
+    executed, outside = project.executed, tmp_path / "outside"
+    (executed / ".staging-dead").mkdir(parents=True)
+    (executed / ".staging-dead" / "01-sources-and-units.ipynb").write_text("{}", encoding="utf-8")
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep\n", encoding="utf-8")
+    (executed / ".staging-link").symlink_to(outside, target_is_directory=True)
+    (executed / ".staging-file").write_text("not a fence\n", encoding="utf-8")
+    runs = [chain.NotebookRun(chain.CHAIN[0], {}, executed, chain.CHAIN[0].notebook)]
+
+    chain.out_of_date(runs, project.notebooks)  # no run lock held: another run may be using them
+    assert {path.name for path in executed.glob(".staging-*")} == {".staging-dead", ".staging-link", ".staging-file"}
+
+    with atomic.one_run_at_a_time(project.run_lock):
+        live = atomic.staging(executed)  # this run's own fence
+        chain.out_of_date(runs, project.notebooks)
+    assert {path.name for path in executed.glob(".staging-*")} == {".staging-file", live.name}
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "keep\n"

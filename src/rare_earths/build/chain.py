@@ -204,6 +204,7 @@ def out_of_date(
         for stale in folder.glob(".*.running.ipynb"):  # left by an interrupted run
             stale.unlink()
         atomic.remove_leftovers(folder)
+        atomic.remove_stale_staging(folder)  # the fences of killed runs
     skipped: dict[str, Outcome] = {}
     pending: list[NotebookRun] = []
     for run_ in runs:
