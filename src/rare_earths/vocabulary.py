@@ -376,8 +376,9 @@ _STANDINGS: tuple[Standing, ...] = (
              "Independent evidence agrees: USGS data current at the article's date, or another article that states "
              "the same figure.", "confirmed", "confirmed"),
     Standing("consistent", "Consistent with its own article only",
-             "It agrees with the article's own figures (its arithmetic, its restatements), but nothing independent "
-             "of the article tested it.",
+             "It agrees with the article's own figures (its arithmetic, its restatements), or with an article that "
+             "retells the same reporting or states the figure less precisely; nothing independent of the article "
+             "tested it as precisely as it is stated.",
              "consistent with its own article only", "consistent with their own article only"),
     Standing("does_not_hold", "Does not hold",
              "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
@@ -391,12 +392,12 @@ EXCLUSION_REASONS: dict[str, str] = {
     "date": "A calendar date, a year or a fiscal-year label that is not a claim's period.",
     "list_index": "The numbering of a list item.",
     "element_number": "An atomic number.",
-    "ordinal_in_prose": "An ordinal that does not rank a quantity ('the first official acknowledgment').",
-    "count_in_prose": "A number word in ordinary prose, not a measured figure ('the two sides').",
-    "event_chronology": "The length of a diplomatic event or the gap between two ('a two-day visit').",
+    "ordinal_in_prose": "An ordinal that does not rank a quantity, such as 'the first meeting'.",
+    "count_in_prose": "A number word in ordinary prose, not a measured figure, such as 'both sides'.",
+    "event_chronology": "The length of a diplomatic event or the gap between two, such as 'a week-long visit'.",
     "denominator": "The whole in 'N out of M', captured as its own claim elsewhere.",
-    "vague_quantity": "A word that names no number ('hundreds', 'multifold').",
-    "zero_in_prose": "A word that can state a zero, used of something not measured ('output may come to a halt').",
+    "vague_quantity": "A word that names no number, such as 'hundreds' or 'multifold'.",
+    "zero_in_prose": "A word that can state a zero, used of something not measured, such as 'output may come to a halt'.",
 }
 
 # --- columns -------------------------------------------------------------------------------------
