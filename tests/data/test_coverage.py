@@ -229,3 +229,18 @@ def test_each_exclusion_is_named_by_the_line_it_starts_on():
             index,
             row.quote,
         )
+
+
+def test_an_exclusion_given_twice_is_a_located_error_naming_both_lines(tmp_path):
+    path = tmp_path / "exclusions.csv"
+    row = 'a000,"On April 2, 2025 a budget",2025,date,\n'
+    path.write_text(
+        "source_id,quote,number_as_written,reason,note\n"
+        + row
+        + 'a000,"On April 2, 2025 a budget",2,date,\n'
+        + row.replace(",date,", ",date,said twice")
+    )
+    with pytest.raises(
+        InputError, match=r"exclusions.csv, line 4, column number_as_written: repeats line 2 \(the same source_id"
+    ):
+        coverage.load_exclusions(path)

@@ -143,9 +143,33 @@ def read_raw(table: schemas.Table, path: Path | None = None) -> pd.DataFrame:
         frame.index = pd.RangeIndex(len(lines))
     id_column = "claim_id" if "claim_id" in table.names else None
     try:
-        return schemas.schema(table).validate(frame, lazy=True)
+        validated = schemas.schema(table).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         raise InputError(_problems_from(error, path, id_column, frame)) from None
+    _refuse_repeats(validated, table, path)
+    return validated
+
+
+# The columns that tell a curated table's rows apart: a row that repeats another in them says
+# nothing new (and a second exclusion of the same number would pass unnoticed as two).
+DISTINCT_BY = {schemas.EXCLUSIONS.name: ("source_id", "quote", "number_as_written")}
+
+
+def _refuse_repeats(frame: pd.DataFrame, table: schemas.Table, path: Path) -> None:
+    """InputError naming each row that repeats an earlier one in `DISTINCT_BY`, with both lines."""
+    columns = DISTINCT_BY.get(table.name)
+    if columns is None:
+        return
+    first: dict[tuple, int] = {}
+    problems = []
+    for index, key in zip(frame.index, frame[list(columns)].itertuples(index=False, name=None), strict=True):
+        if key in first:
+            message = f"repeats line {line_of(first[key])} (the same {', '.join(columns)}): give each row once"
+            problems.append(Problem(relative(path), message, line_of(index), columns[-1]))
+        else:
+            first[key] = index
+    if problems:
+        raise InputError(problems)
 
 
 class StaleDataWarning(UserWarning):
