@@ -9,7 +9,7 @@ import yaml
 from conftest import CHECKOUT
 
 from rare_earths.build import params
-from rare_earths.build.params import ParameterError, parse_assignments, resolve
+from rare_earths.build.params import Declaration, ParameterError, parse_assignments, resolve
 from rare_earths.errors import InputError
 
 
@@ -42,10 +42,30 @@ def test_override_on_the_command_line():
     assert isinstance(values["usd_inr"], float)
 
 
-def test_override_with_spaces_and_an_integer():
-    values = resolve(parse_assignments([" usd_inr = 86 "]))
+def test_override_with_an_integer():
+    values = resolve(parse_assignments(["usd_inr=86"]))
     assert values["usd_inr"] == 86.0
     assert isinstance(values["usd_inr"], float)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "said"),
+    [
+        ("usd_inr=86 ", r"parameter usd_inr: '86 ' has spaces around it; give the value alone, e\.g\. usd_inr=86 \("),
+        ("usd_inr= 86", r"parameter usd_inr: ' 86' has spaces around it"),
+        (
+            "usd_inr=1_000",
+            r"parameter usd_inr: '1_000' has '_' in it; write the number in plain digits, e\.g\. usd_inr=1000",
+        ),
+        ("consumption_base_year=2_024", r"parameter consumption_base_year: '2_024' has '_' in it"),
+        ("reference_edition=MCS2025 ", r"parameter reference_edition: 'MCS2025 ' has spaces around it"),
+    ],
+)
+def test_a_value_with_spaces_around_it_or_underscores_in_a_number_is_refused_saying_what_is_allowed(assignment, said):
+    with pytest.raises(ParameterError, match=said) as refused:
+        resolve(parse_assignments([assignment]))
+    name = assignment.split("=")[0]
+    assert Declaration(**params.specs()[name]).allows() in str(refused.value)
 
 
 def test_unknown_parameter_is_named():

@@ -57,6 +57,17 @@ class Declaration(BaseModel):
     def convert(self, name: str, value: Any) -> Any:
         """`value` (a default, a sweep value or a `--set` string) as the declared type, within the
         declared bounds and vocabulary; ParameterError naming the parameter and what it allows."""
+        if isinstance(value, str):  # as written on the command line: exactly the value, nothing pydantic would forgive
+            if value != value.strip():
+                raise ParameterError(
+                    f"parameter {name}: {value!r} has spaces around it; give the value alone, "
+                    f"e.g. {name}={value.strip()} ({self.allows()})"
+                )
+            if self.type != "str" and "_" in value:
+                raise ParameterError(
+                    f"parameter {name}: {value!r} has '_' in it; write the number in plain digits, "
+                    f"e.g. {name}={value.replace('_', '')} ({self.allows()})"
+                )
         try:
             converted = self._values().validate_python(value)
         except ValidationError as error:
@@ -285,7 +296,7 @@ def parse_assignments(assignments: Iterable[str]) -> dict[str, str]:
             raise ParameterError(
                 f"parameter {name} is given twice ({name}={parsed[name]} and {name}={value.strip()}); give it once"
             )
-        parsed[name] = value.strip()
+        parsed[name] = value  # as given: a value with spaces around it is refused by its declaration
     return parsed
 
 
