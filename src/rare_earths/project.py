@@ -43,6 +43,11 @@ def site_url() -> str:
     owner, name = REPOSITORY.split("/")
     url = os.environ.get(SITE_URL_VARIABLE) or f"https://{owner.lower()}.github.io/{name}/"
     parts = urlsplit(url)
+    if "@" in parts.netloc:  # a user name or password would be published in every page: said without echoing it
+        raise SiteAddressError(
+            f"{SITE_URL_VARIABLE}: the site's address holds a user name or password (user:password@host); "
+            "give the public address alone, as https://host/path/"
+        )
     if (
         parts.scheme not in ("http", "https")
         or not parts.netloc
