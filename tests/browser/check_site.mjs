@@ -361,6 +361,11 @@ async function visitOnce(page, name, result) {
     await page.click("#claims thead th:first-child button"); // sorted ascending as it opens: now descending
     result.explorer = { rows: all, rowIds, searchIREL: found, restored: await rows(), firstBefore: before, firstAfterSortDesc: await firstCell() };
     await page.click("#claims thead th:first-child button"); // back to ascending for the screenshot
+    // Sorted by value in standard units: each unit's claims together, smallest first within each.
+    await page.click("#claims thead th[data-numeric] button");
+    result.explorer.byValue = await page.$$eval("#claims tbody tr td[data-unit]", (tds) =>
+      tds.map((td) => [td.getAttribute("data-unit"), parseFloat(td.getAttribute("data-sort"))]));
+    await page.click("#claims thead th:first-child button");
     await page.evaluate(() => history.replaceState(null, "", location.pathname));
     // A shared view: the address alone restores the filters when the page is opened (in a page of its own).
     const shared = await page.context().newPage();

@@ -508,6 +508,14 @@ def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
 
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
+    by_value = explorer["byValue"]
+    units = [unit for unit, _ in by_value]
+    runs = [unit for position, unit in enumerate(units) if position == 0 or units[position - 1] != unit]
+    assert len(by_value) == explorer["rows"] and len(runs) == len(set(units)), (
+        f"{CLAIMS_PAGE}: sorted by value, the units are mixed: {runs}"
+    )
+    within = {unit: [value for u, value in by_value if u == unit] for unit in set(units)}
+    assert all(values == sorted(values) for values in within.values()), f"{CLAIMS_PAGE}: values out of order in a unit"
     assert explorer["hashAfterSearch"] == "#q=IREL", (
         f"{CLAIMS_PAGE}: a search is not kept in the address ({explorer['hashAfterSearch']!r})"
     )

@@ -46,7 +46,9 @@
     rows.sort(function (a, b) {
       var x = a.cells[sort.column].getAttribute("data-sort") || a.cells[sort.column].textContent;
       var y = b.cells[sort.column].getAttribute("data-sort") || b.cells[sort.column].textContent;
-      var by = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      /* Values compare only within a unit: claims of one unit together, in the order of the units' names. */
+      var unit = numeric ? (a.cells[sort.column].getAttribute("data-unit") || "").localeCompare(b.cells[sort.column].getAttribute("data-unit") || "") : 0;
+      var by = unit || (numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y));
       return sort.ascending ? by : -by;
     });
     rows.forEach(function (row) { body.appendChild(row); });
