@@ -302,3 +302,19 @@ def test_results_csv_made_again_from_the_same_notebooks_is_up_to_date_and_not_re
     steps.build_results(project, ("04-demand.ipynb",))
     assert capsys.readouterr().out == "reports/results.csv is up to date\n"
     assert project.results_csv.stat().st_mtime_ns == 0
+
+
+def test_results_csv_drops_a_notebook_no_longer_collected(project, capsys):
+    """A notebook that failed keeps its old executed copy, which the last run read: results.csv must
+    still be made again without it, not judged up to date by the files it used before."""
+    from rare_earths.build import steps
+
+    project.executed.mkdir(parents=True)
+    nbformat.write(notebook_with(GROWTH), project.executed / "03-trade.ipynb")
+    nbformat.write(notebook_with(TONNES), project.executed / "04-demand.ipynb")
+    steps.build_results(project, ("03-trade.ipynb", "04-demand.ipynb"))
+    assert "04-demand.ipynb" in project.results_csv.read_text(encoding="utf-8")
+    capsys.readouterr()
+    steps.build_results(project, ("03-trade.ipynb",))
+    assert capsys.readouterr().out.startswith("wrote reports/results.csv")
+    assert "04-demand.ipynb" not in project.results_csv.read_text(encoding="utf-8")

@@ -117,6 +117,9 @@ def results_step(project: Project, executed: list[Path]) -> runner.FolderStep:
         outputs=(project.results_csv.name,),
         reads=tuple(executed),
         make=make,
+        # Which notebooks it collects is an input of its own: a notebook left out (it failed, so its
+        # old copy is no longer vouched for) is still among the files the last run observed.
+        values={"notebooks": [path.name for path in executed]},
         manifest=RESULTS_MANIFEST,
     )
 
