@@ -90,6 +90,29 @@ def test_a_file_planted_in_the_published_site_is_not_published_by_the_next_run(p
     assert sorted(path.name for path in project.html.iterdir()) == [".inputs.json", "index.html", "other.html"]
 
 
+@pytest.mark.parametrize("planted", ["link to a folder", "empty folder", "link to a file", "output as a link"])
+def test_a_folder_or_link_planted_in_the_published_site_is_not_published_by_the_next_run(planted, project, tmp_path):
+    """A link to a folder was never counted (is_dir follows it), so the site stayed up to date serving
+    what it led to; an empty folder, or an output swapped for a link to a faithful copy, passed too."""
+    runner.build(pages_step(project, "one"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes((project.html / "index.html").read_bytes())
+    if planted == "link to a folder":
+        (project.html / "extra").symlink_to(outside)
+    elif planted == "empty folder":
+        (project.html / "extra").mkdir()
+    elif planted == "link to a file":
+        (project.html / "extra.html").symlink_to(outside / "index.html")
+    else:
+        (project.html / "index.html").unlink()
+        (project.html / "index.html").symlink_to(outside / "index.html")
+    assert runner.build(pages_step(project, "one")) is not None, "a build holding what it did not make is rebuilt"
+    assert sorted(path.name for path in project.html.iterdir()) == [".inputs.json", "index.html", "other.html"]
+    assert not any(path.is_symlink() for path in project.html.iterdir())
+    assert list(outside.iterdir()) == [outside / "index.html"]
+
+
 def test_a_site_link_planted_to_a_folder_outside_is_replaced_not_written_through(project, tmp_path):
     runner.build(pages_step(project, "one"))
     outside = tmp_path / "outside"

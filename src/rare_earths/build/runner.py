@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,12 +198,30 @@ def published_build(step: FolderStep) -> Path | None:
 
 
 def _holds_exactly(build: Path, step: FolderStep, inputs: dict[str, Any]) -> bool:
-    """The build's manifest holds, and the build holds nothing else: a file planted in it would be
-    published with the pages."""
-    present = {path.relative_to(build).as_posix() for path in build.rglob("*") if not path.is_dir()}
+    """The build's manifest holds, and the build holds nothing else: a file, folder or link planted
+    in it would be published with the pages. Every entry is listed without following a link (a link
+    to a folder outside would otherwise be neither counted nor entered): only the expected files, as
+    regular files, and the folders that hold them, are allowed."""
     expected = {*step.outputs, step.manifest}
+    folders = {parent.as_posix() for name in expected for parent in Path(name).parents if parent != Path(".")}
+    files: set[str] = set()
+    present_folders: set[str] = set()
+    for top, dirs, names in os.walk(build):  # followlinks=False: a link to a folder is listed, never entered
+        for name in (*dirs, *names):
+            mode = os.lstat(os.path.join(top, name)).st_mode
+            path = Path(top, name).relative_to(build).as_posix()
+            if stat.S_ISDIR(mode):
+                present_folders.add(path)
+            elif stat.S_ISREG(mode):
+                files.add(path)
+            else:  # a link (to a file or a folder), a pipe: never an output of this step
+                return False
     outputs = [build / name for name in step.outputs]
-    return present == expected and unchanged(build / step.manifest, inputs, outputs, into=step.folder)
+    return (
+        files == expected
+        and present_folders == folders
+        and unchanged(build / step.manifest, inputs, outputs, into=step.folder)
+    )
 
 
 def _build_linked(step: FolderStep, *, force: bool) -> list[Path] | None:
