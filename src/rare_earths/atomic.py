@@ -46,6 +46,21 @@ def no_links(folder: Path) -> Path:
     return folder
 
 
+def own_files(directory: Path, names: Iterable[str]) -> None:
+    """Refuse if an output of `directory` is a link or not a regular file: read through a link it
+    would pass as up to date while it is another file, and replaced it would leave a journal its own
+    check refuses. Checked before a step judges its outputs or stages anything."""
+    for name in names:
+        path = Path(directory) / name
+        if path.is_symlink():
+            why = f"is a link (to {os.readlink(path)})"
+        elif path.exists() and not path.is_file():
+            why = "is a folder" if path.is_dir() else "is not a regular file"
+        else:
+            continue
+        raise OSError(errno.EINVAL, f"{why}; outputs are the project's own files: remove it and run again", str(path))
+
+
 def write_text(path: Path, text: str, *, create: bool = True) -> Path:
     """Write `text` (UTF-8, \\n line ends) to a temporary file beside `path`, then move it into place.
     `create`: make `path`'s folder if it is missing (else the write fails: FileNotFoundError)."""
@@ -111,6 +126,7 @@ def replace_together(directory: Path, staged: Path) -> list[Path]:
     all or none; returns the targets. The staging folder is removed."""
     directory, staged = Path(directory), Path(staged)
     moves = {path.name: path.relative_to(directory).as_posix() for path in sorted(staged.iterdir()) if _regular(path)}
+    own_files(directory, moves)  # before the journal: one naming a link in an output's place is refused by recover
     confirm_lock()
     write_text(directory / JOURNAL, json.dumps(moves, indent=1, sort_keys=True) + "\n")
     try:

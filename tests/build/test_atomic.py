@@ -265,6 +265,59 @@ def test_an_untouched_step_is_up_to_date_and_its_manifest_vouches_for_every_outp
     assert set(manifest["inputs"]) == {"files", "parameters"}
 
 
+@pytest.mark.parametrize("planted", ["link to a faithful copy", "link to other content", "folder", "manifest link"])
+def test_an_output_that_is_a_link_or_a_folder_is_one_located_error_and_nothing_is_written(
+    planted, processed, tmp_path, capsys
+):
+    """The case: data/processed/claims.csv linked to a copy outside passed as up to date; linked to
+    anything else, the run wrote a journal that it then refused, and removing it as advised looped."""
+    name = ".inputs.json" if planted == "manifest link" else "claims.csv"
+    output, outside = processed / name, tmp_path / "outside.csv"
+    outside.write_bytes(output.read_bytes() if planted != "link to other content" else b"other\n")
+    output.unlink()
+    if planted == "folder":
+        output.mkdir()
+    else:
+        output.symlink_to(outside)
+    kept = outside.read_bytes()
+    before = {path.name for path in processed.iterdir()}
+    capsys.readouterr()
+    assert cli.main(["data"]) == 1
+    err = capsys.readouterr().err
+    why = "is a folder" if planted == "folder" else f"is a link (to {outside})"
+    assert err.count("\n") == 1 and f"error: data/processed/{name}: {why}; outputs are the project's own files" in err
+    assert {path.name for path in processed.iterdir()} == before, "no journal, nothing staged"
+    assert outside.read_bytes() == kept
+    output.rmdir() if planted == "folder" else output.unlink()
+    assert cli.main(["data"]) == 0, "removed as advised, the next run builds"
+    assert output.is_file() and not output.is_symlink()
+
+
+def test_the_results_step_refuses_a_results_csv_that_is_a_link(project, tmp_path):
+    from rare_earths.build import steps
+
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("keep me\n", encoding="utf-8")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    project.results_csv.symlink_to(outside)
+    with pytest.raises(OSError, match=r"is a link \(to .*elsewhere.csv\)") as refused:
+        steps.build_results(project, ())
+    assert refused.value.filename == str(project.results_csv)
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
+    assert not (project.reports / atomic.JOURNAL).exists()
+
+
+def test_a_replacement_onto_a_link_is_refused_before_its_journal_is_written(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (tmp_path / "victim").write_text("keep me\n", encoding="utf-8")
+    (folder / "a.csv").symlink_to(tmp_path / "victim")
+    staged = staged_set(folder, {"a.csv": "new\n"})
+    with pytest.raises(OSError, match="is a link"):
+        atomic.replace_together(folder, staged)
+    assert not (folder / atomic.JOURNAL).exists() and (tmp_path / "victim").read_text(encoding="utf-8") == "keep me\n"
+
+
 # --- one run at a time ---------------------------------------------------------------------------
 
 HOLDER = """

@@ -157,6 +157,7 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
         return _build_linked(step, force=force)
     # Outputs behind a link would be read, vouched for and replaced outside the tree: refused first.
     atomic.no_links(step.folder)
+    atomic.own_files(step.folder, (*step.outputs, step.manifest))  # a link would be read and vouched for
     manifest = step.folder / step.manifest
     inputs = fingerprint([*step.reads, *files_used(manifest, step.used_before_it_ran)], step.values, step.root)
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
