@@ -181,7 +181,7 @@ def _journal_moves(journal: Path, outputs: Iterable[str] | None = None) -> dict[
         raise refused("is a symbolic link, not a journal of a replacement")
     try:
         moves = json.loads(journal.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # RecursionError: nested past the parser's depth
         raise refused(f"cannot be read as a journal ({error})") from None
     if not isinstance(moves, dict):
         raise refused("is not a journal of a replacement")

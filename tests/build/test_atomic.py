@@ -14,6 +14,7 @@ from rare_earths import __main__ as cli
 from rare_earths import atomic
 from rare_earths.data import reference
 from rare_earths.errors import InputError, Problem
+from rare_earths.project import Project
 
 
 def staged_set(directory: Path, contents: dict[str, str]) -> Path:
@@ -316,6 +317,37 @@ def test_a_replacement_onto_a_link_is_refused_before_its_journal_is_written(tmp_
     with pytest.raises(OSError, match="is a link"):
         atomic.replace_together(folder, staged)
     assert not (folder / atomic.JOURNAL).exists() and (tmp_path / "victim").read_text(encoding="utf-8") == "keep me\n"
+
+
+NESTED = "[" * 200_000 + "]" * 200_000  # past the JSON parser's depth: RecursionError, not ValueError
+
+
+def test_a_journal_nested_too_deep_is_one_located_error_not_a_traceback(project, capsys):
+    project.processed.mkdir(parents=True)
+    (project.processed / atomic.JOURNAL).write_text(NESTED, encoding="utf-8")
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "data/processed/.replacing.json: cannot be read as a journal" in err, err
+    assert "Traceback" not in err
+
+
+def test_a_manifest_nested_too_deep_holds_nothing_and_the_step_is_made_again(processed, capsys):
+    from rare_earths.build import chain, runner
+
+    (processed / ".inputs.json").write_text(NESTED, encoding="utf-8")
+    assert not runner.unchanged(processed / ".inputs.json", {}, [])
+    assert runner.files_used(processed / ".inputs.json", ["default"]) == ["default"]
+    assert runner.changes(processed / ".inputs.json", {"parameters": {}, "files": {}}, []) == [
+        "data/processed/.inputs.json"
+    ]
+    project = Project(processed.parents[1])
+    project.executed.mkdir(parents=True, exist_ok=True)
+    runner.manifest_path(project.executed, chain.NOTEBOOKS[0]).write_text(NESTED, encoding="utf-8")
+    assert not chain.vouched(chain.CHAIN[0], project)
+    capsys.readouterr()
+    assert cli.main(["data"]) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert json.loads((processed / ".inputs.json").read_text(encoding="utf-8"))["outputs"]
 
 
 # --- one run at a time ---------------------------------------------------------------------------

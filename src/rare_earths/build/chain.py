@@ -106,7 +106,7 @@ def vouched(step: Step, project: Project) -> bool:
     manifest = manifest_path(project.executed, step.notebook)
     try:
         recorded = json.loads(manifest.read_text(encoding="utf-8"))["inputs"]["parameters"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return False
     if not isinstance(recorded, dict):
         return False

@@ -187,7 +187,7 @@ def collect(notebook) -> list[dict[str, Any]]:
     if isinstance(notebook, str | Path):
         try:
             notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise InputError([Problem(where, f"is not a readable notebook: {error}")]) from None
     found, seen, problems, cells = [], set(), [], []
     for position, cell in enumerate(notebook.get("cells", []), start=1):

@@ -62,7 +62,7 @@ def unchanged(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path], i
     `into`: as `manifest_of` takes it."""
     try:
         recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # nested past the parser's depth: holds nothing
         return False
     return recorded == manifest_of(inputs, outputs, into)
 
@@ -98,7 +98,7 @@ def files_used(manifest: Path, default: Iterable[str] = EVERYTHING) -> list[str]
     manifest (it then runs anyway)."""
     try:
         return list(json.loads(Path(manifest).read_text(encoding="utf-8"))["inputs"]["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return list(default)
 
 
@@ -107,7 +107,7 @@ def changes(manifest: Path, inputs: dict[str, Any], outputs: Iterable[Path]) -> 
     content is not what it was, by name ([] if the manifest holds; the manifest itself if missing)."""
     try:
         recorded = json.loads(Path(manifest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return [relative(manifest)]
     now = manifest_of(inputs, outputs)
     before = {**recorded.get("inputs", {}).get("files", {}), **recorded.get("outputs", {})}
