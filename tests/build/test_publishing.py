@@ -221,6 +221,18 @@ def test_a_failed_copy_is_never_kept_through_a_link(project, tmp_path):
     assert list(outside.iterdir()) == []
 
 
+def test_a_failed_copy_is_readable_like_every_other_output(project):
+    import stat
+    import tempfile
+
+    from rare_earths.build import execution
+
+    project.executed.mkdir(parents=True)
+    _, running = tempfile.mkstemp(suffix=".running.ipynb", dir=project.executed)  # as a run makes it: 0600
+    kept = execution._keep_failed(running, project.executed, "x.ipynb")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o644
+
+
 def test_a_bad_exclusion_is_one_located_error_at_the_data_step(project, capsys):
     """The case: exclusions.csv was checked only by the tests, so `make data` accepted a mistake."""
     import csv

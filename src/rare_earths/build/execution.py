@@ -459,6 +459,7 @@ def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
     """Keep a failed run's executed copy under failed/, for debugging; the previous good copy stays."""
     kept = output_dir / "failed" / name
     atomic.no_links(kept.parent).mkdir(exist_ok=True)  # never its parent: a run's fence is not made anew
+    os.chmod(temporary, 0o644)  # made private by mkstemp; readable like every other output
     os.replace(temporary, kept)
     return kept
 
