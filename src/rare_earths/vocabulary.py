@@ -375,11 +375,11 @@ _STANDINGS: tuple[Standing, ...] = (
     Standing("confirmed", "Confirmed",
              "Independent evidence agrees: USGS data current at the article's date, or another article that states "
              "the same figure.", "confirmed", "confirmed"),
-    Standing("consistent", "Consistent with its own article only",
+    Standing("consistent", "Consistent, not independently confirmed",
              "It agrees with the article's own figures (its arithmetic, its restatements), or with an article that "
              "retells the same reporting or states the figure less precisely; nothing independent of the article "
              "tested it as precisely as it is stated.",
-             "consistent with its own article only", "consistent with their own article only"),
+             "consistent but not independently confirmed", "consistent but not independently confirmed"),
     Standing("does_not_hold", "Does not hold",
              "A check found it contradicted, out of scale with primary data, outdated, stated without its hedge, or "
              "given two dates.", "does not hold", "do not hold"),

@@ -1143,6 +1143,8 @@ def test_reader_tables_of_the_audit_are_in_words_without_check_ids():
     readers = views.for_readers(table, real_claims)
     assert list(readers.columns) == ["Rule", "Verdict", "Claims", "What was found", "Quotes"]
     assert readers.Claims.tolist() == table.claim_ids.tolist(), "claim ids stay, for the pages to link"
+    judged = audit.findings(table)["Claims judged"].tolist()
+    assert judged == views.headlines(table).judges.tolist(), "a finding names the claims it judges, not its inputs"
     assert audit.counts(table).index.name == "Kind of check"
 
 

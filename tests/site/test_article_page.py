@@ -415,11 +415,11 @@ def test_quotes_that_nest_and_cross_give_well_formed_marks():
     # a900-01's contradicted check is about a900-04: its entry says so; a900-04 does not hold.
     about_01 = fragment[fragment.index('id="about-a900-01"') : fragment.index('id="about-a900-02"')]
     assert "The verdict is about a900-04; this figure was one of its inputs." in about_01
-    assert "Consistent with its own article only" in about_01
+    assert "Consistent, not independently confirmed" in about_01
     assert "Does not hold" in fragment[fragment.index('id="about-a900-04"') : fragment.index('id="about-a900-05"')]
     assert summary_counts(fragment) == (
         6,
-        {"consistent with their own article only": 2, "does not hold": 1, "could not be checked": 3},
+        {"consistent but not independently confirmed": 2, "does not hold": 1, "could not be checked": 3},
         2,
     )
     assert len(page.excluded) == 2 and page.ids["set-aside-date"] == page.ids["set-aside-ordinal_in_prose"] == 1
@@ -662,6 +662,12 @@ def test_each_highlight_shows_its_claims_conclusion_in_colour_and_line_with_a_ke
     marks = re.findall(r'<mark class="claim claim-([a-z-]+)" id="([a-z0-9-]+)"', fragment)
     assert len(marks) == (inputs["claims"].source_id == source_id).sum()
     for css, claim in marks:
+        assert css == standing.css_class(concluded[claim]), claim
+    # A figure shows its own claim's conclusion, also where another claim's quote holds it (a000's
+    # "fifth", which does not hold, inside a confirmed claim's quote).
+    figures = re.findall(r'data-figure="([a-z0-9-]+)" data-standing="([a-z-]+)"', fragment)
+    assert len(figures) == len(marks)
+    for claim, css in figures:
         assert css == standing.css_class(concluded[claim]), claim
     key = fragment[
         fragment.index('<div class="article-key">') : fragment.index("</div>", fragment.index("article-key"))

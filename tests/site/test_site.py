@@ -14,6 +14,7 @@ from conftest import CHECKOUT
 from markupsafe import Markup
 
 from rare_earths import audit, figures
+from rare_earths.audit import views
 from rare_earths.build import chain, params, reader
 from rare_earths.data import claims
 from rare_earths.site import abbreviations, claimreview, layout, notebooks, registry, report, standing
@@ -146,9 +147,9 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
     index = abbreviations.taken_out(read(site, "index.html"))
     counted = audit.conclusions.counts(audit.conclusions.load())
     line = " ".join(re.search(r'<p class="bottom-line">(.*?)</p>', index, re.S).group(1).split())
-    assert f"Of the {sum(counted.values())} figures" in line
+    assert f"Of the {sum(counted.values())} claims" in line
     assert f"<strong>{counted['confirmed']} are confirmed</strong> by primary data or an independent article" in line
-    assert f"<strong>{counted['consistent']} are consistent only with their own article</strong>" in line
+    assert f"<strong>{counted['consistent']} are consistent but not independently confirmed</strong>" in line
     assert f"<strong>{counted['does_not_hold']} do not hold</strong>" in line
     assert f"<strong>{counted['unchecked']} could not be checked</strong>" in line
     assert index.index('class="bottom-line"') < index.index('id="by-article"') < index.index('id="reports"')
@@ -464,7 +465,7 @@ def test_the_index_states_its_conclusion_before_any_question(site):
     counted = concluded.standing.value_counts()
     heading = html.unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1))
     assert "?" not in heading
-    assert heading.startswith(f"{counted['does_not_hold']} of the {len(concluded)} figures")
+    assert heading.startswith(f"{counted['does_not_hold']} of the {len(concluded)} claims")
 
 
 def test_the_index_lists_the_articles_weakest_first_with_their_rates_and_names_the_weakest(site):
@@ -493,6 +494,14 @@ def test_every_finding_on_the_index_has_an_address_and_a_link_to_it(site):
     assert anchors and len(anchors) == len(set(anchors))
     for anchor in anchors:
         assert f'href="#{anchor}"' in found
+    # Each finding names the claims it judges first; a claim it only used (a confirmed reserve in a
+    # rank) is said to be used, not listed among those found wanting.
+    for row in views.headlines(audit.load()).itertuples():
+        anchor = claimreview.check_anchor(row.check_id).removeprefix("check-")
+        item = found[found.index(f'id="finding-{anchor}"') :].split("</li>")[0]
+        judged = re.search(r'<span class="claims">Judges (.*?)(?:; uses (.*?))?\.</span>', item)
+        assert judged, item
+        assert re.findall(r"a\d{3}-\d{2}", re.sub(r"<[^>]+>", "", judged.group(1))) == row.judges.split("; ")
 
 
 def test_the_index_says_how_to_cite_the_suite_in_apa_and_bibtex_with_both_licences(site):

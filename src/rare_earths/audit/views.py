@@ -108,7 +108,7 @@ def findings(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Verdict": found.verdict.map(lambda v: vocabulary.VERDICTS[v].label),
-            "Claims": found.claim_ids,
+            "Claims judged": found.judges,  # not the claims it only used, which its explanation names
             "What was found": found.explanation,
         }
     )

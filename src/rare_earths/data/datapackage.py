@@ -158,7 +158,7 @@ def descriptor(sources_path: Path | None = None, references_path: Path | None = 
             "from data/raw/. `claims` holds every figure the articles state, in canonical units beside the words it came from; "
             "`usgs` the USGS Mineral Commodity Summaries 2024 and 2025 world mine production and reserves; `audit` every check of "
             "the articles' figures, recomputed, compared across the articles and with USGS; `conclusions` one conclusion per claim "
-            "(confirmed, consistent with its own article only, does not hold, or unchecked), decided from the checks that judge it. "
+            "(confirmed, consistent but not independently confirmed, does not hold, or unchecked), decided from the checks that judge it. "
             "A field's `unit` (custom property) is its unit in the project's pint registry (src/rare_earths/data/units.txt: `t` is the "
             "metric tonne); a number field whose unit varies by row has `unitField` instead, the field that gives it. "
             "Source paths are relative to this file; article sources carry their SHA-256 as received."

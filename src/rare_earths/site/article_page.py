@@ -270,7 +270,7 @@ def _checks_of(checks: pd.DataFrame, claim_ids: set[str]) -> dict[str, list]:
 
 
 def summary(claim_standings: dict[str, str], excluded: int) -> str:
-    """'48 claims (14 confirmed, 7 consistent with its own article only, 13 does not hold, 14 could
+    """'48 claims (14 confirmed, 7 consistent but not independently confirmed, 13 does not hold, 14 could
     not be checked) and 20 numbers set aside.'"""
     counted = {group: sum(1 for value in claim_standings.values() if value == group) for group in vocabulary.STANDINGS}
     total = len(claim_standings)
@@ -522,8 +522,13 @@ def _marked(
             f'<mark class="{style}" id="{claim.claim_id}" {common}>',
             f'<mark class="{style} claim-continued" {common}>',
         )
-        # Out of the keyboard's order (the reference after the quote is the keyboard's way there).
-        figure = f'<a class="figure-link" href="#about-{claim.claim_id}" tabindex="-1" data-figure="{claim.claim_id}">'
+        # Out of the keyboard's order (the reference after the quote is the keyboard's way there). It
+        # carries its own claim's standing: where quotes overlap, the innermost highlight's colour is
+        # another claim's, and a figure must never show a conclusion not its own.
+        figure = (
+            f'<a class="figure-link" href="#about-{claim.claim_id}" tabindex="-1" data-figure="{claim.claim_id}" '
+            f'data-standing="{css_class(claim.group)}">'
+        )
         opening[f"figure:{claim.claim_id}"] = (figure, figure)
         words = f"Claim {claim.number}: {claim.written}, {label(claim.group).lower()}; what was found"
         refs.setdefault(span.end, []).append(

@@ -102,8 +102,9 @@ def _tally(site: Site) -> list[SimpleNamespace]:
         "confirmed": f"confirmed by independent evidence: {usgs} by USGS data current at the article's date, "
         + (f"{defined} by a standard definition (IUPAC's rare-earth elements), " if defined else "")
         + f"{other} by another article that states the same figure",
-        "consistent": "consistent only with their own article (its arithmetic or its restatements): nothing "
-        "independent tested them",
+        "consistent": "consistent but not independently confirmed: they agree with their own article (its "
+        "arithmetic or its restatements), or with an article that retells the same reporting or states them less "
+        "precisely",
         "does_not_hold": f"do not hold ({why}): an outdated figure matches only a USGS edition older than the one "
         "current when the article was written; a clash of dates marks both statements, since either may be wrong",
         "unchecked": "could not be checked: nothing here could test them, or a test could not decide; each says why",
@@ -146,7 +147,7 @@ def headline(site: Site) -> str:
     total = sum(counted.values())
     articles = vocabulary.count_word(len(site.articles))
     return (
-        f"{counted['does_not_hold']} of the {total} figures in {articles} articles on India's rare earths do not "
+        f"{counted['does_not_hold']} of the {total} claims in {articles} articles on India's rare earths do not "
         f"hold; {counted['confirmed']} are confirmed"
     )
 
@@ -190,7 +191,13 @@ def _findings(site: Site) -> list[SimpleNamespace]:
                     SimpleNamespace(
                         anchor=f"finding-{check_anchor(row.check_id).removeprefix('check-')}",
                         explanation=row.explanation,
-                        claim_ids=row.claim_ids,
+                        # The claims it judges, apart from those it only used (a confirmed reserve in a rank).
+                        judges=row.judges,
+                        uses=vocabulary.SEPARATOR.join(
+                            claim
+                            for claim in row.claim_ids.split(vocabulary.SEPARATOR)
+                            if claim and claim not in row.judges.split(vocabulary.SEPARATOR)
+                        ),
                     )
                     for row in rows.itertuples()
                 ],

@@ -25,7 +25,7 @@ def css_class(standing: str) -> str:
 
 
 def label(standing: str) -> str:
-    """A standing in readers' words ("Consistent with its own article only")."""
+    """A standing in readers' words ("Consistent, not independently confirmed")."""
     return _standing(standing).label
 
 
@@ -37,7 +37,7 @@ def verdict_class(verdict: str) -> str:
 
 
 def counted(standing: str, count: int) -> str:
-    """ "13 do not hold", "1 consistent with its own article only"."""
+    """ "13 do not hold", "1 consistent but not independently confirmed"."""
     return _standing(standing).counted(count)
 
 
