@@ -50,8 +50,8 @@ def test_the_forms_of_one_abbreviation_are_written_out_once():
 
 
 def test_an_abbreviation_the_writer_follows_with_a_parenthesis_is_written_out_at_its_next_use():
-    page = abbreviations.expand_first_uses(_page("<p>The USGS (2025) says so.</p><p>The USGS again.</p>"))
-    assert "<p>The USGS (2025) says so.</p>" in page
+    page = abbreviations.expand_first_uses(_page("<p>The USGS (2025) and the USGS's data.</p><p>The USGS again.</p>"))
+    assert "<p>The USGS (2025) and the USGS's data.</p>" in page
     assert f'<p>The <abbr title="{USGS.meaning}">USGS</abbr> ({USGS.meaning}) again.</p>' in page
 
 

@@ -50,7 +50,7 @@ def test_each_charts_csv_is_the_data_its_notebook_recorded_and_its_svg_the_chart
 def test_the_demand_path_is_offered_as_plotted_year_by_year(site):
     lines = (site / "04-demand-figure-1.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == (
-        'Year,"World rare-earth demand, to the low end (kt)","World rare-earth demand, to the high end (kt)"'
+        'Year,"Demand as the article states it, to the low end (kt)","Demand as the article states it, to the high end (kt)"'
     )
     assert [line.split(",")[0] for line in lines[1:]] == [str(year) for year in range(2024, 2051)]
 

@@ -134,7 +134,9 @@ def share_candidates(stated: Statement, by: dict[tuple, list[Statement]], usgs: 
             label = f"{part_words} of {whole_words} is at most {text.number(value)}% (a bound, which decides nothing)"
             candidates.append(Candidate(edition, label, value, 0.0, value, _against(stated, value, 0.0, value, True)))
             return
-        label = f"{part_words} of {whole_words} is {text.number(value)}% ({text.interval(low, high, 'percent')} with their rounding{caveat})"
+        # A range that shows as one number ("67.8% to 67.8%") is said as such.
+        spread = "the same" if text.number(low) == text.number(high) else text.interval(low, high, "percent")
+        label = f"{part_words} of {whole_words} is {text.number(value)}% ({spread} with their rounding{caveat})"
         candidates.append(Candidate(edition, label, value, low, high, _against(stated, value, low, high)))
 
     if part is not None and own_whole is not None:

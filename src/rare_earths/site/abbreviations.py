@@ -122,9 +122,9 @@ def _expand_text(text: str, met: set[int]) -> str:
 
     def expand(match: re.Match) -> str:
         number, meaning = _meaning(match)
-        if number in met or match.string.startswith(" (", match.end()):
-            # A parenthesis of the writer's own follows ("kt (quota)"): a second would garble it, so
-            # the words wait for the next use.
+        if number in met or match.string.startswith((" (", "'s", "’s", "&#x27;s"), match.end()):
+            # A parenthesis of the writer's own follows ("kt (quota)"), or a possessive ("IREL's"):
+            # the words would garble it, so they wait for the next use.
             return match.group(0)
         met.add(number)
         words = html.escape(meaning, quote=True)
