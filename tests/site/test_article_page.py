@@ -212,6 +212,8 @@ def test_every_claim_links_to_what_was_found_its_checks_and_the_explorer(article
     assert all(int(ref["data-n"]) == int(ref["href"].rpartition("-")[2]) for ref in page.refs)
     for claim in own.claim_id:
         assert f'<li id="about-{claim}" value="{int(claim.split("-")[1])}"' in fragment
+    listed = [int(n) for n in re.findall(r'<li id="about-[a-z0-9-]+" value="(\d+)"', fragment)]
+    assert listed == sorted(listed), "the list goes by number, so a printed number is found in its place"
     for ref in page.refs:
         assert ref["aria-label"].strip()  # a name for screen readers; its card is the entry it links to
     for claim in own.claim_id:

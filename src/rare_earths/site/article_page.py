@@ -495,7 +495,10 @@ def article(
         "standings": vocabulary.STANDINGS,
         "text": Markup(_marked(text, quotes, numbers, described, set_aside, figures, furniture or {})),
         "has_furniture": bool(furniture),
-        "claims": [_entry(claim, rows[claim.claim_id], check_href) for claim in described],
+        # By number, so a reader (on paper, too) finds claim 49 where 49 stands; the text is in reading order.
+        "claims": [
+            _entry(claim, rows[claim.claim_id], check_href) for claim in sorted(described, key=lambda c: c.number)
+        ],
         "set_aside": _set_aside(set_aside, numbers),
         "claim_page": claim_page,
     }
