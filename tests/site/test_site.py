@@ -168,7 +168,7 @@ def test_each_articles_bar_adds_up_to_its_claims(site):
     table, concluded = claims.load(), audit.conclusions.load()
     for source_id in registry.source_ids(CHECKOUT.sources_csv):
         row = re.search(
-            rf'<a href="{registry.article_page(source_id)}">[^<]*</a></th><td class="number" data-label="Claims">(\d+)</td>.*?'
+            rf'<a href="{registry.article_page(source_id)}">[^<]*</a>(?: <span class="publisher">[^<]*</span>)?</th><td class="number" data-label="Claims">(\d+)</td>.*?'
             r'<span class="bar-words">([^<]*)</span>',
             index,
             re.S,

@@ -127,6 +127,7 @@ def _bars(site: Site) -> list[SimpleNamespace]:
             SimpleNamespace(
                 href=registry.article_page(source_id),
                 name=name.title,
+                publisher=name.publisher,  # the name the explorer and the audit's tables use, where space is short
                 claims=len(own),
                 counted=counted,
                 rates={group: 100 * count / total for group, count in counted.items()},
