@@ -503,6 +503,20 @@ async function visitTap(context, name) {
   result.markOpened = await card();
   await page.keyboard.press("Escape");
   result.markClosed = await card();
+  // A number set aside inside a claim's quote: a tap shows its own reason, not the claim's card;
+  // Escape puts the reason away.
+  const excluded = await page.$("mark.claim .excluded");
+  if (excluded) {
+    await excluded.scrollIntoViewIfNeeded();
+    await excluded.tap();
+    const shown = () => page.evaluate(() => ({
+      card: document.getElementById("claim-card").open,
+      reason: document.activeElement.matches(".excluded") ? getComputedStyle(document.activeElement, "::after").content : "",
+    }));
+    result.setAside = await shown();
+    await page.keyboard.press("Escape");
+    result.setAsideClosed = await shown();
+  }
   await page.close();
   return result;
 }

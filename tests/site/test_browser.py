@@ -572,6 +572,11 @@ def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
             )
         elif tap["markClosed"]["focused"] in ("", "BODY"):
             problems.append(f"{name}: after Escape on the card of {tap['markWanted']}'s words, the focus is lost")
+        aside = tap.get("setAside")
+        if aside and (aside["card"] or aside["reason"] in ("", "none")):
+            problems.append(f"{name}: a tap on a number set aside inside a claim shows {aside} instead of its reason")
+        if aside and tap["setAsideClosed"]["reason"] not in ("", "none"):
+            problems.append(f"{name}: Escape does not put a set-aside number's reason away")
     _fail_if(problems, "claims whose card a phone's tap does not open in place")
 
 

@@ -34,10 +34,16 @@
     var mark = link ? null : event.target.closest("mark.claim");
     if (!link && !mark) return;
     if (mark && event.target.closest("a")) return;  /* another link inside a quote goes where it says */
+    if (mark && event.target.closest(".excluded")) return;  /* a number set aside in a quote shows its own reason */
     var claimId = link ? link.getAttribute("href").replace("#about-", "") : mark.getAttribute("data-claim");
     if (open(claimId, link || mark)) event.preventDefault();
   });
   dialog.querySelector(".claim-card-close").addEventListener("click", function () { dialog.close(); });
+  /* A set-aside number's reason shows while it has the focus (a tap gives it); Escape puts it away. */
+  document.addEventListener("keydown", function (event) {
+    var focused = document.activeElement;
+    if (event.key === "Escape" && focused && focused.matches(".excluded")) focused.blur();
+  });
   dialog.addEventListener("click", function (event) {
     /* A link in the card (to the list, the sentence, a check) closes it and goes where it says. */
     if (event.target.closest("a[href]")) { opener = null; dialog.close(); return; }
