@@ -101,12 +101,8 @@ def test_a_replacement_that_fails_part_way_says_so_not_that_nothing_changed(tmp_
     ],
 )
 def test_a_planted_journal_moves_nothing_and_is_one_located_error(tmp_path, moves):
-    folder, outside = tmp_path / "processed", tmp_path / "outside"
-    (folder / ".staging-x").mkdir(parents=True)
-    outside.mkdir()
-    (outside / "victim").write_text("outside\n", encoding="utf-8")
+    folder, _ = _planted(tmp_path)
     for name in ("a.csv", "b.csv"):
-        (folder / name).write_text(f"old {name}\n", encoding="utf-8")
         (folder / ".staging-x" / name).write_text(f"new {name}\n", encoding="utf-8")
     (folder / atomic.JOURNAL).write_text(json.dumps(moves), encoding="utf-8")
     before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
