@@ -4,6 +4,7 @@ one rename. Every case of the adversarial review that concerns publishing, each 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from rare_earths import __main__ as cli
 from rare_earths import atomic
 from rare_earths.build import runner
+from rare_earths.data import coverage
 
 
 def pages_step(project, text: str, make=None) -> runner.FolderStep:
@@ -248,6 +250,48 @@ def test_a_bad_exclusion_is_one_located_error_at_the_data_step(project, capsys):
     err = capsys.readouterr().err
     assert "data/raw/exclusions.csv, line 2, column quote: quote not found verbatim in the article" in err, err
     assert not project.processed.exists() or not list(project.processed.glob("*.csv"))
+
+
+def refused_at_the_data_step(project, capsys) -> str:
+    assert cli.main(["--project", str(project.root), "data"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: 1 problem in the input data; nothing was written:")
+    assert not project.processed.exists() or not list(project.processed.iterdir())
+    return err
+
+
+def test_a_header_only_exclusions_csv_is_refused_at_the_data_step_listing_what_is_uncovered(project, capsys):
+    """The case: a header-only exclusions.csv passed the data step; notebook 01 then crashed
+    ("attempt to get argmax of an empty sequence")."""
+    header = project.exclusions_csv.read_text(encoding="utf-8").splitlines()[0]
+    project.exclusions_csv.write_text(header + "\n", encoding="utf-8")
+    err = refused_at_the_data_step(project, capsys)
+    found = re.search(r"data/raw/exclusions.csv: (\d+) numbers in the articles are neither a claim nor excluded", err)
+    assert found and int(found[1]) > coverage.UNCOVERED_SHOWN, err
+    assert "    a000, line 1, column 283: 'first' in ...trictions in April 2025. This marks the first" in err
+    assert err.count("\n    a") == coverage.UNCOVERED_SHOWN
+    assert f"    ... and {int(found[1]) - coverage.UNCOVERED_SHOWN} more" in err
+
+
+def test_an_exclusion_of_a_claims_own_number_is_refused_at_the_data_step(project, capsys):
+    """The case: the site marked the claim's own figure "set aside"."""
+    with project.exclusions_csv.open("a", encoding="utf-8") as stream:
+        stream.write("a000,As China controls over 90% of the global processing,90,ordinal_in_prose,\n")
+    err = refused_at_the_data_step(project, capsys)
+    assert (
+        "data/raw/exclusions.csv, line 53, column number_as_written: '90' is the figure of claim a000-01: "
+        "a number is a claim or excluded, never both; remove this row"
+    ) in err, err
+
+
+def test_a_number_excluded_twice_through_two_quotes_is_refused_at_the_data_step(project, capsys):
+    with project.exclusions_csv.open("a", encoding="utf-8") as stream:
+        stream.write("a000,in April 2025. This marks the first official,first,ordinal_in_prose,\n")
+    err = refused_at_the_data_step(project, capsys)
+    assert (
+        "data/raw/exclusions.csv, line 53, column number_as_written: 'first' is the number line 2 excludes "
+        "already: each number is excluded once; remove this row"
+    ) in err, err
 
 
 def test_a_failed_sweep_run_still_publishes_pages_that_say_so(project, monkeypatch, capsys):

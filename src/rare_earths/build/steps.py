@@ -27,7 +27,8 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
     # here: the audit and the tables cost 0.65 s (pandas, pandera, pint), which a run with nothing to do never pays
     from rare_earths import audit
     from rare_earths.audit import conclusions
-    from rare_earths.data import claims, coverage, datapackage, furniture, provenance, reference
+    from rare_earths.data import claims, coverage, datapackage, furniture, provenance, reference, schemas
+    from rare_earths.data.tables import read_raw
 
     claims_csv = claims.build(
         claims_path=project.raw_claims_csv,
@@ -36,12 +37,14 @@ def _make_data(staged: Path, project: Project, said: list[str]) -> list[Path]:
         subjects_path=project.subjects_csv,
         output=staged / project.processed_claims_csv.name,
     )
-    # The curated exclusions and furniture are checked here too (their schema, and that each quote and number is
-    # in its article), so a mistake in them is one located error at `make data`, not at the site.
+    # The curated exclusions and furniture are checked here too (their schema, that each quote and number is in its
+    # article, and that every number is a claim or excluded, once), so a mistake in them is one located error at
+    # `make data`, not a crash in a notebook or a claim's figure set aside on the site.
     articles = provenance.load_articles(
         provenance.load_sources(project.sources_csv, project.articles), project.articles
     )
-    coverage.exclusion_spans(coverage.load_exclusions(project.exclusions_csv), articles, project.exclusions_csv)
+    raw_claims = read_raw(schemas.RAW_CLAIMS, project.raw_claims_csv)  # checked by claims.build above
+    coverage.check(raw_claims, coverage.load_exclusions(project.exclusions_csv), articles, project.exclusions_csv)
     claimed = claims.load(claims_csv)
     furniture.check(furniture.load(project.furniture_csv), articles, project.furniture_csv, claims=claimed)
     usgs_csv = reference.build(staged / project.processed_usgs_csv.name, project)

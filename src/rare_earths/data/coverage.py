@@ -102,9 +102,13 @@ class Span:
     start: int
     end: int
     covered_by: str  # "claim a000-03" or "exclusion (date), line 7"
+    line: int | None = None  # an exclusion's line in exclusions.csv
 
     def covers(self, start: int, end: int) -> bool:
         return self.start <= start and end <= self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.source_id == other.source_id and self.start < other.end and other.start < self.end
 
 
 # The words the parser reads as a rank, and superlatives that rank from the bottom, which it does
@@ -160,8 +164,9 @@ def exclusion_spans(exclusions: pd.DataFrame, articles: dict[str, str], path: Pa
             column = "number_as_written" if where.in_quote else "quote"
             problems.append(Problem(relative(path), where.message, line_of(index), column))
             continue
+        line = line_of(index)
         spans.append(
-            Span(row.source_id, where.part_start, where.part_end, f"exclusion ({row.reason}), line {line_of(index)}")
+            Span(row.source_id, where.part_start, where.part_end, f"exclusion ({row.reason}), line {line}", line)
         )
     if problems:
         raise InputError(problems)
@@ -173,9 +178,11 @@ class Uncovered:
     source_id: str
     token: str
     context: str
+    line: int = 0  # where it stands in its article
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.source_id}: {self.token!r} in ...{self.context}..."
+        return f"{self.source_id}, line {self.line}, column {self.column}: {self.token!r} in ...{self.context}..."
 
 
 def uncovered(articles: dict[str, str], spans: list[Span]) -> list[Uncovered]:
@@ -188,7 +195,8 @@ def uncovered(articles: dict[str, str], spans: list[Span]) -> list[Uncovered]:
         for start, end, token in number_tokens(text):
             if not any(span.covers(start, end) for span in by_source.get(source_id, [])):
                 context = " ".join(text[max(0, start - 40) : end + 30].split())
-                missing.append(Uncovered(source_id, token, context))
+                line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+                missing.append(Uncovered(source_id, token, context, line, column))
     return missing
 
 
@@ -197,9 +205,49 @@ def double_counted(claim: list[Span], excluded: list[Span]) -> list[str]:
     clashes = []
     for exclusion in excluded:
         for span in claim:
-            if span.source_id == exclusion.source_id and span.start < exclusion.end and exclusion.start < span.end:
+            if span.overlaps(exclusion):
                 clashes.append(f"{exclusion.source_id}: {exclusion.covered_by} overlaps {span.covered_by}")
     return clashes
+
+
+UNCOVERED_SHOWN = 20  # listed in the error; the rest are counted
+
+
+def check(raw_claims: pd.DataFrame, exclusions: pd.DataFrame, articles: dict[str, str], path: Path) -> None:
+    """InputError unless every number in every article is covered once: by a claim, or by one
+    exclusion. An exclusion of a claim's own number would set the claim's figure aside on its page;
+    two exclusions of one number, or a number neither claims nor exclusions cover (a header-only
+    exclusions.csv), would pass into the audit and the notebooks uncounted. The claims are assumed
+    checked (claims.check_claims); `exclusions` is read from `path`."""
+    excluded = exclusion_spans(exclusions, articles, path)
+    claimed = claim_spans(raw_claims, articles)
+    problems = []
+    for index, exclusion in enumerate(excluded):
+        number = articles[exclusion.source_id][exclusion.start : exclusion.end]
+        claim = next((span for span in claimed if span.overlaps(exclusion)), None)
+        earlier = next((span for span in excluded[:index] if span.overlaps(exclusion)), None)
+        if claim is not None:
+            why = f"{number!r} is the figure of {claim.covered_by}: a number is a claim or excluded, never both"
+        elif earlier is not None:
+            why = f"{number!r} is the number line {earlier.line} excludes already: each number is excluded once"
+        else:
+            continue
+        problems.append(Problem(relative(path), f"{why}; remove this row", exclusion.line, "number_as_written"))
+    missing = uncovered(articles, claimed + excluded)
+    if missing:
+        shown = [f"    {item}" for item in missing[:UNCOVERED_SHOWN]]
+        if len(missing) > UNCOVERED_SHOWN:
+            shown.append(f"    ... and {len(missing) - UNCOVERED_SHOWN} more")
+        problems.append(
+            Problem(
+                relative(path),
+                f"{len(missing)} number{'s' if len(missing) != 1 else ''} in the articles "
+                f"{'are' if len(missing) != 1 else 'is'} neither a claim nor excluded: add each to "
+                "claims.csv, or here with the reason it is not a figure of the audit\n" + "\n".join(shown),
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def load_exclusions(path: Path | None = None) -> pd.DataFrame:
