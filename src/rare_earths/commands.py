@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from rare_earths import atomic
-from rare_earths.build import chain, execution, params, scheduling, steps, sweep
+from rare_earths.build import chain, execution, executors, params, scheduling, steps, sweep
 from rare_earths.project import Project, relative, site_url
 from rare_earths.site import layout
 from rare_earths.site import step as site_step
@@ -57,8 +57,19 @@ def run(args: argparse.Namespace, project: Project) -> None:
 
 def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple) -> None:
     started = time.perf_counter()
-    steps.build_data(project, force=args.force)
-    options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, scheduler=args.scheduler)
+    # One set of workers for every notebook run of the command; opened before the data step when
+    # that is out of date (the notebooks will follow), so their kernel factories warm meanwhile.
+    with executors.Workers(args.jobs, args.scheduler, execution.KERNEL) as workers:
+        if args.force or steps.data_changes(project):
+            workers.pool()
+        steps.build_data(project, force=args.force)
+        options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, workers=workers)
+        _run_notebooks(args, project, values, chosen, options, started)
+
+
+def _run_notebooks(
+    args: argparse.Namespace, project: Project, values: dict, chosen: tuple, options: dict, started: float
+) -> None:
     failures: list[chain.ChainFailed] = []
     outcomes = _chain(values, project, chosen, options, failures)
     outcomes += _vouch(values, project, outcomes, options, failures)
@@ -104,9 +115,18 @@ def _default_sweep(project: Project, options: dict, failures: list) -> bool:
 
 
 def _chain(values: dict, project: Project, chosen: tuple, options: dict, failures: list) -> list:
-    """Run `chosen`; a failure is kept in `failures` (the pages still follow, and say so)."""
+    """Run `chosen`, each notebook's page rendered as it finishes; a failure is kept in `failures`
+    (the pages still follow, and say so)."""
+    prepare = site_step.page_preparer(project)
     try:
-        return chain.run(values, project.executed, chosen, notebooks_dir=project.notebooks, **options)
+        return chain.run(
+            values,
+            project.executed,
+            chosen,
+            notebooks_dir=project.notebooks,
+            recorded=lambda run_: prepare(run_.folder / run_.step.notebook),
+            **options,
+        )
     except chain.ChainFailed as failure:
         failures.append(failure)
         return failure.outcomes

@@ -342,7 +342,9 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
         def submit(self, *_):
             raise RuntimeError("the cluster is gone")
 
-    monkeypatch.setattr(executors, "open_executor", lambda jobs, scheduler=None: contextlib.nullcontext(Gone()))
+    monkeypatch.setattr(
+        executors, "open_executor", lambda jobs, scheduler=None, kernel=None: contextlib.nullcontext(Gone())
+    )
     with pytest.raises(sweep.SweepFailed) as failed:
         sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,))
     # One line for what failed alike, not one per run.

@@ -243,10 +243,11 @@ def execute_runs(
     retries: int = RETRIES,
     kernel: str = KERNEL,
     scheduler: str | None = None,
+    workers: executors.Workers | None = None,
     echo: Callable[[str], None] = print,
 ) -> dict[str, Outcome]:
     """Run `runs` on an executor (`executors.open_executor`: local processes, or a Dask cluster given
-    a `scheduler`), each once the runs it needs are done or `ok` (`scheduling.run_all`). What a
+    a `scheduler`; or the command's `workers`, already open, whose jobs and scheduler are its own), each once the runs it needs are done or `ok` (`scheduling.run_all`). What a
     run's worker wrote is moved into place; a run that ended ok is checked by `check` (which may
     find it failed after all), then recorded with its manifest (what it used, observed as it ran),
     then given to `recorded`. `started`: called once
@@ -286,11 +287,15 @@ def execute_runs(
         )
 
     tasks = [Job(run_.label, task(run_), run_.needs) for run_ in runs]
+    own = workers is None
+    workers = workers or executors.Workers(jobs, scheduler, kernel)
     try:
-        with executors.open_executor(jobs, scheduler) as pool:
-            started()
-            return run_all(tasks, pool, slots=capacity(pool, jobs), ok=ok, finished=record, echo=echo, done=done)
+        pool = workers.pool()
+        started()
+        return run_all(tasks, pool, slots=capacity(pool, workers.jobs), ok=ok, finished=record, echo=echo, done=done)
     finally:
+        if own:
+            workers.close()
         for fence in fences.values():
             shutil.rmtree(fence, ignore_errors=True)
 

@@ -72,16 +72,16 @@ def ensure_kernel(name: str = KERNEL, *, prefix: str | Path | None = None, echo=
             f"no Jupyter kernel named {name!r} is registered; register it with "
             f"`python -m ipykernel install --sys-prefix --name {name}` in the environment that should run it"
         )
-    kernels = Path(prefix if prefix is not None else sys.prefix) / "share" / "jupyter" / "kernels"
+    specs = Path(prefix if prefix is not None else sys.prefix) / "share" / "jupyter" / "kernels"
     try:
-        made = register_kernel(kernels)
+        made = register_kernel(specs)
     except OSError as error:
         raise KernelMissing(
-            f"the Jupyter kernel {KERNEL!r} is not registered, and registering it in {kernels} failed "
+            f"the Jupyter kernel {KERNEL!r} is not registered, and registering it in {specs} failed "
             f"({error.strerror or error}); run `make venv`, or in the environment that runs the notebooks: {REGISTER_COMMAND}"
         ) from None
     if made:
-        echo(f"registered the missing Jupyter kernel {KERNEL!r} (this Python) in {kernels}")
+        echo(f"registered the missing Jupyter kernel {KERNEL!r} (this Python) in {specs}")
 
 
 def register_kernel(kernels: Path) -> bool:
@@ -299,6 +299,8 @@ def execute(
     """
     from jupyter_client.manager import KernelManager  # here: 0.07 s, which a run with nothing to do never pays
 
+    from rare_earths.build import kernels
+
     notebook = (notebooks_dir or Project.here().notebooks) / name
     ensure_kernel(kernel)
     # The kernel boots in its own process while this one imports papermill (0.3 s saved a notebook).
@@ -313,6 +315,7 @@ def execute(
         transport="ipc",
         ip=os.path.join(sockets, "kernel"),
     )
+    kernels.provision(kernel_manager)  # forked from this worker's warm factory where it can be
     try:
         kernel_manager.start_kernel(cwd=str(notebook.parent))
         try:

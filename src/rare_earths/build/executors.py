@@ -1,8 +1,9 @@
 """Where the chain's notebooks run: a `concurrent.futures` executor, local or on a Dask cluster.
 
-Locally, a pool of processes (one per core by default), each running one notebook and then
-replaced, so no kernel or import leaks from one notebook into the next; on Linux a worker dies with
-the chain's process, however that dies. Given a scheduler address (`--scheduler tcp://HOST:PORT`,
+Locally, a pool of processes (one per core by default) that live for the run: each keeps a kernel
+factory warm (`rare_earths.build.kernels`), started as the pool opens, so a notebook's kernel is
+forked with its heavy imports done rather than started from nothing. Every notebook still runs in
+a kernel of its own; on Linux a worker dies with the chain's process, however that dies. Given a scheduler address (`--scheduler tcp://HOST:PORT`,
 or `DASK_SCHEDULER_ADDRESS`), the same tasks go to a Dask distributed cluster through its
 `concurrent.futures` interface; its workers need the project at the same path (a shared
 filesystem) and the same environment.
@@ -18,6 +19,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -76,33 +78,70 @@ def scheduler_address(given: str | None = None) -> str | None:
 
 
 @contextlib.contextmanager
-def open_executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
-    """An executor for the chain's tasks, shut down (and its workers gone) when the block ends."""
+def open_executor(jobs: int, scheduler: str | None = None, kernel: str | None = None) -> Iterator[Executor]:
+    """An executor for the chain's tasks, shut down (and its workers gone) when the block ends.
+    `kernel`: the kernel the tasks will ask for, whose factory each local worker starts at once."""
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
-        with _cluster(address) as pool:
+        with _cluster(address, kernel) as pool:
             yield pool
         return
     pool = ProcessPoolExecutor(
         max_workers=max(1, jobs),
         mp_context=multiprocessing.get_context("spawn"),
-        max_tasks_per_child=1,
-        initializer=die_with_parent,
+        initializer=start_worker,
+        initargs=(kernel,),
     )
     try:
+        # Every worker started now (a pool starts one per task submitted while none is idle), each
+        # warming its factory while this process goes on.
+        for _ in range(max(1, jobs)):
+            pool.submit(os.getpid)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Workers:
+    """The executor of one command, opened when first needed and kept for all its runs (the chain,
+    notebooks run again, the default sweep), so its workers and their kernel factories start once;
+    shut down when the command ends. A command with nothing to run starts no process."""
+
+    def __init__(self, jobs: int, scheduler: str | None = None, kernel: str | None = None):
+        self.jobs, self.scheduler, self.kernel = jobs, scheduler, kernel
+        self._stack = contextlib.ExitStack()
+        self._pool: Executor | None = None
+
+    def pool(self) -> Executor:
+        """The executor, opened now if it is not yet (its workers then warm their kernel factories
+        while this process goes on); opened again if a local worker died and broke it."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self.close()
+        if self._pool is None:
+            self._pool = self._stack.enter_context(open_executor(self.jobs, self.scheduler, self.kernel))
+        return self._pool
+
+    def close(self) -> None:
+        self._pool = None
+        self._stack.close()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+
 @contextlib.contextmanager
-def _cluster(address: str) -> Iterator[Executor]:
+def _cluster(address: str, kernel: str | None = None) -> Iterator[Executor]:
     from distributed import Client  # here: distributed costs about 0.4 s, which a local run never pays
 
     identity = identify(address)
     client = Client(address, set_as_default=False, timeout=f"{CONNECT_SECONDS:g}s")
     executor = client.get_executor(pure=False)
+    if kernel:  # each worker's kernel factory warms while the client goes on
+        client.run(_warm, kernel, wait=False)
     # Asked by the scheduler of runs (`scheduling.run_all`) every WATCH_SECONDS while it waits.
     executor.lost = Watch(client, address, set(identity.get("workers", {}))).lost
     executor.watch_seconds = WATCH_SECONDS
@@ -181,6 +220,19 @@ class Watch:
             f"the cluster at {self.address} lost its workers ({', '.join(sorted(self.seen))}) and none "
             f"joined within {WORKERLESS_SECONDS:g} s"
         )
+
+
+def start_worker(kernel: str | None) -> None:
+    """A local worker's start: tied to the chain's process, its kernel factory warming."""
+    die_with_parent()
+    if kernel:
+        threading.Thread(target=_warm, args=(kernel,), daemon=True).start()
+
+
+def _warm(kernel: str) -> None:
+    from rare_earths.build import kernels
+
+    kernels.warm(kernel)
 
 
 def die_with_parent() -> None:

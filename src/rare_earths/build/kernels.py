@@ -1,0 +1,299 @@
+"""Kernels ready before they are needed: a notebook's kernel forked from a process that has already
+imported the heavy third-party libraries, instead of started from nothing.
+
+A fresh kernel spends about a second starting Python, ipykernel and their imports, then the
+notebook imports pandas, pint, matplotlib and seaborn: a second more, every notebook. Here each
+worker keeps one *kernel factory*: a Python started like the project's kernel (the same
+interpreter and flags) that imports ipykernel's application and those libraries, and nothing of
+the project, then waits. Asked for a kernel, it forks: the child takes the kernel's environment,
+working folder and command line, and starts ipykernel exactly as `python -m ipykernel_launcher`
+would. Its user namespace is made by ipykernel then, so it is as empty as a fresh kernel's, and
+no project module is loaded before the notebook imports it: what the notebook reads is observed
+exactly as in a fresh kernel (tests/build/test_kernels.py runs the chain's notebooks both ways and
+compares the executed copies byte for byte).
+
+jupyter_client manages the forked kernel as it does any local kernel: `ForkedProvisioner` is its
+local provisioner with the launch replaced, so interrupts, kills and shutdowns reach the same
+process. Only a Python kernel spec that runs `-m ipykernel_launcher` is forked, on Linux; any other
+kernel (or a factory that cannot start) is started the ordinary way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+# What the factory imports before it forks: what every notebook of the chain imports, whose import
+# costs most. Never the project (its modules are observed as a notebook imports them), and never
+# matplotlib.pyplot or seaborn (which imports it): pyplot chooses matplotlib's backend as it is
+# imported, and the inline backend sets up the display of figures only inside a running kernel.
+WARM_IMPORTS = ("ipykernel.kernelapp", "numpy", "pandas", "pint", "matplotlib")
+
+LAUNCHER = ("-m", "ipykernel_launcher")
+
+# The factory's program, run with `python -c` so that importing it imports nothing of the project.
+# It reads requests (one JSON line each: argv, env, cwd) on the pipe whose fd is its first argument;
+# the child it forks answers on the pipe of its second argument with its pid once it leads a session of its own, as a kernel jupyter_client starts does.
+_FACTORY = r"""
+import json, os, signal, sys, ctypes
+from pathlib import Path
+os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel sets it
+if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+    del sys.path[0]  # as ipykernel_launcher does before its imports
+import importlib
+for name in IMPORTS:
+    importlib.import_module(name)
+libc = ctypes.CDLL(None, use_errno=True)
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its kernels are reaped by the system
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+requests, answers = os.fdopen(int(sys.argv[1]), "r"), int(sys.argv[2])
+os.write(answers, b"ready\n")
+for line in requests:  # until the worker that asked for it is gone, and its end of the pipe with it
+    request = json.loads(line)
+    if os.fork():
+        continue
+    try:
+        os.setsid()
+        if sys.platform.startswith("linux"):
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: gone with the factory
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.write(answers, f"{os.getpid()}\n".encode())
+        requests.close()
+        os.close(answers)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = request["argv"]
+        from ipykernel import kernelapp
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    finally:
+        import atexit
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+"""
+
+
+# Set (to anything) to start every kernel the ordinary way, e.g. to compare with forked ones.
+FRESH_VARIABLE = "RARE_EARTHS_FRESH_KERNELS"
+
+
+class FactoryFailed(RuntimeError):
+    """The kernel factory could not start or stopped answering: kernels are then started fresh."""
+
+
+class KernelFactory:
+    """A process that forks kernels on request (see the module's docstring). Thread-safe: a Dask
+    worker runs several notebooks at once."""
+
+    def __init__(self, prefix: list[str], env: dict[str, str]):
+        self.prefix, self.env = list(prefix), dict(env)
+        requests_read, self._requests = os.pipe()
+        self._answers, answers_write = os.pipe()
+        self.lock = threading.Lock()
+        program = _FACTORY.replace("IMPORTS", repr(WARM_IMPORTS))
+        try:
+            self.process = subprocess.Popen(
+                [*prefix, "-c", program, str(requests_read), str(answers_write)],
+                stdin=subprocess.DEVNULL,
+                env=env,
+                pass_fds=(requests_read, answers_write),
+                start_new_session=True,  # a Ctrl-C at the terminal is the run's to handle, not the factory's
+            )
+        finally:
+            os.close(requests_read)
+            os.close(answers_write)
+        self._reader = os.fdopen(self._answers, "r")
+        if self._reader.readline().strip() != "ready":
+            self.close()
+            raise FactoryFailed("the kernel factory stopped before it was ready")
+
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        """Start a kernel running `argv` (the kernel's command, the interpreter's part left out) in
+        `cwd` with `env`; return its pid."""
+        request = json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n"
+        with self.lock:
+            if self.process.poll() is not None:
+                raise FactoryFailed(f"the kernel factory has stopped (exit {self.process.returncode})")
+            os.write(self._requests, request.encode())
+            answer = self._reader.readline().strip()
+        if not answer.isdigit():
+            raise FactoryFailed("the kernel factory did not answer")
+        return int(answer)
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        os.close(self._requests)
+        self._reader.close()
+
+
+_factories: dict[tuple[str, ...], KernelFactory] = {}
+_factories_lock = threading.Lock()
+
+
+def factory_for(prefix: list[str], env: dict[str, str]) -> KernelFactory | None:
+    """This process's kernel factory for kernels started with `prefix` (the interpreter and its
+    flags) in the environment `env`, started the first time it is asked for (and again if the
+    environment changed: what the libraries read of it as they are imported must be the kernel's);
+    None where kernels cannot be forked."""
+    if not sys.platform.startswith("linux") or os.environ.get(FRESH_VARIABLE):
+        return None
+    with _factories_lock:
+        factory = _factories.get(tuple(prefix))
+        if factory is None or factory.env != env or factory.process.poll() is not None:
+            if factory is not None:
+                factory.close()
+            try:
+                factory = _factories[tuple(prefix)] = KernelFactory(prefix, env)
+            except (OSError, FactoryFailed):
+                _factories.pop(tuple(prefix), None)
+                return None
+        return factory
+
+
+def kernel_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a kernel this process starts runs in: jupyter_client's launcher adds the
+    pid of the process that started it, which ipykernel watches (and reads as it is imported)."""
+    return {**(os.environ if env is None else env), "JPY_PARENT_PID": str(os.getpid())}
+
+
+@atexit.register
+def _close_factories() -> None:
+    for factory in _factories.values():
+        factory.close()
+
+
+def split_command(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """A kernel command as (interpreter and flags, the launcher and its arguments) if it is
+    `python [flags] -m ipykernel_launcher ...`; None for any other kernel."""
+    for index in range(1, len(argv) - 1):
+        if tuple(argv[index : index + 2]) == LAUNCHER:
+            return argv[:index], argv[index:]
+    return None
+
+
+def warm(kernel: str) -> bool:
+    """Start this process's factory for the kernel named `kernel` now, while other work runs, so
+    that its first notebook does not wait for the imports. False if that kernel is not forked here."""
+    split = split_command(kernel_spec_argv(kernel))
+    return split is not None and factory_for(split[0], kernel_environment()) is not None
+
+
+def kernel_spec_argv(kernel: str) -> list[str]:
+    """The command of the kernel named `kernel`; [] if there is none (its first notebook says so)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return KernelSpecManager().get_kernel_spec(kernel).argv
+    except NoSuchKernel:
+        return []
+
+
+class ForkedProcess:
+    """The part of `subprocess.Popen` jupyter_client uses, for a kernel forked by a factory (which
+    is its parent, so it is asked by signal rather than waited for)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid, self.returncode = pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # its status went to its parent, the factory
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        import signal
+
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        import signal
+
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching the kernel from the worker's factory."""
+
+    factory: KernelFactory | None = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        prefix, launcher = split_command(cmd)
+        env = kernel_environment(kwargs.get("env"))
+        if self.factory.env != env:  # the environment changed since the factory started: a new one
+            self.factory = factory_for(prefix, env) or _failed("the kernel factory could not be restarted")
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        # sys.argv as `python -m ipykernel_launcher` gives it: the launcher's file, then its arguments.
+        argv = [_launcher_file(), *launcher[2:]]
+        pid = self.factory.fork(argv, env, cwd)
+        self.process = ForkedProcess(pid)
+        self.pid, self.pgid, self.cwd = pid, pid, Path(cwd)
+        return self.connection_info
+
+
+def _failed(message: str):
+    raise FactoryFailed(message)
+
+
+def _launcher_file() -> str:
+    import importlib.util
+
+    return importlib.util.find_spec("ipykernel_launcher").origin
+
+
+def provision(kernel_manager) -> bool:
+    """Give `kernel_manager` (not started yet) a forked kernel when it starts, if its kernel can be
+    forked here; False (started the ordinary way) otherwise."""
+    split = split_command(kernel_manager.kernel_spec.argv)
+    factory = factory_for(split[0], kernel_environment()) if split else None
+    if factory is None:
+        return False
+    import uuid
+
+    kernel_manager.kernel_id = kernel_manager.kernel_id or str(uuid.uuid4())
+    provisioner = ForkedProvisioner(
+        kernel_id=kernel_manager.kernel_id, kernel_spec=kernel_manager.kernel_spec, parent=kernel_manager
+    )
+    provisioner.factory = factory
+    kernel_manager.provisioner = provisioner
+    return True

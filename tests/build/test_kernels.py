@@ -1,0 +1,96 @@
+"""Kernels forked from a worker's warm factory (`rare_earths.build.kernels`) run a notebook exactly as
+a fresh kernel does: the same executed copy, byte for byte, with the same observed inputs; nothing
+of the project loaded and nothing in the namespace before the first cell. Each comparison runs the
+notebook both ways into temporary folders; nothing is written into the checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from rare_earths.build import chain, execution, kernels
+from rare_earths.project import Project
+
+CHECKOUT = Project(Path(__file__).resolve().parents[2])
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def executed(name: str, notebooks_dir: Path, out: Path, monkeypatch, *, fresh: bool) -> bytes:
+    """The executed copy of `name`, run in a forked kernel, or (`fresh`) in one started from nothing."""
+    with monkeypatch.context() as patch:
+        if fresh:
+            patch.setenv(kernels.FRESH_VARIABLE, "1")
+        else:
+            patch.delenv(kernels.FRESH_VARIABLE, raising=False)
+            assert kernels.warm(execution.KERNEL), "this machine should fork the project's kernel"
+        execution.execute(name, {}, out, notebooks_dir=notebooks_dir)
+    return (out / name).read_bytes()
+
+
+def test_a_forked_kernel_holds_what_a_fresh_one_holds_before_the_first_cell(tmp_path, monkeypatch):
+    forked = executed("09-kernel-state.ipynb", FIXTURES, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", FIXTURES, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert forked == fresh
+    state = "".join(json.loads(forked)["cells"][2]["outputs"][0]["text"]).splitlines()
+    assert state[0] == "['In', 'Out', 'exit', 'get_ipython', 'open', 'os', 'quit', 'sys']", "the namespace is not empty"
+    assert state[1] == "[]", "a project module was loaded before the notebook imported it"
+    # The figure of its last cell is displayed: the inline backend is set up as in a fresh kernel.
+    assert json.loads(forked)["cells"][3]["outputs"][0]["output_type"] == "display_data"
+
+
+@pytest.mark.parametrize("name", [chain.NOTEBOOKS[2]])
+def test_a_chain_notebook_run_in_a_forked_kernel_is_byte_identical_to_a_fresh_run(name, tmp_path, monkeypatch):
+    forked = executed(name, CHECKOUT.notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed(name, CHECKOUT.notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert forked == fresh
+    used = json.loads(forked)["metadata"]["rare_earths"]["used"]
+    assert "data/processed/claims.csv" in used and "src/rare_earths/analysis.py" in used, used
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [name for name in chain.NOTEBOOKS if name != chain.NOTEBOOKS[2]])
+def test_every_chain_notebook_run_in_a_forked_kernel_is_byte_identical_to_a_fresh_run(name, tmp_path, monkeypatch):
+    forked = executed(name, CHECKOUT.notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed(name, CHECKOUT.notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert forked == fresh
+
+
+def test_a_factory_is_started_again_for_another_environment(monkeypatch):
+    prefix = kernels.split_command(kernels.kernel_spec_argv(execution.KERNEL))[0]
+    first = kernels.factory_for(prefix, kernels.kernel_environment())
+    assert first is not None and kernels.factory_for(prefix, kernels.kernel_environment()) is first
+
+    # What the libraries read of the environment as they are imported must be the kernel's.
+    monkeypatch.setenv("RARE_EARTHS_TEST_VARIABLE", "1")
+    second = kernels.factory_for(prefix, kernels.kernel_environment())
+    assert second is not None and second is not first and first.process.poll() is not None
+
+
+def test_a_factory_that_died_is_replaced_and_no_kernel_is_lost(tmp_path, monkeypatch):
+    monkeypatch.delenv(kernels.FRESH_VARIABLE, raising=False)
+    prefix = kernels.split_command(kernels.kernel_spec_argv(execution.KERNEL))[0]
+    factory = kernels.factory_for(prefix, kernels.kernel_environment())
+    os.kill(factory.process.pid, signal.SIGKILL)
+    factory.process.wait()
+
+    execution.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=FIXTURES)
+    assert (tmp_path / "01-greets.ipynb").is_file()
+    assert kernels.factory_for(prefix, kernels.kernel_environment()) is not factory
+
+
+def test_only_a_python_kernel_launched_by_ipykernel_is_forked():
+    assert kernels.split_command(
+        ["/venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c"]
+    ) == (
+        ["/venv/bin/python", "-Xfrozen_modules=off"],
+        ["-m", "ipykernel_launcher", "-f", "c"],
+    )
+    assert kernels.split_command(["R", "--slave", "-e", "IRkernel::main()", "--args", "c"]) is None
+    assert kernels.split_command(["python", "-m", "other_kernel", "-f", "c"]) is None
