@@ -220,7 +220,12 @@ def test_the_method_page_gives_pipeline_units_parameters_and_sources(site):
 @pytest.mark.parametrize("name", chain.NOTEBOOKS)
 def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameters(site, name):
     page = read(site, Path(name).with_suffix(".html").name)
-    assert "hl-ipython3" in page, "the code is not in the page"
+    # Every code cell's source is in the page, whole, as plain escaped text (nothing colours it).
+    code = [cell.source for cell in committed(name).cells if cell.cell_type == "code"]
+    shown = [html.unescape(block) for block in re.findall(r'<div class="highlight"><pre>(.*?)</pre></div>', page, re.S)]
+    assert [block.rstrip("\n") for block in shown] == [source.rstrip("\n") for source in code], (
+        "the code is not in the page"
+    )
     assert re.search(r'<button [^>]*class="code-toggle"[^>]*>Show code</button>', page), "no Show code button"
     assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in read(site, "site.css")
     ran_with = reader.ran_with(committed(name))

@@ -11,8 +11,12 @@ as nbconvert renders it (`exporter`). Two things are added to the cells nbconver
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import html
+import json
 import re
+from pathlib import Path
 
 import jinja2
 import nbformat
@@ -24,9 +28,10 @@ from rare_earths import vocabulary
 from rare_earths.build import reader
 from rare_earths.site import layout, registry
 from rare_earths.site.layout import Link, Links
-from rare_earths.site.model import Page, Render
+from rare_earths.site.model import Page, Render, describe
 
 
+@functools.lru_cache(maxsize=4)  # one per set of claim ids: a run renders each notebook's cells with the same
 def exporter(known: frozenset[str] = frozenset()):
     """nbconvert's HTML exporter with the site's cell template, whose Markdown links the claim ids of
     `known` to their sentences."""
@@ -67,6 +72,7 @@ def exporter(known: frozenset[str] = frozenset()):
             return MarkdownWithMath(renderer=renderer).render(source)
 
     made = Exporter(extra_template_basedirs=[str(layout.TEMPLATES)], template_name="page")
+    made.known = known  # part of what its cells are made from (`cells`)
     made.exclude_input = False  # kept in the page, hidden until "Show code"
     made.exclude_input_prompt = True
     made.exclude_output_prompt = True
@@ -152,12 +158,34 @@ def with_downloads(name: str, notebook: nbformat.NotebookNode) -> nbformat.Noteb
     return notebook
 
 
+# Each notebook's cells as nbconvert wrote them, by everything they are made from. A run renders a
+# notebook's cells as soon as it is executed (`prepare`), while the other notebooks still run; the
+# site step, after the last, finds them here instead of waiting for nbconvert (about 0.3 s a page).
+_CELLS: dict[tuple, str] = {}
+
+
 def cells(page: Page, notebook: nbformat.NotebookNode, html_exporter) -> str:
     """The notebook's cells as nbconvert writes them (the page's title is left to the layout), each
     chart with the links to its downloads."""
-    shown = with_downloads(page.notebook, without_title(notebook))  # a copy: the notebook read stays as it is
-    body, _ = html_exporter.from_notebook_node(shown, resources={"metadata": {"name": page.title}})
-    return body
+    made_from = json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    key = (page.notebook, page.title, hashlib.sha256(made_from).hexdigest(), getattr(html_exporter, "known", None))
+    if key not in _CELLS:
+        shown = with_downloads(page.notebook, without_title(notebook))  # a copy: the notebook read stays as it is
+        _CELLS[key], _ = html_exporter.from_notebook_node(shown, resources={"metadata": {"name": page.title}})
+        while len(_CELLS) > 32:  # a long process (a test worker) keeps the latest only
+            del _CELLS[next(iter(_CELLS))]
+    return _CELLS[key]
+
+
+def prepare(executed: Path, known: frozenset[str]) -> None:
+    """Render the cells of the executed notebook at `executed` now, for the site step to find: a
+    run calls it as each notebook finishes. What is wrong with the notebook is left for the site
+    step to say, where it stops the pages with one located error."""
+    try:
+        notebook = reader.read(executed)
+        cells(describe(notebook, executed.name), notebook, exporter(known))
+    except (OSError, ValueError, KeyError, StopIteration):
+        return
 
 
 def notebook_pages(render: Render) -> dict[str, str]:

@@ -73,3 +73,20 @@ def build_site(
             f"{registry.PAGE_WEIGHT_TARGET // 1024} KB a page should weigh on a phone"
         )
     return pages
+
+
+def page_preparer(project: Project):
+    """What a run calls as each notebook of the chain finishes: its page's cells rendered then
+    (`notebooks.prepare`), while the other notebooks run, rather than after the last."""
+    known: list[frozenset[str]] = []
+
+    def prepare(executed: Path) -> None:
+        skip_slow_imports()
+        from rare_earths.data import claims  # here: as the site's own imports, never paid by a run with nothing to do
+        from rare_earths.site import notebooks
+
+        if not known:
+            known.append(frozenset(claims.load(project.processed_claims_csv).claim_id))
+        notebooks.prepare(executed, known[0])
+
+    return prepare
