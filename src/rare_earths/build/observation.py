@@ -5,6 +5,7 @@ them, so an edit to a module a step never imported reruns nothing.
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -28,15 +29,16 @@ EVERYTHING = (LIBRARY, "data")
 # the file is then used wherever the module is, as the module's code is.
 RESOURCES_ATTRIBUTE = "RESOURCES"
 
-# Run in a notebook's kernel after its cells: the project modules it imported (with their
-# resources) and the data it read.
-_OBSERVED_CODE = (
-    "import json as _json, sys as _sys\n"
-    "_seen = _sys.modules.get('rare_earths.observed')\n"
-    "_mods = [_m for _n, _m in list(_sys.modules.items()) if _n == 'rare_earths' or _n.startswith('rare_earths.')]\n"
-    "print(_json.dumps(sorted([getattr(_m, '__file__', None) or '' for _m in _mods]"
-    f" + [str(_r) for _m in _mods for _r in getattr(_m, '{RESOURCES_ATTRIBUTE}', ())]"
-    " + sorted(_seen.READS if _seen else []))))"
+# Asked of a notebook's kernel after its cells, as one expression (a user expression of a silent
+# execute: its value comes back in the reply, so no output channel is waited for): the project
+# modules it imported (with their resources) and the data it read, as JSON.
+_OBSERVED_EXPRESSION = (
+    "__import__('json').dumps(sorted("
+    "[getattr(_m, '__file__', None) or '' for _n, _m in list(__import__('sys').modules.items())"
+    " if _n == 'rare_earths' or _n.startswith('rare_earths.')]"
+    f" + [str(_r) for _n, _m in list(__import__('sys').modules.items())"
+    f" if _n == 'rare_earths' or _n.startswith('rare_earths.') for _r in getattr(_m, '{RESOURCES_ATTRIBUTE}', ())]"
+    " + sorted(getattr(__import__('sys').modules.get('rare_earths.observed'), 'READS', []))))"
 )
 
 
@@ -76,19 +78,23 @@ def kernel_observed(kernel_manager) -> list[str]:
 
     client = BlockingKernelClient()
     client.load_connection_info(kernel_manager.get_connection_info())
-    client.start_channels()
-    printed: list[str] = []
-
-    def keep(message: dict) -> None:
-        if message["msg_type"] == "stream":
-            printed.append(message["content"].get("text", ""))
-
+    client.start_channels(iopub=False, stdin=False, hb=False)
     try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(_OBSERVED_CODE, store_history=False, timeout=60, output_hook=keep)
+        reply = client.execute(
+            "",
+            silent=True,
+            store_history=False,
+            user_expressions={"used": _OBSERVED_EXPRESSION},
+            reply=True,
+            timeout=60,
+        )
     finally:
         client.stop_channels()
-    return sorted(relative(Path(file)) for file in json.loads("".join(printed) or "[]") if file)
+    found = reply["content"].get("user_expressions", {}).get("used", {})
+    if found.get("status") != "ok":
+        raise RuntimeError(f"the kernel could not say what it used: {found.get('ename')}: {found.get('evalue')}")
+    text = ast.literal_eval(found["data"]["text/plain"])  # the repr of the JSON string the expression made
+    return sorted(relative(Path(file)) for file in json.loads(text) if file)
 
 
 def recorded_use(executed: Path) -> list[str]:
