@@ -13,6 +13,7 @@ checked and moved into place with its manifest, all together.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from rare_earths.build import results, runner
@@ -99,13 +100,16 @@ def data_changes(project: Project) -> list[str]:
     return runner.step_changes(data_step(project, []))
 
 
-def build_data(project: Project, *, force: bool = False) -> None:
-    """The data step, unless its inputs are unchanged."""
+def build_data(project: Project, *, force: bool = False, starting: Callable[[], None] = lambda: None) -> None:
+    """The data step, unless its inputs are unchanged. `starting`: called once it is known to run
+    (a run then opens its workers, whose kernels warm while the data step works)."""
     said: list[str] = []
     step = data_step(project, said)
-    if runner.build(step, force=force) is None:
+    if not force and not runner.step_changes(step):
         print(f"{step.name} is up to date")
         return
+    starting()
+    runner.build(step, force=True)
     print("\n".join(said))
 
 
