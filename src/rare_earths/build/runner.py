@@ -149,10 +149,11 @@ def step_changes(step: FolderStep) -> list[str]:
     return changes(manifest, inputs, [step.folder / name for name in step.outputs])
 
 
-def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
+def build(step: FolderStep, *, force: bool = False, starting: Callable[[], None] = lambda: None) -> list[Path] | None:
     """Bring `step` up to date: None if its manifest still holds (nothing done); else build it in a
     staging folder, record what it used, and move every output and the manifest into place
-    together, or, on any error, none of them. Returns the files written."""
+    together, or, on any error, none of them. Returns the files written. `starting`: called once
+    the step is known to be built, before it is (not for a linked step)."""
     if step.linked:
         return _build_linked(step, force=force)
     # Outputs behind a link would be read, vouched for and replaced outside the tree: refused first.
@@ -163,6 +164,7 @@ def build(step: FolderStep, *, force: bool = False) -> list[Path] | None:
     if not force and unchanged(manifest, inputs, [step.folder / name for name in step.outputs]):
         return None
     atomic.recover(step.folder, (*step.outputs, step.manifest))  # a journal naming another step's file is refused
+    starting()
     staged = atomic.staging(step.folder)
     started = observed.mark()
     try:

@@ -105,11 +105,9 @@ def build_data(project: Project, *, force: bool = False, starting: Callable[[], 
     (a run then opens its workers, whose kernels warm while the data step works)."""
     said: list[str] = []
     step = data_step(project, said)
-    if not force and not runner.step_changes(step):
+    if runner.build(step, force=force, starting=starting) is None:
         print(f"{step.name} is up to date")
         return
-    starting()
-    runner.build(step, force=True)
     print("\n".join(said))
 
 
