@@ -70,6 +70,37 @@ def make_project(
     return project
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """This test run's temporary folder, the same for every pytest-xdist worker (each worker's own
+    basetemp is a folder inside it); without xdist, the run's basetemp."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The committed notebooks (executed with the defaults) rendered as the chain renders
+    reports/html/, with the site's default address: rendered once per test run and read by the site
+    tests and the browser test alike (a session fixture is per xdist worker, so the first worker to
+    get here renders while a file lock holds the others). Tests read it; none writes into it."""
+    from filelock import FileLock
+
+    from rare_earths import project as project_module
+    from rare_earths.site import report
+
+    shared = shared_folder(tmp_path_factory)
+    folder, done = shared / "site", shared / "site.rendered"
+    with FileLock(shared / "site.lock"):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker stopped mid-way left
+            folder.mkdir()
+            with pytest.MonkeyPatch.context() as patch:
+                patch.delenv(project_module.SITE_URL_VARIABLE, raising=False)
+                report.render(CHECKOUT, CHECKOUT.notebooks, folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture
 def checkout() -> Project:
     return CHECKOUT

@@ -2,8 +2,9 @@
 phone (390 px wide) and a desktop (1280 px), in light and in dark colours, and printed.
 
 The site is rendered into a temporary folder from the committed notebooks (executed with the
-default parameters), as the chain renders reports/html/, so the test checks the rendering code
-itself and needs no earlier `make reports`. tests/browser/check_site.mjs (playwright-core driving
+default parameters), as the chain renders reports/html/ (tests/conftest.py's `site`, rendered once
+per test run for the site's tests and this one), so the test checks the rendering code itself and
+needs no earlier `make reports`. tests/browser/check_site.mjs (playwright-core driving
 Debian's /usr/bin/chromium, axe-core injected in each page) visits every page it finds in that
 folder once per variant and reports what it met; the tests below judge, each naming the page, the
 variant and the element or words at fault. Screenshots are saved to
@@ -32,7 +33,7 @@ from conftest import CHECKOUT
 
 from rare_earths.build import chain
 from rare_earths.project import relative
-from rare_earths.site import registry, report
+from rare_earths.site import registry
 
 # About 100 s in Chromium: `make test` runs the slow tests last.
 pytestmark = pytest.mark.slow
@@ -148,14 +149,12 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def visit(tmp_path_factory) -> Visit:
+def visit(site) -> Visit:
     missing = _missing()
     if missing:
         pytest.fail("the browser test needs " + "; ".join(missing) + ". `make test` installs them.", pytrace=False)
     for old in SCREENSHOTS.glob("*.png"):  # so a screenshot found afterwards is this run's
         old.unlink()
-    site = tmp_path_factory.mktemp("site")
-    report.render(CHECKOUT, CHECKOUT.notebooks, site)
     command = ["node", str(SCRIPT), str(site), str(SCREENSHOTS), CHROMIUM]
     highlight = _highlight_argument()
     if highlight:

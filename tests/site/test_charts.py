@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -13,15 +12,7 @@ from conftest import CHECKOUT
 
 from rare_earths import figures
 from rare_earths.build import chain
-from rare_earths.site import notebooks, registry, report
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The committed notebooks (executed with the defaults) rendered as the chain renders them."""
-    html_dir = tmp_path_factory.mktemp("html")
-    report.render(CHECKOUT, CHECKOUT.notebooks, html_dir)
-    return html_dir
+from rare_earths.site import notebooks, registry
 
 
 def charts(name: str) -> list:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from rare_earths import project as project_module
 from rare_earths import vocabulary
 from rare_earths.data import provenance, schemas
 from rare_earths.data.tables import read_processed, read_raw
-from rare_earths.site import citation, claimreview, registry, report
+from rare_earths.site import citation, claimreview, registry
 
 PAGE = "https://example.org/rare-earths/claims.html"
 
@@ -234,17 +233,6 @@ def test_no_text_can_end_the_script_or_open_a_comment(reviews):
 # --- the markup on the built site ---------------------------------------------------------------------
 
 SCRIPT = re.compile(r'<script type="application/ld\+json">\n(.*?)\n</script>', re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The committed notebooks rendered as the chain renders them (as tests/site/test_site.py
-    does), with the site's default address."""
-    html_dir = tmp_path_factory.mktemp("html")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv(project_module.SITE_URL_VARIABLE, raising=False)
-        report.render(CHECKOUT, CHECKOUT.notebooks, html_dir)
-    return html_dir
 
 
 @pytest.fixture(scope="module")
