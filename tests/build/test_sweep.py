@@ -19,7 +19,7 @@ from conftest import CHECKOUT
 from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import __main__ as cli
-from rare_earths import commands
+from rare_earths import atomic, commands
 from rare_earths.build import chain, execution, params, reader, results, steps, sweep
 from rare_earths.build.params import ParameterError
 
@@ -282,7 +282,10 @@ def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp
     )
     for folder in kept:
         results.collect(tmp_path / folder / "08-records-years.ipynb")
-    finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), jobs=2)
+    # Under the run lock, as every command runs: the killed run's folders (its fence, where a
+    # notebook it was running left its copy in progress) are removed only by a run that holds it.
+    with atomic.one_run_at_a_time(tmp_path / ".run.lock"):
+        finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), jobs=2)
     skipped = [outcome.notebook for outcome in finished.outcomes if outcome.action == "skipped"]
     assert skipped == [
         f"08-records-years.ipynb [{folder}]" for folder in sorted(kept, key=lambda name: int(name.split("=")[1]))

@@ -19,7 +19,6 @@ import os
 import re
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -84,7 +83,7 @@ def open_executor(jobs: int, scheduler: str | None = None, kernel: str | None = 
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
-        with _cluster(address, kernel) as pool:
+        with _cluster(address) as pool:
             yield pool
         return
     pool = ProcessPoolExecutor(
@@ -134,14 +133,12 @@ class Workers:
 
 
 @contextlib.contextmanager
-def _cluster(address: str, kernel: str | None = None) -> Iterator[Executor]:
+def _cluster(address: str) -> Iterator[Executor]:
     from distributed import Client  # here: distributed costs about 0.4 s, which a local run never pays
 
     identity = identify(address)
     client = Client(address, set_as_default=False, timeout=f"{CONNECT_SECONDS:g}s")
     executor = client.get_executor(pure=False)
-    if kernel:  # each worker's kernel factory warms while the client goes on
-        client.run(_warm, kernel, wait=False)
     # Asked by the scheduler of runs (`scheduling.run_all`) every WATCH_SECONDS while it waits.
     executor.lost = Watch(client, address, set(identity.get("workers", {}))).lost
     executor.watch_seconds = WATCH_SECONDS
@@ -225,8 +222,8 @@ class Watch:
 def start_worker(kernel: str | None) -> None:
     """A local worker's start: tied to the chain's process, its kernel factory warming."""
     die_with_parent()
-    if kernel:
-        threading.Thread(target=_warm, args=(kernel,), daemon=True).start()
+    if kernel:  # here, not in a thread: one importing jupyter_client beside a task's import broke both
+        _warm(kernel)
 
 
 def _warm(kernel: str) -> None:
