@@ -94,3 +94,23 @@ def test_only_a_python_kernel_launched_by_ipykernel_is_forked():
     )
     assert kernels.split_command(["R", "--slave", "-e", "IRkernel::main()", "--args", "c"]) is None
     assert kernels.split_command(["python", "-m", "other_kernel", "-f", "c"]) is None
+
+
+def test_a_frozen_factory_is_given_up_in_bounded_time_and_the_notebook_runs_on_a_new_one(tmp_path, monkeypatch):
+    from rare_earths.build import scheduling
+
+    monkeypatch.delenv(kernels.FRESH_VARIABLE, raising=False)
+    monkeypatch.setattr(kernels, "FORK_SECONDS", 1.0)
+    prefix = kernels.split_command(kernels.kernel_spec_argv(execution.KERNEL))[0]
+    frozen = kernels.factory_for(prefix, kernels.kernel_environment())
+    os.kill(frozen.process.pid, signal.SIGSTOP)  # alive, and answering nothing
+    try:
+        outcome = scheduling.run_task(
+            scheduling.Task("01-greets.ipynb", {}, str(tmp_path), str(FIXTURES), execution.KERNEL, 600.0, 1)
+        )
+    finally:
+        if frozen.process.poll() is None:
+            os.kill(frozen.process.pid, signal.SIGKILL)
+    assert (outcome.status, outcome.attempts) == ("ok", 2), outcome
+    assert frozen.process.poll() is not None, "the frozen factory is left running"
+    assert kernels.factory_for(prefix, kernels.kernel_environment()) is not frozen

@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -96,6 +97,9 @@ for line in requests:  # until the worker that asked for it is gone, and its end
 """
 
 
+READY_SECONDS = 120.0  # for the factory's imports (about a second; far more on a loaded machine)
+FORK_SECONDS = 30.0  # for a forked kernel to say its pid (a few milliseconds)
+
 # Set (to anything) to start every kernel the ordinary way, e.g. to compare with forked ones.
 FRESH_VARIABLE = "RARE_EARTHS_FRESH_KERNELS"
 
@@ -126,9 +130,9 @@ class KernelFactory:
             os.close(requests_read)
             os.close(answers_write)
         self._reader = os.fdopen(self._answers, "r")
-        if self._reader.readline().strip() != "ready":
+        if self._answer(READY_SECONDS) != "ready":
             self.close()
-            raise FactoryFailed("the kernel factory stopped before it was ready")
+            raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
         """Start a kernel running `argv` (the kernel's command, the interpreter's part left out) in
@@ -138,16 +142,24 @@ class KernelFactory:
             if self.process.poll() is not None:
                 raise FactoryFailed(f"the kernel factory has stopped (exit {self.process.returncode})")
             os.write(self._requests, request.encode())
-            answer = self._reader.readline().strip()
+            answer = self._answer(FORK_SECONDS)
         if not answer.isdigit():
-            raise FactoryFailed("the kernel factory did not answer")
+            self.close()  # the next notebook gets a new factory
+            raise FactoryFailed(f"the kernel factory did not fork a kernel within {FORK_SECONDS:g} s")
         return int(answer)
+
+    def _answer(self, seconds: float) -> str:
+        """The factory's next line, or "" if none comes within `seconds` (a factory stopped or
+        frozen must not hang its worker)."""
+        ready, _, _ = select.select([self._answers], [], [], seconds)
+        return self._reader.readline().strip() if ready else ""
 
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
-        os.close(self._requests)
-        self._reader.close()
+        if not self._reader.closed:
+            os.close(self._requests)
+            self._reader.close()
 
 
 _factories: dict[tuple[str, ...], KernelFactory] = {}
