@@ -247,7 +247,8 @@ def execute_runs(
     echo: Callable[[str], None] = print,
 ) -> dict[str, Outcome]:
     """Run `runs` on an executor (`executors.open_executor`: local processes, or a Dask cluster given
-    a `scheduler`; or the command's `workers`, already open, whose jobs and scheduler are its own), each once the runs it needs are done or `ok` (`scheduling.run_all`). What a
+    a `scheduler`; or the command's `workers`, whose jobs and scheduler are its own), each once the
+    runs it needs are done or `ok` (`scheduling.run_all`). What a
     run's worker wrote is moved into place; a run that ended ok is checked by `check` (which may
     find it failed after all), then recorded with its manifest (what it used, observed as it ran),
     then given to `recorded`. `started`: called once

@@ -3,7 +3,8 @@
 Locally, a pool of processes (one per core by default) that live for the run: each keeps a kernel
 factory warm (`rare_earths.build.kernels`), started as the pool opens, so a notebook's kernel is
 forked with its heavy imports done rather than started from nothing. Every notebook still runs in
-a kernel of its own; on Linux a worker dies with the chain's process, however that dies. Given a scheduler address (`--scheduler tcp://HOST:PORT`,
+a kernel of its own; on Linux a worker dies with the chain's process, however that dies, and its
+factory and kernels with it. Given a scheduler address (`--scheduler tcp://HOST:PORT`,
 or `DASK_SCHEDULER_ADDRESS`), the same tasks go to a Dask distributed cluster through its
 `concurrent.futures` interface; its workers need the project at the same path (a shared
 filesystem) and the same environment.
@@ -223,13 +224,9 @@ def start_worker(kernel: str | None) -> None:
     """A local worker's start: tied to the chain's process, its kernel factory warming."""
     die_with_parent()
     if kernel:  # here, not in a thread: one importing jupyter_client beside a task's import broke both
-        _warm(kernel)
+        from rare_earths.build import kernels  # here: the chain's own process never forks a kernel
 
-
-def _warm(kernel: str) -> None:
-    from rare_earths.build import kernels
-
-    kernels.warm(kernel)
+        kernels.warm(kernel)
 
 
 def die_with_parent() -> None:
