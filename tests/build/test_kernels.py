@@ -5,12 +5,15 @@ notebook both ways into temporary folders; nothing is written into the checkout.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import signal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rare_earths.build import chain, execution, kernels
 from rare_earths.project import Project
@@ -31,11 +34,20 @@ def executed(name: str, notebooks_dir: Path, out: Path, monkeypatch, *, fresh: b
     return (out / name).read_bytes()
 
 
+def assert_same(forked: bytes, fresh: bytes) -> None:
+    """The two executed copies are byte-identical; if not, the lines that differ."""
+    if forked != fresh:
+        diff = difflib.unified_diff(
+            fresh.decode().splitlines(), forked.decode().splitlines(), "fresh", "forked", lineterm="", n=2
+        )
+        pytest.fail("the forked kernel's copy differs from the fresh one's:\n" + "\n".join(list(diff)[:80]))
+
+
 def test_a_forked_kernel_holds_what_a_fresh_one_holds_before_the_first_cell(tmp_path, monkeypatch):
     forked = executed("09-kernel-state.ipynb", FIXTURES, tmp_path / "forked", monkeypatch, fresh=False)
     fresh = executed("09-kernel-state.ipynb", FIXTURES, tmp_path / "fresh", monkeypatch, fresh=True)
 
-    assert forked == fresh
+    assert_same(forked, fresh)
     state = "".join(json.loads(forked)["cells"][2]["outputs"][0]["text"]).splitlines()
     assert state[0] == "['In', 'Out', 'exit', 'get_ipython', 'open', 'os', 'quit', 'sys']", "the namespace is not empty"
     assert state[1] == "[]", "a project module was loaded before the notebook imported it"
@@ -48,7 +60,7 @@ def test_a_chain_notebook_run_in_a_forked_kernel_is_byte_identical_to_a_fresh_ru
     forked = executed(name, CHECKOUT.notebooks, tmp_path / "forked", monkeypatch, fresh=False)
     fresh = executed(name, CHECKOUT.notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
 
-    assert forked == fresh
+    assert_same(forked, fresh)
     used = json.loads(forked)["metadata"]["rare_earths"]["used"]
     assert "data/processed/claims.csv" in used and "src/rare_earths/analysis.py" in used, used
 
@@ -59,7 +71,7 @@ def test_every_chain_notebook_run_in_a_forked_kernel_is_byte_identical_to_a_fres
     forked = executed(name, CHECKOUT.notebooks, tmp_path / "forked", monkeypatch, fresh=False)
     fresh = executed(name, CHECKOUT.notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
 
-    assert forked == fresh
+    assert_same(forked, fresh)
 
 
 def test_a_factory_is_started_again_for_another_environment(monkeypatch):
@@ -114,3 +126,24 @@ def test_a_frozen_factory_is_given_up_in_bounded_time_and_the_notebook_runs_on_a
     assert (outcome.status, outcome.attempts) == ("ok", 2), outcome
     assert frozen.process.poll() is not None, "the frozen factory is left running"
     assert kernels.factory_for(prefix, kernels.kernel_environment()) is not frozen
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["stdout", "stderr", "figure"]), st.text(min_size=1, max_size=5)), max_size=8),
+    st.randoms(use_true_random=False),
+)
+def test_a_kernels_writes_give_the_same_outputs_however_they_were_split_into_messages(writes, random):
+    """The law behind byte-identical copies when a notebook prints: the same writes, split into
+    messages at any points, give the same outputs once scrubbed."""
+
+    def messages(split: bool) -> list[dict]:
+        out = []
+        for kind, text in writes:
+            if kind == "figure":
+                out.append({"output_type": "display_data", "data": {"text/plain": text}})
+                continue
+            cut = random.randint(0, len(text)) if split else len(text)
+            out += [{"output_type": "stream", "name": kind, "text": part} for part in (text[:cut], text[cut:]) if part]
+        return out
+
+    assert execution.joined_streams(messages(True)) == execution.joined_streams(messages(False))

@@ -260,7 +260,27 @@ def scrub(notebook, source: Path | None = None, output: Path | None = None, over
             cell["id"] = (
                 INJECTED_CELL_ID  # papermill gives it a random one; nbformat wants ids unique, and there is one
             )
+        if "outputs" in cell:
+            cell["outputs"] = joined_streams(cell["outputs"])
     return notebook
+
+
+def joined_streams(outputs: list) -> list:
+    """Consecutive outputs of one stream (stdout, stderr) as one: how a kernel's writes are split
+    into messages depends on timing, so two identical runs may split the same text differently."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def _portable(path: Path) -> str:
