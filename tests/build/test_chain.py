@@ -224,6 +224,20 @@ def test_executed_copies_carry_no_timings_or_paths(fixture_notebooks, tmp_path):
     assert "start_time" not in text and "duration" not in text and str(tmp_path) not in text
 
 
+def test_the_executed_copy_is_written_when_the_run_ends_not_at_every_cell(fixture_notebooks, tmp_path, monkeypatch):
+    """papermill's own engine writes the whole notebook as each cell starts and ends; the project's
+    writes it once, as the run ends (the copy a failure is read from: the tests of the time limit
+    and of a dead kernel find the running cell in it)."""
+    import papermill.engines
+
+    writes = []
+    write = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: (writes.append(path), write(nb, path)))
+    execution.execute("06-records-growth.ipynb", {}, tmp_path, notebooks_dir=fixture_notebooks)
+    cells = len(nbformat.read(fixture_notebooks / "06-records-growth.ipynb", as_version=4).cells)
+    assert cells > 2 and len(writes) == 1, writes
+
+
 def test_executed_copies_keep_papermills_parameters_and_are_identical_with_an_override(fixture_notebooks, tmp_path):
     first = execution.execute(
         "01-greets.ipynb", {"greeting": "namaste"}, tmp_path / "one", notebooks_dir=fixture_notebooks

@@ -360,6 +360,8 @@ def _execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from rare_earths.build import engine
+
     output = output_dir / name  # where it is published, as the executed copy records it
     written_in = atomic.no_links(fence if fence is not None else output_dir)
     if fence is None:  # a run's fence is never made here: once its run removed it, nothing is written
@@ -386,6 +388,7 @@ def _execute(
             source_notebook,
             temporary,
             parameters=overrides or None,
+            engine_name=engine.NAME,
             kernel_name=kernel_manager.kernel_name,
             km=kernel_manager,
             cwd=str(notebook.parent),
