@@ -1,5 +1,6 @@
-"""Every benchmark, one command (`make bench`): the chain, the cleaning step's scaling, the sweeps;
-the results, with the machine they ran on, go to benchmarks/RESULTS.md.
+"""Every benchmark, one command (`make bench`): the project's targets, each with what this run
+measured, the chain's other measurements, the cleaning step's scaling, the sweeps; the results, with
+the machine they ran on, go to benchmarks/RESULTS.md.
 
     .venv/bin/python -m benchmarks [--repeats N]
 """
@@ -14,7 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks import chain, targets
 from rare_earths import atomic
+from rare_earths.build import scheduling
 from rare_earths.project import Project, relative
 
 # The project this checkout is: what the benchmarks build and time.
@@ -55,9 +58,9 @@ def run_benchmark(module: str, arguments: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="Times each of the chain's measurements is taken.")
     args = parser.parse_args(argv)
-    chain_table = run_benchmark("benchmarks.chain", ["--repeats", str(args.repeats)])
+    seconds = chain.measure(args.repeats)
     scaling_table = run_benchmark("benchmarks.scaling", [])
     sweep_table = run_benchmark("benchmarks.sweep", ["--repeats", str(args.repeats)])
     text = "\n".join(
@@ -68,11 +71,17 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"Machine: {machine()}.",
             "",
-            "## The chain",
+            "## Targets",
             "",
-            "Ratios are measured in the same run, so they hold better across machines than seconds do.",
+            f"Measured in this run: the chain's rows are medians of {args.repeats}, "
+            f"{scheduling.JOBS} notebooks at a time; a ratio is against a time of the same run, so "
+            "ratios hold better across machines than seconds do.",
             "",
-            chain_table,
+            targets.table(seconds),
+            "",
+            "## The chain's other measurements",
+            "",
+            chain.details(seconds),
             "",
             "## Scaling of the cleaning step and the audit",
             "",
