@@ -13,7 +13,7 @@ from conftest import CHECKOUT
 
 from benchmarks import __main__ as bench
 from benchmarks import chain as chain_bench
-from benchmarks import targets
+from benchmarks import fresh, targets
 from rare_earths.build import chain
 
 
@@ -105,6 +105,14 @@ def test_skipped_and_failed_measurements_are_said_and_meet_no_target():
     assert by_name["warm_test"] == ["-", "-", "< 120 s", "not measured"]
 
 
+def test_a_target_on_seconds_needs_no_base_measured():
+    alone = {"fresh_reports": 59.0, "warm_test": 130.0}
+    by_name = {target.measurement: rows(targets.table(alone))[target.what] for target in targets.TARGETS}
+    assert by_name["fresh_reports"] == ["59.00", "-", "< 60 s", "met"]
+    assert by_name["warm_test"][-1] == "not met"
+    assert by_name["cold_no_sweep"][-1] == "not measured"
+
+
 def test_the_site_only_edit_is_undone_byte_for_byte_even_when_the_run_fails(tmp_path):
     stylesheet = tmp_path / "site.css"
     stylesheet.write_bytes(b"body { margin: 0 }\r\n\xe2\x80\x94")
@@ -116,6 +124,15 @@ def test_the_site_only_edit_is_undone_byte_for_byte_even_when_the_run_fails(tmp_
     assert stylesheet.read_bytes() == b"body { margin: 0 }\r\n\xe2\x80\x94"
     assert stylesheet.stat().st_mtime_ns == before.st_mtime_ns
     assert signal.getsignal(signal.SIGTERM) is handler
+
+
+def test_the_fresh_clone_gets_none_of_make_benchs_flags_or_variables(monkeypatch):
+    monkeypatch.setenv("MAKEFLAGS", "-j4 -- PARAMS=usd_inr=90")
+    monkeypatch.setenv("ARGS", "-k units")
+    monkeypatch.setenv("HOME", "/home/someone")
+    passed = fresh.environment()
+    assert "MAKEFLAGS" not in passed and "ARGS" not in passed
+    assert passed["HOME"] == "/home/someone"
 
 
 def test_results_name_the_machine():
