@@ -41,7 +41,7 @@ TARGETS = (
     Target(
         "cold_no_sweep",
         "cold chain without the sweep (`run --force --no-sweep`), alternated with its floor: "
-        "the cleaning step and the notebooks' code as plain scripts, as many at a time",
+        "the cleaning step and the notebooks' code as plain scripts, as many at a time (it renders no page)",
         "floor_no_sweep",
         1.25,
         on_ratio=True,
@@ -62,7 +62,8 @@ TARGETS = (
 
 
 def result(target: Target, seconds: Mapping[str, float], failed: Mapping[str, str]) -> str:
-    """ "met", "not met", "failed (...)" when its command failed, or "not measured"."""
+    """The verdict: met or not met; reported (no target); failed, and how, when its command failed;
+    or not measured."""
     if target.measurement in failed:
         return f"failed ({failed[target.measurement]})"
     if target.measurement not in seconds:
