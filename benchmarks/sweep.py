@@ -43,11 +43,11 @@ PARAMS = FIXTURES / "sweep-params.yaml"
 NOTEBOOK = "08-records-years.ipynb"
 TARGET = 0.10  # overhead per run, as a fraction of a single run
 ONE_RUN = (
-    "import sys; from rare_earths.build import chain; "
+    "import sys; from rare_earths.build import execution, scheduling; "
     f"scheduling.run_task(scheduling.Task({NOTEBOOK!r}, {{}}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1))"
 )
 WARM_RUNS = (
-    "import sys, time; from rare_earths.build import chain\n"
+    "import sys, time; from rare_earths.build import execution, scheduling\n"
     "task = scheduling.Task({notebook!r}, {{}}, sys.argv[1], sys.argv[2], execution.KERNEL, 600.0, 1)\n"
     "scheduling.run_task(task)\n"
     "for _ in range(int(sys.argv[3])):\n"
