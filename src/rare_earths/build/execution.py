@@ -377,12 +377,10 @@ def _execute(
     os.close(handle)
     started = time.perf_counter()
     limit = None
-    if timeout:
-        _wait_until_ready(kernel_manager)  # the time limit is the notebook's, not its kernel's start
+    if timeout:  # started once the kernel answers: the time limit is the notebook's, not its kernel's start
         limit = TimeLimit(
             timeout, kernel_manager.interrupt_kernel, lambda: kernel_manager.signal_kernel(signal.SIGKILL)
         )
-        limit.start()
     try:
         papermill.execute_notebook(
             source_notebook,
@@ -391,6 +389,7 @@ def _execute(
             engine_name=engine.NAME,
             kernel_name=kernel_manager.kernel_name,
             km=kernel_manager,
+            on_notebook_start=None if limit is None else lambda notebook: limit.start(),
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
@@ -465,20 +464,6 @@ class TimeLimit:
                 return
             self.interrupt()
             self.ended.wait(1.0)
-
-
-def _wait_until_ready(kernel_manager, seconds: float = 60.0) -> None:
-    """Until the kernel answers (RuntimeError if it does not within `seconds`: no cell ran, so the
-    run is retried like a kernel that failed to start)."""
-    from jupyter_client.blocking import BlockingKernelClient  # here: 0.07 s, which a run with nothing to do never pays
-
-    client = BlockingKernelClient()
-    client.load_connection_info(kernel_manager.get_connection_info())
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=seconds)
-    finally:
-        client.stop_channels()
 
 
 def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
