@@ -308,7 +308,7 @@ def execute(
 ) -> Result:
     """Run one notebook with papermill, in this process; raise NotebookFailed naming the cell.
 
-    papermill writes the executed notebook to a temporary file as it goes. On success that is
+    papermill writes the executed notebook to a temporary file as the run ends. On success that is
     scrubbed and moved into place; on failure it is kept under `failed/` for debugging, and the
     previous executed copy, if any, is left as it was.
 
@@ -477,7 +477,8 @@ def _keep_failed(temporary: str, output_dir: Path, name: str) -> Path:
 
 def _running_cell(executed: Path) -> int | None:
     """The cell that was running when a notebook stopped (the execution count it would have had), from
-    the copy papermill saves as it goes: the last code cell papermill started; None if none had."""
+    the copy papermill writes as the run ends, however it ends: the last code cell papermill started;
+    None if none had."""
     try:
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
