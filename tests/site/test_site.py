@@ -216,7 +216,9 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
     page = read(site, Path(name).with_suffix(".html").name)
     # Every code cell's source is in the page, whole, as plain escaped text (nothing colours it).
     code = [cell.source for cell in committed(name).cells if cell.cell_type == "code"]
-    shown = [html.unescape(block) for block in re.findall(r'<div class="highlight"><pre>(.*?)</pre></div>', page, re.S)]
+    shown = [
+        html.unescape(block) for block in re.findall(r'<div class="highlight"><pre[^>]*>(.*?)</pre></div>', page, re.S)
+    ]
     assert [block.rstrip("\n") for block in shown] == [source.rstrip("\n") for source in code], (
         "the code is not in the page"
     )
