@@ -221,3 +221,48 @@ def test_a_task_whose_run_has_ended_writes_nothing(fixtures, tmp_path):
     outcome = scheduling.run_task(task)
     assert outcome.status == "failed"
     assert [path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")] == ["out"]
+
+
+def test_a_run_whose_worker_never_answers_is_given_up_once_overdue_and_the_others_run(monkeypatch):
+    """A worker stopped (SIGSTOP) or frozen mid-run, local or on a cluster that still lists it: its
+    run fails once no run could still be going, naming why; the runs after it are run."""
+    monkeypatch.setattr(scheduling, "STARTING_SECONDS", 0.0)
+    monkeypatch.setattr(scheduling.TimeLimit, "GRACE_SECONDS", 0.0)
+
+    class OneWorkerStopped:
+        """Runs end at once, but for "stuck", whose future stays pending, as a stopped worker's does."""
+
+        def submit(self, function, task):
+            future = Future()
+            if task.notebook != "stuck.ipynb":
+                future.set_result(scheduling.Outcome(task.notebook, "run", "ok"))
+            return future
+
+    def job(label):
+        return scheduling.Job(label, scheduling.Task(f"{label}.ipynb", {}, "out", "notebooks", "k", 0.05, 0))
+
+    outcomes = scheduling.run_all(
+        [job("stuck"), job("a"), job("b")], OneWorkerStopped(), slots=1, echo=lambda line: None
+    )
+    assert {label: outcome.status for label, outcome in outcomes.items()} == {"stuck": "failed", "a": "ok", "b": "ok"}
+    assert outcomes["stuck"].error == "its worker did not answer within 0.1 s (stopped, frozen or lost): given up"
+    # The limit, with its real margins: a run waits for one ahead of it, then meets its own limit.
+    monkeypatch.undo()
+    task = scheduling.Task("x.ipynb", {}, "out", "notebooks", "k", 20.0, 1)
+    assert scheduling.overdue_after(task) == 3 * (
+        scheduling.STARTING_SECONDS + 20.0 + scheduling.TimeLimit.GRACE_SECONDS
+    )
+
+
+def test_a_stopped_local_worker_is_killed_when_the_pool_shuts_down(monkeypatch):
+    """Shutting the pool down waits for a worker only so long, then kills it: a stopped worker (or
+    one still in a run given up as overdue) never holds the command, or the run lock, for ever."""
+    import os
+    import signal
+
+    monkeypatch.setattr(executors, "SHUTDOWN_SECONDS", 0.5)
+    with executors.open_executor(1) as pool:
+        pid = pool.submit(os.getpid).result()
+        os.kill(pid, signal.SIGSTOP)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed and reaped

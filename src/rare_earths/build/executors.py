@@ -43,6 +43,7 @@ _ADDRESS = re.compile(r"(?P<scheme>tcp)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9
 
 CONNECT_SECONDS = 10.0  # for the scheduler to accept a connection and say what it is
 WATCH_SECONDS = 2.0  # how often a run on a cluster asks the scheduler what it has
+SHUTDOWN_SECONDS = 10.0  # for an idle local worker to end when the pool shuts down (it takes well under one)
 WORKERLESS_SECONDS = 10.0  # how long a cluster may have no worker (a restarting one comes back) before the run ends
 
 
@@ -100,7 +101,22 @@ def open_executor(jobs: int, scheduler: str | None = None, kernel: str | None = 
             pool.submit(os.getpid)
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _shut_down(pool)
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """Shut the local pool down without waiting for ever on a worker that cannot answer (stopped,
+    frozen, or running a run the scheduler gave up as overdue): each has SHUTDOWN_SECONDS to end
+    once told to, then is killed (its kernel factory and kernels end with it)."""
+    processes = list(pool._processes.values())  # the pool's own record of its workers; it has no public one
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + SHUTDOWN_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+    pool.shutdown(wait=True)  # its own thread, which ends once its workers have
 
 
 class Workers:

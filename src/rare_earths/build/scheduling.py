@@ -1,7 +1,9 @@
 """The one scheduler of notebook runs, for the chain and for sweeps alike: each run a `Task` sent to
 an executor (`rare_earths.build.executors`: local processes, or a Dask cluster), submitted once
 the runs it needs are done, its `Outcome` recorded as it finishes. A worker that fails comes back
-as a failed Outcome, so nothing a worker meets can leave a run waiting.
+as a failed Outcome, so nothing a worker meets can leave a run waiting; a run the scheduler hears
+nothing of for longer than any run can take (its worker stopped, frozen, or lost without its
+executor noticing) is given up as failed (`overdue_after`).
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rare_earths.build.execution import NotebookFailed, execute, skip_slow_imports
+from rare_earths.build.execution import NotebookFailed, TimeLimit, execute, skip_slow_imports
 from rare_earths.build.runner import fingerprint
 from rare_earths.project import enclosing_root, relative
 
 JOBS = os.cpu_count() or 1
 
 RETRIES = 1  # extra attempts for a worker whose kernel did not start
+
+# For the start of a worker, its kernel factory and a kernel, on a loaded machine (nbclient waits
+# 60 s for a kernel to answer).
+STARTING_SECONDS = 60.0
 
 
 @dataclass
@@ -152,6 +158,14 @@ class Job:
     needs: tuple[str, ...] = ()
 
 
+def overdue_after(task: Task) -> float:
+    """Seconds after its submission by which a run has ended, however it went: it may wait for the
+    run ahead of it (one run more than the workers is submitted), then each attempt starts and
+    meets its time limit and the grace after it. Past this its worker is stopped, frozen or lost."""
+    attempt = STARTING_SECONDS + task.timeout + TimeLimit.GRACE_SECONDS
+    return attempt * (2 + task.retries)
+
+
 def capacity(pool, jobs: int) -> int:
     """How many runs a pool runs at once: the local pool's size, or the cluster's worker threads."""
     client = getattr(pool, "_client", None)  # a Dask executor keeps its client
@@ -180,6 +194,7 @@ class _Schedule:
         self.waiting, self.pool, self.slots, self.ok = list(jobs), pool, slots, set(ok)
         self.finished, self.echo, self.done = finished, echo, done
         self.running: dict[Future, Job] = {}
+        self.deadlines: dict[Future, float] = {}  # when each run is overdue (`overdue_after`)
         self.outcomes: dict[str, Outcome] = {}
         self.started, self.ran = time.perf_counter(), 0
         self.lost = ""  # what the cluster lost, once it has
@@ -193,10 +208,12 @@ class _Schedule:
                 return
             self.waiting.remove(job)
             try:
-                self.running[self.pool.submit(run_task, job.task)] = job
+                future = self.pool.submit(run_task, job.task)
             except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
                 self.record(job, Outcome(job.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"))
                 continue
+            self.running[future] = job
+            self.deadlines[future] = time.monotonic() + overdue_after(job.task)
             self.echo(f"submitted {job.label}")
 
     def record(self, job: Job, outcome: Outcome) -> None:
@@ -225,6 +242,19 @@ class _Schedule:
             self.waiting.remove(job)
             self.record(job, Outcome(job.label, "run", "failed", error=problem))
 
+    def give_up_overdue(self) -> bool:
+        """Record each run past its deadline as failed and stop waiting for it (its worker, stopped or
+        frozen, is killed when the executor is shut down); True if there was one."""
+        now = time.monotonic()
+        overdue = sorted((job.label, future) for future, job in self.running.items() if self.deadlines[future] <= now)
+        for _, future in overdue:
+            job = self.running.pop(future)
+            future.cancel()
+            seconds = overdue_after(job.task)
+            problem = f"its worker did not answer within {seconds:g} s (stopped, frozen or lost): given up"
+            self.record(job, Outcome(job.label, "run", "failed", error=problem))
+        return bool(overdue)
+
     def block(self, failed: str) -> None:
         """Every waiting run that needs `failed`, directly or through another run, is not run."""
         blocked = {failed}
@@ -244,12 +274,17 @@ class _Schedule:
         lost = getattr(self.pool, "lost", None)
         every = getattr(self.pool, "watch_seconds", None)
         while True:
-            ended, _ = wait(self.running, timeout=every if lost else None, return_when=FIRST_COMPLETED)
+            until_overdue = max(0.0, min(self.deadlines[future] for future in self.running) - time.monotonic())
+            timeout = min(every, until_overdue) if lost else until_overdue
+            ended, _ = wait(self.running, timeout=timeout, return_when=FIRST_COMPLETED)
             if ended:
                 break
-            problem = lost()
+            problem = lost() if lost else ""
             if problem:
                 self.abandon(problem)
+                return
+            if self.give_up_overdue():
+                self.fill()
                 return
         if lost and any(future.cancelled() or future.exception() for future in ended):
             problem = lost()  # a run ended by its cluster's loss (a lost scheduler cancels it): say what was lost
