@@ -147,3 +147,30 @@ def test_a_kernels_writes_give_the_same_outputs_however_they_were_split_into_mes
         return out
 
     assert execution.joined_streams(messages(True)) == execution.joined_streams(messages(False))
+
+
+def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a_fresh_kernel(tmp_path, monkeypatch):
+    """A fresh kernel puts its folder first on sys.path, so a `pint.py` there is what `import pint`
+    gives; a forked kernel, with pint already loaded, would not import it. Such a kernel starts fresh."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    notebook = json.loads((FIXTURES / "09-kernel-state.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "imports-pint",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "import pint",
+        }
+    )
+    (notebooks / "09-kernel-state.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (notebooks / "pint.py").write_text('print("a pint.py of the notebooks folder")\n', encoding="utf-8")
+
+    forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert_same(forked, fresh)
+    assert b"a pint.py of the notebooks folder" in forked
+    assert kernels.shadowing(str(notebooks), frozenset({"pint", "numpy"})) == ["pint.py"]

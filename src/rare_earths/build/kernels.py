@@ -21,6 +21,7 @@ kernel (or a factory that cannot start) is started the ordinary way.
 from __future__ import annotations
 
 import atexit
+import importlib.machinery
 import json
 import os
 import select
@@ -68,8 +69,11 @@ for name in IMPORTS:
 libc = ctypes.CDLL(None, use_errno=True)
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its kernels are reaped by the system
 signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # its worker gone mid-answer: end quietly, no traceback
 requests, answers = os.fdopen(int(sys.argv[1]), "r"), int(sys.argv[2])
-os.write(answers, b"ready\n")
+# What it loaded, by top-level name: a module of a kernel's folder named as one of these would be
+# imported by a fresh kernel there (its folder comes first on sys.path), not by a forked one.
+os.write(answers, ("ready " + json.dumps(sorted({name.split(".")[0] for name in sys.modules})) + "\n").encode())
 for line in requests:  # until the worker that asked for it is gone, and its end of the pipe with it
     request = json.loads(line)
     if os.fork():
@@ -81,6 +85,7 @@ for line in requests:  # until the worker that asked for it is gone, and its end
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.write(answers, f"{os.getpid()}\n".encode())
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as Python sets it for any program
         requests.close()
         os.close(answers)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -141,9 +146,11 @@ class KernelFactory:
             os.close(requests_read)
             os.close(answers_write)
         self._reader = os.fdopen(self._answers, "r")
-        if self._answer(READY_SECONDS) != "ready":
+        ready = self._answer(READY_SECONDS)
+        if not ready.startswith("ready "):
             self.close()
             raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
+        self.modules = frozenset(json.loads(ready.removeprefix("ready ")))
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
         """Start a kernel running `argv` (the kernel's command, the interpreter's part left out) in
@@ -282,12 +289,31 @@ class ForkedProvisioner(LocalProvisioner):
         if self.factory.env != env:  # the environment changed since the factory started: a new one
             self.factory = factory_for(prefix, env) or _failed("the kernel factory could not be restarted")
         cwd = str(kwargs.get("cwd") or os.getcwd())
+        if shadowing(cwd, self.factory.modules):  # a fresh kernel would import those: so must this one
+            return await super().launch_kernel(cmd, **kwargs)
         # sys.argv as `python -m ipykernel_launcher` gives it: the launcher's file, then its arguments.
         argv = [_launcher_file(), *launcher[2:]]
         pid = self.factory.fork(argv, env, cwd)
         self.process = ForkedProcess(pid)
         self.pid, self.pgid, self.cwd = pid, pid, Path(cwd)
         return self.connection_info
+
+
+def shadowing(folder: str, modules: frozenset[str]) -> list[str]:
+    """The files of `folder` that a fresh kernel working there would import in place of a module
+    the factory has loaded (a module, or a package with its __init__, named as one): a kernel
+    forked with that module already loaded would not, so it is started fresh instead."""
+    suffixes = importlib.machinery.all_suffixes()
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                name = entry.name if os.path.exists(os.path.join(entry.path, "__init__.py")) else ""
+            else:
+                name = next((entry.name[: -len(suffix)] for suffix in suffixes if entry.name.endswith(suffix)), "")
+            if name in modules:
+                found.append(entry.name)
+    return sorted(found)
 
 
 def _failed(message: str):
