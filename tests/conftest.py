@@ -101,6 +101,15 @@ def site(tmp_path_factory) -> Path:
     return folder
 
 
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Where the browser test saved its screenshots (tests/site/test_browser.py), when it ran: a
+    folder outside the checkout, which a reader of the report opens to look at the pages."""
+    named = os.environ.get("RARE_EARTHS_SCREENSHOTS")
+    folder = Path(named) if named else config._tmp_path_factory.getbasetemp() / "screenshots"
+    if any(folder.glob("*.jpg")):
+        terminalreporter.write_line(f"screenshots of the site's pages: {folder.resolve()}")
+
+
 @pytest.fixture
 def checkout() -> Project:
     return CHECKOUT
