@@ -7,8 +7,9 @@
 // On screen, every page in every variant: console errors, failed requests, requests leaving the
 // disk, horizontal overflow (with the elements that stick out) and the reader's words (visible text
 // outside code, only the pieces a test looks at). axe-core's violations of any impact, in the
-// variants marked `axe` (1280 px light and dark, 390 px light): a 768 px window and a phone in dark
-// colours bring no element those do not, and axe takes about half a variant's time.
+// variants marked `axe` (1280 px light and dark, 390 px light), as axe takes about half a variant's
+// time: not at 768 px nor on a phone in dark colours, so a violation only those show (a contrast
+// failure of the dark colours on what only a phone's layout shows) goes unseen.
 // Once per page (1280 px, light): images and figures and their text alternatives, every link and
 // every id, the visible text, the claim ids in it and the links they sit in, the "Show code" toggle
 // and the claims explorer. Printed (800 px): tables wider than their box or the page, and
