@@ -101,6 +101,28 @@ def site(tmp_path_factory) -> Path:
     return folder
 
 
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """`-m slow` (`make test`'s second pass) collects only the files that mark a test slow: the
+    others' tests would all be deselected, after importing them and the notebooks took seconds in
+    each worker. A notebook (nbval) is never slow."""
+    if config.getoption("markexpr", "") != "slow" or not collection_path.is_file():
+        return None
+    if collection_path.suffix == ".ipynb":
+        return True
+    if collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+        return "mark.slow" not in collection_path.read_text(encoding="utf-8") or None
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Where the browser test saved its screenshots (tests/site/test_browser.py), when it ran: a
+    folder outside the checkout, which a reader of the report opens to look at the pages."""
+    named = os.environ.get("RARE_EARTHS_SCREENSHOTS")
+    folder = Path(named) if named else config._tmp_path_factory.getbasetemp() / "screenshots"
+    if any(folder.glob("*.jpg")):
+        terminalreporter.write_line(f"screenshots of the site's pages: {folder.resolve()}")
+
+
 @pytest.fixture
 def checkout() -> Project:
     return CHECKOUT

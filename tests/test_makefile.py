@@ -55,13 +55,14 @@ def stand_in(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# What the `make test` running these tests puts in their environment, which the make they run would
+# take as given: its flags, and the variables the Makefile exports (`make test ARGS=--durations=0`).
+OUTER_MAKE = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS", "ARGS", "LAB_ARGS", "LOCK_ARGS")
+
+
 def make(folder: Path, target: str, **variables: str) -> list[str]:
     """Run `make target` in `folder` with the stand-in venv; the recorded calls, one line each."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS")
-    }
+    env = {key: value for key, value in os.environ.items() if key not in OUTER_MAKE}
     command = [
         "make",
         "-s",
@@ -177,11 +178,7 @@ def test_a_sweeps_grid_reaches_the_command_line_as_words_and_runs_nothing(stand_
 
 def pytest_options(folder: Path, *, terminal: bool, **environment: str) -> list[str]:
     """The PYTEST_ADDOPTS each pytest of `make test` got, make's output a terminal or a pipe."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ADDOPTS", "NO_COLOR")
-    }
+    env = {key: value for key, value in os.environ.items() if key not in (*OUTER_MAKE, "NO_COLOR")}
     env.update(environment)
     command = ["make", "-s", "-f", str(CHECKOUT.root / "Makefile"), "test", "VENV=venv", "CHROMIUM=/bin/sh"]
     command.append("NODE=venv/bin/node")

@@ -52,7 +52,9 @@ def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, *
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory) -> tuple[Path, list[str]]:
-    """The fixtures' sweep of GRID, run locally two at a time."""
+    """The fixtures' sweep of GRID, run locally two at a time: seven runs, made once, in the slow
+    pass only (every test that reads it is marked slow, as the test comparing a Dask sweep with it
+    must be), where the fast pass would make it a second time."""
     out = tmp_path_factory.mktemp("local")
     _, lines = sweep_fixtures(out, jobs=2)
     return out, lines
@@ -167,6 +169,7 @@ def test_a_parameter_no_notebook_of_the_sweep_declares_is_refused():
 # --- running ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter(local):
     out, _ = local
     table = results.read(out / "results.csv")
@@ -190,6 +193,7 @@ def test_results_csv_has_a_row_per_scenario_and_result_with_every_grid_parameter
     assert reader.ran_with(__import__("nbformat").read(executed, as_version=4)) == {"years": 5}
 
 
+@pytest.mark.slow
 def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):
     _, lines = local
     assert (
