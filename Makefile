@@ -154,8 +154,8 @@ $(BROWSER_STAMP): package.json package-lock.json
 # Bytecode caches are written while the tests run, PYTHONDONTWRITEBYTECODE set or not: without its
 # cache pytest rewrites the asserts of every test module and of its plugins' packages (hypothesis's
 # hundred modules among them) at each start: about 4 s of each of its processes (three a pass, and
-# those the tests start). The caches go to __pycache__/ folders, which git ignores.
-PYTEST := PYTHONDONTWRITEBYTECODE= $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
+# those the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
 # No colour codes in a log: nbval colours its reports unless pytest's --color is "no" (it heeds
 # neither a pipe nor NO_COLOR), so --color=no unless the output is a terminal and NO_COLOR is unset.
 # Tested outside $(...), whose output is never a terminal; given before ARGS, so ARGS="--color=yes" wins.
