@@ -22,6 +22,7 @@ from rare_earths import __main__ as cli
 from rare_earths import atomic, commands
 from rare_earths.build import chain, execution, params, reader, results, steps, sweep
 from rare_earths.build.params import ParameterError
+from rare_earths.project import MARKERS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 PARAMS = FIXTURES / "sweep-params.yaml"
@@ -363,13 +364,21 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
 
 
 def test_a_run_the_chain_already_made_with_the_same_parameters_is_copied_not_run(tmp_path):
+    """Copied, it is the bytes the same run made in the sweep's folder would be: inside a project,
+    where it records its own path (`output_path`), not the chain's."""
+    for marker in MARKERS:  # tmp_path made a project's root
+        (tmp_path / marker).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / marker).touch()
     executed = tmp_path / "executed"
     chain.run({"years": 10}, executed, (YEARS,), notebooks_dir=FIXTURES, echo=lambda line: None)
     finished, _ = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
     actions = {outcome.notebook: outcome.action for outcome in finished.outcomes}
     assert sorted(actions.values()) == ["run", "skipped"], actions
     copied = tmp_path / "sweep" / "years=10" / YEARS.notebook
-    assert copied.read_bytes() == (executed / YEARS.notebook).read_bytes()
+    sweep_fixtures(tmp_path / "run", ["years=10"], (YEARS,), jobs=1)
+    made_there = (tmp_path / "run" / "years=10" / YEARS.notebook).read_text(encoding="utf-8")
+    assert copied.read_text(encoding="utf-8") == made_there.replace('"run/years=10/', '"sweep/years=10/')
+    assert '"output_path": "sweep/years=10/08-records-years.ipynb"' in copied.read_text(encoding="utf-8")
     again, lines = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
     assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 2
 

@@ -28,7 +28,14 @@ from typing import Any
 
 from rare_earths import atomic
 from rare_earths.build import executors
-from rare_earths.build.execution import KERNEL, TIMEOUT_SECONDS, code_hash, declared_parameters
+from rare_earths.build.execution import (
+    KERNEL,
+    TIMEOUT_SECONDS,
+    code_hash,
+    declared_parameters,
+    portable_path,
+    write_notebook,
+)
 from rare_earths.build.observation import CODE_INPUTS, EVERYTHING, SHARED_INPUTS, recorded_use
 from rare_earths.build.params import ParameterError
 from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
@@ -223,8 +230,13 @@ def _copied(run_: NotebookRun, notebooks_dir: Path, reuse: Path | None) -> bool:
     inputs = run_.inputs(notebooks_dir, files_used(manifest_path(reuse, run_.step.notebook)))
     if not is_current(run_.step, inputs, Path(reuse)):
         return False
+    import nbformat  # here: only a run that copies pays for it
+
     executed = run_.folder / run_.step.notebook
-    atomic.write_text(executed, (Path(reuse) / run_.step.notebook).read_text(encoding="utf-8"))
+    notebook = nbformat.read(Path(reuse) / run_.step.notebook, as_version=4)
+    # It says where it is, as the same run made here says: copied or run, the same bytes.
+    notebook.metadata.setdefault("papermill", {})["output_path"] = portable_path(executed)
+    write_notebook(notebook, executed)
     remember(manifest_path(run_.folder, run_.step.notebook), inputs, [executed])
     return True
 

@@ -246,9 +246,9 @@ def scrub(notebook, source: Path | None = None, output: Path | None = None, over
         kept = {key: record[key] for key in PAPERMILL_KEPT if key in record}
         if source is not None:
             kept["default_parameters"] = declared_parameters(source)
-            kept["input_path"] = _portable(source)
+            kept["input_path"] = portable_path(source)
         if output is not None:
-            kept["output_path"] = _portable(output)
+            kept["output_path"] = portable_path(output)
         if overrides is not None:
             kept["parameters"] = dict(sorted(overrides.items()))
         notebook.metadata["papermill"] = dict(sorted(kept.items()))
@@ -283,7 +283,7 @@ def joined_streams(outputs: list) -> list:
     return joined
 
 
-def _portable(path: Path) -> str:
+def portable_path(path: Path) -> str:
     """A path as an executed notebook records it: relative to the repository, or its name if outside."""
     shown = relative(path)
     return shown if not Path(shown).is_absolute() else Path(path).name
