@@ -77,6 +77,12 @@ def _run_notebooks(
     # The sensitivity page compares the whole chain's results across the default sweep: it shows a
     # sweep only when this run brought the sweep up to date with the notebooks.
     swept = not (args.only or args.no_sweep or failures) and _default_sweep(project, options, failures)
+    # Vouched for again as the pages are to be made from them: a copy changed since (while the sweep
+    # ran, say) is run again, not published.
+    again = _vouch(values, project, outcomes, options, failures)
+    if again:
+        print("\n" + scheduling.summary(again))
+        published = tuple(step.notebook for step in chain.CHAIN if chain.vouched(step, project))
     failed = tuple(found for failure in failures for found in _failures(failure))
     pages = site_step.build_site(project, published, force=args.force, swept=swept, failures=failed)
     if failures:
@@ -89,7 +95,7 @@ def _vouch(values: dict, project: Project, outcomes: list, options: dict, failur
     """Whatever --only chose, the pages are built only from executed notebooks whose manifests still
     hold: one that no longer matches what it was made from (its data changed, or the copy did) is
     run now, with this run's values. Returns the outcomes of those runs."""
-    failed = {outcome.notebook for outcome in outcomes if outcome.status != "ok"}
+    failed = {outcome.notebook for outcome in outcomes if outcome.status in ("failed", "blocked")}
     stale = [step for step in chain.CHAIN if step.notebook not in failed and not chain.vouched(step, project)]
     if not stale:
         return []

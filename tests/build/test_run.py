@@ -17,6 +17,7 @@ import pytest
 from conftest import CHECKOUT, make_project
 
 from rare_earths import __main__ as cli
+from rare_earths import commands
 from rare_earths.build import chain, execution, results, steps
 from rare_earths.project import Project, relative
 
@@ -317,6 +318,27 @@ def test_only_reruns_a_tampered_executed_notebook_of_another_step_before_the_sit
     assert {name for name, action in actions(alone.stdout).items() if action == "run"} == {tampered.name}
     assert outputs(ran) == built
     assert "TAMPERED" not in ran.results_csv.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_executed_notebook_changed_while_the_sweep_runs_is_run_again_not_published(tmp_path, monkeypatch, capsys):
+    """The case: a copy in reports/executed/ changed while the default sweep ran reached the pages,
+    vouched for before the sweep began. Run in this process, in a project of its own, to change it
+    at that moment."""
+    project = make_project(tmp_path / "project", built=True)
+    tampered = project.executed / "03-trade.ipynb"
+    sweep_as_it_is = commands._default_sweep
+
+    def sweep_then_tamper(*args, **kwargs):
+        done = sweep_as_it_is(*args, **kwargs)
+        tampered.write_text(tampered.read_text(encoding="utf-8").replace("the", "TAMPERED", 1), encoding="utf-8")
+        return done
+
+    monkeypatch.setattr(commands, "_default_sweep", sweep_then_tamper)
+    assert cli.main(["--project", str(project.root), "run"]) == 0
+    assert "no longer match what they were made from: 03-trade.ipynb" in capsys.readouterr().out
+    assert "TAMPERED" not in tampered.read_text(encoding="utf-8")
+    assert "TAMPERED" not in (project.html / "03-trade.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
