@@ -392,7 +392,8 @@ def _shares_of_mine_output(stated: Statement, usgs: Tables, measure: str, countr
         if year not in usgs.years(edition, measure):  # an edition too early for the year: its latest
             year, own_year = usgs.latest_year(edition, measure), False
         published = usgs.get(edition, measure, country, year)
-        if published is not None:
+        # A figure of zero bounds no share (the share of nothing is undefined): that edition says nothing here.
+        if published is not None and published.value > 0:
             found.append(_Share(edition, year, own_year, published, tonnes / published.value))
     return found
 
