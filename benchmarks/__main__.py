@@ -51,13 +51,13 @@ def machine() -> str:
     )
 
 
-def run_benchmark(module: str, arguments: list[str]) -> str:
+def run_benchmark(module: str, arguments: list[str]) -> str | None:
+    """Its table; None if it failed (its error is on the terminal), so what the other benchmarks
+    measured in this run is still written."""
     with tempfile.TemporaryDirectory() as directory:
         output = Path(directory) / "result.md"
-        subprocess.run(
-            [sys.executable, "-m", module, *arguments, "--output", str(output)], check=True, cwd=PROJECT.root
-        )
-        return output.read_text(encoding="utf-8").strip()
+        done = subprocess.run([sys.executable, "-m", module, *arguments, "--output", str(output)], cwd=PROJECT.root)
+        return output.read_text(encoding="utf-8").strip() if done.returncode == 0 else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         how_fresh = fresh.described()
         fresh_seconds, failed = fresh.measure()
         seconds.update(fresh_seconds)
-    scaling_table = run_benchmark("benchmarks.scaling", [])
-    sweep_table = run_benchmark("benchmarks.sweep", ["--repeats", str(args.repeats)])
+    tables = {
+        module: run_benchmark(module, arguments)
+        for module, arguments in (("benchmarks.scaling", []), ("benchmarks.sweep", ["--repeats", str(args.repeats)]))
+    }
+    broken = [module for module, table in tables.items() if table is None]
+    scaling_table, sweep_table = (
+        table or f"Not measured: `python -m {module}` failed in this run." for module, table in tables.items()
+    )
     text = "\n".join(
         [
             "# Benchmark results",
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     atomic.write_text(RESULTS, text)
     print(f"\nwrote {relative(RESULTS)}")
-    return 1 if failed else 0
+    return 1 if failed or broken else 0
 
 
 if __name__ == "__main__":
