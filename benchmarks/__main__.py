@@ -1,7 +1,8 @@
-"""Every benchmark, one command (`make bench`): the project's targets, each with what this run
-measured (the chain, then `make reports` and `make test` in a fresh clone), the chain's other
-measurements, the cleaning step's scaling, the sweeps; the results, with the machine they ran on, go
-to benchmarks/RESULTS.md.
+"""Every benchmark in one command (`make bench`), results to benchmarks/RESULTS.md.
+
+The project's targets, each with what this run measured (the chain, then `make reports` and
+`make test` in a fresh clone), the chain's other measurements, the cleaning step's scaling and the
+sweeps, with the machine they ran on.
 
     .venv/bin/python -m benchmarks [--repeats N] [--skip-fresh]
 

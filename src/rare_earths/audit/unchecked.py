@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from rare_earths import text, vocabulary
 from rare_earths.audit.registry import check, rule
 from rare_earths.audit.statements import SEPARATOR, Statement, index, what
@@ -9,22 +11,22 @@ from rare_earths.audit.statements import SEPARATOR, Statement, index, what
 NOT_CHECKED = "not_checked"
 
 
-def family(metric: str) -> set[str]:
+@cache  # the vocabulary is fixed while the process runs; asked once per pair of statements
+def family(metric: str) -> frozenset[str]:
     """The metrics that measure the same thing another way: a quantity and its value, a level and its
     projection (magnet imports in tonnes, their value in USD, their projection)."""
     record = vocabulary.METRICS[metric]
     linked = {metric, record.valued_in, record.projects}
     linked |= {name for name, other in vocabulary.METRICS.items() if metric in (other.valued_in, other.projects)}
-    return linked - {""}
+    return frozenset(linked - {""})
 
 
 def _near(statement: Statement, found: list[Statement]) -> list[Statement]:
     """Other articles' statements of the same thing another way: another subject of the same country,
     another period, or a related measure (`family`)."""
+    related = family(statement.metric)
     return [
-        s
-        for s in found
-        if s.source_id != statement.source_id and s.metric in family(statement.metric) and s.where == statement.where
+        s for s in found if s.source_id != statement.source_id and s.metric in related and s.where == statement.where
     ]
 
 
@@ -80,24 +82,32 @@ def _reason(
     return f"no other article gives a figure for {what(statement)}, and {primary}", []
 
 
-def _used_by(claims: tuple[str, ...], checks: list[dict]) -> tuple[str, list[str]]:
+def _checks_by_claim(checks: list[dict]) -> dict[str, list[int]]:
+    """The positions in `checks` of the checks that use each claim."""
+    positions: dict[str, list[int]] = {}
+    for position, row in enumerate(checks):
+        for claim in dict.fromkeys(row["claim_ids"].split(SEPARATOR)):
+            positions.setdefault(claim, []).append(position)
+    return positions
+
+
+def _used_by(claims: tuple[str, ...], checks: list[dict], positions: dict[str, list[int]]) -> tuple[str, list[str]]:
     """What the checks that used these claims without judging them did with them, in sentences, and
-    the claims those sentences name."""
+    the claims those sentences name. `positions` is `_checks_by_claim(checks)`."""
     done: dict[str, list[str]] = {}
     named: list[str] = []
-    for row in checks:
-        if set(claims) & set(row["claim_ids"].split(SEPARATOR)):
-            judged = [claim for claim in row["judges"].split(SEPARATOR) if claim]
-            if judged:  # it judged others, with this claim as their evidence
-                named += judged
-                what_it_did = f"only as evidence about {', '.join(judged)}, without testing it"
-            elif row["verdict"] == "derived":
-                what_it_did = "derived a figure from it, which tests nothing"
-            elif row["verdict"] in vocabulary.FAILING_VERDICTS + vocabulary.AGREEING_VERDICTS:
-                what_it_did = "could only have found it out of line, and did not"
-            else:
-                what_it_did = "could not tell"
-            done.setdefault(what_it_did, []).append(f"the {row['rule'].replace('_', ' ')} check")
+    for row in (checks[at] for at in sorted({at for claim in claims for at in positions.get(claim, [])})):
+        judged = [claim for claim in row["judges"].split(SEPARATOR) if claim]
+        if judged:  # it judged others, with this claim as their evidence
+            named += judged
+            what_it_did = f"only as evidence about {', '.join(judged)}, without testing it"
+        elif row["verdict"] == "derived":
+            what_it_did = "derived a figure from it, which tests nothing"
+        elif row["verdict"] in vocabulary.FAILING_VERDICTS + vocabulary.AGREEING_VERDICTS:
+            what_it_did = "could only have found it out of line, and did not"
+        else:
+            what_it_did = "could not tell"
+        done.setdefault(what_it_did, []).append(f"the {row['rule'].replace('_', ' ')} check")
     sentences = (
         f"{'; '.join(dict.fromkeys(rules))} used it, but {what_it_did}." for what_it_did, rules in done.items()
     )
@@ -114,11 +124,12 @@ def not_checked(found: list[Statement], checks: list[dict]) -> list[dict]:
     rows = []
     statements_of = index(found, "metric", "subject")
     judged = {claim for row in checks for claim in row["judges"].split(SEPARATOR) if claim}
+    positions = _checks_by_claim(checks)
     for statement in found:
         if any(claim in judged for claim in statement.claim_ids):
             continue
         because, named = reason(statement, found, statements_of)
-        used_by, evidence_for = _used_by(statement.claim_ids, checks)
+        used_by, evidence_for = _used_by(statement.claim_ids, checks, positions)
         whose = what(statement)
         rows.append(
             check(
