@@ -33,19 +33,22 @@ def check_hrefs(site: Site) -> Callable[[str], str]:
     return lambda check_id: f"{registry.article_page(source_of[homes[check_id]])}#{check_anchor(check_id)}"
 
 
-def claim_reviews_script(site: Site, source_id: str) -> str:
-    """The conclusions of one article's claims as schema.org ClaimReview, each at its claim's entry."""
-    page = registry.article_page(source_id)
-    own = site.conclusions[site.conclusions.source_id == source_id]
+def claim_reviews_scripts(site: Site) -> dict[str, str]:
+    """Each article's conclusions as schema.org ClaimReview, each at its claim's entry on the
+    article's page: reviewed in one pass, as the received tables they cite are read once."""
+    page_of = dict(zip(site.claims.claim_id, site.claims.source_id.map(registry.article_page), strict=True))
     reviews = claimreview.claim_reviews(
-        own,
+        site.conclusions,
         site.claims,
         site.names,
-        lambda claim_id: f"{page}#about-{claim_id}",
-        article_url=lambda _: page,
+        lambda claim_id: f"{page_of[claim_id]}#about-{claim_id}",
+        article_url=registry.article_page,
         citation_cff=site.project.citation_cff,
     )
-    return claimreview.json_ld_script(reviews)
+    of_article: dict[str, list[dict]] = {source_id: [] for source_id in site.articles}
+    for source_id, review in zip(site.conclusions.source_id, reviews, strict=True):
+        of_article.setdefault(source_id, []).append(review)
+    return {source_id: claimreview.json_ld_script(own) for source_id, own in of_article.items()}
 
 
 def article_pages(render: Render) -> dict[str, str]:
@@ -53,6 +56,7 @@ def article_pages(render: Render) -> dict[str, str]:
     links = [Link(registry.article_page(source_id), site.names[source_id].short) for source_id in site.articles]
     pages = {}
     check_href = check_hrefs(site)
+    reviews = claim_reviews_scripts(site)
     for position, source_id in enumerate(site.articles):
         here = links[position].href
         name = site.names[source_id]
@@ -77,7 +81,7 @@ def article_pages(render: Render) -> dict[str, str]:
             previous=links[position - 1] if position > 0 else None,
             following=links[position + 1] if position + 1 < len(links) else None,
             # Made by this project's code from its own tables: claimreview escapes what could end the script.
-            claim_reviews=Markup(claim_reviews_script(site, source_id)),
+            claim_reviews=Markup(reviews[source_id]),
             **shown,
         )
     return pages
