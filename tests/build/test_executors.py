@@ -266,3 +266,14 @@ def test_a_stopped_local_worker_is_killed_when_the_pool_shuts_down(monkeypatch):
         os.kill(pid, signal.SIGSTOP)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # killed and reaped
+
+
+@pytest.mark.parametrize(("warm", "started"), [(False, 1), (True, 2)])
+def test_a_local_pool_starts_a_worker_per_task_it_has_unless_warmed(warm, started):
+    """One notebook to run (one parameter changed) starts one worker and its kernel factory, not
+    `jobs` of them; warmed, as before the data step, every worker starts at once."""
+    import os
+
+    with executors.open_executor(2, warm=warm) as pool:
+        pool.submit(os.getpid).result()
+        assert len(pool._processes) == started  # the pool's own record of its workers

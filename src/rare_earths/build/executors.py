@@ -79,9 +79,13 @@ def scheduler_address(given: str | None = None) -> str | None:
 
 
 @contextlib.contextmanager
-def open_executor(jobs: int, scheduler: str | None = None, kernel: str | None = None) -> Iterator[Executor]:
+def open_executor(
+    jobs: int, scheduler: str | None = None, kernel: str | None = None, *, warm: bool = False
+) -> Iterator[Executor]:
     """An executor for the chain's tasks, shut down (and its workers gone) when the block ends.
-    `kernel`: the kernel the tasks will ask for, whose factory each local worker starts at once."""
+    `kernel`: the kernel the tasks will ask for, whose factory each local worker starts at once.
+    A local worker starts when a task finds none idle, up to `jobs` (one notebook to run starts
+    one); `warm` starts all of them now, for tasks that are sure to come."""
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
@@ -95,10 +99,9 @@ def open_executor(jobs: int, scheduler: str | None = None, kernel: str | None = 
         initargs=(kernel,),
     )
     try:
-        # Every worker started now (a pool starts one per task submitted while none is idle), each
-        # warming its factory while this process goes on.
-        for _ in range(max(1, jobs)):
-            pool.submit(os.getpid)
+        if warm:  # each worker warming its factory while this process goes on
+            for _ in range(max(1, jobs)):
+                pool.submit(os.getpid)
         yield pool
     finally:
         _shut_down(pool)
@@ -129,14 +132,19 @@ class Workers:
         self._stack = contextlib.ExitStack()
         self._pool: Executor | None = None
 
-    def pool(self) -> Executor:
-        """The executor, opened now if it is not yet (its workers then warm their kernel factories
-        while this process goes on); opened again if a local worker died and broke it."""
+    def pool(self, *, warm: bool = False) -> Executor:
+        """The executor, opened now if it is not yet; opened again if a local worker died and broke
+        it. `warm`: every local worker started now (`open_executor`)."""
         if self._pool is not None and getattr(self._pool, "_broken", False):
             self.close()
         if self._pool is None:
-            self._pool = self._stack.enter_context(open_executor(self.jobs, self.scheduler, self.kernel))
+            self._pool = self._stack.enter_context(open_executor(self.jobs, self.scheduler, self.kernel, warm=warm))
         return self._pool
+
+    def warm(self) -> None:
+        """Every worker started now, warming its kernel factory while this process goes on: when
+        the data step is to run, every notebook will follow it."""
+        self.pool(warm=True)
 
     def close(self) -> None:
         self._pool = None
