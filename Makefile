@@ -149,20 +149,21 @@ $(BROWSER_STAMP): package.json package-lock.json
 
 # The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
 # tests/site/test_browser.py opening every page in Chromium.
-# Over every core (pytest-xdist); --dist loadscope keeps a test module, and so each notebook's cells
-# (nbval), on one worker. The slow tests run last; exit 5 is "no test selected" (ARGS="-k ...").
+# One pass over every core (pytest-xdist); --dist loadscope keeps a test module, and so each
+# notebook's cells (nbval), on one worker, and hands the modules out in the order tests/conftest.py
+# gives them (the longest first; --no-loadscope-reorder keeps it). Exit 5 is "no test selected"
+# (ARGS="-k ...").
 # Bytecode caches are written while the tests run, PYTHONDONTWRITEBYTECODE set or not: without its
 # cache pytest rewrites the asserts of every test module and of its plugins' packages (hypothesis's
-# hundred modules among them) at each start: about 4 s of each of its processes (three a pass, and
-# those the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout.
-PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope
+# hundred modules among them) at each start: about 4 s of each of its processes (three, and those
+# the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope --no-loadscope-reorder
 # No colour codes in a log: nbval colours its reports unless pytest's --color is "no" (it heeds
 # neither a pipe nor NO_COLOR), so --color=no unless the output is a terminal and NO_COLOR is unset.
 # Tested outside $(...), whose output is never a terminal; given before ARGS, so ARGS="--color=yes" wins.
 COLOUR := colour=; { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ]; } || colour=--color=no;
 test: $(DEV_STAMP) lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the chain, then every test (pytest, nbval strict on notebooks/, the site in Chromium)
-	$(COLOUR) PYTEST_ADDOPTS="$$colour $$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m "not slow" || [ $$? -eq 5 ]
-	$(COLOUR) PYTEST_ADDOPTS="$$colour $$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) -m slow || [ $$? -eq 5 ]
+	$(COLOUR) PYTEST_ADDOPTS="$$colour $$ARGS $${PYTEST_ADDOPTS:-}" $(PYTEST) || [ $$? -eq 5 ]
 
 # Rewrites data/processed/ and reports/ as it measures, and leaves them as a default run makes them.
 # The dev and dask extras: it times nbval and a sweep on Dask. ARGS go to it as words, globbing off:

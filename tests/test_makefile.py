@@ -111,10 +111,10 @@ def test_ordinary_params_are_passed_as_before(stand_in):
 def test_args_reach_pytest_through_its_own_option_variable(stand_in):
     calls = make(stand_in, "test", ARGS="-k 'units or params' ; touch injected7 $(shell touch injected8)")
     starts = [index - 2 for index, call in enumerate(calls) if call == "[pytest]"]
-    assert len(starts) == 2, "the fast tests, then the slow ones"
-    for start, selected in zip(starts, ("not slow", "slow"), strict=True):
-        pytest_call = calls[start : start + 13]
-        assert pytest_call[:11] == [
+    assert len(starts) == 1, "one pass: every test, the longest modules first"
+    for start in starts:
+        pytest_call = calls[start : start + 11]
+        assert pytest_call[:10] == [
             "python",
             "[-m]",
             "[pytest]",
@@ -124,11 +124,10 @@ def test_args_reach_pytest_through_its_own_option_variable(stand_in):
             "[auto]",
             "[--dist]",
             "[loadscope]",
-            "[-m]",
-            f"[{selected}]",
+            "[--no-loadscope-reorder]",
         ]
         # make's output is captured here, not a terminal: no colour (see the tests below)
-        assert pytest_call[11] == (
+        assert pytest_call[10] == (
             "PYTEST_ADDOPTS=--color=no -k 'units or params' ; touch injected7 $(shell touch injected8) "
         )
 
@@ -202,12 +201,10 @@ def pytest_options(folder: Path, *, terminal: bool, **environment: str) -> list[
 
 def test_make_test_turns_colour_off_unless_its_output_is_a_terminal(stand_in):
     # nbval writes colour codes ("\x1b[94mTraceback:") whenever pytest's --color is not "no"
-    assert pytest_options(stand_in, terminal=False) == ["PYTEST_ADDOPTS=--color=no  "] * 2
-    assert pytest_options(stand_in, terminal=True) == ["PYTEST_ADDOPTS=  "] * 2
-    assert pytest_options(stand_in, terminal=True, NO_COLOR="1") == ["PYTEST_ADDOPTS=--color=no  "] * 2
-    assert (
-        pytest_options(stand_in, terminal=False, ARGS="--color=yes") == ["PYTEST_ADDOPTS=--color=no --color=yes "] * 2
-    )
+    assert pytest_options(stand_in, terminal=False) == ["PYTEST_ADDOPTS=--color=no  "]
+    assert pytest_options(stand_in, terminal=True) == ["PYTEST_ADDOPTS=  "]
+    assert pytest_options(stand_in, terminal=True, NO_COLOR="1") == ["PYTEST_ADDOPTS=--color=no  "]
+    assert pytest_options(stand_in, terminal=False, ARGS="--color=yes") == ["PYTEST_ADDOPTS=--color=no --color=yes "]
 
 
 def test_installs_wait_for_the_package_lock_and_say_what_they_install(tmp_path):
