@@ -406,19 +406,18 @@ def dropped_hedge(found: list[Statement]) -> list[dict]:
 )
 def absence_against_figure(found: list[Statement], related: dict[str, set[str]]) -> list[dict]:
     rows = []
-    zeros = [s for s in found if s.high == 0]
+    zeros: dict[tuple, list[Statement]] = {}  # the absences, by what is absent and for whom
+    for s in found:
+        if s.high == 0:
+            zeros.setdefault((s.metric, s.counterpart), []).append(s)
     for stated in found:
         presupposed = vocabulary.METRICS[stated.metric].presupposes
         if not presupposed or stated.low <= 0:
             continue
         country = stated.where
-        for absent in zeros:
+        for absent in zeros.get((presupposed, stated.counterpart), []):
             where = absent.where
-            if (
-                absent.metric != presupposed
-                or where not in (country, "world")
-                or absent.counterpart != stated.counterpart
-            ):
+            if where not in (country, "world"):
                 continue
             said = vocabulary.METRICS[absent.metric].said
             takes = (

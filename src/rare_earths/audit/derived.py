@@ -157,19 +157,15 @@ def implied_value_in_whole(found: list[Statement]) -> list[dict]:
 )
 def projection_beside_a_stop(found: list[Statement]) -> list[dict]:
     rows = []
+    stops: dict[tuple, list[Statement]] = {}  # by what stopped, when and where
+    for stop in found:
+        if stop.high == 0:
+            stops.setdefault((stop.metric, stop.period, stop.where), []).append(stop)
     for projected in found:
         level_metric = vocabulary.METRICS[projected.metric].projects
         if not level_metric or projected.low <= 0:
             continue
-        country = projected.where
-        for stop in found:
-            if (
-                stop.metric != level_metric
-                or stop.high != 0
-                or stop.period != projected.period
-                or stop.where != country
-            ):
-                continue
+        for stop in stops.get((level_metric, projected.period, projected.where), []):
             rows.append(
                 check(
                     "projection_beside_a_stop",
