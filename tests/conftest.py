@@ -102,7 +102,7 @@ def site(tmp_path_factory) -> Path:
 
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
-    """`-m slow` (`make test`'s second pass) collects only the files that mark a test slow: the
+    """`-m slow` (`make test ARGS="-m slow"`) collects only the files that mark a test slow: the
     others' tests would all be deselected, after importing them and the notebooks took seconds in
     each worker. A notebook (nbval) is never slow."""
     if config.getoption("markexpr", "") != "slow" or not collection_path.is_file():

@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace, project: Project, values: dict, chosen: tuple
     # One set of workers for every notebook run of the command; opened before the data step when
     # that is out of date (the notebooks will follow), so their kernel factories warm meanwhile.
     with executors.Workers(args.jobs, args.scheduler, execution.KERNEL) as workers:
-        steps.build_data(project, force=args.force, starting=workers.warm)
+        steps.build_data(project, force=args.force, starting=lambda: workers.warm(len(chosen)))
         options = dict(force=args.force, jobs=args.jobs, timeout=args.timeout, workers=workers)
         _run_notebooks(args, project, values, chosen, options, started)
 

@@ -359,7 +359,7 @@ def test_a_worker_that_cannot_run_is_reported_not_waited_for(fixture_notebooks, 
     monkeypatch.setattr(
         executors,
         "open_executor",
-        lambda jobs, scheduler=None, kernel=None, warm=False: __import__("contextlib").nullcontext(Broken()),
+        lambda jobs, scheduler=None, kernel=None, warm=0: __import__("contextlib").nullcontext(Broken()),
     )
     with pytest.raises(chain.ChainFailed) as raised:
         run_fixtures(fixture_notebooks, tmp_path, (GREETS,))

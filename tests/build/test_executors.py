@@ -268,12 +268,14 @@ def test_a_stopped_local_worker_is_killed_when_the_pool_shuts_down(monkeypatch):
         os.kill(pid, 0)  # killed and reaped
 
 
-@pytest.mark.parametrize(("warm", "started"), [(False, 1), (True, 2)])
-def test_a_local_pool_starts_a_worker_per_task_it_has_unless_warmed(warm, started):
-    """One notebook to run (one parameter changed) starts one worker and its kernel factory, not
-    `jobs` of them; warmed, as before the data step, every worker starts at once."""
+@pytest.mark.parametrize(("warm", "started"), [(0, 0), (1, 1), (2, 2), (6, 2)])
+def test_a_local_pool_starts_workers_as_warmed_then_one_per_task_it_has(warm, started):
+    """Warmed before the data step, a worker for each notebook chosen, up to `jobs`; otherwise one
+    notebook to run (one parameter changed) starts one worker and its kernel factory, not `jobs`."""
     import os
 
     with executors.open_executor(2, warm=warm) as pool:
-        pool.submit(os.getpid).result()
         assert len(pool._processes) == started  # the pool's own record of its workers
+        if not warm:
+            pool.submit(os.getpid).result()
+            assert len(pool._processes) == 1

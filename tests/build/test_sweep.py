@@ -351,7 +351,7 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
             raise RuntimeError("the cluster is gone")
 
     monkeypatch.setattr(
-        executors, "open_executor", lambda jobs, scheduler=None, kernel=None, warm=False: contextlib.nullcontext(Gone())
+        executors, "open_executor", lambda jobs, scheduler=None, kernel=None, warm=0: contextlib.nullcontext(Gone())
     )
     with pytest.raises(sweep.SweepFailed) as failed:
         sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,))

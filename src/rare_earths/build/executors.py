@@ -80,12 +80,12 @@ def scheduler_address(given: str | None = None) -> str | None:
 
 @contextlib.contextmanager
 def open_executor(
-    jobs: int, scheduler: str | None = None, kernel: str | None = None, *, warm: bool = False
+    jobs: int, scheduler: str | None = None, kernel: str | None = None, *, warm: int = 0
 ) -> Iterator[Executor]:
     """An executor for the chain's tasks, shut down (and its workers gone) when the block ends.
     `kernel`: the kernel the tasks will ask for, whose factory each local worker starts at once.
     A local worker starts when a task finds none idle, up to `jobs` (one notebook to run starts
-    one); `warm` starts all of them now, for tasks that are sure to come."""
+    one); `warm` of them start now (at most `jobs`), for tasks that are sure to come."""
     address = scheduler_address(scheduler)
     if address:
         require_dask(address)
@@ -99,9 +99,8 @@ def open_executor(
         initargs=(kernel,),
     )
     try:
-        if warm:  # each worker warming its factory while this process goes on
-            for _ in range(max(1, jobs)):
-                pool.submit(os.getpid)
+        for _ in range(min(warm, max(1, jobs))):  # each warming its factory while this process goes on
+            pool.submit(os.getpid)
         yield pool
     finally:
         _shut_down(pool)
@@ -132,19 +131,19 @@ class Workers:
         self._stack = contextlib.ExitStack()
         self._pool: Executor | None = None
 
-    def pool(self, *, warm: bool = False) -> Executor:
+    def pool(self, *, warm: int = 0) -> Executor:
         """The executor, opened now if it is not yet; opened again if a local worker died and broke
-        it. `warm`: every local worker started now (`open_executor`)."""
+        it. `warm`: how many local workers to start now (`open_executor`)."""
         if self._pool is not None and getattr(self._pool, "_broken", False):
             self.close()
         if self._pool is None:
             self._pool = self._stack.enter_context(open_executor(self.jobs, self.scheduler, self.kernel, warm=warm))
         return self._pool
 
-    def warm(self) -> None:
-        """Every worker started now, warming its kernel factory while this process goes on: when
-        the data step is to run, every notebook will follow it."""
-        self.pool(warm=True)
+    def warm(self, notebooks: int) -> None:
+        """A worker for each of `notebooks` (up to `jobs`) started now, warming its kernel factory
+        while this process goes on: when the data step is to run, the chosen notebooks follow it."""
+        self.pool(warm=notebooks)
 
     def close(self) -> None:
         self._pool = None
