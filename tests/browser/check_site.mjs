@@ -286,23 +286,42 @@ function printInPage() {
 
 // --- the pages, variant by variant --------------------------------------------------------------
 
+// What a tab meets while one page is open in it, into `result`. Each variant opens its pages one
+// after another in one tab (a new tab per page took a third of the visit's time), so this returns
+// the function that stops listening: the next page's errors and requests are that page's own.
 function watch(page, result) {
   result.consoleErrors = [];
   result.pageErrors = [];
   result.failedRequests = [];
   result.externalRequests = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") result.consoleErrors.push(message.text().slice(0, 300));
-  });
-  page.on("pageerror", (error) => result.pageErrors.push(String(error).slice(0, 300)));
-  page.on("request", (request) => {
-    const url = request.url();
-    if (!url.startsWith("file:") && !url.startsWith("data:")) result.externalRequests.push(url.slice(0, 200));
-  });
-  page.on("requestfailed", (request) => result.failedRequests.push(`${request.url().slice(0, 200)}: ${request.failure()?.errorText}`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) result.failedRequests.push(`${response.url().slice(0, 200)}: HTTP ${response.status()}`);
-  });
+  const handlers = {
+    console: (message) => {
+      if (message.type() === "error") result.consoleErrors.push(message.text().slice(0, 300));
+    },
+    pageerror: (error) => result.pageErrors.push(String(error).slice(0, 300)),
+    request: (request) => {
+      const url = request.url();
+      if (!url.startsWith("file:") && !url.startsWith("data:")) result.externalRequests.push(url.slice(0, 200));
+    },
+    requestfailed: (request) => result.failedRequests.push(`${request.url().slice(0, 200)}: ${request.failure()?.errorText}`),
+    response: (response) => {
+      if (response.status() >= 400) result.failedRequests.push(`${response.url().slice(0, 200)}: HTTP ${response.status()}`);
+    },
+  };
+  for (const [event, handler] of Object.entries(handlers)) page.on(event, handler);
+  return () => { for (const [event, handler] of Object.entries(handlers)) page.off(event, handler); };
+}
+
+// One page of a variant in the variant's tab: `visit(result)` fills what it met besides the tab's events.
+async function inTab(tab, visit) {
+  const result = {};
+  const unwatch = watch(tab, result);
+  try {
+    await visit(result);
+  } finally {
+    unwatch();
+  }
+  return result;
 }
 
 async function runAxe(page) {
@@ -383,10 +402,7 @@ async function visitOnce(page, name, result) {
   }
 }
 
-async function visitScreen(context, variant, name) {
-  const page = await context.newPage();
-  const result = {};
-  watch(page, result);
+async function visitScreen(page, variant, name, result) {
   await page.emulateMedia({ colorScheme: variant.scheme, media: "screen" });
   await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
   await page.evaluate(describeInPage);
@@ -427,20 +443,13 @@ async function visitScreen(context, variant, name) {
     await page.screenshot({ path: shot, fullPage: true, type: "jpeg", quality: 70 });
     result.screenshot = shot;
   }
-  await page.close();
-  return result;
 }
 
-async function visitPrint(context, name) {
-  const page = await context.newPage();
-  const result = {};
-  watch(page, result);
+async function visitPrint(page, name, result) {
   await page.emulateMedia({ media: "print", colorScheme: "light" });
   await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
   await page.evaluate(describeInPage);
   Object.assign(result, await page.evaluate(printInPage));
-  await page.close();
-  return result;
 }
 
 // A claim opened by its address is marked: its computed style beside another claim of the page.
@@ -468,10 +477,7 @@ async function visitHighlight(context, variant) {
 
 // A phone's tap on a claim (390 px, touch): on its number, its card opens where the reader is, holds
 // the focus and closes with Escape, giving the focus back; on its highlighted words, a card opens too.
-async function visitTap(context, name) {
-  const page = await context.newPage();
-  const result = {};
-  watch(page, result);
+async function visitTap(page, name, result) {
   await page.goto(pathToFileURL(path.join(site, name)).href, { waitUntil: "load" });
   const card = () => page.evaluate(() => {
     const dialog = document.getElementById("claim-card");
@@ -484,8 +490,17 @@ async function visitTap(context, name) {
       focused: document.activeElement ? (document.activeElement.getAttribute("href") || document.activeElement.tagName) : "",
     };
   });
+  // The card's "close" event, which hands the focus back, runs in a task of its own after Escape:
+  // what a reader is left with is read once it has run (the card emptied), or after a second.
+  const closedCard = async () => {
+    await page.waitForFunction(() => {
+      const dialog = document.getElementById("claim-card");
+      return !dialog || (!dialog.open && !dialog.querySelector(".claim-card-body")?.childElementCount);
+    }, null, { timeout: 1000 }).catch(() => {});
+    return card();
+  };
   const refs = await page.$$("a.claim-ref");
-  if (!refs.length) { await page.close(); return result; }
+  if (!refs.length) return;
   const ref = refs[Math.floor(refs.length / 2)];  // one in the middle of the text, far from the list
   await ref.scrollIntoViewIfNeeded();
   result.wanted = (await ref.getAttribute("href")).replace("#about-", "");
@@ -493,7 +508,7 @@ async function visitTap(context, name) {
   await ref.tap();
   result.opened = await card();
   await page.keyboard.press("Escape");
-  result.closed = await card();
+  result.closed = await closedCard();
   // A tap on the highlighted words of a claim, away from any link: the first such point of the text.
   const point = await page.evaluate(() => {
     for (const mark of document.querySelectorAll("mark.claim[id]")) {
@@ -505,12 +520,12 @@ async function visitTap(context, name) {
     }
     return null;
   });
-  if (!point) { await page.close(); return result; }
+  if (!point) return;
   result.markWanted = point.claim;
   await page.touchscreen.tap(point.x, point.y);
   result.markOpened = await card();
   await page.keyboard.press("Escape");
-  result.markClosed = await card();
+  result.markClosed = await closedCard();
   // A number set aside inside a claim's quote: a tap shows its own reason, not the claim's card;
   // Escape puts the reason away.
   const excluded = await page.$("mark.claim .excluded");
@@ -525,8 +540,6 @@ async function visitTap(context, name) {
     await page.keyboard.press("Escape");
     result.setAsideClosed = await shown();
   }
-  await page.close();
-  return result;
 }
 
 const version = browser.version();
@@ -537,20 +550,23 @@ async function screenVariant(variant) {
   const context = await browser.newContext({
     viewport: { width: variant.width, height: variant.height }, colorScheme: variant.scheme, offline: true,
   });
-  for (const name of names) pages[name].variants[variant.name] = await visitScreen(context, variant, name);
+  const tab = await context.newPage();
+  for (const name of names) pages[name].variants[variant.name] = await inTab(tab, (result) => visitScreen(tab, variant, name, result));
   if (highlight) highlighted[variant.name] = await visitHighlight(context, variant);
   await context.close();
 }
 
 async function tapVariant() {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, offline: true });
-  for (const name of names.filter((name) => name.startsWith("article-"))) pages[name].variants.tap = await visitTap(context, name);
+  const tab = await context.newPage();
+  for (const name of names.filter((name) => name.startsWith("article-"))) pages[name].variants.tap = await inTab(tab, (result) => visitTap(tab, name, result));
   await context.close();
 }
 
 async function printVariant() {
   const context = await browser.newContext({ viewport: { width: PRINT.width, height: PRINT.height }, offline: true });
-  for (const name of names) pages[name].variants[PRINT.name] = await visitPrint(context, name);
+  const tab = await context.newPage();
+  for (const name of names) pages[name].variants[PRINT.name] = await inTab(tab, (result) => visitPrint(tab, name, result));
   await context.close();
 }
 
