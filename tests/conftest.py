@@ -101,6 +101,20 @@ def site(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def workers():
+    """Local workers kept for the whole test run (per pytest-xdist worker), two at a time, each
+    started at its first task. A test of what the chain or a sweep decides (what runs, what is
+    skipped, what is recorded) runs its notebooks on them (`workers=workers`), rather than start
+    workers and their kernel factories of its own for every call: about 2 CPU-seconds each, most
+    of what those tests took. A test of the workers themselves (time limits, kernels that fail,
+    executors, environments) starts its own."""
+    from rare_earths.build import execution, executors
+
+    with executors.Workers(2, None, execution.KERNEL) as shared:
+        yield shared
+
+
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     """`-m slow` (`make test ARGS="-m slow"`) collects only the files that mark a test slow: the
     others' tests would all be deselected, after importing them and the notebooks took seconds in

@@ -123,11 +123,11 @@ def run_fixtures(fixture_notebooks, output_dir, steps, **options):
     return outcomes, lines
 
 
-def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_notebooks, tmp_path):
+def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_notebooks, tmp_path, workers):
     previous = tmp_path / "02-fails.ipynb"
     previous.write_text("previous output", encoding="utf-8")
     with pytest.raises(chain.ChainFailed) as raised:
-        run_fixtures(fixture_notebooks, tmp_path, (FAILS, NEEDS_FAILED, GREETS))
+        run_fixtures(fixture_notebooks, tmp_path, (FAILS, NEEDS_FAILED, GREETS), workers=workers)
     outcomes = {outcome.notebook: outcome for outcome in raised.value.outcomes}
     failed = outcomes["02-fails.ipynb"]
     assert (failed.status, failed.cell) == ("failed", 3) and "ZeroDivisionError" in failed.error
@@ -141,19 +141,33 @@ def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_
     assert not list(tmp_path.glob(".*.running.ipynb")), "no temporary file left behind"
 
 
-def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(fixture_notebooks, tmp_path):
+def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(
+    fixture_notebooks, tmp_path, workers
+):
     outcomes, _ = run_fixtures(
-        fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "hello"}
+        fixture_notebooks,
+        tmp_path,
+        (GREETS, chain.Step("03-needs-02.ipynb")),
+        values={"greeting": "hello"},
+        workers=workers,
     )
     assert [outcome.action for outcome in outcomes] == ["run", "run"]
     assert (tmp_path / "01-greets.inputs.json").is_file()
     again, lines = run_fixtures(
-        fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "hello"}
+        fixture_notebooks,
+        tmp_path,
+        (GREETS, chain.Step("03-needs-02.ipynb")),
+        values={"greeting": "hello"},
+        workers=workers,
     )
     assert [outcome.status for outcome in again] == ["unchanged", "unchanged"]
     assert lines == ["every notebook is up to date (2 skipped)"]
     changed, _ = run_fixtures(
-        fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), values={"greeting": "namaste"}
+        fixture_notebooks,
+        tmp_path,
+        (GREETS, chain.Step("03-needs-02.ipynb")),
+        values={"greeting": "namaste"},
+        workers=workers,
     )
     assert [outcome.action for outcome in changed] == ["run", "skipped"], (
         "only the notebook declaring the parameter reruns"
@@ -165,26 +179,29 @@ def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_it
         (GREETS, chain.Step("03-needs-02.ipynb")),
         values={"greeting": "namaste"},
         force=True,
+        workers=workers,
     )
     assert [outcome.action for outcome in forced] == ["run", "run"]
 
 
-def test_a_notebook_whose_code_changed_runs_again(fixture_notebooks, tmp_path):
+def test_a_notebook_whose_code_changed_runs_again(fixture_notebooks, tmp_path, workers):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(fixture_notebooks, notebooks)
     output = tmp_path / "executed"
-    run_fixtures(notebooks, output, (GREETS,))
+    run_fixtures(notebooks, output, (GREETS,), workers=workers)
     notebook = nbformat.read(notebooks / "01-greets.ipynb", as_version=4)
     notebook.cells[-1].outputs = [nbformat.v4.new_output("stream", text="a committed output\n")]
     nbformat.write(notebook, notebooks / "01-greets.ipynb")
-    assert run_fixtures(notebooks, output, (GREETS,))[0][0].status == "unchanged", "outputs are not code"
+    assert run_fixtures(notebooks, output, (GREETS,), workers=workers)[0][0].status == "unchanged", (
+        "outputs are not code"
+    )
     notebook.cells[-1].source = "print(greeting.upper())"
     nbformat.write(notebook, notebooks / "01-greets.ipynb")
-    assert run_fixtures(notebooks, output, (GREETS,))[0][0].action == "run"
+    assert run_fixtures(notebooks, output, (GREETS,), workers=workers)[0][0].action == "run"
 
 
-def test_independent_notebooks_are_submitted_together(fixture_notebooks, tmp_path):
-    _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), jobs=2)
+def test_independent_notebooks_are_submitted_together(fixture_notebooks, tmp_path, workers):
+    _, lines = run_fixtures(fixture_notebooks, tmp_path, (GREETS, chain.Step("03-needs-02.ipynb")), workers=workers)
     submitted = [index for index, line in enumerate(lines) if "submitted" in line]
     finished = [index for index, line in enumerate(lines) if " ok in " in line]
     assert len(submitted) == 2 and max(submitted) < min(finished), lines

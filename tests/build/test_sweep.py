@@ -52,12 +52,12 @@ def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, *
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory) -> tuple[Path, list[str]]:
+def local(tmp_path_factory, workers) -> tuple[Path, list[str]]:
     """The fixtures' sweep of GRID, run locally two at a time: seven runs, made once, in the slow
     pass only (every test that reads it is marked slow, as the test comparing a Dask sweep with it
     must be), where the fast pass would make it a second time."""
     out = tmp_path_factory.mktemp("local")
-    _, lines = sweep_fixtures(out, jobs=2)
+    _, lines = sweep_fixtures(out, workers=workers)
     return out, lines
 
 
@@ -207,15 +207,15 @@ def test_progress_says_what_is_done_running_and_left_with_an_estimate(local):
     assert lines[-1].endswith("results.csv: 11 results of 7 runs")
 
 
-def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tmp_path):
+def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tmp_path, workers):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(FIXTURES, notebooks)
     out = tmp_path / "sweep"
     steps, grid = (CONSTANT, YEARS), ["years=5,10"]
-    first, _ = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    first, _ = sweep_fixtures(out, grid, steps, notebooks, workers=workers)
     assert [outcome.action for outcome in first.outcomes] == ["run"] * 3
     before = tree(out)
-    again, lines = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    again, lines = sweep_fixtures(out, grid, steps, notebooks, workers=workers)
     assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 3 and lines[
         0
     ] == "3 of 3 runs up to date, skipped"
@@ -224,21 +224,21 @@ def test_a_sweep_again_skips_what_is_up_to_date_and_reruns_a_changed_notebook(tm
     edited.write_text(
         edited.read_text(encoding="utf-8").replace("The years looked ahead.", "The years ahead."), encoding="utf-8"
     )
-    changed, _ = sweep_fixtures(out, grid, steps, notebooks, jobs=2)
+    changed, _ = sweep_fixtures(out, grid, steps, notebooks, workers=workers)
     assert [outcome.action for outcome in changed.outcomes] == ["skipped", "run", "run"]
     assert "The years ahead." in (out / "results.csv").read_text(encoding="utf-8")
 
 
-def test_a_failing_scenario_leaves_the_finished_ones_and_their_results(tmp_path):
+def test_a_failing_scenario_leaves_the_finished_ones_and_their_results(tmp_path, workers):
     with pytest.raises(sweep.SweepFailed) as failed:
-        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), jobs=2)
+        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), workers=workers)
     assert "06-records-growth.ipynb [rate=2] failed in cell 4: ValueError" in str(failed.value)
     assert [outcome.status for outcome in failed.value.outcomes] == ["ok", "failed"]
     table = results.read(tmp_path / "results.csv")
     assert set(table.rate) == {"0.05"} and len(table) == 2
     assert (tmp_path / "rate=2" / "failed" / "06-records-growth.ipynb").is_file(), "the failed copy is kept to debug"
     with pytest.raises(sweep.SweepFailed) as again:
-        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), jobs=2)
+        sweep_fixtures(tmp_path, ["rate=0.05,2"], (GROWTH,), workers=workers)
     assert [outcome.action for outcome in again.value.outcomes] == ["skipped", "run"]
 
 
@@ -261,7 +261,7 @@ def written_lines(path: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp_path):
+def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp_path, workers):
     process = subprocess.Popen(
         [sys.executable, "-c", STOPPED_SWEEP, str(FIXTURES), str(tmp_path)],
         cwd=CHECKOUT.root,
@@ -290,7 +290,7 @@ def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp
     # Under the run lock, as every command runs: the killed run's folders (its fence, where a
     # notebook it was running left its copy in progress) are removed only by a run that holds it.
     with atomic.one_run_at_a_time(tmp_path / ".run.lock"):
-        finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), jobs=2)
+        finished, _ = sweep_fixtures(tmp_path, ["years=1,2,3,4,5"], (YEARS,), workers=workers)
     skipped = [outcome.notebook for outcome in finished.outcomes if outcome.action == "skipped"]
     assert skipped == [
         f"08-records-years.ipynb [{folder}]" for folder in sorted(kept, key=lambda name: int(name.split("=")[1]))
@@ -325,7 +325,7 @@ def test_the_benchmark_reports_the_overhead_per_run():
     assert text.endswith("met (+5.0%).")
 
 
-def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
+def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path, workers):
     import nbformat
 
     notebooks = tmp_path / "notebooks"
@@ -335,7 +335,7 @@ def test_a_run_recording_a_result_twice_fails_naming_the_cell(tmp_path):
     nbformat.write(twice, notebooks / "09-records-twice.ipynb")
     with pytest.raises(sweep.SweepFailed) as failed:
         sweep_fixtures(
-            tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, jobs=2
+            tmp_path / "sweep", ["years=5"], (YEARS, chain.Step("09-records-twice.ipynb")), notebooks, workers=workers
         )
     assert "09-records-twice.ipynb [none] failed in cell 4: result element_count is recorded twice" in str(failed.value)
     assert list(results.read(tmp_path / "sweep" / "results.csv").name) == ["horizon"]
@@ -363,23 +363,23 @@ def test_runs_an_executor_refuses_are_reported_not_waited_for(tmp_path, monkeypa
     assert results.read(tmp_path / "results.csv").empty
 
 
-def test_a_run_the_chain_already_made_with_the_same_parameters_is_copied_not_run(tmp_path):
+def test_a_run_the_chain_already_made_with_the_same_parameters_is_copied_not_run(tmp_path, workers):
     """Copied, it is the bytes the same run made in the sweep's folder would be: inside a project,
     where it records its own path (`output_path`), not the chain's."""
     for marker in MARKERS:  # tmp_path made a project's root
         (tmp_path / marker).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / marker).touch()
     executed = tmp_path / "executed"
-    chain.run({"years": 10}, executed, (YEARS,), notebooks_dir=FIXTURES, echo=lambda line: None)
-    finished, _ = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
+    chain.run({"years": 10}, executed, (YEARS,), notebooks_dir=FIXTURES, echo=lambda line: None, workers=workers)
+    finished, _ = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), workers=workers, reuse=executed)
     actions = {outcome.notebook: outcome.action for outcome in finished.outcomes}
     assert sorted(actions.values()) == ["run", "skipped"], actions
     copied = tmp_path / "sweep" / "years=10" / YEARS.notebook
-    sweep_fixtures(tmp_path / "run", ["years=10"], (YEARS,), jobs=1)
+    sweep_fixtures(tmp_path / "run", ["years=10"], (YEARS,), workers=workers)
     made_there = (tmp_path / "run" / "years=10" / YEARS.notebook).read_text(encoding="utf-8")
     assert copied.read_text(encoding="utf-8") == made_there.replace('"run/years=10/', '"sweep/years=10/')
     assert '"output_path": "sweep/years=10/08-records-years.ipynb"' in copied.read_text(encoding="utf-8")
-    again, lines = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), jobs=1, reuse=executed)
+    again, lines = sweep_fixtures(tmp_path / "sweep", ["years=5,10"], (YEARS,), workers=workers, reuse=executed)
     assert [outcome.status for outcome in again.outcomes] == ["unchanged"] * 2
 
 
@@ -417,8 +417,8 @@ def test_a_sweep_asked_for_has_a_folder_named_by_its_grid_apart_from_the_default
         commands._sweep_folder(project.sweep, project)
 
 
-def test_scenarios_of_an_earlier_grid_are_removed_from_a_sweeps_folder(tmp_path):
-    sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,), jobs=1)
-    finished, lines = sweep_fixtures(tmp_path, ["years=10"], (YEARS,), jobs=1)
+def test_scenarios_of_an_earlier_grid_are_removed_from_a_sweeps_folder(tmp_path, workers):
+    sweep_fixtures(tmp_path, ["years=5,10"], (YEARS,), workers=workers)
+    finished, lines = sweep_fixtures(tmp_path, ["years=10"], (YEARS,), workers=workers)
     assert sorted(path.name for path in tmp_path.iterdir() if path.is_dir()) == ["years=10"]
     assert any("removed 1 scenarios of an earlier grid" in line and "years=5" in line for line in lines)
