@@ -319,6 +319,9 @@ async function inTab(tab, visit) {
   try {
     await visit(result);
   } finally {
+    // Left for a blank page while still listening: what the page does until it is gone (a timer's
+    // error, its pagehide handler) is its own, not the next page's.
+    await tab.goto("about:blank").catch(() => {});
     unwatch();
   }
   return result;

@@ -624,11 +624,11 @@ def test_a_tap_on_a_claim_opens_its_card_in_place_on_a_phone(visit):
             problems.append(
                 f"{name}: a tap on claim {tap.get('markWanted')}'s highlighted words opened {marked and marked['heading']!r}"
             )
-        elif not tap["markClosed"]["focused"].startswith("#"):
+        elif tap["markClosed"]["focused"] != f"#about-{tap['markWanted']}":
             # `focused` is the focused element's href, or its tag name when it is not a link.
             problems.append(
                 f"{name}: after Escape on the card of {tap['markWanted']}'s words, the focus is on "
-                f"{tap['markClosed']['focused'] or 'nothing'}, not a link of that claim"
+                f"{tap['markClosed']['focused'] or 'nothing'}, not that claim's link"
             )
         problems += _set_aside_tap_problems(name, tap)
     _fail_if(problems, "claims whose card a phone's tap does not open in place")
