@@ -108,10 +108,13 @@ def workers():
     skipped, what is recorded) runs its notebooks on them (`workers=workers`), rather than start
     workers and their kernel factories of its own for every call: about 2 CPU-seconds each, most
     of what those tests took. A test of the workers themselves (time limits, kernels that fail,
-    executors, environments) starts its own."""
+    executors, environments) starts its own, as does a test that sets an environment variable:
+    these workers, and the kernels they start, keep the environment they were started in. Both
+    start here, before any test's monkeypatch, so that is this process's own."""
     from rare_earths.build import execution, executors
 
     with executors.Workers(2, None, execution.KERNEL) as shared:
+        shared.warm(2)
         yield shared
 
 
