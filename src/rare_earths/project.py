@@ -9,8 +9,10 @@ every project it works on.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -264,6 +266,23 @@ def enclosing_root(path: Path) -> Path | None:
     return root_as_written(Path(path).resolve())
 
 
+# What Path.is_file takes for "no such file"; any other error (a folder it may not read, a name too
+# long) is raised, not taken for an answer.
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_file(path: str) -> bool:
+    """Path(path).is_file(), without making a Path."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as error:
+        if error.errno not in _NOT_THERE:
+            raise
+        return False
+    except ValueError:  # a NUL in the name, as Path.is_file answers
+        return False
+
+
 def root_as_written(path: Path | str) -> Path | None:
     """The root of the project holding `path`, found without following links (`path` made absolute
     as it is written), or None."""
@@ -271,7 +290,7 @@ def root_as_written(path: Path | str) -> Path | None:
     # times), where pathlib's objects took half of its time.
     folder = os.path.abspath(path)
     while True:
-        if all(os.path.isfile(os.path.join(folder, marker)) for marker in MARKERS):
+        if all(_is_file(os.path.join(folder, marker)) for marker in MARKERS):
             return Path(folder)
         parent = os.path.dirname(folder)
         if parent == folder:
