@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rare_earths import __main__ as cli
 from rare_earths import project as project_module
@@ -18,3 +22,39 @@ def test_a_site_address_with_credentials_is_refused_without_repeating_them(url, 
     assert err.startswith("error: RARE_EARTHS_SITE_URL: the site's address holds a user name or password")
     assert err.count("\n") == 1 and "secret" not in err and "user@" not in err
     assert not project.processed.exists(), "refused before anything ran"
+
+
+def _root_by_pathlib(path):
+    """root_as_written as it was written with pathlib, the reference for the string version."""
+    from pathlib import Path
+
+    absolute = Path(os.path.abspath(path))
+    for folder in (absolute, *absolute.parents):
+        if all((folder / marker).is_file() for marker in project_module.MARKERS):
+            return folder
+    return None
+
+
+@settings(max_examples=60)
+@given(
+    parts=st.lists(st.sampled_from(["outer", "inner", "data", "raw", "x.csv", "..", ".", "", "link"]), max_size=6),
+    trailing=st.booleans(),
+)
+def test_the_project_root_is_found_as_pathlib_finds_it(tmp_path_factory, parts, trailing):
+    """Projects nested in projects, links, `..`, doubled and trailing slashes, missing files."""
+    base = tmp_path_factory.getbasetemp() / "roots"
+    if not base.exists():
+        for root in (base / "outer", base / "outer" / "inner"):
+            (root / "data" / "raw").mkdir(parents=True)
+            (root / "params.yaml").write_text("", encoding="utf-8")
+            (root / "data" / "raw" / "sources.csv").write_text("", encoding="utf-8")
+        (base / "outer" / "link").symlink_to(base / "outer" / "inner")
+        (base / "outer" / "inner" / "link").mkdir()
+        (base / "outer" / "inner" / "link" / "params.yaml").mkdir()  # a marker that is a folder
+    path = str(base) + "/" + "/".join(parts) + ("/" if trailing else "")
+    assert project_module.root_as_written(path) == _root_by_pathlib(path)
+
+
+def test_a_name_too_long_to_look_up_is_an_error_not_a_missing_marker(tmp_path):
+    with pytest.raises(OSError):
+        project_module.root_as_written(tmp_path / ("a" * 300) / "claims.csv")
