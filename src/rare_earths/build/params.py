@@ -147,7 +147,13 @@ def _read(path: Path, where: str) -> tuple[yaml.Node, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise ParameterFileError([Problem(where, f"cannot be read as UTF-8 text: {error}")]) from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+        # Parsed once: the node tree, then the values made from it (as yaml.safe_load makes them).
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"not valid YAML: {error.problem or error.context}"
