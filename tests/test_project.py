@@ -52,7 +52,14 @@ def test_the_project_root_is_found_as_pathlib_finds_it(tmp_path_factory, parts, 
         (base / "outer" / "inner" / "link").mkdir()
         (base / "outer" / "inner" / "link" / "params.yaml").mkdir()  # a marker that is a folder
     path = str(base) + "/" + "/".join(parts) + ("/" if trailing else "")
-    assert project_module.root_as_written(path) == _root_by_pathlib(path)
+    expected = _root_by_pathlib(path)
+    assert project_module.root_as_written(path) == expected
+    # The answers remembered for folders walked through before, for every example of the run.
+    assert project_module.root_as_written(path, _KNOWN) == expected
+    assert project_module.relative(path, _KNOWN) == project_module.relative(path)
+
+
+_KNOWN: dict = {}
 
 
 def test_a_name_too_long_to_look_up_is_an_error_not_a_missing_marker(tmp_path):

@@ -52,7 +52,8 @@ def _sha256(path: Path) -> str:
 
 def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path) -> dict[str, Any]:
     """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
-    files = {relative(path): _sha256(path) for name in relatives for path in _files(name, root)}
+    known: dict[str, Path | None] = {}  # each folder's project, looked up once for all its files
+    files = {relative(path, known): _sha256(path) for name in relatives for path in _files(name, root)}
     return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
 
 
