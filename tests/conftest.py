@@ -103,14 +103,14 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def workers():
-    """Local workers kept for the whole test run (per pytest-xdist worker), two at a time, each
-    started at its first task. A test of what the chain or a sweep decides (what runs, what is
+    """Local workers kept for the whole test run (per pytest-xdist worker), two at a time, both
+    started when a test first asks for them. A test of what the chain or a sweep decides (what runs, what is
     skipped, what is recorded) runs its notebooks on them (`workers=workers`), rather than start
     workers and their kernel factories of its own for every call: about 2 CPU-seconds each, most
     of what those tests took. A test of the workers themselves (time limits, kernels that fail,
     executors, environments) starts its own, as does a test that sets an environment variable:
-    these workers, and the kernels they start, keep the environment they were started in. Both
-    start here, before any test's monkeypatch, so that is this process's own."""
+    these workers, and the kernels they start, keep the environment they were started in, which
+    is this process's own: a session fixture is set up before any test's monkeypatch."""
     from rare_earths.build import execution, executors
 
     with executors.Workers(2, None, execution.KERNEL) as shared:
