@@ -149,7 +149,8 @@ $(BROWSER_STAMP): package.json package-lock.json
 
 # The linters and the chain first, as CI runs it; then pytest, with nbval checking the committed notebooks and
 # tests/site/test_browser.py opening every page in Chromium.
-# One pass over every core (pytest-xdist); --dist loadscope keeps a test module, and so each
+# One pass over every core, with one test process more than the cores (pytest-xdist's -n auto, as
+# tests/conftest.py counts it: some tests mostly wait); --dist loadscope keeps a test module, and so each
 # notebook's cells (nbval), on one worker, and hands the modules out in the order tests/conftest.py
 # gives them (the longest first; --no-loadscope-reorder keeps it). Exit 5 is "no test selected"
 # (ARGS="-k ...").

@@ -17,7 +17,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import CHECKOUT, FIXTURES, make_project
+from conftest import CHECKOUT, FIXTURES, Said, command_here, make_project
 
 from rare_earths import analysis, vocabulary
 from rare_earths.build import chain
@@ -56,14 +56,10 @@ EXPECTED = {
 }
 
 
-def command(project, *arguments: str) -> subprocess.CompletedProcess:
-    """`python -m rare_earths --project DIR ...`, as the Makefile's targets run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "rare_earths", "--project", str(project.root), *arguments],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-    )
+def command(project, workers, *arguments: str) -> Said:
+    """`python -m rare_earths --project DIR ...`, as the Makefile's targets run it, but in this
+    process, on the test run's workers (conftest's `command_here`)."""
+    return command_here(workers, "--project", str(project.root), *arguments)
 
 
 def add_the_article(project) -> None:
@@ -78,7 +74,7 @@ def add_the_article(project) -> None:
 
 
 @pytest.fixture(scope="module")
-def contributed(tmp_path_factory):
+def contributed(tmp_path_factory, workers):
     """The project with the article added and every step of the recipe run; each step's output."""
     project = make_project(tmp_path_factory.mktemp("contributed") / "project")
     add_the_article(project)
@@ -86,7 +82,7 @@ def contributed(tmp_path_factory):
     # 4. make data; 5. make notebooks; make reports, but for its sensitivity sweep: the notebooks
     # run again with other values, which tests/build/test_sweep.py and test_run.py cover.
     for step in (("data",), ("notebooks",), ("run", "--no-sweep")):
-        done = command(project, *step)
+        done = command(project, workers, *step)
         assert done.returncode == 0, f"{' '.join(step)} failed:\n{done.stdout}\n{done.stderr}"
         said[step[0]] = done.stdout
     return project, said

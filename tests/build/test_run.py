@@ -1,6 +1,9 @@
 """The whole chain as `make reports` runs it: parameters refused before anything runs, no network,
 byte-identical outputs run after run, and a run killed mid-way leaves the previous outputs whole.
-Every run here is in a project of its own, a copy of the checkout's (never the checkout itself)."""
+Every run here is in a project of its own, a copy of the checkout's (never the checkout itself).
+A test of the process (kept offline, killed mid-way) runs the command as `make reports` does, as a
+process of its own; a test of what a run decides and writes runs it in this process, on the test
+run's workers (conftest's `command_here`), sparing a process start and two workers each time."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CHECKOUT, make_project
+from conftest import CHECKOUT, Said, command_here, make_project
 
 from rare_earths import __main__ as cli
 from rare_earths import commands
@@ -45,13 +48,21 @@ def chain_command(project: Project, *arguments: str) -> list[str]:
     return [sys.executable, "-m", "rare_earths", "--project", str(project.root), "run", "--no-sweep", *arguments]
 
 
+def chain_here(workers, project: Project, *arguments: str, check: bool = True) -> Said:
+    """The run `chain_command` makes, in this process on the test run's workers (conftest's
+    `command_here`): for what a run decides and writes. `check`: it must succeed."""
+    said = command_here(workers, "--project", str(project.root), "run", "--no-sweep", *arguments)
+    assert not check or said.returncode == 0, f"{' '.join(arguments)}: exit {said.returncode}\n{said.stderr[-2000:]}"
+    return said
+
+
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> Project:
+def ran(tmp_path_factory, workers) -> Project:
     """A copy of the checkout's project with what `make reports` built there, brought up to date
-    by a default run (a no-op when the copy is current: manifests name files by their place in the
-    project, so a project moved elsewhere is still up to date)."""
+    by a run without the sweep (manifests name files by their place in the project, so a project
+    moved elsewhere is still up to date: only the pages, which say there is no sweep, are made)."""
     project = make_project(tmp_path_factory.mktemp("project"), built=True)
-    subprocess.run(cwd=OUTSIDE, args=chain_command(project), check=True, capture_output=True)
+    chain_here(workers, project)
     return project
 
 
@@ -118,14 +129,8 @@ def actions(output: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, built):
-    changed = subprocess.run(
-        cwd=OUTSIDE,
-        args=chain_command(ran, "--set", "consumption_base_year=2023"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, built, workers):
+    changed = chain_here(workers, ran, "--set", "consumption_base_year=2023")
     users = {
         name
         for name in chain.NOTEBOOKS
@@ -134,10 +139,10 @@ def test_a_changed_parameter_reruns_only_the_notebooks_that_declare_it(ran, buil
     assert users == {"04-demand.ipynb"}
     assert {name for name, action in actions(changed.stdout).items() if action == "run"} == users
     assert "data/processed/ is up to date" in changed.stdout
-    restored = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
+    restored = chain_here(workers, ran)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == users
     assert outputs(ran) == built
-    nothing = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
+    nothing = chain_here(workers, ran)
     assert set(actions(nothing.stdout).values()) == {"skipped"} and "reports/html/ is up to date" in nothing.stdout
 
 
@@ -231,14 +236,8 @@ def test_the_makefile_calls_the_command_line():
 
 
 @pytest.mark.slow
-def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(ran, built):
-    alone = subprocess.run(
-        cwd=OUTSIDE,
-        args=chain_command(ran, "--only", "03-trade.ipynb", "--set", "usd_inr=86"),
-        capture_output=True,
-        text=True,
-    )
-    assert alone.returncode == 0, alone.stderr
+def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(ran, built, workers):
+    chain_here(workers, ran, "--only", "03-trade.ipynb", "--set", "usd_inr=86")
     index = (ran.html / "index.html").read_text(encoding="utf-8")
     # The index says what each page was computed with: 86.0 for 03 only, the default elsewhere.
     assert "84.57 in 01-sources-and-units, 05-capacity-and-policy; 86.0 in 03-trade" in index
@@ -246,7 +245,7 @@ def test_a_notebook_run_alone_with_an_override_never_leaves_pages_that_disagree(
     table = results.read(ran.results_csv)
     ran_at = dict(zip(table.notebook, table.usd_inr, strict=False))
     assert ran_at["03-trade.ipynb"] == "86" and ran_at["01-sources-and-units.ipynb"] == "84.57"
-    restored = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
+    restored = chain_here(workers, ran)
     assert {name for name, action in actions(restored.stdout).items() if action == "run"} == {"03-trade.ipynb"}
     assert outputs(ran) == built
 
@@ -284,7 +283,7 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
 
 
 @pytest.mark.slow
-def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_path):
+def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_path, workers):
     """A copy of a built project is up to date where it lies; changing the copy's CITATION.cff
     re-renders only its pages, which name the copy's authors (never the checkout's)."""
     copy = make_project(tmp_path / "copy", built=False)
@@ -294,8 +293,7 @@ def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_p
     copy.citation_cff.write_text(
         cff.replace("The rare-earths notebook suite authors", "Copy Authors Collective"), encoding="utf-8"
     )
-    result = subprocess.run(cwd=OUTSIDE, args=chain_command(copy), capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = chain_here(workers, copy)
     assert "every notebook is up to date" in result.stdout and "data/processed/ is up to date" in result.stdout
     article = (copy.html / "article-a000.html").read_text(encoding="utf-8")
     assert "Copy Authors Collective" in article and "The rare-earths notebook suite authors" not in article
@@ -305,15 +303,12 @@ def test_a_run_given_its_project_uses_that_projects_files_only(ran, built, tmp_p
 
 
 @pytest.mark.slow
-def test_only_reruns_a_tampered_executed_notebook_of_another_step_before_the_site_is_published(ran, built):
+def test_only_reruns_a_tampered_executed_notebook_of_another_step_before_the_site_is_published(ran, built, workers):
     """The case: `run --only 04-demand.ipynb` rendered every page from whatever sat in
     reports/executed/, so a tampered notebook of another step reached the site and results.csv."""
     tampered = ran.executed / "01-sources-and-units.ipynb"
     tampered.write_text(tampered.read_text(encoding="utf-8").replace("claims", "TAMPERED", 1), encoding="utf-8")
-    alone = subprocess.run(
-        cwd=OUTSIDE, args=chain_command(ran, "--only", "04-demand.ipynb"), capture_output=True, text=True
-    )
-    assert alone.returncode == 0, alone.stderr
+    alone = chain_here(workers, ran, "--only", "04-demand.ipynb")
     assert "no longer match what they were made from: 01-sources-and-units.ipynb" in alone.stdout
     assert {name for name, action in actions(alone.stdout).items() if action == "run"} == {tampered.name}
     assert outputs(ran) == built
@@ -321,7 +316,7 @@ def test_only_reruns_a_tampered_executed_notebook_of_another_step_before_the_sit
 
 
 @pytest.mark.slow
-def test_an_executed_notebook_changed_while_the_sweep_runs_is_run_again_not_published(tmp_path, monkeypatch, capsys):
+def test_an_executed_notebook_changed_while_the_sweep_runs_is_run_again_not_published(tmp_path, monkeypatch, workers):
     """The case: a copy in reports/executed/ changed while the default sweep ran reached the pages,
     vouched for before the sweep began. Run in this process, in a project of its own, to change it
     at that moment."""
@@ -335,20 +330,22 @@ def test_an_executed_notebook_changed_while_the_sweep_runs_is_run_again_not_publ
         return done
 
     monkeypatch.setattr(commands, "_default_sweep", sweep_then_tamper)
-    assert cli.main(["--project", str(project.root), "run"]) == 0
-    assert "no longer match what they were made from: 03-trade.ipynb" in capsys.readouterr().out
+    said = command_here(workers, "--project", str(project.root), "run")
+    assert said.returncode == 0, said.stderr[-2000:]
+    assert "no longer match what they were made from: 03-trade.ipynb" in said.stdout
     assert "TAMPERED" not in tampered.read_text(encoding="utf-8")
     assert "TAMPERED" not in (project.html / "03-trade.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
-def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_did_not_vouch_for(ran, built):
+def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_did_not_vouch_for(ran, built, workers):
     notebook = ran.notebooks / "05-capacity-and-policy.ipynb"
     original = notebook.read_text(encoding="utf-8")
     cells = json.loads(original)
     cells["cells"].append(
         {
             "cell_type": "code",
+            "id": "planted-failure",
             "metadata": {},
             "execution_count": None,
             "outputs": [],
@@ -357,7 +354,7 @@ def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_d
     )
     notebook.write_text(json.dumps(cells), encoding="utf-8")
     try:
-        failed = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True)
+        failed = chain_here(workers, ran, check=False)
     finally:
         notebook.write_text(original, encoding="utf-8")
     assert failed.returncode == 1 and "planted failure" in failed.stderr
@@ -367,5 +364,5 @@ def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_d
     # Its old executed copy was made from other code: it holds no longer, so it has no page.
     assert not (ran.html / "05-capacity-and-policy.html").exists()
     assert "05-capacity-and-policy" not in ran.results_csv.read_text(encoding="utf-8")
-    subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True, check=True)
+    chain_here(workers, ran)
     assert outputs(ran) == built
