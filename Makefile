@@ -85,6 +85,8 @@ $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 
 $(DEV_STAMP): $(STAMP)
 	$(INSTALL) --extra dev --extra dask
+	@# The compiled modules linked where `make test` looks for them (PYCACHE, below).
+	$(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) >/dev/null
 	@# Notebook diffs and merges by cell (nbdime), for this repository's git only (skipped outside a
 	@# checkout), with the venv's drivers by full path: git finds them without the venv activated.
 	if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -157,8 +159,10 @@ $(BROWSER_STAMP): package.json package-lock.json
 # Bytecode caches are written while the tests run, PYTHONDONTWRITEBYTECODE set or not: without its
 # cache pytest rewrites the asserts of every test module and of its plugins' packages (hypothesis's
 # hundred modules among them) at each start: about 4 s of each of its processes (three, and those
-# the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout.
-PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope --no-loadscope-reorder
+# the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout;
+# Python then reads them only there, so the install's are linked there (tools/link_bytecode.py).
+PYCACHE := $(abspath $(VENV))/pycache
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(PYCACHE) $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope --no-loadscope-reorder
 # No colour codes in a log: nbval colours its reports unless pytest's --color is "no" (it heeds
 # neither a pipe nor NO_COLOR), so --color=no unless the output is a terminal and NO_COLOR is unset.
 # Tested outside $(...), whose output is never a terminal; given before ARGS, so ARGS="--color=yes" wins.

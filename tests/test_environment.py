@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -235,3 +236,15 @@ def test_every_test_folder_is_collected(request):
             continue
         hidden = [folder for folder in folders if any(fnmatch.fnmatch(folder, pattern) for pattern in skipped)]
         assert not hidden, f"{test_file.relative_to(ROOT)} is never collected: {hidden} matches norecursedirs"
+
+
+def test_make_test_reads_the_bytecode_the_install_compiled(tmp_path):
+    """`make test` sets PYTHONPYCACHEPREFIX, where Python then reads bytecode instead of beside each
+    module: tools/link_bytecode.py links the install's there, so a library is imported, not
+    compiled again (no .pyc written under the prefix, none replaced)."""
+    prefix = tmp_path / "pycache"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "link_bytecode.py"), str(prefix)], check=True, text=True)
+    linked = {path: path.stat().st_mtime_ns for path in prefix.rglob("*.pyc")}
+    environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""}
+    subprocess.run([sys.executable, "-c", "import json.decoder, pint"], env=environment, check=True)
+    assert {path: path.stat().st_mtime_ns for path in prefix.rglob("*.pyc")} == linked

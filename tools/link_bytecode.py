@@ -1,0 +1,55 @@
+"""Link the bytecode the install compiled into the tree `make test` reads bytecode from.
+
+    python tools/link_bytecode.py PREFIX
+
+`make test` runs with PYTHONPYCACHEPREFIX=PREFIX (the Makefile says why), and with a prefix set
+Python reads and writes .pyc files only under it, never in a package's own __pycache__: without
+this, every module a test process imports (pandas, matplotlib, nbconvert, distributed, the
+standard library's) was compiled again in a fresh venv, by several processes at once, about 30
+CPU-seconds of the first `make test`. Each `NAME.TAG.pyc` the install (uv's --compile-bytecode)
+or Python's own install wrote beside a module's source is hard-linked (copied across file systems) to where Python looks for it
+under the prefix. A .pyc stays valid only while its source is unchanged: Python checks that as it
+imports, and compiles again when it is not, writing a new file rather than into the linked one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+
+def link(prefix: Path) -> int:
+    """Link every compiled module of this environment (its site-packages and Python's standard
+    library, but their test suites, which no test process imports) under `prefix`; how many."""
+    tag = sys.implementation.cache_tag
+    sys.pycache_prefix = str(prefix.resolve())  # where cache_from_source then places a module's .pyc
+    linked = 0
+    for packages in sorted({sysconfig.get_path(name) for name in ("purelib", "platlib", "stdlib", "platstdlib")}):
+        for folder, subfolders, files in os.walk(packages):
+            subfolders[:] = [name for name in subfolders if name not in ("test", "tests")]
+            if os.path.basename(folder) != "__pycache__":
+                continue
+            for name in files:
+                source = os.path.join(os.path.dirname(folder), name.removesuffix(f".{tag}.pyc") + ".py")
+                if not name.endswith(f".{tag}.pyc") or not os.path.isfile(source):
+                    continue  # another interpreter's or an optimised variant, or left without its source
+                target = importlib.util.cache_from_source(source)
+                if os.path.exists(target):
+                    continue
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                try:
+                    os.link(os.path.join(folder, name), target)
+                except OSError:
+                    shutil.copy2(os.path.join(folder, name), target)
+                linked += 1
+    return linked
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tools/link_bytecode.py PREFIX")
+    print(f"linked {link(Path(sys.argv[1]))} compiled modules under {sys.argv[1]}")
