@@ -121,6 +121,28 @@ def workers():
         yield shared
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_kernel_factory_across_tests():
+    """pytest sets PYTEST_CURRENT_TEST in this process's environment anew at each phase of each test,
+    and a kernel factory (`rare_earths.build.kernels`) is started again whenever the environment
+    its kernels would get changes: a test that runs a notebook in this process started a factory
+    of its own (about 1.6 CPU-seconds; 25 of them in a run). Here the kernels this process starts
+    are given its environment without that one variable, which nothing they import reads; a test
+    that sets any other variable still gets a factory started in it."""
+    from rare_earths.build import kernels
+
+    as_made = kernels.kernel_environment
+
+    def without_the_test_name(env: dict[str, str] | None = None) -> dict[str, str]:
+        environment = as_made(env)
+        environment.pop("PYTEST_CURRENT_TEST", None)
+        return environment
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernels, "kernel_environment", without_the_test_name)
+        yield
+
+
 @dataclasses.dataclass(frozen=True)
 class Said:
     """What a command returned and wrote, as subprocess.run gives it for a command run apart."""

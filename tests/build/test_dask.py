@@ -1,5 +1,7 @@
-"""The chain on a Dask distributed cluster: a scheduler and two workers on 127.0.0.1, started from
-the project's venv, give outputs byte-identical to a local run."""
+"""The chain and a sweep on a Dask distributed cluster: a scheduler and two workers on 127.0.0.1,
+started from the project's venv, give outputs byte-identical to a local run. One cluster serves
+both (each start costs about 10 CPU-seconds); the tests that kill a worker or the scheduler start
+their own."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHECKOUT, make_project
+from conftest import CHECKOUT, Said, command_here, make_project
+from test_sweep import local, sweep_fixtures, tree  # noqa: F401  (`local`: the fixtures' sweep, run locally)
 
 from rare_earths.project import Project, relative
 
@@ -100,21 +103,33 @@ def run(project: Project, *arguments: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_chain_on_a_dask_cluster_gives_what_a_local_run_gives(cluster, tmp_path):
+def run_here(project: Project, workers) -> Said:
+    """A local run without the sweep, in this process on the test run's workers (conftest's `command_here`)."""
+    return command_here(workers, "--project", str(project.root), "run", "--no-sweep")
+
+
+def test_the_chain_on_a_dask_cluster_gives_what_a_local_run_gives(cluster, tmp_path, workers):
     project = make_project(tmp_path, built=True)
-    local = run(project)  # a copy of what `make test` built: only the site is made again (no sweep)
-    assert local.returncode == 0, local.stderr[-2000:]
+    here = run_here(project, workers)  # a copy of what `make test` built: only the site is made again (no sweep)
+    assert here.returncode == 0, here.stderr[-2000:]
     expected = outputs(project)
-    distributed = run(project, "--force", "--scheduler", cluster)
+    distributed = run(project, "--force", "--scheduler", cluster)  # as a researcher runs it: a process of its own
     assert distributed.returncode == 0, distributed.stderr[-2000:]
     assert outputs(project) == expected
     # A Dask worker records what it imported like a local one: the manifests are the same, so a
     # local run finds everything up to date.
-    again = run(project)
+    again = run_here(project, workers)
     assert again.returncode == 0 and outputs(project) == expected
     assert "every notebook is up to date" in again.stdout and "reports/html/ is up to date" in again.stdout, (
         again.stdout
     )
+
+
+def test_a_sweep_on_a_dask_cluster_gives_the_local_sweeps_bytes(local, cluster, tmp_path):  # noqa: F811
+    out, _ = local
+    sweep_fixtures(tmp_path, scheduler=cluster)
+    assert tree(tmp_path) == tree(out)
+    assert (tmp_path / "results.csv").read_bytes() == (out / "results.csv").read_bytes()
 
 
 # The command line with the time a cluster may stay without a worker set first (`python -m
@@ -137,7 +152,8 @@ def run_until_submitted(project: Project, address: str, workerless_seconds: floa
     else:
         start = [sys.executable, "-c", WITH_WORKERLESS_SECONDS, str(workerless_seconds)]
     process = subprocess.Popen(
-        [*start, "--project", str(project.root), "run", "--no-sweep", "--force", "--scheduler", address],
+        # Notebooks to run without the data step first: those that declare usd_inr, with another value.
+        [*start, "--project", str(project.root), "run", "--no-sweep", "--set", "usd_inr=86", "--scheduler", address],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,6 +1,6 @@
 """Sweeps: the plan (each notebook once per combination of the parameters it declares), the grid
 checked before anything runs, results.csv, skipping what is up to date, keeping what finished when
-a sweep is stopped, and the same bytes on a Dask cluster as locally."""
+a sweep is stopped (tests/build/test_dask.py runs the same sweep on a Dask cluster)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import CHECKOUT
-from test_dask import cluster  # noqa: F401  (the loopback Dask cluster, a fixture)
 
 from rare_earths import __main__ as cli
 from rare_earths import atomic, commands
@@ -53,9 +52,9 @@ def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, *
 
 @pytest.fixture(scope="module")
 def local(tmp_path_factory, workers) -> tuple[Path, list[str]]:
-    """The fixtures' sweep of GRID, run locally two at a time: seven runs, made once, in the slow
-    pass only (every test that reads it is marked slow, as the test comparing a Dask sweep with it
-    must be), where the fast pass would make it a second time."""
+    """The fixtures' sweep of GRID, run locally two at a time: seven runs, made once a module, in
+    the slow pass only (every test that reads it is marked slow, as tests/build/test_dask.py's,
+    comparing a Dask sweep with it, must be), where the fast pass would make it a second time."""
     out = tmp_path_factory.mktemp("local")
     _, lines = sweep_fixtures(out, workers=workers)
     return out, lines
@@ -299,14 +298,6 @@ def test_a_killed_sweep_keeps_every_finished_run_and_the_next_one_skips_them(tmp
     assert not list(tmp_path.rglob(".*.tmp")) and not list(tmp_path.rglob(".*.running.ipynb")), (
         "what the killed sweep left is cleared"
     )
-
-
-@pytest.mark.slow
-def test_a_sweep_on_a_dask_cluster_gives_the_local_sweeps_bytes(local, cluster, tmp_path):  # noqa: F811
-    out, _ = local
-    sweep_fixtures(tmp_path, scheduler=cluster)
-    assert tree(tmp_path) == tree(out)
-    assert (tmp_path / "results.csv").read_bytes() == (out / "results.csv").read_bytes()
 
 
 def test_the_defaults_of_parameters_outside_the_grid_are_params_yamls():
