@@ -225,6 +225,30 @@ def test_a_notebook_over_its_time_limit_is_stopped(fixture_notebooks, tmp_path):
     assert not (tmp_path / "04-sleeps.ipynb").exists()
 
 
+def test_an_error_once_the_time_limit_has_passed_is_reported_as_the_time_limit(
+    fixture_notebooks, tmp_path, monkeypatch
+):
+    """On a busy machine the interrupted cell's error reached papermill as nbclient's bare
+    CellExecutionError ("CellExecutionError: ") rather than as the KeyboardInterrupt it reports,
+    and the run said that instead of its time limit. Here every error papermill raises is given
+    that shape."""
+    import papermill
+    from nbclient.exceptions import CellExecutionError
+
+    as_it_is = papermill.execute_notebook
+
+    def bare_error(*args, **kwargs):
+        try:
+            return as_it_is(*args, **kwargs)
+        except Exception:
+            raise CellExecutionError("", "", "") from None
+
+    monkeypatch.setattr(papermill, "execute_notebook", bare_error)
+    with pytest.raises(execution.NotebookFailed) as raised:
+        execution.execute(SLEEPS.notebook, {}, tmp_path, notebooks_dir=fixture_notebooks, timeout=3)
+    assert raised.value.error == "timed out after 3 s (the time limit per notebook)" and raised.value.cell == 2
+
+
 def test_only_runs_a_notebook_with_what_it_needs():
     steps = (GREETS, FAILS, NEEDS_FAILED)
     assert [step.notebook for step in chain.with_needs(["03-needs-02.ipynb"], steps)] == [

@@ -410,6 +410,10 @@ def _execute(
             message = (
                 f"timed out after {timeout:g} s (the time limit per notebook); it ignored the interrupt and was killed"
             )
+        elif limit is not None and limit.expired.is_set():
+            # Interrupted for its time limit: on a busy machine the cell's error can reach papermill
+            # as nbclient's bare CellExecutionError rather than as the KeyboardInterrupt it reports.
+            message = f"timed out after {timeout:g} s (the time limit per notebook)"
         elif type(error).__name__ == "DeadKernelError":
             message = f"the kernel died ({type(error).__name__}: {error})"
         else:
