@@ -2,7 +2,10 @@
 // phone (390 px wide) and a desktop (1280 px), each in light and in dark colours, and printed.
 // Reports what each reader would meet; tests/test_browser.py judges.
 //
-//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID]
+//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes N]
+//
+// --lanes: how many variants are visited at a time, each in its own browser context (2 by default,
+// which spreads the browser's work over two cores; 1 where other processes keep the cores busy).
 //
 // On screen, every page in every variant: console errors, failed requests, requests leaving the
 // disk, horizontal overflow (with the elements that stick out) and the reader's words (visible text
@@ -35,14 +38,16 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const args = process.argv.slice(2);
 let highlight = null;
+let lanes = 2;
 const positional = [];
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === "--highlight") highlight = args[++i];
+  else if (args[i] === "--lanes") lanes = Number(args[++i]);
   else positional.push(args[i]);
 }
 const [siteArg, shotsArg, executable = "/usr/bin/chromium"] = positional;
-if (!siteArg || !shotsArg) {
-  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID]");
+if (!siteArg || !shotsArg || !(Number.isInteger(lanes) && lanes >= 1)) {
+  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes N>=1]");
   process.exit(2);
 }
 const site = path.resolve(siteArg);
@@ -574,10 +579,10 @@ async function printVariant() {
 }
 
 try {
-  // Two variants at a time, each in its own context: the browser's work spreads over two cores.
+  // `lanes` variants at a time, each in its own context.
   const jobs = [...SCREENS.map((variant) => () => screenVariant(variant)), printVariant, tapVariant];
   const lane = async () => { while (jobs.length) await jobs.shift()(); };
-  await Promise.all([lane(), lane()]);
+  await Promise.all(Array.from({ length: lanes }, lane));
 } finally {
   await browser.close();
 }
