@@ -396,7 +396,10 @@ def _execute(
         )
     except PapermillExecutionError as error:
         kept = _keep_failed(temporary, written_in, name)
-        if limit is not None and limit.expired.is_set() and error.ename == "KeyboardInterrupt":
+        # The interrupt of the time limit, as the cell reports it; or, on a busy machine, with the
+        # cell's error output lost, as papermill then reports any failed cell: a nameless error.
+        interrupted = error.ename == "KeyboardInterrupt" or (error.ename == "CellExecutionError" and not error.evalue)
+        if limit is not None and limit.expired.is_set() and interrupted:
             raise NotebookFailed(
                 name, error.exec_count, f"timed out after {timeout:g} s (the time limit per notebook)", kept
             ) from None
@@ -410,10 +413,6 @@ def _execute(
             message = (
                 f"timed out after {timeout:g} s (the time limit per notebook); it ignored the interrupt and was killed"
             )
-        elif limit is not None and limit.expired.is_set():
-            # Interrupted for its time limit: on a busy machine the cell's error can reach papermill
-            # as nbclient's bare CellExecutionError rather than as the KeyboardInterrupt it reports.
-            message = f"timed out after {timeout:g} s (the time limit per notebook)"
         elif type(error).__name__ == "DeadKernelError":
             message = f"the kernel died ({type(error).__name__}: {error})"
         else:
