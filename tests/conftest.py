@@ -118,6 +118,7 @@ def workers():
 
     with executors.Workers(2, None, execution.KERNEL) as shared:
         shared.warm(2)
+        STARTED_IN[id(shared)] = environment_of_a_test()
         yield shared
 
 
@@ -141,6 +142,15 @@ def one_kernel_factory_across_tests():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kernels, "kernel_environment", without_the_test_name)
         yield
+
+
+# The environment each set of shared workers started in (by id), which their kernels get.
+STARTED_IN: dict[int, dict[str, str]] = {}
+
+
+def environment_of_a_test() -> dict[str, str]:
+    """This process's environment but the variable pytest sets anew for each test."""
+    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -176,15 +186,19 @@ def command_here(workers, *argv: str) -> Said:
     """`python -m rare_earths ARGV` run in this process, started outside any project (a step that
     used the working folder rather than its project would fail), its notebooks run on the test
     run's `workers` instead of workers started for it: for tests of what a run decides and writes.
-    A test of the process itself (killed mid-way, kept offline, the command's own workers) runs
-    the command apart, as a subprocess."""
+    Workers of its own are started as the command would start them where it asks for others (jobs
+    other than the shared workers' two, the default only on two cores; a cluster; another kernel)
+    or the environment is not the one the shared workers started in. A test of the process itself
+    (killed mid-way, kept offline, failing, the command's own workers) runs the command apart, as a
+    subprocess."""
     from rare_earths import __main__ as cli
     from rare_earths.build import executors
 
     made = executors.Workers
 
     def kept(jobs: int, scheduler: str | None = None, kernel: str | None = None):
-        if (jobs, executors.scheduler_address(scheduler), kernel) != (workers.jobs, None, workers.kernel):
+        asked = (jobs, executors.scheduler_address(scheduler), kernel, environment_of_a_test())
+        if asked != (workers.jobs, None, workers.kernel, STARTED_IN.get(id(workers))):
             return made(jobs, scheduler, kernel)
         return Kept(workers)
 

@@ -248,3 +248,26 @@ def test_make_test_reads_the_bytecode_the_install_compiled(tmp_path):
     environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""}
     subprocess.run([sys.executable, "-c", "import json.decoder, pint"], env=environment, check=True)
     assert {path: path.stat().st_mtime_ns for path in prefix.rglob("*.pyc")} == linked
+
+
+def test_the_dev_install_links_the_bytecode_where_make_test_reads_it():
+    """The test above runs the tool itself: here, that `make test`'s install runs it on the tree
+    its pytest is given."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("$(DEV_STAMP): $(STAMP)\n", 1)[1].split("\n\n", 1)[0]
+    assert "tools/link_bytecode.py $(PYCACHE)" in recipe
+    [pytest_line] = [line for line in makefile.splitlines() if line.startswith("PYTEST :=")]
+    assert "PYTHONPYCACHEPREFIX=$(PYCACHE) " in pytest_line
+
+
+def test_linking_bytecode_writes_nothing_through_a_link_planted_in_its_tree(tmp_path):
+    outside, prefix = tmp_path / "outside", tmp_path / "pycache"
+    outside.mkdir()
+    prefix.mkdir()
+    first = Path(sys.prefix).resolve().parts[1]  # the prefix's tree mirrors absolute paths
+    (prefix / first).symlink_to(outside)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "link_bytecode.py"), str(prefix)], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "is or goes through a link" in done.stderr, done.stderr
+    assert not any(outside.iterdir())

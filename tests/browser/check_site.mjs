@@ -42,12 +42,12 @@ let lanes = 2;
 const positional = [];
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === "--highlight") highlight = args[++i];
-  else if (args[i] === "--lanes") lanes = Number(args[++i]);
+  else if (args[i] === "--lanes") lanes = /^[1-9][0-9]?$/.test(args[++i] ?? "") ? Number(args[i]) : NaN;
   else positional.push(args[i]);
 }
 const [siteArg, shotsArg, executable = "/usr/bin/chromium"] = positional;
-if (!siteArg || !shotsArg || !(Number.isInteger(lanes) && lanes >= 1)) {
-  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes N>=1]");
+if (!siteArg || !shotsArg || Number.isNaN(lanes)) {
+  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes 1-99]");
   process.exit(2);
 }
 const site = path.resolve(siteArg);

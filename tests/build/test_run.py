@@ -1,8 +1,8 @@
 """The whole chain as `make reports` runs it: parameters refused before anything runs, no network,
 byte-identical outputs run after run, and a run killed mid-way leaves the previous outputs whole.
 Every run here is in a project of its own, a copy of the checkout's (never the checkout itself).
-A test of the process (kept offline, killed mid-way) runs the command as `make reports` does, as a
-process of its own; a test of what a run decides and writes runs it in this process, on the test
+A test of the process (kept offline, killed mid-way, failing) runs the command as `make reports` does,
+as a process of its own; a test of what a run decides and writes runs it in this process, on the test
 run's workers (conftest's `command_here`), sparing a process start and two workers each time."""
 
 from __future__ import annotations
@@ -262,8 +262,10 @@ def test_parameters_of_the_executed_notebooks():
     }
 
 
-@pytest.mark.slow
-def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(ran, built):
+def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own():
+    """Read from the checkout's manifests, written by `make reports`, each step in a process of its
+    own (a step run in a test process would record what the test process has imported)."""
+
     def library_files(manifest: Path) -> set[str]:
         return {
             name
@@ -271,14 +273,14 @@ def test_a_notebook_reruns_for_the_modules_it_imported_and_the_site_for_its_own(
             if name.startswith("src/")
         }
 
-    trade = library_files(ran.executed / "03-trade.inputs.json")
+    trade = library_files(CHECKOUT.executed / "03-trade.inputs.json")
     assert {"src/rare_earths/analysis.py", "src/rare_earths/data/units.py"} <= trade  # observed in its kernel
     assert (
         "src/rare_earths/site/report.py" not in trade and "src/rare_earths/build/chain.py" not in trade
     )  # an edit to the site reruns no notebook
-    site = library_files(ran.html / ".inputs.json")
+    site = library_files(CHECKOUT.html / ".inputs.json")
     assert {"src/rare_earths/site/report.py", "src/rare_earths/__main__.py"} <= site
-    data = library_files(ran.processed / ".inputs.json")
+    data = library_files(CHECKOUT.processed / ".inputs.json")
     assert "src/rare_earths/audit/recompute.py" in data and "src/rare_earths/site/report.py" not in data
 
 
@@ -354,7 +356,9 @@ def test_a_failed_notebook_publishes_pages_that_say_what_failed_and_nothing_it_d
     )
     notebook.write_text(json.dumps(cells), encoding="utf-8")
     try:
-        failed = chain_here(workers, ran, check=False)
+        # As a process of its own: the command line's failure path, which a test process that has
+        # imported more of the library could hide (a module it uses but never imports).
+        failed = subprocess.run(cwd=OUTSIDE, args=chain_command(ran), capture_output=True, text=True)
     finally:
         notebook.write_text(original, encoding="utf-8")
     assert failed.returncode == 1 and "planted failure" in failed.stderr
