@@ -133,14 +133,8 @@ def one_kernel_factory_across_tests():
     from rare_earths.build import kernels
 
     as_made = kernels.kernel_environment
-
-    def without_the_test_name(env: dict[str, str] | None = None) -> dict[str, str]:
-        environment = as_made(env)
-        environment.pop("PYTEST_CURRENT_TEST", None)
-        return environment
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernels, "kernel_environment", without_the_test_name)
+        patch.setattr(kernels, "kernel_environment", lambda env=None: without_the_test_name(as_made(env)))
         yield
 
 
@@ -148,9 +142,13 @@ def one_kernel_factory_across_tests():
 STARTED_IN: dict[int, dict[str, str]] = {}
 
 
+def without_the_test_name(environment) -> dict[str, str]:
+    """An environment but the variable pytest sets anew at each phase of each test."""
+    return {name: value for name, value in environment.items() if name != "PYTEST_CURRENT_TEST"}
+
+
 def environment_of_a_test() -> dict[str, str]:
-    """This process's environment but the variable pytest sets anew for each test."""
-    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    return without_the_test_name(os.environ)
 
 
 @dataclasses.dataclass(frozen=True)
