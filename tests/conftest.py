@@ -114,8 +114,12 @@ def workers():
     executors, environments) starts its own, as does a test that sets an environment variable:
     these workers, and the kernels they start, keep the environment they were started in, which
     is this process's own: a session fixture is set up before any test's monkeypatch."""
+    import pandera.pandas  # noqa: F401  # it sets two variables as it is imported (see below)
     from rare_earths.build import execution, executors
 
+    # Their environment is compared with the one a command runs in, which must then be this one
+    # for them to be used: pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE as it is first
+    # imported, by the first run of the data step unless a test module imported it when collected.
     with executors.Workers(2, None, execution.KERNEL) as shared:
         shared.warm(2)
         STARTED_IN[id(shared)] = environment_of_a_test()
