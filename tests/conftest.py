@@ -115,6 +115,7 @@ def workers():
     these workers, and the kernels they start, keep the environment they were started in, which
     is this process's own: a session fixture is set up before any test's monkeypatch."""
     import pandera.pandas  # noqa: F401  # it sets two variables as it is imported (see below)
+
     from rare_earths.build import execution, executors
 
     # Their environment is compared with the one a command runs in, which must then be this one
