@@ -70,7 +70,9 @@ const SCREENS = [
   { name: "1280-dark", width: 1280, height: 900, scheme: "dark", axe: true, codeAxe: true },
   { name: "390-dark", width: 390, height: 844, scheme: "dark" },
 ];
-const PRINT = { name: "print", width: 800, height: 1100 };
+// Printed, the page is as wide as A4 less site.css's @page margins: 210 - 2 x 14 mm = 182 mm, 688
+// CSS px (96 a 25.4 mm inch); US Letter's is wider (706 px). 1,100 px: about a page's height.
+const PRINT = { name: "print", width: 688, height: 1100 };
 // `shoot`: every page's screenshot is taken there (a whole page costs about a fifth of a visit).
 const shootsPage = (variant, name) => variant.shoot || (variant.name === "390-dark" && name === "index.html");
 
@@ -245,6 +247,7 @@ function printInPage() {
     const rect = table.getBoundingClientRect();
     tables.push({
       table: window.__describe(table).slice(0, 100),
+      display: getComputedStyle(table).display,
       scrollWidth: table.scrollWidth,
       right: Math.round(rect.right),
       box: box ? window.__describe(box).slice(0, 60) : "",

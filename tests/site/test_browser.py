@@ -314,6 +314,8 @@ def test_printed_tables_fit_the_page(visit):
     for name, variants in sorted(visit.pages.items()):
         printed = variants.get(PRINT, {})
         for table in printed.get("tables", []):
+            if table["display"] != "table":  # a phone's cards are for the screen, not paper
+                problems.append(f"{name} printed: {table['table']} is printed as {table['display']}, not as a table")
             if (
                 table["scrollWidth"] > table["boxWidth"] + 1
                 or table["scrollWidth"] > table["pageWidth"] + 1
