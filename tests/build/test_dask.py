@@ -6,6 +6,7 @@ their own."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import subprocess
 import sys
@@ -14,10 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import CHECKOUT, Said, command_here, make_project
 from test_sweep import local, sweep_fixtures, tree  # noqa: F401  (`local`: the fixtures' sweep, run locally)
 
+from rare_earths.atomic import STAGING_PREFIX
+from rare_earths.build import execution
 from rare_earths.project import Project, relative
 
 # A scheduler and two workers start: `make test` runs the slow tests last.
@@ -144,9 +148,17 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def run_until_submitted(project: Project, address: str, workerless_seconds: float | None = None) -> subprocess.Popen:
-    """The chain started on the cluster, returned once its first notebook was sent to a worker;
-    with `workerless_seconds`, the time it gives a cluster without a worker is that."""
+def running_in_a_worker(project: Project) -> bool:
+    """Has a worker begun a notebook? It has made the file its executed copy is written to
+    (`execution.execute`) in the run's fence (`chain.execute_runs`), the one folder it writes into,
+    until the run removes it."""
+    return any(project.executed.glob(f"{STAGING_PREFIX}*/.*.running.ipynb"))
+
+
+def run_until_running(project: Project, address: str, workerless_seconds: float | None = None) -> subprocess.Popen:
+    """The chain started on the cluster, returned once a worker has begun its first notebook (not
+    only once it was sent: a kill before then leaves the worker nothing to write); with
+    `workerless_seconds`, the time it gives a cluster without a worker is that."""
     if workerless_seconds is None:
         start = [sys.executable, "-m", "rare_earths"]
     else:
@@ -161,8 +173,17 @@ def run_until_submitted(project: Project, address: str, workerless_seconds: floa
     for line in process.stdout:
         if line.startswith("submitted"):
             threading.Thread(target=process.stdout.read, daemon=True).start()
-            return process
-    raise AssertionError(f"the chain ended before it submitted a notebook: {process.stderr.read()[-2000:]}")
+            break
+    else:
+        raise AssertionError(f"the chain ended before it submitted a notebook: {process.stderr.read()[-2000:]}")
+    given_up = time.monotonic() + 120  # as long as the test waits for the chain to end
+    while not running_in_a_worker(project):
+        assert process.poll() is None, f"the chain ended before a worker began: {process.stderr.read()[-2000:]}"
+        if time.monotonic() > given_up:
+            process.kill()
+            raise AssertionError("no worker began a notebook within 120 s of its submission")
+        time.sleep(0.05)
+    return process
 
 
 def snapshot(project: Project) -> dict[str, bytes]:
@@ -172,9 +193,9 @@ def snapshot(project: Project) -> dict[str, bytes]:
 def killed_mid_run(
     project: Project, address: str, victim: subprocess.Popen, workerless_seconds: float | None = None
 ) -> tuple[int, str, float]:
-    """Kill `victim` (a worker or the scheduler) once the chain has sent a notebook; the chain's
+    """Kill `victim` (a worker or the scheduler) once a worker is running a notebook; the chain's
     exit code, what it printed on stderr, and the seconds from the kill to its end."""
-    process = run_until_submitted(project, address, workerless_seconds)
+    process = run_until_running(project, address, workerless_seconds)
     victim.kill()
     killed = time.monotonic()
     process.wait(timeout=120)
@@ -193,10 +214,22 @@ def test_the_only_worker_killed_ends_the_run_in_bounded_time_in_one_line(tmp_pat
     print(f"\nthe only worker killed: reported in {took:.1f} s")
 
 
+def slowed(project: Project, seconds: float) -> None:
+    """Each notebook of `project` that the runs below run (those declaring usd_inr) made to take
+    `seconds` more, in a last cell: its worker is still running it when its run has ended."""
+    for notebook in project.notebooks.glob("*.ipynb"):
+        if "usd_inr" in execution.declared_parameters(notebook):
+            content = json.loads(notebook.read_text(encoding="utf-8"))
+            content["cells"].append(nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})", id="slowed"))
+            notebook.write_text(json.dumps(content), encoding="utf-8")
+
+
 def test_a_dead_scheduler_ends_the_run_and_its_orphaned_worker_writes_nothing(tmp_path):
     """The case: the scheduler killed, the run ended in 2 s saying nothing changed, and 9 s later
-    the orphaned worker wrote an executed notebook outside the lock."""
+    the orphaned worker wrote an executed notebook outside the lock. Here the notebook outlasts its
+    run, so the orphan finishes it after the run has ended, as in the case."""
     project = make_project(tmp_path, built=True)
+    slowed(project, seconds=8)
     with started_cluster(workers=1) as (address, scheduler, (worker,)):
         code, err, took = killed_mid_run(project, address, scheduler)
         ended = snapshot(project)
