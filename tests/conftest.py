@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from forked_kernels import without_the_test_name  # tests/plugins/: what the kernels' environment leaves out
 from hypothesis import HealthCheck, settings
 
 from rare_earths.project import Project
@@ -127,29 +128,8 @@ def workers():
         yield shared
 
 
-@pytest.fixture(scope="session", autouse=True)
-def one_kernel_factory_across_tests():
-    """pytest sets PYTEST_CURRENT_TEST in this process's environment anew at each phase of each test,
-    and a kernel factory (`rare_earths.build.kernels`) is started again whenever the environment
-    its kernels would get changes: a test that runs a notebook in this process started a factory
-    of its own (about 1.6 CPU-seconds; 25 of them in a run). Here the kernels this process starts
-    are given its environment without that one variable, which nothing they import reads; a test
-    that sets any other variable still gets a factory started in it."""
-    from rare_earths.build import kernels
-
-    as_made = kernels.kernel_environment
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kernels, "kernel_environment", lambda env=None: without_the_test_name(as_made(env)))
-        yield
-
-
 # The environment each set of shared workers started in (by id), which their kernels get.
 STARTED_IN: dict[int, dict[str, str]] = {}
-
-
-def without_the_test_name(environment) -> dict[str, str]:
-    """An environment but the variable pytest sets anew at each phase of each test."""
-    return {name: value for name, value in environment.items() if name != "PYTEST_CURRENT_TEST"}
 
 
 def environment_of_a_test() -> dict[str, str]:

@@ -150,8 +150,21 @@ def test_the_counts_and_words_follow_the_sources(contributed):
 def test_the_notebooks_refreshed_with_the_article_pass_nbval(contributed):
     """CONTRIBUTING's step 5: the refreshed notebooks are what `make test`'s nbval then checks."""
     project, _ = contributed
+    # With the checkout's pytest plugins, as `make test` runs nbval (its kernels forked).
+    plugins = ["-o", f"pythonpath={CHECKOUT.root / 'tests' / 'plugins'}", "-p", "quick_imports", "-p", "forked_kernels"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", "notebooks"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *plugins,
+            "--nbval",
+            "--nbval-current-env",
+            "notebooks",
+        ],
         cwd=project.root,
         capture_output=True,
         text=True,

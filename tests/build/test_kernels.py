@@ -55,6 +55,29 @@ def test_a_forked_kernel_holds_what_a_fresh_one_holds_before_the_first_cell(tmp_
     assert json.loads(forked)["cells"][3]["outputs"][0]["output_type"] == "display_data"
 
 
+def test_nbval_runs_each_notebook_in_a_forked_kernel_unless_told_otherwise(tmp_path, monkeypatch):
+    """tests/plugins/forked_kernels.py: `make test`'s nbval checks the committed notebooks in
+    kernels forked as the chain's are (the tests around this one: they run a notebook as a fresh
+    kernel does), and in fresh ones with RARE_EARTHS_FRESH_KERNELS set."""
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
+
+    def provisioner(fresh: bool) -> type:
+        with monkeypatch.context() as patch:
+            if fresh:
+                patch.setenv(kernels.FRESH_VARIABLE, "1")
+            else:
+                patch.delenv(kernels.FRESH_VARIABLE, raising=False)
+            kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(tmp_path))
+        try:
+            assert kernel.is_alive()
+            return type(kernel.km.provisioner)
+        finally:
+            kernel.stop()
+
+    assert provisioner(fresh=False) is kernels.ForkedProvisioner
+    assert provisioner(fresh=True) is not kernels.ForkedProvisioner
+
+
 @pytest.mark.parametrize("name", [chain.NOTEBOOKS[2]])
 def test_a_chain_notebook_run_in_a_forked_kernel_is_byte_identical_to_a_fresh_run(name, tmp_path, monkeypatch):
     forked = executed(name, CHECKOUT.notebooks, tmp_path / "forked", monkeypatch, fresh=False)
