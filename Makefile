@@ -73,8 +73,10 @@ $(UV_STAMP):
 # A set's requirements are read from pyproject.toml (-r, --extra) and pinned, hashes checked, by
 # requirements.lock (-c): the lock holds every set, so only what the set needs is installed, at the
 # lock's versions. The project itself is installed editable, without dependencies.
-# --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles.
-INSTALL = $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode -c requirements.lock -r pyproject.toml
+# --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles. Compiled
+# beside the sources, whatever PYTHONPYCACHEPREFIX the caller set (empty is unset), which is where
+# tools/link_bytecode.py finds them.
+INSTALL = PYTHONPYCACHEPREFIX= $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode -c requirements.lock -r pyproject.toml
 
 # Every Python the targets start reads and writes bytecode under the venv, PYTHONDONTWRITEBYTECODE
 # set or not: without a cache, each process (the command, its workers, each notebook's kernel, and
@@ -90,7 +92,7 @@ LINK_BYTECODE = $(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) >/dev/null
 # Written last, so a failed install leaves no stamp and the next make retries.
 $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(INSTALL)
-	$(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
+	PYTHONPYCACHEPREFIX= $(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
 	$(LINK_BYTECODE)
 	touch $@

@@ -51,6 +51,7 @@ NOT_PASSED = {
     "LOCK_ARGS",
     "PYTEST_ADDOPTS",
     "VIRTUAL_ENV",
+    "PYTHONPYCACHEPREFIX",  # `make bench` sets it for its own processes (the Makefile's PY)
 }
 
 

@@ -270,3 +270,15 @@ def test_every_install_links_its_compiled_modules_where_the_targets_read_them():
         recipe = makefile.split(f"\n{stamp}", 1)[1].split("\n\n", 1)[0]
         assert "\t$(LINK_BYTECODE)\n" in recipe, stamp
     assert "LINK_BYTECODE = $(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) " in makefile
+
+
+def test_an_install_compiles_beside_the_sources_whatever_cache_the_caller_set(stand_in, monkeypatch):
+    """uv's --compile-bytecode heeds PYTHONPYCACHEPREFIX: set by the caller (as `make bench` sets it
+    for the fresh clone it times), the install's bytecode went there, and tools/link_bytecode.py,
+    which links it from beside the sources, found none."""
+    uv = stand_in / "venv" / "bin" / "uv"
+    uv.write_text("#!/bin/sh\nprintf 'uv [%s]\\n' \"${PYTHONPYCACHEPREFIX-unset}\" >> calls.txt\n", encoding="utf-8")
+    os.utime(stand_in / "requirements.lock")  # newer than the install: it runs again
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(stand_in / "elsewhere"))
+    installs = [line for line in make(stand_in, "data") if line.startswith("uv ")]
+    assert installs == ["uv []", "uv []"]  # the locked dependencies, then the project itself
