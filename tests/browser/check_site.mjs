@@ -409,6 +409,9 @@ async function visitOnce(page, name, result) {
     await shared.goto(page.url().split("#")[0] + "#article=a002&status=does_not_hold");
     result.explorer.hashAfterSearch = hashAfterSearch;
     result.explorer.sharedView = await shared.$$eval("#claims tbody tr", (trs) => trs.filter((tr) => !tr.hidden).map((tr) => tr.id));
+    // Printed, the controls are left out: the count, printed, says which filters made the view.
+    await shared.emulateMedia({ media: "print" });
+    result.explorer.sharedCountPrinted = (await shared.isVisible("#claims-count")) ? await shared.textContent("#claims-count") : null;
     await shared.close();
   }
 }

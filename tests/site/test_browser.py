@@ -579,6 +579,11 @@ def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
     assert expected and explorer["sharedView"] == expected, (
         f"{CLAIMS_PAGE}#article=a002&status=does_not_hold shows {explorer['sharedView']}"
     )
+    # On paper, where the controls are not printed, the count says what the view leaves out.
+    printed = explorer["sharedCountPrinted"] or ""
+    assert printed.startswith(f"{len(expected)} of {explorer['rows']} claims shown (Article: ") and printed.endswith(
+        "; Conclusion: Does not hold)"
+    ), f"{CLAIMS_PAGE}#article=a002&status=does_not_hold printed says {printed!r}"
 
 
 def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):

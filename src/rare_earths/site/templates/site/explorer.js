@@ -35,7 +35,14 @@
       row.hidden = !match;
       if (match) shown += 1;
     });
-    count.textContent = shown + " of " + rows.length + " claims shown";
+    // The filters in words too: on paper, where the controls are not printed, the count says what it counts.
+    var chosen = Object.keys(controls).filter(function (key) { return controls[key].value; }).map(function (key) {
+      var control = controls[key];
+      var label = document.querySelector('label[for="' + control.id + '"]').textContent;
+      var value = control.tagName === "SELECT" ? control.options[control.selectedIndex].text : "“" + control.value + "”";
+      return label + ": " + value;
+    });
+    count.textContent = shown + " of " + rows.length + " claims shown" + (chosen.length ? " (" + chosen.join("; ") + ")" : "");
   }
 
   function order() {
