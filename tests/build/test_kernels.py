@@ -197,3 +197,41 @@ def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a
     assert_same(forked, fresh)
     assert b"a pint.py of the notebooks folder" in forked
     assert kernels.shadowing(str(notebooks), frozenset({"pint", "numpy"})) == ["pint.py"]
+
+
+def test_a_matplotlibrc_is_read_as_by_a_fresh_kernel_wherever_it_lies(tmp_path, monkeypatch):
+    """matplotlib reads ./matplotlibrc as it is imported: a fresh kernel reads its notebook folder's,
+    and never the one of the folder its factory was started from. A factory started where there is
+    one (found by review: its settings reached every kernel it forked), then a notebook whose folder
+    has one: each kernel holds what a fresh one does."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    notebook = json.loads((FIXTURES / "09-kernel-state.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "prints-dpi",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "import matplotlib\nprint('dpi', matplotlib.rcParams['figure.dpi'])",
+        }
+    )
+    (notebooks / "09-kernel-state.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    started_in = tmp_path / "started-in"
+    started_in.mkdir()
+    (started_in / "matplotlibrc").write_text("figure.dpi: 42\n", encoding="utf-8")
+    monkeypatch.chdir(started_in)
+    monkeypatch.setenv("RARE_EARTHS_TEST_FACTORY", "started in a folder with a matplotlibrc")  # a factory of its own
+
+    forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+    assert_same(forked, fresh)
+    assert b"dpi 100.0" in forked
+
+    (notebooks / "matplotlibrc").write_text("figure.dpi: 24\n", encoding="utf-8")
+    forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked-rc", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", notebooks, tmp_path / "fresh-rc", monkeypatch, fresh=True)
+    assert_same(forked, fresh)
+    assert b"dpi 24.0" in forked
+    assert kernels.shadowing(str(notebooks), frozenset({"pint"})) == ["matplotlibrc"]

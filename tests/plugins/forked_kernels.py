@@ -3,11 +3,13 @@ test process starts, nbval's among them, forked from a warm kernel factory as th
 (`rare_earths.build.kernels`), one factory a process.
 
 nbval starts each notebook's kernel from nothing: about 1.2 CPU-seconds more a notebook than a
-kernel forked with its heavy imports done. A forked kernel runs a notebook exactly as a fresh one:
-tests/build/test_kernels.py runs every chain notebook both ways and compares the executed copies
-byte for byte, and what a kernel holds before its first cell. nbval then checks the committed
-notebooks against the kernels the chain runs them in. RARE_EARTHS_FRESH_KERNELS=1 starts every
-kernel, nbval's and the chain's, from nothing.
+kernel forked with its heavy imports done. A forked kernel runs this project's notebooks exactly as
+a fresh one: tests/build/test_kernels.py runs every chain notebook both ways and compares the
+executed copies byte for byte, and checks what a kernel holds before its first cell and what it
+reads as it imports (a module or a matplotlibrc of its folder). The one difference a notebook could
+see is the factory's libraries already in sys.modules. nbval then checks the committed notebooks
+against the kernels the chain runs them in. RARE_EARTHS_FRESH_KERNELS set to anything but empty
+starts every kernel, nbval's and the chain's, from nothing.
 
 pytest sets PYTEST_CURRENT_TEST anew at each phase of each test, and a factory is started again
 whenever the environment its kernels would get changes: the kernels a test process starts are given

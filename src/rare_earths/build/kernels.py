@@ -116,7 +116,7 @@ for line in requests:  # until the worker that asked for it is gone, and its end
 READY_SECONDS = 120.0  # for the factory's imports (about a second; far more on a loaded machine)
 FORK_SECONDS = 30.0  # for a forked kernel to say its pid (a few milliseconds)
 
-# Set (to anything) to start every kernel the ordinary way, e.g. to compare with forked ones.
+# Set (to anything but empty) to start every kernel the ordinary way, e.g. to compare with forked ones.
 FRESH_VARIABLE = "RARE_EARTHS_FRESH_KERNELS"
 
 
@@ -139,6 +139,10 @@ class KernelFactory:
                 [*prefix, "-c", program, str(requests_read), str(answers_write)],
                 stdin=subprocess.DEVNULL,
                 env=env,
+                # In a folder without a configuration of its own: matplotlib reads ./matplotlibrc as
+                # it is imported, and a kernel forked from here would keep it. The kernel's own
+                # folder is looked at before each fork (`shadowing`).
+                cwd="/",
                 pass_fds=(requests_read, answers_write),
                 start_new_session=True,  # a Ctrl-C at the terminal is the run's to handle, not the factory's
             )
@@ -299,14 +303,22 @@ class ForkedProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+# The files of its working folder that a library the factory imports reads as it is imported.
+READ_AS_IMPORTED = frozenset({"matplotlibrc"})
+
+
 def shadowing(folder: str, modules: frozenset[str]) -> list[str]:
     """The files of `folder` that a fresh kernel working there would import in place of a module
-    the factory has loaded (a module, or a package with its __init__, named as one): a kernel
-    forked with that module already loaded would not, so it is started fresh instead."""
+    the factory has loaded (a module, or a package with its __init__, named as one), or would read
+    as it imports one (READ_AS_IMPORTED): a kernel forked with that module already loaded would
+    not, so it is started fresh instead."""
     suffixes = importlib.machinery.all_suffixes()
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
+            if entry.name in READ_AS_IMPORTED and entry.is_file():
+                found.append(entry.name)
+                continue
             if entry.is_dir():
                 name = entry.name if os.path.exists(os.path.join(entry.path, "__init__.py")) else ""
             else:
