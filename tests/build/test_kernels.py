@@ -172,23 +172,27 @@ def test_a_kernels_writes_give_the_same_outputs_however_they_were_split_into_mes
     assert execution.joined_streams(messages(True)) == execution.joined_streams(messages(False))
 
 
+def kernel_state_with_a_last_cell(notebooks: Path, cell_id: str, source: str) -> Path:
+    """A folder `notebooks` holding the fixture 09-kernel-state.ipynb with one more code cell."""
+    notebooks.mkdir()
+    notebook = json.loads((FIXTURES / "09-kernel-state.ipynb").read_text(encoding="utf-8"))
+    cell = {
+        "cell_type": "code",
+        "id": cell_id,
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": source,
+    }
+    notebook["cells"].append(cell)
+    (notebooks / "09-kernel-state.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    return notebooks
+
+
 def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a_fresh_kernel(tmp_path, monkeypatch):
     """A fresh kernel puts its folder first on sys.path, so a `pint.py` there is what `import pint`
     gives; a forked kernel, with pint already loaded, would not import it. Such a kernel starts fresh."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    notebook = json.loads((FIXTURES / "09-kernel-state.ipynb").read_text(encoding="utf-8"))
-    notebook["cells"].append(
-        {
-            "cell_type": "code",
-            "id": "imports-pint",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "import pint",
-        }
-    )
-    (notebooks / "09-kernel-state.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    notebooks = kernel_state_with_a_last_cell(tmp_path / "notebooks", "imports-pint", "import pint")
     (notebooks / "pint.py").write_text('print("a pint.py of the notebooks folder")\n', encoding="utf-8")
 
     forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked", monkeypatch, fresh=False)
@@ -204,20 +208,9 @@ def test_a_matplotlibrc_is_read_as_by_a_fresh_kernel_wherever_it_lies(tmp_path, 
     and never the one of the folder its factory was started from. A factory started where there is
     one (found by review: its settings reached every kernel it forked), then a notebook whose folder
     has one: each kernel holds what a fresh one does."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    notebook = json.loads((FIXTURES / "09-kernel-state.ipynb").read_text(encoding="utf-8"))
-    notebook["cells"].append(
-        {
-            "cell_type": "code",
-            "id": "prints-dpi",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "import matplotlib\nprint('dpi', matplotlib.rcParams['figure.dpi'])",
-        }
+    notebooks = kernel_state_with_a_last_cell(
+        tmp_path / "notebooks", "prints-dpi", "import matplotlib\nprint('dpi', matplotlib.rcParams['figure.dpi'])"
     )
-    (notebooks / "09-kernel-state.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     started_in = tmp_path / "started-in"
     started_in.mkdir()
     (started_in / "matplotlibrc").write_text("figure.dpi: 42\n", encoding="utf-8")
