@@ -228,3 +228,21 @@ def test_a_matplotlibrc_is_read_as_by_a_fresh_kernel_wherever_it_lies(tmp_path, 
     assert_same(forked, fresh)
     assert b"dpi 24.0" in forked
     assert kernels.shadowing(str(notebooks), frozenset({"pint"})) == ["matplotlibrc"]
+
+
+def test_a_kernel_started_with_its_errors_discarded_writes_none_forked(tmp_path, monkeypatch, capfd):
+    """nbval starts its kernels with stderr sent to /dev/null: a forked kernel's writes (ipykernel's
+    warnings as it starts) went to its factory's stderr instead, the test process's (found by review)."""
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
+
+    monkeypatch.delenv(kernels.FRESH_VARIABLE, raising=False)
+    monkeypatch.setenv("RARE_EARTHS_TEST_FACTORY", "started with this test's stderr")  # a factory of its own
+    kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(tmp_path))
+    try:
+        assert type(kernel.km.provisioner) is kernels.ForkedProvisioner
+        # To the process's own stderr, not the one ipykernel sends to nbval as the cell's output.
+        code = "import sys; print('to stderr', file=sys.__stderr__, flush=True)"
+        kernel.kc.execute_interactive(code, timeout=60, output_hook=lambda message: None)
+    finally:
+        kernel.stop()
+    assert "to stderr" not in capfd.readouterr().err

@@ -91,6 +91,10 @@ for line in requests:  # until the worker that asked for it is gone, and its end
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
+        if request["quiet"]:  # its errors discarded, as the kernel's starter asked (nbval does)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
@@ -156,10 +160,10 @@ class KernelFactory:
             raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
         self.modules = frozenset(json.loads(ready.removeprefix("ready ")))
 
-    def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+    def fork(self, argv: list[str], env: dict[str, str], cwd: str, quiet: bool = False) -> int:
         """Start a kernel running `argv` (the kernel's command, the interpreter's part left out) in
         `cwd` with `env`; return its pid."""
-        request = json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n"
+        request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "quiet": quiet}) + "\n"
         with self.lock:
             if self.process.poll() is not None:
                 raise FactoryFailed(f"the kernel factory has stopped (exit {self.process.returncode})")
@@ -297,7 +301,9 @@ class ForkedProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         # sys.argv as `python -m ipykernel_launcher` gives it: the launcher's file, then its arguments.
         argv = [_launcher_file(), *launcher[2:]]
-        pid = self.factory.fork(argv, env, cwd)
+        # Its stderr is the factory's, unless the starter sent the kernel's to /dev/null (as nbval does).
+        quiet = getattr(kwargs.get("stderr"), "name", None) == os.devnull
+        pid = self.factory.fork(argv, env, cwd, quiet)
         self.process = ForkedProcess(pid)
         self.pid, self.pgid, self.cwd = pid, pid, Path(cwd)
         return self.connection_info
