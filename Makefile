@@ -76,7 +76,8 @@ $(UV_STAMP):
 # --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set, and then every start recompiles. Compiled
 # beside the sources, whatever PYTHONPYCACHEPREFIX the caller set (empty is unset), which is where
 # tools/link_bytecode.py finds them.
-INSTALL = PYTHONPYCACHEPREFIX= $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --compile-bytecode -c requirements.lock -r pyproject.toml
+UV_PIP_INSTALL = PYTHONPYCACHEPREFIX= $(UV) pip install --quiet --python $(VENV)/bin/python --compile-bytecode
+INSTALL = $(UV_PIP_INSTALL) --require-hashes -c requirements.lock -r pyproject.toml
 
 # Every Python the targets start reads and writes bytecode under the venv, PYTHONDONTWRITEBYTECODE
 # set or not: without a cache, each process (the command, its workers, each notebook's kernel, and
@@ -92,7 +93,7 @@ LINK_BYTECODE = $(VENV)/bin/python tools/link_bytecode.py $(PYCACHE) >/dev/null
 # Written last, so a failed install leaves no stamp and the next make retries.
 $(STAMP): requirements.lock pyproject.toml $(UV_STAMP)
 	$(INSTALL)
-	PYTHONPYCACHEPREFIX= $(UV) pip install --quiet --python $(VENV)/bin/python --no-deps --compile-bytecode -e .
+	$(UV_PIP_INSTALL) --no-deps -e .
 	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rare-earths)" >/dev/null
 	$(LINK_BYTECODE)
 	touch $@
