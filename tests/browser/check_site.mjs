@@ -2,7 +2,7 @@
 // phone (390 px wide) and a desktop (1280 px), each in light and in dark colours, and printed.
 // Reports what each reader would meet; tests/test_browser.py judges.
 //
-//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes N]
+//   node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes N] [--whole-pages]
 //
 // --lanes: how many variants are visited at a time, each in its own browser context (2 by default,
 // which spreads the browser's work over two cores; 1 where other processes keep the cores busy).
@@ -19,9 +19,11 @@
 // navigation or buttons left visible. With --highlight: the computed style of a claim opened by its
 // address (:target) beside another claim of the same page, in each screen variant.
 //
-// Screenshots, the whole page as JPEG (a reader's look at a page needs no lossless pixels, and a
-// whole page as PNG took 1.7 times as long): every page at 390 and 1280 px in light
-// colours, the index also at 390 px in dark: SCREENSHOT_DIR/NAME-WIDTH-SCHEME.jpg.
+// Screenshots as JPEG (a reader's look at a page needs no lossless pixels; PNG took 1.7 times as
+// long): every page at 390 and 1280 px in light colours, the index also at 390 px in dark:
+// SCREENSHOT_DIR/NAME-WIDTH-SCHEME.jpg. The first screen, what a reader meets on opening the page
+// (its verdict); with --whole-pages, the whole page, which took a fifth of the browser's time
+// (article-a000 is about 60 phone screens long).
 //
 // Prints one JSON object on its last line: {chromium, seconds, variants, axeVariants, pages: [{name,
 // variants: {VARIANT: facts}}], highlight: {VARIANT: facts}}. Exits non-zero only when it could not check.
@@ -39,15 +41,17 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const args = process.argv.slice(2);
 let highlight = null;
 let lanes = 2;
+let wholePages = false;
 const positional = [];
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === "--highlight") highlight = args[++i];
+  else if (args[i] === "--whole-pages") wholePages = true;
   else if (args[i] === "--lanes") lanes = /^[1-9][0-9]?$/.test(args[++i] ?? "") ? Number(args[i]) : NaN;
   else positional.push(args[i]);
 }
 const [siteArg, shotsArg, executable = "/usr/bin/chromium"] = positional;
 if (!siteArg || !shotsArg || Number.isNaN(lanes)) {
-  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes 1-99]");
+  console.error("usage: node tests/browser/check_site.mjs SITE_DIR SCREENSHOT_DIR [CHROMIUM] [--highlight PAGE#ID,OTHER_ID] [--lanes 1-99] [--whole-pages]");
   process.exit(2);
 }
 const site = path.resolve(siteArg);
@@ -73,7 +77,7 @@ const SCREENS = [
 // Printed, the page is as wide as A4 less site.css's @page margins: 210 - 2 x 14 mm = 182 mm, 688
 // CSS px (96 a 25.4 mm inch); US Letter's is wider (706 px). 1,100 px: about a page's height.
 const PRINT = { name: "print", width: 688, height: 1100 };
-// `shoot`: every page's screenshot is taken there (a whole page costs about a fifth of a visit).
+// `shoot`: every page's screenshot is taken there.
 const shootsPage = (variant, name) => variant.shoot || (variant.name === "390-dark" && name === "index.html");
 
 const started = Date.now();
@@ -335,14 +339,16 @@ async function inTab(tab, visit) {
   return result;
 }
 
-async function runAxe(page) {
+// axe-core on the whole page, or on the elements matching the selectors of `only`.
+async function runAxe(page, only = null) {
   if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const out = await window.axe.run(document, { resultTypes: ["violations"] });
+  return page.evaluate(async (only) => {
+    const context = only ? { include: only.map((selector) => [selector]) } : document;
+    const out = await window.axe.run(context, { resultTypes: ["violations"] });
     return out.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
     }));
-  });
+  }, only);
 }
 
 // Where a link goes, relative to the site's folder (null outside file:), and its fragment.
@@ -351,6 +357,9 @@ function destination(resolved) {
   if (url.protocol !== "file:") return { file: null, hash: "" };
   return { file: path.relative(site, fileURLToPath(url)).split(path.sep).join("/"), hash: decodeURIComponent(url.hash.slice(1)) };
 }
+
+// What the "Show code" button shows: each code cell's input.
+const CODE_SHOWN = ".jp-CodeCell .jp-InputArea";
 
 async function visitOnce(page, name, result) {
   Object.assign(result, await page.evaluate(figuresInPage));
@@ -375,7 +384,7 @@ async function visitOnce(page, name, result) {
   // The code toggle, where there is one: shown after a click, hidden again after another.
   const toggle = await page.$("button.code-toggle");
   if (toggle) {
-    const visible = () => page.$$eval(".jp-CodeCell .jp-InputArea", (areas) => areas.filter((a) => a.offsetParent !== null).length);
+    const visible = () => page.$$eval(CODE_SHOWN, (areas) => areas.filter((a) => a.offsetParent !== null).length);
     result.codeToggle = { before: await visible() };
     await toggle.click();
     result.codeToggle.shown = await visible();
@@ -441,12 +450,13 @@ async function visitScreen(page, variant, name, result) {
 
   // axe-core in the page (WCAG 2.x A and AA, and best practices) as it opens, in the variants that
   // run it; on the desktop, where there is a "Show code" button, again with the code shown, as a
-  // reader may press it.
+  // reader may press it: on what the press changed, the code it shows and the button itself (the
+  // rest of the page is what axe has just checked; the whole page again took twice as long).
   if (variant.axe) result.violations = await runAxe(page);
   const toggle = await page.$("button.code-toggle");
   if (toggle && (variant.full || variant.codeAxe) && (await toggle.isVisible())) {
     await toggle.click();
-    for (const v of await runAxe(page)) result.violations.push({ ...v, id: `${v.id} (code shown)` });
+    for (const v of await runAxe(page, ["button.code-toggle", CODE_SHOWN])) result.violations.push({ ...v, id: `${v.id} (code shown)` });
     const shown = await page.evaluate(overflowInPage);
     if (shown.scrollWidth > shown.innerWidth + 1) result.overflowWithCode = shown;
     await toggle.click();
@@ -454,8 +464,9 @@ async function visitScreen(page, variant, name, result) {
 
   if (shootsPage(variant, name)) {
     const shot = path.join(shots, `${name.replace(/\.html$/, "")}-${variant.width}-${variant.scheme}.jpg`);
-    await page.screenshot({ path: shot, fullPage: true, type: "jpeg", quality: 70 });
-    result.screenshot = shot;
+    await page.screenshot({ path: shot, fullPage: wholePages, type: "jpeg", quality: 70 });
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    result.screenshot = { path: shot, whole: wholePages, screen: page.viewportSize(), pageHeight };
   }
 }
 

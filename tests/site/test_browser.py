@@ -12,12 +12,15 @@ variant and the element or words at fault.
 Every check runs in every variant but one: axe-core's, which takes about half the time a page
 takes, runs on every page at 1280 px in light and in dark colours and at 390 px in light colours
 (the phone's width, where the navigation and the tables change); not at 768 px, nor at 390 px in
-dark colours.
+dark colours. At 1280 px a page with a "Show code" button is checked again once it is pressed, on
+what the press changed: the code shown and the button.
 
-Screenshots, whole pages as JPEG, are saved outside the checkout, in the folder named by
-RARE_EARTHS_SCREENSHOTS or else in this test run's temporary folder (pytest's basetemp, the last
-three runs' kept), as NAME-WIDTH-SCHEME.jpg: every page at 390 and 1280 px in light colours, the
-index also at 390 px in dark. `make test` prints the folder at the end of its report.
+Screenshots, as JPEG, are saved outside the checkout as NAME-WIDTH-SCHEME.jpg: every page at 390
+and 1280 px in light colours, the index also at 390 px in dark. By default, the first screen of
+each page (what a reader meets on opening it, the verdict first), in this test run's temporary
+folder (pytest's basetemp, the last three runs' kept); whole pages, in the folder named by
+RARE_EARTHS_SCREENSHOTS when it is set (a whole page costs about a fifth of the browser's time).
+`make test` prints the folder at the end of its report.
 
 Needs node, the npm packages of package-lock.json (`npm ci`) and Chromium: `make test` installs
 them. Missing, the tests fail saying so; they never skip.
@@ -46,7 +49,7 @@ from rare_earths.site import registry
 pytestmark = pytest.mark.slow
 
 SCRIPT = CHECKOUT.root / "tests" / "browser" / "check_site.mjs"
-# Where the screenshots go: this variable's folder, or else `screenshots/` in the run's temporary folder.
+# Where whole-page screenshots go; unset, the first screens go to `screenshots/` in the run's temporary folder.
 SCREENSHOTS_VARIABLE = "RARE_EARTHS_SCREENSHOTS"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK_PAGES = tuple(Path(name).with_suffix(".html").name for name in chain.NOTEBOOKS)
@@ -194,6 +197,8 @@ def visit(site, tmp_path_factory) -> Visit:
     ]:  # so a screenshot found afterwards is this run's
         old.unlink()
     command = ["node", str(SCRIPT), str(site), str(screenshots), CHROMIUM, "--lanes", str(_lanes())]
+    if os.environ.get(SCREENSHOTS_VARIABLE):
+        command.append("--whole-pages")
     highlight = _highlight_argument()
     if highlight:
         command += ["--highlight", highlight]
@@ -298,15 +303,26 @@ def test_no_accessibility_violation_in_light_or_dark(visit):
 
 
 def test_screenshots_of_the_pages_are_saved(visit):
+    """Each one a picture of its page at its width: its first screen, or (RARE_EARTHS_SCREENSHOTS
+    set) the whole page."""
+    from PIL import Image
+
     wanted = [(name, variant) for name in sorted(visit.pages) for variant in SHOTS_OF_EVERY_PAGE]
     wanted += [(registry.INDEX, variant) for variant in SHOTS_OF_THE_INDEX]
-    missing = []
+    whole = bool(os.environ.get(SCREENSHOTS_VARIABLE))
+    problems = []
     for name, variant in wanted:
         width, scheme = variant.split("-")
         shot = visit.screenshots / f"{Path(name).stem}-{width}-{scheme}.jpg"
         if not (shot.is_file() and shot.stat().st_size > 10_000):
-            missing.append(f"{name} at {variant}: no screenshot {shot}")
-    _fail_if(missing, "screenshots missing")
+            problems.append(f"{name} at {variant}: no screenshot {shot}")
+            continue
+        taken = visit.pages[name][variant]["screenshot"]
+        size = (int(width), taken["pageHeight"] if whole else taken["screen"]["height"])
+        with Image.open(shot) as image:
+            if taken["whole"] != whole or taken["screen"]["width"] != size[0] or image.size != size:
+                problems.append(f"{name} at {variant}: {shot.name} is {image.size} pixels, not {size}")
+    _fail_if(problems, "screenshots missing or not of what was asked")
 
 
 def test_printed_tables_fit_the_page(visit):
