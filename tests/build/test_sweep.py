@@ -5,6 +5,7 @@ a sweep is stopped (tests/build/test_dask.py runs the same sweep on a Dask clust
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import shutil
@@ -50,14 +51,23 @@ def sweep_fixtures(out, assignments=GRID, steps=STEPS, notebooks_dir=FIXTURES, *
     return finished, lines
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local(tmp_path_factory, workers) -> tuple[Path, list[str]]:
-    """The fixtures' sweep of GRID, run locally two at a time: seven runs, made once a module, in
-    the slow pass only (every test that reads it is marked slow, as tests/build/test_dask.py's,
-    comparing a Dask sweep with it, must be), where the fast pass would make it a second time."""
-    out = tmp_path_factory.mktemp("local")
-    _, lines = sweep_fixtures(out, workers=workers)
-    return out, lines
+    """The fixtures' sweep of GRID, run locally two at a time (seven runs), and what it printed:
+    made once per test run, by the first test process to ask while a file lock holds the others,
+    for this module's tests and tests/build/test_dask.py's, which compares a Dask sweep with it.
+    Tests read it; none writes into it."""
+    from conftest import shared_folder
+    from filelock import FileLock
+
+    shared = shared_folder(tmp_path_factory)
+    out, said = shared / "local-sweep", shared / "local-sweep.said"
+    with FileLock(shared / "local-sweep.lock"):
+        if not said.is_file():
+            shutil.rmtree(out, ignore_errors=True)  # what a test process stopped mid-way left
+            _, lines = sweep_fixtures(out, workers=workers)
+            said.write_text(json.dumps(lines), encoding="utf-8")
+    return out, json.loads(said.read_text(encoding="utf-8"))
 
 
 def tree(out: Path) -> dict[str, bytes]:
