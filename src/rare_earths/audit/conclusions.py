@@ -51,19 +51,27 @@ def _ids(cell: str) -> list[str]:
     return [claim for claim in cell.split(SEPARATOR) if claim]
 
 
-def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
+# Below, a check is its row of the audit's table as a dict, by column name: each statement has a
+# handful of checks, and DataFrame filters of them took 0.3 s of the data step's 1.2 s, where
+# plain rows take 0.02 s.
+
+
+def _tested_against(rows: list[dict], source_id: str, edition: str) -> str:
     """What the deciding checks tested the claim against, in words, strongest evidence first."""
 
     def others(kind: str) -> str:
-        found = rows[rows.evidence == kind].claim_ids
-        return ", ".join(sorted({claim[:4] for ids in found for claim in _ids(ids) if claim[:4] != source_id}))
+        found = {claim[:4] for row in rows if row["evidence"] == kind for claim in _ids(row["claim_ids"])}
+        return ", ".join(sorted(found - {source_id}))
 
-    primary = rows[rows.evidence == "primary"]
     usgs = f"USGS {edition}, the edition current at the article's date"
     words = {
         # USGS, or a definition a check names (IUPAC's rare-earth elements)
         "primary": "; ".join(
-            dict.fromkeys(r.compared_with if r.rule == "definition" else usgs for r in primary.itertuples())
+            dict.fromkeys(
+                row["compared_with"] if row["rule"] == "definition" else usgs
+                for row in rows
+                if row["evidence"] == "primary"
+            )
         ),
         "other_article": f"another article, {others('other_article')}",
         "related_article": f"another article, {others('related_article')}, which retells the same reporting "
@@ -72,30 +80,29 @@ def _tested_against(rows: pd.DataFrame, source_id: str, edition: str) -> str:
         "own_article": "only the article's own figures",
         "none": "nothing that could test it",
     }
-    return "; and ".join(words[kind] for kind in sorted(set(rows.evidence), key=_STRONGEST.index))
+    return "; and ".join(words[kind] for kind in sorted({row["evidence"] for row in rows}, key=_STRONGEST.index))
 
 
-def _decide(rows: pd.DataFrame) -> tuple[str, str, pd.DataFrame]:
+def _decide(rows: list[dict]) -> tuple[str, str, list[dict]]:
     """(standing, verdict, the deciding rows) from the checks that judge one statement."""
-    failing = rows[rows.verdict.isin(vocabulary.FAILING_VERDICTS)]
-    agreeing = rows[rows.verdict.isin(vocabulary.AGREEING_VERDICTS)]
-    primary = agreeing[agreeing.evidence == "primary"]
-    if not primary.empty:
+    failing = [row for row in rows if row["verdict"] in vocabulary.FAILING_VERDICTS]
+    agreeing = [row for row in rows if row["verdict"] in vocabulary.AGREEING_VERDICTS]
+    if any(row["evidence"] == "primary" for row in agreeing):
         # Two statements that disagree fail both, since either may be the wrong one; where USGS
         # current at the article's date bears this one out, the other is the wrong one.
-        failing = failing[~failing.verdict.isin(DISPUTES) | (failing.evidence == "primary")]
-    if not failing.empty:
-        verdict = min(failing.verdict, key=_SERIOUS.index)
+        failing = [row for row in failing if row["verdict"] not in DISPUTES or row["evidence"] == "primary"]
+    if failing:
         # Every failing check decides it; the most serious names the verdict and explains it.
-        return "does_not_hold", verdict, failing.iloc[failing.verdict.map(_SERIOUS.index).argsort(kind="stable")]
-    if not agreeing.empty:
-        strongest = min(agreeing.evidence, key=_STRONGEST.index)
-        deciding = agreeing[agreeing.evidence == strongest]
-        verdict = max(deciding.verdict, key=_SERIOUS.index)  # as stated before within rounding
+        ordered = sorted(failing, key=lambda row: _SERIOUS.index(row["verdict"]))
+        return "does_not_hold", ordered[0]["verdict"], ordered
+    if agreeing:
+        strongest = min((row["evidence"] for row in agreeing), key=_STRONGEST.index)
+        deciding = [row for row in agreeing if row["evidence"] == strongest]
+        verdict = max((row["verdict"] for row in deciding), key=_SERIOUS.index)  # as stated before within rounding
         standing = "confirmed" if strongest in vocabulary.INDEPENDENT_EVIDENCE else "consistent"
-        return standing, verdict, deciding[deciding.verdict == verdict]
-    verdict = min(rows.verdict, key=_SERIOUS.index)
-    return "unchecked", verdict, rows[rows.verdict == verdict]
+        return standing, verdict, [row for row in deciding if row["verdict"] == verdict]
+    verdict = min((row["verdict"] for row in rows), key=_SERIOUS.index)
+    return "unchecked", verdict, [row for row in rows if row["verdict"] == verdict]
 
 
 def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str] | None = None) -> pd.DataFrame:
@@ -103,12 +110,13 @@ def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str]
     USGS edition current at its date, for the words of `tested_against`. ValueError for a claim no
     check judges (the audit's `not_checked` rule judges every claim no other rule does)."""
     current = current or {}
+    rows: list[dict] = checks.to_dict("records")
     judging: dict[str, list[int]] = {}
     naming: dict[str, list[int]] = {}
-    for position, row in enumerate(checks.itertuples()):
-        for claim in _ids(row.judges):
+    for position, row in enumerate(rows):
+        for claim in _ids(row["judges"]):
             judging.setdefault(claim, []).append(position)
-        for claim in _ids(row.claim_ids):
+        for claim in _ids(row["claim_ids"]):
             naming.setdefault(claim, []).append(position)
     records = []
     for _key, group in claims.sort_values("claim_id").groupby(list(SAME_STATEMENT), sort=False, dropna=False):
@@ -116,26 +124,23 @@ def conclude(checks: pd.DataFrame, claims: pd.DataFrame, current: dict[str, str]
         positions = sorted({p for claim in members for p in judging.get(claim, [])})
         if not positions:
             raise ValueError(f"no check judges {', '.join(members)}: every claim needs a conclusion")
-        standing, verdict, deciding = _decide(checks.iloc[positions])
-        evidence = min(deciding.evidence, key=_STRONGEST.index)
+        standing, verdict, deciding = _decide([rows[p] for p in positions])
+        decided_by = [row["check_id"] for row in deciding]
         source_id = group.source_id.iloc[0]
         for claim in members:
-            related = [
-                checks.check_id.iloc[p]
-                for p in naming.get(claim, [])
-                if checks.check_id.iloc[p] not in set(deciding.check_id)
-            ]
             records.append(
                 {
                     "claim_id": claim,
                     "source_id": source_id,
                     "standing": standing,
                     "verdict": verdict,
-                    "decided_by": SEPARATOR.join(deciding.check_id),
-                    "related": SEPARATOR.join(related),
-                    "evidence": evidence,
+                    "decided_by": SEPARATOR.join(decided_by),
+                    "related": SEPARATOR.join(
+                        rows[p]["check_id"] for p in naming.get(claim, []) if rows[p]["check_id"] not in decided_by
+                    ),
+                    "evidence": min((row["evidence"] for row in deciding), key=_STRONGEST.index),
                     "tested_against": _tested_against(deciding, source_id, current.get(source_id, "")),
-                    "explanation": deciding.explanation.iloc[0],
+                    "explanation": deciding[0]["explanation"],
                 }
             )
     return pd.DataFrame(records, columns=schemas.CONCLUSIONS.names).sort_values("claim_id").reset_index(drop=True)
