@@ -421,6 +421,24 @@ async function visitOnce(page, name, result) {
     // Printed, the controls are left out: the count, printed, says which filters made the view.
     await shared.emulateMedia({ media: "print" });
     result.explorer.sharedCountPrinted = (await shared.isVisible("#claims-count")) ? await shared.textContent("#claims-count") : null;
+    await shared.emulateMedia({ media: "screen" });
+    // Views typed into the address of the open page: "+" for a space, as forms write it, and a "%"
+    // that starts no escape; the search box then holds them, and the page's script runs on.
+    const errors = [];
+    shared.on("pageerror", (error) => errors.push(String(error).slice(0, 200)));
+    result.explorer.typedViews = [];
+    for (const typed of ["q=rare+earth", "q=90%", "article=a001"]) {
+      // Read once the page's own hashchange listener, registered before this one, has run.
+      await shared.evaluate((hash) => new Promise((resolve) => {
+        window.addEventListener("hashchange", resolve, { once: true });
+        location.hash = hash;
+      }), typed);
+      result.explorer.typedViews.push({
+        typed, search: await shared.inputValue("#claims-search"), article: await shared.inputValue("#claims-article"),
+        count: await shared.textContent("#claims-count"),
+      });
+    }
+    result.explorer.typedViewErrors = errors;
     await shared.close();
   }
 }

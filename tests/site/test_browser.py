@@ -602,6 +602,18 @@ def test_the_explorers_view_is_kept_in_its_address_to_share(visit):
     ), f"{CLAIMS_PAGE}#article=a002&status=does_not_hold printed says {printed!r}"
 
 
+def test_a_view_typed_into_the_explorers_address_is_shown_as_typed(visit):
+    """ "+" reads as a space and a "%" that starts no escape as itself, as a reader types them; a new
+    view replaces the last one whole; the page's script never stops on one."""
+    explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
+    assert explorer, f"{CLAIMS_PAGE}: no claims explorer"
+    assert not explorer["typedViewErrors"], explorer["typedViewErrors"]
+    seen = {view["typed"]: (view["search"], view["article"]) for view in explorer["typedViews"]}
+    assert seen == {"q=rare+earth": ("rare earth", ""), "q=90%": ("90%", ""), "article=a001": ("", "a001")}, seen
+    counts = [view["count"] for view in explorer["typedViews"]]
+    assert all(re.match(r"\d+ of \d+ claims shown", count) for count in counts), counts
+
+
 def test_every_claim_has_a_row_in_the_explorer_with_its_address(visit):
     explorer = visit.pages.get(CLAIMS_PAGE, {}).get(FIRST, {}).get("explorer")
     assert explorer, f"{CLAIMS_PAGE}: no claims explorer"

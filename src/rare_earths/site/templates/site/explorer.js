@@ -67,12 +67,21 @@
     history.replaceState(null, "", url);
   }
 
+  /* A value as an address holds it: "+" is a space, as forms write one, and a "%" that starts no
+     escape (a view typed or pasted by hand: "90%") is itself. */
+  function decoded(text) {
+    text = text.replace(/\+/g, " ");
+    try { return decodeURIComponent(text); } catch (error) { return text; }
+  }
+
   function restore() {
     var hash = location.hash.slice(1);
     if (hash.indexOf("=") === -1) return false;  /* a claim's own address (#claim-a000-01), not a view */
+    Object.keys(controls).forEach(function (key) { controls[key].value = ""; });  /* what the view leaves unset */
+    sort = { column: 0, ascending: true };
     hash.split("&").forEach(function (part) {
       var pair = part.split("=");
-      var value = decodeURIComponent(pair[1] || "");
+      var value = decoded(pair[1] || "");
       if (controls[pair[0]]) controls[pair[0]].value = value;
       if (pair[0] === "sort") sort = { column: parseInt(value, 10) || 0, ascending: value.slice(-1) !== "-" };
     });
@@ -97,6 +106,10 @@
     controls[key].addEventListener(key === "q" ? "input" : "change", function () { apply(); remember(); });
   });
   document.getElementById("claims-controls").hidden = false;
+  /* A view typed into the address of the open page, or another view's link followed in it. */
+  window.addEventListener("hashchange", function () {
+    if (restore()) { order(); apply(); }
+  });
   restore();
   order();
   apply();
