@@ -189,6 +189,21 @@ def kernel_state_with_a_last_cell(notebooks: Path, cell_id: str, source: str) ->
     return notebooks
 
 
+def test_a_forked_kernel_has_the_environment_a_fresh_one_has(tmp_path, monkeypatch):
+    """Variables a library sets as it is imported (debugpy's PYDEVD_USE_FRAME_EVAL, found by review)
+    are set in a fresh kernel as it starts; a forked kernel takes its environment from its request,
+    so the factory must not import such a library before it forks. Every variable and its value, but
+    the two the runs set apart: the one asking for a fresh kernel, and pytest's name of the test
+    (which only forked kernels are given without: tests/plugins/forked_kernels.py)."""
+    apart = (kernels.FRESH_VARIABLE, "PYTEST_CURRENT_TEST")
+    source = f"import os\nprint(sorted(item for item in os.environ.items() if item[0] not in {apart!r}))"
+    notebooks = kernel_state_with_a_last_cell(tmp_path / "notebooks", "environment", source)
+    forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert_same(forked, fresh)
+
+
 def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a_fresh_kernel(tmp_path, monkeypatch):
     """A fresh kernel puts its folder first on sys.path, so a `pint.py` there is what `import pint`
     gives; a forked kernel, with pint already loaded, would not import it. Such a kernel starts fresh."""

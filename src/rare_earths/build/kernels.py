@@ -36,18 +36,12 @@ from typing import Any
 from jupyter_client.provisioning import LocalProvisioner
 
 # What the factory imports before it forks: what the chain's notebooks import, whose import costs
-# most (about 1.1 s of a kernel's start, 0.55 s of it pyplot, seaborn and pandera), and what
-# ipykernel imports as it starts a kernel (its kernel, the debugger, debugpy's pydevd, sqlite3 for
-# the history: 0.04 of a forked kernel's 0.12 CPU-seconds to be ready). Never the project: its
-# modules are observed as a notebook imports them. pyplot may be: it chooses its backend only when
-# the first figure is made, in the kernel, so the inline backend's display of figures is set up
-# there as in a fresh kernel (tests/build/test_kernels.py compares both).
+# most (about 1.1 s of a kernel's start, 0.55 s of it pyplot, seaborn and pandera). Never the
+# project: its modules are observed as a notebook imports them. pyplot may be: it chooses its
+# backend only when the first figure is made, in the kernel, so the inline backend's display of
+# figures is set up there as in a fresh kernel (tests/build/test_kernels.py compares both).
 WARM_IMPORTS = (
     "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "ipykernel.debugger",
-    "sqlite3",
-    "pdb",
     "numpy",
     "pandas",
     "pint",
