@@ -339,16 +339,27 @@ async function inTab(tab, visit) {
   return result;
 }
 
-// axe-core on the whole page, or on the elements matching the selectors of `only`.
-async function runAxe(page, only = null) {
+// Before a press: what the page hides, so that `runAxe(page, true)` checks what the press revealed.
+const noteHidden = (page) => page.evaluate(() => {
+  window.__hiddenBeforePress = [...document.body.querySelectorAll("*")].filter((el) => !el.checkVisibility());
+});
+
+// axe-core on the whole page, or (`revealed`) on what a press showed that was hidden before it
+// (the outermost such elements) and on the element that has the focus, the button pressed.
+async function runAxe(page, revealed = false) {
   if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async (only) => {
-    const context = only ? { include: only.map((selector) => [selector]) } : document;
+  return page.evaluate(async (revealed) => {
+    let context = document;
+    if (revealed) {
+      const shown = new Set(window.__hiddenBeforePress.filter((el) => el.checkVisibility()));
+      const outermost = [...shown].filter((el) => !shown.has(el.parentElement));
+      context = { include: [...outermost, document.activeElement] };
+    }
     const out = await window.axe.run(context, { resultTypes: ["violations"] });
     return out.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
     }));
-  }, only);
+  }, revealed);
 }
 
 // Where a link goes, relative to the site's folder (null outside file:), and its fragment.
@@ -468,13 +479,14 @@ async function visitScreen(page, variant, name, result) {
 
   // axe-core in the page (WCAG 2.x A and AA, and best practices) as it opens, in the variants that
   // run it; on the desktop, where there is a "Show code" button, again with the code shown, as a
-  // reader may press it: on what the press changed, the code it shows and the button itself (the
-  // rest of the page is what axe has just checked; the whole page again took twice as long).
+  // reader may press it: on what the press revealed and the button itself (the rest of the page is
+  // what axe has just checked; the whole page again took twice as long).
   if (variant.axe) result.violations = await runAxe(page);
   const toggle = await page.$("button.code-toggle");
   if (toggle && (variant.full || variant.codeAxe) && (await toggle.isVisible())) {
+    await noteHidden(page);
     await toggle.click();
-    for (const v of await runAxe(page, ["button.code-toggle", CODE_SHOWN])) result.violations.push({ ...v, id: `${v.id} (code shown)` });
+    for (const v of await runAxe(page, true)) result.violations.push({ ...v, id: `${v.id} (code shown)` });
     const shown = await page.evaluate(overflowInPage);
     if (shown.scrollWidth > shown.innerWidth + 1) result.overflowWithCode = shown;
     await toggle.click();

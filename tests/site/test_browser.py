@@ -13,7 +13,7 @@ Every check runs in every variant but one: axe-core's, which takes about half th
 takes, runs on every page at 1280 px in light and in dark colours and at 390 px in light colours
 (the phone's width, where the navigation and the tables change); not at 768 px, nor at 390 px in
 dark colours. At 1280 px a page with a "Show code" button is checked again once it is pressed, on
-what the press changed: the code shown and the button.
+what the press revealed (whatever was hidden before it and shows after) and the button.
 
 Screenshots, as JPEG, are saved outside the checkout as NAME-WIDTH-SCHEME.jpg: every page at 390
 and 1280 px in light colours, the index also at 390 px in dark. By default, the first screen of
