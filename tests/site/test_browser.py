@@ -191,11 +191,11 @@ def visit(site, tmp_path_factory) -> Visit:
         f"{SCREENSHOTS_VARIABLE} names {screenshots}, inside the checkout: the tests write nothing there"
     )
     screenshots.mkdir(parents=True, exist_ok=True)
-    for old in [
-        *screenshots.glob("*.jpg"),
-        *screenshots.glob("*.png"),
-    ]:  # so a screenshot found afterwards is this run's
-        old.unlink()
+    # So that a screenshot found afterwards is this run's: only the files this check writes, as the
+    # folder may be one of the reader's own (found by review: every picture in it was removed).
+    for page in site.glob("*.html"):
+        for variant in (*SHOTS_OF_EVERY_PAGE, *SHOTS_OF_THE_INDEX):
+            (screenshots / f"{page.stem}-{variant}.jpg").unlink(missing_ok=True)
     command = ["node", str(SCRIPT), str(site), str(screenshots), CHROMIUM, "--lanes", str(_lanes())]
     if os.environ.get(SCREENSHOTS_VARIABLE):
         command.append("--whole-pages")
