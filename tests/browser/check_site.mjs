@@ -369,7 +369,7 @@ function destination(resolved) {
   return { file: path.relative(site, fileURLToPath(url)).split(path.sep).join("/"), hash: decodeURIComponent(url.hash.slice(1)) };
 }
 
-// What the "Show code" button shows: each code cell's input.
+// Each code cell's input: hidden until the "Show code" button is pressed.
 const CODE_SHOWN = ".jp-CodeCell .jp-InputArea";
 
 async function visitOnce(page, name, result) {
