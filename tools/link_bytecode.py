@@ -6,10 +6,11 @@ The targets run Python with PYTHONPYCACHEPREFIX=PREFIX (the Makefile says why), 
 set Python reads and writes .pyc files only under it, never in a package's own __pycache__: without
 this, every module a process imports (pandas, matplotlib, nbconvert, distributed, the standard
 library's) was compiled again in a fresh venv, by several processes at once, about 30 CPU-seconds
-of the first `make test`. Each `NAME.TAG.pyc` the install (uv's --compile-bytecode)
-or Python's own install wrote beside a module's source is hard-linked (copied where it cannot be
-linked) to where Python looks for it under the prefix. A .pyc stays valid only while its source is unchanged: Python checks that as it
-imports, and compiles again when it is not, writing a new file rather than into the linked one.
+of the first `make test`. Each `NAME.TAG.pyc` the install (uv's --compile-bytecode) or Python's own
+install wrote beside a module's source is hard-linked (copied where it cannot be linked) to where
+Python looks for it under the prefix. A .pyc stays valid only while its source is unchanged: Python
+checks that as it imports, and compiles again when it is not, writing a new file rather than into
+the linked one.
 """
 
 from __future__ import annotations
