@@ -72,7 +72,7 @@ def _run_notebooks(
     outcomes = _chain(values, project, chosen, options, failures)
     outcomes += _vouch(values, project, outcomes, options, failures)
     print("\n" + scheduling.summary(outcomes))
-    published = tuple(step.notebook for step in chain.CHAIN if chain.vouched(step, project))
+    published = chain.vouched_for(project)
     steps.build_results(project, published)
     # The sensitivity page compares the whole chain's results across the default sweep: it shows a
     # sweep only when this run brought the sweep up to date with the notebooks.
@@ -82,7 +82,7 @@ def _run_notebooks(
     again = _vouch(values, project, outcomes, options, failures)
     if again:
         print("\n" + scheduling.summary(again))
-        published = tuple(step.notebook for step in chain.CHAIN if chain.vouched(step, project))
+        published = chain.vouched_for(project)
     failed = tuple(found for failure in failures for found in _failures(failure))
     pages = site_step.build_site(project, published, force=args.force, swept=swept, failures=failed)
     if failures:
@@ -96,7 +96,8 @@ def _vouch(values: dict, project: Project, outcomes: list, options: dict, failur
     hold: one that no longer matches what it was made from (its data changed, or the copy did) is
     run now, with this run's values. Returns the outcomes of those runs."""
     failed = {outcome.notebook for outcome in outcomes if outcome.status in ("failed", "blocked")}
-    stale = [step for step in chain.CHAIN if step.notebook not in failed and not chain.vouched(step, project)]
+    holding = chain.vouched_for(project)
+    stale = [step for step in chain.CHAIN if step.notebook not in failed and step.notebook not in holding]
     if not stale:
         return []
     names = ", ".join(step.notebook for step in stale)

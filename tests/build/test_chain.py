@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from conftest import CHECKOUT
 
-from rare_earths.build import chain, execution, params, reader
+from rare_earths.build import chain, execution, params, reader, runner
 from rare_earths.errors import InputError
 from rare_earths.site import report
 
@@ -139,6 +139,23 @@ def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_
     assert any(output.output_type == "error" for cell in kept.cells for output in cell.get("outputs", []))
     assert previous.read_text(encoding="utf-8") == "previous output"
     assert not list(tmp_path.glob(".*.running.ipynb")), "no temporary file left behind"
+
+
+def test_an_input_is_hashed_once_while_runs_are_decided_and_afresh_after(tmp_path, monkeypatch):
+    """`runner.read_once`, around a decision over many runs that share their inputs: each file is
+    hashed once within it, giving what reading it every time gives, and read again after it."""
+    data = tmp_path / "data.csv"
+    data.write_text("a\n", encoding="utf-8")
+    hashed = []
+    sha256 = runner._sha256
+    monkeypatch.setattr(runner, "_sha256", lambda path: hashed.append(path) or sha256(path))
+    alone = runner.fingerprint([data], {}, tmp_path)
+    with runner.read_once():
+        assert runner.fingerprint([data], {}, tmp_path) == alone
+        assert runner.fingerprint([data], {"greeting": "hello"}, tmp_path)["files"] == alone["files"]
+    assert hashed == [data, data]  # once alone, once within the block
+    data.write_text("b\n", encoding="utf-8")
+    assert runner.fingerprint([data], {}, tmp_path)["files"] != alone["files"]
 
 
 def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(

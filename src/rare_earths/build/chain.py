@@ -38,7 +38,7 @@ from rare_earths.build.execution import (
 )
 from rare_earths.build.observation import CODE_INPUTS, EVERYTHING, SHARED_INPUTS, recorded_use
 from rare_earths.build.params import ParameterError
-from rare_earths.build.runner import files_used, fingerprint, manifest_path, remember, unchanged
+from rare_earths.build.runner import files_used, fingerprint, manifest_path, read_once, remember, unchanged
 from rare_earths.build.scheduling import JOBS, RETRIES, Job, Outcome, Task, capacity, run_all
 from rare_earths.project import LAYOUT, Project, enclosing_root, relative
 
@@ -120,6 +120,12 @@ def vouched(step: Step, project: Project) -> bool:
     return NotebookRun(step, recorded, project.executed, step.notebook).is_current_in(
         project.executed, project.notebooks
     )
+
+
+def vouched_for(project: Project) -> tuple[str, ...]:
+    """The chain's notebooks whose executed copies still hold (`vouched`), decided together."""
+    with read_once():
+        return tuple(step.notebook for step in CHAIN if vouched(step, project))
 
 
 def check_parameters(given: Iterable[str], steps: tuple[Step, ...], notebooks_dir: Path | None = None) -> None:
@@ -214,12 +220,13 @@ def out_of_date(
         atomic.remove_stale_staging(folder)  # the fences of killed runs
     skipped: dict[str, Outcome] = {}
     pending: list[NotebookRun] = []
-    for run_ in runs:
-        if not force and (run_.is_current_in(run_.folder, notebooks_dir) or _copied(run_, notebooks_dir, reuse)):
-            if accept(run_):
-                skipped[run_.label] = Outcome(run_.label, "skipped", "unchanged")
-                continue
-        pending.append(run_)
+    with read_once():  # the runs' inputs are read here, not written (a copy writes an output)
+        for run_ in runs:
+            if not force and (run_.is_current_in(run_.folder, notebooks_dir) or _copied(run_, notebooks_dir, reuse)):
+                if accept(run_):
+                    skipped[run_.label] = Outcome(run_.label, "skipped", "unchanged")
+                    continue
+            pending.append(run_)
     return skipped, pending
 
 
