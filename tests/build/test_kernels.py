@@ -204,6 +204,22 @@ def test_a_forked_kernel_has_the_environment_a_fresh_one_has(tmp_path, monkeypat
     assert_same(forked, fresh)
 
 
+def test_kernels_forked_from_one_factory_draw_random_numbers_of_their_own(tmp_path, monkeypatch):
+    """Fresh kernels draw different numbers from numpy's and Python's global generators; kernels
+    forked from one factory must too (found by review: numpy's repeated the factory's state, so
+    every run of a sweep would have drawn the same numbers)."""
+    source = "import random, numpy\nprint(numpy.random.random(), random.random())"
+    notebooks = kernel_state_with_a_last_cell(tmp_path / "notebooks", "draws", source)
+
+    def draws(out: str) -> str:
+        copy = json.loads(executed("09-kernel-state.ipynb", notebooks, tmp_path / out, monkeypatch, fresh=False))
+        return "".join(copy["cells"][-1]["outputs"][0]["text"])
+
+    first, second = draws("first"), draws("second")
+    assert first.split()[0] != second.split()[0], "numpy's draws repeat from kernel to kernel"
+    assert first.split()[1] != second.split()[1], "Python's draws repeat from kernel to kernel"
+
+
 def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a_fresh_kernel(tmp_path, monkeypatch):
     """A fresh kernel puts its folder first on sys.path, so a `pint.py` there is what `import pint`
     gives; a forked kernel, with pint already loaded, would not import it. Such a kernel starts fresh."""

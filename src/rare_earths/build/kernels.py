@@ -10,7 +10,11 @@ working folder and command line, and starts ipykernel exactly as `python -m ipyk
 would. Its user namespace is made by ipykernel then, so it is as empty as a fresh kernel's, and
 no project module is loaded before the notebook imports it: what the notebook reads is observed
 exactly as in a fresh kernel (tests/build/test_kernels.py runs the chain's notebooks both ways and
-compares the executed copies byte for byte).
+compares the executed copies byte for byte). Each forked kernel draws random numbers of its own, as
+a fresh one does. One difference stays: the kernels of one factory share its seed for hashing
+strings, chosen as an interpreter starts, so a set of strings is iterated in the same order in
+each; a fresh kernel's order changes from kernel to kernel. Output that depends on that order is
+not reproducible in either, and the chain's outputs are compared run against run.
 
 jupyter_client manages the forked kernel as it does any local kernel: `ForkedProvisioner` is its
 local provisioner with the launch replaced, so interrupts, kills and shutdowns reach the same
@@ -95,6 +99,10 @@ for line in requests:  # until the worker that asked for it is gone, and its end
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 2)
             os.close(null)
+        # Draws of its own, as a fresh kernel's imports make: Python reseeds `random` in a forked
+        # child, but numpy's global generator would repeat the factory's in every kernel.
+        if "numpy" in sys.modules:
+            importlib.import_module("numpy.random").seed()
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
