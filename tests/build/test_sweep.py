@@ -66,7 +66,7 @@ def local(tmp_path_factory, workers) -> tuple[Path, list[str]]:
         if not said.is_file():
             shutil.rmtree(out, ignore_errors=True)  # what a test process stopped mid-way left
             _, lines = sweep_fixtures(out, workers=workers)
-            said.write_text(json.dumps(lines), encoding="utf-8")
+            atomic.write_text(said, json.dumps(lines))  # whole or not at all: its presence says the sweep is done
     return out, json.loads(said.read_text(encoding="utf-8"))
 
 
