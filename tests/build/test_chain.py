@@ -11,8 +11,10 @@ import nbformat
 import pytest
 from conftest import CHECKOUT
 
+from rare_earths import atomic
 from rare_earths.build import chain, execution, params, reader, runner
 from rare_earths.errors import InputError
+from rare_earths.project import relative
 from rare_earths.site import report
 
 
@@ -143,7 +145,11 @@ def test_a_failing_notebook_stops_only_what_needs_it_and_keeps_its_copy(fixture_
 
 def test_an_input_is_hashed_once_while_runs_are_decided_and_afresh_after(tmp_path, monkeypatch):
     """`runner.read_once`, around a decision over many runs that share their inputs: each file is
-    hashed once within it, giving what reading it every time gives, and read again after it."""
+    hashed once within it, giving what reading it every time gives; hashed again within it once it
+    is replaced or written; and read afresh after it, also by what the block started (a context
+    copied in it, as an asyncio task or `asyncio.to_thread` copies it: found by review)."""
+    import contextvars
+
     data = tmp_path / "data.csv"
     data.write_text("a\n", encoding="utf-8")
     hashed = []
@@ -153,9 +159,18 @@ def test_an_input_is_hashed_once_while_runs_are_decided_and_afresh_after(tmp_pat
     with runner.read_once():
         assert runner.fingerprint([data], {}, tmp_path) == alone
         assert runner.fingerprint([data], {"greeting": "hello"}, tmp_path)["files"] == alone["files"]
-    assert hashed == [data, data]  # once alone, once within the block
-    data.write_text("b\n", encoding="utf-8")
-    assert runner.fingerprint([data], {}, tmp_path)["files"] != alone["files"]
+        started_in_the_block = contextvars.copy_context()
+        assert hashed == [data, data]  # once alone, once within the block
+        atomic.write_text(data, "b\n")  # replaced
+        replaced = runner.fingerprint([data], {}, tmp_path)["files"]
+        assert replaced != alone["files"]
+        with data.open("a", encoding="utf-8") as written:  # written in place
+            written.write("c\n")
+        assert runner.fingerprint([data], {}, tmp_path)["files"] not in (alone["files"], replaced)
+    data.write_text("d\n", encoding="utf-8")
+    after = runner.fingerprint([data], {}, tmp_path)["files"]
+    assert after == {relative(data): sha256(data)}
+    assert started_in_the_block.run(runner.fingerprint, [data], {}, tmp_path)["files"] == after
 
 
 def test_an_unchanged_notebook_is_skipped_and_a_changed_parameter_reruns_only_its_notebook(

@@ -52,35 +52,54 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
-# Each file's name and hash, by its path, while a decision over many runs is made (`read_once`).
-_READ: contextvars.ContextVar[dict[Path, tuple[str, str]] | None] = contextvars.ContextVar("read", default=None)
+@dataclass
+class _Reads:
+    """Each file's name and hash, by its path, with the file's identity when it was hashed; kept
+    while `read_once`'s block is open."""
+
+    files: dict[Path, tuple[tuple[int, int, int] | None, str, str]] = field(default_factory=dict)
+    open: bool = True
+
+
+_READS: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar("reads", default=None)
 
 
 @contextlib.contextmanager
 def read_once() -> Iterator[None]:
     """Within the block, each input file is named and hashed once, however many fingerprints read
     it: for deciding which of many runs, sharing the same code and data, are up to date (a no-op
-    `run` hashed about 60 files 2,000 times). Only around reads: a file written inside the block
-    would keep the hash it had when first read. Per thread (a context variable)."""
-    token = _READ.set({})
+    `run` hashed about 60 files 2,000 times). A file replaced or written since it was hashed (its
+    inode, size or modification time changed) is hashed again. Nothing is kept once the block
+    ends, not even by a task or thread started in it (they copy the context, and its memo)."""
+    reads = _Reads()
+    token = _READS.set(reads)
     try:
         yield
     finally:
-        _READ.reset(token)
+        reads.open = False
+        _READS.reset(token)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def fingerprint(relatives: Iterable[str | Path], values: dict[str, Any], root: Path) -> dict[str, Any]:
     """Content hashes of files (or folders) and parameter values: the inputs of a step that is not a notebook."""
     known: dict[str, Path | None] = {}  # each folder's project, looked up once for all its files
-    read = _READ.get()
-    if read is None:
-        read = {}  # nothing kept beyond this call
+    reads = _READS.get()
+    read = reads.files if reads is not None and reads.open else {}  # else nothing kept beyond this call
     files = {}
     for name in relatives:
         for path in _files(name, root):
-            if path not in read:
-                read[path] = (relative(path, known), _sha256(path))
-            files[read[path][0]] = read[path][1]
+            identity = _identity(path)
+            if path not in read or read[path][0] != identity:
+                read[path] = (identity, relative(path, known), _sha256(path))
+            files[read[path][1]] = read[path][2]
     return {"parameters": dict(sorted(values.items())), "files": dict(sorted(files.items()))}
 
 
