@@ -220,7 +220,7 @@ def out_of_date(
         atomic.remove_stale_staging(folder)  # the fences of killed runs
     skipped: dict[str, Outcome] = {}
     pending: list[NotebookRun] = []
-    with read_once():  # the runs' inputs are read here, not written (a copy writes an output)
+    with read_once():  # the inputs the runs share (code, data) hashed once for all of them
         for run_ in runs:
             if not force and (run_.is_current_in(run_.folder, notebooks_dir) or _copied(run_, notebooks_dir, reuse)):
                 if accept(run_):
