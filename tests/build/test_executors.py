@@ -181,6 +181,36 @@ def test_the_scheduler_of_runs_ends_every_run_when_the_cluster_is_lost():
     assert {outcome.error for outcome in outcomes.values()} == {"the Dask scheduler at tcp://127.0.0.1:8786 was lost"}
 
 
+def test_a_local_worker_that_died_is_said_in_plain_words():
+    """A killed local worker breaks its pool: the run it held, and a run submitted to the broken
+    pool, fail saying a worker process ended, not the pool's "BrokenProcessPool: A process in the
+    process pool was terminated abruptly while the future was running or pending." (the pages show it)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken = BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    class Died:
+        def __init__(self):
+            self.submitted = 0
+
+        def submit(self, *_):
+            self.submitted += 1
+            if self.submitted > 1:
+                raise broken
+            future = Future()
+            future.set_exception(broken)
+            return future
+
+    task = scheduling.Task("x.ipynb", {}, "out", "notebooks", "k", 1.0, 0)
+    jobs = [scheduling.Job(label, task) for label in ("a", "b")]
+    outcomes = scheduling.run_all(jobs, Died(), slots=1, echo=lambda line: None)
+    ended = "a local worker process ended without finishing (killed, or out of memory)"
+    assert {label: outcome.error for label, outcome in outcomes.items()} == {
+        "a": f"its worker failed: {ended}",
+        "b": f"not run: {ended}",
+    }
+
+
 def test_a_worker_whose_code_or_data_differ_from_the_clients_is_refused(project, tmp_path):
     """The case: a worker started in another checkout served the run with that checkout's data."""
     from rare_earths.build.runner import fingerprint

@@ -14,6 +14,7 @@ import time
 from argparse import ArgumentTypeError
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ class _Schedule:
             try:
                 future = self.pool.submit(run_task, job.task)
             except Exception as error:  # the executor is broken (a local worker was killed) or the cluster is gone
-                self.record(job, Outcome(job.label, "run", "failed", error=f"not run: {type(error).__name__}: {error}"))
+                self.record(job, Outcome(job.label, "run", "failed", error=f"not run: {worker_trouble(error)}"))
                 continue
             self.running[future] = job
             self.deadlines[future] = time.monotonic() + overdue_after(job.task)
@@ -300,11 +301,17 @@ class _Schedule:
             except (
                 BaseException
             ) as error:  # the worker itself failed (it died, or the cluster lost it), or was cancelled
-                outcome = Outcome(
-                    job.label, "run", "failed", error=f"its worker failed: {type(error).__name__}: {error}"
-                )
+                outcome = Outcome(job.label, "run", "failed", error=f"its worker failed: {worker_trouble(error)}")
             self.record(job, outcome)
         self.fill()
+
+
+def worker_trouble(error: BaseException) -> str:
+    """A worker's failure as the pages and the command line say it. A local worker that died
+    (killed, or out of memory) breaks its pool, whose error names only the pool's machinery."""
+    if isinstance(error, BrokenProcessPool):
+        return "a local worker process ended without finishing (killed, or out of memory)"
+    return f"{type(error).__name__}: {error}"
 
 
 def run_all(
