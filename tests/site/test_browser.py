@@ -19,7 +19,7 @@ Screenshots, as JPEG, are saved outside the checkout as NAME-WIDTH-SCHEME.jpg: e
 and 1280 px in light colours, the index also at 390 px in dark. By default, the first screen of
 each page (what a reader meets on opening it, the verdict first), in this test run's temporary
 folder (pytest's basetemp, the last three runs' kept); whole pages, in the folder named by
-RARE_EARTHS_SCREENSHOTS when it is set (a whole page costs about a fifth of the browser's time).
+RARE_EARTHS_SCREENSHOTS when it is set (what they cost: tests/browser/check_site.mjs).
 `make test` prints the folder at the end of its report.
 
 Needs node, the npm packages of package-lock.json (`npm ci`) and Chromium: `make test` installs
