@@ -53,13 +53,6 @@ WARM_IMPORTS = (
     "matplotlib.pyplot",
     "seaborn",
     "pandera.pandas",
-    # What a notebook's first validation loads (its checks' backends, and hypothesis where the
-    # dev extras installed it): about 0.08 s a kernel, paid once in the factory instead.
-    "pandera.backends.pandas.builtin_checks",
-    "pandera.backends.pandas.builtin_hypotheses",
-    "pandera.accessors.pandas_accessor",
-    "pandera.api.geopandas.container",
-    "pandera.strategies.pandas_strategies",
     "filelock",
 )
 
