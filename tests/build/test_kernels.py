@@ -6,6 +6,7 @@ notebook both ways into temporary folders; nothing is written into the checkout.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import os
 import signal
@@ -232,6 +233,26 @@ def test_a_module_in_the_notebooks_folder_named_as_a_library_is_imported_as_by_a
     assert_same(forked, fresh)
     assert b"a pint.py of the notebooks folder" in forked
     assert kernels.shadowing(str(notebooks), frozenset({"pint", "numpy"})) == ["pint.py"]
+
+
+def test_a_module_a_library_looks_for_and_does_not_find_is_imported_from_the_folder_as_by_a_fresh_kernel(
+    tmp_path, monkeypatch
+):
+    """pint tries `import uncertainties`, which is not installed: a fresh kernel whose folder holds
+    an `uncertainties.py` imports it as pint is imported; a forked one, its pint imported by a
+    factory that found none, would not (found by review). Such a kernel starts fresh."""
+    assert importlib.util.find_spec("uncertainties") is None, "the test needs an optional module pint does not find"
+    notebooks = kernel_state_with_a_last_cell(tmp_path / "notebooks", "imports-pint", "import pint")
+    (notebooks / "uncertainties.py").write_text(
+        'print("an uncertainties.py of the notebooks folder")\nclass UFloat: ...\nufloat = unumpy = None\n',
+        encoding="utf-8",
+    )
+
+    forked = executed("09-kernel-state.ipynb", notebooks, tmp_path / "forked", monkeypatch, fresh=False)
+    fresh = executed("09-kernel-state.ipynb", notebooks, tmp_path / "fresh", monkeypatch, fresh=True)
+
+    assert_same(forked, fresh)
+    assert b"an uncertainties.py of the notebooks folder" in forked
 
 
 def test_a_matplotlibrc_is_read_as_by_a_fresh_kernel_wherever_it_lies(tmp_path, monkeypatch):

@@ -68,16 +68,27 @@ os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
     del sys.path[0]  # as ipykernel_launcher does before its imports
 import importlib
+class LookedFor:  # last on sys.meta_path: asked only for what no finder found (an optional import)
+    names = set()
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if path is None:
+            cls.names.add(name)
+sys.meta_path.append(LookedFor)
 for name in IMPORTS:
     importlib.import_module(name)
+sys.meta_path.remove(LookedFor)  # its kernels find modules as a fresh kernel does
 libc = ctypes.CDLL(None, use_errno=True)
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its kernels are reaped by the system
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # its worker gone mid-answer: end quietly, no traceback
 requests, answers = os.fdopen(int(sys.argv[1]), "r"), int(sys.argv[2])
-# What it loaded, by top-level name: a module of a kernel's folder named as one of these would be
-# imported by a fresh kernel there (its folder comes first on sys.path), not by a forked one.
-os.write(answers, ("ready " + json.dumps(sorted({name.split(".")[0] for name in sys.modules})) + "\n").encode())
+# What it loaded, and what its libraries looked for and did not find, by top-level name: a module of
+# a kernel's folder named as one of these would be imported by a fresh kernel there (its folder
+# comes first on sys.path), not by a forked one.
+names = {name.split(".")[0] for name in sys.modules} | LookedFor.names
+del LookedFor
+os.write(answers, ("ready " + json.dumps(sorted(names)) + "\n").encode())
 for line in requests:  # until the worker that asked for it is gone, and its end of the pipe with it
     request = json.loads(line)
     if os.fork():
@@ -323,7 +334,8 @@ READ_AS_IMPORTED = frozenset({"matplotlibrc"})
 
 def shadowing(folder: str, modules: frozenset[str]) -> list[str]:
     """The files of `folder` that a fresh kernel working there would import in place of a module
-    the factory has loaded (a module, or a package with its __init__, named as one), or would read
+    the factory has loaded or looked for in vain (a module, or a package with its __init__, named
+    as one: pint's import of an optional `uncertainties` would find it), or would read
     as it imports one (READ_AS_IMPORTED): a kernel forked with that module already loaded would
     not, so it is started fresh instead."""
     suffixes = importlib.machinery.all_suffixes()
