@@ -121,6 +121,25 @@ def test_a_factory_that_died_is_replaced_and_no_kernel_is_lost(tmp_path, monkeyp
     assert kernels.factory_for(prefix, kernels.kernel_environment()) is not factory
 
 
+def test_a_factory_that_cannot_import_is_said_once_and_its_notebooks_run_in_fresh_kernels(tmp_path, monkeypatch, capfd):
+    """A library missing or broken where the factory imports it: one line naming it, not a traceback
+    per notebook, and no factory started again for each (found by review: a run took twice as long)."""
+    monkeypatch.delenv(kernels.FRESH_VARIABLE, raising=False)
+    monkeypatch.setenv("RARE_EARTHS_TEST_FACTORY", "one that cannot import")  # a factory of its own
+    monkeypatch.setattr(kernels, "WARM_IMPORTS", (*kernels.WARM_IMPORTS, "no_such_library"))
+    monkeypatch.setattr(kernels, "_given_up", set())
+    prefix = kernels.split_command(kernels.kernel_spec_argv(execution.KERNEL))[0]
+
+    assert kernels.factory_for(prefix, kernels.kernel_environment()) is None
+    assert kernels.factory_for(prefix, kernels.kernel_environment()) is None  # not tried again
+    execution.execute("01-greets.ipynb", {}, tmp_path, notebooks_dir=FIXTURES)
+
+    assert (tmp_path / "01-greets.ipynb").is_file()
+    said = capfd.readouterr().err
+    assert said.count("\n") == 1 and "Traceback" not in said, said
+    assert "kernels start the ordinary way" in said and "failed to import no_such_library: ModuleNotFoundError" in said
+
+
 def test_only_a_python_kernel_launched_by_ipykernel_is_forked():
     assert kernels.split_command(
         ["/venv/bin/python", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c"]

@@ -76,7 +76,12 @@ class LookedFor:  # last on sys.meta_path: asked only for what no finder found (
             cls.names.add(name)
 sys.meta_path.append(LookedFor)
 for name in IMPORTS:
-    importlib.import_module(name)
+    try:
+        importlib.import_module(name)
+    except Exception as error:  # said in one line to the worker, which starts its kernels the ordinary way
+        said = f"failed to import {name}: {type(error).__name__}: {error}".replace("\n", " ")
+        os.write(int(sys.argv[2]), (said + "\n").encode())
+        sys.exit(1)
 sys.meta_path.remove(LookedFor)  # its kernels find modules as a fresh kernel does
 libc = ctypes.CDLL(None, use_errno=True)
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its kernels are reaped by the system
@@ -176,6 +181,8 @@ class KernelFactory:
         ready = self._answer(READY_SECONDS)
         if not ready.startswith("ready "):
             self.close()
+            if ready.startswith("failed "):
+                raise FactoryFailed(f"the kernel factory {ready}")
             raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
         self.modules = frozenset(json.loads(ready.removeprefix("ready ")))
 
@@ -209,6 +216,9 @@ class KernelFactory:
 
 _factories: dict[tuple[str, ...], KernelFactory] = {}
 _factories_lock = threading.Lock()
+# The kernels (interpreter and environment) whose factory could not start in this process: started
+# the ordinary way from then on, said once, not a factory's imports paid again for every notebook.
+_given_up: set[tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = set()
 
 
 def factory_for(prefix: list[str], env: dict[str, str]) -> KernelFactory | None:
@@ -218,15 +228,20 @@ def factory_for(prefix: list[str], env: dict[str, str]) -> KernelFactory | None:
     None where kernels cannot be forked."""
     if not sys.platform.startswith("linux") or os.environ.get(FRESH_VARIABLE):
         return None
+    key = (tuple(prefix), frozenset(env.items()))
     with _factories_lock:
+        if key in _given_up:
+            return None
         factory = _factories.get(tuple(prefix))
         if factory is None or factory.env != env or factory.process.poll() is not None:
             if factory is not None:
                 factory.close()
             try:
                 factory = _factories[tuple(prefix)] = KernelFactory(prefix, env)
-            except (OSError, FactoryFailed):
+            except (OSError, FactoryFailed) as error:
                 _factories.pop(tuple(prefix), None)
+                _given_up.add(key)
+                print(f"note: kernels start the ordinary way in this process, more slowly: {error}", file=sys.stderr)
                 return None
         return factory
 
