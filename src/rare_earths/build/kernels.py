@@ -78,10 +78,14 @@ sys.meta_path.append(LookedFor)
 for name in IMPORTS:
     try:
         importlib.import_module(name)
-    except Exception as error:  # said in one line to the worker, which starts its kernels the ordinary way
-        said = f"failed to import {name}: {type(error).__name__}: {error}".replace("\n", " ")
-        os.write(int(sys.argv[2]), (said + "\n").encode())
-        sys.exit(1)
+    except BaseException as error:  # said in one line to the worker, which starts its kernels the ordinary way
+        try:
+            said = f"{type(error).__name__}: {error}"
+        except BaseException:  # an exception that cannot say what it is
+            said = type(error).__name__
+        said = f"failed to import {name}: " + " ".join(said.split())
+        os.write(int(sys.argv[2]), (said + "\n").encode("utf-8", "backslashreplace"))
+        os._exit(1)
 sys.meta_path.remove(LookedFor)  # its kernels find modules as a fresh kernel does
 libc = ctypes.CDLL(None, use_errno=True)
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its kernels are reaped by the system
@@ -152,6 +156,10 @@ class FactoryFailed(RuntimeError):
     """The kernel factory could not start or stopped answering: kernels are then started fresh."""
 
 
+class CannotImport(FactoryFailed):
+    """One of the factory's imports failed: it would fail again, so no factory is started again."""
+
+
 class KernelFactory:
     """A process that forks kernels on request (see the module's docstring). Thread-safe: a Dask
     worker runs several notebooks at once."""
@@ -180,9 +188,12 @@ class KernelFactory:
         self._reader = os.fdopen(self._answers, "r")
         ready = self._answer(READY_SECONDS)
         if not ready.startswith("ready "):
+            stopped = self.process.poll() is not None or not ready and self._at_end()
             self.close()
             if ready.startswith("failed "):
-                raise FactoryFailed(f"the kernel factory {ready}")
+                raise CannotImport(f"the kernel factory {ready}")
+            if stopped:
+                raise FactoryFailed(f"the kernel factory stopped as it started (exit {self.process.returncode})")
             raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
         self.modules = frozenset(json.loads(ready.removeprefix("ready ")))
 
@@ -206,6 +217,11 @@ class KernelFactory:
         ready, _, _ = select.select([self._answers], [], [], seconds)
         return self._reader.readline().strip() if ready else ""
 
+    def _at_end(self) -> bool:
+        """Has the factory closed its end of the answers' pipe (it has stopped, or is stopping)?"""
+        ready, _, _ = select.select([self._answers], [], [], 0)
+        return bool(ready) and self._reader.readline() == ""
+
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
@@ -216,8 +232,9 @@ class KernelFactory:
 
 _factories: dict[tuple[str, ...], KernelFactory] = {}
 _factories_lock = threading.Lock()
-# The kernels (interpreter and environment) whose factory could not start in this process: started
+# The kernels (interpreter and environment) whose factory could not import in this process: started
 # the ordinary way from then on, said once, not a factory's imports paid again for every notebook.
+# A factory that failed otherwise (too slow on a busy machine, a fork refused) is tried again.
 _given_up: set[tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = set()
 
 
@@ -238,10 +255,13 @@ def factory_for(prefix: list[str], env: dict[str, str]) -> KernelFactory | None:
                 factory.close()
             try:
                 factory = _factories[tuple(prefix)] = KernelFactory(prefix, env)
-            except (OSError, FactoryFailed) as error:
+            except CannotImport as error:
                 _factories.pop(tuple(prefix), None)
                 _given_up.add(key)
                 print(f"note: kernels start the ordinary way in this process, more slowly: {error}", file=sys.stderr)
+                return None
+            except (OSError, FactoryFailed):
+                _factories.pop(tuple(prefix), None)
                 return None
         return factory
 
@@ -349,8 +369,8 @@ READ_AS_IMPORTED = frozenset({"matplotlibrc"})
 
 def shadowing(folder: str, modules: frozenset[str]) -> list[str]:
     """The files of `folder` that a fresh kernel working there would import in place of a module
-    the factory has loaded or looked for in vain (a module, or a package with its __init__, named
-    as one: pint's import of an optional `uncertainties` would find it), or would read
+    the factory has loaded or looked for in vain (a module, or a folder, named as one: pint's
+    import of an optional `uncertainties` would find either), or would read
     as it imports one (READ_AS_IMPORTED): a kernel forked with that module already loaded would
     not, so it is started fresh instead."""
     suffixes = importlib.machinery.all_suffixes()
@@ -360,8 +380,8 @@ def shadowing(folder: str, modules: frozenset[str]) -> list[str]:
             if entry.name in READ_AS_IMPORTED and entry.is_file():
                 found.append(entry.name)
                 continue
-            if entry.is_dir():
-                name = entry.name if os.path.exists(os.path.join(entry.path, "__init__.py")) else ""
+            if entry.is_dir():  # with an __init__ or without: a namespace package is imported too
+                name = entry.name
             else:
                 name = next((entry.name[: -len(suffix)] for suffix in suffixes if entry.name.endswith(suffix)), "")
             if name in modules:
