@@ -11,10 +11,13 @@ would. Its user namespace is made by ipykernel then, so it is as empty as a fres
 no project module is loaded before the notebook imports it: what the notebook reads is observed
 exactly as in a fresh kernel (tests/build/test_kernels.py runs the chain's notebooks both ways and
 compares the executed copies byte for byte). Each forked kernel draws random numbers of its own, as
-a fresh one does. One difference stays: the kernels of one factory share its seed for hashing
-strings, chosen as an interpreter starts, so a set of strings is iterated in the same order in
-each; a fresh kernel's order changes from kernel to kernel. Output that depends on that order is
-not reproducible in either, and the chain's outputs are compared run against run.
+a fresh one does. Two differences stay. Before the notebook imports them, the libraries are
+already in sys.modules, with what their import left in the interpreter (pint's adds two finders to
+sys.meta_path): a notebook that looks there first sees them sooner, not otherwise. And the kernels
+of one factory share its seed for hashing strings, chosen as an interpreter starts, so a set of
+strings is iterated in the same order in each; a fresh kernel's order changes from kernel to
+kernel. Output that depends on that order is not reproducible in either, and the chain's outputs
+are compared run against run.
 
 jupyter_client manages the forked kernel as it does any local kernel: `ForkedProvisioner` is its
 local provisioner with the launch replaced, so interrupts, kills and shutdowns reach the same
