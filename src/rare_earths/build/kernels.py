@@ -245,7 +245,8 @@ def factory_for(prefix: list[str], env: dict[str, str]) -> KernelFactory | None:
     """This process's kernel factory for kernels started with `prefix` (the interpreter and its
     flags) in the environment `env`, started the first time it is asked for (and again if the
     environment changed: what the libraries read of it as they are imported must be the kernel's);
-    None where kernels cannot be forked."""
+    None where kernels cannot be forked, or its factory could not start (or could not import: then
+    for good in this process, said once on stderr)."""
     if not sys.platform.startswith("linux") or os.environ.get(FRESH_VARIABLE):
         return None
     key = (tuple(prefix), frozenset(env.items()))
