@@ -191,11 +191,10 @@ class KernelFactory:
         self._reader = os.fdopen(self._answers, "r")
         ready = self._answer(READY_SECONDS)
         if not ready.startswith("ready "):
-            stopped = self.process.poll() is not None or not ready and self._at_end()
             self.close()
             if ready.startswith("failed "):
                 raise CannotImport(f"the kernel factory {ready}")
-            if stopped:
+            if self.process.returncode != -signal.SIGKILL:  # it ended by itself, before close() killed it
                 raise FactoryFailed(f"the kernel factory stopped as it started (exit {self.process.returncode})")
             raise FactoryFailed(f"the kernel factory was not ready within {READY_SECONDS:g} s")
         self.modules = frozenset(json.loads(ready.removeprefix("ready ")))
@@ -219,11 +218,6 @@ class KernelFactory:
         frozen must not hang its worker)."""
         ready, _, _ = select.select([self._answers], [], [], seconds)
         return self._reader.readline().strip() if ready else ""
-
-    def _at_end(self) -> bool:
-        """Has the factory closed its end of the answers' pipe (it has stopped, or is stopping)?"""
-        ready, _, _ = select.select([self._answers], [], [], 0)
-        return bool(ready) and self._reader.readline() == ""
 
     def close(self) -> None:
         self.process.kill()
