@@ -16,7 +16,7 @@ from markupsafe import Markup
 from rare_earths import audit, figures
 from rare_earths import project as project_module
 from rare_earths.audit import views
-from rare_earths.build import chain, params, reader
+from rare_earths.build import chain, params, reader, results
 from rare_earths.data import claims
 from rare_earths.site import abbreviations, claimreview, layout, notebooks, registry, report, standing
 
@@ -227,6 +227,25 @@ def test_a_notebook_page_keeps_its_code_behind_a_button_and_states_its_parameter
     ran_with = reader.ran_with(committed(name))
     for parameter, value in ran_with.items():
         assert f"<code>{parameter}</code> = {html.escape(str(value))}" in page
+
+
+@pytest.mark.parametrize("name", chain.NOTEBOOKS)
+def test_a_notebook_page_opens_on_its_key_results_before_how_they_are_worked_out(site, name):
+    page = abbreviations.taken_out(read(site, Path(name).with_suffix(".html").name))  # "USD", as recorded
+    recorded = results.collect(committed(name))
+    assert recorded, f"{name} records no key result"
+    box = re.search(r'<section class="key-results-box"[^>]*>(.*?)</section>', page, re.S)
+    assert box, f"{name}: no key results box"
+    assert box.start() < page.index('class="code-toggle"') < page.index('class="jp-Cell '), (
+        f"{name}: the key results do not come before the notebook's cells"
+    )
+    items = re.findall(r"<li><strong>(.*?)</strong>: (.*?)\. ", box.group(1))
+    assert [(html.unescape(label), html.unescape(value)) for label, value in items] == [
+        (record["label"], results.shown(record)) for record in recorded
+    ]
+    for record in recorded:
+        for claim_id in record["claims"]:
+            assert f'#{claim_id}">{claim_id}</a>' in box.group(1), f"{name}: {record['name']} does not link {claim_id}"
 
 
 def test_reports_and_articles_link_to_their_neighbours(site):

@@ -1,6 +1,7 @@
 """The page of each executed notebook: its cells as nbconvert writes them with the site's cell template
 (`templates/page/`), in the site's layout (`templates/site/notebook.html.j2`), code hidden behind
-"Show code", with the parameters it ran with.
+"Show code", with the parameters it ran with. The page opens on the notebook's key results, as its
+code recorded them (`rare_earths.build.results`): what it found first, how it got there after.
 
 Claim ids in the notebooks' words become links where the words become HTML: in tables as
 `rare_earths.figures.table` writes them, in Markdown (cells, and the captions the notebooks display)
@@ -25,7 +26,7 @@ from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from rare_earths import vocabulary
-from rare_earths.build import reader
+from rare_earths.build import reader, results
 from rare_earths.site import layout, registry
 from rare_earths.site.layout import Link, Links
 from rare_earths.site.model import Page, Render, describe
@@ -188,6 +189,20 @@ def prepare(executed: Path, known: frozenset[str]) -> None:
         return
 
 
+def key_results(notebook: nbformat.NotebookNode) -> list[dict[str, object]]:
+    """The key results the notebook recorded, in cell order, as its page opens on them: each one's
+    label, value as a sentence writes it, claims and meaning."""
+    return [
+        {
+            "label": record["label"],
+            "shown": results.shown(record),
+            "claims": record["claims"],
+            "meaning": record["meaning"],
+        }
+        for record in results.collect(notebook)
+    ]
+
+
 def notebook_pages(render: Render) -> dict[str, str]:
     """A page per executed notebook, each linked to the one before and after it in the chain."""
     html_exporter = exporter(frozenset(render.site.known))
@@ -201,6 +216,7 @@ def notebook_pages(render: Render) -> dict[str, str]:
             current=page.href,
             page=page,
             cells=Markup(finish(cells(page, notebook, html_exporter), render.site.names)),
+            key_results=key_results(notebook),
             ran_with=reader.ran_with(notebook),
             previous=links[position - 1] if position > 0 else None,
             following=links[position + 1] if position + 1 < len(links) else None,
