@@ -13,7 +13,7 @@ import pytest
 from conftest import CHECKOUT
 from markupsafe import Markup
 
-from rare_earths import audit, figures
+from rare_earths import audit, figures, vocabulary
 from rare_earths import project as project_module
 from rare_earths.audit import views
 from rare_earths.build import chain, params, reader, results
@@ -155,6 +155,21 @@ def test_the_index_leads_with_the_bottom_line_then_links_every_page(site):
     # The run's parameters by the words readers know them by (params.yaml's labels), not their names.
     for name, spec in params.specs().items():
         assert f'<th scope="row">{html.escape(spec["label"])}</th>' in index and f"<code>{name}</code>" not in index
+
+
+def test_the_findings_say_why_their_claims_add_up_to_more_than_the_claims_that_do_not_hold(site):
+    """A claim is listed under each failing verdict a check of it found; the bottom line counts it
+    once. The sums differ, and the page says why, with the bottom line's count."""
+    index = " ".join(abbreviations.taken_out(read(site, "index.html")).split())
+    counted = audit.conclusions.counts(audit.conclusions.load())
+    failing = {verdict.label for verdict in vocabulary.VERDICTS.values() if verdict.says == "fails"}
+    headings = re.findall(
+        r'<h3 id="[^"]*"><span class="verdict[^"]*">([^<]+)</span> \(\d+ findings? on (\d+) claims?\)', index
+    )
+    assert headings, "no finding's heading counts its claims"
+    listed = sum(int(claims_) for label, claims_ in headings if label in failing)
+    assert listed >= counted["does_not_hold"]
+    assert f"the {counted['does_not_hold']} that do not hold, above, count each claim once" in index
 
 
 def test_each_articles_bar_adds_up_to_its_claims(site):
