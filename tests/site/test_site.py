@@ -13,11 +13,12 @@ import pytest
 from conftest import CHECKOUT
 from markupsafe import Markup
 
-from rare_earths import audit, figures, vocabulary
+from rare_earths import audit, figures, text, vocabulary
 from rare_earths import project as project_module
 from rare_earths.audit import views
+from rare_earths.audit.usgs import current_editions
 from rare_earths.build import chain, params, reader, results
-from rare_earths.data import claims
+from rare_earths.data import claims, provenance
 from rare_earths.site import abbreviations, claimreview, layout, notebooks, registry, report, standing
 
 
@@ -261,6 +262,16 @@ def test_a_notebook_page_opens_on_its_key_results_before_how_they_are_worked_out
     for record in recorded:
         for claim_id in record["claims"]:
             assert f'#{claim_id}">{claim_id}</a>' in box.group(1), f"{name}: {record['name']} does not link {claim_id}"
+
+
+def test_each_article_page_says_when_the_article_is_dated_and_what_its_figures_are_judged_against(site):
+    sources = provenance.load_sources(CHECKOUT.sources_csv, CHECKOUT.articles)
+    editions = current_editions(sources, provenance.load_references(CHECKOUT.references_csv, CHECKOUT.reference))
+    for row in sources.itertuples():
+        page = abbreviations.taken_out(read(site, registry.article_page(row.source_id)))
+        lede = html.unescape(" ".join(re.search(r'<p class="lede">(.*?)</p>', page, re.S).group(1).split()))
+        assert (f"Dated {text.date_words(row.date)};" if row.date else "It states no date;") in lede, lede
+        assert text.date_words(row.as_of) in lede and lede.endswith(f": {editions[row.source_id]}."), lede
 
 
 def test_reports_and_articles_link_to_their_neighbours(site):

@@ -12,6 +12,7 @@ import nbformat
 
 from rare_earths import audit, vocabulary
 from rare_earths.audit import SEPARATOR, conclusions
+from rare_earths.audit.usgs import current_editions
 from rare_earths.data import claims, provenance, schemas, tables
 from rare_earths.project import LAYOUT, Project
 from rare_earths.site import citation, layout, registry
@@ -76,6 +77,16 @@ def parameters_of(ran_with: dict[str, dict[str, Any]]) -> dict[str, Any]:
 # --- what every page draws on -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Dated:
+    """When an article is dated (sources.csv's `date`, empty where it states none), the date its
+    figures are judged at (`as_of`), and the USGS edition current then (`usgs.current_editions`)."""
+
+    date: str
+    as_of: str
+    edition: str
+
+
 @dataclass
 class Site:
     """The data the pages show, read once per rendering, from one project."""
@@ -90,6 +101,7 @@ class Site:
     footer: layout.Footer
     conclusions: pd.DataFrame = None  # one row per claim (audit.conclusions)
     results: dict = None  # (notebook, name) -> the result it recorded, from the executed notebooks rendered
+    dated: dict = None  # source_id -> Dated: when the article is dated and judged, against which USGS edition
 
     def recorded(self, notebook: str, name: str) -> float:
         """A result's value as the notebook recorded it; KeyError names what is missing."""
@@ -155,6 +167,7 @@ def load_site(
     names: tuple[str, ...] = (),
 ) -> Site:
     sources = provenance.load_sources(project.sources_csv, project.articles)
+    editions = current_editions(sources, provenance.load_references(project.references_csv, project.reference))
     footer = layout.Footer(
         cite=citation.cite_line(project.citation_cff),
         version=citation.build_version(project.root),
@@ -174,4 +187,5 @@ def load_site(
         furniture=tables.read_raw(schemas.FURNITURE, project.furniture_csv),
         footer=footer,
         conclusions=conclusions.load(project.processed_conclusions_csv),
+        dated={row.source_id: Dated(row.date, row.as_of, editions[row.source_id]) for row in sources.itertuples()},
     )

@@ -20,7 +20,7 @@ from rare_earths.data import furniture, provenance, units
 from rare_earths.site import abbreviations, article_page, citation, claimreview, registry, sensitivity, standing
 from rare_earths.site.claimreview import check_anchor
 from rare_earths.site.layout import Link, same_page
-from rare_earths.site.model import AUDIT_NOTEBOOK, Render, Site
+from rare_earths.site.model import AUDIT_NOTEBOOK, Dated, Render, Site
 
 INDEX, CLAIMS, SENSITIVITY, METHOD = (registry.page(key) for key in ("index", "claims", "sensitivity", "method"))
 
@@ -75,9 +75,7 @@ def article_pages(render: Render) -> dict[str, str]:
             "article.html.j2",
             title=name.title,
             current=links[position].href,
-            lede="Assigned by this project: the article states no title of its own."
-            if name.assigned
-            else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher."),
+            lede=_article_lede(name, site.dated[source_id]),
             previous=links[position - 1] if position > 0 else None,
             following=links[position + 1] if position + 1 < len(links) else None,
             # Made by this project's code from its own tables: claimreview escapes what could end the script.
@@ -85,6 +83,22 @@ def article_pages(render: Render) -> dict[str, str]:
             **shown,
         )
     return pages
+
+
+def _article_lede(name: provenance.SourceName, dated: Dated) -> str:
+    """Under an article's title: who published it, when, and what its figures are judged against."""
+    who = (
+        "Assigned by this project: the article states no title of its own."
+        if name.assigned
+        else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
+    )
+    # A dated article is judged as of its date (provenance refuses an `as_of` that differs from it).
+    if dated.date:
+        when = f"Dated {text.date_words(dated.date)}; its figures are judged against the data current on that date"
+    else:
+        when = f"It states no date; the latest date it reports is {text.date_words(dated.as_of)}, and its figures are"
+        when += " judged against the data current then"
+    return f"{who} {when}: {dated.edition}."
 
 
 def _tally(site: Site) -> list[SimpleNamespace]:
