@@ -52,6 +52,19 @@ def test_a_range_is_shown_in_one_line_with_its_claims():
     assert results.line(TONNES) == "**Consumption**: 15.4 kt (claim a002-12)"
 
 
+def test_a_label_is_escaped_in_the_markdown_a_page_renders_and_kept_as_written_in_plain_text():
+    from rare_earths.site import notebooks
+
+    label = 'Times <img src=x onerror="alert(1)"> & <b>more</b>'
+    record = results.result("growth", Q(1.73, "dimensionless"), claims=[], meaning="m.", label=label)
+    assert results.bundle(record)["text/plain"] == f"{label}: 1.73"
+    assert results.bundle(record)["text/markdown"] == (
+        '**Times &lt;img src=x onerror="alert(1)"&gt; &amp; &lt;b&gt;more&lt;/b&gt;**: 1.73'
+    )
+    page, _ = notebooks.exporter().from_notebook_node(notebook_with(record))
+    assert "<img" not in page and "<b>more" not in page and "Times &lt;img" in page
+
+
 def test_the_record_is_plain_json_with_the_registrys_unit():
     assert GROWTH == {
         "name": "implied_growth",

@@ -20,6 +20,7 @@ may state a looser one).
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -138,17 +139,25 @@ def shown(record: Mapping[str, Any]) -> str:
     return f"{text.number(record['low'])}–{text.show_recorded(record['high'], record['unit'])}"
 
 
-def line(record: Mapping[str, Any]) -> str:
-    """The line a notebook shows for a result, in Markdown."""
+def _cited(record: Mapping[str, Any]) -> str:
     claims = list(record["claims"])
-    cited = f" ({'claim' if len(claims) == 1 else 'claims'} {', '.join(claims)})" if claims else ""
-    return f"**{record['label']}**: {shown(record)}{cited}"
+    return f" ({'claim' if len(claims) == 1 else 'claims'} {', '.join(claims)})" if claims else ""
+
+
+def line(record: Mapping[str, Any]) -> str:
+    """The line a notebook shows for a result, in Markdown. The label is escaped: Markdown passes
+    HTML through, and a page renders this line (claim ids are checked, values are formatted)."""
+    return f"**{html.escape(record['label'], quote=False)}**: {shown(record)}{_cited(record)}"
+
+
+def plain_line(record: Mapping[str, Any]) -> str:
+    """The same line as plain text, as a script run prints it."""
+    return f"{record['label']}: {shown(record)}{_cited(record)}"
 
 
 def bundle(record: Mapping[str, Any]) -> dict[str, Any]:
     """The display output of a result: the line for readers, and the record under MIME_TYPE."""
-    text = line(record)
-    return {"text/plain": text.replace("**", ""), "text/markdown": text, MIME_TYPE: dict(sorted(record.items()))}
+    return {"text/plain": plain_line(record), "text/markdown": line(record), MIME_TYPE: dict(sorted(record.items()))}
 
 
 def record(
