@@ -171,6 +171,12 @@ def test_the_findings_say_why_their_claims_add_up_to_more_than_the_claims_that_d
     listed = sum(int(claims_) for label, claims_ in headings if label in failing)
     assert listed >= counted["does_not_hold"]
     assert f"the {counted['does_not_hold']} that do not hold, above, count each claim once" in index
+    assert "the claims under Ambiguous are not among them" in index
+    # What the page says holds: the claims under the failing headings are those that do not hold.
+    checks, concluded = audit.load(), audit.conclusions.load()
+    failing_checks = checks[checks.verdict.isin(vocabulary.FAILING_VERDICTS)]
+    judged = set(failing_checks.judges.str.split("; ").explode())
+    assert judged == set(concluded.claim_id[concluded.standing == "does_not_hold"])
 
 
 def test_each_articles_bar_adds_up_to_its_claims(site):
@@ -255,7 +261,7 @@ def test_a_notebook_page_opens_on_its_key_results_before_how_they_are_worked_out
     assert box.start() < page.index('class="code-toggle"') < page.index('class="jp-Cell '), (
         f"{name}: the key results do not come before the notebook's cells"
     )
-    items = re.findall(r"<li><strong>(.*?)</strong>: (.*?)\. ", box.group(1))
+    items = re.findall(r"<dt>(.*?)</dt>\s*<dd><strong>(.*?)</strong>\. ", box.group(1))
     assert [(html.unescape(label), html.unescape(value)) for label, value in items] == [
         (record["label"], results.shown(record)) for record in recorded
     ]
@@ -270,7 +276,9 @@ def test_each_article_page_says_when_the_article_is_dated_and_what_its_figures_a
     for row in sources.itertuples():
         page = abbreviations.taken_out(read(site, registry.article_page(row.source_id)))
         lede = html.unescape(" ".join(re.search(r'<p class="lede">(.*?)</p>', page, re.S).group(1).split()))
-        assert (f"Dated {text.date_words(row.date)};" if row.date else "It states no date;") in lede, lede
+        assert (
+            f"Dated {text.date_words(row.date)};" if row.date else "It states no date; its figures are judged as of"
+        ) in lede, lede
         assert text.date_words(row.as_of) in lede and lede.endswith(f": {editions[row.source_id]}."), lede
 
 

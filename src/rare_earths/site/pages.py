@@ -92,12 +92,13 @@ def _article_lede(name: provenance.SourceName, dated: Dated) -> str:
         if name.assigned
         else (f"Published by {name.publisher}." if name.publisher else "The article names no publisher.")
     )
-    # A dated article is judged as of its date (provenance refuses an `as_of` that differs from it).
+    # A dated article is judged as of its date (provenance refuses an `as_of` that differs from it);
+    # an undated one as of a date sources.csv's note argues (what it reports, or another article).
     if dated.date:
         when = f"Dated {text.date_words(dated.date)}; its figures are judged against the data current on that date"
     else:
-        when = f"It states no date; the latest date it reports is {text.date_words(dated.as_of)}, and its figures are"
-        when += " judged against the data current then"
+        when = f"It states no date; its figures are judged as of {text.date_words(dated.as_of)}, against the data"
+        when += " current then"
     return f"{who} {when}: {dated.edition}."
 
 
